@@ -1,0 +1,21 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { startBridge } from './bridge';
+import { getPresenceApi } from './presence-api';
+import { useAppStore } from './stores/app-store';
+import './styles.css';
+
+try {
+  startBridge(getPresenceApi());
+} catch (error) {
+  useAppStore.getState().actions.handshakeFailed(error instanceof Error ? error.message : String(error));
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

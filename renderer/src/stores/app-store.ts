@@ -1,0 +1,41 @@
+/**
+ * App-level state: who we are (name, version, runtime), whether the handshake with the main process
+ * succeeded, and the user notices main has sent. Actions are named after the events that cause them.
+ */
+import { create } from 'zustand';
+import type { AppSnapshot, Notice } from '../../../shared/ipc/contract';
+
+/** Progress of the ready handshake with the main process. */
+export type MainConnection =
+  | { readonly state: 'connecting' }
+  | { readonly state: 'ready'; readonly snapshot: AppSnapshot }
+  | { readonly state: 'failed'; readonly reason: string };
+
+/** Notices kept for display; older ones are dropped. */
+const MAX_NOTICES = 50;
+
+interface AppState {
+  readonly connection: MainConnection;
+  readonly notices: readonly Notice[];
+  readonly actions: {
+    handshakeCompleted(snapshot: AppSnapshot): void;
+    handshakeFailed(reason: string): void;
+    noticeReceived(notice: Notice): void;
+    noticeDismissed(notice: Notice): void;
+  };
+}
+
+export const useAppStore = create<AppState>()((set) => ({
+  connection: { state: 'connecting' },
+  notices: [],
+  actions: {
+    handshakeCompleted: (snapshot) => set({ connection: { state: 'ready', snapshot } }),
+    handshakeFailed: (reason) => set({ connection: { state: 'failed', reason } }),
+    noticeReceived: (notice) => set((s) => ({ notices: [...s.notices, notice].slice(-MAX_NOTICES) })),
+    noticeDismissed: (notice) => set((s) => ({ notices: s.notices.filter((n) => n !== notice) })),
+  },
+}));
+
+/** The app's identity once the handshake is done. */
+export const useAppInfo = () =>
+  useAppStore((s) => (s.connection.state === 'ready' ? s.connection.snapshot.info : null));

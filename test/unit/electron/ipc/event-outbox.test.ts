@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { EventOutbox } from '../../../../electron/ipc/event-outbox';
+
+const notice = (text: string) => ({ level: 'info' as const, text, at: 1 });
+
+describe('event outbox', () => {
+  it('queues events until a sink attaches, then delivers them in order, then sends directly', () => {
+    const outbox = new EventOutbox();
+    const delivered: unknown[] = [];
+    outbox.emit('onNotice', notice('first'));
+    outbox.emit('onNotice', notice('second'));
+    expect(delivered).toEqual([]);
+
+    outbox.attach((channel, payload) => delivered.push([channel, payload]));
+    outbox.emit('onNotice', notice('third'));
+    expect(delivered).toEqual([
+      ['app:notice', notice('first')],
+      ['app:notice', notice('second')],
+      ['app:notice', notice('third')],
+    ]);
+  });
+
+  it('queues again after detach and bounds the queue, counting what it dropped', () => {
+    const outbox = new EventOutbox();
+    outbox.attach(() => undefined);
+    outbox.detach();
+    for (let i = 0; i < 10_005; i++) outbox.emit('onNotice', notice(String(i)));
+    const delivered: string[] = [];
+    outbox.attach((_channel, payload) => delivered.push((payload as { text: string }).text));
+    expect(delivered).toHaveLength(10_000);
+    expect(delivered[0]).toBe('5');
+    expect(outbox.droppedCount).toBe(5);
+  });
+});
