@@ -1,0 +1,126 @@
+/**
+ * The plain-data states the SIP engine reports and the app shows: the connection to the server, our own
+ * publication, and each buddy's subscription and presence. The engine (electron/sip/) produces them, the
+ * PresenceService forwards them over IPC, the renderer's stores hold them. No behaviour here.
+ */
+import type { ChosenStatus, PresenceStatus } from './presence-status';
+
+/** A SIP failure as the user should read it, with the status code when a server answered. */
+export interface SipProblem {
+  /** SIP status code (e.g. 403, 489), or absent when nothing answered (timeout, unreachable). */
+  readonly statusCode?: number;
+  /** One sentence for the user: "The server does not accept presence publications (489 Bad Event)." */
+  readonly message: string;
+}
+
+/**
+ * The account's connection, step by step, for the status line.
+ *
+ *   idle ──start──► connecting ──► registering ──► registered ◄─┐
+ *                       │  ▲            │                        │ refresh
+ *                       ▼  │ back-off   ▼                        │
+ *                     failed ◄──────────┴──── connection lost ───┘
+ *   (any) ──stop──► stopped
+ *
+ * With registration switched off, `connecting` is followed by `connected`.
+ */
+export type ConnectionPhase =
+  | 'idle'
+  | 'connecting'
+  | 'connected'
+  | 'registering'
+  | 'registered'
+  | 'failed'
+  | 'stopped';
+
+export interface ConnectionState {
+  readonly phase: ConnectionPhase;
+  /** The server URI the account uses, e.g. `sip:example.com;transport=tls`. */
+  readonly server: string;
+  /** Why we are `failed` (or what went wrong before a retry). */
+  readonly problem?: SipProblem;
+  /** When the next reconnection attempt is due (ms since the epoch), while `failed`. */
+  readonly retryAt?: number;
+  /** When the registration expires unless refreshed (ms since the epoch), while `registered`. */
+  readonly registrationExpiresAt?: number;
+}
+
+/**
+ * Our own presence publication (RFC 3903), as the status picker shows it.
+ *
+ *   idle ──publish──► publishing ──200──► published ──refresh/modify──► publishing …
+ *                          │                  │
+ *                          ├─ 489/501/404/405 ─► unsupported   (stop; the server takes no PUBLISH)
+ *                          ├─ other error ─────► failed        (retrying at retryAt, or given up)
+ *   published ──remove──► removing ──► removed
+ */
+export type PublicationPhase = 'idle' | 'publishing' | 'published' | 'removing' | 'removed' | 'failed' | 'unsupported';
+
+export interface PublicationState {
+  readonly phase: PublicationPhase;
+  /** The status and note being (or last) published. */
+  readonly status?: ChosenStatus;
+  readonly note?: string;
+  /** The entity tag the server gave the publication (SIP-ETag). */
+  readonly etag?: string;
+  /** When the publication expires unless refreshed (ms since the epoch). */
+  readonly expiresAt?: number;
+  readonly problem?: SipProblem;
+  readonly retryAt?: number;
+}
+
+/**
+ * A buddy subscription (RFC 6665) as the buddy list shows it. `unknown` (no answer yet) and `pending`
+ * (awaiting the buddy's authorisation) are not "offline": we simply do not know yet.
+ */
+export type SubscriptionPhase = 'unknown' | 'pending' | 'active' | 'terminated' | 'error';
+
+export interface SubscriptionState {
+  readonly phase: SubscriptionPhase;
+  /** For `terminated`: the Subscription-State reason (`timeout`, `rejected`, `noresource`, `deactivated`, …). */
+  readonly reason?: string;
+  readonly problem?: SipProblem;
+  /** When we will subscribe again (ms since the epoch), after a termination that allows it or an error. */
+  readonly retryAt?: number;
+  /** When the subscription expires unless refreshed (ms since the epoch), while `pending` or `active`. */
+  readonly expiresAt?: number;
+}
+
+/** A note with its language, as PIDF carries them (`xml:lang`). */
+export interface LocalizedNote {
+  readonly text: string;
+  readonly lang?: string;
+}
+
+/** One device or client of a buddy: a PIDF tuple, summarised. */
+export interface DevicePresence {
+  /** The tuple id. */
+  readonly id: string;
+  readonly status: PresenceStatus;
+  readonly note: string | null;
+  /** The tuple's contact URI, e.g. `sip:bob@192.0.2.4:5060`. */
+  readonly contact: string | null;
+  /** A readable device name where the document gives one (RFC 4480 `class`, device id, user agent). */
+  readonly label: string | null;
+  readonly timestamp: string | null;
+}
+
+/** What one presence document says, reduced to what the buddy list shows. */
+export interface PresenceSummary {
+  readonly status: PresenceStatus;
+  /** The note to show: the person's note, else the best tuple's note; null when none. */
+  readonly note: string | null;
+  /** RPID activities as found (`away`, `busy`, `on-the-phone`, `meeting`, `vacation`, …), `other` text included. */
+  readonly activities: readonly string[];
+  readonly devices: readonly DevicePresence[];
+}
+
+/** Everything the buddy list knows about one watched AOR. */
+export interface BuddyPresence {
+  readonly aor: string;
+  readonly subscription: SubscriptionState;
+  /** The last NOTIFY's presence, or null when none carried a document (yet). */
+  readonly presence: PresenceSummary | null;
+  /** When the presence last changed (ms since the epoch), or null. */
+  readonly changedAt: number | null;
+}
