@@ -1,0 +1,107 @@
+/**
+ * The SIP engine's public shape: the account configuration and the facade's options. The app
+ * (electron/service/), the command line (electron/cli/) and the compositor's simulated colleagues use
+ * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
+ */
+import type { TraceTransport } from '../../shared/trace/trace-entry';
+
+/** One SIP account as the engine needs it. */
+export interface SipAccountConfig {
+  /** The address of record, e.g. `sip:alice@example.com`. Used as From/To of REGISTER and PUBLISH. */
+  readonly aor: string;
+  readonly displayName?: string;
+  /** Digest user name, when it differs from the AOR's user part. */
+  readonly authUser?: string;
+  readonly password?: string;
+  /**
+   * The server (registrar and presence server) and how to reach it:
+   * `sip:host[:port][;transport=udp|tcp|tls|ws|wss]` or `sips:host[:port]` (TLS). Default transport UDP,
+   * default ports 5060 (udp/tcp), 5061 (tls), 80 (ws), 443 (wss) as RFC 3261 §19.1.2 and RFC 7118 say.
+   */
+  readonly server: string;
+  /** The HTTP path of a WebSocket server (default `/`). */
+  readonly wsPath?: string;
+  /** A SIP URI of an outbound proxy: when set, it is the next hop and the server is reached through it. */
+  readonly outboundProxy?: string;
+  /** Whether to REGISTER (and so wait for the first registration before publishing). */
+  readonly register: boolean;
+  /** Whether this account publishes its own presence. */
+  readonly publish: boolean;
+  /** Requested registration interval, seconds. */
+  readonly registerExpires: number;
+  /** Requested publication interval, seconds. */
+  readonly publishExpires: number;
+  /** Requested subscription interval, seconds. */
+  readonly subscribeExpires: number;
+  /** A PEM file with the certificate authorities to trust for TLS/WSS, in addition to the system's. */
+  readonly tlsCaFile?: string;
+  /** The User-Agent header value (default `Presently/<version>`). */
+  readonly userAgent?: string;
+}
+
+/** Default intervals a new account starts with (seconds). */
+export const DEFAULT_EXPIRES = { register: 600, publish: 600, subscribe: 600 } as const;
+
+/**
+ * Protocol timers, all in milliseconds. The defaults are RFC 3261's; tests shorten them so that a
+ * reconnection or a give-up happens in seconds rather than minutes.
+ */
+export interface SipTimers {
+  /** RFC 3261 §17.1.1.1 T1: round-trip estimate, first retransmission interval over UDP. */
+  readonly t1: number;
+  /** RFC 3261 §17.1.2.2 T2: the retransmission interval's ceiling for non-INVITE requests. */
+  readonly t2: number;
+  /** Keep-alive interval: CRLF on streams (RFC 5626 §4.4.1), an empty datagram over UDP. */
+  readonly keepAliveInterval: number;
+  /** A stream keep-alive ping unanswered this long means the connection is dead. */
+  readonly keepAliveTimeout: number;
+  /** Time allowed to open a connection (TCP/TLS/WS handshake). */
+  readonly connectTimeout: number;
+  /** First reconnection delay; doubles per failed attempt up to `reconnectMax`, with jitter. */
+  readonly reconnectBase: number;
+  readonly reconnectMax: number;
+  /** Gap between re-SUBSCRIBEs sent after a reconnection, so that restoring many buddies is not a burst. */
+  readonly resubscribePacing: number;
+  /** First retry delay after a 408/5xx to PUBLISH or SUBSCRIBE; doubles up to `retryMax`, with jitter. */
+  readonly retryBase: number;
+  readonly retryMax: number;
+}
+
+export const DEFAULT_SIP_TIMERS: SipTimers = {
+  t1: 500,
+  t2: 4_000,
+  keepAliveInterval: 25_000,
+  keepAliveTimeout: 10_000,
+  connectTimeout: 10_000,
+  reconnectBase: 2_000,
+  reconnectMax: 120_000,
+  resubscribePacing: 50,
+  retryBase: 5_000,
+  retryMax: 300_000,
+};
+
+/** Where the engine writes diagnostics it does not report as state (never the user's password). */
+export type SipLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
+/** Construction options for `SipClient` beyond the account. */
+export interface SipClientOptions {
+  readonly timers?: Partial<SipTimers>;
+  readonly logger?: SipLogger;
+  /** Randomness for jitter (tests may fix it). */
+  readonly random?: () => number;
+}
+
+/** Options of `SipClient.stop`. */
+export interface StopOptions {
+  /** The whole shutdown (remove publication, end subscriptions, unregister, close) finishes within this. */
+  readonly timeoutMs: number;
+}
+
+/** Options of a one-shot `fetchPresence`. */
+export interface FetchOptions {
+  /** Give up waiting for the NOTIFY after this long (default 64·T1). */
+  readonly timeoutMs?: number;
+}
+
+/** The transport kinds a server URI can select (same tokens as the trace). */
+export type SipTransportKind = TraceTransport;
