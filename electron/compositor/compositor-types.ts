@@ -1,0 +1,131 @@
+/**
+ * The compositor's public API types: what the app's offline demo, the `presently compositor` command and
+ * the tests pass to `startCompositor` and get back. The compositor is Presently's built-in presence
+ * server: an RFC 3903 Event State Compositor with an RFC 6665/RFC 3856 notifier and a small RFC 3261
+ * registrar (see `compositor.ts`). No Electron here; it runs under plain Node.
+ */
+
+/** A certificate and key (PEM) for the TLS listener. */
+export interface CompositorTlsOptions {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+  /** TLS port; 0 (the default) picks a free port. */
+  readonly port?: number;
+}
+
+/** RFC 3261 §17 timer base values; tests shorten them to see Timer F fire in seconds, not 32 s. */
+export interface SipTimerValues {
+  /** RTT estimate, 500 ms by default. Timer E starts at T1; Timer F = 64·T1; Timer J (UDP) = 64·T1. */
+  readonly t1Ms: number;
+  /** Longest retransmit interval for non-INVITE requests, 4 s by default. */
+  readonly t2Ms: number;
+  /** Longest time a message stays in the network, 5 s by default (Timer K). */
+  readonly t4Ms: number;
+}
+
+export interface CompositorOptions {
+  /** Address every listener binds to; 127.0.0.1 unless configured otherwise. */
+  readonly host?: string;
+  /** Address put in our Via and Contact headers; defaults to `host` (or 127.0.0.1 when `host` is a wildcard). */
+  readonly advertisedHost?: string;
+  /** UDP port: 0 (the default) picks a free port, null switches UDP off. */
+  readonly udpPort?: number | null;
+  /** TCP port: 0 (the default) picks a free port, null switches TCP off. */
+  readonly tcpPort?: number | null;
+  /** WebSocket (RFC 7118) port: 0 (the default) picks a free port, null switches WS off. */
+  readonly wsPort?: number | null;
+  /** A TLS listener, when a certificate is given. */
+  readonly tls?: CompositorTlsOptions;
+  /** Domains we keep presence for; requests for others get 404. Empty or absent: any domain (the demo). */
+  readonly domains?: readonly string[];
+  /** Shortest publication/subscription/registration interval accepted, seconds (default 60); shorter → 423. */
+  readonly minExpires?: number;
+  /** Longest interval granted, seconds (default 3600); longer requests are lowered to it. */
+  readonly maxExpires?: number;
+  /** Interval used when a request has no Expires, seconds (default 3600, RFC 3903 §4 / RFC 3856 §6). */
+  readonly defaultExpires?: number;
+  /**
+   * AORs allowed to publish for others (RFC 3903 §6 step 3: "third-party publication", e.g. a voicemail
+   * or alerting service). Everyone else may publish only for their own AOR.
+   */
+  readonly thirdPartyPublishers?: readonly string[];
+  /**
+   * Coalesce changes to one presentity within this window into one NOTIFY per watcher (RFC 6665 §4.2.2
+   * rate control); 0 (the default) notifies on every change.
+   */
+  readonly notifyCoalesceMs?: number;
+  /** Largest message accepted, bytes (default 65,535); larger → 513 Message Too Large. */
+  readonly maxMessageBytes?: number;
+  /** Called with one readable line per request (and per notable event: expiry, a dropped watcher). */
+  readonly log?: (entry: CompositorLogEntry) => void;
+  /** Server and User-Agent header value (default "Presently-Compositor/<version>"). */
+  readonly serverName?: string;
+  /** RFC 3261 timer values; defaults T1 = 500 ms, T2 = 4 s, T4 = 5 s. */
+  readonly timers?: Partial<SipTimerValues>;
+}
+
+/** The transports a compositor can listen on. */
+export type CompositorTransport = 'udp' | 'tcp' | 'tls' | 'ws';
+
+/** A bound listener. */
+export interface BoundAddress {
+  readonly transport: CompositorTransport;
+  readonly host: string;
+  readonly port: number;
+  /** A URI clients can use as their server / outbound proxy, e.g. `sip:127.0.0.1:5060;transport=tcp`. */
+  readonly uri: string;
+}
+
+/** One log entry: a request and what we answered, or a notable event of the server's own. */
+export interface CompositorLogEntry {
+  readonly time: number;
+  readonly kind: 'request' | 'event';
+  /** Request method (PUBLISH, SUBSCRIBE, …), or for events what happened (`expired`, `notify-failed`, `dropped`, …). */
+  readonly what: string;
+  /** The AOR concerned, when known. */
+  readonly aor: string | null;
+  /** Where the request came from, e.g. `udp 127.0.0.1:5070`. */
+  readonly source: string | null;
+  /** The status we answered, when we answered. */
+  readonly status: number | null;
+  /** The readable line: `PUBLISH sip:alice@example.com ← udp 127.0.0.1:5070 → 200 OK (etag …, expires 3600)`. */
+  readonly line: string;
+}
+
+/** Counts for the command line's summary and for tests. A snapshot: reading it twice gives two objects. */
+export interface CompositorCounters {
+  /** Requests received (retransmissions not counted), by method. */
+  readonly requestsByMethod: Readonly<Record<string, number>>;
+  /** Responses sent (first transmissions), by status code. */
+  readonly responsesByStatus: Readonly<Record<string, number>>;
+  /** Retransmitted requests answered from the transaction cache instead of being processed again. */
+  readonly retransmissionsAbsorbed: number;
+  /** Messages that could not be parsed (answered 400/513 when possible, else dropped). */
+  readonly malformedMessages: number;
+  readonly publicationsActive: number;
+  readonly publicationsExpired: number;
+  readonly subscriptionsActive: number;
+  readonly subscriptionsExpired: number;
+  readonly bindingsActive: number;
+  readonly notifiesSent: number;
+  readonly notifyRetransmissions: number;
+  /** NOTIFYs that failed (error response, Timer F, transport error). */
+  readonly notifyFailures: number;
+  /** Watchers dropped because a NOTIFY failed with 481, timed out, or the connection was gone. */
+  readonly watchersDropped: number;
+}
+
+/** A running compositor. */
+export interface RunningCompositor {
+  /** The bound listeners, by transport (absent when switched off). */
+  readonly addresses: Readonly<Partial<Record<CompositorTransport, BoundAddress>>>;
+  /** A snapshot of the counters. */
+  counters(): CompositorCounters;
+  /** The composed PIDF document of an AOR as watchers would receive it now (for the demo and tests). */
+  currentDocument(aor: string): string;
+  /**
+   * Stops listening, ends every subscription with a final NOTIFY (`terminated;reason=deactivated`, RFC 6665
+   * §4.2.2) sent best-effort, clears all timers. Always finishes; calling it twice is harmless.
+   */
+  stop(): Promise<void>;
+}
