@@ -1,0 +1,125 @@
+/**
+ * Building our own published presence document (RFC 3863 PIDF + RFC 4479 person + RFC 4480 RPID),
+ * the body of every PUBLISH Presently sends (RFC 3903 §4.1, RFC 3856 §6).
+ *
+ *   <?xml version="1.0" encoding="UTF-8"?>
+ *   <presence xmlns="urn:ietf:params:xml:ns:pidf"
+ *       xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model"
+ *       xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:alice@example.com">
+ *     <tuple id="t1">
+ *       <status><basic>open</basic></status>
+ *       <contact>sip:alice@192.0.2.1:5060</contact>
+ *       <note>Back at 3</note>
+ *       <timestamp>2024-05-01T10:00:00.000Z</timestamp>
+ *     </tuple>
+ *     <dm:person id="pt1">
+ *       <rpid:activities><rpid:away/></rpid:activities>
+ *       <dm:note>Back at 3</dm:note>
+ *       <dm:timestamp>2024-05-01T10:00:00.000Z</dm:timestamp>
+ *     </dm:person>
+ *   </presence>
+ *
+ * Interop choices (DESIGN.md §5): `entity` is the AOR (Flexisip answers 400 otherwise); the literal
+ * `dm:` and `rpid:` prefixes (FreeSWITCH matches prefixes, not namespaces); the note in both the tuple
+ * (for PIDF-only watchers) and the person (for RPID-aware ones); element order as the schemas require
+ * (RFC 3863 §4.1.2: status, extensions, contact, note, timestamp; RFC 4479 person: extensions, note,
+ * timestamp).
+ *
+ * Status mapping (what each ChosenStatus publishes):
+ *
+ *   available       basic open,   no activity
+ *   away            basic open,   rpid:away
+ *   busy            basic open,   rpid:busy
+ *   do-not-disturb  basic open,   rpid:busy + <rpid:other>dnd</rpid:other>   (Linphone's DND; servers
+ *                                                                              that know only busy show busy)
+ *   on-the-phone    basic open,   rpid:on-the-phone
+ *   in-a-meeting    basic open,   rpid:meeting
+ *   appear-offline  basic closed, no activity   (watchers see offline; the publication stays alive)
+ */
+import { MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
+import { escapeAttribute, escapeText, stripNonXmlChars } from './xml';
+import { NS_DATA_MODEL, NS_PIDF, NS_RPID } from './namespaces';
+
+export interface BuildPidfInput {
+  /** Our AOR, e.g. `sip:alice@example.com`. */
+  readonly entity: string;
+  /** The tuple id: stable per device, so the compositor replaces our old tuple instead of adding one. */
+  readonly tupleId: string;
+  readonly status: ChosenStatus;
+  /** Free text; cut to MAX_NOTE_LENGTH characters. Omitted when empty. */
+  readonly note?: string;
+  /** The contact URI watchers may use to reach this device. */
+  readonly contact?: string;
+  readonly timestamp: Date;
+  /** The person element's id; defaults to `p` + tupleId. */
+  readonly personId?: string;
+  /** The note's language (`xml:lang`), e.g. `en`. */
+  readonly lang?: string;
+}
+
+/** What each status publishes: `basic` and the RPID activities (element names; `other:x` → <rpid:other>x</rpid:other>). */
+export const PUBLISHED_STATUS: Readonly<Record<ChosenStatus, { readonly basic: 'open' | 'closed'; readonly activities: readonly string[] }>> = {
+  available: { basic: 'open', activities: [] },
+  away: { basic: 'open', activities: ['away'] },
+  busy: { basic: 'open', activities: ['busy'] },
+  'do-not-disturb': { basic: 'open', activities: ['busy', 'other:dnd'] },
+  'on-the-phone': { basic: 'open', activities: ['on-the-phone'] },
+  'in-a-meeting': { basic: 'open', activities: ['meeting'] },
+  'appear-offline': { basic: 'closed', activities: [] },
+};
+
+/**
+ * The note as we publish it: characters XML cannot carry removed, line breaks normalised, surrounding
+ * whitespace trimmed, cut to MAX_NOTE_LENGTH characters (code points, so no emoji is split in half).
+ */
+export function normalizeNote(note: string | undefined): string {
+  if (note === undefined) return '';
+  const clean = stripNonXmlChars(note).replace(/\r\n?/g, '\n').trim();
+  const chars = Array.from(clean);
+  return chars.length <= MAX_NOTE_LENGTH ? clean : chars.slice(0, MAX_NOTE_LENGTH).join('').trimEnd();
+}
+
+/**
+ * Our PUBLISH body. Throws a TypeError only for a programming error: a timestamp that is not a valid
+ * date, or an empty entity or tuple id.
+ */
+export function buildPidf(input: BuildPidfInput): string {
+  if (!(input.timestamp instanceof Date) || Number.isNaN(input.timestamp.getTime())) {
+    throw new TypeError('buildPidf: timestamp must be a valid Date.');
+  }
+  if (input.entity.trim() === '' || input.tupleId.trim() === '') {
+    throw new TypeError('buildPidf: entity and tupleId must not be empty.');
+  }
+  const published = PUBLISHED_STATUS[input.status];
+  const note = normalizeNote(input.note);
+  const timestamp = input.timestamp.toISOString();
+  const lang = input.lang?.trim() ? ` xml:lang="${escapeAttribute(input.lang.trim())}"` : '';
+  const contact = input.contact?.trim();
+  const personId = input.personId?.trim() || `p${input.tupleId}`;
+
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    `<presence xmlns="${NS_PIDF}" xmlns:dm="${NS_DATA_MODEL}" xmlns:rpid="${NS_RPID}" entity="${escapeAttribute(stripNonXmlChars(input.entity))}">\n`,
+    `  <tuple id="${escapeAttribute(stripNonXmlChars(input.tupleId))}">\n`,
+    `    <status>\n      <basic>${published.basic}</basic>\n    </status>\n`,
+  ];
+  if (contact) out.push(`    <contact>${escapeText(stripNonXmlChars(contact))}</contact>\n`);
+  if (note !== '') out.push(`    <note${lang}>${escapeText(note)}</note>\n`);
+  out.push(`    <timestamp>${timestamp}</timestamp>\n`, '  </tuple>\n');
+
+  out.push(`  <dm:person id="${escapeAttribute(stripNonXmlChars(personId))}">\n`);
+  if (published.activities.length > 0) {
+    out.push('    <rpid:activities>\n');
+    for (const activity of published.activities) {
+      out.push(
+        activity.startsWith('other:')
+          ? `      <rpid:other>${escapeText(activity.slice('other:'.length))}</rpid:other>\n`
+          : `      <rpid:${activity}/>\n`,
+      );
+    }
+    out.push('    </rpid:activities>\n');
+  }
+  if (note !== '') out.push(`    <dm:note${lang}>${escapeText(note)}</dm:note>\n`);
+  out.push(`    <dm:timestamp>${timestamp}</dm:timestamp>\n`, '  </dm:person>\n', '</presence>\n');
+  return out.join('');
+}

@@ -1,0 +1,55 @@
+/**
+ * XML namespace URIs of the presence formats we read and write. Documents are matched by these URIs,
+ * never by prefix: a sender may bind any prefix (or the default namespace) to any of them.
+ */
+
+/** RFC 3863 §4.2: the PIDF namespace, `application/pidf+xml`. */
+export const NS_PIDF = 'urn:ietf:params:xml:ns:pidf';
+/** The CPIM-era PIDF namespace (draft-ietf-impp-cpim-pidf), `application/cpim-pidf+xml`; same schema. */
+export const NS_CPIM_PIDF = 'urn:ietf:params:xml:ns:cpim-pidf';
+/** RFC 4479 §4: the presence data model (`dm:person`, `dm:device`, `dm:deviceID`, `dm:note`). */
+export const NS_DATA_MODEL = 'urn:ietf:params:xml:ns:pidf:data-model';
+/** RFC 4480 §2: Rich Presence Information Data (`rpid:activities`, `rpid:class`, `rpid:mood`, …). */
+export const NS_RPID = 'urn:ietf:params:xml:ns:pidf:rpid';
+/** RFC 4482: Contact Information (CIPID: `c:card`, `c:display-name`, `c:homepage`, `c:icon`, …). */
+export const NS_CIPID = 'urn:ietf:params:xml:ns:pidf:cipid';
+/** RFC 5196: user agent capabilities (`caps:servcaps`). */
+export const NS_CAPS = 'urn:ietf:params:xml:ns:pidf:caps';
+/** RFC 4589: location types, used inside `rpid:place-type`. */
+export const NS_LOCATION_TYPE = 'urn:ietf:params:xml:ns:location-type';
+/** Linphone's extension: `<pidfonline:online/>` inside a tuple's status while the app runs. */
+export const NS_LINPHONE_ONLINE = 'http://www.linphone.org/xsds/pidfonline.xsd';
+/**
+ * The RPID drafts' namespaces before RFC 4480, still sent by Asterisk's chan_sip and old softphones
+ * (eyeBeam, X-Lite): `pp:person` and `ep:activities` / `es:activities`.
+ */
+export const NS_LEGACY_PERSON = 'urn:ietf:params:xml:ns:pidf:person';
+export const NS_LEGACY_RPID_PERSON = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-person';
+export const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:status:rpid-status';
+export const NS_LEGACY_RPID_TUPLE = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-tuple';
+/** The `xml:` prefix's namespace (for `xml:lang`); always bound, never declared. */
+export const NS_XML = 'http://www.w3.org/XML/1998/namespace';
+
+/** Namespaces whose `activities`, `class`, `mood`, … elements we read as RPID. */
+export const RPID_NAMESPACES: ReadonlySet<string> = new Set([
+  NS_RPID,
+  NS_LEGACY_RPID_PERSON,
+  NS_LEGACY_RPID_STATUS,
+  NS_LEGACY_RPID_TUPLE,
+]);
+
+/** Namespaces whose `person` element we read as a person (RFC 4479, and the RPID draft's `pp:person`). */
+export const PERSON_NAMESPACES: ReadonlySet<string> = new Set([NS_DATA_MODEL, NS_LEGACY_PERSON]);
+
+/**
+ * The prefixes we write for well-known namespaces. FreeSWITCH matches the literal `dm:` and `rpid:`
+ * prefixes instead of namespaces, so our documents always use these.
+ */
+export const CONVENTIONAL_PREFIXES: ReadonlyMap<string, string> = new Map([
+  [NS_DATA_MODEL, 'dm'],
+  [NS_RPID, 'rpid'],
+  [NS_CIPID, 'c'],
+  [NS_CAPS, 'caps'],
+  [NS_LOCATION_TYPE, 'lt'],
+  [NS_LINPHONE_ONLINE, 'pidfonline'],
+]);

@@ -1,0 +1,285 @@
+/**
+ * Reducing a presence document to what the buddy list shows (PresenceSummary): one status, one note,
+ * the activities found, and one line per device (tuple).
+ *
+ * RFC 3863 §4.1.4 gives only `basic` open/closed; RFC 4479 §3.1 says the person, not the services,
+ * carries what the presentity is doing; RFC 4480 §3.2 names the activities. Real servers bend this
+ * (DESIGN.md §5), so the rules below are explicit, applied in this order:
+ *
+ *   1. No tuple at all ........................................ offline
+ *   2. Some tuple open (PIDF `basic=open`; XPIDF any status but `closed`):
+ *      a. the activities of every person and of the open tuples, by precedence:
+ *           permanent-absence ............................... offline  (Linphone's "Offline" keeps basic=open)
+ *           other = dnd / "do not disturb" .................. do-not-disturb  (Linphone's DND)
+ *           on-the-phone .................................... on-the-phone
+ *           meeting, appointment, presentation .............. in-a-meeting
+ *           busy, performance ............................... busy  (but see d)
+ *           away, vacation, holiday, lunch, breakfast, dinner, meal, sleeping, travel, in-transit,
+ *           steering, shopping, playing, spectator, tv, worship ... away
+ *           other = text ................................... the text read as a note (e below)
+ *      b. else the notes (person, document, open tuples, in that order), when a note is exactly one of
+ *         Asterisk's or a common phrase: "Ready"/"Available"/"Online" → available; "On the phone"/
+ *         "Ringing"/"On hold" → on-the-phone; "Busy" → busy; "Do not disturb"/"DND" → do-not-disturb;
+ *         "In a meeting" → in-a-meeting; "Away"/"Be right back"/"Out to lunch" → away;
+ *         "Unavailable"/"Offline" → offline;
+ *      c. else XPIDF's substatus/status of the open atoms (onthephone/inuse → on-the-phone, busy → busy,
+ *         away/berightback/outtolunch/idle/inactive → away, online/open → available, offline → offline),
+ *         the most engaged one winning;
+ *      d. `busy` from the activities with a note saying on the phone (Asterisk's in-use extension with
+ *         the eyeBeam supplement) → on-the-phone, the more precise of the two;
+ *      e. else RFC 4480 `user-input` idle on every person → away; otherwise available.
+ *   3. Every tuple closed (or with no basic) ................... offline, with one exception: Asterisk
+ *      (res_pjsip) marks an extension in use, ringing, on hold or busy as `closed` with the
+ *      presence-level note "On the phone"/"Ringing"/"On hold"; that document shows on-the-phone (or busy
+ *      for "Busy"). Only the presence-level note counts: a client that chose to appear offline
+ *      (notes in tuple and person, as we publish) stays offline whatever its note says.
+ *
+ * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
+ * closed, higher contact priority, newer timestamp); else the document's own notes. Among several
+ * notes, the first in a preferred language (English by default) or without a language, else the first.
+ */
+import type { DevicePresence, LocalizedNote, PresenceSummary } from '../presence/presence-state';
+import type { PresenceStatus } from '../presence/presence-status';
+import type { PidfDocument, PidfTuple, XpidfStatus } from './model';
+
+export interface SummarizeOptions {
+  /** Preferred note languages (`xml:lang` prefixes), best first. Default `['en']`. */
+  readonly languages?: readonly string[];
+}
+
+const AWAY_ACTIVITIES = new Set([
+  'away',
+  'vacation',
+  'holiday',
+  'lunch',
+  'breakfast',
+  'dinner',
+  'meal',
+  'sleeping',
+  'travel',
+  'in-transit',
+  'steering',
+  'shopping',
+  'playing',
+  'spectator',
+  'tv',
+  'worship',
+]);
+const MEETING_ACTIVITIES = new Set(['meeting', 'appointment', 'presentation']);
+const BUSY_ACTIVITIES = new Set(['busy', 'performance']);
+
+/** Whole-note phrases (lower case, single spaces, no trailing punctuation) and what they mean. */
+const NOTE_PHRASES: ReadonlyMap<string, PresenceStatus> = new Map<string, PresenceStatus>([
+  ['ready', 'available'],
+  ['available', 'available'],
+  ['online', 'available'],
+  ['on the phone', 'on-the-phone'],
+  ['on-the-phone', 'on-the-phone'],
+  ['ringing', 'on-the-phone'],
+  ['on hold', 'on-the-phone'],
+  ['in a call', 'on-the-phone'],
+  ['on a call', 'on-the-phone'],
+  ['busy', 'busy'],
+  ['do not disturb', 'do-not-disturb'],
+  ['do-not-disturb', 'do-not-disturb'],
+  ['dnd', 'do-not-disturb'],
+  ['in a meeting', 'in-a-meeting'],
+  ['meeting', 'in-a-meeting'],
+  ['away', 'away'],
+  ['be right back', 'away'],
+  ['brb', 'away'],
+  ['out to lunch', 'away'],
+  ['out for lunch', 'away'],
+  ['unavailable', 'offline'],
+  ['offline', 'offline'],
+]);
+
+/** How engaged each status is, to pick one among several devices (higher wins). */
+const ENGAGEMENT: Readonly<Record<PresenceStatus, number>> = {
+  offline: 0,
+  'appear-offline': 0,
+  available: 1,
+  away: 2,
+  busy: 3,
+  'in-a-meeting': 4,
+  'on-the-phone': 5,
+  'do-not-disturb': 6,
+};
+
+export function summarizePresence(document: PidfDocument, options: SummarizeOptions = {}): PresenceSummary {
+  const languages = options.languages ?? ['en'];
+  const personActivities = document.persons.flatMap((p) => p.activities);
+  const activities = unique([...personActivities, ...document.tuples.flatMap((t) => t.activities)]);
+  const personNotes = document.persons.flatMap((p) => p.notes);
+  const openTuples = document.tuples.filter(isOpen);
+
+  let status: PresenceStatus;
+  if (document.tuples.length === 0) {
+    status = 'offline';
+  } else if (openTuples.length > 0) {
+    const fromActivities = statusFromActivities([...personActivities, ...openTuples.flatMap((t) => t.activities)]);
+    const fromNotes = statusFromNotes([...personNotes, ...document.notes, ...openTuples.flatMap((t) => t.notes)]);
+    if (fromActivities === 'busy' && fromNotes === 'on-the-phone') status = 'on-the-phone';
+    else
+      status =
+        fromActivities ??
+        fromNotes ??
+        mostEngaged(openTuples.map((t) => (t.xpidf ? statusFromXpidf(t.xpidf) : null))) ??
+        (document.persons.length > 0 && document.persons.every((p) => p.userInput === 'idle') ? 'away' : 'available');
+  } else {
+    status = closedDocumentStatus(document.notes);
+  }
+
+  const devices: DevicePresence[] = document.tuples.map((tuple) => ({
+    id: tuple.id,
+    status: deviceStatus(tuple, personActivities, document),
+    note: pickNote(tuple.notes, languages),
+    contact: tuple.contact?.uri ?? null,
+    label: deviceLabel(tuple, document),
+    timestamp: tuple.timestamp,
+  }));
+
+  return { status, note: summaryNote(document, languages), activities, devices };
+}
+
+function isOpen(tuple: PidfTuple): boolean {
+  if (tuple.xpidf) return tuple.xpidf.status !== 'closed' && tuple.xpidf.substatus !== 'offline';
+  return tuple.basic === 'open';
+}
+
+/** Rule 3: closed stays offline unless Asterisk's presence-level note says the line is in use. */
+function closedDocumentStatus(documentNotes: readonly LocalizedNote[]): PresenceStatus {
+  const fromNotes = statusFromNotes(documentNotes);
+  return fromNotes === 'on-the-phone' || fromNotes === 'busy' ? fromNotes : 'offline';
+}
+
+/** One device's own status: its tuple first, the person's activities next (the person uses the device). */
+function deviceStatus(tuple: PidfTuple, personActivities: readonly string[], document: PidfDocument): PresenceStatus {
+  if (tuple.xpidf) return statusFromXpidf(tuple.xpidf);
+  if (tuple.basic !== 'open') return closedDocumentStatus(document.notes);
+  const fromActivities = statusFromActivities(tuple.activities) ?? statusFromActivities(personActivities);
+  const fromNotes = statusFromNotes([...tuple.notes, ...document.notes]);
+  if (fromActivities === 'busy' && fromNotes === 'on-the-phone') return 'on-the-phone';
+  return fromActivities ?? fromNotes ?? (tuple.userInput === 'idle' ? 'away' : 'available');
+}
+
+/** Rule 2a. Returns null when no activity decides (none, `unknown`, `working`, …). */
+export function statusFromActivities(activities: readonly string[]): PresenceStatus | null {
+  const names = activities.map((a) => a.trim().toLowerCase());
+  const otherTexts = names.filter((n) => n.startsWith('other:')).map((n) => normalizePhrase(n.slice('other:'.length)));
+  if (names.includes('permanent-absence')) return 'offline';
+  if (names.includes('do-not-disturb') || names.includes('dnd') || otherTexts.some((t) => NOTE_PHRASES.get(t) === 'do-not-disturb')) {
+    return 'do-not-disturb';
+  }
+  if (names.includes('on-the-phone')) return 'on-the-phone';
+  if (names.some((n) => MEETING_ACTIVITIES.has(n))) return 'in-a-meeting';
+  if (names.some((n) => BUSY_ACTIVITIES.has(n))) return 'busy';
+  if (names.some((n) => AWAY_ACTIVITIES.has(n))) return 'away';
+  // An <rpid:other> with a recognisable phrase ("On the phone", "Out to lunch") counts like a note.
+  for (const text of otherTexts) {
+    const status = NOTE_PHRASES.get(text);
+    if (status !== undefined) return status;
+  }
+  return null;
+}
+
+/** Rule 2b: the first note that is exactly a known phrase. */
+export function statusFromNotes(notes: readonly LocalizedNote[]): PresenceStatus | null {
+  for (const note of notes) {
+    const status = NOTE_PHRASES.get(normalizePhrase(note.text));
+    if (status !== undefined) return status;
+  }
+  return null;
+}
+
+function normalizePhrase(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!…]+$/, '');
+}
+
+const XPIDF_SUBSTATUS: Readonly<Record<string, PresenceStatus>> = {
+  online: 'available',
+  busy: 'busy',
+  berightback: 'away',
+  away: 'away',
+  onthephone: 'on-the-phone',
+  outtolunch: 'away',
+  idle: 'away',
+  offline: 'offline',
+};
+const XPIDF_STATUS: Readonly<Record<string, PresenceStatus>> = {
+  open: 'available',
+  inuse: 'on-the-phone',
+  inactive: 'away',
+  closed: 'offline',
+};
+
+/** Rule 2c: the substatus when known, else the status; an unknown word on an open atom is available. */
+export function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
+  if (xpidf.status === 'closed') return 'offline';
+  return (xpidf.substatus !== null ? XPIDF_SUBSTATUS[xpidf.substatus] : undefined) ?? XPIDF_STATUS[xpidf.status] ?? 'available';
+}
+
+function mostEngaged(statuses: readonly (PresenceStatus | null)[]): PresenceStatus | null {
+  let best: PresenceStatus | null = null;
+  for (const status of statuses) if (status !== null && (best === null || ENGAGEMENT[status] > ENGAGEMENT[best])) best = status;
+  return best;
+}
+
+function summaryNote(document: PidfDocument, languages: readonly string[]): string | null {
+  const personNote = pickNote(
+    document.persons.flatMap((p) => p.notes),
+    languages,
+  );
+  if (personNote !== null) return personNote;
+  const withNotes = document.tuples.filter((t) => t.notes.length > 0);
+  const best = [...withNotes].sort(compareTuples)[0];
+  if (best) return pickNote(best.notes, languages);
+  return pickNote(document.notes, languages);
+}
+
+/** Better tuples first: open, then higher contact priority, then newer timestamp, then document order. */
+function compareTuples(a: PidfTuple, b: PidfTuple): number {
+  const open = Number(isOpen(b)) - Number(isOpen(a));
+  if (open !== 0) return open;
+  const priority = (b.contact?.priority ?? 0) - (a.contact?.priority ?? 0);
+  if (priority !== 0) return priority;
+  const time = timeOf(b.timestamp) - timeOf(a.timestamp);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+function timeOf(timestamp: string | null): number {
+  if (timestamp === null) return 0;
+  const time = Date.parse(timestamp);
+  return Number.isNaN(time) ? 0 : time;
+}
+
+/** The first note in a preferred language or without one; else the first note; null when none. */
+export function pickNote(notes: readonly LocalizedNote[], languages: readonly string[] = ['en']): string | null {
+  if (notes.length === 0) return null;
+  for (const language of languages) {
+    const wanted = language.toLowerCase();
+    const match = notes.find((n) => n.lang !== undefined && (n.lang.toLowerCase() === wanted || n.lang.toLowerCase().startsWith(`${wanted}-`)));
+    if (match) return match.text;
+  }
+  const unlabelled = notes.find((n) => n.lang === undefined);
+  return (unlabelled ?? notes[0])?.text ?? null;
+}
+
+/** RFC 4480 class, else the note of the RFC 4479 device the tuple points to, else the device id. */
+function deviceLabel(tuple: PidfTuple, document: PidfDocument): string | null {
+  if (tuple.class !== null) return tuple.class;
+  if (tuple.deviceId !== null) {
+    const device = document.devices.find((d) => d.deviceId === tuple.deviceId);
+    const note = device ? pickNote(device.notes) : null;
+    return note ?? tuple.deviceId;
+  }
+  return null;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,462 @@
+/**
+ * A small namespace-aware XML layer over fast-xml-parser, just enough for presence documents.
+ *
+ * fast-xml-parser reports names with their prefixes (`dm:person`) and does not resolve namespaces; this
+ * module resolves them per "Namespaces in XML 1.0" §5 (in-scope `xmlns`/`xmlns:p` declarations, the
+ * default namespace applies to elements only, `xml:` is always bound) and yields a tree of elements named
+ * by (namespace URI, local name). The same tree serialises back with prefixes chosen afresh, so documents
+ * from publishers that use different prefixes can be merged (the compositor) without losing anything.
+ *
+ * Safety (XML 1.0 §4, the "billion laughs" and XXE attacks): the caller has already refused any document
+ * with a DTD internal subset or entity declaration; the parser runs with `processEntities: false`, and
+ * this module decodes only the five predefined entities and character references itself — any other
+ * entity reference is a well-formedness error, never an expansion.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { NS_XML } from './namespaces';
+
+/** An element named by namespace URI (null: no namespace) and local name. */
+export interface XmlElement {
+  readonly ns: string | null;
+  readonly name: string;
+  /** The prefix the sender used (a hint for serialisation), or null for the default namespace. */
+  readonly prefix: string | null;
+  /** Attributes other than namespace declarations. */
+  readonly attributes: readonly XmlAttribute[];
+  readonly children: readonly XmlNode[];
+}
+
+export interface XmlAttribute {
+  /** Unprefixed attributes are in no namespace (Namespaces in XML §6.2). */
+  readonly ns: string | null;
+  readonly name: string;
+  readonly prefix: string | null;
+  readonly value: string;
+}
+
+/** Text (already decoded) or an element. */
+export type XmlNode = XmlElement | string;
+
+export type XmlParseResult = { readonly ok: true; readonly root: XmlElement } | { readonly ok: false; readonly message: string };
+
+/** Elements nested deeper than this are refused (presence documents are about 6 levels deep). */
+const MAX_DEPTH = 64;
+
+const TEXT = '#text';
+const CDATA = '#cdata';
+const ATTRIBUTES = ':@';
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  allowBooleanAttributes: false,
+  cdataPropName: CDATA,
+  commentPropName: false,
+  maxNestedTags: MAX_DEPTH + 1,
+});
+
+type RawNode = Record<string, unknown>;
+
+class XmlSyntaxError extends Error {}
+
+/**
+ * Parses a whole document (the caller has refused DTDs). Never throws: malformed input, an undeclared
+ * prefix or entity, or several root elements give `{ ok: false, message }` with one readable sentence.
+ */
+export function parseXml(text: string): XmlParseResult {
+  const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  if (validation !== true) {
+    const { msg, line, col } = validation.err;
+    return { ok: false, message: `Malformed XML at line ${line}, column ${col}: ${printable(msg)}` };
+  }
+  let raw: unknown;
+  try {
+    raw = parser.parse(text);
+  } catch (error) {
+    return { ok: false, message: `Malformed XML: ${printable(error instanceof Error ? error.message : String(error))}` };
+  }
+  try {
+    const roots = (Array.isArray(raw) ? (raw as RawNode[]) : []).filter((node) => !isTextNode(node));
+    if (roots.length !== 1 || roots[0] === undefined) {
+      return { ok: false, message: roots.length === 0 ? 'Malformed XML: no root element.' : 'Malformed XML: more than one root element.' };
+    }
+    return { ok: true, root: toElement(roots[0], DEFAULT_SCOPE, 0) };
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) return { ok: false, message: error.message };
+    return { ok: false, message: `Malformed XML: ${printable(error instanceof Error ? error.message : String(error))}` };
+  }
+}
+
+/** In-scope prefix bindings; '' is the default namespace. */
+type Scope = ReadonlyMap<string, string | null>;
+const DEFAULT_SCOPE: Scope = new Map<string, string | null>([
+  ['xml', NS_XML],
+  ['', null],
+]);
+
+function isTextNode(node: RawNode): boolean {
+  return TEXT in node && Object.keys(node).length === 1;
+}
+
+function toElement(raw: RawNode, parentScope: Scope, depth: number): XmlElement {
+  if (depth > MAX_DEPTH) throw new XmlSyntaxError(`Malformed XML: elements nested deeper than ${MAX_DEPTH} levels.`);
+  let qname: string | undefined;
+  for (const key of Object.keys(raw)) {
+    if (key !== ATTRIBUTES) {
+      qname = key;
+      break;
+    }
+  }
+  if (qname === undefined) throw new XmlSyntaxError('Malformed XML: an element without a name.');
+  const rawAttributes = (raw[ATTRIBUTES] ?? {}) as Record<string, unknown>;
+
+  // Namespace declarations first: they apply to the element's own name and attributes.
+  let scope = parentScope;
+  const plain: [string, string][] = [];
+  for (const [attrName, attrValue] of Object.entries(rawAttributes)) {
+    const value = decodeText(String(attrValue));
+    if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
+      const prefix = attrName === 'xmlns' ? '' : attrName.slice(6);
+      if (prefix === 'xmlns' || (prefix === 'xml' && value !== NS_XML)) {
+        throw new XmlSyntaxError(`Malformed XML: the reserved prefix "${printable(prefix)}" is redeclared.`);
+      }
+      if (prefix !== '' && value === '') {
+        throw new XmlSyntaxError(`Malformed XML: the prefix "${printable(prefix)}" is bound to an empty namespace.`);
+      }
+      if (scope === parentScope) scope = new Map(parentScope);
+      (scope as Map<string, string | null>).set(prefix, value === '' ? null : value);
+    } else {
+      plain.push([attrName, value]);
+    }
+  }
+
+  const [prefix, name] = splitQName(qname);
+  const ns = resolve(scope, prefix ?? '', qname);
+  const attributes: XmlAttribute[] = [];
+  for (const [attrName, value] of plain) {
+    const [attrPrefix, localName] = splitQName(attrName);
+    const attrNs = attrPrefix === null ? null : resolve(scope, attrPrefix, attrName);
+    if (attributes.some((a) => a.name === localName && a.ns === attrNs)) {
+      throw new XmlSyntaxError(`Malformed XML: the attribute "${printable(attrName)}" appears twice.`);
+    }
+    attributes.push({ ns: attrNs, name: localName, prefix: attrPrefix, value });
+  }
+
+  const children: XmlNode[] = [];
+  const rawChildren = raw[qname];
+  if (Array.isArray(rawChildren)) {
+    for (const child of rawChildren as RawNode[]) {
+      if (TEXT in child && Object.keys(child).length === 1) {
+        appendText(children, decodeText(String(child[TEXT])));
+      } else if (CDATA in child) {
+        // CDATA content is literal: no entity decoding.
+        const parts = child[CDATA];
+        if (Array.isArray(parts)) for (const part of parts as RawNode[]) appendText(children, String(part[TEXT] ?? ''));
+      } else {
+        children.push(toElement(child, scope, depth + 1));
+      }
+    }
+  }
+  return { ns, name, prefix, attributes, children };
+}
+
+function appendText(children: XmlNode[], text: string): void {
+  if (text === '') return;
+  const last = children[children.length - 1];
+  if (typeof last === 'string') children[children.length - 1] = last + text;
+  else children.push(text);
+}
+
+function splitQName(qname: string): [string | null, string] {
+  const colon = qname.indexOf(':');
+  if (colon === -1) return [null, qname];
+  if (colon === 0 || colon === qname.length - 1 || qname.indexOf(':', colon + 1) !== -1) {
+    throw new XmlSyntaxError(`Malformed XML: "${printable(qname)}" is not a valid qualified name.`);
+  }
+  return [qname.slice(0, colon), qname.slice(colon + 1)];
+}
+
+function resolve(scope: Scope, prefix: string, qname: string): string | null {
+  if (!scope.has(prefix)) {
+    throw new XmlSyntaxError(`Malformed XML: the namespace prefix "${printable(prefix)}" of "${printable(qname)}" is not declared.`);
+  }
+  return scope.get(prefix) ?? null;
+}
+
+const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);|&/g;
+
+/**
+ * Decodes the five predefined entities and character references (XML 1.0 §4.1, §4.6). Any other
+ * reference is refused: with no DTD there is nothing it could legally refer to.
+ */
+export function decodeText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(REFERENCE, (match: string, body: string | undefined) => {
+    if (body === undefined) throw new XmlSyntaxError('Malformed XML: a bare "&" (write &amp;).');
+    if (body.startsWith('#')) {
+      const code = body[1] === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+      if (!isXmlChar(code)) throw new XmlSyntaxError(`Malformed XML: the character reference "${printable(match)}" is not an XML character.`);
+      return String.fromCodePoint(code);
+    }
+    const replacement = PREDEFINED[body];
+    if (replacement === undefined) throw new XmlSyntaxError(`Malformed XML: the entity "${printable(match)}" is not declared.`);
+    return replacement;
+  });
+}
+
+/** XML 1.0 §2.2 Char. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
+}
+
+/** Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes what XML 1.0 cannot carry, so user text never makes our documents malformed. */
+export function stripNonXmlChars(text: string): string {
+  return text.replace(NOT_XML_CHARS, '');
+}
+
+/** Escapes character data (XML 1.0 §2.4). `>` too, so `]]>` never appears. */
+export function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** Escapes an attribute value for double quotes; whitespace other than space as references (§3.3.3). */
+export function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"\t\n\r]/g, (c) => {
+    switch (c) {
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      default:
+        return `&#${c.charCodeAt(0)};`;
+    }
+  });
+}
+
+/** Keeps messages that quote the input one printable line of bounded length (they become reason phrases). */
+export function printable(text: string, max = 60): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+// ─── Tree helpers ────────────────────────────────────────────────────────────────────────────────
+
+export function isElement(node: XmlNode): node is XmlElement {
+  return typeof node !== 'string';
+}
+
+/** Child elements, optionally only those with the given namespace (one or a set) and local name. */
+export function childElements(parent: XmlElement, ns?: string | ReadonlySet<string>, name?: string): XmlElement[] {
+  const result: XmlElement[] = [];
+  for (const child of parent.children) {
+    if (typeof child === 'string') continue;
+    if (name !== undefined && child.name !== name) continue;
+    if (ns !== undefined && !nsMatches(child.ns, ns)) continue;
+    result.push(child);
+  }
+  return result;
+}
+
+export function firstChild(parent: XmlElement, ns: string | ReadonlySet<string>, name: string): XmlElement | undefined {
+  for (const child of parent.children) {
+    if (typeof child !== 'string' && child.name === name && nsMatches(child.ns, ns)) return child;
+  }
+  return undefined;
+}
+
+/** Descendants (not the element itself) matching namespace and name, down to `maxDepth` levels. */
+export function findDescendants(parent: XmlElement, ns: string | ReadonlySet<string>, name: string, maxDepth: number): XmlElement[] {
+  const found: XmlElement[] = [];
+  const walk = (element: XmlElement, depth: number): void => {
+    for (const child of element.children) {
+      if (typeof child === 'string') continue;
+      if (child.name === name && nsMatches(child.ns, ns)) found.push(child);
+      else if (depth < maxDepth) walk(child, depth + 1);
+    }
+  };
+  walk(parent, 1);
+  return found;
+}
+
+function nsMatches(actual: string | null, wanted: string | ReadonlySet<string>): boolean {
+  if (typeof wanted === 'string') return actual === wanted;
+  return actual !== null && wanted.has(actual);
+}
+
+/** The element's text content (all descendant text, in order). */
+export function textContent(element: XmlElement): string {
+  let text = '';
+  for (const child of element.children) text += typeof child === 'string' ? child : textContent(child);
+  return text;
+}
+
+/** An attribute in no namespace (or the given one), or undefined. */
+export function attribute(element: XmlElement, name: string, ns: string | null = null): string | undefined {
+  for (const a of element.attributes) if (a.name === name && a.ns === ns) return a.value;
+  return undefined;
+}
+
+/** Builds an element (for documents we write). */
+export function element(
+  ns: string | null,
+  name: string,
+  attributes: Readonly<Record<string, string | undefined>> = {},
+  children: readonly (XmlNode | null | undefined)[] = [],
+): XmlElement {
+  const attrs: XmlAttribute[] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    if (key === 'xml:lang') attrs.push({ ns: NS_XML, name: 'lang', prefix: 'xml', value });
+    else attrs.push({ ns: null, name: key, prefix: null, value });
+  }
+  return { ns, name, prefix: null, attributes: attrs, children: children.filter((c): c is XmlNode => c != null) };
+}
+
+/** The same tree with every element in namespace `from` moved to `to` (cpim-pidf ↔ pidf). */
+export function renameNamespace(node: XmlElement, from: string, to: string): XmlElement {
+  const children = node.children.map((child) => (typeof child === 'string' ? child : renameNamespace(child, from, to)));
+  return { ...node, ns: node.ns === from ? to : node.ns, children };
+}
+
+// ─── Serialisation ───────────────────────────────────────────────────────────────────────────────
+
+export interface SerializeOptions {
+  /** The namespace written as the default (unprefixed) one, normally PIDF's. */
+  readonly defaultNamespace: string | null;
+  /** Preferred prefixes by namespace (the conventional `dm`, `rpid`, …). */
+  readonly preferredPrefixes: ReadonlyMap<string, string>;
+  /** Indentation per level; '' writes everything on one line. */
+  readonly indent?: string;
+}
+
+/**
+ * Writes `root` as a complete document with every namespace declared once, on the root element.
+ * Prefixes: the default namespace unprefixed; a preferred prefix where given; else the sender's own
+ * prefix if it is still free; else `ns1`, `ns2`, …. Elements in no namespace inside a default namespace
+ * get `xmlns=""` (this happens only for foreign content).
+ */
+export function serializeXml(root: XmlElement, options: SerializeOptions): string {
+  const prefixes = assignPrefixes(root, options);
+  const declarations: string[] = [];
+  if (options.defaultNamespace !== null) declarations.push(` xmlns="${escapeAttribute(options.defaultNamespace)}"`);
+  for (const [ns, prefix] of prefixes) if (ns !== options.defaultNamespace) declarations.push(` xmlns:${prefix}="${escapeAttribute(ns)}"`);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  writeElement(root, out, prefixes, options, 0, declarations.join(''), options.defaultNamespace);
+  if (options.indent !== '') out.push('\n');
+  return out.join('');
+}
+
+function assignPrefixes(root: XmlElement, options: SerializeOptions): Map<string, string> {
+  const used = new Map<string, string>(); // ns → prefix
+  const taken = new Set<string>(['xml', 'xmlns']);
+  const wanted = new Map<string, string | null>(); // ns → sender's prefix
+  const collect = (node: XmlElement): void => {
+    if (node.ns !== null && node.ns !== options.defaultNamespace && !wanted.has(node.ns)) wanted.set(node.ns, node.prefix);
+    for (const a of node.attributes) if (a.ns !== null && a.ns !== NS_XML && !wanted.has(a.ns)) wanted.set(a.ns, a.prefix);
+    for (const child of node.children) if (typeof child !== 'string') collect(child);
+  };
+  collect(root);
+  // Preferred prefixes first, so a sender's odd use of `dm` for something else cannot displace ours.
+  for (const ns of wanted.keys()) {
+    const preferred = options.preferredPrefixes.get(ns);
+    if (preferred !== undefined && !taken.has(preferred)) {
+      used.set(ns, preferred);
+      taken.add(preferred);
+    }
+  }
+  let counter = 1;
+  for (const [ns, senderPrefix] of wanted) {
+    if (used.has(ns)) continue;
+    let prefix = senderPrefix !== null && isNcName(senderPrefix) && !taken.has(senderPrefix) && !/^xml/i.test(senderPrefix) ? senderPrefix : null;
+    while (prefix === null || taken.has(prefix)) prefix = `ns${counter++}`;
+    used.set(ns, prefix);
+    taken.add(prefix);
+  }
+  if (options.defaultNamespace !== null) used.set(options.defaultNamespace, '');
+  return used;
+}
+
+function isNcName(text: string): boolean {
+  return /^[A-Za-z_][\w.-]*$/.test(text);
+}
+
+function qualified(ns: string | null, name: string, prefixes: ReadonlyMap<string, string>): string {
+  if (ns === null) return name;
+  if (ns === NS_XML) return `xml:${name}`;
+  const prefix = prefixes.get(ns);
+  return prefix ? `${prefix}:${name}` : name;
+}
+
+function writeElement(
+  node: XmlElement,
+  out: string[],
+  prefixes: ReadonlyMap<string, string>,
+  options: SerializeOptions,
+  depth: number,
+  declarations: string,
+  inScopeDefault: string | null,
+): void {
+  const pad = options.indent === '' ? '' : (options.indent ?? '  ').repeat(depth);
+  const tag = qualified(node.ns, node.name, prefixes);
+  out.push(pad, '<', tag, declarations);
+  let childDefault = inScopeDefault;
+  if (node.ns === null && inScopeDefault !== null) {
+    out.push(' xmlns=""');
+    childDefault = null;
+  } else if (node.ns !== null && node.ns === options.defaultNamespace && inScopeDefault !== node.ns) {
+    // Back in the default namespace below an element that reset it.
+    out.push(` xmlns="${escapeAttribute(node.ns)}"`);
+    childDefault = node.ns;
+  }
+  for (const a of node.attributes) {
+    const attrName = a.ns === null ? a.name : qualified(a.ns, a.name, prefixes);
+    out.push(' ', attrName, '="', escapeAttribute(a.value), '"');
+  }
+  if (node.children.length === 0) {
+    out.push('/>');
+    return;
+  }
+  const hasElements = node.children.some((c) => typeof c !== 'string');
+  const onlyWhitespaceText = node.children.every((c) => typeof c !== 'string' || c.trim() === '');
+  out.push('>');
+  if (hasElements && onlyWhitespaceText && options.indent !== '') {
+    // Pretty-print element-only content; the original whitespace between elements carries no meaning.
+    for (const child of node.children) {
+      if (typeof child === 'string') continue;
+      out.push('\n');
+      writeElement(child, out, prefixes, options, depth + 1, '', childDefault);
+    }
+    out.push('\n', pad);
+  } else {
+    // Mixed or text content is written exactly as it was.
+    for (const child of node.children) {
+      if (typeof child === 'string') out.push(escapeText(child));
+      else writeElement(child, out, prefixes, { ...options, indent: '' }, 0, '', childDefault);
+    }
+  }
+  out.push('</', tag, '>');
+}
