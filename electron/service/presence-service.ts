@@ -1,14 +1,58 @@
 /**
- * The main-process core behind `window.presence`: it owns the app's state and answers the renderer's
- * requests. It runs under plain Node (no `electron` import), so the Electron shell, the browser test
- * harness and the command line all drive the same object.
+ * The main-process core behind `window.presence`: it owns the account settings, the SIP engine, the
+ * buddy list, the user's own status and note, and the SIP trace, answers every request of the IPC
+ * contract and emits its events. It runs under plain Node (no `electron` import), so the Electron shell,
+ * the browser test harness and the command line all drive the same object.
  *
- * This is the foundation's version: identity, the ready handshake and user notices. Accounts, the SIP
- * engine, buddies and the trace attach here as they are built.
+ * Sessions — which SIP user agent runs, and against what:
+ *
+ *                 start()                        saveAccount()
+ *   starting ───────┬── no account ──► demo ─────────────────────┐
+ *                   │                   ▲                        ▼
+ *                   └── account ───────────────────────────► account ◄─┐ saveAccount() / reconnect()
+ *                                       │  removeAccount()       │     │ (stop, start again)
+ *                                       └────────────────────────┘─────┘
+ *   (any) ──stop()──► offline            (demo failing to start ──► offline, with a notice)
+ *
+ * Transitions run one at a time; each stops the old session completely (publication removed,
+ * subscriptions ended, unregistered — within a time limit) before the next one starts.
+ *
+ * Events and the snapshot: until the renderer has completed the ready handshake, state changes are not
+ * queued as events — the snapshot it receives covers them, and delivering older queued state after it
+ * would overwrite newer state. Only notices queue (they are not part of the state).
  */
-import type { AppInfo, AppSnapshot, NoticeLevel, RuntimeKind } from '../../shared/ipc/contract';
+import type {
+  AppInfo,
+  AppSnapshot,
+  DemoInfo,
+  EventName,
+  EventPayload,
+  NoticeLevel,
+  RuntimeKind,
+  SelfPresence,
+  SessionInfo,
+  SessionMode,
+} from '../../shared/ipc/contract';
+import {
+  checkAccountForm,
+  describeAccountErrors,
+  type AccountForm,
+  type AccountSettings,
+  type AccountView,
+} from '../../shared/account/account-settings';
+import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
+import type { BuddyPresence, ConnectionState, PublicationState } from '../../shared/presence/presence-state';
+import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
+import { UserFacingError } from '../ipc/request-router';
+import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
+import { BuddyStore } from './buddy-store';
+import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo-environment';
+import type { LoadResult } from './json-file';
+import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
+import { SettingsStore } from './settings-store';
+import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
 /** What the host process knows about itself. */
 export interface HostInfo {
@@ -26,47 +70,535 @@ export function nodeHostInfo(): HostInfo {
   };
 }
 
+/** Diagnostics for the log (never a password). */
+export type ServiceLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+export interface PresenceServiceOptions {
+  readonly host: HostInfo;
+  /** Folder holding settings.json and buddies.json (the app: Electron's userData; tests: a fresh temp folder). */
+  readonly dataDir: string;
+  /** Where the account password goes (the app: safeStorage; tests: memory). */
+  readonly secretStore?: SecretStore;
+  /** Starts the offline demo's world; absent: no demo (the service stays offline without an account). */
+  readonly startDemo?: DemoStarter;
+  /** Options for every SIP user agent the service creates (tests shorten timers). */
+  readonly sipOptions?: SipClientOptions;
+  readonly trace?: TraceRecorderOptions;
+  /** Time allowed to stop a session (remove publication, end subscriptions, unregister). */
+  readonly stopTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly log?: ServiceLogger;
+}
+
+/** How many trace entries the snapshot carries; the trace pane asks for older ones when it needs them. */
+export const SNAPSHOT_TRACE_ENTRIES = 5_000;
+
+/** The buddy list group the demo colleagues are filed under. */
+export const DEMO_GROUP = 'Demo colleagues';
+
+const IDLE_CONNECTION: ConnectionState = { phase: 'idle', server: '' };
+const IDLE_PUBLICATION: PublicationState = { phase: 'idle' };
+
+/** One running SIP user agent and what belongs to it. */
+interface Session {
+  readonly kind: 'demo' | 'account';
+  readonly client: SipClient;
+  readonly unsubscribe: (() => void)[];
+  readonly demo: { readonly environment: DemoEnvironment; readonly info: DemoInfo; readonly buddies: readonly Buddy[] } | null;
+}
+
 export class PresenceService {
   /** Events for the renderer, held until it is ready. */
   readonly outbox = new EventOutbox();
   private rendererSink: EventSink | null = null;
+  /** The renderer has its snapshot: state changes go out as events from now on. */
+  private isRendererReady = false;
   private readonly startedAt: number;
+  private readonly now: () => number;
+  private readonly log: ServiceLogger;
+  private readonly secrets: SecretStore;
+  private readonly settingsStore: SettingsStore;
+  private readonly buddyStore: BuddyStore;
+  private readonly recorder: TraceRecorder;
+  private readonly stopTimeoutMs: number;
 
-  constructor(
-    private readonly host: HostInfo,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.startedAt = now();
+  private mode: SessionMode = 'starting';
+  private session: Session | null = null;
+  private connection: ConnectionState = IDLE_CONNECTION;
+  private publication: PublicationState = IDLE_PUBLICATION;
+  private readonly presenceByAor = new Map<string, BuddyPresence>();
+  /** Session transitions, one at a time. */
+  private transitions: Promise<void> = Promise.resolve();
+  private isStopping = false;
+
+  constructor(private readonly options: PresenceServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.log = options.log ?? ((level, message) => console[level === 'info' ? 'log' : level](`[presence] ${message}`));
+    this.secrets = options.secretStore ?? new MemorySecretStore();
+    this.settingsStore = new SettingsStore(options.dataDir);
+    this.buddyStore = new BuddyStore(options.dataDir);
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
+    this.recorder = new TraceRecorder((entries) => this.emitState('onTraceBatch', { entries }), options.trace);
   }
+
+  // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Loads settings and buddies (telling the user about any file that had to be set aside), then starts
+   * the account's session, or the offline demo when no account is configured.
+   */
+  start(): Promise<void> {
+    return this.transition(async () => {
+      this.reportLoad('settings', await this.settingsStore.load(this.now));
+      this.reportLoad('buddy list', await this.buddyStore.load(this.now));
+      const { account } = this.settingsStore.settings;
+      if (account) await this.startAccountSession(account);
+      else await this.startDemoSession();
+    });
+  }
+
+  /**
+   * Clean shutdown: removes the publication, ends subscriptions, unregisters, stops the demo — all
+   * within `timeoutMs` — and waits for pending file writes.
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.isStopping = true;
+    await this.transition(async () => {
+      await this.stopSession(options.timeoutMs ?? this.stopTimeoutMs);
+      this.setMode('offline');
+    });
+    this.recorder.dispose();
+    await Promise.all([this.settingsStore.flush(), this.buddyStore.flush()]);
+  }
+
+  // ── Renderer connection and the ready handshake ───────────────────────────────────────────────────
 
   /** A renderer (window or test page) exists and will call `rendererReady` once it listens. */
   connectRenderer(sink: EventSink): void {
     this.outbox.detach();
+    this.isRendererReady = false;
     this.rendererSink = sink;
   }
 
   /** The renderer went away; events queue until the next one is ready. */
   disconnectRenderer(): void {
     this.outbox.detach();
+    this.isRendererReady = false;
     this.rendererSink = null;
   }
 
   getAppInfo(): AppInfo {
-    return { name: APP_NAME, version: APP_VERSION, ...this.host };
+    return { name: APP_NAME, version: APP_VERSION, ...this.options.host };
   }
 
   /**
-   * Answers the ready handshake with a snapshot. Queued events are delivered on the next turn of the
-   * event loop, after this reply has gone out, so the renderer applies the snapshot before them.
+   * Answers the ready handshake with a snapshot of everything the window shows. Queued notices are
+   * delivered on the next turn of the event loop, after this reply has gone out, so the renderer applies
+   * the snapshot first; state changes from now on go out as events.
    */
   rendererReady(): AppSnapshot {
     const sink = this.rendererSink;
+    this.isRendererReady = sink !== null;
     if (sink) setImmediate(() => this.rendererSink === sink && this.outbox.attach(sink));
-    return { info: this.getAppInfo(), startedAt: this.startedAt };
+    return {
+      info: this.getAppInfo(),
+      startedAt: this.startedAt,
+      session: this.sessionInfo(),
+      connection: this.connection,
+      self: this.selfPresence(),
+      buddies: this.buddyEntries(),
+      trace: {
+        entries: this.recorder.recent(SNAPSHOT_TRACE_ENTRIES),
+        lastSeq: this.recorder.lastSeq,
+        capacity: this.recorder.capacity,
+      },
+    };
   }
 
   /** Tells the user something through the window's notice area. */
   notify(level: NoticeLevel, text: string): void {
     this.outbox.emit('onNotice', { level, text, at: this.now() });
   }
+
+  // ── Own presence ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Chooses status and note, remembers them, publishes them; resolves when the server has answered. */
+  async setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence> {
+    const note = choice.note.trim().slice(0, MAX_NOTE_LENGTH);
+    await this.settingsStore.setPresence(choice.status, note).catch((error: unknown) => this.reportSaveFailure('status', error));
+    this.emitState('onSelfPresenceChanged', this.selfPresence());
+
+    const session = this.session;
+    if (session && this.isPublishing()) {
+      try {
+        const publication = await session.client.setPresence(choice.status, note);
+        if (this.session === session) this.publication = publication;
+      } catch (error) {
+        this.log('error', `publishing failed: ${String(error)}`);
+        if (this.session === session) {
+          this.publication = { phase: 'failed', status: choice.status, note, problem: { message: 'Presently could not publish your status; see the log.' } };
+        }
+      }
+      this.emitState('onSelfPresenceChanged', this.selfPresence());
+    }
+    return this.selfPresence();
+  }
+
+  async forgetRecentNote(note: string): Promise<SelfPresence> {
+    await this.settingsStore.forgetRecentNote(note).catch((error: unknown) => this.reportSaveFailure('recent notes', error));
+    const self = this.selfPresence();
+    this.emitState('onSelfPresenceChanged', self);
+    return self;
+  }
+
+  // ── Buddies ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Adds a buddy (a bad address or a duplicate is refused with a reason, saving nothing) and watches it. */
+  async addBuddy(form: BuddyForm): Promise<BuddyEntry> {
+    const buddy = await this.buddyStore.add(form);
+    this.watch(buddy.aor);
+    this.emitState('onBuddiesChanged', this.buddyEntries());
+    return this.entryFor(buddy, 'saved');
+  }
+
+  async updateBuddy(change: { aor: string; buddy: BuddyForm }): Promise<BuddyEntry> {
+    const buddy = await this.buddyStore.update(change.aor, change.buddy);
+    if (buddy.aor !== change.aor) {
+      await this.unwatch(change.aor);
+      this.watch(buddy.aor);
+    }
+    this.emitState('onBuddiesChanged', this.buddyEntries());
+    return this.entryFor(buddy, 'saved');
+  }
+
+  async removeBuddy(target: { aor: string }): Promise<void> {
+    if (!this.buddyStore.find(target.aor) && this.session?.demo?.buddies.some((b) => b.aor === target.aor)) {
+      throw new UserFacingError('Demo colleagues come with the demo and cannot be removed.');
+    }
+    const buddy = await this.buddyStore.remove(target.aor);
+    this.emitState('onBuddiesChanged', this.buddyEntries());
+    await this.unwatch(buddy.aor);
+  }
+
+  // ── Account ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Checks and saves the account (the password into the secret store), then connects with it. */
+  async saveAccount(form: AccountForm): Promise<SessionInfo> {
+    const checked = checkAccountForm(form);
+    if (!checked.ok) throw new UserFacingError(describeAccountErrors(checked.errors));
+    const { password, ...account } = checked.value;
+    const previous = this.settingsStore.settings.account;
+
+    try {
+      if (password !== undefined) {
+        if (password === '') await this.secrets.delete(passwordKey(account.aor));
+        else await this.secrets.set(passwordKey(account.aor), password);
+      } else if (previous && previous.aor !== account.aor) {
+        // The address changed but the password did not: it moves to the new address.
+        const kept = await this.secrets.get(passwordKey(previous.aor));
+        if (kept !== null) await this.secrets.set(passwordKey(account.aor), kept);
+      }
+      if (previous && previous.aor !== account.aor) await this.secrets.delete(passwordKey(previous.aor));
+    } catch (error) {
+      throw new UserFacingError(`The password could not be stored in the system keychain (${(error as Error).message}); nothing was saved.`);
+    }
+    try {
+      await this.settingsStore.setAccount(account);
+    } catch (error) {
+      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+    }
+
+    await this.transition(async () => {
+      await this.stopSession(this.stopTimeoutMs);
+      await this.startAccountSession(account);
+    });
+    return this.sessionInfo();
+  }
+
+  /** Forgets the account and its password, disconnects, and goes back to the offline demo. */
+  async removeAccount(): Promise<SessionInfo> {
+    const previous = this.settingsStore.settings.account;
+    if (previous) await this.secrets.delete(passwordKey(previous.aor)).catch(() => undefined);
+    try {
+      await this.settingsStore.setAccount(null);
+    } catch (error) {
+      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+    }
+    await this.transition(async () => {
+      await this.stopSession(this.stopTimeoutMs);
+      await this.startDemoSession();
+    });
+    return this.sessionInfo();
+  }
+
+  /** Stops and starts the current session now, instead of waiting for the engine's next retry. */
+  async reconnect(): Promise<void> {
+    await this.transition(async () => {
+      const kind = this.session?.kind ?? (this.settingsStore.settings.account ? 'account' : 'demo');
+      await this.stopSession(this.stopTimeoutMs);
+      const { account } = this.settingsStore.settings;
+      if (kind === 'account' && account) await this.startAccountSession(account);
+      else await this.startDemoSession();
+    });
+  }
+
+  // ── For tests and the demo ────────────────────────────────────────────────────────────────────────
+
+  /** The running demo's world, or null outside the demo. */
+  get demoEnvironment(): DemoEnvironment | null {
+    return this.session?.demo?.environment ?? null;
+  }
+
+  /** The session mode right now. */
+  get sessionMode(): SessionMode {
+    return this.mode;
+  }
+
+  /** The data folder's settings, as last loaded or saved. */
+  get settingsPath(): string {
+    return this.settingsStore.path;
+  }
+
+  // ── Sessions ──────────────────────────────────────────────────────────────────────────────────────
+
+  private transition(step: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(step);
+    this.transitions = next.catch((error: unknown) => this.log('error', `session change failed: ${String(error)}`));
+    return next;
+  }
+
+  private async startAccountSession(account: AccountSettings): Promise<void> {
+    if (this.isStopping) return;
+    const password = await this.secrets.get(passwordKey(account.aor)).catch(() => null);
+    this.hasPassword = password !== null;
+    const config: SipAccountConfig = {
+      aor: account.aor,
+      ...(account.displayName ? { displayName: account.displayName } : {}),
+      ...(account.authUser ? { authUser: account.authUser } : {}),
+      ...(password ? { password } : {}),
+      server: account.server,
+      ...(account.wsPath ? { wsPath: account.wsPath } : {}),
+      ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
+      register: account.register,
+      publish: account.publish,
+      registerExpires: account.registerExpires,
+      publishExpires: account.publishExpires,
+      subscribeExpires: account.subscribeExpires,
+      userAgent: `${APP_NAME}/${APP_VERSION}`,
+    };
+    this.runSession({ kind: 'account', client: new SipClient(config, this.options.sipOptions), unsubscribe: [], demo: null });
+  }
+
+  private async startDemoSession(): Promise<void> {
+    if (this.isStopping) return;
+    this.hasPassword = false;
+    const startDemo = this.options.startDemo;
+    if (!startDemo) {
+      this.setMode('offline');
+      this.notify('info', 'No SIP account is configured. Open Settings to add yours.');
+      return;
+    }
+    let environment: DemoEnvironment;
+    try {
+      environment = await startDemo();
+    } catch (error) {
+      this.log('error', `the offline demo did not start: ${String(error)}`);
+      this.setMode('offline');
+      this.notify('error', `The offline demo could not start (${(error as Error).message}). Open Settings to add your SIP account.`);
+      return;
+    }
+    const config: SipAccountConfig = {
+      aor: DEMO_USER_AOR,
+      displayName: 'You (demo)',
+      server: environment.server,
+      register: true,
+      publish: true,
+      registerExpires: 600,
+      publishExpires: 600,
+      subscribeExpires: 600,
+      userAgent: `${APP_NAME}/${APP_VERSION}`,
+    };
+    const buddies: Buddy[] = environment.colleagues.map((c) => ({ aor: c.aor, displayName: c.name, group: DEMO_GROUP }));
+    this.runSession({
+      kind: 'demo',
+      client: new SipClient(config, this.options.sipOptions),
+      unsubscribe: [],
+      demo: { environment, buddies, info: { aor: DEMO_USER_AOR, server: environment.server, colleagues: buddies.length } },
+    });
+  }
+
+  /** Wires a new session's events, starts it, publishes our status and watches every buddy. */
+  private runSession(session: Session): void {
+    const { client } = session;
+    this.session = session;
+    this.presenceByAor.clear();
+    this.connection = client.connection;
+    this.publication = IDLE_PUBLICATION;
+
+    const isCurrent = () => this.session === session;
+    session.unsubscribe.push(
+      client.onConnection((state) => {
+        if (!isCurrent()) return;
+        this.connection = state;
+        this.emitState('onConnectionChanged', state);
+      }),
+      client.onPublication((state) => {
+        if (!isCurrent()) return;
+        this.publication = state;
+        this.emitState('onSelfPresenceChanged', this.selfPresence());
+      }),
+      client.onBuddy((presence) => {
+        if (!isCurrent()) return;
+        this.presenceByAor.set(presence.aor, presence);
+        this.emitState('onBuddyPresenceChanged', presence);
+      }),
+      client.onTrace((entry) => {
+        if (isCurrent()) this.recorder.record(entry);
+      }),
+    );
+
+    this.setMode(session.kind);
+    this.emitState('onConnectionChanged', this.connection);
+    this.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.emitState('onBuddiesChanged', this.buddyEntries());
+
+    // start() never rejects: failures arrive as connection states and the engine retries with back-off.
+    void client.start().catch((error: unknown) => this.log('error', `SIP start failed: ${String(error)}`));
+    const { status, note } = this.settingsStore.settings.presence;
+    if (this.isPublishing()) {
+      client.setPresence(status, note).catch((error: unknown) => this.log('error', `initial publish failed: ${String(error)}`));
+    }
+    for (const buddy of this.allBuddies()) this.watch(buddy.aor);
+  }
+
+  private async stopSession(timeoutMs: number): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    const deadline = this.now() + timeoutMs;
+    try {
+      await withTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
+    } catch (error) {
+      this.log('warn', `the SIP session did not stop cleanly: ${String(error)}`);
+    }
+    for (const unsubscribe of session.unsubscribe) unsubscribe();
+    if (session.demo) {
+      const left = Math.max(500, deadline - this.now());
+      await withTimeout(session.demo.environment.stop(), left).catch((error: unknown) =>
+        this.log('warn', `the offline demo did not stop cleanly: ${String(error)}`),
+      );
+    }
+    this.connection = { ...IDLE_CONNECTION, phase: 'stopped', server: this.connection.server };
+    this.publication = IDLE_PUBLICATION;
+    this.presenceByAor.clear();
+    this.emitState('onConnectionChanged', this.connection);
+    this.emitState('onSelfPresenceChanged', this.selfPresence());
+  }
+
+  private watch(aor: string): void {
+    const session = this.session;
+    if (!session) return;
+    try {
+      session.client.watch(aor);
+    } catch (error) {
+      this.log('error', `watching ${aor} failed: ${String(error)}`);
+    }
+  }
+
+  /** Ends the subscription to `aor` unless the list still shows it (a demo colleague also saved). */
+  private async unwatch(aor: string): Promise<void> {
+    const session = this.session;
+    if (!session || this.allBuddies().some((b) => b.aor === aor)) return;
+    this.presenceByAor.delete(aor);
+    await session.client.unwatch(aor).catch((error: unknown) => this.log('warn', `unwatching ${aor} failed: ${String(error)}`));
+  }
+
+  private isPublishing(): boolean {
+    const session = this.session;
+    if (!session) return false;
+    return session.kind === 'demo' || this.settingsStore.settings.account?.publish === true;
+  }
+
+  // ── State as the renderer sees it ─────────────────────────────────────────────────────────────────
+
+  private sessionInfo(): SessionInfo {
+    const account = this.settingsStore.settings.account;
+    return {
+      mode: this.mode,
+      account: account ? this.accountView(account) : null,
+      demo: this.session?.demo?.info ?? null,
+      isPasswordStorePersistent: this.secrets.isPersistent,
+    };
+  }
+
+  private accountView(account: AccountSettings): AccountView {
+    return { ...account, hasPassword: this.hasPassword };
+  }
+
+  /** Whether the saved account has a password stored; set whenever a session starts. */
+  private hasPassword = false;
+
+  private selfPresence(): SelfPresence {
+    const { presence, recentNotes } = this.settingsStore.settings;
+    return { status: presence.status, note: presence.note, publication: this.publication, recentNotes };
+  }
+
+  /** Demo colleagues first, then the saved buddies (a saved buddy that is also a colleague appears once). */
+  private allBuddies(): (Buddy & { source: 'saved' | 'demo' })[] {
+    const demo = (this.session?.demo?.buddies ?? []).map((b) => ({ ...b, source: 'demo' as const }));
+    const saved = this.buddyStore.buddies.map((b) => ({ ...b, source: 'saved' as const }));
+    const savedAors = new Set(saved.map((b) => b.aor));
+    return [...demo.filter((b) => !savedAors.has(b.aor)), ...saved];
+  }
+
+  private buddyEntries(): BuddyEntry[] {
+    return this.allBuddies().map((b) => this.entryFor(b, b.source));
+  }
+
+  private entryFor(buddy: Buddy, source: 'saved' | 'demo'): BuddyEntry {
+    const presence = this.presenceByAor.get(buddy.aor) ?? { aor: buddy.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
+    return { aor: buddy.aor, displayName: buddy.displayName, group: buddy.group, source, presence };
+  }
+
+  private setMode(mode: SessionMode): void {
+    this.mode = mode;
+    this.emitState('onSessionChanged', this.sessionInfo());
+  }
+
+  /** Sends a state change to a renderer that has its snapshot; before that, the snapshot will cover it. */
+  private emitState<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    if (this.isRendererReady) this.outbox.emit(name, payload);
+  }
+
+  private reportLoad(what: string, result: LoadResult<unknown>): void {
+    if (result.kind !== 'set-aside') return;
+    this.log('warn', `${what} file set aside: ${result.reason}`);
+    this.notify(
+      'warning',
+      `Your ${what} could not be read because ${result.reason}. The file was kept as ${result.movedTo}; Presently started with an empty ${what}.`,
+    );
+  }
+
+  private reportSaveFailure(what: string, error: unknown): void {
+    this.log('error', `saving ${what} failed: ${String(error)}`);
+    this.notify('error', `Your ${what} could not be saved (${(error as Error).message}).`);
+  }
+}
+
+/** Resolves or rejects like `promise`, or rejects after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

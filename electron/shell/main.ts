@@ -1,14 +1,21 @@
 /**
  * Electron entry point: the thin shell around the Node-only core. It enforces one running instance,
- * applies app-wide security rules, creates the window and connects it to the PresenceService.
- * Everything else lives in Node-only modules that are tested without Electron.
+ * applies app-wide security rules, creates the PresenceService (data in the user-data folder, passwords
+ * through safeStorage, the offline demo when no account is configured), creates the window, connects it,
+ * and on quit stops the service cleanly within a time limit. Everything else lives in Node-only modules
+ * that are tested without Electron.
  */
 import { app, session, type BrowserWindow } from 'electron';
 import { createRequestHandlers } from '../ipc/request-handlers';
-import { createRequestRouter } from '../ipc/request-router';
+import { createRequestRouter, type RequestRouter } from '../ipc/request-router';
+import { startCompositorDemo } from '../service/compositor-demo';
 import { PresenceService } from '../service/presence-service';
 import { connectWindowToService } from './ipc-bridge';
+import { createSafeStorageSecretStore } from './safe-storage-secret-store';
 import { createMainWindow, RENDERER_URL } from './window';
+
+/** How long quitting may take to remove our publication, end subscriptions and unregister. */
+const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 app.enableSandbox();
 
@@ -16,17 +23,12 @@ if (!app.requestSingleInstanceLock()) {
   // Another Presently is running; it receives 'second-instance' and comes to the front.
   app.quit();
 } else {
-  const service = new PresenceService({
-    runtime: 'electron',
-    platform: process.platform,
-    versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
-  });
-  const router = createRequestRouter(createRequestHandlers(service), (message, error) =>
-    console.error(`[main] ${message}`, error),
-  );
+  let service: PresenceService | null = null;
+  let router: RequestRouter | null = null;
   let mainWindow: BrowserWindow | null = null;
 
   const showMainWindow = () => {
+    if (!service || !router) return;
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
@@ -51,10 +53,44 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // Clean shutdown: hold the quit until the service has removed our publication, ended the
+  // subscriptions and unregistered (it gives up after SHUTDOWN_TIMEOUT_MS), then quit for real.
+  let shutdown: 'running' | 'stopping' | 'done' = 'running';
+  app.on('before-quit', (event) => {
+    if (shutdown === 'done' || !service) return;
+    event.preventDefault();
+    if (shutdown === 'stopping') return;
+    shutdown = 'stopping';
+    void service
+      .stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS })
+      .catch((error: unknown) => console.error('[main] shutdown failed', error))
+      .finally(() => {
+        shutdown = 'done';
+        app.quit();
+      });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+
+    const dataDir = app.getPath('userData');
+    const early: string[] = [];
+    const secretStore = createSafeStorageSecretStore(dataDir, (message) => (service ? service.notify('warning', message) : early.push(message)));
+    service = new PresenceService({
+      host: {
+        runtime: 'electron',
+        platform: process.platform,
+        versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome },
+      },
+      dataDir,
+      secretStore,
+      startDemo: () => startCompositorDemo(),
+    });
+    for (const message of early) service.notify('warning', message);
+    router = createRequestRouter(createRequestHandlers(service), (message, error) => console.error(`[main] ${message}`, error));
     showMainWindow();
-    service.notify('info', `Presently ${app.getVersion()} started.`);
+    void service.start().catch((error: unknown) => console.error('[main] the presence service did not start', error));
   });
 }

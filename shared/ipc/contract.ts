@@ -11,6 +11,11 @@
  */
 import * as v from '../validation';
 import type { Validator } from '../validation';
+import type { AccountForm, AccountView } from '../account/account-settings';
+import type { BuddyEntry, BuddyForm } from '../buddy/buddy';
+import type { BuddyPresence, ConnectionState, PublicationState } from '../presence/presence-state';
+import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
+import type { TraceEntry } from '../trace/trace-entry';
 
 // ── Data that crosses the boundary ────────────────────────────────────────────────────────────────
 
@@ -26,11 +31,73 @@ export interface AppInfo {
   readonly versions: { readonly node: string; readonly electron: string | null; readonly chrome: string | null };
 }
 
+/**
+ * Which presence session runs:
+ * - `starting`: the service is loading settings and deciding;
+ * - `demo`: no account is configured, the offline demo runs (built-in server on loopback, simulated
+ *   colleagues, a demo user signed in);
+ * - `account`: the user's own SIP account;
+ * - `offline`: nothing runs (the demo could not start, or the app is shutting down).
+ */
+export type SessionMode = 'starting' | 'demo' | 'account' | 'offline';
+
+/** The offline demo, as the window describes it. */
+export interface DemoInfo {
+  /** The demo user we are signed in as, e.g. `sip:you@demo.presently.invalid`. */
+  readonly aor: string;
+  /** The built-in server's address, e.g. `sip:127.0.0.1:40123;transport=tcp`. */
+  readonly server: string;
+  /** How many simulated colleagues are in the buddy list. */
+  readonly colleagues: number;
+}
+
+/** The session: demo or account, and the account's settings as the settings form shows them. */
+export interface SessionInfo {
+  readonly mode: SessionMode;
+  /** The saved account (even while the demo runs, none is saved; so null then). */
+  readonly account: AccountView | null;
+  readonly demo: DemoInfo | null;
+  /** Whether passwords are kept in the OS keychain (false: only until the app quits). */
+  readonly isPasswordStorePersistent: boolean;
+}
+
+/** Our own presence: what the user chose, and what the server made of it. */
+export interface SelfPresence {
+  readonly status: ChosenStatus;
+  /** The note as chosen (empty: none). */
+  readonly note: string;
+  /** The publication carrying it (RFC 3903): publishing, published, failed — and why. */
+  readonly publication: PublicationState;
+  /** Notes used lately, newest first, to pick again. */
+  readonly recentNotes: readonly string[];
+}
+
+/** The trace the service recorded so far (the newest part of it), for a window that opens late. */
+export interface TraceSnapshot {
+  /** The newest entries, oldest first. */
+  readonly entries: readonly TraceEntry[];
+  /** The sequence number of the newest entry recorded (0: none yet); batches carry only later ones. */
+  readonly lastSeq: number;
+  /** How many entries the service keeps at most (older ones are dropped first). */
+  readonly capacity: number;
+}
+
+/** A batch of newly recorded trace entries, in order. */
+export interface TraceBatch {
+  readonly entries: readonly TraceEntry[];
+}
+
 /** What the renderer needs to draw its first frame, returned by the ready handshake. */
 export interface AppSnapshot {
   readonly info: AppInfo;
   /** Milliseconds since the epoch when the main-process core started. */
   readonly startedAt: number;
+  readonly session: SessionInfo;
+  readonly connection: ConnectionState;
+  readonly self: SelfPresence;
+  /** The buddy list in stored order (the window sorts it). */
+  readonly buddies: readonly BuddyEntry[];
+  readonly trace: TraceSnapshot;
 }
 
 /** Severity of a notice from the main process. */
@@ -58,12 +125,46 @@ export interface PresenceRequests {
    * with a snapshot and only then delivers events it had queued while the renderer was loading.
    */
   rendererReady(): Promise<AppSnapshot>;
+
+  /**
+   * Chooses our status and note and publishes them. Resolves once the server has answered (or the
+   * attempt failed), with the publication's outcome — the picker shows it.
+   */
+  setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence>;
+  /** Removes a note from the recent-notes list. */
+  forgetRecentNote(note: string): Promise<SelfPresence>;
+
+  /** Adds a buddy and subscribes to its presence. Fails with a readable reason for a bad address. */
+  addBuddy(buddy: BuddyForm): Promise<BuddyEntry>;
+  /** Changes a saved buddy (`aor` names which; `buddy` is its new content, address included). */
+  updateBuddy(change: { aor: string; buddy: BuddyForm }): Promise<BuddyEntry>;
+  /** Removes a saved buddy and ends its subscription. */
+  removeBuddy(target: { aor: string }): Promise<void>;
+
+  /** Saves the SIP account (stopping the demo if it runs) and connects with it. */
+  saveAccount(form: AccountForm): Promise<SessionInfo>;
+  /** Forgets the account and its password, disconnects, and starts the offline demo. */
+  removeAccount(): Promise<SessionInfo>;
+  /** Tries to connect again now instead of waiting for the next back-off attempt. */
+  reconnect(): Promise<void>;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
 export interface PresenceEvents {
   /** A notice for the user. */
   onNotice(listener: (notice: Notice) => void): Unsubscribe;
+  /** The session changed: demo started or stopped, account saved or removed. */
+  onSessionChanged(listener: (session: SessionInfo) => void): Unsubscribe;
+  /** The connection to the server moved a step (connecting, registered, failed: why). */
+  onConnectionChanged(listener: (connection: ConnectionState) => void): Unsubscribe;
+  /** Our own status, note or publication changed. */
+  onSelfPresenceChanged(listener: (self: SelfPresence) => void): Unsubscribe;
+  /** The buddy list itself changed (added, edited, removed, demo colleagues in or out): the whole list. */
+  onBuddiesChanged(listener: (buddies: readonly BuddyEntry[]) => void): Unsubscribe;
+  /** One buddy's subscription or presence changed. */
+  onBuddyPresenceChanged(listener: (presence: BuddyPresence) => void): Unsubscribe;
+  /** SIP messages recorded since the last batch (sent every ~100 ms while there is traffic). */
+  onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
 }
 
 /** The whole bridge the renderer uses; the preload (or the test harness) provides it. */
@@ -81,18 +182,72 @@ export type EventPayload<E extends EventName> = Parameters<Parameters<PresenceEv
 /** IPC channel names are `domain:verb-or-noun`, e.g. `presence:set-status`, `trace:batch`. */
 export type Channel = `${string}:${string}`;
 
+/** Bounds any free-text field the renderer sends, far above what a valid entry needs. */
+const MAX_FIELD_LENGTH = 1024;
+
 /** Channel and payload validator of each request. */
 export const requestChannels: {
   readonly [M in RequestName]: { readonly channel: Channel; readonly payload: Validator<RequestPayload<M>> };
 } = {
   getAppInfo: { channel: 'app:get-info', payload: v.none },
   rendererReady: { channel: 'app:renderer-ready', payload: v.none },
+  setStatus: {
+    channel: 'presence:set-status',
+    payload: v.object({ status: v.literal(...CHOSEN_STATUSES), note: v.string({ maxLength: MAX_NOTE_LENGTH }) }),
+  },
+  forgetRecentNote: { channel: 'presence:forget-note', payload: v.string({ maxLength: MAX_NOTE_LENGTH }) },
+  addBuddy: { channel: 'buddy:add', payload: buddyForm() },
+  updateBuddy: {
+    channel: 'buddy:update',
+    payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }), buddy: buddyForm() }),
+  },
+  removeBuddy: { channel: 'buddy:remove', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
+  saveAccount: { channel: 'account:save', payload: accountForm() },
+  removeAccount: { channel: 'account:remove', payload: v.none },
+  reconnect: { channel: 'account:reconnect', payload: v.none },
 };
 
 /** Channel of each event. Main is trusted, so event payloads are typed but not re-validated. */
 export const eventChannels: { readonly [E in EventName]: { readonly channel: Channel } } = {
   onNotice: { channel: 'app:notice' },
+  onSessionChanged: { channel: 'account:session' },
+  onConnectionChanged: { channel: 'account:connection' },
+  onSelfPresenceChanged: { channel: 'presence:self' },
+  onBuddiesChanged: { channel: 'buddy:list' },
+  onBuddyPresenceChanged: { channel: 'buddy:presence' },
+  onTraceBatch: { channel: 'trace:batch' },
 };
+
+// The validators below check shape and size only; what the values mean (a SIP address that parses, an
+// expiry in range) is checked by the service with shared/account and shared/buddy, whose messages are
+// written for the user.
+
+function buddyForm(): Validator<BuddyForm> {
+  return v.object({
+    aor: v.string({ maxLength: MAX_FIELD_LENGTH }),
+    displayName: v.string({ maxLength: MAX_FIELD_LENGTH }),
+    group: v.string({ maxLength: MAX_FIELD_LENGTH }),
+  });
+}
+
+function accountForm(): Validator<AccountForm> {
+  const text = v.string({ maxLength: MAX_FIELD_LENGTH });
+  const seconds = v.number({ integer: true, min: 0, max: 10_000_000 });
+  return v.object({
+    displayName: text,
+    aor: text,
+    authUser: text,
+    password: v.optional(text),
+    server: text,
+    outboundProxy: text,
+    wsPath: text,
+    register: v.boolean,
+    publish: v.boolean,
+    registerExpires: seconds,
+    publishExpires: seconds,
+    subscribeExpires: seconds,
+  });
+}
 
 // ── The envelope every request is answered with ───────────────────────────────────────────────────
 

@@ -5,6 +5,9 @@
  * payload validation and sender check (the calling frame must be the page's main frame, at our origin).
  */
 import { build } from 'esbuild';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Channel, IpcResult } from '../../shared/ipc/contract';
 import { createRequestHandlers } from '../../electron/ipc/request-handlers';
@@ -44,7 +47,10 @@ export interface PresenceHarness {
   close(): Promise<void>;
 }
 
-export async function startPresenceHarness(service = new PresenceService(nodeHostInfo())): Promise<PresenceHarness> {
+export async function startPresenceHarness(service?: PresenceService): Promise<PresenceHarness> {
+  const dataDir = service ? null : await mkdtemp(path.join(tmpdir(), 'presently-e2e-'));
+  service ??= new PresenceService({ host: nodeHostInfo(), dataDir: dataDir! });
+  await service.start();
   const server = await startRendererServer();
   const internalErrors: { message: string; error: unknown }[] = [];
   const router = createRequestRouter(createRequestHandlers(service), (message, error) =>
@@ -86,7 +92,9 @@ export async function startPresenceHarness(service = new PresenceService(nodeHos
     },
     async close() {
       service.disconnectRenderer();
+      await service.stop();
       await server.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,13 +1,17 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requestChannels } from '../../../../shared/ipc/contract';
 import { createRequestHandlers } from '../../../../electron/ipc/request-handlers';
 import { createRequestRouter, UserFacingError, type RequestHandlers } from '../../../../electron/ipc/request-router';
 import { nodeHostInfo, PresenceService } from '../../../../electron/service/presence-service';
 
-const snapshot = { info: new PresenceService(nodeHostInfo()).getAppInfo(), startedAt: 0 };
+// The service touches its data folder only when started; these tests never start it.
+const newService = () => new PresenceService({ host: nodeHostInfo(), dataDir: path.join(tmpdir(), 'presently-never-written') });
+const snapshot = newService().rendererReady();
 
 function routerWith(overrides: Partial<RequestHandlers>, log: unknown[] = []) {
-  const base = createRequestHandlers(new PresenceService(nodeHostInfo()));
+  const base = createRequestHandlers(newService());
   return createRequestRouter({ ...base, ...overrides }, (message, error) => log.push([message, error]));
 }
 

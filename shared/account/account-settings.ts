@@ -1,0 +1,168 @@
+/**
+ * The SIP account as the settings form edits it and the main process stores it, and the rules a
+ * saved account must meet. The same `checkAccountForm` runs in the renderer (instant feedback beside
+ * each field) and in main (which trusts nothing the renderer sends).
+ *
+ * The password is never part of these objects on disk: it travels once, in `AccountForm.password`,
+ * from the form to main, which hands it to the secret store (OS keychain) and keeps only `hasPassword`.
+ */
+import { parseSipAddress, parseSipServer, type SipTransportName } from './sip-address';
+import { hasControlCharacters } from './text-rules';
+
+/** The account's settings, as stored in settings.json (no password). */
+export interface AccountSettings {
+  /** Shown to watchers where the server passes it on (From display name). */
+  readonly displayName: string;
+  /** Our address-of-record, normalised: `sip:alice@example.com`. */
+  readonly aor: string;
+  /** Digest user name; empty means the AOR's user part. */
+  readonly authUser: string;
+  /** Registrar / presence server, with its transport: `sip:pbx.example.com:5061;transport=tls`. */
+  readonly server: string;
+  /** Outbound proxy with its transport, or empty for none. */
+  readonly outboundProxy: string;
+  /** WebSocket resource path for ws/wss (RFC 7118), e.g. `/ws`; empty means `/`. */
+  readonly wsPath: string;
+  /** REGISTER before publishing and keep the registration refreshed. */
+  readonly register: boolean;
+  /** PUBLISH our presence (switch off for servers that only take presence from elsewhere). */
+  readonly publish: boolean;
+  /** Requested lifetimes in seconds (the server may grant shorter ones). */
+  readonly registerExpires: number;
+  readonly publishExpires: number;
+  readonly subscribeExpires: number;
+}
+
+/** What the settings form sends when saving: the settings and, optionally, a new password. */
+export interface AccountForm extends AccountSettings {
+  /** A new password; absent keeps the stored one, an empty string removes it. */
+  readonly password?: string;
+}
+
+/** The account as the renderer sees it: settings plus whether a password is stored — never the password. */
+export interface AccountView extends AccountSettings {
+  readonly hasPassword: boolean;
+}
+
+/** Fields the form shows an error beside. */
+export type AccountField = keyof AccountForm;
+
+/** Allowed lifetimes in seconds: below a minute servers answer 423, above a day a lost client lingers. */
+export const EXPIRES_RANGE = { min: 60, max: 86_400 } as const;
+
+/** Longest display name, user name and password we accept. */
+export const MAX_DISPLAY_NAME_LENGTH = 128;
+export const MAX_AUTH_USER_LENGTH = 128;
+export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_WS_PATH_LENGTH = 256;
+
+/** What a new account starts with in the form. */
+export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
+  displayName: '',
+  aor: '',
+  authUser: '',
+  server: '',
+  outboundProxy: '',
+  wsPath: '',
+  register: true,
+  publish: true,
+  registerExpires: 600,
+  publishExpires: 600,
+  subscribeExpires: 600,
+};
+
+/** The transport an account's server URI names (the form's transport choice). */
+export function transportOf(serverUri: string): SipTransportName {
+  const parsed = parseSipServer(serverUri);
+  return parsed.ok ? parsed.value.transport : 'udp';
+}
+
+export type AccountCheck =
+  | { readonly ok: true; readonly value: AccountForm }
+  | { readonly ok: false; readonly errors: Partial<Record<AccountField, string>> };
+
+/**
+ * Checks every field and returns the normalised form (AOR and server URIs rewritten in their canonical
+ * form, names trimmed), or one sentence per field that is wrong.
+ */
+export function checkAccountForm(form: AccountForm): AccountCheck {
+  const errors: Partial<Record<AccountField, string>> = {};
+
+  const displayName = form.displayName.trim();
+  if (displayName.length > MAX_DISPLAY_NAME_LENGTH) errors.displayName = `At most ${MAX_DISPLAY_NAME_LENGTH} characters.`;
+  if (hasControlCharacters(displayName) || /["\\]/.test(displayName)) errors.displayName = 'The display name cannot contain quotes, backslashes or control characters.';
+
+  const aor = parseSipAddress(form.aor);
+  if (!aor.ok) errors.aor = aor.message;
+
+  const authUser = form.authUser.trim();
+  if (authUser.length > MAX_AUTH_USER_LENGTH) errors.authUser = `At most ${MAX_AUTH_USER_LENGTH} characters.`;
+  else if (hasControlCharacters(authUser) || /[\s"\\]/.test(authUser)) errors.authUser = 'The user name cannot contain spaces, quotes, backslashes or control characters.';
+
+  if (form.password !== undefined) {
+    if (form.password.length > MAX_PASSWORD_LENGTH) errors.password = `At most ${MAX_PASSWORD_LENGTH} characters.`;
+    else if (hasControlCharacters(form.password)) errors.password = 'The password cannot contain control characters.';
+  }
+
+  const server = parseSipServer(form.server);
+  if (!server.ok) errors.server = server.message;
+
+  let outboundProxy = '';
+  if (form.outboundProxy.trim() !== '') {
+    const proxy = parseSipServer(form.outboundProxy, server.ok ? server.value.transport : undefined);
+    if (proxy.ok) outboundProxy = proxy.value.uri;
+    else errors.outboundProxy = proxy.message;
+  }
+
+  const wsPath = form.wsPath.trim();
+  if (wsPath !== '' && (!wsPath.startsWith('/') || wsPath.length > MAX_WS_PATH_LENGTH || /[\s#]/.test(wsPath))) {
+    errors.wsPath = 'The WebSocket path starts with / and has no spaces, like /ws.';
+  }
+
+  for (const field of ['registerExpires', 'publishExpires', 'subscribeExpires'] as const) {
+    const value = form[field];
+    if (!Number.isInteger(value) || value < EXPIRES_RANGE.min || value > EXPIRES_RANGE.max) {
+      errors[field] = `Enter whole seconds from ${EXPIRES_RANGE.min} to ${EXPIRES_RANGE.max}.`;
+    }
+  }
+
+  if (!aor.ok || !server.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      displayName,
+      aor: aor.value.uri,
+      authUser,
+      server: server.value.uri,
+      outboundProxy,
+      wsPath,
+      register: form.register,
+      publish: form.publish,
+      registerExpires: form.registerExpires,
+      publishExpires: form.publishExpires,
+      subscribeExpires: form.subscribeExpires,
+      ...(form.password === undefined ? {} : { password: form.password }),
+    },
+  };
+}
+
+/** The first error of a failed check as one sentence naming the field, for messages from main. */
+export function describeAccountErrors(errors: Partial<Record<AccountField, string>>): string {
+  const labels: Record<AccountField, string> = {
+    displayName: 'Display name',
+    aor: 'SIP address',
+    authUser: 'User name',
+    password: 'Password',
+    server: 'Server',
+    outboundProxy: 'Outbound proxy',
+    wsPath: 'WebSocket path',
+    register: 'Register',
+    publish: 'Publish',
+    registerExpires: 'Registration expiry',
+    publishExpires: 'Publication expiry',
+    subscribeExpires: 'Subscription expiry',
+  };
+  return Object.entries(errors)
+    .map(([field, message]) => `${labels[field as AccountField]}: ${message}`)
+    .join(' ');
+}

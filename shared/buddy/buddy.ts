@@ -1,0 +1,66 @@
+/**
+ * A buddy: someone whose presence the user watches (a presentity, RFC 3856 §2), as the buddy list
+ * stores and shows it, and the rules an added or edited buddy must meet. `checkBuddyForm` runs in the
+ * renderer for instant feedback and again in main, which trusts nothing the renderer sends.
+ */
+import type { BuddyPresence } from '../presence/presence-state';
+import { parseSipAddress } from '../account/sip-address';
+import { hasControlCharacters } from '../account/text-rules';
+
+/** A buddy as saved in buddies.json. The AOR is the key: one entry per address. */
+export interface Buddy {
+  /** Normalised SIP address, `sip:bob@example.com`. */
+  readonly aor: string;
+  /** The name to show; empty shows the AOR's user part. */
+  readonly displayName: string;
+  /** The group the list files the buddy under; empty is "Buddies". */
+  readonly group: string;
+}
+
+/** Where a buddy in the list comes from: the user's saved list, or the offline demo's colleagues. */
+export type BuddySource = 'saved' | 'demo';
+
+/** One row of the buddy list: the buddy, where it comes from, and what we know of its presence. */
+export interface BuddyEntry extends Buddy {
+  readonly source: BuddySource;
+  readonly presence: BuddyPresence;
+}
+
+/** What the add/edit form sends. */
+export type BuddyForm = Buddy;
+
+export type BuddyField = keyof BuddyForm;
+
+export const MAX_BUDDY_NAME_LENGTH = 128;
+export const MAX_GROUP_NAME_LENGTH = 64;
+/** A buddy list this long is already far beyond what a person scans; it bounds the file and the SUBSCRIBEs. */
+export const MAX_BUDDIES = 1_000;
+
+/** The group shown for buddies without one. */
+export const DEFAULT_GROUP_LABEL = 'Buddies';
+
+export type BuddyCheck =
+  | { readonly ok: true; readonly value: Buddy }
+  | { readonly ok: false; readonly errors: Partial<Record<BuddyField, string>> };
+
+/** Checks a buddy form and returns it normalised (AOR canonical, names trimmed), or one sentence per bad field. */
+export function checkBuddyForm(form: BuddyForm): BuddyCheck {
+  const errors: Partial<Record<BuddyField, string>> = {};
+  const aor = parseSipAddress(form.aor);
+  if (!aor.ok) errors.aor = aor.message;
+  const displayName = form.displayName.trim();
+  if (displayName.length > MAX_BUDDY_NAME_LENGTH) errors.displayName = `At most ${MAX_BUDDY_NAME_LENGTH} characters.`;
+  else if (hasControlCharacters(displayName)) errors.displayName = 'The name cannot contain control characters.';
+  const group = form.group.trim();
+  if (group.length > MAX_GROUP_NAME_LENGTH) errors.group = `At most ${MAX_GROUP_NAME_LENGTH} characters.`;
+  else if (hasControlCharacters(group)) errors.group = 'The group cannot contain control characters.';
+  if (!aor.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { aor: aor.value.uri, displayName, group } };
+}
+
+/** The name to show for a buddy: its display name, else the user part of its AOR. */
+export function buddyLabel(buddy: Pick<Buddy, 'aor' | 'displayName'>): string {
+  if (buddy.displayName !== '') return buddy.displayName;
+  const match = /^sips?:([^@]+)@/.exec(buddy.aor);
+  return match?.[1] ?? buddy.aor;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ACCOUNT_SETTINGS,
+  checkAccountForm,
+  describeAccountErrors,
+  type AccountForm,
+} from '../../../../shared/account/account-settings';
+
+const form = (overrides: Partial<AccountForm> = {}): AccountForm => ({
+  ...DEFAULT_ACCOUNT_SETTINGS,
+  displayName: ' Alice ',
+  aor: 'alice@Example.com',
+  server: 'sip:pbx.example.com;transport=tcp',
+  ...overrides,
+});
+
+describe('checking the account form', () => {
+  it('given good entries, then it returns them normalised', () => {
+    const result = checkAccountForm(form({ outboundProxy: 'proxy.example.com:5070', password: 's3cret' }));
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        ...DEFAULT_ACCOUNT_SETTINGS,
+        displayName: 'Alice',
+        aor: 'sip:alice@example.com',
+        server: 'sip:pbx.example.com;transport=tcp',
+        // The proxy takes the server's transport unless it names its own.
+        outboundProxy: 'sip:proxy.example.com:5070;transport=tcp',
+        password: 's3cret',
+      },
+    });
+  });
+
+  it('given no password field, then none is passed on (the stored one is kept)', () => {
+    const result = checkAccountForm(form());
+    expect(result.ok && 'password' in result.value).toBe(false);
+  });
+
+  it('given bad entries, then each bad field gets its own sentence', () => {
+    const result = checkAccountForm(
+      form({
+        aor: 'alice',
+        server: 'wss://x/ws',
+        wsPath: 'ws',
+        registerExpires: 10,
+        publishExpires: 100_000,
+        subscribeExpires: 60.5,
+        displayName: 'Al "the" ice',
+        authUser: 'al ice',
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.errors).sort()).toEqual(
+      ['aor', 'authUser', 'displayName', 'publishExpires', 'registerExpires', 'server', 'subscribeExpires', 'wsPath'].sort(),
+    );
+    expect(result.errors.registerExpires).toBe('Enter whole seconds from 60 to 86400.');
+    expect(describeAccountErrors(result.errors)).toContain('SIP address: “alice” has no user part');
+  });
+});
