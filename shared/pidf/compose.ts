@@ -115,7 +115,10 @@ function presenceTreeOf(publication: StoredPublication): XmlElement | null {
     if (!reparsed.ok) return documentToTree(document);
     tree = sourceTreeOf(reparsed.document) ?? documentToTree(reparsed.document);
   }
-  return tree.ns === NS_CPIM_PIDF ? renameNamespace(tree, NS_CPIM_PIDF, NS_PIDF) : tree;
+  // CPIM-PIDF and legacy namespace-less PIDF join the composed document in the PIDF namespace.
+  if (tree.ns === NS_CPIM_PIDF) return renameNamespace(tree, NS_CPIM_PIDF, NS_PIDF);
+  if (tree.ns === null) return renameNamespace(tree, null, NS_PIDF);
+  return tree;
 }
 
 /** The element with the root's `xml:lang` made explicit, unless it has its own. */

@@ -20,13 +20,12 @@ export const NS_LOCATION_TYPE = 'urn:ietf:params:xml:ns:location-type';
 /** Linphone's extension: `<pidfonline:online/>` inside a tuple's status while the app runs. */
 export const NS_LINPHONE_ONLINE = 'http://www.linphone.org/xsds/pidfonline.xsd';
 /**
- * The RPID drafts' namespaces before RFC 4480, still sent by Asterisk's chan_sip and old softphones
- * (eyeBeam, X-Lite): `pp:person` and `ep:activities` / `es:activities`.
+ * The RPID drafts' namespaces before RFC 4480, still sent by Asterisk's chan_sip (and FreeSWITCH's
+ * copy of it for eyeBeam): `pp:person`, `ep:activities` (rpid-person) and `es:` (rpid-status).
  */
 export const NS_LEGACY_PERSON = 'urn:ietf:params:xml:ns:pidf:person';
 export const NS_LEGACY_RPID_PERSON = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-person';
-export const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:status:rpid-status';
-export const NS_LEGACY_RPID_TUPLE = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-tuple';
+export const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:rpid:status:rpid-status';
 /** The `xml:` prefix's namespace (for `xml:lang`); always bound, never declared. */
 export const NS_XML = 'http://www.w3.org/XML/1998/namespace';
 
@@ -35,7 +34,6 @@ export const RPID_NAMESPACES: ReadonlySet<string> = new Set([
   NS_RPID,
   NS_LEGACY_RPID_PERSON,
   NS_LEGACY_RPID_STATUS,
-  NS_LEGACY_RPID_TUPLE,
 ]);
 
 /** Namespaces whose `person` element we read as a person (RFC 4479, and the RPID draft's `pp:person`). */

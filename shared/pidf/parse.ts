@@ -105,6 +105,11 @@ function parseUnsafe(body: string, contentType: string, options: ParsePresenceOp
   if (root.name === 'presence' && (root.ns === NS_PIDF || root.ns === NS_CPIM_PIDF)) {
     return readPidf(root, root.ns === NS_PIDF ? 'application/pidf+xml' : 'application/cpim-pidf+xml');
   }
+  // Some old clients (WengoPhone, early SIP Express Router scripts) send PIDF with no namespace at
+  // all. A <presence entity> holding <tuple>s is unmistakable, so it is read as PIDF.
+  if (root.name === 'presence' && root.ns === null && attribute(root, 'entity') !== undefined && childElements(root, null, 'tuple').length > 0) {
+    return readPidf(root, declared === 'application/cpim-pidf+xml' ? 'application/cpim-pidf+xml' : 'application/pidf+xml');
+  }
   const where = root.ns === null ? 'no namespace' : `namespace ${printable(root.ns)}`;
   return fail('not-presence', `Root element <${printable(root.name, 30)}> in ${where} is not a presence document.`);
 }
@@ -139,7 +144,8 @@ function utf8Length(text: string, limit: number): number {
 class InvalidDocument extends Error {}
 
 function readPidf(root: XmlElement, contentType: PresenceContentType): ParsePresenceResult {
-  const base = root.ns as string;
+  /** The namespace of <tuple>, <status>, <note>…: the root's (PIDF, CPIM-PIDF, or none for legacy senders). */
+  const base = root.ns;
   const format = contentType === 'application/pidf+xml' ? 'PIDF' : 'CPIM-PIDF';
   const entity = attribute(root, 'entity')?.trim();
   if (!entity) return fail('invalid', `${format} presence without entity.`);
@@ -166,7 +172,7 @@ function readPidf(root: XmlElement, contentType: PresenceContentType): ParsePres
   }
 }
 
-function readTuple(tuple: XmlElement, base: string, format: string, parentLang: string | undefined): PidfTuple {
+function readTuple(tuple: XmlElement, base: string | null, format: string, parentLang: string | undefined): PidfTuple {
   const id = attribute(tuple, 'id')?.trim();
   if (!id) throw new InvalidDocument(`${format} tuple without id.`);
   const lang = langOf(tuple, parentLang);
@@ -214,7 +220,7 @@ function readPriority(value: string | undefined): number | undefined {
   return Number.isFinite(priority) && priority >= 0 && priority <= 1 ? priority : undefined;
 }
 
-function readPerson(person: XmlElement, base: string, parentLang: string | undefined): PidfPerson {
+function readPerson(person: XmlElement, base: string | null, parentLang: string | undefined): PidfPerson {
   const lang = langOf(person, parentLang);
   const activityElements = findDescendants(person, RPID_NAMESPACES, 'activities', 3);
   const notes = readNotes(childElements(person, NS_DATA_MODEL, 'note'), lang);
@@ -351,7 +357,10 @@ function readXpidf(root: XmlElement): ParsePresenceResult {
         id: addresses.length === 1 ? atomId : `${atomId}-${addressIndex + 1}`,
         basic: statusWord === 'closed' ? 'closed' : statusWord === '' ? null : 'open',
         contact,
-        notes: readNotes(xpidfChildren(address, 'note'), undefined),
+        notes: [
+          ...readNotes(xpidfChildren(address, 'note'), undefined),
+          ...(status ? readNotes(xpidfChildren(status, 'note'), undefined) : []),
+        ],
         timestamp: null,
         deviceId: null,
         isOnline: false,
@@ -362,13 +371,16 @@ function readXpidf(root: XmlElement): ParsePresenceResult {
       });
     });
   });
+  // Document-level notes: <note> under <presence>, or under a presence-level <status> (FreeSWITCH).
+  const notes = readNotes(xpidfChildren(root, 'note'), undefined);
+  for (const status of xpidfChildren(root, 'status')) notes.push(...readNotes(xpidfChildren(status, 'note'), undefined));
   const document: PidfDocument = {
     entity,
     contentType: 'application/xpidf+xml',
     tuples,
     persons: [],
     devices: [],
-    notes: readNotes(xpidfChildren(root, 'note'), undefined),
+    notes,
   };
   return { ok: true, document };
 }

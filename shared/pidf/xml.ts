@@ -71,12 +71,11 @@ class XmlSyntaxError extends Error {}
  * Parses a whole document (the caller has refused DTDs). Never throws: malformed input, an undeclared
  * prefix or entity, or several root elements give `{ ok: false, message }` with one readable sentence.
  */
-export function parseXml(text: string): XmlParseResult {
+export function parseXml(source: string): XmlParseResult {
+  // XML 1.0 §2.11: line ends are normalised to LF before anything else (bodies arrive with CRLF).
+  const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    return { ok: false, message: `Malformed XML at line ${line}, column ${col}: ${printable(msg)}` };
-  }
+  if (validation !== true) return { ok: false, message: describeValidationError(validation.err) };
   let raw: unknown;
   try {
     raw = parser.parse(text);
@@ -93,6 +92,19 @@ export function parseXml(text: string): XmlParseResult {
     if (error instanceof XmlSyntaxError) return { ok: false, message: error.message };
     return { ok: false, message: `Malformed XML: ${printable(error instanceof Error ? error.message : String(error))}` };
   }
+}
+
+/** One readable sentence for a fast-xml-parser validation error. */
+function describeValidationError(err: { code: string; msg: string; line: number; col?: number }): string {
+  // A document cut short is reported with the list of still-open elements as JSON; say it plainly.
+  const unclosed = /^Invalid '\[([\s\S]*)\]' found\.$/.exec(err.msg);
+  if (unclosed?.[1] !== undefined) {
+    const names = unclosed[1].split(',').map((n) => n.trim().replace(/^"|"$/g, ''));
+    return `Malformed XML: the document ends before <${printable(names[names.length - 1] ?? '', 30)}> is closed.`;
+  }
+  if (err.msg === 'Start tag expected.') return 'Malformed XML: no root element.';
+  const where = err.col === undefined ? `line ${err.line}` : `line ${err.line}, column ${err.col}`;
+  return `Malformed XML at ${where}: ${printable(err.msg)}`;
 }
 
 /** In-scope prefix bindings; '' is the default namespace. */
@@ -269,8 +281,11 @@ export function isElement(node: XmlNode): node is XmlElement {
   return typeof node !== 'string';
 }
 
-/** Child elements, optionally only those with the given namespace (one or a set) and local name. */
-export function childElements(parent: XmlElement, ns?: string | ReadonlySet<string>, name?: string): XmlElement[] {
+/** A namespace to match: one URI, null for "no namespace", or a set of URIs. */
+export type NamespaceMatch = string | null | ReadonlySet<string>;
+
+/** Child elements, optionally only those with the given namespace and local name (undefined: any). */
+export function childElements(parent: XmlElement, ns?: NamespaceMatch, name?: string): XmlElement[] {
   const result: XmlElement[] = [];
   for (const child of parent.children) {
     if (typeof child === 'string') continue;
@@ -281,7 +296,7 @@ export function childElements(parent: XmlElement, ns?: string | ReadonlySet<stri
   return result;
 }
 
-export function firstChild(parent: XmlElement, ns: string | ReadonlySet<string>, name: string): XmlElement | undefined {
+export function firstChild(parent: XmlElement, ns: NamespaceMatch, name: string): XmlElement | undefined {
   for (const child of parent.children) {
     if (typeof child !== 'string' && child.name === name && nsMatches(child.ns, ns)) return child;
   }
@@ -289,7 +304,7 @@ export function firstChild(parent: XmlElement, ns: string | ReadonlySet<string>,
 }
 
 /** Descendants (not the element itself) matching namespace and name, down to `maxDepth` levels. */
-export function findDescendants(parent: XmlElement, ns: string | ReadonlySet<string>, name: string, maxDepth: number): XmlElement[] {
+export function findDescendants(parent: XmlElement, ns: NamespaceMatch, name: string, maxDepth: number): XmlElement[] {
   const found: XmlElement[] = [];
   const walk = (element: XmlElement, depth: number): void => {
     for (const child of element.children) {
@@ -302,8 +317,8 @@ export function findDescendants(parent: XmlElement, ns: string | ReadonlySet<str
   return found;
 }
 
-function nsMatches(actual: string | null, wanted: string | ReadonlySet<string>): boolean {
-  if (typeof wanted === 'string') return actual === wanted;
+function nsMatches(actual: string | null, wanted: NamespaceMatch): boolean {
+  if (wanted === null || typeof wanted === 'string') return actual === wanted;
   return actual !== null && wanted.has(actual);
 }
 
@@ -337,7 +352,7 @@ export function element(
 }
 
 /** The same tree with every element in namespace `from` moved to `to` (cpim-pidf ↔ pidf). */
-export function renameNamespace(node: XmlElement, from: string, to: string): XmlElement {
+export function renameNamespace(node: XmlElement, from: string | null, to: string): XmlElement {
   const children = node.children.map((child) => (typeof child === 'string' ? child : renameNamespace(child, from, to)));
   return { ...node, ns: node.ns === from ? to : node.ns, children };
 }

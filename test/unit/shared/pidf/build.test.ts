@@ -1,0 +1,145 @@
+/**
+ * Our own PUBLISH body (buildPidf): what each status publishes, the interop choices DESIGN.md §5 asks
+ * for, and a round trip through parsePresenceBody for every status with awkward notes.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildPidf, normalizeNote, parsePresenceBody, summarizePresence, type BuildPidfInput } from '../../../../shared/pidf';
+import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../../../../shared/presence/presence-status';
+
+const BASE: BuildPidfInput = {
+  entity: 'sip:alice@example.com',
+  tupleId: 'tk2p9x',
+  status: 'available',
+  contact: 'sip:alice@192.0.2.10:5060;transport=tcp',
+  timestamp: new Date('2024-05-01T10:00:00.000Z'),
+};
+
+function parse(body: string) {
+  const result = parsePresenceBody(body, 'application/pidf+xml');
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.document;
+}
+
+/** Awkward notes: markup characters, non-ASCII (accents, CJK, emoji outside the BMP), and length. */
+const NOTES: readonly (readonly [string, string])[] = [
+  ['markup characters', `Tom & Jerry <3 "quotes" 'apostrophes' ]]> done`],
+  ['non-ASCII', 'Réunion à 15 h — 会議中 — 🎧 focus'],
+  ['exactly 140 characters', 'x'.repeat(MAX_NOTE_LENGTH)],
+];
+
+describe('buildPidf: what each status publishes', () => {
+  const expected: Record<ChosenStatus, { basic: 'open' | 'closed'; activities: string[] }> = {
+    available: { basic: 'open', activities: [] },
+    away: { basic: 'open', activities: ['away'] },
+    busy: { basic: 'open', activities: ['busy'] },
+    'do-not-disturb': { basic: 'open', activities: ['busy', 'other:dnd'] },
+    'on-the-phone': { basic: 'open', activities: ['on-the-phone'] },
+    'in-a-meeting': { basic: 'open', activities: ['meeting'] },
+    'appear-offline': { basic: 'closed', activities: [] },
+  };
+
+  it.each(CHOSEN_STATUSES)('given %s, when built and parsed back, then basic and activities are as mapped', (status) => {
+    const document = parse(buildPidf({ ...BASE, status }));
+    expect(document.tuples.map((t) => t.basic)).toEqual([expected[status].basic]);
+    expect(document.persons.map((p) => p.activities)).toEqual([expected[status].activities]);
+  });
+
+  it.each(CHOSEN_STATUSES)('given %s with awkward notes, when built, parsed and summarised, then the watcher sees that status and note', (status) => {
+    for (const [, note] of NOTES) {
+      const summary = summarizePresence(parse(buildPidf({ ...BASE, status, note })));
+      expect(summary.status).toBe(status === 'appear-offline' ? 'offline' : status);
+      expect(summary.note).toBe(note);
+    }
+  });
+});
+
+describe('buildPidf: the document on the wire', () => {
+  it('uses the entity, the literal dm:/rpid: prefixes and puts the note in both tuple and person', () => {
+    const body = buildPidf({ ...BASE, status: 'away', note: 'Back at 3' });
+    expect(body).toContain('entity="sip:alice@example.com"');
+    expect(body).toContain('xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model"');
+    expect(body).toContain('xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"');
+    expect(body).toContain('<dm:person id="ptk2p9x">');
+    expect(body).toContain('<rpid:activities>');
+    expect(body).toContain('<rpid:away/>');
+    expect(body).toContain('<note>Back at 3</note>');
+    expect(body).toContain('<dm:note>Back at 3</dm:note>');
+    const document = parse(body);
+    expect(document.tuples[0]).toMatchObject({
+      id: 'tk2p9x',
+      contact: { uri: 'sip:alice@192.0.2.10:5060;transport=tcp' },
+      notes: [{ text: 'Back at 3' }],
+      timestamp: '2024-05-01T10:00:00.000Z',
+    });
+    expect(document.persons[0]).toMatchObject({ id: 'ptk2p9x', notes: [{ text: 'Back at 3' }], timestamp: '2024-05-01T10:00:00.000Z' });
+  });
+
+  it('writes the tuple children in RFC 3863 order: status, contact, note, timestamp', () => {
+    const body = buildPidf({ ...BASE, note: 'x' });
+    const order = ['<status>', '<contact>', '<note>', '<timestamp>'].map((tag) => body.indexOf(tag));
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('writes Linphone’s DND: busy plus <rpid:other>dnd</rpid:other>', () => {
+    const body = buildPidf({ ...BASE, status: 'do-not-disturb' });
+    expect(body).toMatch(/<rpid:busy\/>\s*<rpid:other>dnd<\/rpid:other>/);
+  });
+
+  it('given appear-offline, publishes basic closed and no activity', () => {
+    const body = buildPidf({ ...BASE, status: 'appear-offline' });
+    expect(body).toContain('<basic>closed</basic>');
+    expect(body).not.toContain('rpid:activities');
+  });
+
+  it('escapes the note so that markup in it stays text', () => {
+    const body = buildPidf({ ...BASE, note: '</note><injected/>&amp;' });
+    expect(body).toContain('&lt;/note&gt;&lt;injected/&gt;&amp;amp;');
+    expect(parse(body).tuples[0]?.notes).toEqual([{ text: '</note><injected/>&amp;' }]);
+  });
+
+  it('given a language, labels both notes with xml:lang', () => {
+    const document = parse(buildPidf({ ...BASE, note: 'Bin gleich zurück', lang: 'de' }));
+    expect(document.tuples[0]?.notes).toEqual([{ text: 'Bin gleich zurück', lang: 'de' }]);
+    expect(document.persons[0]?.notes).toEqual([{ text: 'Bin gleich zurück', lang: 'de' }]);
+  });
+
+  it('omits empty notes and the contact when none is given', () => {
+    const body = buildPidf({ ...BASE, contact: undefined, note: '   ' });
+    expect(body).not.toContain('<note');
+    expect(body).not.toContain('<contact');
+    expect(parse(body).tuples[0]?.contact).toBeNull();
+  });
+
+  it('given an invalid timestamp or an empty entity, throws a TypeError (a programming error, not input)', () => {
+    expect(() => buildPidf({ ...BASE, timestamp: new Date('not a date') })).toThrow(TypeError);
+    expect(() => buildPidf({ ...BASE, entity: ' ' })).toThrow(TypeError);
+  });
+});
+
+describe('normalizeNote: the note as published', () => {
+  it('cuts a 141+ character note to MAX_NOTE_LENGTH characters', () => {
+    const long = 'a'.repeat(MAX_NOTE_LENGTH + 1);
+    expect(normalizeNote(long)).toBe('a'.repeat(MAX_NOTE_LENGTH));
+    const summary = summarizePresence(parse(buildPidf({ ...BASE, note: `${'b'.repeat(200)}` })));
+    expect(summary.note).toBe('b'.repeat(MAX_NOTE_LENGTH));
+  });
+
+  it('counts characters, not UTF-16 units, so an emoji at the cut is kept whole', () => {
+    const note = `${'x'.repeat(MAX_NOTE_LENGTH - 1)}😀😀`;
+    const cut = normalizeNote(note);
+    expect(Array.from(cut)).toHaveLength(MAX_NOTE_LENGTH);
+    expect(cut.endsWith('😀')).toBe(true);
+  });
+
+  it('removes characters XML cannot carry and normalises line ends', () => {
+    expect(normalizeNote('a\u0000b\u0007c\r\nd\uFFFEe')).toBe('abc\nde');
+    const document = parse(buildPidf({ ...BASE, note: 'bell\u0007 here' }));
+    expect(document.tuples[0]?.notes).toEqual([{ text: 'bell here' }]);
+  });
+
+  it('trims surrounding whitespace', () => {
+    expect(normalizeNote('  lunch  ')).toBe('lunch');
+    expect(normalizeNote(undefined)).toBe('');
+  });
+});
