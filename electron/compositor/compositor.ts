@@ -1,0 +1,496 @@
+/**
+ * Presently's built-in presence server: listeners (UDP, TCP, TLS, WS), a minimal transaction layer, and a
+ * method router in front of the Event State Compositor (RFC 3903), the presence notifier (RFC 6665,
+ * RFC 3856) and a registrar (RFC 3261 §10.3). It is deliberately not built on sip.js's UserAgent (DESIGN.md
+ * §4: its core answers PUBLISH with 405 and has no notifier dialogs) and never imports `electron`.
+ *
+ * One request's path:
+ *
+ *   listener ─bytes─► parseSipMessage ─► server transaction lookup ──(retransmission)──► cached response
+ *                                             │ (new)
+ *                                             ▼
+ *                 UAS checks (RFC 3261 §8.2: method 405, URI scheme 416, domain 404, Require 420)
+ *                                             ▼
+ *             PUBLISH → EventStateCompositor   SUBSCRIBE → Notifier   REGISTER → Registrar   OPTIONS → 200
+ *                                             ▼
+ *        response to Via received/rport (RFC 3581) or the same connection ─► cached (UDP) ─► log line ─► `after`
+ *                                                                                    (NOTIFYs to watchers)
+ *
+ * Bad input never throws out of here: unparseable messages are answered 400 (or dropped with a log line
+ * when not even the headers needed for a response are there), oversized ones 513, and a handler failure
+ * is answered 500 and logged.
+ */
+import { APP_VERSION } from '../app-identity';
+import { aorOf, type Aor } from './message/aor';
+import { newTag } from './message/ids';
+import { buildResponse, REASON_PHRASES, type SourceAddress } from './message/response';
+import { hostPort, parseNameAddr, parseUri, parseVia, splitCommaValues, type Via } from './message/sip-headers';
+import { parseCSeq } from './message/sip-headers';
+import { parseSipMessage, printable, type SipRequest } from './message/sip-message';
+import type {
+  BoundAddress,
+  CompositorCounters,
+  CompositorLogEntry,
+  CompositorOptions,
+  CompositorTransport,
+  RunningCompositor,
+  SipTimerValues,
+} from './compositor-types';
+import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
+import { Notifier } from './notifier/notifier';
+import { Registrar } from './registrar/registrar';
+import type { ExpiryPolicy, IncomingRequest, Reply } from './request-context';
+import { ClientTransactions } from './transaction/client-transactions';
+import { firstViaParm, serverTransactionKey, ServerTransactionTable } from './transaction/server-transactions';
+import type { Flow, Listener, StreamFailure } from './transport/flow';
+import { startStreamListener } from './transport/stream-listener';
+import { startUdpListener, type UdpListener } from './transport/udp-listener';
+import { startWsListener } from './transport/ws-listener';
+
+/** Methods we implement, for `Allow` (RFC 3261 §20.5). */
+export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
+const DEFAULT_TIMERS: SipTimerValues = { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 };
+const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
+/** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
+const STOP_GRACE_MS = 300;
+
+/** Options that make no sense (min above max, a negative port) — thrown by `startCompositor`. */
+export class CompositorConfigError extends Error {
+  override readonly name = 'CompositorConfigError';
+}
+
+/** Starts a compositor; resolves once every listener is bound. Rejects (and cleans up) if one cannot bind. */
+export async function startCompositor(options: CompositorOptions = {}): Promise<RunningCompositor> {
+  const config = normalise(options);
+  const server = new CompositorServer(config);
+  try {
+    await server.listen();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+interface Config {
+  readonly host: string;
+  readonly advertisedHost: string;
+  readonly ports: Readonly<Record<'udp' | 'tcp' | 'ws', number | null>>;
+  readonly tls: CompositorOptions['tls'];
+  readonly domains: ReadonlySet<string>;
+  readonly expiry: ExpiryPolicy;
+  readonly thirdPartyPublishers: ReadonlySet<string>;
+  readonly notifyCoalesceMs: number;
+  readonly maxMessageBytes: number;
+  readonly log: ((entry: CompositorLogEntry) => void) | null;
+  readonly serverName: string;
+  readonly timers: SipTimerValues;
+}
+
+function normalise(options: CompositorOptions): Config {
+  const host = options.host ?? '127.0.0.1';
+  const isWildcard = host === '0.0.0.0' || host === '::';
+  const expiry: ExpiryPolicy = {
+    min: options.minExpires ?? 60,
+    max: options.maxExpires ?? 3600,
+    default: options.defaultExpires ?? 3600,
+  };
+  for (const [name, value] of Object.entries(expiry)) {
+    if (!Number.isInteger(value) || value < 0) throw new CompositorConfigError(`${name} expires must be a whole number of seconds ≥ 0 (got ${value})`);
+  }
+  if (expiry.min > expiry.max) throw new CompositorConfigError(`minimum expires (${expiry.min}) is above the maximum (${expiry.max})`);
+  if (expiry.default === 0) throw new CompositorConfigError('default expires must be above 0');
+  const port = (name: string, value: number | null | undefined): number | null => {
+    if (value === null) return null;
+    const chosen = value ?? 0;
+    if (!Number.isInteger(chosen) || chosen < 0 || chosen > 65535) throw new CompositorConfigError(`${name} port must be 0–65535 or null (got ${chosen})`);
+    return chosen;
+  };
+  const thirdParty = new Set<string>();
+  for (const text of options.thirdPartyPublishers ?? []) {
+    const uri = parseUri(text);
+    const aor = uri === null ? null : aorOf(uri);
+    if (aor === null) throw new CompositorConfigError(`third-party publisher "${text}" is not a SIP address-of-record`);
+    thirdParty.add(aor.key);
+  }
+  return {
+    host,
+    advertisedHost: options.advertisedHost ?? (isWildcard ? '127.0.0.1' : host),
+    ports: { udp: port('UDP', options.udpPort), tcp: port('TCP', options.tcpPort), ws: port('WS', options.wsPort) },
+    tls: options.tls,
+    domains: new Set((options.domains ?? []).map((d) => d.trim().toLowerCase()).filter((d) => d.length > 0)),
+    expiry,
+    thirdPartyPublishers: thirdParty,
+    notifyCoalesceMs: Math.max(0, options.notifyCoalesceMs ?? 0),
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    log: options.log ?? null,
+    serverName: options.serverName ?? `Presently-Compositor/${APP_VERSION}`,
+    timers: { ...DEFAULT_TIMERS, ...options.timers },
+  };
+}
+
+class CompositorServer implements RunningCompositor {
+  readonly addresses: Partial<Record<CompositorTransport, BoundAddress>> = {};
+  private readonly listeners: Listener[] = [];
+  private udp: UdpListener | null = null;
+  private readonly serverTransactions: ServerTransactionTable;
+  private readonly clientTransactions: ClientTransactions;
+  private readonly esc: EventStateCompositor;
+  private readonly notifier: Notifier;
+  private readonly registrar: Registrar;
+  private readonly requestsByMethod = new Map<string, number>();
+  private readonly responsesByStatus = new Map<number, number>();
+  private retransmissionsAbsorbed = 0;
+  private malformedMessages = 0;
+  private isStopping = false;
+  private stopped: Promise<void> | null = null;
+
+  constructor(private readonly config: Config) {
+    this.serverTransactions = new ServerTransactionTable(64 * config.timers.t1Ms);
+    this.clientTransactions = new ClientTransactions(config.timers);
+    this.notifier = new Notifier({
+      expiry: config.expiry,
+      coalesceMs: config.notifyCoalesceMs,
+      transactions: this.clientTransactions,
+      documentFor: (aor, contentType) => this.esc.composedDocument(aor, contentType),
+      sentBy: (transport) => this.sentBy(transport),
+      contactUri: (transport) => this.contactUri(transport),
+      udpFlowTo: (address, port) => this.udp?.flowTo(address, port) ?? null,
+      serverName: config.serverName,
+      onEvent: (what, subscription, detail) =>
+        this.logEvent(what, subscription.aor.uri, subscription.flow.label, `watcher ${subscription.remoteParty}: ${detail}`),
+    });
+    this.esc = new EventStateCompositor({
+      expiry: config.expiry,
+      thirdPartyPublishers: config.thirdPartyPublishers,
+      onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
+      onExpired: (publication) =>
+        this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
+    });
+    this.registrar = new Registrar(config.expiry);
+  }
+
+  async listen(): Promise<void> {
+    const { host, ports, maxMessageBytes } = this.config;
+    const onMessage = (data: Buffer, flow: Flow): void => this.onMessage(data, flow);
+    const onFramingFailure = (failure: StreamFailure, flow: Flow): void => this.onFramingFailure(failure, flow);
+    if (ports.udp !== null) {
+      this.udp = await startUdpListener(host, ports.udp, onMessage, (error, label) =>
+        this.logEvent('send-failed', null, label, `UDP error: ${error.message}`),
+      );
+      this.bound(this.udp);
+    }
+    if (ports.tcp !== null) {
+      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, onMessage, onFramingFailure }));
+    }
+    if (this.config.tls !== undefined) {
+      const tls = this.config.tls;
+      this.bound(await startStreamListener({ transport: 'tls', host, port: tls.port ?? 0, tls, maxMessageBytes, onMessage, onFramingFailure }));
+    }
+    if (ports.ws !== null) {
+      this.bound(await startWsListener({ host, port: ports.ws, maxMessageBytes, onMessage, onFramingFailure }));
+    }
+  }
+
+  counters(): CompositorCounters {
+    return {
+      requestsByMethod: Object.fromEntries(this.requestsByMethod),
+      responsesByStatus: Object.fromEntries([...this.responsesByStatus].map(([status, n]) => [String(status), n])),
+      retransmissionsAbsorbed: this.retransmissionsAbsorbed,
+      malformedMessages: this.malformedMessages,
+      publicationsActive: this.esc.publicationCount,
+      publicationsExpired: this.esc.expiredCount,
+      subscriptionsActive: this.notifier.subscriptionCount,
+      subscriptionsExpired: this.notifier.expiredCount,
+      bindingsActive: this.registrar.bindingCount,
+      notifiesSent: this.notifier.notifiesSent,
+      notifyRetransmissions: this.clientTransactions.retransmissions,
+      notifyFailures: this.notifier.notifyFailures,
+      watchersDropped: this.notifier.watchersDropped,
+    };
+  }
+
+  currentDocument(aorText: string): string {
+    const uri = parseUri(aorText);
+    const aor = uri === null ? null : aorOf(uri);
+    if (aor === null) throw new TypeError(`"${aorText}" is not a SIP address-of-record`);
+    return this.esc.composedDocument(aor).body;
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.isStopping = true;
+    try {
+      this.notifier.terminateAll('deactivated');
+    } catch {
+      // Shutdown must finish even if a final NOTIFY cannot be built.
+    }
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (this.clientTransactions.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.clientTransactions.dispose();
+    this.notifier.dispose();
+    this.esc.dispose();
+    this.registrar.dispose();
+    this.serverTransactions.dispose();
+    await Promise.allSettled(this.listeners.map((listener) => listener.close()));
+  }
+
+  private bound(listener: Listener): void {
+    this.listeners.push(listener);
+    const transport = listener.transport;
+    const uri = `sip:${hostPort(this.config.advertisedHost, listener.port)};transport=${transport}`;
+    this.addresses[transport] = { transport, host: listener.host, port: listener.port, uri };
+  }
+
+  private sentBy(transport: CompositorTransport): string {
+    return hostPort(this.config.advertisedHost, this.addresses[transport]?.port ?? null);
+  }
+
+  private contactUri(transport: CompositorTransport): string {
+    return `sip:${this.sentBy(transport)};transport=${transport}`;
+  }
+
+  // ── receiving ────────────────────────────────────────────────────────────────────────────────
+
+  private onMessage(data: Buffer, flow: Flow): void {
+    if (this.isStopping) return;
+    try {
+      if (data.length > this.config.maxMessageBytes) {
+        const end = data.indexOf('\r\n\r\n');
+        this.onFramingFailure(
+          end === -1
+            ? { reason: 'message-too-large', detail: `message of ${data.length} bytes` }
+            : { reason: 'message-too-large', detail: `message of ${data.length} bytes`, headerText: data.toString('utf8', 0, end) },
+          flow,
+        );
+        return;
+      }
+      // UDP and WebSocket carry one message per datagram/frame: Content-Length is optional there.
+      const result = parseSipMessage(data, flow.transport === 'udp' || flow.transport === 'ws');
+      if (!result.ok) {
+        this.malformedMessages++;
+        if (result.partial !== undefined && canAnswer(result.partial)) {
+          this.answerBare(result.partial, flow, 400, `Bad Request (${result.detail})`, `malformed: ${result.detail}`);
+        } else {
+          this.logEvent('dropped', null, flow.label, `unparseable message dropped: ${result.detail}`);
+        }
+        return;
+      }
+      const message = result.message;
+      if (message.kind === 'response') {
+        this.notifier.onResponse(message);
+        return;
+      }
+      this.onRequest(message, flow);
+    } catch (error) {
+      // A defect, not bad input: keep serving and say so.
+      this.logEvent('internal-error', null, flow.label, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private onFramingFailure(failure: StreamFailure, flow: Flow): void {
+    this.malformedMessages++;
+    const isTooLarge = failure.reason === 'body-too-large' || failure.reason === 'message-too-large' || failure.reason === 'headers-too-large';
+    const status = isTooLarge ? 513 : 400;
+    if (failure.headerText !== undefined) {
+      const parsed = parseSipMessage(Buffer.from(failure.headerText + '\r\n\r\n'), true);
+      const request = parsed.ok ? (parsed.message.kind === 'request' ? parsed.message : undefined) : parsed.partial;
+      if (request !== undefined && canAnswer(request)) {
+        const reason = isTooLarge ? 'Message Too Large' : `Bad Request (${failure.detail})`;
+        this.answerBare(request, flow, status, reason, failure.detail);
+        return;
+      }
+    }
+    this.logEvent('dropped', null, flow.label, `message dropped: ${failure.detail}`);
+  }
+
+  private onRequest(request: SipRequest, flow: Flow): void {
+    if (request.method === 'ACK') return; // ACKs our 405 to an INVITE; nothing to do.
+    const via = parseVia(firstViaParm(request.headers.get('via') ?? ''));
+    if (via === null) {
+      this.malformedMessages++;
+      this.answerBare(request, flow, 400, 'Bad Request (malformed Via header)', 'malformed Via');
+      return;
+    }
+    const key = serverTransactionKey(request, via);
+    if (!flow.isReliable) {
+      const cached = this.serverTransactions.responseFor(key);
+      if (cached !== undefined) {
+        this.retransmissionsAbsorbed++;
+        this.responseFlow(via, flow)?.send(cached);
+        return;
+      }
+    }
+    this.requestsByMethod.set(request.method, (this.requestsByMethod.get(request.method) ?? 0) + 1);
+
+    let reply: Reply;
+    try {
+      reply = this.route(request, flow, via, key);
+    } catch (error) {
+      reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const source: SourceAddress = { address: flow.remoteAddress, port: flow.remotePort };
+    const response = buildResponse(request, reply.status, source, {
+      toTag: reply.toTag ?? newTag(),
+      server: this.config.serverName,
+      ...(reply.reason === undefined ? {} : { reason: reply.reason }),
+      ...(reply.headers === undefined ? {} : { headers: reply.headers }),
+      ...(reply.body === undefined ? {} : { body: reply.body }),
+      ...(reply.contentType === undefined ? {} : { contentType: reply.contentType }),
+    });
+    this.responseFlow(via, flow)?.send(response);
+    if (!flow.isReliable) this.serverTransactions.complete(key, response);
+    this.responsesByStatus.set(reply.status, (this.responsesByStatus.get(reply.status) ?? 0) + 1);
+    if (this.config.log !== null) this.logRequest(request, flow, reply);
+    if (reply.after !== undefined) {
+      try {
+        reply.after();
+      } catch (error) {
+        this.logEvent('internal-error', reply.aor ?? null, flow.label, `internal error after ${request.method}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** RFC 3261 §8.2 UAS checks, then the method's handler. */
+  private route(request: SipRequest, flow: Flow, _via: Via, transactionKey: string): Reply {
+    const method = request.method;
+    const isKnown = method === 'PUBLISH' || method === 'SUBSCRIBE' || method === 'REGISTER' || method === 'OPTIONS';
+    if (method === 'CANCEL') {
+      // Every request is answered at once, so there is never a pending transaction left to cancel.
+      return { status: 481, reason: 'Call/Transaction Does Not Exist', note: `cancel of ${transactionKey.split('\n')[0] ?? ''}` };
+    }
+    // §8.2.1: a method we do not implement (NOTIFY, INVITE, MESSAGE, …).
+    if (!isKnown) return { status: 405, headers: [['Allow', ALLOWED_METHODS]], note: 'method not supported' };
+
+    const requestUri = parseUri(request.requestUri);
+    if (requestUri === null) return { status: 400, reason: 'Bad Request (malformed Request-URI)' };
+    // §8.2.2.1: schemes we serve (RFC 3856 §4 also allows pres: in SUBSCRIBE).
+    if (requestUri.scheme !== 'sip' && requestUri.scheme !== 'sips' && requestUri.scheme !== 'pres') {
+      return { status: 416, note: `scheme ${requestUri.scheme}` };
+    }
+    const from = parseNameAddr(request.headers.get('from') ?? '');
+    if (from === null) return { status: 400, reason: 'Bad Request (malformed From header)' };
+    const to = parseNameAddr(request.headers.get('to') ?? '');
+    if (to === null) return { status: 400, reason: 'Bad Request (malformed To header)' };
+    const toAor = aorOf(to.uri);
+
+    // §8.2.2.1 and RFC 3903 §6 step 1: requests for domains we do not serve.
+    if (method !== 'OPTIONS') {
+      if (!this.servesHost(requestUri.host)) return { status: 404, reason: 'Not Found (domain not served here)', note: `domain ${requestUri.host}` };
+      if (toAor !== null && !this.servesHost(toAor.host)) {
+        return { status: 404, reason: 'Not Found (domain not served here)', aor: toAor.uri, note: `domain ${toAor.host}` };
+      }
+    }
+    // §8.2.2.3: we support no extensions, so any Require gets 420 naming what we do not support.
+    const required = request.headers.getAll('require').flatMap(splitCommaValues);
+    if (required.length > 0) return { status: 420, headers: [['Unsupported', required.join(', ')]], note: `requires ${required.join(', ')}` };
+
+    const incoming: IncomingRequest = {
+      request,
+      flow,
+      requestUri,
+      from,
+      to,
+      fromAor: aorOf(from.uri),
+      toAor,
+      callId: request.headers.get('call-id') ?? '',
+      cseq: parseCSeq(request.headers.get('cseq') ?? '0 X').seq,
+      now: Date.now(),
+    };
+    switch (method) {
+      case 'PUBLISH':
+        return this.esc.publish(incoming);
+      case 'SUBSCRIBE':
+        return this.notifier.subscribe(incoming);
+      case 'REGISTER':
+        return this.registrar.register(incoming);
+      case 'OPTIONS':
+        return {
+          status: 200,
+          headers: [
+            ['Allow', ALLOWED_METHODS],
+            ['Allow-Events', 'presence'],
+            ['Accept', PUBLISH_ACCEPT],
+          ],
+          ...(toAor === null ? {} : { aor: toAor.uri }),
+        };
+    }
+    return { status: 405, headers: [['Allow', ALLOWED_METHODS]] };
+  }
+
+  private servesHost(host: string): boolean {
+    const domains = this.config.domains;
+    if (domains.size === 0) return true;
+    const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+    return domains.has(bare) || bare === this.config.advertisedHost || bare === this.config.host;
+  }
+
+  /**
+   * RFC 3261 §18.2.2 with RFC 3581 §4: over a connection, the same connection; over UDP, the source
+   * address and port when the client asked for `rport`, else the source address and the Via port.
+   */
+  private responseFlow(via: Via, flow: Flow): Flow | null {
+    if (flow.isReliable || via.hasRport || this.udp === null) return flow;
+    const port = via.port ?? 5060;
+    return port === flow.remotePort ? flow : this.udp.flowTo(flow.remoteAddress, port);
+  }
+
+  /** Answers a request that did not get through parsing (400, 513), without caching it. */
+  private answerBare(request: SipRequest, flow: Flow, status: number, reason: string, note: string): void {
+    const viaLine = request.headers.get('via');
+    const via = viaLine === undefined ? null : parseVia(firstViaParm(viaLine));
+    const response = buildResponse(request, status, { address: flow.remoteAddress, port: flow.remotePort }, {
+      reason,
+      toTag: newTag(),
+      server: this.config.serverName,
+    });
+    (via === null ? flow : this.responseFlow(via, flow))?.send(response);
+    this.responsesByStatus.set(status, (this.responsesByStatus.get(status) ?? 0) + 1);
+    if (this.config.log !== null) this.logRequest(request, flow, { status, reason, note });
+  }
+
+  // ── logging ──────────────────────────────────────────────────────────────────────────────────
+
+  private logRequest(request: SipRequest, flow: Flow, reply: Reply): void {
+    const log = this.config.log;
+    if (log === null) return;
+    const aor = reply.aor ?? aorText(request.headers.get('to')) ?? null;
+    const reason = reply.reason ?? REASON_PHRASES[reply.status] ?? '';
+    const note = reply.note === undefined ? '' : ` (${printable(reply.note, 160)})`;
+    const line = `${request.method} ${aor ?? printable(request.requestUri, 80)} ← ${flow.label} → ${reply.status} ${reason}${note}`;
+    safeLog(log, { time: Date.now(), kind: 'request', what: request.method, aor, source: flow.label, status: reply.status, line });
+  }
+
+  private logEvent(what: string, aor: string | null, source: string | null, detail: string): void {
+    const log = this.config.log;
+    if (log === null) return;
+    const line = `${what}${aor === null ? '' : ` ${aor}`}${source === null ? '' : ` (${source})`}: ${detail}`;
+    safeLog(log, { time: Date.now(), kind: 'event', what, aor, source, status: null, line });
+  }
+}
+
+/** A request we can answer must let us copy Via, From, To, Call-ID and CSeq. */
+function canAnswer(request: SipRequest): boolean {
+  const h = request.headers;
+  return request.method !== 'ACK' && h.has('via') && h.has('from') && h.has('to') && h.has('call-id') && h.has('cseq');
+}
+
+function aorText(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const parsed = parseNameAddr(value);
+  const aor: Aor | null = parsed === null ? null : aorOf(parsed.uri);
+  return aor?.uri ?? null;
+}
+
+/** The log callback is the embedder's code; its failure must not break request handling. */
+function safeLog(log: (entry: CompositorLogEntry) => void, entry: CompositorLogEntry): void {
+  try {
+    log(entry);
+  } catch {
+    // Ignored on purpose: logging is best effort.
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The built-in compositor (presence server) — see `compositor.ts` for what it is and how a request flows.
+ * The app's offline demo and the `presently compositor` command use only what this module exports.
+ */
+export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
+export type {
+  BoundAddress,
+  CompositorCounters,
+  CompositorLogEntry,
+  CompositorOptions,
+  CompositorTlsOptions,
+  CompositorTransport,
+  RunningCompositor,
+  SipTimerValues,
+} from './compositor-types';
+export type { DemoColleague, DemoColleaguesOptions, RunningDemoColleagues } from './demo/demo-types';

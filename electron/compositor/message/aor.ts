@@ -1,0 +1,44 @@
+/**
+ * Address-of-record canonical form — RFC 3903 §6 step 5 (via the seed draft §10 step 5): "all URI
+ * parameters MUST be removed (including the user-param), and any escaped characters MUST be converted to
+ * their unescaped form. The result serves as an index into the list of publications."
+ *
+ * The key is `user@host` without the scheme, so `sip:alice@example.com`, `sips:alice@example.com` and
+ * the PIDF entity `pres:alice@example.com` (RFC 3863 §4.1.1) name the same presentity. The user part
+ * is case-sensitive and the host is not (RFC 3261 §19.1.4).
+ */
+import { parseUri, type SipUri } from './sip-headers';
+
+/** Schemes that can name a presentity. */
+const AOR_SCHEMES = new Set(['sip', 'sips', 'pres']);
+
+/** A presentity's identity: the lookup key and the URI we show and put in documents. */
+export interface Aor {
+  /** `user@host`, the index into publications, subscriptions and bindings. */
+  readonly key: string;
+  /** `sip:user@host` (or `sips:`), parameters removed; the `entity` of composed documents. */
+  readonly uri: string;
+  readonly user: string;
+  readonly host: string;
+}
+
+/** The AOR a URI names, or null when it cannot name one (no user part, or a tel:/http: URI). */
+export function aorOf(uri: SipUri): Aor | null {
+  if (!AOR_SCHEMES.has(uri.scheme) || uri.user.length === 0 || uri.host.length === 0) return null;
+  const key = `${uri.user}@${uri.host}`;
+  const scheme = uri.scheme === 'sips' ? 'sips' : 'sip';
+  return { key, uri: `${scheme}:${escapeUser(uri.user)}@${uri.host}`, user: uri.user, host: uri.host };
+}
+
+/** The AOR of a URI given as text (e.g. a PIDF `entity` or a configured publisher), or null. */
+export function aorOfText(text: string): Aor | null {
+  const uri = parseUri(text);
+  return uri === null ? null : aorOf(uri);
+}
+
+/** Re-escapes characters that may not appear literally in a SIP user part (RFC 3261 §25.1 `user`). */
+function escapeUser(user: string): string {
+  return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (ch) =>
+    Array.from(Buffer.from(ch, 'utf8'), (byte) => '%' + byte.toString(16).toUpperCase().padStart(2, '0')).join(''),
+  );
+}

@@ -1,0 +1,481 @@
+/**
+ * The notifier for the presence event package — RFC 6665 §4.2 (notifier behaviour), RFC 3856 §6
+ * (presence: `Event: presence`, `application/pidf+xml`), RFC 3261 §12 (the subscription dialog: route set
+ * from Record-Route, remote target from Contact, increasing local CSeq).
+ *
+ * One subscription (watcher) per dialog:
+ *
+ *   SUBSCRIBE (no To tag, Expires n>0) ─200─► active ─┬─ refresh SUBSCRIBE (n>0) ─200─► active (NOTIFY again)
+ *   SUBSCRIBE (no To tag, Expires 0) ───200─► fetch: one NOTIFY terminated;reason=timeout, then gone
+ *                                                     ├─ SUBSCRIBE Expires 0 ─200─► final NOTIFY terminated;reason=timeout ─► gone
+ *                                                     ├─ expiry ─────────────────► final NOTIFY terminated;reason=timeout ─► gone
+ *                                                     ├─ NOTIFY answered 481, timed out (Timer F), 408, or
+ *                                                     │  transport gone, or another error without Retry-After ─► dropped
+ *                                                     └─ server stops ──────────► final NOTIFY terminated;reason=deactivated
+ *
+ * Every accepted or refreshed subscription gets an immediate NOTIFY with the current composite (RFC 6665
+ * §4.2.1.2 "MUST send a NOTIFY request immediately"), and every change of the presentity's composed state
+ * a NOTIFY to each of its watchers (optionally coalesced within `coalesceMs`, the rate control RFC 6665
+ * §4.2.2 allows). At most one NOTIFY per subscription is in flight: a change while one is outstanding is
+ * remembered and the newest state sent when it is answered. That keeps NOTIFYs in order over UDP and
+ * bounds the work a slow watcher can cause; watchers only ever need the latest state.
+ *
+ * Where a NOTIFY goes: over the watcher's own connection when it subscribed over TCP/TLS/WS (connection
+ * reuse; a WebSocket client cannot be reached otherwise, RFC 7118 §5.2); over UDP to the first Route
+ * (Record-Route honoured, loose or strict routing, RFC 3261 §12.2.1.1) or else the Contact, when that is an
+ * IP address; a host name we cannot resolve without RFC 3263 DNS (e.g. `watcher@domain.com`) falls back to
+ * the address the SUBSCRIBE came from, as NAT-aware servers do.
+ */
+import { isIP } from 'node:net';
+import type { Aor } from '../message/aor';
+import { newBranch, newTag } from '../message/ids';
+import { eventPackage, mediaType, parseNameAddr, parseUri, splitCommaValues } from '../message/sip-headers';
+import type { SipResponse } from '../message/sip-message';
+import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
+import type { ClientOutcome, ClientTransactions } from '../transaction/client-transactions';
+import type { Flow } from '../transport/flow';
+import type { CompositorTransport } from '../compositor-types';
+import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
+import { ExpiryQueue, type ExpiryEntry } from '../esc/expiry-queue';
+
+
+/** One watcher's subscription dialog. */
+export interface Subscription {
+  readonly id: string;
+  readonly aor: Aor;
+  readonly callId: string;
+  readonly localTag: string;
+  readonly remoteTag: string;
+  /** The SUBSCRIBE's To value (our side of the dialog), without tag; NOTIFY's From. */
+  readonly localParty: string;
+  /** The SUBSCRIBE's From value, with the watcher's tag; NOTIFY's To. */
+  readonly remoteParty: string;
+  /** The watcher's Contact URI (updated by refreshing SUBSCRIBEs). */
+  remoteTarget: string;
+  /** Record-Route values of the initial SUBSCRIBE, in order (RFC 3261 §12.1.1). */
+  readonly routeSet: readonly string[];
+  remoteCseq: number;
+  localCseq: number;
+  /** The Event header value to echo in NOTIFYs (keeps an `id` parameter). */
+  readonly event: string;
+  /** The document format this watcher accepts (PIDF unless it accepts only CPIM-PIDF). */
+  readonly contentType: ComposedContentType;
+  expiresAt: number;
+  expiry: ExpiryEntry<Subscription> | null;
+  /** Where the SUBSCRIBE arrived (the connection to reuse, or the UDP source). */
+  flow: Flow;
+  isTerminated: boolean;
+  isNotifyInFlight: boolean;
+  /** A change arrived while a NOTIFY was in flight: send the newest state when it is answered. */
+  hasQueuedState: boolean;
+  /** A termination waiting for the in-flight NOTIFY to be answered. */
+  queuedTermination: string | null;
+}
+
+export interface NotifierOptions {
+  readonly expiry: ExpiryPolicy;
+  readonly coalesceMs: number;
+  readonly transactions: ClientTransactions;
+  /** The composed document to send for an AOR, in a format. */
+  documentFor(aor: Aor, contentType: ComposedContentType): ComposedDocument;
+  /** Our Via sent-by (host:port) and Contact URI for a transport. */
+  sentBy(transport: CompositorTransport): string;
+  contactUri(transport: CompositorTransport): string;
+  /** A UDP flow to an address, when UDP is on. */
+  udpFlowTo(address: string, port: number): Flow | null;
+  readonly serverName: string;
+  /** A watcher was dropped or a subscription ended on its own, for the log. */
+  onEvent(what: 'dropped' | 'expired' | 'notify-failed', subscription: Subscription, detail: string): void;
+  readonly now?: () => number;
+}
+
+export class Notifier {
+  private readonly byDialog = new Map<string, Subscription>();
+  private readonly byAor = new Map<string, Set<Subscription>>();
+  private readonly expiries: ExpiryQueue<Subscription>;
+  private readonly coalescing = new Map<string, { aor: Aor; timer: NodeJS.Timeout }>();
+  private readonly now: () => number;
+  notifiesSent = 0;
+  notifyFailures = 0;
+  watchersDropped = 0;
+  expiredCount = 0;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.now = options.now ?? Date.now;
+    this.expiries = new ExpiryQueue((subscription) => {
+      this.expiredCount++;
+      this.options.onEvent('expired', subscription, 'subscription expired');
+      this.terminate(subscription, 'timeout');
+    }, this.now);
+  }
+
+  get subscriptionCount(): number {
+    return this.byDialog.size;
+  }
+
+  /** Watchers of an AOR (for tests and the demo). */
+  watcherCount(aorKey: string): number {
+    return this.byAor.get(aorKey)?.size ?? 0;
+  }
+
+  /** RFC 6665 §4.2.1 for one SUBSCRIBE; the router has checked the domain and Require. */
+  subscribe(incoming: IncomingRequest): Reply {
+    const { request, toAor } = incoming;
+    const headers = request.headers;
+    const aorText = toAor?.uri;
+    const withAor = aorText === undefined ? {} : { aor: aorText };
+
+    const events = headers.getAll('event');
+    if (events.length !== 1 || eventPackage(events[0] as string) !== 'presence') {
+      return {
+        status: 489,
+        headers: [['Allow-Events', 'presence']],
+        ...withAor,
+        note: events.length === 0 ? 'no Event header' : `event ${events.join(', ')} not supported`,
+      };
+    }
+    const event = (events[0] as string).trim();
+
+    const accepts = headers.getAll('accept');
+    const contentType = accepts.length === 0 ? 'application/pidf+xml' : preferredType(accepts);
+    if (contentType === null) {
+      return { status: 406, headers: [['Accept', COMPOSED_CONTENT_TYPES.join(', ')]], ...withAor, note: `Accept: ${accepts.join(', ')}` };
+    }
+
+    const expiresHeaders = headers.getAll('expires');
+    if (expiresHeaders.length > 1) return { status: 400, reason: 'Bad Request (more than one Expires header)', ...withAor };
+    const decision = decideExpiry(expiresHeaders[0], this.options.expiry);
+    if (decision.kind === 'malformed') return { status: 400, reason: 'Bad Request (malformed Expires header)', ...withAor };
+    if (decision.kind === 'too-brief') return intervalTooBrief(this.options.expiry, aorText, 'subscription interval');
+    const seconds = decision.seconds;
+
+    const toTag = tagParam(incoming.to.params);
+    if (toTag !== null) return this.subscribeInDialog(incoming, toTag, seconds, event);
+
+    if (toAor === null) return { status: 404, reason: 'Not Found (no presentity at this address)' };
+    const fromTag = tagParam(incoming.from.params);
+    if (fromTag === null) return { status: 400, reason: 'Bad Request (From without tag)', aor: toAor.uri };
+    const contact = singleContact(headers.getAll('contact'));
+    if (contact === null) return { status: 400, reason: 'Bad Request (SUBSCRIBE needs exactly one Contact URI)', aor: toAor.uri };
+
+    const routeSet = headers.getAll('record-route').flatMap(splitCommaValues);
+    const localTag = newTag();
+    const now = incoming.now;
+    const subscription: Subscription = {
+      id: dialogId(incoming.callId, localTag, fromTag),
+      aor: toAor,
+      callId: incoming.callId,
+      localTag,
+      remoteTag: fromTag,
+      localParty: stripTag(headers.get('to') ?? ''),
+      remoteParty: (headers.get('from') ?? '').trim(),
+      remoteTarget: contact,
+      routeSet,
+      remoteCseq: incoming.cseq,
+      localCseq: 0,
+      event,
+      contentType,
+      expiresAt: now + seconds * 1000,
+      expiry: null,
+      flow: incoming.flow,
+      isTerminated: false,
+      isNotifyInFlight: false,
+      hasQueuedState: false,
+      queuedTermination: null,
+    };
+    const okHeaders: Array<[string, string]> = [
+      ['Expires', String(seconds)],
+      ['Contact', `<${this.options.contactUri(incoming.flow.transport)}>`],
+    ];
+    if (seconds === 0) {
+      // A fetch (RFC 6665 §4.4.3): one NOTIFY with the current state, and the subscription is over.
+      subscription.isTerminated = true;
+      return {
+        status: 200,
+        toTag: localTag,
+        headers: okHeaders,
+        aor: toAor.uri,
+        note: 'fetch',
+        after: () => this.transmit(subscription, 'timeout'),
+      };
+    }
+    this.install(subscription);
+    return {
+      status: 200,
+      toTag: localTag,
+      headers: okHeaders,
+      aor: toAor.uri,
+      note: `new subscription, expires ${seconds}, watchers ${this.watcherCount(toAor.key)}`,
+      after: () => this.sendState(subscription),
+    };
+  }
+
+  /** The composed state of an AOR changed: NOTIFY its watchers (now, or at the end of the coalescing window). */
+  presentityChanged(aor: Aor): void {
+    const watchers = this.byAor.get(aor.key);
+    if (watchers === undefined || watchers.size === 0) return;
+    if (this.options.coalesceMs <= 0) {
+      this.notifyWatchers(aor, watchers);
+      return;
+    }
+    if (this.coalescing.has(aor.key)) return;
+    const timer = setTimeout(() => {
+      this.coalescing.delete(aor.key);
+      const current = this.byAor.get(aor.key);
+      if (current !== undefined) this.notifyWatchers(aor, current);
+    }, this.options.coalesceMs);
+    this.coalescing.set(aor.key, { aor, timer });
+  }
+
+  /** Routes a response to one of our NOTIFYs (via the transaction layer); false when it matches none. */
+  onResponse(response: SipResponse): boolean {
+    return this.options.transactions.onResponse(response);
+  }
+
+  /** Ends every subscription with a final NOTIFY (best effort) and forgets everything. */
+  terminateAll(reason: string): void {
+    for (const { timer } of this.coalescing.values()) clearTimeout(timer);
+    this.coalescing.clear();
+    for (const subscription of [...this.byDialog.values()]) this.terminate(subscription, reason);
+  }
+
+  dispose(): void {
+    for (const { timer } of this.coalescing.values()) clearTimeout(timer);
+    this.coalescing.clear();
+    this.expiries.dispose();
+    this.byDialog.clear();
+    this.byAor.clear();
+  }
+
+  private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number, _event: string): Reply {
+    const fromTag = tagParam(incoming.from.params) ?? '';
+    const subscription = this.byDialog.get(dialogId(incoming.callId, toTag, fromTag));
+    if (subscription === undefined) return { status: 481, reason: 'Subscription Does Not Exist', ...(incoming.toAor ? { aor: incoming.toAor.uri } : {}) };
+    const aor = subscription.aor.uri;
+    // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
+    if (incoming.cseq <= subscription.remoteCseq) return { status: 500, reason: 'Server Internal Error (CSeq out of order)', aor };
+    subscription.remoteCseq = incoming.cseq;
+    const contact = singleContact(incoming.request.headers.getAll('contact'));
+    if (contact !== null) subscription.remoteTarget = contact;
+    if (incoming.flow.isReliable) subscription.flow = incoming.flow;
+    const okHeaders: Array<[string, string]> = [
+      ['Expires', String(seconds)],
+      ['Contact', `<${this.options.contactUri(incoming.flow.transport)}>`],
+    ];
+    if (seconds === 0) {
+      return { status: 200, toTag, headers: okHeaders, aor, note: 'unsubscribe', after: () => this.terminate(subscription, 'timeout') };
+    }
+    subscription.expiresAt = incoming.now + seconds * 1000;
+    this.expiries.cancel(subscription.expiry);
+    subscription.expiry = this.expiries.schedule(subscription, subscription.expiresAt);
+    return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
+  }
+
+  private install(subscription: Subscription): void {
+    this.byDialog.set(subscription.id, subscription);
+    let watchers = this.byAor.get(subscription.aor.key);
+    if (watchers === undefined) {
+      watchers = new Set();
+      this.byAor.set(subscription.aor.key, watchers);
+    }
+    watchers.add(subscription);
+    subscription.expiry = this.expiries.schedule(subscription, subscription.expiresAt);
+  }
+
+  private uninstall(subscription: Subscription): void {
+    this.byDialog.delete(subscription.id);
+    const watchers = this.byAor.get(subscription.aor.key);
+    if (watchers !== undefined) {
+      watchers.delete(subscription);
+      if (watchers.size === 0) this.byAor.delete(subscription.aor.key);
+    }
+    this.expiries.cancel(subscription.expiry);
+    subscription.expiry = null;
+  }
+
+  private notifyWatchers(aor: Aor, watchers: ReadonlySet<Subscription>): void {
+    // One composition per format per change, shared by every watcher of the AOR.
+    const documents = new Map<ComposedContentType, ComposedDocument>();
+    for (const subscription of watchers) {
+      let document = documents.get(subscription.contentType);
+      if (document === undefined) {
+        document = this.options.documentFor(aor, subscription.contentType);
+        documents.set(subscription.contentType, document);
+      }
+      this.sendState(subscription, document);
+    }
+  }
+
+  private sendState(subscription: Subscription, document?: ComposedDocument): void {
+    if (subscription.isTerminated) return;
+    if (subscription.isNotifyInFlight) {
+      subscription.hasQueuedState = true;
+      return;
+    }
+    this.transmit(subscription, null, document);
+  }
+
+  /** Ends a subscription: no more state NOTIFYs, one final NOTIFY with `terminated;reason=…`. */
+  private terminate(subscription: Subscription, reason: string): void {
+    if (subscription.isTerminated) return;
+    subscription.isTerminated = true;
+    this.uninstall(subscription);
+    if (subscription.isNotifyInFlight) {
+      subscription.queuedTermination = reason;
+      return;
+    }
+    this.transmit(subscription, reason);
+  }
+
+  /** Sends one NOTIFY: the active state, or the final one when `terminationReason` is set. */
+  private transmit(subscription: Subscription, terminationReason: string | null, document?: ComposedDocument): void {
+    const now = this.now();
+    const doc = document ?? this.options.documentFor(subscription.aor, subscription.contentType);
+    const subscriptionState =
+      terminationReason === null
+        ? `active;expires=${Math.max(0, Math.ceil((subscription.expiresAt - now) / 1000))}`
+        : `terminated;reason=${terminationReason}`;
+    const destination = this.destinationFlow(subscription);
+    const transport = destination?.transport ?? subscription.flow.transport;
+    subscription.localCseq++;
+    const branch = newBranch();
+    const { requestUri, routes } = this.requestTarget(subscription);
+    let message = `NOTIFY ${requestUri} SIP/2.0\r\n`;
+    message += `Via: SIP/2.0/${transport.toUpperCase()} ${this.options.sentBy(transport)};branch=${branch};rport\r\n`;
+    message += 'Max-Forwards: 70\r\n';
+    for (const route of routes) message += `Route: ${route}\r\n`;
+    message += `From: ${subscription.localParty};tag=${subscription.localTag}\r\n`;
+    message += `To: ${subscription.remoteParty}\r\n`;
+    message += `Call-ID: ${subscription.callId}\r\n`;
+    message += `CSeq: ${subscription.localCseq} NOTIFY\r\n`;
+    message += `Contact: <${this.options.contactUri(transport)}>\r\n`;
+    message += `Event: ${subscription.event}\r\n`;
+    message += `Subscription-State: ${subscriptionState}\r\n`;
+    message += `User-Agent: ${this.options.serverName}\r\n`;
+    message += `Content-Type: ${doc.contentType}\r\n`;
+    message += `Content-Length: ${doc.byteLength}\r\n\r\n`;
+    message += doc.body;
+
+    subscription.isNotifyInFlight = true;
+    this.notifiesSent++;
+    const onOutcome = (outcome: ClientOutcome): void => this.onNotifyOutcome(subscription, terminationReason !== null, outcome);
+    if (destination === null) {
+      queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
+      return;
+    }
+    this.options.transactions.start(branch, 'NOTIFY', message, destination, onOutcome);
+  }
+
+  private onNotifyOutcome(subscription: Subscription, wasFinal: boolean, outcome: ClientOutcome): void {
+    subscription.isNotifyInFlight = false;
+    const failure = notifyFailure(outcome);
+    if (failure !== null) {
+      this.notifyFailures++;
+      if (!failure.isFatal) {
+        this.options.onEvent('notify-failed', subscription, failure.detail);
+      } else if (!wasFinal && !subscription.isTerminated) {
+        this.watchersDropped++;
+        subscription.isTerminated = true;
+        subscription.queuedTermination = null;
+        this.uninstall(subscription);
+        this.options.onEvent('dropped', subscription, failure.detail);
+        return;
+      } else {
+        this.options.onEvent('notify-failed', subscription, failure.detail);
+      }
+    }
+    if (wasFinal) return;
+    if (subscription.queuedTermination !== null) {
+      const reason = subscription.queuedTermination;
+      subscription.queuedTermination = null;
+      this.transmit(subscription, reason);
+    } else if (subscription.hasQueuedState && !subscription.isTerminated) {
+      subscription.hasQueuedState = false;
+      this.transmit(subscription, null);
+    }
+  }
+
+  /** RFC 3261 §12.2.1.1: Request-URI and Route headers from the route set and remote target. */
+  private requestTarget(subscription: Subscription): { requestUri: string; routes: readonly string[] } {
+    const routeSet = subscription.routeSet;
+    if (routeSet.length === 0) return { requestUri: subscription.remoteTarget, routes: [] };
+    const first = parseNameAddr(routeSet[0] as string);
+    if (first !== null && !first.uri.params.has('lr')) {
+      // Strict routing: the first route becomes the Request-URI, the remote target the last Route.
+      return { requestUri: first.uri.text, routes: [...routeSet.slice(1), `<${subscription.remoteTarget}>`] };
+    }
+    return { requestUri: subscription.remoteTarget, routes: routeSet };
+  }
+
+  /** Where the next NOTIFY goes (see the module comment); null when the watcher's connection is gone. */
+  private destinationFlow(subscription: Subscription): Flow | null {
+    const flow = subscription.flow;
+    if (flow.isReliable) return flow.isOpen ? flow : null;
+    const nextHop = subscription.routeSet.length > 0 ? (parseNameAddr(subscription.routeSet[0] as string)?.uri ?? null) : parseUri(subscription.remoteTarget);
+    if (nextHop !== null) {
+      const host = nextHop.host.startsWith('[') ? nextHop.host.slice(1, -1) : nextHop.host === 'localhost' ? '127.0.0.1' : nextHop.host;
+      if (isIP(host) !== 0) {
+        const port = nextHop.port ?? (nextHop.scheme === 'sips' ? 5061 : 5060);
+        if (host === flow.remoteAddress && port === flow.remotePort) return flow;
+        return this.options.udpFlowTo(host, port) ?? flow;
+      }
+    }
+    return flow;
+  }
+}
+
+/** Classifies a NOTIFY outcome: null for success; fatal failures drop the watcher (RFC 6665 §4.2.2). */
+function notifyFailure(outcome: ClientOutcome): { isFatal: boolean; detail: string } | null {
+  switch (outcome.kind) {
+    case 'timeout':
+      return { isFatal: true, detail: 'NOTIFY timed out (Timer F)' };
+    case 'transport-error':
+      return { isFatal: true, detail: 'connection to the watcher is gone' };
+    case 'response': {
+      const { status, reason, headers } = outcome.response;
+      if (status < 300) return null;
+      const detail = `NOTIFY answered ${status} ${reason}`;
+      if (status === 481 || status === 408) return { isFatal: true, detail };
+      // A watcher asking us to retry later keeps its subscription; any other error ends it.
+      return { isFatal: !headers.has('retry-after'), detail };
+    }
+  }
+}
+
+function dialogId(callId: string, localTag: string, remoteTag: string): string {
+  return `${callId}\n${localTag}\n${remoteTag}`;
+}
+
+function tagParam(params: ReadonlyMap<string, string>): string | null {
+  const tag = params.get('tag');
+  return tag === undefined || tag.length === 0 ? null : tag;
+}
+
+/** Removes a `;tag=` header parameter from a From/To value. */
+function stripTag(value: string): string {
+  return value.trim().replace(/;\s*tag=[^;]*/i, '');
+}
+
+/** The URI of exactly one Contact value, or null. */
+function singleContact(lines: readonly string[]): string | null {
+  const values = lines.flatMap(splitCommaValues);
+  if (values.length !== 1 || values[0] === '*') return null;
+  const contact = parseNameAddr(values[0] as string);
+  return contact === null ? null : contact.uri.text;
+}
+
+/**
+ * RFC 3261 §20.1 / RFC 3856 §6: the format to send a watcher given its Accept values — PIDF when it is
+ * accepted (by name or wildcard), else CPIM-PIDF when that is, else null (→ 406). An empty Accept accepts
+ * nothing; `q=0` means "not acceptable".
+ */
+function preferredType(acceptLines: readonly string[]): ComposedContentType | null {
+  const accepted = new Set<string>();
+  for (const value of acceptLines.flatMap(splitCommaValues)) {
+    const qMatch = /;\s*q\s*=\s*([0-9.]+)/i.exec(value);
+    if (qMatch !== null && Number(qMatch[1]) === 0) continue;
+    accepted.add(mediaType(value));
+  }
+  if (accepted.has('*/*') || accepted.has('application/*')) return 'application/pidf+xml';
+  return COMPOSED_CONTENT_TYPES.find((type) => accepted.has(type)) ?? null;
+}

@@ -1,0 +1,81 @@
+/**
+ * UDP listener — RFC 3261 §18.1.1/§18.2 over datagrams: one datagram is one message; responses go to the
+ * source address and port when the client asked for `rport` (RFC 3581), else to the Via port at the
+ * source address (the caller decides; see `compositor.ts`). Also sends our own NOTIFYs.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { flowLabel, type Flow, type Listener, type MessageHandler } from './flow';
+
+/** Receive buffer asked of the kernel: bursts of thousands of PUBLISHes must not be dropped (Linux caps it at rmem_max). */
+const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+const SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+
+export interface UdpListener extends Listener {
+  /** A flow to any address through this socket (for NOTIFYs and for responses to a `received` address). */
+  flowTo(address: string, port: number): Flow;
+}
+
+/** Binds a UDP socket and calls `onMessage` for each datagram. Send errors are reported to `onSendError`, never thrown. */
+export async function startUdpListener(
+  host: string,
+  port: number,
+  onMessage: MessageHandler,
+  onSendError: (error: Error, label: string) => void,
+): Promise<UdpListener> {
+  const socket: Socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+  let isClosed = false;
+
+  const makeFlow = (address: string, remotePort: number): Flow => {
+    const label = flowLabel('udp', address, remotePort);
+    return {
+      transport: 'udp',
+      remoteAddress: address,
+      remotePort,
+      isReliable: false,
+      get isOpen() {
+        return !isClosed;
+      },
+      send(message: string): boolean {
+        if (isClosed) return false;
+        socket.send(message, remotePort, address, (error) => {
+          if (error) onSendError(error, label);
+        });
+        return true;
+      },
+      label,
+    };
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  // After binding, socket errors (e.g. ICMP port unreachable surfacing as ECONNREFUSED) must not crash us.
+  socket.on('error', (error) => onSendError(error, flowLabel('udp', host, port)));
+  try {
+    socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+    socket.setSendBufferSize(SEND_BUFFER_BYTES);
+  } catch {
+    // Best effort: the kernel may refuse; the defaults still work at lower rates.
+  }
+  socket.on('message', (data, remote) => onMessage(data, makeFlow(remote.address, remote.port)));
+
+  const bound = socket.address();
+  return {
+    transport: 'udp',
+    host: bound.address,
+    port: bound.port,
+    connectionCount: 0,
+    flowTo: makeFlow,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (isClosed) return resolve();
+        isClosed = true;
+        socket.close(() => resolve());
+      }),
+  };
+}
