@@ -395,8 +395,8 @@ export class PresenceService {
     this.hasPassword = false;
     const startDemo = this.options.startDemo;
     if (!startDemo) {
+      // The window says so and offers the account settings.
       this.setMode('offline');
-      this.notify('info', 'No SIP account is configured. Open Settings to add yours.');
       return;
     }
     let environment: DemoEnvironment;

@@ -1,18 +1,44 @@
 /**
  * Feeds main-process events into the stores and performs the ready handshake. This is the only module
  * that subscribes to `window.presence` events; components read stores.
+ *
+ * Order matters: every listener is attached before `rendererReady()`, main answers with a snapshot and
+ * only then sends events, so each store first takes the snapshot and then applies newer changes.
  */
 import type { PresenceApi } from '../../shared/ipc/contract';
 import { useAppStore } from './stores/app-store';
+import { useBuddyStore } from './stores/buddy-store';
+import { useSelfStore } from './stores/self-store';
+import { useSessionStore } from './stores/session-store';
+import { useTraceStore } from './stores/trace-store';
 
 /** Attaches every listener, then tells main the renderer is ready. Returns a function that detaches. */
 export function startBridge(api: PresenceApi): () => void {
-  const { actions } = useAppStore.getState();
-  const unsubscribers = [api.onNotice((notice) => actions.noticeReceived(notice))];
+  const app = useAppStore.getState().actions;
+  const session = useSessionStore.getState().actions;
+  const self = useSelfStore.getState().actions;
+  const buddies = useBuddyStore.getState().actions;
+  const trace = useTraceStore.getState().actions;
+
+  const unsubscribers = [
+    api.onNotice((notice) => app.noticeReceived(notice)),
+    api.onSessionChanged((info) => session.sessionChanged(info)),
+    api.onConnectionChanged((connection) => session.connectionChanged(connection)),
+    api.onSelfPresenceChanged((presence) => self.selfPresenceChanged(presence)),
+    api.onBuddiesChanged((list) => buddies.buddiesChanged(list)),
+    api.onBuddyPresenceChanged((presence) => buddies.buddyPresenceChanged(presence)),
+    api.onTraceBatch((batch) => trace.traceBatchReceived(batch)),
+  ];
 
   api.rendererReady().then(
-    (snapshot) => actions.handshakeCompleted(snapshot),
-    (error: unknown) => actions.handshakeFailed(error instanceof Error ? error.message : String(error)),
+    (snapshot) => {
+      session.snapshotReceived(snapshot);
+      self.snapshotReceived(snapshot);
+      buddies.snapshotReceived(snapshot);
+      trace.snapshotReceived(snapshot);
+      app.handshakeCompleted(snapshot);
+    },
+    (error: unknown) => app.handshakeFailed(error instanceof Error ? error.message : String(error)),
   );
 
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());

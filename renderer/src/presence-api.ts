@@ -1,6 +1,7 @@
 /**
  * The renderer's only way to the main process: `window.presence`, provided by the preload in the app
- * and by the test harness in browser tests. Components do not call it directly; `bridge.ts` does.
+ * and by the test harness in browser tests. Components do not call it directly; `bridge.ts` and store
+ * actions do, through `presenceApi()`.
  */
 import type { PresenceApi } from '../../shared/ipc/contract';
 
@@ -14,4 +15,9 @@ declare global {
 export function getPresenceApi(): PresenceApi {
   if (!window.presence) throw new Error('window.presence is missing: this page must be opened by Presently.');
   return window.presence;
+}
+
+/** The bridge for store actions (same as getPresenceApi; named for call sites that read as requests). */
+export function presenceApi(): PresenceApi {
+  return getPresenceApi();
 }

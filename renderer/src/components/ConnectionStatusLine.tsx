@@ -1,0 +1,33 @@
+import { describeConnection, publicationStep } from '../presence/publication-view';
+import { useSelfStore } from '../stores/self-store';
+import { useSessionStore } from '../stores/session-store';
+import { useNow } from './use-now';
+
+/** One line under the header: the connection's step and the publication's, and what failed and why. */
+export function ConnectionStatusLine() {
+  const connection = useSessionStore((s) => s.connection);
+  const mode = useSessionStore((s) => s.session.mode);
+  const publication = useSelfStore((s) => s.self.publication);
+  const { reconnectRequested } = useSessionStore((s) => s.actions);
+  const now = useNow(1_000);
+
+  const step = describeConnection(connection, mode, now);
+  const published = publicationStep(publication);
+  const tone = step.tone === 'problem' || published?.tone === 'problem' ? 'problem' : step.tone;
+
+  return (
+    <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
+      <span role="status" aria-live="polite">
+        <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
+        {mode === 'demo' || mode === 'account' ? ' · ' : ''}
+        {step.text}
+        {published ? ` · ${published.text}` : ''}
+      </span>
+      {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
+        <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
+          Retry now
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,267 @@
+import { useState, type FormEvent } from 'react';
+import {
+  DEFAULT_ACCOUNT_SETTINGS,
+  EXPIRES_RANGE,
+  checkAccountForm,
+  type AccountField,
+  type AccountForm,
+} from '../../../shared/account/account-settings';
+import { SIP_TRANSPORTS, joinServerUri, splitServerUri, type SipTransportName } from '../../../shared/account/sip-address';
+import { useSessionStore } from '../stores/session-store';
+import { useUiStore } from '../stores/ui-store';
+import { Dialog } from './Dialog';
+import { FormField } from './FormField';
+
+/** The form's own state: the server as address + transport, numbers as typed text. */
+interface Draft {
+  displayName: string;
+  aor: string;
+  authUser: string;
+  password: string;
+  /** Remove the stored password (only offered when one is stored). */
+  forgetPassword: boolean;
+  serverAddress: string;
+  transport: SipTransportName;
+  wsPath: string;
+  outboundProxy: string;
+  register: boolean;
+  publish: boolean;
+  registerExpires: string;
+  publishExpires: string;
+  subscribeExpires: string;
+}
+
+const FIELD_IDS: Record<AccountField, string> = {
+  displayName: 'account-display-name',
+  aor: 'account-aor',
+  authUser: 'account-auth-user',
+  password: 'account-password',
+  server: 'account-server',
+  outboundProxy: 'account-outbound-proxy',
+  wsPath: 'account-ws-path',
+  register: 'account-register',
+  publish: 'account-publish',
+  registerExpires: 'account-register-expires',
+  publishExpires: 'account-publish-expires',
+  subscribeExpires: 'account-subscribe-expires',
+};
+
+/**
+ * Account settings: who we are, how to reach the server (address, transport, proxy, WebSocket path),
+ * whether to register and publish, and for how long. Saving checks every field here and again in main,
+ * then reconnects; the status line shows each step.
+ */
+export function SettingsDialog() {
+  const session = useSessionStore((s) => s.session);
+  const { accountSaveRequested, accountRemoveRequested } = useSessionStore((s) => s.actions);
+  const { dialogClosed } = useUiStore((s) => s.actions);
+  const saved = session.account;
+  const [draft, setDraft] = useState<Draft>(() => {
+    const base = saved ?? DEFAULT_ACCOUNT_SETTINGS;
+    const server = base.server ? splitServerUri(base.server) : { address: '', transport: 'udp' as const };
+    return {
+      displayName: base.displayName,
+      aor: base.aor,
+      authUser: base.authUser,
+      password: '',
+      forgetPassword: false,
+      serverAddress: server.address,
+      transport: server.transport,
+      wsPath: base.wsPath,
+      outboundProxy: base.outboundProxy ? splitServerUri(base.outboundProxy).address : '',
+      register: base.register,
+      publish: base.publish,
+      registerExpires: String(base.registerExpires),
+      publishExpires: String(base.publishExpires),
+      subscribeExpires: String(base.subscribeExpires),
+    };
+  });
+  const [errors, setErrors] = useState<Partial<Record<AccountField, string>>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setErrors({});
+  };
+
+  const toForm = (d: Draft): AccountForm => {
+    const password = d.forgetPassword ? '' : d.password === '' ? undefined : d.password;
+    return {
+      displayName: d.displayName,
+      aor: d.aor,
+      authUser: d.authUser,
+      server: joinServerUri(d.serverAddress, d.transport),
+      outboundProxy: d.outboundProxy.trim() === '' ? '' : joinServerUri(d.outboundProxy, d.transport),
+      wsPath: d.transport === 'ws' || d.transport === 'wss' ? d.wsPath : '',
+      register: d.register,
+      publish: d.publish,
+      registerExpires: Number(d.registerExpires.trim() || Number.NaN),
+      publishExpires: Number(d.publishExpires.trim() || Number.NaN),
+      subscribeExpires: Number(d.subscribeExpires.trim() || Number.NaN),
+      ...(password === undefined ? {} : { password }),
+    };
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const form = toForm(draft);
+    const checked = checkAccountForm(form);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      const first = (Object.keys(FIELD_IDS) as AccountField[]).find((field) => checked.errors[field]);
+      if (first) document.getElementById(FIELD_IDS[first])?.focus();
+      return;
+    }
+    // Numbers that are not integers never reach main: the contract only carries integers.
+    setIsSaving(true);
+    const outcome = await accountSaveRequested(form);
+    setIsSaving(false);
+    if (outcome.ok) dialogClosed();
+    else setFailure(outcome.message);
+  };
+
+  const switchToDemo = async () => {
+    setIsSaving(true);
+    const outcome = await accountRemoveRequested();
+    setIsSaving(false);
+    if (outcome.ok) dialogClosed();
+    else setFailure(outcome.message);
+  };
+
+  const isWebSocket = draft.transport === 'ws' || draft.transport === 'wss';
+  const passwordHint = saved?.hasPassword
+    ? 'A password is stored. Leave empty to keep it.'
+    : session.isPasswordStorePersistent
+      ? 'Stored in the system keychain, never in the settings file.'
+      : 'Kept only until Presently quits: this system offers no keychain.';
+
+  return (
+    <Dialog title="Account settings" testId="settings-dialog" onClose={dialogClosed} className="settings-dialog">
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        {session.mode === 'demo' && (
+          <p className="hint-box">
+            You are using the offline demo. Enter your SIP account and choose <strong>Save and connect</strong>: the demo stops
+            and Presently signs in with your account.
+          </p>
+        )}
+        <fieldset>
+          <legend>Identity</legend>
+          <div className="field-grid">
+            <FormField id={FIELD_IDS.displayName} label="Display name" error={errors.displayName}>
+              {(c) => <input {...c} type="text" autoComplete="name" value={draft.displayName} onChange={(e) => set('displayName', e.target.value)} />}
+            </FormField>
+            <FormField id={FIELD_IDS.aor} label="SIP address" hint="Your address of record, like sip:alice@example.com." error={errors.aor}>
+              {(c) => <input {...c} type="text" spellCheck={false} autoComplete="username" value={draft.aor} onChange={(e) => set('aor', e.target.value)} />}
+            </FormField>
+            <FormField id={FIELD_IDS.authUser} label="Authentication user" hint="Leave empty to use the user part of the address." error={errors.authUser}>
+              {(c) => <input {...c} type="text" spellCheck={false} value={draft.authUser} onChange={(e) => set('authUser', e.target.value)} />}
+            </FormField>
+            <FormField id={FIELD_IDS.password} label="Password" hint={passwordHint} error={errors.password}>
+              {(c) => (
+                <input
+                  {...c}
+                  type="password"
+                  autoComplete="current-password"
+                  value={draft.password}
+                  disabled={draft.forgetPassword}
+                  placeholder={saved?.hasPassword ? '••••••••' : ''}
+                  onChange={(e) => set('password', e.target.value)}
+                />
+              )}
+            </FormField>
+          </div>
+          {saved?.hasPassword && (
+            <label className="checkbox">
+              <input type="checkbox" checked={draft.forgetPassword} onChange={(e) => set('forgetPassword', e.target.checked)} />
+              Remove the stored password
+            </label>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>Server</legend>
+          <div className="field-grid">
+            <FormField id={FIELD_IDS.server} label="Server" hint="Registrar and presence server: pbx.example.com, pbx.example.com:5061 or sips:…" error={errors.server}>
+              {(c) => <input {...c} type="text" spellCheck={false} value={draft.serverAddress} onChange={(e) => set('serverAddress', e.target.value)} />}
+            </FormField>
+            <div className="field">
+              <label htmlFor="account-transport">Transport</label>
+              <select id="account-transport" value={draft.transport} onChange={(e) => set('transport', e.target.value as SipTransportName)}>
+                {SIP_TRANSPORTS.map((t) => (
+                  <option key={t} value={t}>
+                    {t.toUpperCase()}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {isWebSocket && (
+              <FormField id={FIELD_IDS.wsPath} label="WebSocket path" hint="Like /ws; empty means /." error={errors.wsPath}>
+                {(c) => <input {...c} type="text" spellCheck={false} value={draft.wsPath} onChange={(e) => set('wsPath', e.target.value)} />}
+              </FormField>
+            )}
+            <FormField id={FIELD_IDS.outboundProxy} label="Outbound proxy" hint="Optional; uses the same transport." error={errors.outboundProxy}>
+              {(c) => <input {...c} type="text" spellCheck={false} value={draft.outboundProxy} onChange={(e) => set('outboundProxy', e.target.value)} />}
+            </FormField>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Registration and presence</legend>
+          <label className="checkbox">
+            <input id={FIELD_IDS.register} type="checkbox" checked={draft.register} onChange={(e) => set('register', e.target.checked)} />
+            Register with the server
+          </label>
+          <label className="checkbox">
+            <input id={FIELD_IDS.publish} type="checkbox" checked={draft.publish} onChange={(e) => set('publish', e.target.checked)} />
+            Publish my presence
+          </label>
+          <div className="field-grid three">
+            {(
+              [
+                ['registerExpires', 'Registration expiry (s)'],
+                ['publishExpires', 'Publication expiry (s)'],
+                ['subscribeExpires', 'Subscription expiry (s)'],
+              ] as const
+            ).map(([field, label]) => (
+              <FormField key={field} id={FIELD_IDS[field]} label={label} hint={`${EXPIRES_RANGE.min}–${EXPIRES_RANGE.max}`} error={errors[field]}>
+                {(c) => (
+                  <input
+                    {...c}
+                    type="number"
+                    inputMode="numeric"
+                    min={EXPIRES_RANGE.min}
+                    max={EXPIRES_RANGE.max}
+                    step={1}
+                    value={draft[field]}
+                    onChange={(e) => set(field, e.target.value)}
+                  />
+                )}
+              </FormField>
+            ))}
+          </div>
+        </fieldset>
+
+        {failure && (
+          <p role="alert" className="error" data-testid="settings-error">
+            {failure}
+          </p>
+        )}
+        <div className="dialog-actions">
+          {saved && (
+            <button type="button" className="left" onClick={() => void switchToDemo()} disabled={isSaving}>
+              Remove account and use the demo
+            </button>
+          )}
+          <button type="button" onClick={dialogClosed}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={isSaving}>
+            {isSaving ? 'Saving…' : 'Save and connect'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Words for our own publication and for the connection, as the status picker and the status line
+ * show them: each step (connecting, registered, publishing, published) and, when something failed,
+ * why — in the server's words where it gave a status code.
+ */
+import type { SessionMode } from '../../../shared/ipc/contract';
+import type { ConnectionState, PublicationState } from '../../../shared/presence/presence-state';
+import { assertNever, formatIn } from './status-view';
+
+/** How a line should look: ordinary progress, done, or a problem. */
+export type LineTone = 'progress' | 'ok' | 'problem' | 'neutral';
+
+export interface StatusText {
+  readonly text: string;
+  readonly tone: LineTone;
+}
+
+/**
+ * The publication's state in one sentence. `isPublishingEnabled` false: the account does not publish;
+ * `mode` tells "not signed in" apart from "waiting for the server".
+ */
+export function describePublication(publication: PublicationState, isPublishingEnabled: boolean, mode: SessionMode, now: number): StatusText {
+  const retry = publication.retryAt ? ` Retrying ${formatIn(publication.retryAt, now)}.` : '';
+  switch (publication.phase) {
+    case 'idle':
+      if (mode === 'offline' || mode === 'starting') return { text: 'Not published: not signed in to a server.', tone: 'neutral' };
+      return isPublishingEnabled
+        ? { text: 'Not published yet: waiting for the connection.', tone: 'neutral' }
+        : { text: 'Not published: publishing is switched off for this account.', tone: 'neutral' };
+    case 'publishing':
+      return { text: 'Publishing…', tone: 'progress' };
+    case 'published':
+      return {
+        text: `Published: the server accepted it${publication.expiresAt ? ` (refreshed ${formatIn(publication.expiresAt, now)})` : ''}.`,
+        tone: 'ok',
+      };
+    case 'removing':
+      return { text: 'Removing the publication…', tone: 'progress' };
+    case 'removed':
+      return { text: 'Publication removed.', tone: 'neutral' };
+    case 'failed':
+      return { text: `Not accepted: ${publication.problem?.message ?? 'the publication failed.'}${retry}`, tone: 'problem' };
+    case 'unsupported':
+      return { text: `Not accepted: ${publication.problem?.message ?? 'this server does not take presence publications.'}`, tone: 'problem' };
+    default:
+      return assertNever(publication.phase);
+  }
+}
+
+/** The connection's state in one short phrase for the status line. */
+export function describeConnection(connection: ConnectionState, mode: SessionMode, now: number): StatusText {
+  const server = connection.server || 'the server';
+  switch (connection.phase) {
+    case 'idle':
+      return mode === 'starting' ? { text: 'Starting…', tone: 'progress' } : { text: 'Not connected', tone: 'neutral' };
+    case 'connecting':
+      return { text: `Connecting to ${server}…`, tone: 'progress' };
+    case 'connected':
+      return { text: `Connected to ${server}`, tone: 'ok' };
+    case 'registering':
+      return { text: `Registering with ${server}…`, tone: 'progress' };
+    case 'registered':
+      return { text: `Registered with ${server}`, tone: 'ok' };
+    case 'failed': {
+      const retry = connection.retryAt ? ` — retrying ${formatIn(connection.retryAt, now)}` : '';
+      return { text: `Failed: ${connection.problem?.message ?? 'the connection failed.'}${retry}`, tone: 'problem' };
+    }
+    case 'stopped':
+      return { text: 'Disconnected', tone: 'neutral' };
+    default:
+      return assertNever(connection.phase);
+  }
+}
+
+/** The publication's step as a short phrase for the status line, or null when there is nothing to say. */
+export function publicationStep(publication: PublicationState): StatusText | null {
+  switch (publication.phase) {
+    case 'idle':
+    case 'removed':
+      return null;
+    case 'publishing':
+      return { text: 'publishing…', tone: 'progress' };
+    case 'published':
+      return { text: 'published', tone: 'ok' };
+    case 'removing':
+      return { text: 'removing publication…', tone: 'progress' };
+    case 'failed':
+    case 'unsupported':
+      return { text: `publication failed: ${publication.problem?.message ?? 'no reason given'}`, tone: 'problem' };
+    default:
+      return assertNever(publication.phase);
+  }
+}

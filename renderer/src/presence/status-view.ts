@@ -1,0 +1,109 @@
+/**
+ * How presence looks in the window: the tone (colour and shape of the dot) and words for a status,
+ * and for a buddy the difference between "we know they are offline" and "we do not know yet" —
+ * pjsip's rule: a buddy whose subscription is not established is unknown, not offline.
+ */
+import { PRESENCE_STATUS_LABELS, type PresenceStatus } from '../../../shared/presence/presence-status';
+import type { BuddyPresence } from '../../../shared/presence/presence-state';
+
+/** The dot's look; each has its own colour and shape, so it does not depend on colour vision alone. */
+export type StatusTone = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown' | 'pending' | 'error';
+
+export function toneOfStatus(status: PresenceStatus): StatusTone {
+  switch (status) {
+    case 'available':
+      return 'available';
+    case 'away':
+      return 'away';
+    case 'busy':
+    case 'on-the-phone':
+    case 'in-a-meeting':
+      return 'busy';
+    case 'do-not-disturb':
+      return 'dnd';
+    case 'appear-offline':
+    case 'offline':
+      return 'offline';
+    default:
+      return assertNever(status);
+  }
+}
+
+/** What the buddy list shows for one buddy's state. */
+export interface BuddyDisplay {
+  /** `presence`: we have a document; the others say why we do not. */
+  readonly kind: 'presence' | 'unknown' | 'pending' | 'not-subscribed' | 'error';
+  readonly tone: StatusTone;
+  /** "Busy", "Awaiting authorisation", "Unknown", "Not subscribed (rejected)", "Error: …" */
+  readonly label: string;
+  /** Sort key: lower is more available (see BUDDY_RANKS). */
+  readonly rank: number;
+}
+
+/**
+ * Availability order for sorting: reachable first, then reachable-but-occupied, then away, then
+ * offline, then the states where we do not know.
+ */
+const STATUS_RANKS: Readonly<Record<PresenceStatus, number>> = {
+  available: 0,
+  'on-the-phone': 1,
+  'in-a-meeting': 1,
+  busy: 2,
+  'do-not-disturb': 3,
+  away: 4,
+  'appear-offline': 5,
+  offline: 5,
+};
+const RANK_PENDING = 6;
+const RANK_UNKNOWN = 7;
+const RANK_NOT_SUBSCRIBED = 8;
+
+/** Reads a buddy's subscription and presence into what the list shows. */
+export function describeBuddy(state: BuddyPresence): BuddyDisplay {
+  const { subscription, presence } = state;
+  switch (subscription.phase) {
+    case 'active':
+      if (presence) return { kind: 'presence', tone: toneOfStatus(presence.status), label: PRESENCE_STATUS_LABELS[presence.status], rank: STATUS_RANKS[presence.status] };
+      return { kind: 'unknown', tone: 'unknown', label: 'Unknown (no presence yet)', rank: RANK_UNKNOWN };
+    case 'pending':
+      return { kind: 'pending', tone: 'pending', label: 'Awaiting authorisation', rank: RANK_PENDING };
+    case 'unknown':
+      return { kind: 'unknown', tone: 'unknown', label: 'Unknown', rank: RANK_UNKNOWN };
+    case 'terminated':
+      return {
+        kind: 'not-subscribed',
+        tone: 'error',
+        label: `Not subscribed${subscription.reason ? ` (${subscription.reason})` : ''}`,
+        rank: RANK_NOT_SUBSCRIBED,
+      };
+    case 'error':
+      return { kind: 'error', tone: 'error', label: `Error: ${subscription.problem?.message ?? 'the subscription failed'}`, rank: RANK_NOT_SUBSCRIBED };
+    default:
+      return assertNever(subscription.phase);
+  }
+}
+
+/** "just now", "2 min ago", "3 h ago", "yesterday", "4 days ago" — for a buddy's last change. */
+export function formatAgo(then: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+/** "in 9 min", "in 40 s" — for expiry countdowns. */
+export function formatIn(then: number, now: number): string {
+  const seconds = Math.max(0, Math.round((then - now) / 1000));
+  if (seconds < 90) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `in ${minutes} min`;
+  return `in ${Math.round(minutes / 60)} h`;
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${String(value)}`);
+}

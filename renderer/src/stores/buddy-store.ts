@@ -1,0 +1,55 @@
+/**
+ * The buddy list: every entry with its presence. The list arrives whole (`onBuddiesChanged`, after an
+ * add, edit, remove or a session change) and presence per buddy (`onBuddyPresenceChanged`). Sorting,
+ * grouping and search are derived in buddies/buddy-view.ts, not stored.
+ */
+import { create } from 'zustand';
+import type { AppSnapshot } from '../../../shared/ipc/contract';
+import type { BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
+import type { BuddyPresence } from '../../../shared/presence/presence-state';
+import { presenceApi } from '../presence-api';
+import type { RequestOutcome } from './session-store';
+
+const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error instanceof Error ? error.message : String(error) });
+
+interface BuddyState {
+  readonly buddies: readonly BuddyEntry[];
+  readonly actions: {
+    snapshotReceived(snapshot: AppSnapshot): void;
+    buddiesChanged(buddies: readonly BuddyEntry[]): void;
+    buddyPresenceChanged(presence: BuddyPresence): void;
+    /** Adds a buddy (`editing` null) or changes the buddy at `editing`; main checks the form again. */
+    buddySaveRequested(editing: string | null, form: BuddyForm): Promise<RequestOutcome>;
+    buddyRemoveRequested(aor: string): Promise<RequestOutcome>;
+  };
+}
+
+export const useBuddyStore = create<BuddyState>()((set) => ({
+  buddies: [],
+  actions: {
+    snapshotReceived: (snapshot) => set({ buddies: snapshot.buddies }),
+    buddiesChanged: (buddies) => set({ buddies }),
+    buddyPresenceChanged: (presence) =>
+      set((state) => {
+        if (!state.buddies.some((b) => b.aor === presence.aor)) return state;
+        return { buddies: state.buddies.map((b) => (b.aor === presence.aor ? { ...b, presence } : b)) };
+      }),
+    async buddySaveRequested(editing, form) {
+      try {
+        if (editing === null) await presenceApi().addBuddy(form);
+        else await presenceApi().updateBuddy({ aor: editing, buddy: form });
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async buddyRemoveRequested(aor) {
+      try {
+        await presenceApi().removeBuddy({ aor });
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  },
+}));

@@ -1,0 +1,66 @@
+/**
+ * The session (offline demo or the user's account, and the saved account's settings) and the
+ * connection to the server, step by step. Fed by the snapshot and by `onSessionChanged` /
+ * `onConnectionChanged`; components read it for the demo banner, the status line and the settings form.
+ */
+import { create } from 'zustand';
+import type { AppSnapshot, SessionInfo } from '../../../shared/ipc/contract';
+import type { AccountForm } from '../../../shared/account/account-settings';
+import type { ConnectionState } from '../../../shared/presence/presence-state';
+import { presenceApi } from '../presence-api';
+
+/** The outcome of a request the user made: done, or the reason main gave. */
+export type RequestOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error instanceof Error ? error.message : String(error) });
+
+interface SessionState {
+  readonly session: SessionInfo;
+  readonly connection: ConnectionState;
+  readonly actions: {
+    snapshotReceived(snapshot: AppSnapshot): void;
+    sessionChanged(session: SessionInfo): void;
+    connectionChanged(connection: ConnectionState): void;
+    /** Saves the account and connects with it. */
+    accountSaveRequested(form: AccountForm): Promise<RequestOutcome>;
+    /** Forgets the account and goes back to the offline demo. */
+    accountRemoveRequested(): Promise<RequestOutcome>;
+    reconnectRequested(): Promise<RequestOutcome>;
+  };
+}
+
+export const INITIAL_SESSION: SessionInfo = { mode: 'starting', account: null, demo: null, isPasswordStorePersistent: false };
+
+export const useSessionStore = create<SessionState>()((set) => ({
+  session: INITIAL_SESSION,
+  connection: { phase: 'idle', server: '' },
+  actions: {
+    snapshotReceived: (snapshot) => set({ session: snapshot.session, connection: snapshot.connection }),
+    sessionChanged: (session) => set({ session }),
+    connectionChanged: (connection) => set({ connection }),
+    async accountSaveRequested(form) {
+      try {
+        set({ session: await presenceApi().saveAccount(form) });
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async accountRemoveRequested() {
+      try {
+        set({ session: await presenceApi().removeAccount() });
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async reconnectRequested() {
+      try {
+        await presenceApi().reconnect();
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  },
+}));

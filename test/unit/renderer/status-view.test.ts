@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { BuddyPresence, PresenceSummary } from '../../../shared/presence/presence-state';
+import { describeBuddy, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
+
+const summary = (status: PresenceSummary['status']): PresenceSummary => ({ status, note: null, activities: [], devices: [] });
+const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSummary | null = null): BuddyPresence => ({
+  aor: 'sip:bob@example.com',
+  subscription,
+  presence,
+  changedAt: null,
+});
+
+describe('what the buddy list shows for a buddy', () => {
+  it('given an active subscription with a document, then the status with its tone', () => {
+    expect(describeBuddy(buddy({ phase: 'active' }, summary('busy')))).toMatchObject({ kind: 'presence', tone: 'busy', label: 'Busy' });
+    expect(describeBuddy(buddy({ phase: 'active' }, summary('offline')))).toMatchObject({ kind: 'presence', tone: 'offline', label: 'Offline' });
+  });
+
+  it('given no answer yet, a pending subscription, or an active one without a document, then none reads as offline', () => {
+    expect(describeBuddy(buddy({ phase: 'unknown' }))).toMatchObject({ kind: 'unknown', tone: 'unknown', label: 'Unknown' });
+    expect(describeBuddy(buddy({ phase: 'pending' }))).toMatchObject({ kind: 'pending', tone: 'pending', label: 'Awaiting authorisation' });
+    expect(describeBuddy(buddy({ phase: 'active' }))).toMatchObject({ kind: 'unknown', label: 'Unknown (no presence yet)' });
+  });
+
+  it('given a terminated or failed subscription, then it says so with the reason', () => {
+    expect(describeBuddy(buddy({ phase: 'terminated', reason: 'rejected' }))).toMatchObject({ kind: 'not-subscribed', label: 'Not subscribed (rejected)' });
+    expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 404, message: 'No such user (404 Not Found).' } }))).toMatchObject({
+      kind: 'error',
+      label: 'Error: No such user (404 Not Found).',
+    });
+  });
+
+  it('ranks available before busy before away before offline before the unknown states', () => {
+    const ranks = [
+      describeBuddy(buddy({ phase: 'active' }, summary('available'))),
+      describeBuddy(buddy({ phase: 'active' }, summary('on-the-phone'))),
+      describeBuddy(buddy({ phase: 'active' }, summary('busy'))),
+      describeBuddy(buddy({ phase: 'active' }, summary('away'))),
+      describeBuddy(buddy({ phase: 'active' }, summary('offline'))),
+      describeBuddy(buddy({ phase: 'pending' })),
+      describeBuddy(buddy({ phase: 'unknown' })),
+      describeBuddy(buddy({ phase: 'error' })),
+    ].map((d) => d.rank);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    expect(new Set(ranks).size).toBe(ranks.length);
+  });
+});
+
+describe('relative times', () => {
+  const now = 1_800_000_000_000;
+  it.each([
+    [10, 'just now'],
+    [120, '2 min ago'],
+    [3 * 3600, '3 h ago'],
+    [26 * 3600, 'yesterday'],
+    [4 * 86400, '4 days ago'],
+  ])('%i s ago reads %s', (seconds, text) => {
+    expect(formatAgo(now - seconds * 1000, now)).toBe(text);
+  });
+
+  it('counts down to an expiry', () => {
+    expect(formatIn(now + 40_000, now)).toBe('in 40 s');
+    expect(formatIn(now + 540_000, now)).toBe('in 9 min');
+    expect(formatIn(now - 5_000, now)).toBe('in 0 s');
+  });
+});
