@@ -257,7 +257,6 @@ class CompositorServer implements RunningCompositor {
   // ── receiving ────────────────────────────────────────────────────────────────────────────────
 
   private onMessage(data: Buffer, flow: Flow): void {
-    if (this.isStopping) return;
     try {
       if (data.length > this.config.maxMessageBytes) {
         const end = data.indexOf('\r\n\r\n');
@@ -282,10 +281,11 @@ class CompositorServer implements RunningCompositor {
       }
       const message = result.message;
       if (message.kind === 'response') {
+        // Still routed while stopping: the answers to our final NOTIFYs let `stop()` finish early.
         this.notifier.onResponse(message);
         return;
       }
-      this.onRequest(message, flow);
+      if (!this.isStopping) this.onRequest(message, flow);
     } catch (error) {
       // A defect, not bad input: keep serving and say so.
       this.logEvent('internal-error', null, flow.label, `internal error: ${error instanceof Error ? error.message : String(error)}`);
