@@ -36,7 +36,8 @@
  *
  * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
  * closed, higher contact priority, newer timestamp); else the document's own notes. Among several
- * notes, the first in a preferred language (English by default) or without a language, else the first.
+ * notes: the first in a preferred language (English by default), else the first without a language,
+ * else the first.
  */
 import type { DevicePresence, LocalizedNote, PresenceSummary } from '../presence/presence-state';
 import type { PresenceStatus } from '../presence/presence-status';
@@ -257,7 +258,7 @@ function timeOf(timestamp: string | null): number {
   return Number.isNaN(time) ? 0 : time;
 }
 
-/** The first note in a preferred language or without one; else the first note; null when none. */
+/** The first note in a preferred language; else the first without a language; else the first; null when none. */
 export function pickNote(notes: readonly LocalizedNote[], languages: readonly string[] = ['en']): string | null {
   if (notes.length === 0) return null;
   for (const language of languages) {

@@ -61,6 +61,8 @@ const parser = new XMLParser({
   cdataPropName: CDATA,
   commentPropName: false,
   maxNestedTags: MAX_DEPTH + 1,
+  // No callbacks use paths; skipping the per-tag path strings makes parsing about a fifth faster.
+  jPath: false,
 });
 
 type RawNode = Record<string, unknown>;
