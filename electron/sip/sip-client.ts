@@ -3,91 +3,485 @@
  * see it — connect, register, publish our presence, watch buddies, trace every message. Plain data in
  * and out (shared/presence/presence-state.ts, shared/trace/trace-entry.ts); sip.js stays inside.
  *
- * (This first commit fixes the facade's shape for the engineers building on it; the engine follows.)
+ * Layers, bottom up: a connection (./transport/, UDP/TCP/TLS/WS/WSS) → the reliability layer (RFC 3261
+ * §17 timers sip.js lacks) → sip.js's core (./sip-stack.ts) → registration (./register/), publication
+ * (./publish/) and one subscription per buddy (./subscribe/) → this facade.
+ *
+ * Connection life cycle (the `connection` state, see ConnectionPhase):
+ *
+ *   idle ──start()──► connecting ──open──► registering ──2xx──► registered ──┐
+ *                        ▲   │ failure          │ failure                    │ lost connection, or
+ *                        │   ▼                  ▼                            │ a failed re-REGISTER
+ *                        └── failed (retryAt: back-off 2 s … 2 min with jitter) ◄┘
+ *   (without registration: connecting ──open──► connected)
+ *   any ──stop()──► stopped: publication removed, subscriptions ended, unregistered — within timeoutMs.
+ *
+ * After every (re)connection and registration the link is "up": the publication is sent again (it
+ * waited for the first registration, RFC 3903 servers often answer 404 before one), then every buddy
+ * is subscribed again, `resubscribePacing` ms apart rather than in a burst.
  */
+import { readFile } from 'node:fs/promises';
+import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
+import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
-import type { BuddyPresence, ConnectionState, PublicationState } from '../../shared/presence/presence-state';
+import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
-import type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions } from './sip-client-types';
+import { APP_NAME, APP_VERSION } from '../app-identity';
+import { Publication } from './publish/publication';
+import { Registration } from './register/registration';
+import { parseServerTarget, type ServerTarget } from './server-target';
+import {
+  DEFAULT_SIP_TIMERS,
+  type FetchOptions,
+  type SipAccountConfig,
+  type SipClientOptions,
+  type SipLogger,
+  type SipTimers,
+  type StopOptions,
+} from './sip-client-types';
+import { backoffMs } from './sip-problem';
+import { SipStack } from './sip-stack';
+import { BuddySubscription } from './subscribe/buddy-subscription';
+import { fetchPresence } from './subscribe/presence-fetch';
+import { openConnection } from './transport/open-connection';
+import { TransportFailure, type SipConnection } from './transport/sip-connection';
 
 export type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions } from './sip-client-types';
 
 /** Removes the listener it was returned for. */
 export type Unsubscribe = () => void;
 
+/** Input the engine cannot use (a malformed AOR or server URI); `message` is written for the user. */
+export class SipConfigError extends Error {
+  override readonly name = 'SipConfigError';
+}
+
+/** Parses a SIP or SIPS URI, or throws SipConfigError naming `what`. */
+export function parseSipUri(value: string, what: string): URI {
+  const uri = Grammar.URIParse(value.trim());
+  if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips') || uri.host === '') {
+    throw new SipConfigError(`${what} "${value}" is not a SIP address (expected e.g. sip:alice@example.com).`);
+  }
+  return uri;
+}
+
+type Listener<T> = (value: T) => void;
+
+class Listeners<T> {
+  private readonly set = new Set<Listener<T>>();
+  add(listener: Listener<T>): Unsubscribe {
+    this.set.add(listener);
+    return () => this.set.delete(listener);
+  }
+  emit(value: T): void {
+    for (const listener of [...this.set]) {
+      try {
+        listener(value);
+      } catch {
+        // A listener's bug must not break the engine or the other listeners.
+      }
+    }
+  }
+}
+
+type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
+
 export class SipClient {
+  private readonly timers: SipTimers;
+  private readonly logger: SipLogger;
+  private readonly random: () => number;
+  private readonly target: ServerTarget;
+  private readonly aor: URI;
+  private readonly stack: SipStack;
+  private readonly registration: Registration | undefined;
+  private readonly publisher: Publication;
+  private readonly subscriptions = new Map<string, BuddySubscription>();
+  private readonly connectionListeners = new Listeners<ConnectionState>();
+  private readonly publicationListeners = new Listeners<PublicationState>();
+  private readonly buddyListeners = new Listeners<BuddyPresence>();
+  private readonly traceListeners = new Listeners<UnnumberedTraceEntry>();
+
+  private connectionValue: ConnectionState;
+  private lifecycle: Lifecycle = 'idle';
+  private connectionNow: SipConnection | undefined;
+  /** Incremented per connection attempt; callbacks of older attempts are ignored. */
+  private attemptGeneration = 0;
+  private reconnectAttempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private isLinkUp = false;
+  private firstAttempt: Promise<ConnectionState> | undefined;
+  private settleFirstAttempt: ((state: ConnectionState) => void) | undefined;
+
+  /** @throws SipConfigError when the AOR, server or outbound proxy cannot be used. */
   constructor(
     readonly config: SipAccountConfig,
-    readonly options: SipClientOptions = {},
-  ) {}
+    options: SipClientOptions = {},
+  ) {
+    this.timers = { ...DEFAULT_SIP_TIMERS, ...options.timers };
+    this.logger = options.logger ?? (() => undefined);
+    this.random = options.random ?? Math.random;
+    this.aor = parseSipUri(config.aor, 'The account address');
+    try {
+      this.target = parseServerTarget(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
+      if (config.outboundProxy !== undefined) parseServerTarget(config.server);
+    } catch (error) {
+      throw new SipConfigError(error instanceof Error ? error.message : String(error));
+    }
+    for (const [name, value] of [
+      ['registerExpires', config.registerExpires],
+      ['publishExpires', config.publishExpires],
+      ['subscribeExpires', config.subscribeExpires],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
+    }
+    this.connectionValue = { phase: 'idle', server: config.server };
+    const hasPassword = config.password !== undefined && config.password !== '';
+    this.stack = new SipStack({
+      aor: this.aor,
+      ...(config.displayName === undefined ? {} : { displayName: config.displayName }),
+      ...(config.authUser === undefined ? {} : { authUser: config.authUser }),
+      ...(hasPassword ? { password: config.password } : {}),
+      userAgent: config.userAgent ?? `${APP_NAME}/${APP_VERSION}`,
+      routeSet: config.outboundProxy === undefined ? [] : [`<${config.outboundProxy.trim()};lr>`],
+      transportKind: this.target.kind,
+      timers: this.timers,
+      logger: this.logger,
+    });
+    if (config.register) {
+      const registrar = this.aor.clone();
+      registrar.user = undefined;
+      registrar.clearHeaders();
+      this.registration = new Registration(this.stack, {
+        aor: this.aor,
+        registrar,
+        expires: config.registerExpires,
+        t1: this.timers.t1,
+        hasPassword,
+        onRefreshFailed: (result) => this.onLinkBroken(result.problem),
+        onChange: () => this.onRegistrationChange(),
+      });
+    }
+    this.publisher = new Publication(this.stack, {
+      aor: this.aor,
+      expires: config.publishExpires,
+      tupleId: `t${createRandomToken(8).toLowerCase()}`,
+      hasPassword,
+      t1: this.timers.t1,
+      retryBase: this.timers.retryBase,
+      retryMax: this.timers.retryMax,
+      random: this.random,
+      onChange: (state) => this.publicationListeners.emit(state),
+    });
+  }
 
   /** The connection (and registration) as last reported. */
   get connection(): ConnectionState {
-    return { phase: 'idle', server: this.config.server };
+    return this.connectionValue;
   }
 
   /** Our own publication as last reported. */
   get publication(): PublicationState {
-    return { phase: 'idle' };
+    return this.publisher.state;
   }
 
   /** Every watched buddy, in the order they were added. */
   get buddies(): readonly BuddyPresence[] {
-    return [];
+    return [...this.subscriptions.values()].map((s) => s.buddy);
   }
 
   /**
    * Connects (and registers when configured). Resolves with the connection state once the first attempt
    * has succeeded or failed; after a failure the engine keeps retrying with back-off. Never rejects.
+   * A stopped client stays stopped: make a new one to start again.
    */
   start(): Promise<ConnectionState> {
-    return Promise.reject(new Error('SipClient.start is not implemented yet'));
+    if (this.firstAttempt) return this.firstAttempt;
+    if (this.lifecycle !== 'idle') return Promise.resolve(this.connectionValue);
+    this.lifecycle = 'running';
+    this.firstAttempt = new Promise((resolve) => {
+      this.settleFirstAttempt = resolve;
+    });
+    void this.connect();
+    return this.firstAttempt;
   }
 
   /** Removes the publication, ends subscriptions, unregisters and closes — always within `timeoutMs`. */
-  stop(_options: StopOptions): Promise<void> {
-    return Promise.reject(new Error('SipClient.stop is not implemented yet'));
+  async stop({ timeoutMs }: StopOptions): Promise<void> {
+    if (this.lifecycle === 'stopped' || this.lifecycle === 'stopping') return;
+    const wasLinkUp = this.isLinkUp && this.lifecycle === 'running';
+    this.lifecycle = 'stopping';
+    clearTimeout(this.reconnectTimer);
+    this.attemptGeneration += 1;
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    const remaining = () => Math.max(0, deadline - Date.now());
+    const polite = async () => {
+      if (!wasLinkUp) return;
+      if (this.config.publish && this.publisher.state.etag !== undefined) {
+        await withTimeout(this.publisher.remove(), remaining() / 2);
+      }
+      const ends = [...this.subscriptions.values()].map((s) => s.stop(remaining() / 2));
+      await Promise.all(ends);
+      await this.registration?.unregister(remaining());
+    };
+    await withTimeout(polite(), remaining());
+    this.publisher.dispose();
+    for (const subscription of this.subscriptions.values()) void subscription.stop(0);
+    this.registration?.reset();
+    this.isLinkUp = false;
+    const connection = this.connectionNow;
+    this.connectionNow = undefined;
+    this.stack.detach('stopped');
+    connection?.close();
+    this.lifecycle = 'stopped';
+    this.setConnection({ phase: 'stopped', server: this.config.server });
+    this.settleFirstAttempt?.(this.connectionValue);
   }
 
   /** Publishes (or modifies) our presence; resolves when the server answered or the attempt failed. */
-  setPresence(_status: ChosenStatus, _note: string): Promise<PublicationState> {
-    return Promise.reject(new Error('SipClient.setPresence is not implemented yet'));
+  setPresence(status: ChosenStatus, note: string): Promise<PublicationState> {
+    if (!this.config.publish) {
+      return Promise.resolve({ phase: 'failed', status, note, problem: { message: 'Publishing presence is switched off for this account.' } });
+    }
+    if (this.lifecycle === 'stopping' || this.lifecycle === 'stopped') {
+      return Promise.resolve({ ...this.publisher.state, phase: 'failed', problem: { message: 'The account has been stopped.' } });
+    }
+    return this.publisher.publish(status, note);
   }
 
   /** Removes our publication (watchers then see what the server composes without it, usually offline). */
   clearPresence(): Promise<PublicationState> {
-    return Promise.reject(new Error('SipClient.clearPresence is not implemented yet'));
+    return this.publisher.remove();
   }
 
-  /** Subscribes to a buddy's presence; its state then arrives as `buddy` events. */
-  watch(_aor: string): void {
-    throw new Error('SipClient.watch is not implemented yet');
+  /**
+   * Subscribes to a buddy's presence; its state then arrives as `buddy` events. Watching an AOR twice
+   * is a no-op. @throws SipConfigError for an AOR that is not a SIP URI.
+   */
+  watch(aor: string): void {
+    const target = parseSipUri(aor, 'The buddy address');
+    const key = target.toString();
+    if (this.subscriptions.has(key) || this.lifecycle === 'stopping' || this.lifecycle === 'stopped') return;
+    const subscription = new BuddySubscription(this.stack, {
+      target,
+      aor: aor.trim(),
+      from: this.aor,
+      expires: this.config.subscribeExpires,
+      hasPassword: this.config.password !== undefined && this.config.password !== '',
+      t1: this.timers.t1,
+      retryBase: this.timers.retryBase,
+      retryMax: this.timers.retryMax,
+      random: this.random,
+      onChange: (buddy) => {
+        if (this.subscriptions.get(key) === subscription) this.buddyListeners.emit(buddy);
+      },
+    });
+    this.subscriptions.set(key, subscription);
+    this.buddyListeners.emit(subscription.buddy);
+    if (this.isLinkUp) subscription.linkUp();
   }
 
   /** Ends the subscription to a buddy; resolves when it has ended (or could not be ended in time). */
-  unwatch(_aor: string): Promise<void> {
-    return Promise.reject(new Error('SipClient.unwatch is not implemented yet'));
+  async unwatch(aor: string, options: { timeoutMs?: number } = {}): Promise<void> {
+    const key = parseSipUri(aor, 'The buddy address').toString();
+    const subscription = this.subscriptions.get(key);
+    if (!subscription) return;
+    this.subscriptions.delete(key);
+    await subscription.stop(options.timeoutMs ?? 64 * this.timers.t1);
   }
 
   /** One-shot fetch (SUBSCRIBE with Expires: 0, RFC 6665 §4.4.3): the buddy's presence right now. */
-  fetchPresence(_aor: string, _options?: FetchOptions): Promise<BuddyPresence> {
-    return Promise.reject(new Error('SipClient.fetchPresence is not implemented yet'));
+  async fetchPresence(aor: string, options: FetchOptions = {}): Promise<BuddyPresence> {
+    const target = parseSipUri(aor, 'The buddy address');
+    if (!this.isLinkUp) {
+      return {
+        aor: aor.trim(),
+        presence: null,
+        changedAt: null,
+        subscription: { phase: 'error', problem: { message: 'Not connected to the server.' } },
+      };
+    }
+    return fetchPresence(this.stack, {
+      target,
+      aor: aor.trim(),
+      from: this.aor,
+      timeoutMs: options.timeoutMs ?? 64 * this.timers.t1,
+      hasPassword: this.config.password !== undefined && this.config.password !== '',
+    });
   }
 
-  onConnection(_listener: (state: ConnectionState) => void): Unsubscribe {
-    return () => undefined;
+  onConnection(listener: (state: ConnectionState) => void): Unsubscribe {
+    return this.connectionListeners.add(listener);
   }
 
-  onPublication(_listener: (state: PublicationState) => void): Unsubscribe {
-    return () => undefined;
+  onPublication(listener: (state: PublicationState) => void): Unsubscribe {
+    return this.publicationListeners.add(listener);
   }
 
-  onBuddy(_listener: (buddy: BuddyPresence) => void): Unsubscribe {
-    return () => undefined;
+  onBuddy(listener: (buddy: BuddyPresence) => void): Unsubscribe {
+    return this.buddyListeners.add(listener);
   }
 
   /** Every SIP message sent or received, as the transport saw it. */
-  onTrace(_listener: (entry: UnnumberedTraceEntry) => void): Unsubscribe {
-    return () => undefined;
+  onTrace(listener: (entry: UnnumberedTraceEntry) => void): Unsubscribe {
+    return this.traceListeners.add(listener);
   }
+
+  // ── connection life cycle ─────────────────────────────────────────────────────────────────────
+
+  private async connect(): Promise<void> {
+    this.attemptGeneration += 1;
+    const generation = this.attemptGeneration;
+    const isCurrent = () => generation === this.attemptGeneration && this.lifecycle === 'running';
+    this.setConnection({ phase: 'connecting', server: this.config.server });
+    this.publisher.setLink('pending');
+
+    let caPem: string | undefined;
+    if (this.config.tlsCaFile !== undefined && (this.target.kind === 'tls' || this.target.kind === 'wss')) {
+      try {
+        caPem = await readFile(this.config.tlsCaFile, 'utf8');
+      } catch (error) {
+        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+    }
+
+    let connection: SipConnection;
+    try {
+      connection = await openConnection(
+        this.target,
+        {
+          message: (text) => {
+            if (this.connectionNow === connection) this.stack.receive(text);
+          },
+          closed: (failure) => {
+            if (this.connectionNow === connection && isCurrent()) {
+              this.connectionLost(failure ?? new TransportFailure('closed', 'The connection was closed.'));
+            }
+          },
+          trace: (entry) => this.traceListeners.emit(entry),
+        },
+        { timers: this.timers, ...(caPem === undefined ? {} : { caPem }) },
+      );
+    } catch (error) {
+      if (isCurrent()) this.attemptFailed({ message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    if (!isCurrent()) {
+      connection.close();
+      return;
+    }
+    this.connectionNow = connection;
+    this.stack.attach(connection);
+    this.logger('info', `Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`);
+
+    if (this.registration) {
+      this.setConnection({ phase: 'registering', server: this.config.server });
+      const result = await this.registration.register();
+      if (!isCurrent() || this.connectionNow !== connection) return;
+      if (!result.ok) {
+        this.attemptFailed(result.problem);
+        return;
+      }
+      this.setConnection({ phase: 'registered', server: this.config.server, registrationExpiresAt: result.expiresAt });
+    } else {
+      this.setConnection({ phase: 'connected', server: this.config.server });
+    }
+    this.reconnectAttempt = 0;
+    this.settleFirstAttempt?.(this.connectionValue);
+    this.bringLinkUp(generation);
+  }
+
+  /** The link is usable: publish again, then subscribe every buddy again, paced. */
+  private bringLinkUp(generation: number): void {
+    this.isLinkUp = true;
+    this.publisher.setLink('up');
+    if (this.config.publish) this.publisher.resume();
+    const pending = [...this.subscriptions.values()];
+    const next = () => {
+      if (generation !== this.attemptGeneration || !this.isLinkUp) return;
+      const subscription = pending.shift();
+      if (!subscription) return;
+      subscription.linkUp();
+      if (pending.length > 0) setTimeout(next, this.timers.resubscribePacing);
+    };
+    next();
+  }
+
+  private bringLinkDown(problem: SipProblem): void {
+    this.isLinkUp = false;
+    this.publisher.setLink('down', problem);
+    for (const subscription of this.subscriptions.values()) subscription.linkDown(problem);
+  }
+
+  /** The connection died under us. */
+  private connectionLost(failure: TransportFailure): void {
+    this.logger('warn', `Connection lost: ${failure.message}`);
+    this.dropConnection(failure.message);
+    this.bringLinkDown({ message: failure.message });
+    this.scheduleReconnect({ message: failure.message });
+  }
+
+  /** A connection attempt (or its registration) failed. */
+  private attemptFailed(problem: SipProblem): void {
+    this.dropConnection(problem.message);
+    this.bringLinkDown(problem);
+    this.scheduleReconnect(problem);
+    this.settleFirstAttempt?.(this.connectionValue);
+  }
+
+  /** A re-REGISTER failed: start over with a fresh connection (the server may have restarted). */
+  private onLinkBroken(problem: SipProblem): void {
+    if (this.lifecycle !== 'running') return;
+    this.attemptGeneration += 1;
+    this.attemptFailed(problem);
+  }
+
+  private dropConnection(reason: string): void {
+    const connection = this.connectionNow;
+    this.connectionNow = undefined;
+    this.stack.detach(reason);
+    this.registration?.reset();
+    connection?.close();
+  }
+
+  private scheduleReconnect(problem: SipProblem): void {
+    if (this.lifecycle !== 'running') return;
+    clearTimeout(this.reconnectTimer);
+    const delay = backoffMs(this.reconnectAttempt, this.timers.reconnectBase, this.timers.reconnectMax, this.random);
+    this.reconnectAttempt += 1;
+    this.setConnection({ phase: 'failed', server: this.config.server, problem, retryAt: Date.now() + delay });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.lifecycle === 'running') void this.connect();
+    }, delay);
+  }
+
+  private onRegistrationChange(): void {
+    const registration = this.registration;
+    if (!registration || this.connectionValue.phase !== 'registered') return;
+    const expiresAt = registration.expiresAt;
+    if (registration.phase === 'registered' && expiresAt !== undefined && expiresAt !== this.connectionValue.registrationExpiresAt) {
+      this.setConnection({ phase: 'registered', server: this.config.server, registrationExpiresAt: expiresAt });
+    }
+  }
+
+  private setConnection(state: ConnectionState): void {
+    this.connectionValue = state;
+    this.connectionListeners.emit(state);
+  }
+}
+
+/** Waits for `promise` at most `ms` milliseconds; never rejects. */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
