@@ -387,7 +387,18 @@ export class PresenceService {
       subscribeExpires: account.subscribeExpires,
       userAgent: `${APP_NAME}/${APP_VERSION}`,
     };
-    this.runSession({ kind: 'account', client: new SipClient(config, this.options.sipOptions), unsubscribe: [], demo: null });
+    let client: SipClient;
+    try {
+      client = new SipClient(config, this.options.sipOptions);
+    } catch (error) {
+      // The form's rules passed but the engine cannot use the account: say why on the status line.
+      this.log('error', `the account cannot be used: ${String(error)}`);
+      this.connection = { phase: 'failed', server: account.server, problem: { message: (error as Error).message } };
+      this.setMode('account');
+      this.emitState('onConnectionChanged', this.connection);
+      return;
+    }
+    this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
   }
 
   private async startDemoSession(): Promise<void> {

@@ -19,6 +19,10 @@ const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 app.enableSandbox();
 
+// A data folder of the user's choosing (portable installs, and tests that need a fresh profile).
+// Set before anything reads userData; the single-instance lock is per data folder too.
+if (process.env.PRESENTLY_USER_DATA_DIR) app.setPath('userData', process.env.PRESENTLY_USER_DATA_DIR);
+
 if (!app.requestSingleInstanceLock()) {
   // Another Presently is running; it receives 'second-instance' and comes to the front.
   app.quit();

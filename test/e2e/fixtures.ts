@@ -1,21 +1,137 @@
 /**
- * Playwright fixtures: `harness` (the real core behind the real renderer) and `app` (the page object).
- * Each test gets its own harness, so no state leaks between tests.
+ * Playwright fixtures and page objects.
+ *
+ * - `harness`: the real core behind the real renderer, with a fresh data folder per test. Options come
+ *   from `harnessOptions` (`test.use({ harnessOptions: { … } })`); the default runs the offline demo
+ *   on the real compositor, as `npm start` does with no account.
+ * - `app`: the page object for the main window, opened on the harness. Selectors live in the page
+ *   objects (by role, label or data-testid), not in the tests.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { startPresenceHarness, type PresenceHarness } from '../support/presence-harness';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { startCompositorDemo } from '../../electron/service/compositor-demo';
+import { startPresenceHarness, type HarnessOptions, type PresenceHarness } from '../support/presence-harness';
 
-/** Page object for the main window: selectors live here, not in the tests. */
+/** The status picker dialog. */
+export class StatusPicker {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('status-picker');
+  }
+  readonly status = (label: string) => this.root.getByRole('radio', { name: label, exact: true });
+  readonly note = () => this.root.getByRole('textbox', { name: 'Note' });
+  readonly noteCount = () => this.root.locator('#status-note-count');
+  readonly clearNote = () => this.root.getByRole('button', { name: 'Clear note' });
+  readonly recentNote = (note: string) => this.root.getByRole('button', { name: `Use note “${note}”` });
+  readonly publication = () => this.root.getByTestId('publication-status');
+  readonly submit = () => this.root.getByRole('button', { name: 'Set status' });
+
+  /** Chooses a status and note and submits. */
+  async choose(label: string, note: string): Promise<void> {
+    await this.status(label).check();
+    await this.note().fill(note);
+    await this.submit().click();
+  }
+}
+
+/** The add/edit buddy dialog. */
+export class BuddyDialog {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('buddy-dialog');
+  }
+  readonly address = () => this.root.getByRole('textbox', { name: 'SIP address' });
+  readonly name = () => this.root.getByRole('textbox', { name: 'Name' });
+  readonly group = () => this.root.getByRole('combobox', { name: 'Group' });
+  readonly addressError = () => this.root.getByTestId('buddy-aor-error');
+  readonly failure = () => this.root.getByTestId('buddy-dialog-error');
+  readonly submit = () => this.root.getByRole('button', { name: /^(Add buddy|Save)$/ });
+}
+
+/** The account settings dialog. */
+export class SettingsDialog {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId('settings-dialog');
+  }
+  readonly field = (label: string) => this.root.getByLabel(label, { exact: true });
+  readonly transport = () => this.root.getByRole('combobox', { name: 'Transport' });
+  readonly fieldError = (id: string) => this.root.getByTestId(`${id}-error`);
+  readonly failure = () => this.root.getByTestId('settings-error');
+  readonly save = () => this.root.getByRole('button', { name: 'Save and connect' });
+
+  /** Fills the account form; fields not given keep what the form shows. */
+  async fill(account: {
+    displayName?: string;
+    aor: string;
+    authUser?: string;
+    password?: string;
+    server: string;
+    transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
+  }): Promise<void> {
+    if (account.displayName !== undefined) await this.field('Display name').fill(account.displayName);
+    await this.field('SIP address').fill(account.aor);
+    if (account.authUser !== undefined) await this.field('Authentication user').fill(account.authUser);
+    if (account.password !== undefined) await this.field('Password').fill(account.password);
+    await this.field('Server').fill(account.server);
+    await this.transport().selectOption({ label: account.transport });
+  }
+}
+
+/** The main window. */
 export class MainWindow {
-  constructor(readonly page: Page) {}
+  readonly statusPicker: StatusPicker;
+  readonly buddyDialog: BuddyDialog;
+  readonly settings: SettingsDialog;
+  constructor(readonly page: Page) {
+    this.statusPicker = new StatusPicker(page);
+    this.buddyDialog = new BuddyDialog(page);
+    this.settings = new SettingsDialog(page);
+  }
   readonly handshakeStatus = () => this.page.getByTestId('handshake-status');
   readonly version = () => this.page.getByTestId('app-version');
   readonly notices = () => this.page.getByTestId('notices');
+  readonly demoBanner = () => this.page.getByTestId('demo-banner');
+  readonly connectionStatus = () => this.page.getByTestId('connection-status');
+  readonly selfStatus = () => this.page.getByTestId('self-status');
+  readonly settingsButton = () => this.page.getByRole('button', { name: 'Settings', exact: true });
+  readonly addBuddyButton = () => this.page.getByRole('button', { name: 'Add buddy' });
+  readonly search = () => this.page.getByRole('searchbox', { name: 'Search buddies' });
+  readonly buddyRows = () => this.page.getByTestId('buddy-row');
+  readonly buddyRow = (aor: string) => this.page.locator(`[data-testid="buddy-row"][data-aor="${aor}"]`);
+  readonly buddyStatus = (aor: string) => this.buddyRow(aor).getByTestId('buddy-status');
+  readonly buddyNote = (aor: string) => this.buddyRow(aor).getByTestId('buddy-note');
+  readonly tab = (name: 'Buddies' | 'SIP trace') => this.page.getByRole('tab', { name });
+
+  async openStatusPicker(): Promise<StatusPicker> {
+    await this.selfStatus().click();
+    await expect(this.statusPicker.root).toBeVisible();
+    return this.statusPicker;
+  }
+
+  async openSettings(): Promise<SettingsDialog> {
+    await this.settingsButton().click();
+    await expect(this.settings.root).toBeVisible();
+    return this.settings;
+  }
+
+  async openAddBuddy(): Promise<BuddyDialog> {
+    await this.addBuddyButton().click();
+    await expect(this.buddyDialog.root).toBeVisible();
+    return this.buddyDialog;
+  }
+
+  /** Saves a full-window screenshot with the test's results and attaches it to the report. */
+  async screenshot(testInfo: { outputPath(name: string): string; attach(name: string, options: { path: string; contentType: string }): Promise<void> }, name: string): Promise<void> {
+    const file = testInfo.outputPath(`${name}.png`);
+    await this.page.screenshot({ path: file });
+    await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  }
 }
 
-export const test = base.extend<{ harness: PresenceHarness; app: MainWindow }>({
-  harness: async ({}, use) => {
-    const harness = await startPresenceHarness();
+export const test = base.extend<{ harnessOptions: HarnessOptions; harness: PresenceHarness; app: MainWindow }>({
+  harnessOptions: [{ startDemo: () => startCompositorDemo() }, { option: true }],
+  harness: async ({ harnessOptions }, use) => {
+    const harness = await startPresenceHarness(harnessOptions);
     await use(harness);
     await harness.close();
   },
