@@ -1,0 +1,199 @@
+/**
+ * The PresenceService against real SIP: the built-in compositor on 127.0.0.1 (port 0) as the server,
+ * the real engine as the service's user agent, and other real SipClients as watchers and buddies.
+ * Nothing is mocked; the "renderer" is a ServiceProbe that does the ready handshake and records events.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_ACCOUNT_SETTINGS, type AccountForm } from '../../../shared/account/account-settings';
+import type { BuddyPresence } from '../../../shared/presence/presence-state';
+import { startCompositor, type RunningCompositor } from '../../../electron/compositor';
+import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../../../electron/service/presence-service';
+import { MemorySecretStore } from '../../../electron/service/secret-store';
+import { SipClient } from '../../../electron/sip/sip-client';
+import { ServiceProbe } from '../../support/service-probe';
+
+const DOMAIN = 'example.test';
+const ME = `sip:alice@${DOMAIN}`;
+
+let dataDir: string;
+let compositor: RunningCompositor;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'presently-service-'));
+  compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: null });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  await compositor.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function newService(options: Partial<PresenceServiceOptions> = {}): PresenceService {
+  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined, ...options });
+  cleanups.push(() => service.stop({ timeoutMs: 2_000 }));
+  return service;
+}
+
+function account(overrides: Partial<AccountForm> = {}): AccountForm {
+  return { ...DEFAULT_ACCOUNT_SETTINGS, displayName: 'Alice', aor: ME, server: compositor.addresses.tcp!.uri, ...overrides };
+}
+
+/** Another real user agent on the compositor (a colleague, or a watcher of ours). */
+async function peer(aor: string): Promise<SipClient> {
+  const client = new SipClient({
+    aor,
+    server: compositor.addresses.udp!.uri,
+    register: true,
+    publish: true,
+    registerExpires: 600,
+    publishExpires: 600,
+    subscribeExpires: 600,
+  });
+  cleanups.push(() => client.stop({ timeoutMs: 2_000 }));
+  await client.start();
+  return client;
+}
+
+function waitForBuddy(client: SipClient, aor: string, predicate: (b: BuddyPresence) => boolean, what: string): Promise<BuddyPresence> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(client.buddies.find((b) => b.aor === aor))}`));
+    }, 15_000);
+    const stop = client.onBuddy((buddy) => {
+      if (buddy.aor !== aor || !predicate(buddy)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(buddy);
+    });
+  });
+}
+
+describe('presence service with an account on a real presence server', () => {
+  it('given no account and no demo, when started, then it is offline and says nothing is configured', async () => {
+    const service = newService();
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+    expect(probe.snapshot.session).toEqual({ mode: 'offline', account: null, demo: null, isPasswordStorePersistent: false });
+    expect(probe.snapshot.self).toMatchObject({ status: 'available', note: '', publication: { phase: 'idle' } });
+  });
+
+  it('given an account saved, when the user chooses busy with a note, then a separate watcher receives busy and the note', async () => {
+    const service = newService();
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    watcher.watch(ME);
+
+    const session = await service.saveAccount(account());
+    expect(session).toMatchObject({ mode: 'account', account: { aor: ME, displayName: 'Alice', hasPassword: false } });
+    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { what: 'registration' });
+
+    const self = await service.setStatus({ status: 'busy', note: 'Writing the quarterly report' });
+    expect(self.publication).toMatchObject({ phase: 'published', status: 'busy', note: 'Writing the quarterly report', etag: expect.any(String) });
+    expect(self.recentNotes).toEqual(['Writing the quarterly report']);
+
+    const seen = await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'busy', 'the watcher to see busy');
+    expect(seen.presence).toMatchObject({ status: 'busy', note: 'Writing the quarterly report' });
+  });
+
+  it('given a buddy added, when the buddy publishes, then its presence arrives as an event; a bad address saves nothing', async () => {
+    const service = newService();
+    await service.start();
+    await service.saveAccount(account());
+    const probe = ServiceProbe.attach(service);
+    const bob = await peer(`sip:bob@${DOMAIN}`);
+
+    await expect(service.addBuddy({ aor: 'bob at example', displayName: 'Bob', group: '' })).rejects.toThrow(/cannot contain spaces/);
+    const entry = await service.addBuddy({ aor: `bob@${DOMAIN}`, displayName: 'Bob', group: 'Team' });
+    expect(entry).toMatchObject({ aor: `sip:bob@${DOMAIN}`, source: 'saved', presence: { subscription: { phase: expect.any(String) } } });
+    expect(probe.received('onBuddiesChanged').at(-1)?.map((b) => b.aor)).toEqual([`sip:bob@${DOMAIN}`]);
+
+    await bob.setPresence('away', 'Back at 3');
+    const presence = await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === `sip:bob@${DOMAIN}` && p.presence?.status === 'away', {
+      what: "Bob's away",
+    });
+    expect(presence.presence?.note).toBe('Back at 3');
+    const saved = JSON.parse(await readFile(path.join(dataDir, 'buddies.json'), 'utf8')) as { buddies: unknown[] };
+    expect(saved.buddies).toEqual([{ aor: `sip:bob@${DOMAIN}`, displayName: 'Bob', group: 'Team' }]);
+  });
+
+  it('given account, password, buddies and status, when the service restarts, then all come back and are published again', async () => {
+    const secretStore = new MemorySecretStore();
+    const first = newService({ secretStore });
+    await first.start();
+    await first.saveAccount(account({ password: 'hunter2' }));
+    await first.addBuddy({ aor: `sip:carol@${DOMAIN}`, displayName: 'Carol', group: '' });
+    await first.setStatus({ status: 'in-a-meeting', note: 'Planning' });
+    await first.stop({ timeoutMs: 2_000 });
+    expect(await readFile(path.join(dataDir, 'settings.json'), 'utf8')).not.toContain('hunter2');
+
+    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    watcher.watch(ME);
+    const second = newService({ secretStore });
+    await second.start();
+    const probe = ServiceProbe.attach(second);
+    expect(probe.snapshot.session).toMatchObject({ mode: 'account', account: { aor: ME, hasPassword: true } });
+    expect(probe.snapshot.buddies.map((b) => b.aor)).toEqual([`sip:carol@${DOMAIN}`]);
+    expect(probe.snapshot.self).toMatchObject({ status: 'in-a-meeting', note: 'Planning', recentNotes: ['Planning'] });
+    await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'in-a-meeting', 'the republished status');
+  });
+
+  it('given a running account, when the service stops, then the publication is removed and watchers see offline', async () => {
+    const service = newService();
+    await service.start();
+    await service.saveAccount(account());
+    await service.setStatus({ status: 'available', note: 'Here' });
+    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    watcher.watch(ME);
+    await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'available', 'available');
+
+    const offline = waitForBuddy(watcher, ME, (b) => b.presence?.status === 'offline', 'offline after shutdown');
+    await service.stop({ timeoutMs: 3_000 });
+    await offline;
+    expect(compositor.counters().publicationsActive).toBe(0);
+  });
+
+  it('given an account form with bad values, when saved, then main refuses it with the reasons and keeps nothing', async () => {
+    const service = newService();
+    await service.start();
+    await expect(service.saveAccount(account({ server: 'wss://x/ws', registerExpires: 5 }))).rejects.toThrow(
+      /Server: .*WebSocket path has its own field.*Registration expiry: Enter whole seconds from 60 to 86400/,
+    );
+    expect(await readdir(dataDir)).not.toContain('settings.json');
+    expect(service.sessionMode).toBe('offline');
+  });
+
+  it('given a damaged settings file, when started, then it is set aside and the user is told where it went', async () => {
+    await writeFile(path.join(dataDir, 'settings.json'), '{"schemaVersion":1,"account":');
+    const service = newService();
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+    const notice = await probe.waitFor('onNotice', (n) => n.level === 'warning');
+    expect(notice.text).toMatch(/Your settings could not be read because it is not valid JSON .* kept as .*settings\.json\.corrupt-/);
+    expect((await readdir(dataDir)).some((name) => name.startsWith('settings.json.corrupt-'))).toBe(true);
+  });
+
+  it('records the trace: numbered from 1, sent in batches, and in the snapshot of a window that opens late', async () => {
+    const service = newService({ trace: { batchMs: 20 } });
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+    await service.saveAccount(account());
+    await service.setStatus({ status: 'busy', note: '' });
+    const batch = await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)), {
+      what: 'the 200 to our PUBLISH',
+    });
+    expect(batch.entries.length).toBeGreaterThan(0);
+    const all = probe.received('onTraceBatch').flatMap((b) => b.entries.map((e) => e.seq));
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+
+    const late = ServiceProbe.attach(service);
+    expect(late.snapshot.trace.entries.map((e) => e.seq)).toEqual(Array.from({ length: late.snapshot.trace.lastSeq }, (_, i) => i + 1));
+    expect(late.snapshot.trace.entries.some((e) => e.raw.startsWith('PUBLISH '))).toBe(true);
+  });
+});
