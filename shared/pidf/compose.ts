@@ -59,13 +59,13 @@ export function composePresenceDocuments(
       if (typeof child === 'string') continue;
       const node = inheritLang(child, rootLang);
       if (node.ns === NS_PIDF && node.name === 'tuple') {
-        tuples.set(attribute(node, 'id') ?? '', node);
+        tuples.set(attribute(node, 'id')?.trim() ?? '', node);
       } else if (node.ns === NS_PIDF && node.name === 'note') {
         ownNotes.push(node);
       } else if (node.ns !== null && PERSON_NAMESPACES.has(node.ns) && node.name === 'person') {
         ownPersons.push(node);
       } else if (node.ns === NS_DATA_MODEL && node.name === 'device') {
-        devices.set(attribute(node, 'id') ?? `#${anonymousDevices++}`, node);
+        devices.set(attribute(node, 'id')?.trim() ?? `#${anonymousDevices++}`, node);
       } else {
         const id = attribute(node, 'id');
         const key = id !== undefined ? `${node.ns ?? ''} ${node.name} #${id}` : canonical(node);

@@ -136,7 +136,8 @@ function toElement(raw: RawNode, parentScope: Scope, depth: number): XmlElement 
   let scope = parentScope;
   const plain: [string, string][] = [];
   for (const [attrName, attrValue] of Object.entries(rawAttributes)) {
-    const value = decodeText(String(attrValue));
+    // XML 1.0 §3.3.3: literal tabs and line ends in an attribute value read as spaces (references stay).
+    const value = decodeText(String(attrValue).replace(/[\t\n\r]/g, ' '));
     if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
       const prefix = attrName === 'xmlns' ? '' : attrName.slice(6);
       if (prefix === 'xmlns' || (prefix === 'xml' && value !== NS_XML)) {
@@ -155,11 +156,15 @@ function toElement(raw: RawNode, parentScope: Scope, depth: number): XmlElement 
   const [prefix, name] = splitQName(qname);
   const ns = resolve(scope, prefix ?? '', qname);
   const attributes: XmlAttribute[] = [];
+  const seen = plain.length > 1 ? new Set<string>() : null;
   for (const [attrName, value] of plain) {
     const [attrPrefix, localName] = splitQName(attrName);
     const attrNs = attrPrefix === null ? null : resolve(scope, attrPrefix, attrName);
-    if (attributes.some((a) => a.name === localName && a.ns === attrNs)) {
-      throw new XmlSyntaxError(`Malformed XML: the attribute "${printable(attrName)}" appears twice.`);
+    if (seen !== null) {
+      // Namespaces §6.3: two prefixes bound to one namespace still make the same attribute.
+      const key = `${attrNs ?? ''} ${localName}`;
+      if (seen.has(key)) throw new XmlSyntaxError(`Malformed XML: the attribute "${printable(attrName)}" appears twice.`);
+      seen.add(key);
     }
     attributes.push({ ns: attrNs, name: localName, prefix: attrPrefix, value });
   }
@@ -271,10 +276,10 @@ export function escapeAttribute(text: string): string {
   });
 }
 
-/** Keeps messages that quote the input one printable line of bounded length (they become reason phrases). */
+/** Keeps messages that quote the input one printable ASCII line of bounded length (they become SIP reason phrases). */
 export function printable(text: string, max = 60): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }
 
 // ─── Tree helpers ────────────────────────────────────────────────────────────────────────────────
@@ -380,20 +385,32 @@ export function serializeXml(root: XmlElement, options: SerializeOptions): strin
   const prefixes = assignPrefixes(root, options);
   const declarations: string[] = [];
   if (options.defaultNamespace !== null) declarations.push(` xmlns="${escapeAttribute(options.defaultNamespace)}"`);
-  for (const [ns, prefix] of prefixes) if (ns !== options.defaultNamespace) declarations.push(` xmlns:${prefix}="${escapeAttribute(ns)}"`);
+  for (const [ns, prefix] of prefixes.attributes) declarations.push(` xmlns:${prefix}="${escapeAttribute(ns)}"`);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   writeElement(root, out, prefixes, options, 0, declarations.join(''), options.defaultNamespace);
   if (options.indent !== '') out.push('\n');
   return out.join('');
 }
 
-function assignPrefixes(root: XmlElement, options: SerializeOptions): Map<string, string> {
+interface Prefixes {
+  /** Element prefixes by namespace; '' for the default namespace. */
+  readonly elements: Map<string, string>;
+  /** Attribute prefixes by namespace: never '' (an unprefixed attribute is in no namespace). */
+  readonly attributes: Map<string, string>;
+}
+
+function assignPrefixes(root: XmlElement, options: SerializeOptions): Prefixes {
   const used = new Map<string, string>(); // ns → prefix
   const taken = new Set<string>(['xml', 'xmlns']);
   const wanted = new Map<string, string | null>(); // ns → sender's prefix
+  let defaultNamespaceAttributePrefix: string | null | undefined; // sender's prefix, if any attribute needs one
   const collect = (node: XmlElement): void => {
     if (node.ns !== null && node.ns !== options.defaultNamespace && !wanted.has(node.ns)) wanted.set(node.ns, node.prefix);
-    for (const a of node.attributes) if (a.ns !== null && a.ns !== NS_XML && !wanted.has(a.ns)) wanted.set(a.ns, a.prefix);
+    for (const a of node.attributes) {
+      if (a.ns === null || a.ns === NS_XML) continue;
+      if (a.ns === options.defaultNamespace) defaultNamespaceAttributePrefix ??= a.prefix;
+      else if (!wanted.has(a.ns)) wanted.set(a.ns, a.prefix);
+    }
     for (const child of node.children) if (typeof child !== 'string') collect(child);
   };
   collect(root);
@@ -406,15 +423,19 @@ function assignPrefixes(root: XmlElement, options: SerializeOptions): Map<string
     }
   }
   let counter = 1;
-  for (const [ns, senderPrefix] of wanted) {
-    if (used.has(ns)) continue;
+  const pick = (senderPrefix: string | null): string => {
     let prefix = senderPrefix !== null && isNcName(senderPrefix) && !taken.has(senderPrefix) && !/^xml/i.test(senderPrefix) ? senderPrefix : null;
     while (prefix === null || taken.has(prefix)) prefix = `ns${counter++}`;
-    used.set(ns, prefix);
     taken.add(prefix);
+    return prefix;
+  };
+  for (const [ns, senderPrefix] of wanted) if (!used.has(ns)) used.set(ns, pick(senderPrefix));
+  const attributes = new Map(used);
+  if (options.defaultNamespace !== null) {
+    used.set(options.defaultNamespace, '');
+    if (defaultNamespaceAttributePrefix !== undefined) attributes.set(options.defaultNamespace, pick(defaultNamespaceAttributePrefix));
   }
-  if (options.defaultNamespace !== null) used.set(options.defaultNamespace, '');
-  return used;
+  return { elements: used, attributes };
 }
 
 function isNcName(text: string): boolean {
@@ -422,6 +443,7 @@ function isNcName(text: string): boolean {
 }
 
 function qualified(ns: string | null, name: string, prefixes: ReadonlyMap<string, string>): string {
+  // Callers pass Prefixes.elements for element names and Prefixes.attributes for attribute names.
   if (ns === null) return name;
   if (ns === NS_XML) return `xml:${name}`;
   const prefix = prefixes.get(ns);
@@ -431,14 +453,14 @@ function qualified(ns: string | null, name: string, prefixes: ReadonlyMap<string
 function writeElement(
   node: XmlElement,
   out: string[],
-  prefixes: ReadonlyMap<string, string>,
+  prefixes: Prefixes,
   options: SerializeOptions,
   depth: number,
   declarations: string,
   inScopeDefault: string | null,
 ): void {
   const pad = options.indent === '' ? '' : (options.indent ?? '  ').repeat(depth);
-  const tag = qualified(node.ns, node.name, prefixes);
+  const tag = qualified(node.ns, node.name, prefixes.elements);
   out.push(pad, '<', tag, declarations);
   let childDefault = inScopeDefault;
   if (node.ns === null && inScopeDefault !== null) {
@@ -450,7 +472,7 @@ function writeElement(
     childDefault = node.ns;
   }
   for (const a of node.attributes) {
-    const attrName = a.ns === null ? a.name : qualified(a.ns, a.name, prefixes);
+    const attrName = a.ns === null ? a.name : qualified(a.ns, a.name, prefixes.attributes);
     out.push(' ', attrName, '="', escapeAttribute(a.value), '"');
   }
   if (node.children.length === 0) {

@@ -1,0 +1,103 @@
+/**
+ * The namespace-aware XML layer under the codec (shared/pidf/xml.ts): Namespaces in XML 1.0 scoping,
+ * the only entity references XML allows without a DTD, and serialisation that reads back the same.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseXml, serializeXml, type XmlElement, type XmlNode } from '../../../../shared/pidf/xml';
+
+function root(text: string): XmlElement {
+  const result = parseXml(text);
+  if (!result.ok) throw new Error(result.message);
+  return result.root;
+}
+
+/** A comparable form: {ns}name[attributes](children), whitespace-only text dropped. */
+function shape(node: XmlNode): unknown {
+  if (typeof node === 'string') return node.trim() === '' ? undefined : node;
+  return {
+    name: `{${node.ns ?? ''}}${node.name}`,
+    attributes: node.attributes.map((a) => `{${a.ns ?? ''}}${a.name}=${a.value}`).sort(),
+    children: node.children.map(shape).filter((c) => c !== undefined),
+  };
+}
+
+const roundTrip = (tree: XmlElement, defaultNamespace: string | null = null) =>
+  root(serializeXml(tree, { defaultNamespace, preferredPrefixes: new Map([['urn:b', 'b']]) }));
+
+describe('parseXml: namespaces', () => {
+  it('resolves the default namespace, prefixes, nested rebinding and xmlns="" reset', () => {
+    const tree = root(`<r xmlns="urn:a" xmlns:p="urn:p"><p:x/><y xmlns="urn:b"><z/></y><w xmlns=""><v/></w><p:q xmlns:p="urn:other"/></r>`);
+    expect(shape(tree)).toEqual({
+      name: '{urn:a}r',
+      attributes: [],
+      children: [
+        { name: '{urn:p}x', attributes: [], children: [] },
+        { name: '{urn:b}y', attributes: [], children: [{ name: '{urn:b}z', attributes: [], children: [] }] },
+        { name: '{}w', attributes: [], children: [{ name: '{}v', attributes: [], children: [] }] },
+        { name: '{urn:other}q', attributes: [], children: [] },
+      ],
+    });
+  });
+
+  it('puts unprefixed attributes in no namespace and keeps xml:lang in the XML namespace', () => {
+    const tree = root(`<r xmlns="urn:a" xmlns:p="urn:p" id="1" p:id="2" xml:lang="en"/>`);
+    expect(shape(tree)).toMatchObject({
+      attributes: ['{http://www.w3.org/XML/1998/namespace}lang=en', '{urn:p}id=2', '{}id=1'],
+    });
+  });
+
+  it('refuses the same attribute twice through two prefixes of one namespace', () => {
+    expect(parseXml(`<r xmlns:a="urn:x" xmlns:b="urn:x" a:k="1" b:k="2"/>`)).toEqual({
+      ok: false,
+      message: 'Malformed XML: the attribute "b:k" appears twice.',
+    });
+  });
+
+  it('refuses an undeclared prefix, a prefix bound to nothing and a rebound xml prefix', () => {
+    expect(parseXml('<p:r/>').ok).toBe(false);
+    expect(parseXml('<r xmlns:p=""/>').ok).toBe(false);
+    expect(parseXml('<r xmlns:xml="urn:evil"/>').ok).toBe(false);
+  });
+});
+
+describe('parseXml: text', () => {
+  it('decodes the predefined entities and character references, decimal and hex, beyond the BMP', () => {
+    const tree = root('<r a="&quot;&#x9;&apos;">&lt;&amp;&gt; &#233;&#x1F600;</r>');
+    expect(tree.children).toEqual(['<&> é😀']);
+    expect(tree.attributes[0]?.value).toBe('"\t\'');
+  });
+
+  it('keeps CDATA literal and drops comments and processing instructions', () => {
+    const tree = root('<r><!-- hidden --><?pi data?>a<![CDATA[<b>&amp;</b>]]>c</r>');
+    expect(tree.children).toEqual(['a<b>&amp;</b>c']);
+  });
+
+  it('normalises line ends in text and literal whitespace in attribute values', () => {
+    const tree = root('<r a="x\r\ny\tz">one\r\ntwo\rthree</r>');
+    expect(tree.children).toEqual(['one\ntwo\nthree']);
+    expect(tree.attributes[0]?.value).toBe('x y z');
+  });
+});
+
+describe('serializeXml', () => {
+  it('writes a tree that parses back to the same tree, with fresh prefixes', () => {
+    const original = root(
+      `<a:r xmlns:a="urn:a" xmlns:q="urn:b" xmlns:z="urn:c" q:attr="v &amp; &quot;w&quot;"><q:x>1 &lt; 2</q:x><z:y z:k="&#10;"/><n xmlns="">text</n></a:r>`,
+    );
+    const again = roundTrip(original, 'urn:a');
+    expect(shape(again)).toEqual(shape(original));
+  });
+
+  it('gives an attribute in the default namespace a real prefix (an unprefixed one would be in no namespace)', () => {
+    const original = root(`<p:r xmlns:p="urn:a" p:flag="1" plain="2"/>`);
+    const text = serializeXml(original, { defaultNamespace: 'urn:a', preferredPrefixes: new Map() });
+    expect(shape(root(text))).toEqual(shape(original));
+    expect(text).toMatch(/ p:flag="1"/);
+  });
+
+  it('declares a preferred prefix for a namespace even when the sender used another', () => {
+    const text = serializeXml(root(`<r xmlns:other="urn:b"><other:x/></r>`), { defaultNamespace: null, preferredPrefixes: new Map([['urn:b', 'b']]) });
+    expect(text).toContain('xmlns:b="urn:b"');
+    expect(text).toContain('<b:x/>');
+  });
+});
