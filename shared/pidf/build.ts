@@ -1,6 +1,6 @@
 /**
  * Building our own published presence document (RFC 3863 PIDF + RFC 4479 person + RFC 4480 RPID),
- * the body of every PUBLISH Presently sends (RFC 3903 §4.1, RFC 3856 §6).
+ * the body of every PUBLISH Presently sends (RFC 3903 §4; PIDF is the presence package's mandatory format, RFC 3856).
  *
  *   <?xml version="1.0" encoding="UTF-8"?>
  *   <presence xmlns="urn:ietf:params:xml:ns:pidf"

@@ -1,16 +1,16 @@
 /**
  * Composition for the built-in presence server: the Event State Compositor of RFC 3903 §6 turns all
- * live publications of one AOR into the single document its watchers receive (RFC 3856 §6.2 leaves
- * the policy to the server; issue 4 fixes ours):
+ * live publications of one AOR into the single document its watchers receive (RFC 3903 leaves the
+ * composition policy to the server; issue 4 fixes ours):
  *
  *   - the union of all publications' tuples; the same tuple id in several → the newest publication's
- *     tuple wins (a device re-publishing replaces its own tuple; RFC 3903 §4 event state segments);
+ *     tuple wins (a device re-publishing replaces its own tuple: tuples are RFC 3903's event state segments);
  *   - the person element(s) of the newest publication that has any (the person's latest word);
  *   - `dm:device` elements by id, newest wins; the presence-level notes of all publications, newest
  *     first, without repeats;
  *   - every element we do not understand kept where it was (inside tuples and persons as they are; at
  *     the top level by id, or once per identical content): a presence server must not drop a
- *     publisher's data just because it does not know it (RFC 3863 §4.1.1 extensibility);
+ *     publisher's data just because it does not know it (PIDF is extended by foreign-namespace elements);
  *   - `entity` = the AOR; every namespace declared once on the root with fresh prefixes (`dm:`, `rpid:`
  *     for the conventional ones); CPIM-PIDF publications are moved into the PIDF namespace; XPIDF
  *     publications are converted through the typed model (serialize.ts);

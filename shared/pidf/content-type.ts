@@ -1,7 +1,7 @@
 /**
  * The presence body formats Presently reads, and reading them out of a `Content-Type` header.
  *
- * - `application/pidf+xml` — RFC 3863 PIDF, the mandatory format of the presence package (RFC 3856 §6).
+ * - `application/pidf+xml` — RFC 3863 PIDF, the mandatory format of the presence package (RFC 3856).
  * - `application/cpim-pidf+xml` — the same schema in the CPIM-era namespace, sent by older servers
  *   (and used throughout draft-olson-simple-publish, the seed of RFC 3903).
  * - `application/xpidf+xml` — the pre-standard XPIDF of Microsoft, Cisco and Polycom phones and of
@@ -10,7 +10,7 @@
 
 export type PresenceContentType = 'application/pidf+xml' | 'application/cpim-pidf+xml' | 'application/xpidf+xml';
 
-/** In order of preference, for an `Accept` header (RFC 3261 §20.1; RFC 3856 §6 requires PIDF). */
+/** In order of preference, for an `Accept` header (RFC 3261 §20.1; RFC 3856 requires PIDF). */
 export const ACCEPTED_PRESENCE_TYPES: readonly PresenceContentType[] = [
   'application/pidf+xml',
   'application/cpim-pidf+xml',

@@ -34,15 +34,15 @@ export interface PidfTuple {
   readonly notes: readonly LocalizedNote[];
   /** RFC 3863 §4.1.7 `<timestamp>` text as sent (xs:dateTime), or null. */
   readonly timestamp: string | null;
-  /** RFC 4479 §3.4.1 `<dm:deviceID>` (links the tuple to a `<dm:device>`), or null. */
+  /** RFC 4479 `<dm:deviceID>` (links the tuple to a `<dm:device>`), or null. */
   readonly deviceId: string | null;
   /** Linphone's `<pidfonline:online/>` in the status: the app is running on that device. */
   readonly isOnline: boolean;
   /** RPID activities found inside the tuple (RPID drafts and some clients put them there), as in PidfPerson. */
   readonly activities: readonly string[];
-  /** RFC 4480 §3.2 `<rpid:class>` of the tuple (a label the publisher gives the service), or null. */
+  /** RFC 4480 `<rpid:class>` of the tuple (a label the publisher gives the service), or null. */
   readonly class: string | null;
-  /** RFC 4480 §3.14 `<rpid:user-input>`: `active` or `idle`, or null. */
+  /** RFC 4480 `<rpid:user-input>`: `active` or `idle`, or null. */
   readonly userInput: 'active' | 'idle' | null;
   /** For XPIDF documents: the address's status words; null for PIDF. */
   readonly xpidf: XpidfStatus | null;
@@ -53,7 +53,7 @@ export interface PidfPerson {
   /** The `id` attribute ('' where a legacy document gives none). */
   readonly id: string;
   /**
-   * RFC 4480 §3.2 activities by element name (`away`, `busy`, `on-the-phone`, `meeting`,
+   * RFC 4480 activities by element name (`away`, `busy`, `on-the-phone`, `meeting`,
    * `permanent-absence`, `vacation`, `unknown`, …). `<rpid:other>` keeps its text: `other:dnd`
    * (or just `other` when empty).
    */
@@ -62,17 +62,17 @@ export interface PidfPerson {
   readonly notes: readonly LocalizedNote[];
   /** `<dm:timestamp>` text as sent, or null. */
   readonly timestamp: string | null;
-  /** RFC 4480 §3.2 `<rpid:class>`, or null. */
+  /** RFC 4480 `<rpid:class>`, or null. */
   readonly class: string | null;
-  /** RFC 4480 §3.8 `<rpid:place-type>`: the location type's element name (`home`, `office`, …) or `other:text`. */
+  /** RFC 4480 `<rpid:place-type>`: the location type's element name (`home`, `office`, …) or `other:text`. */
   readonly placeType: string | null;
-  /** RFC 4480 §3.6 `<rpid:mood>`: mood names (`happy`, `sad`, …), `other:text` kept as for activities. */
+  /** RFC 4480 `<rpid:mood>`: mood names (`happy`, `sad`, …), `other:text` kept as for activities. */
   readonly mood: readonly string[];
-  /** RFC 4480 §3.14 `<rpid:user-input>`: `active` or `idle`, or null. */
+  /** RFC 4480 `<rpid:user-input>`: `active` or `idle`, or null. */
   readonly userInput: 'active' | 'idle' | null;
 }
 
-/** RFC 4479 §3.3 `<dm:device>`. */
+/** RFC 4479 §3.4 `<dm:device>`. */
 export interface PidfDevice {
   readonly id: string;
   /** `<dm:deviceID>` (a URN such as `urn:uuid:…` or `mac:…`), or null. */

@@ -3,13 +3,13 @@
  * never by prefix: a sender may bind any prefix (or the default namespace) to any of them.
  */
 
-/** RFC 3863 §4.2: the PIDF namespace, `application/pidf+xml`. */
+/** RFC 3863: the PIDF namespace, `application/pidf+xml`. */
 export const NS_PIDF = 'urn:ietf:params:xml:ns:pidf';
 /** The CPIM-era PIDF namespace (draft-ietf-impp-cpim-pidf), `application/cpim-pidf+xml`; same schema. */
 export const NS_CPIM_PIDF = 'urn:ietf:params:xml:ns:cpim-pidf';
-/** RFC 4479 §4: the presence data model (`dm:person`, `dm:device`, `dm:deviceID`, `dm:note`). */
+/** RFC 4479: the presence data model (`dm:person`, `dm:device`, `dm:deviceID`, `dm:note`). */
 export const NS_DATA_MODEL = 'urn:ietf:params:xml:ns:pidf:data-model';
-/** RFC 4480 §2: Rich Presence Information Data (`rpid:activities`, `rpid:class`, `rpid:mood`, …). */
+/** RFC 4480: Rich Presence Information Data (`rpid:activities`, `rpid:class`, `rpid:mood`, …). */
 export const NS_RPID = 'urn:ietf:params:xml:ns:pidf:rpid';
 /** RFC 4482: Contact Information (CIPID: `c:card`, `c:display-name`, `c:homepage`, `c:icon`, …). */
 export const NS_CIPID = 'urn:ietf:params:xml:ns:pidf:cipid';

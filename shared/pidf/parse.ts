@@ -9,7 +9,8 @@
  *   unsupported-type  too-large  forbidden-dtd   malformed-xml         not-presence     invalid
  *
  * Elements are matched by namespace URI and local name, never by prefix. Unknown elements are ignored
- * here (RFC 3863 §4.1.1: "MUST ignore" what is not understood); the compositor keeps them (compose.ts).
+ * here (PIDF is extended with foreign-namespace elements a reader may not know); the compositor keeps
+ * them (compose.ts).
  *
  * Security: no DTD is ever processed. A DOCTYPE or any markup declaration is refused before the parser
  * sees the body — the one exception is XPIDF's customary `<!DOCTYPE presence PUBLIC "…" "xpidf.dtd">`,
@@ -224,7 +225,7 @@ function readPerson(person: XmlElement, base: string | null, parentLang: string 
   const lang = langOf(person, parentLang);
   const activityElements = findDescendants(person, RPID_NAMESPACES, 'activities', 3);
   const notes = readNotes(childElements(person, NS_DATA_MODEL, 'note'), lang);
-  // RFC 4480 §3.2 lets <activities> carry its own notes; the RPID drafts' person had PIDF notes.
+  // RFC 4480 lets <activities> carry its own notes; the RPID drafts' person had PIDF notes.
   for (const activities of activityElements) notes.push(...readNotes(childElements(activities, RPID_NAMESPACES, 'note'), langOf(activities, lang)));
   notes.push(...readNotes(childElements(person, base, 'note'), lang));
   const mood = firstChild(person, RPID_NAMESPACES, 'mood');
@@ -251,7 +252,7 @@ function readDevice(device: XmlElement, parentLang: string | undefined): PidfDev
 }
 
 /**
- * RFC 4480 §3.2 activities: one element per activity; `<other>` keeps its text (`other:dnd`). The
+ * RFC 4480 activities: one element per activity; `<other>` keeps its text (`other:dnd`). The
  * RPID drafts' text form `<activity>busy</activity>` is read too.
  */
 function readActivities(activities: XmlElement): string[] {

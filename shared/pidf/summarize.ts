@@ -2,8 +2,8 @@
  * Reducing a presence document to what the buddy list shows (PresenceSummary): one status, one note,
  * the activities found, and one line per device (tuple).
  *
- * RFC 3863 §4.1.4 gives only `basic` open/closed; RFC 4479 §3.1 says the person, not the services,
- * carries what the presentity is doing; RFC 4480 §3.2 names the activities. Real servers bend this
+ * RFC 3863 §4.1.4 gives only `basic` open/closed; RFC 4479 §3.2 says the person, not the services,
+ * carries what the presentity is doing; RFC 4480 names the activities. Real servers bend this
  * (DESIGN.md §5), so the rules below are explicit, applied in this order:
  *
  *   1. No tuple at all ........................................ offline
@@ -33,6 +33,9 @@
  *      presence-level note "On the phone"/"Ringing"/"On hold"; that document shows on-the-phone (or busy
  *      for "Busy"). Only the presence-level note counts: a client that chose to appear offline
  *      (notes in tuple and person, as we publish) stays offline whatever its note says.
+ *
+ * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
+ * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
  *
  * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
  * closed, higher contact priority, newer timestamp); else the document's own notes. Among several

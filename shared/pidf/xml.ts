@@ -2,7 +2,7 @@
  * A small namespace-aware XML layer over fast-xml-parser, just enough for presence documents.
  *
  * fast-xml-parser reports names with their prefixes (`dm:person`) and does not resolve namespaces; this
- * module resolves them per "Namespaces in XML 1.0" §5 (in-scope `xmlns`/`xmlns:p` declarations, the
+ * module resolves them per "Namespaces in XML 1.0" §6 (in-scope `xmlns`/`xmlns:p` declarations, the
  * default namespace applies to elements only, `xml:` is always bound) and yields a tree of elements named
  * by (namespace URI, local name). The same tree serialises back with prefixes chosen afresh, so documents
  * from publishers that use different prefixes can be merged (the compositor) without losing anything.
