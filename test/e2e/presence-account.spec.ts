@@ -1,0 +1,53 @@
+/**
+ * The app with the user's own account, end to end: the real renderer in Chromium, the real service, and
+ * a real presence server over loopback — first the built-in compositor started as an ordinary server
+ * (the demo switched off), then Kamailio 5.6 with digest authentication. The account is entered through
+ * the settings form in both (see account-scenario.ts for the steps).
+ */
+import { startCompositor, type RunningCompositor } from '../../electron/compositor';
+import { startKamailio, type RunningKamailio } from '../support/kamailio/kamailio';
+import { runAccountScenario } from './account-scenario';
+import { test } from './fixtures';
+
+test.describe('own account on the built-in presence server', () => {
+  test.use({ harnessOptions: {} });
+  let server: RunningCompositor;
+  test.beforeEach(async () => {
+    server = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: null, domains: ['example.org'] });
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  test('given no demo, when the account is entered in the settings, then busy + note reach a watcher, buddies work and a restart keeps them', async ({
+    app,
+    harness,
+  }, testInfo) => {
+    const tcp = server.addresses.tcp!;
+    await runAccountScenario(app, harness, { address: `127.0.0.1:${tcp.port}`, transport: 'TCP', uri: server.addresses.udp!.uri, domain: 'example.org' }, testInfo);
+  });
+});
+
+test.describe('own account on Kamailio', () => {
+  test.use({ harnessOptions: {} });
+  const passwords = { alice: 'alice-secret', bob: 'bob-secret' };
+  let kamailio: RunningKamailio;
+  test.beforeAll(async () => {
+    kamailio = await startKamailio({ transports: ['udp', 'tcp'], users: passwords });
+  });
+  test.afterAll(async () => {
+    await kamailio?.stop();
+  });
+
+  test('given Kamailio with digest authentication, when the account and password are entered in the settings, then the same scenario holds', async ({
+    app,
+    harness,
+  }, testInfo) => {
+    await runAccountScenario(
+      app,
+      harness,
+      { address: `127.0.0.1:${kamailio.ports.tcp!}`, transport: 'TCP', uri: kamailio.serverUri('udp'), domain: kamailio.domain, passwords },
+      testInfo,
+    );
+  });
+});
