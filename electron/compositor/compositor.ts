@@ -174,6 +174,7 @@ class CompositorServer implements RunningCompositor {
     const { host, ports, maxMessageBytes } = this.config;
     const onMessage = (data: Buffer, flow: Flow): void => this.onMessage(data, flow);
     const onFramingFailure = (failure: StreamFailure, flow: Flow): void => this.onFramingFailure(failure, flow);
+    const onClose = (flow: Flow): void => this.clientTransactions.flowClosed(flow);
     if (ports.udp !== null) {
       this.udp = await startUdpListener(host, ports.udp, onMessage, (error, label) =>
         this.logEvent('send-failed', null, label, `UDP error: ${error.message}`),
@@ -181,14 +182,16 @@ class CompositorServer implements RunningCompositor {
       this.bound(this.udp);
     }
     if (ports.tcp !== null) {
-      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, onMessage, onFramingFailure }));
+      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, onMessage, onFramingFailure, onClose }));
     }
     if (this.config.tls !== undefined) {
       const tls = this.config.tls;
-      this.bound(await startStreamListener({ transport: 'tls', host, port: tls.port ?? 0, tls, maxMessageBytes, onMessage, onFramingFailure }));
+      this.bound(
+        await startStreamListener({ transport: 'tls', host, port: tls.port ?? 0, tls, maxMessageBytes, onMessage, onFramingFailure, onClose }),
+      );
     }
     if (ports.ws !== null) {
-      this.bound(await startWsListener({ host, port: ports.ws, maxMessageBytes, onMessage, onFramingFailure }));
+      this.bound(await startWsListener({ host, port: ports.ws, maxMessageBytes, onMessage, onFramingFailure, onClose }));
     }
   }
 

@@ -93,6 +93,16 @@ export class ClientTransactions {
     return true;
   }
 
+  /**
+   * A connection closed: its transactions cannot get a response any more (RFC 3261 §17.1.4 — a transport
+   * failure is reported to the transaction user at once instead of waiting for Timer F).
+   */
+  flowClosed(flow: Flow): void {
+    for (const transaction of [...this.live.values()]) {
+      if (transaction.flow === flow) this.finish(transaction, { kind: 'transport-error' });
+    }
+  }
+
   /** Ends every transaction without reporting outcomes (shutdown). */
   dispose(): void {
     for (const transaction of this.live.values()) {

@@ -7,12 +7,13 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
 import { parseSipMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../electron/compositor/message/sip-message';
 
-export type PeerTransport = 'udp' | 'tcp' | 'ws';
+export type PeerTransport = 'udp' | 'tcp' | 'tls' | 'ws';
 
 export interface Target {
   readonly host: string;
@@ -60,6 +61,8 @@ function token(): string {
 export class SipTestPeer {
   /** Every message received, in order (responses and requests). */
   readonly received: Received[] = [];
+  /** Single-CRLF keep-alive pongs received (RFC 5626 §4.4.1), on stream transports. */
+  keepAlivePongs = 0;
   /** The status used to answer NOTIFYs; change it at any time. */
   notifyAnswer: NotifyAnswer = 200;
   private readonly waiters: Waiter[] = [];
@@ -99,9 +102,23 @@ export class SipTestPeer {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
+    return SipTestPeer.overStream('tcp', socket, target);
+  }
+
+  /** A TLS peer connected to `target`, trusting only `ca` (the test's own certificate). */
+  static async tls(target: Target, ca: string, servername = 'localhost'): Promise<SipTestPeer> {
+    const socket = connectTls({ host: target.host, port: target.port, ca, servername });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
+      socket.once('error', reject);
+    });
+    return SipTestPeer.overStream('tls', socket, target);
+  }
+
+  private static overStream(transport: 'tcp' | 'tls', socket: TcpSocket, target: Target): SipTestPeer {
     const framer = new SipStreamFramer({ maxBodyBytes: 4 * 1024 * 1024 });
     const peer = new SipTestPeer(
-      'tcp',
+      transport,
       socket.localAddress ?? '127.0.0.1',
       socket.localPort ?? 0,
       target,
@@ -116,6 +133,8 @@ export class SipTestPeer {
         }),
     );
     socket.on('data', (chunk: Buffer) => {
+      // A lone CRLF is a pong; the shared framer holds it back (it could be half a ping), so count it here.
+      if (chunk.length === 2 && chunk[0] === 13 && chunk[1] === 10) peer.keepAlivePongs++;
       for (const item of framer.push(chunk)) if (item.kind === 'message') peer.onData(item.bytes, target);
     });
     socket.on('error', () => undefined);
@@ -251,7 +270,7 @@ export class SipTestPeer {
   }
 
   private onData(data: Buffer, _from: Target): void {
-    const parsed = parseSipMessage(data, this.transport !== 'tcp');
+    const parsed = parseSipMessage(data, this.transport === 'udp' || this.transport === 'ws');
     if (!parsed.ok) return;
     const received: Received = { message: parsed.message, raw: data.toString('utf8'), at: performance.now() };
     this.received.push(received);
