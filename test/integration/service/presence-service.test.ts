@@ -179,6 +179,28 @@ describe('presence service with an account on a real presence server', () => {
     expect((await readdir(dataDir)).some((name) => name.startsWith('settings.json.corrupt-'))).toBe(true);
   });
 
+  it('given state changes while the window loads, when it becomes ready, then the snapshot has them and no older state follows it', async () => {
+    const service = newService();
+    await service.start();
+    const delivered: { channel: string; payload: unknown }[] = [];
+    service.connectRenderer((channel, payload) => delivered.push({ channel, payload }));
+    service.notify('info', 'queued notice');
+    await service.saveAccount(account());
+    await service.addBuddy({ aor: `sip:dave@${DOMAIN}`, displayName: '', group: '' });
+    await service.setStatus({ status: 'away', note: 'Coffee' });
+    expect(delivered).toEqual([]);
+
+    const snapshot = service.rendererReady();
+    expect(snapshot.session.mode).toBe('account');
+    expect(snapshot.buddies.map((b) => b.aor)).toEqual([`sip:dave@${DOMAIN}`]);
+    expect(snapshot.self).toMatchObject({ status: 'away', note: 'Coffee' });
+    // The queued notice follows the snapshot on the next turn; the state events of before do not.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(delivered[0]).toEqual({ channel: 'app:notice', payload: expect.objectContaining({ text: 'queued notice' }) });
+    expect(delivered.filter((e) => e.channel === 'account:session' || e.channel === 'buddy:list')).toEqual([]);
+    expect(delivered.some((e) => e.channel === 'presence:self' && (e.payload as { status: string }).status !== 'away')).toBe(false);
+  });
+
   it('records the trace: numbered from 1, sent in batches, and in the snapshot of a window that opens late', async () => {
     const service = newService({ trace: { batchMs: 20 } });
     await service.start();
