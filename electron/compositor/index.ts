@@ -14,3 +14,4 @@ export type {
   SipTimerValues,
 } from './compositor-types';
 export type { DemoColleague, DemoColleaguesOptions, RunningDemoColleagues } from './demo/demo-types';
+export { DemoColleaguesError, startDemoColleagues } from './demo/demo-colleagues';

@@ -32,8 +32,8 @@ export interface DemoColleague {
 }
 
 export interface RunningDemoColleagues {
-  /** The colleagues, current as of the call (a fresh array each time). */
-  colleagues(): readonly DemoColleague[];
+  /** The colleagues as they are now (a fresh snapshot on every read). */
+  readonly colleagues: readonly DemoColleague[];
   /**
    * Moves one colleague (or, without an AOR, the next one in turn) to their next status now and resolves
    * when the compositor has answered the PUBLISH — for tests and the app's e2e ("a change appears within
