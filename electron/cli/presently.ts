@@ -3,9 +3,10 @@
  * lives in its own module under electron/cli/ and is listed in `subcommands` below.
  */
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { compositorCommand } from './compositor-command';
 import type { Subcommand } from './subcommand';
 
-const subcommands: Readonly<Record<string, Subcommand>> = {};
+const subcommands: Readonly<Record<string, Subcommand>> = { compositor: compositorCommand };
 
 function usage(): string {
   const names = Object.keys(subcommands);

@@ -1,0 +1,242 @@
+/**
+ * `presently compositor`: the built-in presence server on its own, for a team's lab — one readable log
+ * line per request and a summary on Ctrl-C. With `--demo`, the offline demo's simulated colleagues publish
+ * to it over real SIP.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { APP_VERSION } from '../app-identity';
+import {
+  CompositorConfigError,
+  startCompositor,
+  startDemoColleagues,
+  type CompositorCounters,
+  type CompositorOptions,
+  type RunningCompositor,
+  type RunningDemoColleagues,
+} from '../compositor';
+import type { Subcommand } from './subcommand';
+
+const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';
+
+const HELP = `Usage: presently compositor [options]
+
+Runs Presently's built-in presence server: accepts PUBLISH (RFC 3903) from each of a user's devices,
+composes their presence, and sends NOTIFY to every watcher (RFC 6665, RFC 3856). Also answers REGISTER
+and OPTIONS. Prints one line per request and a summary when stopped with Ctrl-C.
+
+Options:
+  --host ADDRESS          address to listen on (default 127.0.0.1)
+  --udp PORT|off          UDP port (default 5060; 0 picks a free port)
+  --tcp PORT|off          TCP port (default 5060)
+  --ws PORT|off           WebSocket port, RFC 7118 (default 5066)
+  --tls-port PORT         TLS port (default 5061), with --tls-cert and --tls-key (PEM files)
+  --domain NAME           serve only this domain (repeatable; default: any domain)
+  --min-expires SECONDS   shortest interval accepted, shorter gets 423 (default 60)
+  --max-expires SECONDS   longest interval granted (default 3600)
+  --default-expires SECONDS  interval when a request has none (default 3600)
+  --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
+  --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
+  --demo                  start the simulated colleagues of the offline demo
+  --demo-domain NAME      their domain (default ${DEFAULT_DEMO_DOMAIN})
+  --quiet                 no line per request; only start-up, events and the summary
+  --help                  print this help`;
+
+/** Where the command writes, and what makes it stop; the real process by default, a test's own otherwise. */
+export interface CompositorCommandIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Resolves when the server should stop (Ctrl-C / SIGTERM by default). */
+  readonly stopRequested: Promise<string>;
+}
+
+export const compositorCommand: Subcommand = {
+  summary: 'run the built-in presence server (PUBLISH, SUBSCRIBE/NOTIFY, REGISTER)',
+  run: (args) =>
+    runCompositorCommand(args, {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      stopRequested: new Promise((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      }),
+    }),
+};
+
+/** Runs the command; resolves with the exit code (0 after a clean stop, 2 for bad usage, 1 when the server cannot start). */
+export async function runCompositorCommand(args: readonly string[], io: CompositorCommandIo): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(args);
+  } catch (error) {
+    io.err(`presently compositor: ${error instanceof Error ? error.message : String(error)}\n(see presently compositor --help)`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.out(HELP);
+    return 0;
+  }
+  const { options, demo, quiet } = parsed;
+  const startedAt = Date.now();
+  let server: RunningCompositor;
+  try {
+    server = await startCompositor({
+      ...options,
+      log: (entry) => {
+        if (quiet && entry.kind === 'request') return;
+        io.out(`${clock(entry.time)}  ${entry.line}`);
+      },
+    });
+  } catch (error) {
+    io.err(`presently compositor: ${startFailure(error)}`);
+    return error instanceof CompositorConfigError ? 2 : 1;
+  }
+
+  io.out(`Presently compositor ${APP_VERSION} — presence server listening on:`);
+  for (const bound of Object.values(server.addresses)) io.out(`  ${bound.transport.padEnd(4)} ${bound.uri}`);
+  const domains = options.domains ?? [];
+  io.out(
+    `  domains: ${domains.length === 0 ? 'any' : domains.join(', ')} · expires ${options.minExpires ?? 60}–${options.maxExpires ?? 3600} s` +
+      ` (default ${options.defaultExpires ?? 3600})`,
+  );
+
+  let colleagues: RunningDemoColleagues | null = null;
+  if (demo !== null) {
+    const target = server.addresses.udp ?? server.addresses.tcp ?? server.addresses.ws;
+    if (target === undefined) {
+      io.err('presently compositor: --demo needs a UDP, TCP or WS listener');
+    } else {
+      try {
+        colleagues = await startDemoColleagues({ server: target.uri, domain: demo });
+        io.out(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
+      } catch (error) {
+        io.err(`presently compositor: the demo colleagues could not start: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+  io.out('Press Ctrl-C to stop.');
+
+  const signal = await io.stopRequested;
+  io.out(`\n${signal} received, stopping…`);
+  await colleagues?.stop();
+  const counters = server.counters();
+  await server.stop();
+  for (const line of summary(counters, Date.now() - startedAt)) io.out(line);
+  return 0;
+}
+
+type ParsedCommandLine = 'help' | { options: CompositorOptions; demo: string | null; quiet: boolean };
+
+function parseCommandLine(args: readonly string[]): ParsedCommandLine {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string' },
+      udp: { type: 'string' },
+      tcp: { type: 'string' },
+      ws: { type: 'string' },
+      'tls-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      domain: { type: 'string', multiple: true },
+      'min-expires': { type: 'string' },
+      'max-expires': { type: 'string' },
+      'default-expires': { type: 'string' },
+      'third-party': { type: 'string', multiple: true },
+      'coalesce-ms': { type: 'string' },
+      demo: { type: 'boolean' },
+      'demo-domain': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const tls =
+    certFile !== undefined && keyFile !== undefined
+      ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key'), port: port(values['tls-port'] ?? '5061', '--tls-port') ?? 5061 }
+      : undefined;
+  const options: CompositorOptions = {
+    host: values.host ?? '127.0.0.1',
+    udpPort: port(values.udp ?? '5060', '--udp'),
+    tcpPort: port(values.tcp ?? '5060', '--tcp'),
+    wsPort: port(values.ws ?? '5066', '--ws'),
+    ...(tls === undefined ? {} : { tls }),
+    ...(values.domain === undefined ? {} : { domains: values.domain }),
+    ...(values['min-expires'] === undefined ? {} : { minExpires: seconds(values['min-expires'], '--min-expires') }),
+    ...(values['max-expires'] === undefined ? {} : { maxExpires: seconds(values['max-expires'], '--max-expires') }),
+    ...(values['default-expires'] === undefined ? {} : { defaultExpires: seconds(values['default-expires'], '--default-expires') }),
+    ...(values['third-party'] === undefined ? {} : { thirdPartyPublishers: values['third-party'] }),
+    ...(values['coalesce-ms'] === undefined ? {} : { notifyCoalesceMs: seconds(values['coalesce-ms'], '--coalesce-ms') }),
+  };
+  const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
+  return { options, demo, quiet: values.quiet === true };
+}
+
+/** A port number or `off` (null). */
+function port(value: string, name: string): number | null {
+  if (value === 'off' || value === 'none') return null;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new Error(`${name} must be a port number (0–65535) or "off", not "${value}"`);
+  return Number(value);
+}
+
+function seconds(value: string, name: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
+function readPem(file: string, name: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+}
+
+/** A start-up failure in words: which address could not be bound and why. */
+function startFailure(error: unknown): string {
+  const e = error as { code?: string; address?: string; port?: number; message?: string };
+  const where = e.address !== undefined ? ` ${e.address}:${e.port ?? ''}` : '';
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on${where}: the port is already in use (choose another with --udp/--tcp/--ws, or "off")`;
+    case 'EACCES':
+      return `cannot listen on${where}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on${where}: this machine has no such address (check --host)`;
+    default:
+      return e.message ?? String(error);
+  }
+}
+
+function summary(counters: CompositorCounters, elapsedMs: number): string[] {
+  const list = (record: Readonly<Record<string, number>>, format: (key: string, n: number) => string) => {
+    const entries = Object.entries(record);
+    return entries.length === 0 ? 'none' : entries.map(([key, n]) => format(key, n)).join(', ');
+  };
+  return [
+    `Stopped after ${duration(elapsedMs)}.`,
+    `  requests:      ${list(counters.requestsByMethod, (method, n) => `${n} ${method}`)}`,
+    `  responses:     ${list(counters.responsesByStatus, (status, n) => `${n}×${status}`)}`,
+    `  publications:  ${counters.publicationsActive} live at stop, ${counters.publicationsExpired} expired`,
+    `  subscriptions: ${counters.subscriptionsActive} live at stop, ${counters.subscriptionsExpired} expired`,
+    `  registrations: ${counters.bindingsActive} bindings at stop`,
+    `  NOTIFY:        ${counters.notifiesSent} sent, ${counters.notifyRetransmissions} retransmitted, ${counters.notifyFailures} failed, ${counters.watchersDropped} watchers dropped`,
+    `  retransmitted requests answered from cache: ${counters.retransmissionsAbsorbed} · malformed messages: ${counters.malformedMessages}`,
+  ];
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function clock(time: number): string {
+  return new Date(time).toISOString().slice(11, 23);
+}
