@@ -396,16 +396,18 @@ function stripUriParameters(uri: string): string {
 
 /**
  * The element tree each parsed PIDF document came from, so the compositor can carry elements we do
- * not model (extensions) into the composed document without parsing the body again. A WeakMap keeps
- * PidfDocument plain data (it crosses IPC) and lets the tree go with the document.
+ * not model (extensions) into the composed document without parsing the body again. It hangs off the
+ * document under a non-enumerable symbol: invisible to JSON, structured clone (IPC), spreading and
+ * equality checks, so PidfDocument stays plain data, and it goes when the document goes. (A WeakMap
+ * did the same but cost more than the parse itself in garbage-collector time.)
  */
-const trees = new WeakMap<PidfDocument, XmlElement>();
+const SOURCE_TREE: unique symbol = Symbol('presently.pidf.sourceTree');
 
 function rememberTree(document: PidfDocument, root: XmlElement): void {
-  trees.set(document, root);
+  Object.defineProperty(document, SOURCE_TREE, { value: root, enumerable: false, writable: false, configurable: false });
 }
 
 /** The `<presence>` element `document` was read from, if this module parsed it (and it was PIDF). */
 export function sourceTreeOf(document: PidfDocument): XmlElement | undefined {
-  return trees.get(document);
+  return (document as { [SOURCE_TREE]?: XmlElement })[SOURCE_TREE];
 }
