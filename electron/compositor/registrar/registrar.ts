@@ -84,7 +84,10 @@ export class Registrar {
       changes.push({ uri: contact.uri.text, seconds: decision.seconds });
     }
     for (const { uri, seconds } of changes) this.apply(toAor, uri, seconds, incoming);
-    return this.ok(toAor, incoming.now, changes.length === 0 ? 'query' : `${changes.length} contact(s)`);
+    const removed = changes.filter((c) => c.seconds === 0).length;
+    const bound = changes.length - removed;
+    const what = changes.length === 0 ? 'query' : [bound > 0 ? `${bound} bound` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean).join(', ');
+    return this.ok(toAor, incoming.now, what);
   }
 
   dispose(): void {
