@@ -60,7 +60,7 @@ describe('Kamailio presence server interoperability', () => {
       expect(busy.presence).toMatchObject({ status: 'busy', note: 'Writing the quarterly report', activities: ['busy'] });
 
       expect(await alice.clearPresence()).toMatchObject({ phase: 'removed' });
-      const offline = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', { what: 'alice offline at bob' });
+      const offline = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', { current: bob.buddies[0], what: 'alice offline at bob' });
       expect(offline.subscription.phase).toBe('active');
       expect(offline.presence?.note).toBeNull();
     });
@@ -98,7 +98,7 @@ describe('Kamailio presence server with watcher authorisation (force_active=0)',
     await bob.start();
     await alice.setPresence('away', 'Lunch');
     bob.watch('sip:alice@example.com');
-    const pending = await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'pending', { what: 'a pending subscription' });
+    const pending = await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'pending', { current: bob.buddies[0], what: 'a pending subscription' });
     expect(pending.presence).toBeNull();
     expect(pending.subscription.expiresAt).toEqual(expect.any(Number));
   });

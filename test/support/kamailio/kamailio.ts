@@ -2,11 +2,17 @@
  * Starts a real Kamailio 5.6 presence server for interoperability tests (Debian packages `kamailio`,
  * `kamailio-presence-modules`, and for TLS/WebSocket listeners `kamailio-tls-modules`,
  * `kamailio-websocket-modules`; `.ci/run` installs them). Loopback only, free ports, a generated
- * configuration in a fresh temporary folder, all state in memory (`publ_cache=2`, `subs_db_mode=0`,
- * usrloc `db_mode=0`) — so a restart forgets every registration, publication and subscription, which is
- * what "the server went away" looks like. Only with `forceActive: false` does presence keep subscriptions
- * and watcher authorisations in db_text tables inside that temporary folder: Kamailio 5.6 decides
- * "pending" only when it has a watchers table (with `subs_db_mode=0` it accepts every watcher).
+ * configuration in a fresh temporary folder, and no state that outlives a run: registrations and
+ * subscriptions in memory (usrloc `db_mode=0`, `subs_db_mode=0`), publications in db_text tables inside
+ * the temporary folder, emptied on every (re)start — so a restart forgets every registration,
+ * publication and subscription, which is what "the server went away" looks like.
+ *
+ * Why not `publ_cache=2` (publications in memory only): Kamailio 5.6.3 in that mode loses the document
+ * when a publication is refreshed the RFC 3903 way (SIP-If-Match, no body) — watchers get bodyless
+ * NOTIFYs ("Empty notify body record" in its log) and even a later modify is not delivered. With
+ * `publ_cache=1` backed by db_text it behaves. With `forceActive: false`, subscriptions and watcher
+ * authorisations also go to db_text (`subs_db_mode=1`): Kamailio decides "pending" only with a
+ * watchers table; in memory-only mode it accepts every watcher.
  *
  * Options: the listeners (udp, tcp, tls, ws), `forceActive` (presence_xml: accept every watcher at once,
  * or leave subscriptions pending — bodyless NOTIFYs — as an unauthorised watcher sees them), digest
@@ -104,12 +110,10 @@ function configText(options: KamailioOptions, ports: Partial<Record<KamailioTran
     hasTls ? `listen=tls:127.0.0.1:${ports.tls}` : '',
     hasWs ? `listen=tcp:127.0.0.1:${ports.ws}` : '',
   ].filter((l) => l !== '');
-  const needsXcapDb = options.forceActive === false;
+  const needsAuthorisation = options.forceActive === false;
+  const dbUrl = `text://${path.join(dir, 'db')}`;
   const modules = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'usrloc', 'registrar', 'auth', 'nathelper'];
-  // db_text before presence_xml: without force_active it reads authorisation rules from an xcap table
-  // (an empty one here, so every watcher stays pending).
-  if (needsXcapDb) modules.push('db_text');
-  modules.push('presence', 'presence_xml');
+  modules.push('db_text', 'presence', 'presence_xml');
   if (hasTls) modules.push('tls');
   if (hasWs) modules.push('xhttp', 'websocket');
   const passwordLines = Object.entries(users)
@@ -129,20 +133,13 @@ ${hasTls ? 'enable_tls=yes' : ''}
 mpath="${MODULE_DIR}/"
 ${modules.map((m) => `loadmodule "${m}.so"`).join('\n')}
 modparam("usrloc", "db_mode", 0)
-modparam("presence", "publ_cache", 2)
-modparam("presence", "subs_db_mode", ${needsXcapDb ? 1 : 0})
+modparam("presence", "db_url", "${dbUrl}")
+modparam("presence", "publ_cache", 1)
+modparam("presence", "subs_db_mode", ${needsAuthorisation ? 1 : 0})
 ${options.minSubscribeExpires === undefined ? '' : `modparam("presence", "min_expires", ${options.minSubscribeExpires})\nmodparam("presence", "min_expires_action", 1)`}
 modparam("presence_xml", "force_active", ${options.forceActive === false ? 0 : 1})
 modparam("presence_xml", "force_dummy_presence", 0)
-${
-  needsXcapDb
-    ? [
-        `modparam("presence", "db_url", "text://${path.join(dir, 'db')}")`,
-        `modparam("presence_xml", "db_url", "text://${path.join(dir, 'db')}")`,
-        'modparam("presence_xml", "integrated_xcap_server", 1)',
-      ].join('\n')
-    : ''
-}
+${needsAuthorisation ? `modparam("presence_xml", "db_url", "${dbUrl}")\nmodparam("presence_xml", "integrated_xcap_server", 1)` : ''}
 ${hasTls ? `modparam("tls", "config", "${path.join(dir, 'tls.cfg')}")` : ''}
 ${hasWs ? 'modparam("websocket", "sub_protocols", 1)' : ''}
 
@@ -215,25 +212,6 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Runn
   const dir = await mkdtemp(path.join(tmpdir(), 'presently-kamailio-'));
   const configFile = path.join(dir, 'kamailio.cfg');
   await writeFile(configFile, configText(options, ports, dir));
-  if (options.forceActive === false) {
-    // db_text tables, from the empty schema Debian's kamailio package ships: presence keeps its
-    // watchers' authorisation there (without a database it accepts everyone), presence_xml reads the
-    // pres-rules documents from `xcap`.
-    await cp(DBTEXT_SCHEMA, path.join(dir, 'db'), { recursive: true });
-    const domain = options.domain ?? 'example.com';
-    // doc_type 2 = pres-rules (RFC 5025); one rule with no conditions: every watcher must be confirmed.
-    const rules =
-      '<?xml version="1.0" encoding="UTF-8"?><cr:ruleset xmlns="urn:ietf:params:xml:ns:pres-rules" xmlns:cr="urn:ietf:params:xml:ns:common-policy">' +
-      '<cr:rule id="confirm-everyone"><cr:conditions/><cr:actions><sub-handling>confirm</sub-handling></cr:actions><cr:transformations/></cr:rule></cr:ruleset>';
-    const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
-    const rows = (options.confirmWatchersOf ?? []).map(
-      (user, i) => `${i + 1}:${escape(user)}:${escape(domain)}:${escape(rules)}:2:etag${i + 1}:1:${escape(`sip:${user}@${domain}`)}:0`,
-    );
-    await writeFile(
-      path.join(dir, 'db', 'xcap'),
-      ['id(int,auto) username(string) domain(string) doc(string) doc_type(int) etag(string) source(int) doc_uri(string) port(int) ', ...rows, ''].join('\n'),
-    );
-  }
   if (options.tls) {
     await writeFile(
       path.join(dir, 'tls.cfg'),
@@ -245,7 +223,28 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Runn
   let output = '';
   const domain = options.domain ?? 'example.com';
 
+  /** Fresh, empty db_text tables (Debian's kamailio package ships the schema), plus the pres-rules. */
+  const resetDatabase = async (): Promise<void> => {
+    const db = path.join(dir, 'db');
+    await rm(db, { recursive: true, force: true });
+    await cp(DBTEXT_SCHEMA, db, { recursive: true });
+    const domain = options.domain ?? 'example.com';
+    // doc_type 2 = pres-rules (RFC 5025); one rule with no conditions: every watcher must be confirmed.
+    const rules =
+      '<?xml version="1.0" encoding="UTF-8"?><cr:ruleset xmlns="urn:ietf:params:xml:ns:pres-rules" xmlns:cr="urn:ietf:params:xml:ns:common-policy">' +
+      '<cr:rule id="confirm-everyone"><cr:conditions/><cr:actions><sub-handling>confirm</sub-handling></cr:actions><cr:transformations/></cr:rule></cr:ruleset>';
+    const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+    const rows = (options.confirmWatchersOf ?? []).map(
+      (user, i) => `${i + 1}:${escape(user)}:${escape(domain)}:${escape(rules)}:2:etag${i + 1}:1:${escape(`sip:${user}@${domain}`)}:0`,
+    );
+    await writeFile(
+      path.join(db, 'xcap'),
+      ['id(int,auto) username(string) domain(string) doc(string) doc_type(int) etag(string) source(int) doc_uri(string) port(int) ', ...rows, ''].join('\n'),
+    );
+  };
+
   const startProcess = async (): Promise<void> => {
+    await resetDatabase();
     const process_ = spawn('kamailio', ['-f', configFile, '-DD', '-E', '-m', '64', '-M', '8', '-w', dir, '-Y', dir], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });

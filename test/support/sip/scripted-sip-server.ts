@@ -1,0 +1,360 @@
+/**
+ * A scripted SIP peer for tests: a real listener on 127.0.0.1 (UDP, TCP or WebSocket) whose answers
+ * the test writes, request by request. It is not a SIP server: it has just enough of one to be an honest
+ * peer — it answers a retransmitted request with the response it gave before (RFC 3261 §17.2.2),
+ * builds responses and in-dialog NOTIFYs with the right headers, and keeps every message it saw.
+ * Tests that use it say so; interoperability with a real server is tested against Kamailio.
+ *
+ *   const server = await ScriptedSipServer.start('tcp');
+ *   server.onRequest = (request) => request.respond(200, 'OK', ['Expires: 600']);
+ *   const publish = await server.waitForRequest((r) => r.method === 'PUBLISH');
+ */
+import dgram from 'node:dgram';
+import http from 'node:http';
+import net from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
+import { headerName, headerValue, readMessageHead, splitMessage } from '../../../electron/sip/transport/sip-message-head';
+
+export type ScriptedTransport = 'udp' | 'tcp' | 'ws';
+
+/** Where a message came from and how to send back to it. */
+export interface ScriptedFlow {
+  readonly remote: string;
+  send(text: string): void;
+}
+
+export interface ScriptedMessage {
+  readonly raw: string;
+  readonly flow: ScriptedFlow;
+  /** First value of a header (compact names understood), or undefined. */
+  header(name: string): string | undefined;
+  /** All values of a header. */
+  headers(name: string): string[];
+  readonly body: string;
+}
+
+export interface ScriptedRequest extends ScriptedMessage {
+  readonly method: string;
+  readonly requestUri: string;
+  /** The tag our responses put on To (and a NOTIFY for a SUBSCRIBE puts on From). */
+  readonly toTag: string;
+  /** Answers the request (once; a retransmission of it is answered with the same text). */
+  respond(statusCode: number, reason: string, extraHeaders?: readonly string[], body?: { contentType: string; content: string }): string;
+}
+
+export interface ScriptedResponse extends ScriptedMessage {
+  readonly statusCode: number;
+  readonly cseqMethod: string;
+}
+
+function messageView(raw: string, flow: ScriptedFlow) {
+  const parts = splitMessage(raw);
+  const lines = parts?.headerLines ?? [];
+  const headers = (name: string) =>
+    lines
+      .filter((line) => headerName(line) === name.toLowerCase())
+      .flatMap((line) => (['via', 'contact', 'route', 'record-route'].includes(name.toLowerCase()) ? splitCommas(headerValue(line)) : [headerValue(line)]));
+  return { raw, flow, headers, header: (name: string) => headers(name)[0], body: parts?.body ?? '', startLine: parts?.startLine ?? '' };
+}
+
+function splitCommas(value: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const ch of value) {
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '<') depth += 1;
+    if (!quoted && ch === '>') depth -= 1;
+    if (ch === ',' && !quoted && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim() !== '') out.push(current.trim());
+  return out;
+}
+
+let tagCounter = 0;
+/** A fresh tag or branch suffix. */
+export function token(prefix: string): string {
+  tagCounter += 1;
+  return `${prefix}${Date.now().toString(36)}${tagCounter}`;
+}
+
+export class ScriptedSipServer {
+  /** Called for every new request (not for retransmissions of answered ones). */
+  onRequest: (request: ScriptedRequest) => void = (request) => request.respond(501, 'Not Implemented');
+  readonly requests: ScriptedRequest[] = [];
+  readonly responses: ScriptedResponse[] = [];
+  private readonly answered = new Map<string, string>();
+  private readonly waiters = new Set<() => void>();
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+  private httpServer: http.Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly webSockets = new Set<WebSocket>();
+  private portValue = 0;
+
+  private constructor(
+    readonly transport: ScriptedTransport,
+    private readonly options: { readonly offerSipSubprotocol: boolean },
+  ) {}
+
+  static async start(transport: ScriptedTransport, options: { port?: number; offerSipSubprotocol?: boolean } = {}): Promise<ScriptedSipServer> {
+    const server = new ScriptedSipServer(transport, { offerSipSubprotocol: options.offerSipSubprotocol ?? true });
+    await server.listen(options.port ?? 0);
+    return server;
+  }
+
+  get port(): number {
+    return this.portValue;
+  }
+
+  /** The server URI a client configures. */
+  get uri(): string {
+    return this.transport === 'udp' ? `sip:127.0.0.1:${this.portValue}` : `sip:127.0.0.1:${this.portValue};transport=${this.transport}`;
+  }
+
+  /** Resolves with the first request (already received or to come) that matches. */
+  waitForRequest(predicate: (request: ScriptedRequest) => boolean, timeoutMs = 15_000, what = 'a request'): Promise<ScriptedRequest> {
+    return this.waitForItem(() => this.requests.find(predicate), timeoutMs, what, () => this.requests.map((r) => r.method));
+  }
+
+  /** Resolves with the first response (already received or to come) that matches. */
+  waitForResponse(predicate: (response: ScriptedResponse) => boolean, timeoutMs = 15_000, what = 'a response'): Promise<ScriptedResponse> {
+    return this.waitForItem(() => this.responses.find(predicate), timeoutMs, what, () => this.responses.map((r) => `${r.statusCode} ${r.cseqMethod}`));
+  }
+
+  /** Requests of one method, in arrival order. */
+  requestsOf(method: string): ScriptedRequest[] {
+    return this.requests.filter((r) => r.method === method);
+  }
+
+  /**
+   * Sends a NOTIFY in the dialog a SUBSCRIBE created (we are the notifier): To/From swapped, our tag
+   * from the 2xx we sent, Request-URI = the subscriber's Contact.
+   */
+  sendNotify(
+    subscribe: ScriptedRequest,
+    options: { readonly cseq: number; readonly subscriptionState: string; readonly body?: { contentType: string; content: string } },
+  ): string {
+    const contact = /<([^>]+)>/.exec(subscribe.header('contact') ?? '')?.[1] ?? subscribe.requestUri;
+    const from = `${(subscribe.header('to') ?? '').replace(/;tag=[^;]*/, '')};tag=${subscribe.toTag}`;
+    const lines = [
+      `NOTIFY ${contact} SIP/2.0`,
+      `Via: SIP/2.0/${this.transport.toUpperCase()} 127.0.0.1:${this.portValue};branch=z9hG4bK${token('n')}`,
+      'Max-Forwards: 70',
+      `From: ${from}`,
+      `To: ${subscribe.header('from') ?? ''}`,
+      `Call-ID: ${subscribe.header('call-id') ?? ''}`,
+      `CSeq: ${options.cseq} NOTIFY`,
+      `Contact: <sip:presence@127.0.0.1:${this.portValue}${this.transport === 'udp' ? '' : `;transport=${this.transport}`}>`,
+      'Event: presence',
+      `Subscription-State: ${options.subscriptionState}`,
+    ];
+    if (options.body) lines.push(`Content-Type: ${options.body.contentType}`);
+    const body = options.body?.content ?? '';
+    lines.push(`Content-Length: ${Buffer.byteLength(body)}`, '', body);
+    const text = lines.join('\r\n');
+    subscribe.flow.send(text);
+    return text;
+  }
+
+  /** Stops listening and drops every connection (the server "goes away"); the port is kept for reopen(). */
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    for (const ws of this.webSockets) ws.terminate();
+    this.webSockets.clear();
+    const closing: Promise<void>[] = [];
+    if (this.udp) {
+      const udp = this.udp;
+      closing.push(new Promise((resolve) => udp.close(() => resolve())));
+    }
+    if (this.tcp) {
+      const tcp = this.tcp;
+      closing.push(new Promise((resolve) => tcp.close(() => resolve())));
+    }
+    if (this.wss) {
+      const wss = this.wss;
+      closing.push(new Promise((resolve) => wss.close(() => resolve())));
+    }
+    if (this.httpServer) {
+      const server = this.httpServer;
+      server.closeAllConnections();
+      closing.push(new Promise((resolve) => server.close(() => resolve())));
+    }
+    this.udp = undefined;
+    this.tcp = undefined;
+    this.wss = undefined;
+    this.httpServer = undefined;
+    await Promise.all(closing);
+    this.answered.clear();
+  }
+
+  /** Listens again on the same port. */
+  reopen(): Promise<void> {
+    return this.listen(this.portValue);
+  }
+
+  private async listen(port: number): Promise<void> {
+    switch (this.transport) {
+      case 'udp': {
+        const udp = dgram.createSocket('udp4');
+        await new Promise<void>((resolve, reject) => {
+          udp.once('error', reject);
+          udp.bind(port, '127.0.0.1', () => resolve());
+        });
+        udp.on('message', (data, rinfo) => {
+          const flow: ScriptedFlow = { remote: `${rinfo.address}:${rinfo.port}`, send: (text) => udp.send(text, rinfo.port, rinfo.address) };
+          this.receive(data.toString('utf8'), flow);
+        });
+        this.udp = udp;
+        this.portValue = udp.address().port;
+        return;
+      }
+      case 'tcp': {
+        const tcp = net.createServer((socket) => {
+          this.sockets.add(socket);
+          const framer = new SipStreamFramer();
+          const flow: ScriptedFlow = {
+            remote: `${socket.remoteAddress}:${socket.remotePort}`,
+            send: (text) => {
+              if (!socket.destroyed) socket.write(text);
+            },
+          };
+          socket.on('data', (chunk: Buffer) => {
+            for (const item of framer.push(chunk)) {
+              if (item.kind === 'message') this.receive(item.text, flow);
+              else if (item.kind === 'ping') socket.write('\r\n');
+            }
+          });
+          socket.on('error', () => undefined);
+          socket.on('close', () => this.sockets.delete(socket));
+        });
+        await new Promise<void>((resolve, reject) => {
+          tcp.once('error', reject);
+          tcp.listen(port, '127.0.0.1', () => resolve());
+        });
+        this.tcp = tcp;
+        this.portValue = (tcp.address() as net.AddressInfo).port;
+        return;
+      }
+      case 'ws': {
+        const server = http.createServer((_req, res) => res.writeHead(426).end());
+        const wss = new WebSocketServer({
+          server,
+          handleProtocols: (protocols) => (this.options.offerSipSubprotocol && protocols.has('sip') ? 'sip' : false),
+        });
+        wss.on('connection', (ws, req) => {
+          this.webSockets.add(ws);
+          const flow: ScriptedFlow = {
+            remote: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
+            send: (text) => ws.send(text),
+          };
+          ws.on('message', (data: Buffer) => this.receive(data.toString('utf8'), flow));
+          ws.on('close', () => this.webSockets.delete(ws));
+          ws.on('error', () => undefined);
+        });
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, '127.0.0.1', () => resolve());
+        });
+        this.httpServer = server;
+        this.wss = wss;
+        this.portValue = (server.address() as net.AddressInfo).port;
+        return;
+      }
+    }
+  }
+
+  private receive(raw: string, flow: ScriptedFlow): void {
+    const head = readMessageHead(raw);
+    if (!head) return;
+    const view = messageView(raw, flow);
+    if (head.kind === 'response') {
+      this.responses.push({ ...view, statusCode: head.statusCode, cseqMethod: head.method });
+      this.wake();
+      return;
+    }
+    const key = `${head.branch ?? ''}|${head.method}`;
+    const previous = this.answered.get(key);
+    if (previous !== undefined) {
+      flow.send(previous); // a retransmission: same answer, handler not called again
+      return;
+    }
+    if (head.method === 'ACK') return;
+    let isAnswered = false;
+    const existingTag = /;\s*tag=([^;\s]+)/i.exec(view.header('to') ?? '')?.[1];
+    const toTag = existingTag ?? token('s');
+    const request: ScriptedRequest = {
+      ...view,
+      method: head.method,
+      requestUri: view.startLine.split(' ')[1] ?? '',
+      toTag,
+      respond: (statusCode, reason, extraHeaders = [], body) => {
+        const text = buildResponse(view, toTag, statusCode, reason, extraHeaders, body);
+        if (!isAnswered && statusCode >= 200) {
+          isAnswered = true;
+          this.answered.set(key, text);
+        }
+        flow.send(text);
+        return text;
+      },
+    };
+    this.requests.push(request);
+    this.wake();
+    this.onRequest(request);
+  }
+
+  private waitForItem<T>(find: () => T | undefined, timeoutMs: number, what: string, seen: () => string[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return false;
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(found);
+        return true;
+      };
+      const wake = () => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(wake);
+        reject(new Error(`The scripted server did not see ${what} within ${timeoutMs} ms; it saw: ${seen().join(', ') || 'nothing'}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.add(wake);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** A response to `request` (RFC 3261 §8.2.6.2): its Vias, From, To (tagged), Call-ID and CSeq. */
+function buildResponse(
+  request: ReturnType<typeof messageView>,
+  toTag: string,
+  statusCode: number,
+  reason: string,
+  extraHeaders: readonly string[],
+  body?: { contentType: string; content: string },
+): string {
+  const to = request.header('to') ?? '';
+  const lines = [
+    `SIP/2.0 ${statusCode} ${reason}`,
+    ...request.headers('via').map((via) => `Via: ${via}`),
+    `From: ${request.header('from') ?? ''}`,
+    `To: ${/;\s*tag=/i.test(to) || statusCode === 100 ? to : `${to};tag=${toTag}`}`,
+    `Call-ID: ${request.header('call-id') ?? ''}`,
+    `CSeq: ${request.header('cseq') ?? ''}`,
+    ...extraHeaders,
+  ];
+  if (body) lines.push(`Content-Type: ${body.contentType}`);
+  const content = body?.content ?? '';
+  lines.push(`Content-Length: ${Buffer.byteLength(content)}`, '', content);
+  return lines.join('\r\n');
+}
