@@ -53,7 +53,7 @@ export function BuddyDialog({ editing }: { editing: string | null }) {
       <form onSubmit={(event) => void submit(event)} noValidate>
         <FormField id="buddy-aor" label="SIP address" hint="Like sip:bob@example.com (sip: may be left out)." error={errors.aor}>
           {(control) => (
-            <input {...control} type="text" autoFocus autoComplete="off" spellCheck={false} value={form.aor} onChange={(e) => change('aor', e.target.value)} />
+            <input {...control} type="text" data-autofocus autoComplete="off" spellCheck={false} value={form.aor} onChange={(e) => change('aor', e.target.value)} />
           )}
         </FormField>
         <FormField id="buddy-name" label="Name" hint="Optional: shown instead of the address." error={errors.displayName}>

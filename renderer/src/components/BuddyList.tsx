@@ -112,9 +112,12 @@ function BuddyRow(props: {
       data-aor={entry.aor}
       aria-label={`${name}, ${display.label}${presence?.note ? `, “${presence.note}”` : ''}`}
       onKeyDown={(event) => {
-        if (event.target !== event.currentTarget) return;
-        if (event.key === 'Enter' && isSaved) dialogOpened({ kind: 'buddy', editing: entry.aor });
-        if (event.key === 'Delete' && isSaved) props.onConfirmRemove(true);
+        if (event.target !== event.currentTarget || !isSaved) return;
+        if (event.key !== 'Enter' && event.key !== 'Delete') return;
+        // Without this the same Enter would also reach the dialog's first field and submit its form.
+        event.preventDefault();
+        if (event.key === 'Enter') dialogOpened({ kind: 'buddy', editing: entry.aor });
+        else props.onConfirmRemove(true);
       }}
     >
       <StatusDot tone={display.tone} />

@@ -12,7 +12,15 @@ export function Dialog(props: { title: string; onClose(): void; children: ReactN
     const dialog = ref.current;
     // No close() in a cleanup: unmounting removes the element, which ends the modal state, and a
     // close() there would fire `close` and re-close the dialog during React's development re-mount.
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog || dialog.open) return;
+    dialog.showModal();
+    // showModal() focuses the first focusable element, which is the header's Close button; start in
+    // the form instead: the field marked data-autofocus, else the first enabled control (for a radio
+    // group, the checked one).
+    const first = dialog.querySelector<HTMLElement>(
+      '[data-autofocus], form input:checked, form input:not([type="hidden"]):not([type="radio"]):not([disabled]), form textarea, form select',
+    );
+    first?.focus();
   }, []);
 
   return (
