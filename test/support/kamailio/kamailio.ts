@@ -51,6 +51,12 @@ export interface KamailioOptions {
   readonly domain?: string;
   /** presence `min_expires`: SUBSCRIBEs asking for less get 423 with Min-Expires. */
   readonly minSubscribeExpires?: number;
+  /**
+   * Rewrite every client's Contact to the address its request came from (nathelper
+   * `fix_nated_contact`), so NOTIFYs go back the way the SUBSCRIBE came — needed behind a relay or NAT.
+   * WebSocket clients always get this (their Contact host is `.invalid`, RFC 7118).
+   */
+  readonly fixContacts?: boolean;
   /** TLS certificate and key files (required with the tls transport). */
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
@@ -147,7 +153,7 @@ request_route {
   if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
   if (is_method("OPTIONS") && uri == myself && $rU == $null) { sl_send_reply("200", "OK"); exit; }
   # WebSocket clients put a .invalid host in Contact (RFC 7118): NOTIFYs go back over their connection.
-  if (proto == WS || proto == WSS) { fix_nated_contact(); }
+  ${options.fixContacts ? 'fix_nated_contact();' : 'if (proto == WS || proto == WSS) { fix_nated_contact(); }'}
   if (has_totag()) {
     if (is_method("ACK")) { t_check_trans(); exit; }
     if (is_method("SUBSCRIBE")) { route(AUTH); route(PRESENCE); exit; }

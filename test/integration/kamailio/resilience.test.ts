@@ -1,0 +1,162 @@
+/**
+ * The engine when the network or the server misbehaves, against a real Kamailio presence server:
+ * - UDP through a relay that drops 30 % of the datagrams each way (a scripted network, see
+ *   test/support/sip/lossy-udp-relay.ts): retransmissions on both sides still get every change across;
+ * - the server going away and coming back with its memory wiped: the engine notices, reports it,
+ *   reconnects with back-off, registers again, publishes again (412 → afresh) and subscribes again,
+ *   paced, and the watcher sees the presence again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
+import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-client';
+import type { SipTimers } from '../../../electron/sip/sip-client-types';
+import { startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { startLossyUdpRelay, type LossyUdpRelay } from '../../support/sip/lossy-udp-relay';
+import { exchanges, readTraced } from '../../support/sip/trace-reading';
+import { waitFor } from '../../support/sip/wait-for';
+
+/** Quicker than RFC 3261's defaults so that a test takes seconds; the protocol logic is the same. */
+const FAST: Partial<SipTimers> = {
+  t1: 100,
+  t2: 800,
+  keepAliveInterval: 200,
+  keepAliveTimeout: 1_000,
+  connectTimeout: 2_000,
+  reconnectBase: 200,
+  reconnectMax: 1_000,
+  retryBase: 300,
+  retryMax: 2_000,
+  resubscribePacing: 100,
+};
+
+function account(user: string, server: string, extra: Partial<SipAccountConfig> = {}): SipAccountConfig {
+  return { aor: `sip:${user}@example.com`, server, register: true, publish: true, registerExpires: 60, publishExpires: 60, subscribeExpires: 60, ...extra };
+}
+
+describe('resilience against a real presence server (Kamailio)', () => {
+  let kamailio: RunningKamailio | undefined;
+  let relay: LossyUdpRelay | undefined;
+  const clients: SipClient[] = [];
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 1_000 })));
+    await relay?.close();
+    relay = undefined;
+    await kamailio?.stop();
+    kamailio = undefined;
+  });
+
+  it('given UDP through a relay that drops 30 % of the datagrams each way, when alice publishes, modifies and removes, then bob still sees busy, then away, then offline', async () => {
+    kamailio = await startKamailio({ transports: ['udp'], fixContacts: true });
+    relay = await startLossyUdpRelay({ targetPort: kamailio.ports.udp ?? 0, lossRate: 0.3, seed: 20_240_611 });
+    const server = `sip:127.0.0.1:${relay.port}`;
+    const alice = new SipClient(account('alice', server, { subscribeExpires: 20 }), { timers: { t1: 100, t2: 800 } });
+    const bob = new SipClient(account('bob', server, { subscribeExpires: 20 }), { timers: { t1: 100, t2: 800 } });
+    clients.push(alice, bob);
+    const aliceTrace: UnnumberedTraceEntry[] = [];
+    alice.onTrace((entry) => aliceTrace.push(entry));
+
+    // Registration may need several attempts: the engine keeps trying with back-off on its own.
+    await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: (await alice.start()), timeoutMs: 40_000, what: 'alice registered' });
+    await waitFor(bob.onConnection.bind(bob), (c) => c.phase === 'registered', { current: (await bob.start()), timeoutMs: 40_000, what: 'bob registered' });
+    bob.watch('sip:alice@example.com');
+
+    const steps = [
+      { status: 'busy', note: 'On a customer call' },
+      { status: 'away', note: 'Back in 10' },
+    ] as const;
+    for (const step of steps) {
+      let published = await alice.setPresence(step.status, step.note);
+      // A publication that timed out is retried by the engine; wait for it to land.
+      if (published.phase !== 'published') {
+        published = await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published' && p.status === step.status, { timeoutMs: 40_000, what: `${step.status} published` });
+      }
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === step.status && b.presence.note === step.note, {
+        current: bob.buddies[0],
+        timeoutMs: 40_000,
+        what: `${step.status} at bob`,
+      });
+    }
+    const removed = await alice.clearPresence();
+    expect(['removed', 'failed']).toContain(removed.phase);
+    await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', { current: bob.buddies[0], timeoutMs: 40_000, what: 'offline at bob' });
+
+    // The network really lost datagrams, and the engine really retransmitted.
+    const { toServer, toClient } = relay.stats;
+    expect(toServer.dropped).toBeGreaterThan(0);
+    expect(toClient.dropped).toBeGreaterThan(0);
+    // About 30 % each way (a seeded generator, so the run is repeatable).
+    expect(toServer.dropped / (toServer.dropped + toServer.forwarded)).toBeGreaterThan(0.15);
+    expect(toClient.dropped / (toClient.dropped + toClient.forwarded)).toBeGreaterThan(0.15);
+    const sentBranches = aliceTrace.map(readTraced).filter((m) => m?.direction === 'out' && m.statusCode === 0).map((m) => m?.branch);
+    expect(sentBranches.length).toBeGreaterThan(new Set(sentBranches).size);
+  }, 180_000);
+
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`given ${transport}, when the server goes away and comes back with its memory wiped, then registration, publication and subscriptions are restored and paced`, async () => {
+      kamailio = await startKamailio({ transports: ['udp', 'tcp'] });
+      const server = kamailio.serverUri(transport);
+      const alice = new SipClient(account('alice', server), { timers: FAST });
+      const bob = new SipClient(account('bob', server), { timers: FAST });
+      clients.push(alice, bob);
+      const aliceTrace: UnnumberedTraceEntry[] = [];
+      const bobTrace: UnnumberedTraceEntry[] = [];
+      alice.onTrace((entry) => aliceTrace.push(entry));
+      bob.onTrace((entry) => bobTrace.push(entry));
+      expect(await alice.start()).toMatchObject({ phase: 'registered' });
+      expect(await bob.start()).toMatchObject({ phase: 'registered' });
+      const buddies = ['sip:alice@example.com', 'sip:carol@example.com', 'sip:dave@example.com'];
+      for (const aor of buddies) bob.watch(aor);
+      expect(await alice.setPresence('busy', 'Quarterly planning')).toMatchObject({ phase: 'published' });
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.presence?.status === 'busy', { current: bob.buddies[0], what: 'busy at bob' });
+
+      // The server goes away: both notice (connection closed, or ICMP port unreachable on a keep-alive).
+      const aliceLost = waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'failed', { what: 'alice noticing', timeoutMs: 10_000 });
+      const bobLost = waitFor(bob.onConnection.bind(bob), (c) => c.phase === 'failed', { what: 'bob noticing', timeoutMs: 10_000 });
+      await kamailio.stopProcess();
+      const lost = await aliceLost;
+      await bobLost;
+      expect(lost.problem?.message).toEqual(expect.any(String));
+      expect(lost.retryAt).toEqual(expect.any(Number));
+      // What bob knew about alice is kept, marked as not current — not turned into "offline".
+      const stale = bob.buddies.find((b) => b.aor === buddies[0]);
+      expect(stale?.subscription.phase).toBe('error');
+      expect(stale?.presence?.status).toBe('busy');
+
+      const restartedAt = Date.now();
+      await kamailio.startProcess();
+      await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'alice registered again', timeoutMs: 15_000 });
+      await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', { current: alice.publication, what: 'alice published again', timeoutMs: 15_000 });
+      const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.subscription.phase === 'active' && b.presence?.status === 'busy', {
+        what: 'alice busy at bob again',
+        timeoutMs: 15_000,
+      });
+      expect(seen.presence?.note).toBe('Quarterly planning');
+      await waitFor(bob.onBuddy.bind(bob), () => bob.buddies.every((b) => b.subscription.phase === 'active'), { current: bob.buddies[0], what: 'every buddy active again', timeoutMs: 15_000 });
+
+      // The publication came back through a 412: the old entity tag died with the server's memory.
+      const after = exchanges(aliceTrace, 'PUBLISH').filter((x) => (x.response ? readTime(aliceTrace, x.request.raw) >= restartedAt : false));
+      const statuses = after.map((x) => x.response?.statusCode);
+      expect(statuses).toContain(200);
+      const fresh = after.find((x) => x.response?.statusCode === 200);
+      expect(fresh?.request.header('sip-if-match')).toBeUndefined();
+      const rejected = after.find((x) => x.response?.statusCode === 412);
+      expect(rejected?.request.header('sip-if-match')).toEqual(expect.any(String));
+      expect(statuses.indexOf(412)).toBeLessThan(statuses.indexOf(200));
+
+      // Re-subscriptions were paced, not a burst.
+      const resubscribes = bobTrace
+        .filter((e) => e.at >= restartedAt && e.direction === 'out')
+        .map((e) => ({ at: e.at, message: readTraced(e) }))
+        .filter((x) => x.message?.method === 'SUBSCRIBE' && x.message.statusCode === 0 && !/;\s*tag=/.test(x.message.header('to') ?? ''));
+      const firstPerBuddy = buddies.map((aor) => resubscribes.find((x) => x.message?.startLine.includes(aor.slice(4)))?.at ?? NaN);
+      expect(firstPerBuddy.every(Number.isFinite)).toBe(true);
+      const sorted = [...firstPerBuddy].sort((a, b) => a - b);
+      for (let i = 1; i < sorted.length; i++) expect((sorted[i] ?? 0) - (sorted[i - 1] ?? 0)).toBeGreaterThanOrEqual(90);
+    }, 60_000);
+  }
+});
+
+function readTime(trace: readonly UnnumberedTraceEntry[], raw: string): number {
+  return trace.find((e) => e.raw === raw)?.at ?? 0;
+}
