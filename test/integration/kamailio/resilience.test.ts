@@ -66,10 +66,10 @@ describe('resilience against a real presence server (Kamailio)', () => {
       { status: 'away', note: 'Back in 10' },
     ] as const;
     for (const step of steps) {
-      let published = await alice.setPresence(step.status, step.note);
+      const published = await alice.setPresence(step.status, step.note);
       // A publication that timed out is retried by the engine; wait for it to land.
       if (published.phase !== 'published') {
-        published = await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published' && p.status === step.status, { timeoutMs: 40_000, what: `${step.status} published` });
+        await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published' && p.status === step.status, { timeoutMs: 40_000, what: `${step.status} published` });
       }
       await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === step.status && b.presence.note === step.note, {
         current: bob.buddies[0],
