@@ -1,10 +1,56 @@
 /**
- * The offline demo's world on the real built-in presence server (electron/compositor/) and its
- * simulated colleagues. (The compositor is being built alongside; until its `startCompositor` lands this
- * reports that the demo is unavailable, and the app says so and offers the account settings.)
+ * The offline demo's world on the real built-in presence server (electron/compositor/): the compositor
+ * listening on loopback only (random free ports, UDP and TCP), and the simulated colleagues — real
+ * SIP user agents on the engine — publishing to it. The PresenceService then signs the demo user in to
+ * it over TCP like any account; nothing leaves 127.0.0.1, and the `.invalid` domain cannot leak.
  */
-import type { DemoEnvironment } from './demo-environment';
+import { startCompositor, startDemoColleagues, type RunningCompositor, type RunningDemoColleagues } from '../compositor';
+import { DEMO_DOMAIN, type DemoEnvironment } from './demo-environment';
 
-export function startCompositorDemo(): Promise<DemoEnvironment> {
-  return Promise.reject(new Error('the built-in presence server is not part of this build yet'));
+export interface CompositorDemoOptions {
+  /** Pause between two changes of one colleague, ms (default the compositor's 20–60 s). */
+  readonly changeIntervalMs?: readonly [min: number, max: number];
+}
+
+/** Starts the compositor and the colleagues; if either fails, stops what started and rejects. */
+export async function startCompositorDemo(options: CompositorDemoOptions = {}): Promise<DemoEnvironment> {
+  const compositor: RunningCompositor = await startCompositor({
+    host: '127.0.0.1',
+    udpPort: 0,
+    tcpPort: 0,
+    wsPort: null,
+    domains: [DEMO_DOMAIN],
+  });
+  const colleaguesServer = compositor.addresses.udp?.uri;
+  const server = compositor.addresses.tcp?.uri;
+  if (!colleaguesServer || !server) {
+    await compositor.stop();
+    throw new Error('the built-in presence server did not open its loopback listeners');
+  }
+
+  let colleagues: RunningDemoColleagues;
+  try {
+    colleagues = await startDemoColleagues({
+      server: colleaguesServer,
+      domain: DEMO_DOMAIN,
+      ...(options.changeIntervalMs ? { changeIntervalMs: options.changeIntervalMs } : {}),
+    });
+  } catch (error) {
+    await compositor.stop();
+    throw error;
+  }
+
+  return {
+    server,
+    colleagues: colleagues.colleagues.map((c) => ({ aor: c.aor, name: c.name })),
+    async changeNow(aor) {
+      const changed = await colleagues.changeNow(aor);
+      return { aor: changed.aor, status: changed.status, note: changed.note };
+    },
+    async stop() {
+      // Colleagues first, so their publications are removed while the server still answers.
+      await colleagues.stop().catch(() => undefined);
+      await compositor.stop();
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * simulated colleagues publishing to it over real SIP. The PresenceService signs a demo user in to it
  * with the ordinary SIP engine, exactly as it would sign in to a real server.
  */
+import type { ChosenStatus } from '../../shared/presence/presence-status';
 
 /** Domain of every demo AOR. `.invalid` (RFC 2606 §2) can never be a real domain, so nothing leaks out. */
 export const DEMO_DOMAIN = 'demo.presently.invalid';
@@ -21,8 +22,11 @@ export interface DemoEnvironment {
   /** The server URI the demo user connects to, e.g. `sip:127.0.0.1:40123;transport=tcp`. */
   readonly server: string;
   readonly colleagues: readonly DemoColleagueInfo[];
-  /** Moves a colleague (or the next one) to their next status now; for tests and the demo's "surprise me". */
-  changeNow(aor?: string): Promise<void>;
+  /**
+   * Moves a colleague (or the next one) to their next status now and resolves, with what they published,
+   * once the server has accepted it — for tests ("a change appears within a second").
+   */
+  changeNow(aor?: string): Promise<{ readonly aor: string; readonly status: ChosenStatus; readonly note: string }>;
   /** Stops the colleagues, then the server. Always finishes. */
   stop(): Promise<void>;
 }

@@ -129,7 +129,8 @@ export class MainWindow {
 }
 
 export const test = base.extend<{ harnessOptions: HarnessOptions; harness: PresenceHarness; app: MainWindow }>({
-  harnessOptions: [{ startDemo: () => startCompositorDemo() }, { option: true }],
+  // The colleagues' own timers are set far out so that only `changeNow` moves them during a test.
+  harnessOptions: [{ startDemo: () => startCompositorDemo({ changeIntervalMs: [600_000, 900_000] }) }, { option: true }],
   harness: async ({ harnessOptions }, use) => {
     const harness = await startPresenceHarness(harnessOptions);
     await use(harness);

@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { formatAgo, toneOfStatus } from '../presence/status-view';
+import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useUiStore } from '../stores/ui-store';
 import { StatusDot } from './StatusDot';
@@ -95,7 +95,7 @@ function BuddyRow(props: {
   const { buddyRemoveRequested } = useBuddyStore((s) => s.actions);
   const [removeError, setRemoveError] = useState<string | null>(null);
   const isSaved = entry.source === 'saved';
-  const activities = (presence?.activities ?? []).filter((a) => a.toLowerCase() !== display.label.toLowerCase());
+  const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);

@@ -5,6 +5,7 @@
  */
 import type { SessionMode } from '../../../shared/ipc/contract';
 import type { ConnectionState, PublicationState } from '../../../shared/presence/presence-state';
+import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { assertNever, formatIn } from './status-view';
 
 /** How a line should look: ordinary progress, done, or a problem. */
@@ -29,11 +30,11 @@ export function describePublication(publication: PublicationState, isPublishingE
         : { text: 'Not published: publishing is switched off for this account.', tone: 'neutral' };
     case 'publishing':
       return { text: 'Publishing…', tone: 'progress' };
-    case 'published':
-      return {
-        text: `Published: the server accepted it${publication.expiresAt ? ` (refreshed ${formatIn(publication.expiresAt, now)})` : ''}.`,
-        tone: 'ok',
-      };
+    case 'published': {
+      const what = publication.status ? ` “${PRESENCE_STATUS_LABELS[publication.status]}${publication.note ? ` — ${publication.note}` : ''}”` : '';
+      const expiry = publication.expiresAt ? ` It expires ${formatIn(publication.expiresAt, now)} unless refreshed; Presently refreshes it.` : '';
+      return { text: `Published${what}: the server accepted it.${expiry}`, tone: 'ok' };
+    }
     case 'removing':
       return { text: 'Removing the publication…', tone: 'progress' };
     case 'removed':

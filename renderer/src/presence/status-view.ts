@@ -29,6 +29,24 @@ export function toneOfStatus(status: PresenceStatus): StatusTone {
   }
 }
 
+/** RPID activities (RFC 4480 §3.2) a status already says; the list shows only the others (e.g. vacation). */
+const ACTIVITIES_OF_STATUS: Readonly<Record<PresenceStatus, readonly string[]>> = {
+  available: [],
+  away: ['away'],
+  busy: ['busy'],
+  'do-not-disturb': ['busy', 'dnd', 'other:dnd', 'do not disturb'],
+  'on-the-phone': ['on-the-phone'],
+  'in-a-meeting': ['meeting'],
+  'appear-offline': [],
+  offline: ['permanent-absence'],
+};
+
+/** The activities worth showing beside `status`: those it does not already say. */
+export function extraActivities(status: PresenceStatus, activities: readonly string[]): string[] {
+  const implied = ACTIVITIES_OF_STATUS[status];
+  return activities.filter((activity) => !implied.includes(activity.toLowerCase()));
+}
+
 /** What the buddy list shows for one buddy's state. */
 export interface BuddyDisplay {
   /** `presence`: we have a document; the others say why we do not. */

@@ -5,8 +5,8 @@ const now = 1_800_000_000_000;
 
 describe('words for our publication and connection', () => {
   it('says whether the server accepted the publication, and why not', () => {
-    expect(describePublication({ phase: 'published', status: 'busy', etag: 'a1', expiresAt: now + 600_000 }, true, 'demo', now)).toEqual({
-      text: 'Published: the server accepted it (refreshed in 10 min).',
+    expect(describePublication({ phase: 'published', status: 'busy', note: 'Lab', etag: 'a1', expiresAt: now + 600_000 }, true, 'demo', now)).toEqual({
+      text: 'Published “Busy — Lab”: the server accepted it. It expires in 10 min unless refreshed; Presently refreshes it.',
       tone: 'ok',
     });
     expect(

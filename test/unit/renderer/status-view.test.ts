@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuddyPresence, PresenceSummary } from '../../../shared/presence/presence-state';
-import { describeBuddy, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
+import { describeBuddy, extraActivities, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
 
 const summary = (status: PresenceSummary['status']): PresenceSummary => ({ status, note: null, activities: [], devices: [] });
 const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSummary | null = null): BuddyPresence => ({
@@ -62,5 +62,14 @@ describe('relative times', () => {
     expect(formatIn(now + 40_000, now)).toBe('in 40 s');
     expect(formatIn(now + 540_000, now)).toBe('in 9 min');
     expect(formatIn(now - 5_000, now)).toBe('in 0 s');
+  });
+});
+
+describe('activities beside a status', () => {
+  it('shows only what the status does not already say', () => {
+    expect(extraActivities('in-a-meeting', ['meeting'])).toEqual([]);
+    expect(extraActivities('do-not-disturb', ['busy', 'other:dnd'])).toEqual([]);
+    expect(extraActivities('away', ['away', 'vacation'])).toEqual(['vacation']);
+    expect(extraActivities('available', ['lunch'])).toEqual(['lunch']);
   });
 });
