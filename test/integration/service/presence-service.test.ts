@@ -4,6 +4,7 @@
  * Nothing is mocked; the "renderer" is a ServiceProbe that does the ready handshake and records events.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +58,15 @@ async function peer(aor: string): Promise<SipClient> {
   cleanups.push(() => client.stop({ timeoutMs: 2_000 }));
   await client.start();
   return client;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+async function freeTcpPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 function waitForBuddy(client: SipClient, aor: string, predicate: (b: BuddyPresence) => boolean, what: string): Promise<BuddyPresence> {
@@ -157,6 +167,23 @@ describe('presence service with an account on a real presence server', () => {
     await service.stop({ timeoutMs: 3_000 });
     await offline;
     expect(compositor.counters().publicationsActive).toBe(0);
+  });
+
+  it('given a server that is not there, then the connection reports failed with why; when it is there and the user retries, then it registers', async () => {
+    const port = await freeTcpPort();
+    const service = newService({ sipOptions: { timers: { connectTimeout: 2_000, reconnectBase: 60_000, reconnectMax: 60_000 } } });
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+    await service.saveAccount(account({ server: `sip:127.0.0.1:${port};transport=tcp` }));
+    const failed = await probe.waitFor('onConnectionChanged', (c) => c.phase === 'failed', { what: 'the connection to fail' });
+    expect(failed.problem?.message).toEqual(expect.any(String));
+    expect(failed.problem?.message.length).toBeGreaterThan(10);
+
+    const server = await startCompositor({ host: '127.0.0.1', udpPort: null, tcpPort: port, wsPort: null });
+    cleanups.push(() => server.stop());
+    const mark = probe.mark();
+    await service.reconnect();
+    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration after retrying' });
   });
 
   it('given an account form with bad values, when saved, then main refuses it with the reasons and keeps nothing', async () => {
