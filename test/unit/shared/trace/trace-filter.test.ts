@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { TraceBuffer } from '../../../../shared/trace/trace-buffer';
+import { compileTraceFilter, EMPTY_TRACE_FILTER, TraceFilterIndex, type TraceFilterSpec } from '../../../../shared/trace/trace-filter';
+import { presenceSession } from './sip-fixtures';
+
+function labels(spec: Partial<TraceFilterSpec>): string[] {
+  const buffer = new TraceBuffer(1000);
+  buffer.append(presenceSession());
+  const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, ...spec });
+  if (!compiled.ok) throw new Error(compiled.error);
+  const index = new TraceFilterIndex(buffer, compiled.filter);
+  index.sync();
+  return Array.from({ length: index.length }, (_, i) => {
+    const { summary } = index.recordAt(i)!;
+    return summary.kind === 'response' ? `${summary.statusCode}/${summary.method}` : summary.label;
+  });
+}
+
+describe('trace filter', () => {
+  it('given no filter, then every message shows', () => {
+    expect(labels({})).toHaveLength(presenceSession().length);
+  });
+
+  it('given the NOTIFY method, then only NOTIFYs and the answers to them show', () => {
+    expect(labels({ methods: ['NOTIFY'] })).toEqual(['NOTIFY', '200/NOTIFY', 'NOTIFY', '200/NOTIFY']);
+  });
+
+  it('given requests only and a direction, then they combine', () => {
+    expect(labels({ methods: ['NOTIFY', 'PUBLISH'], kinds: 'requests', direction: 'in' })).toEqual(['NOTIFY', 'NOTIFY']);
+    expect(labels({ methods: ['REGISTER'], kinds: 'responses' })).toEqual(['401/REGISTER', '200/REGISTER']);
+  });
+
+  it('given "hide OPTIONS and keep-alives", then the pings, their answers and the CRLF keep-alive go', () => {
+    const shown = labels({ hideOptionsAndKeepAlives: true });
+    expect(shown).not.toContain('OPTIONS');
+    expect(shown).not.toContain('200/OPTIONS');
+    expect(shown).not.toContain('keep-alive');
+    expect(shown).toHaveLength(presenceSession().length - 3);
+  });
+
+  it('given an address, then it matches part of a Call-ID or of an AOR, case-insensitively', () => {
+    expect(labels({ address: 'SUB-BOB' })).toHaveLength(6);
+    expect(labels({ address: 'bob@example' })).toEqual(['SUBSCRIBE', '200/SUBSCRIBE', 'NOTIFY', '200/NOTIFY', 'NOTIFY', '200/NOTIFY']);
+  });
+
+  it('given free text, then it searches the whole message, case-insensitively, with regex characters taken literally', () => {
+    expect(labels({ text: 'in the LAB' })).toEqual(['NOTIFY']);
+    expect(labels({ text: 'etag-[12]' })).toEqual([]);
+    expect(labels({ text: 'sip-etag: etag-3' })).toEqual(['200/PUBLISH']);
+  });
+
+  it('given a regular expression, then it is applied; an invalid one gives a readable error', () => {
+    expect(labels({ text: 'SIP-If-Match: etag-[12]', isRegex: true })).toEqual(['PUBLISH', 'PUBLISH']);
+    const bad = compileTraceFilter({ ...EMPTY_TRACE_FILTER, text: 'a(b', isRegex: true });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatch(/^Not a valid regular expression: .*(unterminated|group)/i);
+  });
+
+  it('given an over-long search text, then it is refused', () => {
+    expect(compileTraceFilter({ ...EMPTY_TRACE_FILTER, text: 'x'.repeat(1025) }).ok).toBe(false);
+  });
+});
+
+describe('TraceFilterIndex', () => {
+  it('given later batches and drops, when synced, then it tests only new records and forgets dropped ones', () => {
+    const session = presenceSession();
+    const buffer = new TraceBuffer(8);
+    const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['PUBLISH'] });
+    if (!compiled.ok) throw new Error(compiled.error);
+    let tested = 0;
+    const counting = { ...compiled.filter, matches: (r: Parameters<typeof compiled.filter.matches>[0]) => (tested++, compiled.filter.matches(r)) };
+    const index = new TraceFilterIndex(buffer, counting);
+    buffer.append(session.slice(0, 6));
+    index.sync();
+    expect(index.seqs()).toEqual([5, 6]);
+    expect(tested).toBe(6);
+    buffer.append(session.slice(6, 15));
+    index.sync();
+    // Capacity 8: seqs 8..15 held; 5 and 6 were dropped, and 7 went before it was ever looked at.
+    expect(tested).toBe(6 + 8);
+    expect(index.seqs()).toEqual([14, 15]);
+    expect(index.indexOfSeq(15)).toBe(1);
+    expect(index.countThroughSeq(14)).toBe(1);
+    index.sync();
+    expect(tested).toBe(6 + 8);
+    buffer.clear();
+    index.sync();
+    expect(index.length).toBe(0);
+  });
+});
