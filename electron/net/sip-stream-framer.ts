@@ -26,6 +26,12 @@ export type FramedItem =
 export type FramingErrorReason = 'headers-too-large' | 'body-too-large' | 'missing-content-length' | 'bad-content-length';
 
 export interface SipStreamFramerOptions {
+  /**
+   * Read every CRLF between messages as a pong, without waiting to see whether a second CRLF makes it a
+   * ping. For clients: RFC 5626 §4.4.1 lets only the client send pings, so a client never needs to tell
+   * them apart, and waiting would hide the pong until the next message arrives (default false).
+   */
+  readonly crlfIsPong?: boolean;
   /** Largest header section accepted, in bytes (default 64 KiB). */
   readonly maxHeaderBytes?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
@@ -41,8 +47,10 @@ export class SipStreamFramer {
   private failed = false;
   private readonly maxHeaderBytes: number;
   private readonly maxBodyBytes: number;
+  private readonly crlfIsPong: boolean;
 
   constructor(options: SipStreamFramerOptions = {}) {
+    this.crlfIsPong = options.crlfIsPong ?? false;
     this.maxHeaderBytes = options.maxHeaderBytes ?? 64 * 1024;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   }
@@ -114,6 +122,10 @@ export class SipStreamFramer {
   /** A keep-alive at the start of the buffer, `null` to wait for more bytes, `undefined` if none. */
   private takeKeepAlive(): FramedItem | null | undefined {
     if (!this.buffer.subarray(0, 2).equals(CRLF)) return this.buffer.length === 1 && this.buffer[0] === 0x0d ? null : undefined;
+    if (this.crlfIsPong) {
+      this.buffer = this.buffer.subarray(2);
+      return { kind: 'pong' };
+    }
     if (this.buffer.length < 4) {
       // "\r\n" alone may be a pong or the first half of a ping; wait unless the next byte decides it.
       if (this.buffer.length === 2 || this.buffer[2] === 0x0d) return null;

@@ -419,6 +419,8 @@ export class SipClient {
     this.dropConnection(failure.message);
     this.bringLinkDown({ message: failure.message });
     this.scheduleReconnect({ message: failure.message });
+    // Lost while still registering for the first time (UDP: an ICMP "port unreachable"): that attempt failed.
+    this.settleFirstAttempt?.(this.connectionValue);
   }
 
   /** A connection attempt (or its registration) failed. */

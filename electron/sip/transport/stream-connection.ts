@@ -27,7 +27,7 @@ import {
 
 export class StreamConnection implements SipConnection {
   readonly isReliable = true;
-  private readonly framer = new SipStreamFramer();
+  private readonly framer = new SipStreamFramer({ crlfIsPong: true });
   private isClosed = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private pongDeadline: NodeJS.Timeout | undefined;
@@ -118,6 +118,7 @@ export class StreamConnection implements SipConnection {
           this.events.message(item.text);
           break;
         case 'ping':
+          // Not produced with crlfIsPong (a client never receives pings, RFC 5626 §4.4.1); kept for clarity.
           this.socket.write('\r\n');
           break;
         case 'pong':

@@ -21,7 +21,8 @@ export type ScriptedTransport = 'udp' | 'tcp' | 'ws';
 /** Where a message came from and how to send back to it. */
 export interface ScriptedFlow {
   readonly remote: string;
-  send(text: string): void;
+  /** Sends text (as UTF-8) or exact bytes. */
+  send(data: string | Buffer): void;
 }
 
 export interface ScriptedMessage {
@@ -86,6 +87,8 @@ export function token(prefix: string): string {
 export class ScriptedSipServer {
   /** Called for every new request (not for retransmissions of answered ones). */
   onRequest: (request: ScriptedRequest) => void = (request) => request.respond(501, 'Not Implemented');
+  /** Whether a TCP double-CRLF keep-alive ping is answered with a CRLF pong (RFC 5626 §4.4.1). */
+  answerPings = true;
   readonly requests: ScriptedRequest[] = [];
   readonly responses: ScriptedResponse[] = [];
   private readonly answered = new Map<string, string>();
@@ -209,7 +212,7 @@ export class ScriptedSipServer {
           udp.bind(port, '127.0.0.1', () => resolve());
         });
         udp.on('message', (data, rinfo) => {
-          const flow: ScriptedFlow = { remote: `${rinfo.address}:${rinfo.port}`, send: (text) => udp.send(text, rinfo.port, rinfo.address) };
+          const flow: ScriptedFlow = { remote: `${rinfo.address}:${rinfo.port}`, send: (data) => udp.send(data, rinfo.port, rinfo.address) };
           this.receive(data.toString('utf8'), flow);
         });
         this.udp = udp;
@@ -222,14 +225,14 @@ export class ScriptedSipServer {
           const framer = new SipStreamFramer();
           const flow: ScriptedFlow = {
             remote: `${socket.remoteAddress}:${socket.remotePort}`,
-            send: (text) => {
-              if (!socket.destroyed) socket.write(text);
+            send: (data) => {
+              if (!socket.destroyed) socket.write(data);
             },
           };
           socket.on('data', (chunk: Buffer) => {
             for (const item of framer.push(chunk)) {
               if (item.kind === 'message') this.receive(item.text, flow);
-              else if (item.kind === 'ping') socket.write('\r\n');
+              else if (item.kind === 'ping' && this.answerPings) socket.write('\r\n');
             }
           });
           socket.on('error', () => undefined);
@@ -253,7 +256,7 @@ export class ScriptedSipServer {
           this.webSockets.add(ws);
           const flow: ScriptedFlow = {
             remote: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
-            send: (text) => ws.send(text),
+            send: (data) => ws.send(data),
           };
           ws.on('message', (data: Buffer) => this.receive(data.toString('utf8'), flow));
           ws.on('close', () => this.webSockets.delete(ws));
@@ -357,4 +360,13 @@ function buildResponse(
   const content = body?.content ?? '';
   lines.push(`Content-Length: ${Buffer.byteLength(content)}`, '', content);
   return lines.join('\r\n');
+}
+
+/** Answers REGISTER with 200, echoing the Contact with the requested expiry; returns false for other methods. */
+export function answerRegister(request: ScriptedRequest): boolean {
+  if (request.method !== 'REGISTER') return false;
+  const expires = request.header('expires') ?? '600';
+  const contact = (request.header('contact') ?? '').replace(/;\s*expires=\d+/i, '');
+  request.respond(200, 'OK', [`Contact: ${contact};expires=${expires}`, `Expires: ${expires}`]);
+  return true;
 }

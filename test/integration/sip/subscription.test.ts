@@ -1,0 +1,246 @@
+/**
+ * Buddy subscriptions (RFC 6665, RFC 3856) against a scripted notifier on real loopback sockets
+ * (test/support/sip/scripted-sip-server.ts): the test plays the presence server and sends exactly the
+ * NOTIFYs and answers each case needs — pending, malformed bodies, terminations with each reason,
+ * retry-after, 423 — which a real server cannot be made to produce on demand.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildPidf } from '../../../shared/pidf';
+import { SipClient } from '../../../electron/sip/sip-client';
+import type { SipTimers } from '../../../electron/sip/sip-client-types';
+import { answerRegister, ScriptedSipServer, type ScriptedRequest, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { waitFor } from '../../support/sip/wait-for';
+
+const FAST: Partial<SipTimers> = { t1: 50, t2: 400, retryBase: 300, retryMax: 1_000 };
+const BOB = 'sip:bob@example.com';
+
+let server: ScriptedSipServer | undefined;
+const clients: SipClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 300 })));
+  await server?.close();
+  server = undefined;
+});
+
+const pidf = (status: 'busy' | 'away' | 'available', note: string) => ({
+  contentType: 'application/pidf+xml',
+  content: buildPidf({ entity: BOB, tupleId: 'bob-phone', status, note, timestamp: new Date('2024-06-11T09:00:00Z') }),
+});
+
+/** A scripted notifier: SUBSCRIBEs go to `onSubscribe` (default: 200 with the requested Expires). */
+async function setUp(transport: ScriptedTransport, onSubscribe?: (request: ScriptedRequest, index: number) => void, subscribeExpires = 600) {
+  server = await ScriptedSipServer.start(transport);
+  let index = 0;
+  server.onRequest = (request) => {
+    if (answerRegister(request)) return;
+    if (request.method === 'SUBSCRIBE') {
+      if (onSubscribe) onSubscribe(request, index++);
+      else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
+    } else request.respond(405, 'Method Not Allowed');
+  };
+  const client = new SipClient(
+    { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: false, registerExpires: 600, publishExpires: 600, subscribeExpires },
+    { timers: FAST },
+  );
+  clients.push(client);
+  expect(await client.start()).toMatchObject({ phase: 'registered' });
+  return { client, server };
+}
+
+const buddy = (client: SipClient) => client.buddies.find((b) => b.aor === BOB);
+const untilBuddy = (client: SipClient, predicate: Parameters<typeof waitFor<NonNullable<ReturnType<typeof buddy>>>>[1], what: string) =>
+  waitFor(client.onBuddy.bind(client), predicate, { current: buddy(client), what });
+
+describe('buddy subscriptions (scripted notifier)', () => {
+  it('given a watcher not yet authorised, when the notifier sends pending without a body and later active with PIDF, then the buddy is pending (no presence, not offline) and then shows the parsed presence', async () => {
+    const { client, server } = await setUp('tcp');
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    expect(subscribe.header('event')).toBe('presence');
+    expect(subscribe.header('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml, application/xpidf+xml');
+    expect(subscribe.header('expires')).toBe('600');
+
+    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'pending;expires=600' });
+    const pending = await untilBuddy(client, (b) => b.subscription.phase === 'pending', 'pending');
+    expect(pending.presence).toBeNull();
+    await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY' && r.statusCode === 200);
+
+    server.sendNotify(subscribe, { cseq: 2, subscriptionState: 'active;expires=599', body: pidf('busy', 'Call with a customer') });
+    const active = await untilBuddy(client, (b) => b.subscription.phase === 'active', 'active');
+    expect(active.presence).toMatchObject({ status: 'busy', note: 'Call with a customer', activities: ['busy'] });
+    expect(active.presence?.devices[0]).toMatchObject({ id: 'bob-phone', status: 'busy' });
+    expect(active.changedAt).toEqual(expect.any(Number));
+    expect(active.subscription.expiresAt).toBeGreaterThan(Date.now() + 590_000);
+  });
+
+  it('given an active buddy, when a NOTIFY carries malformed XML, then it is answered 200, the problem is reported and the last known presence is kept', async () => {
+    const { client, server } = await setUp('udp');
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('away', 'Lunch') });
+    await untilBuddy(client, (b) => b.presence?.status === 'away', 'away');
+
+    server.sendNotify(subscribe, { cseq: 2, subscriptionState: 'active;expires=600', body: { contentType: 'application/pidf+xml', content: '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple' } });
+    const reported = await untilBuddy(client, (b) => b.subscription.problem !== undefined, 'a reported problem');
+    expect(reported.subscription.phase).toBe('active');
+    expect(reported.subscription.problem?.message).toMatch(/^The server sent a presence document Presently could not read: /);
+    expect(reported.presence).toMatchObject({ status: 'away', note: 'Lunch' });
+    const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY' && r.header('cseq')?.startsWith('2 ') === true);
+    expect(answer.statusCode).toBe(200);
+  });
+
+  it('given a NOTIFY whose body is of a type we never accepted, then it is answered 415 with our Accept and the buddy shows the problem', async () => {
+    const { client, server } = await setUp('tcp');
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: { contentType: 'text/plain', content: 'bob is busy' } });
+    const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
+    expect(answer.statusCode).toBe(415);
+    expect(answer.header('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml, application/xpidf+xml');
+    const shown = await untilBuddy(client, (b) => b.subscription.phase === 'error', 'an error');
+    expect(shown.subscription.problem).toMatchObject({ statusCode: 415 });
+    expect(shown.presence).toBeNull();
+  });
+
+  it('given the notifier ends the subscription with reason "rejected", then the buddy is terminated(rejected) and no new SUBSCRIBE is sent', async () => {
+    const { client, server } = await setUp('tcp');
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'terminated;reason=rejected' });
+    const ended = await untilBuddy(client, (b) => b.subscription.phase === 'terminated', 'terminated');
+    expect(ended.subscription).toEqual({ phase: 'terminated', reason: 'rejected' });
+    // Three back-off periods later there is still only the one SUBSCRIBE.
+    await expect(server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== subscribe, 900)).rejects.toThrow(/did not see/);
+  });
+
+  it('given "terminated;reason=probation;retry-after=1", then we subscribe again after one second — seconds, not milliseconds', async () => {
+    const { client, server } = await setUp('tcp');
+    client.watch(BOB);
+    const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    const endedAt = Date.now();
+    server.sendNotify(first, { cseq: 1, subscriptionState: 'terminated;reason=probation;retry-after=1' });
+    const ended = await untilBuddy(client, (b) => b.subscription.phase === 'terminated', 'terminated');
+    expect(ended.subscription.reason).toBe('probation');
+    expect(ended.subscription.retryAt).toBeGreaterThanOrEqual(endedAt + 1_000);
+    const again = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 3_000);
+    expect(Date.now() - endedAt).toBeGreaterThanOrEqual(980);
+    expect(again.header('call-id')).not.toBe(first.header('call-id'));
+  });
+
+  it('given "terminated;reason=timeout", then we subscribe again at once', async () => {
+    const { client, server } = await setUp('udp');
+    client.watch(BOB);
+    const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    const endedAt = Date.now();
+    server.sendNotify(first, { cseq: 1, subscriptionState: 'terminated;reason=timeout' });
+    await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 2_000);
+    expect(Date.now() - endedAt).toBeLessThan(500);
+  });
+
+  it('given 423 with Min-Expires 1800, when we subscribe for 600 s, then we subscribe again for 1800 s', async () => {
+    const { client, server } = await setUp('tcp', (request, index) => {
+      if (index === 0) request.respond(423, 'Interval Too Brief', ['Min-Expires: 1800']);
+      else request.respond(200, 'OK', ['Expires: 1800']);
+    });
+    client.watch(BOB);
+    const second = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('expires') === '1800');
+    expect(server.requestsOf('SUBSCRIBE').map((r) => r.header('expires'))).toEqual(['600', '1800']);
+    server.sendNotify(second, { cseq: 1, subscriptionState: 'active;expires=1800', body: pidf('available', '') });
+    await untilBuddy(client, (b) => b.presence?.status === 'available', 'available');
+  });
+
+  it('given an active subscription that expires in 2 s, then it is refreshed inside the dialog before it expires', async () => {
+    const { client, server } = await setUp('tcp', (request) => request.respond(200, 'OK', ['Expires: 2']), 2);
+    client.watch(BOB);
+    const initial = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(initial, { cseq: 1, subscriptionState: 'active;expires=2', body: pidf('available', '') });
+    await untilBuddy(client, (b) => b.subscription.phase === 'active', 'active');
+    const notifiedAt = Date.now();
+    const refresh = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== initial, 3_000);
+    expect(Date.now() - notifiedAt).toBeLessThan(2_000);
+    expect(refresh.header('call-id')).toBe(initial.header('call-id'));
+    expect(refresh.header('to')).toContain(`tag=${initial.toTag}`);
+    expect(refresh.header('expires')).toBe('2');
+    expect(refresh.header('accept')).toBe(initial.header('accept'));
+  });
+
+  it('given a one-shot fetch, then one SUBSCRIBE with Expires: 0 is sent, the terminating NOTIFY gives the presence, and nothing is re-sent', async () => {
+    const { client, server } = await setUp('tcp', (request) => {
+      request.respond(200, 'OK', ['Expires: 0']);
+      server?.sendNotify(request, { cseq: 1, subscriptionState: 'terminated;reason=timeout', body: pidf('busy', 'Fetched') });
+    });
+    const fetched = await client.fetchPresence(BOB, { timeoutMs: 2_000 });
+    expect(fetched.presence).toMatchObject({ status: 'busy', note: 'Fetched' });
+    expect(fetched.subscription.phase).toBe('terminated');
+    expect(server.requestsOf('SUBSCRIBE')).toHaveLength(1);
+    expect(server.requestsOf('SUBSCRIBE')[0]?.header('expires')).toBe('0');
+    await expect(server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('cseq') !== server?.requestsOf('SUBSCRIBE')[0]?.header('cseq'), 500)).rejects.toThrow();
+    expect(client.buddies).toEqual([]);
+  });
+
+  it('given a notifier that never answers, when we fetch or unwatch, then both finish within their time limits', async () => {
+    const { client } = await setUp('udp', () => undefined);
+    const started = Date.now();
+    const fetched = await client.fetchPresence(BOB, { timeoutMs: 400 });
+    expect(fetched.subscription.phase).toBe('error');
+    expect(fetched.subscription.problem?.message).toMatch(/no answer within 400 ms|did not answer/);
+    client.watch(BOB);
+    await client.unwatch(BOB, { timeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(client.buddies).toEqual([]);
+  });
+
+  it('given an established dialog, when we unwatch, then SUBSCRIBE Expires: 0 is sent in the dialog and the final NOTIFY is answered 200', async () => {
+    const { client, server } = await setUp('tcp', (request) => {
+      request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '0'}`]);
+      if (request.header('expires') === '0') server?.sendNotify(request, { cseq: 2, subscriptionState: 'terminated;reason=timeout' });
+    });
+    client.watch(BOB);
+    const initial = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(initial, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('available', '') });
+    await untilBuddy(client, (b) => b.subscription.phase === 'active', 'active');
+    await client.unwatch(BOB, { timeoutMs: 2_000 });
+    const ending = server.requestsOf('SUBSCRIBE').find((r) => r.header('expires') === '0');
+    expect(ending?.header('call-id')).toBe(initial.header('call-id'));
+    const finalAnswer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY' && r.header('cseq')?.startsWith('2 ') === true);
+    expect(finalAnswer.statusCode).toBe(200);
+  });
+
+  it('given UDP, when the notifier retransmits a NOTIFY, then the retransmission gets the identical answer from the cache and is not processed twice', async () => {
+    const { client, server } = await setUp('udp');
+    const changes: number[] = [];
+    client.onBuddy((b) => {
+      if (b.presence?.status === 'busy') changes.push(b.changedAt ?? 0);
+    });
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    const notify = server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('busy', 'Once') });
+    const first = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
+    subscribe.flow.send(notify); // the same NOTIFY again, same branch
+    await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY' && r !== first);
+    const [a, b] = server.responses.filter((r) => r.cseqMethod === 'NOTIFY');
+    expect(a?.statusCode).toBe(200);
+    expect(b?.raw).toBe(a?.raw);
+    expect(changes).toHaveLength(1);
+  });
+
+  it('given a NOTIFY for a subscription we do not have, then it is answered 481', async () => {
+    const { server } = await setUp('udp');
+    const ghost = { ...(await fakeSubscribe(server)) };
+    server.sendNotify(ghost, { cseq: 1, subscriptionState: 'active;expires=60', body: pidf('busy', '') });
+    const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
+    expect(answer.statusCode).toBe(481);
+  });
+});
+
+/** A SUBSCRIBE-shaped record for a dialog the client never created: its REGISTER tells where it is. */
+async function fakeSubscribe(server: ScriptedSipServer): Promise<ScriptedRequest> {
+  const register = await server.waitForRequest((r) => r.method === 'REGISTER');
+  return {
+    ...register,
+    method: 'SUBSCRIBE',
+    toTag: 'ghost-tag',
+    header: (name) => (name === 'from' ? '<sip:alice@example.com>;tag=never-sent' : name === 'call-id' ? 'ghost-call-id' : name === 'to' ? `<${BOB}>` : register.header(name)),
+  };
+}
