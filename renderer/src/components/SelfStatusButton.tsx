@@ -10,13 +10,14 @@ export function SelfStatusButton() {
   const self = useSelfStore((s) => s.self);
   const pending = useSelfStore((s) => s.pending);
   const who = useSessionStore((s) => s.session.account?.displayName || s.session.account?.aor || (s.session.demo ? 'You (demo)' : ''));
+  const isSignedIn = useSessionStore((s) => s.session.mode === 'demo' || s.session.mode === 'account');
   const { dialogOpened } = useUiStore((s) => s.actions);
   const shown = pending ?? self;
 
   return (
     <button
       type="button"
-      className="self-status"
+      className={`self-status ${isSignedIn ? '' : 'is-unpublished'}`}
       aria-haspopup="dialog"
       data-testid="self-status"
       onClick={() => dialogOpened({ kind: 'status' })}

@@ -25,7 +25,7 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'presently-service-'));
-  compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: null });
+  compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0 });
 });
 
 afterEach(async () => {
@@ -185,6 +185,22 @@ describe('presence service with an account on a real presence server', () => {
     await service.reconnect();
     await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration after retrying' });
   });
+
+  for (const transport of ['udp', 'tcp', 'ws'] as const) {
+    it(`given the server entered with transport ${transport}, then the account registers and its status is published over it`, async () => {
+      const service = newService({ trace: { batchMs: 10 } });
+      await service.start();
+      const probe = ServiceProbe.attach(service);
+      const bound = compositor.addresses[transport]!;
+      await service.saveAccount(account({ server: `sip:127.0.0.1:${bound.port};transport=${transport}` }));
+      await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { what: `registration over ${transport}` });
+      const self = await service.setStatus({ status: 'on-the-phone', note: `over ${transport}` });
+      expect(self.publication.phase).toBe('published');
+      await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('PUBLISH ')));
+      const transports = new Set(probe.received('onTraceBatch').flatMap((b) => b.entries.map((e) => e.transport)));
+      expect([...transports]).toEqual([transport]);
+    });
+  }
 
   it('given an account form with bad values, when saved, then main refuses it with the reasons and keeps nothing', async () => {
     const service = newService();
