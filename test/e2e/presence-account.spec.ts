@@ -7,7 +7,7 @@
 import { startCompositor, type RunningCompositor } from '../../electron/compositor';
 import { startKamailio, type RunningKamailio } from '../support/kamailio/kamailio';
 import { runAccountScenario } from './account-scenario';
-import { test } from './fixtures';
+import { expect, test } from './fixtures';
 
 test.describe('own account on the built-in presence server', () => {
   test.use({ harnessOptions: {} });
@@ -25,6 +25,22 @@ test.describe('own account on the built-in presence server', () => {
   }, testInfo) => {
     const tcp = server.addresses.tcp!;
     await runAccountScenario(app, harness, { address: `127.0.0.1:${tcp.port}`, transport: 'TCP', uri: server.addresses.udp!.uri, domain: 'example.org' }, testInfo);
+  });
+
+  test('given a server that refuses our publication, when the user sets a status, then the picker says it was not accepted and why', async ({ app }, testInfo) => {
+    // The server keeps presence for example.org only; an example.net account's PUBLISH gets 404.
+    const settings = await app.openSettings();
+    await settings.fill({ aor: 'sip:alice@example.net', server: `127.0.0.1:${server.addresses.tcp!.port}`, transport: 'TCP' });
+    await settings.root.getByRole('checkbox', { name: 'Register with the server' }).uncheck();
+    await settings.save().click();
+    await expect(app.connectionStatus()).toContainText('Connected to');
+
+    const picker = await app.openStatusPicker();
+    await picker.choose('In a meeting', 'Quarterly review');
+    await expect(picker.publication()).toHaveText(/^Not accepted: This server does not accept presence publications \(404 Not Found.*\)/);
+    await expect(picker.root).toBeVisible();
+    await expect(app.connectionStatus()).toContainText('publication failed: This server does not accept presence publications');
+    await app.screenshot(testInfo, 'publication-refused');
   });
 });
 
