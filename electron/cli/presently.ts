@@ -4,9 +4,11 @@
  */
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { compositorCommand } from './compositor-command';
+import { publishCommand } from './publish-command';
 import type { Subcommand } from './subcommand';
+import { watchCommand } from './watch-command';
 
-const subcommands: Readonly<Record<string, Subcommand>> = { compositor: compositorCommand };
+const subcommands: Readonly<Record<string, Subcommand>> = { publish: publishCommand, watch: watchCommand, compositor: compositorCommand };
 
 function usage(): string {
   const names = Object.keys(subcommands);

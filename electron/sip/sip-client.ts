@@ -39,7 +39,7 @@ import {
   type SipTimers,
   type StopOptions,
 } from './sip-client-types';
-import { backoffMs } from './sip-problem';
+import { backoffMs, problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
 import { fetchPresence } from './subscribe/presence-fetch';
@@ -340,7 +340,7 @@ export class SipClient {
       try {
         caPem = await readFile(this.config.tlsCaFile, 'utf8');
       } catch (error) {
-        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}` });
+        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`, cause: 'tls' });
         return;
       }
     }
@@ -363,7 +363,9 @@ export class SipClient {
         { timers: this.timers, ...(caPem === undefined ? {} : { caPem }) },
       );
     } catch (error) {
-      if (isCurrent()) this.attemptFailed({ message: error instanceof Error ? error.message : String(error) });
+      if (isCurrent()) {
+        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: error instanceof Error ? error.message : String(error), cause: 'unreachable' });
+      }
       return;
     }
     if (!isCurrent()) {
@@ -416,9 +418,10 @@ export class SipClient {
   /** The connection died under us. */
   private connectionLost(failure: TransportFailure): void {
     this.logger('warn', `Connection lost: ${failure.message}`);
+    const problem = problemFromFailure(failure);
     this.dropConnection(failure.message);
-    this.bringLinkDown({ message: failure.message });
-    this.scheduleReconnect({ message: failure.message });
+    this.bringLinkDown(problem);
+    this.scheduleReconnect(problem);
     // Lost while still registering for the first time (UDP: an ICMP "port unreachable"): that attempt failed.
     this.settleFirstAttempt?.(this.connectionValue);
   }

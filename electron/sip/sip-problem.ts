@@ -5,6 +5,7 @@
 import type { IncomingResponseMessage } from 'sip.js/lib/core/index.js';
 import type { SipProblem } from '../../shared/presence/presence-state';
 import { LOCAL_RESPONSE_HEADER } from './transport/reliability-layer';
+import type { TransportFailure } from './transport/sip-connection';
 
 /** How a response came about: from the server, or made locally for a timeout or a lost connection. */
 export type ResponseOrigin = 'server' | 'timeout' | 'transport';
@@ -20,8 +21,8 @@ export function responseOrigin(message: IncomingResponseMessage): ResponseOrigin
 /** A sentence for a failed `action` ("Registration", "Publication", "Subscription to bob@…"). */
 export function problemFromResponse(action: string, message: IncomingResponseMessage, hasPassword: boolean): SipProblem {
   const origin = responseOrigin(message);
-  if (origin === 'timeout') return { message: `${action} failed: the server did not answer (timeout).` };
-  if (origin === 'transport') return { message: `${action} failed: the connection to the server was lost.` };
+  if (origin === 'timeout') return { message: `${action} failed: the server did not answer (timeout).`, cause: 'timeout' };
+  if (origin === 'transport') return { message: `${action} failed: the connection to the server was lost.`, cause: 'connection-lost' };
   const code = message.statusCode ?? 0;
   const reason = message.reasonPhrase ? ` ${message.reasonPhrase}` : '';
   const said = `(${code}${reason})`;
@@ -77,4 +78,21 @@ export function refreshDelayMs(seconds: number, t1: number): number {
 export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
   const raw = Math.min(max, base * 2 ** Math.min(attempt, 30));
   return Math.round(raw * (0.8 + 0.4 * random()));
+}
+
+/** A connection that could not be opened, or broke, as a problem. */
+export function problemFromFailure(failure: TransportFailure): SipProblem {
+  switch (failure.code) {
+    case 'dns':
+    case 'refused':
+    case 'unreachable':
+      return { message: failure.message, cause: 'unreachable' };
+    case 'timeout':
+      return { message: failure.message, cause: 'timeout' };
+    case 'tls':
+      return { message: failure.message, cause: 'tls' };
+    case 'protocol':
+    case 'closed':
+      return { message: failure.message, cause: 'connection-lost' };
+  }
 }

@@ -5,12 +5,20 @@
  */
 import type { ChosenStatus, PresenceStatus } from './presence-status';
 
+/**
+ * Why something failed when no status code says it: nothing answered in time, the server could not be
+ * reached (name, refused, no route), its TLS certificate was not accepted, or the connection broke.
+ */
+export type SipProblemCause = 'timeout' | 'unreachable' | 'tls' | 'connection-lost';
+
 /** A SIP failure as the user should read it, with the status code when a server answered. */
 export interface SipProblem {
   /** SIP status code (e.g. 403, 489), or absent when nothing answered (timeout, unreachable). */
   readonly statusCode?: number;
   /** One sentence for the user: "The server does not accept presence publications (489 Bad Event)." */
   readonly message: string;
+  /** Set when no server answer explains the failure (for exit codes, icons). */
+  readonly cause?: SipProblemCause;
 }
 
 /**

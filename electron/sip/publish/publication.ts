@@ -154,7 +154,7 @@ export class Publication {
         if (this.link === 'down') {
           // Keep what the user wants; it is published when the link comes back (resume()).
           const problem = this.linkProblem ?? { message: 'Not connected to the server.' };
-          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Not published yet: ${lowerFirst(problem.message)}` } });
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: { ...problem, message: `Not published yet: ${lowerFirst(problem.message)}` } });
           for (const resolve of this.waiters.splice(0)) resolve(this.stateValue);
           break;
         }

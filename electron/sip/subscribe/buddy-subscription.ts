@@ -93,7 +93,7 @@ export class BuddySubscription {
     if (this.isStopped) return;
     const phase = this.buddyValue.subscription;
     if (phase.phase === 'terminated' && phase.retryAt === undefined) return;
-    this.setSubscription({ phase: 'error', problem: { message: `Not watching: ${lowerFirst(problem.message)}` } });
+    this.setSubscription({ phase: 'error', problem: { ...problem, message: `Not watching: ${lowerFirst(problem.message)}` } });
   }
 
   /** Ends the subscription (SUBSCRIBE Expires: 0); resolves when answered or after `timeoutMs`. */
