@@ -14,5 +14,6 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     saveAccount: (form) => service.saveAccount(form),
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),
+    exportTrace: (request) => service.exportTrace(request),
   };
 }

@@ -32,6 +32,8 @@ import type {
   SelfPresence,
   SessionInfo,
   SessionMode,
+  TraceExportRequest,
+  TraceExportResult,
 } from '../../shared/ipc/contract';
 import {
   checkAccountForm,
@@ -52,6 +54,7 @@ import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo-en
 import type { LoadResult } from './json-file';
 import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
+import { exportTrace, type SaveFileChooser } from './trace-export';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
 /** What the host process knows about itself. */
@@ -84,6 +87,8 @@ export interface PresenceServiceOptions {
   /** Options for every SIP user agent the service creates (tests shorten timers). */
   readonly sipOptions?: SipClientOptions;
   readonly trace?: TraceRecorderOptions;
+  /** Asks where to save a trace export (the app: Electron's save dialog; tests: a temp path). */
+  readonly saveFileChooser?: SaveFileChooser;
   /** Time allowed to stop a session (remove publication, end subscriptions, unregister). */
   readonly stopTimeoutMs?: number;
   readonly now?: () => number;
@@ -341,6 +346,15 @@ export class PresenceService {
       if (kind === 'account' && account) await this.startAccountSession(account);
       else await this.startDemoSession();
     });
+  }
+
+  // ── Trace ───────────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes recorded SIP messages to a file the user chooses (see trace-export.ts). */
+  exportTrace(request: TraceExportRequest): Promise<TraceExportResult> {
+    // Whatever is still waiting for the next batch is part of the trace too.
+    this.recorder.flush();
+    return exportTrace(this.recorder.recent(), request, this.options.saveFileChooser, this.now());
   }
 
   // ── For tests and the demo ────────────────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import { startCompositorDemo } from '../service/compositor-demo';
 import { PresenceService } from '../service/presence-service';
 import { connectWindowToService } from './ipc-bridge';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store';
+import { createSaveFileDialog } from './save-file-dialog';
 import { createMainWindow, RENDERER_URL } from './window';
 
 /** How long quitting may take to remove our publication, end subscriptions and unregister. */
@@ -91,6 +92,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       secretStore,
       startDemo: () => startCompositorDemo(),
+      saveFileChooser: createSaveFileDialog(() => mainWindow),
     });
     for (const message of early) service.notify('warning', message);
     router = createRequestRouter(createRequestHandlers(service), (message, error) => console.error(`[main] ${message}`, error));

@@ -87,6 +87,35 @@ export interface TraceBatch {
   readonly entries: readonly TraceEntry[];
 }
 
+/** What a trace export is written as: sngrep-style text, or a pcap file for Wireshark / tshark. */
+export type TraceExportFormat = 'text' | 'pcap';
+
+/**
+ * Which recorded messages to export: every one the service keeps after `afterSeq` (the trace pane's
+ * last clear; 0 for all), or exactly the listed ones (the selection, or what the filter shows).
+ */
+export type TraceExportScope =
+  | { readonly kind: 'all'; readonly afterSeq: number }
+  | { readonly kind: 'messages'; readonly seqs: readonly number[] };
+
+/** A request to write part of the trace to a file the user chooses. */
+export interface TraceExportRequest {
+  readonly format: TraceExportFormat;
+  readonly scope: TraceExportScope;
+  /** Write Authorization / Proxy-Authorization credentials as sent; false (the default) masks them. */
+  readonly includeCredentials: boolean;
+}
+
+/** The outcome of an export. */
+export interface TraceExportResult {
+  /** False when the user cancelled the save dialog: nothing was written. */
+  readonly saved: boolean;
+  readonly path: string | null;
+  /** Messages written. */
+  readonly messages: number;
+  readonly bytes: number;
+}
+
 /** What the renderer needs to draw its first frame, returned by the ready handshake. */
 export interface AppSnapshot {
   readonly info: AppInfo;
@@ -147,6 +176,14 @@ export interface PresenceRequests {
   removeAccount(): Promise<SessionInfo>;
   /** Tries to connect again now instead of waiting for the next back-off attempt. */
   reconnect(): Promise<void>;
+
+  /**
+   * Writes recorded SIP messages as text or pcap to a file the user picks in a save dialog (main has
+   * the whole trace; the sandboxed renderer cannot write files). Resolves with `saved: false` if the
+   * user cancels; fails with a readable reason when there is nothing to export or the file cannot be
+   * written.
+   */
+  exportTrace(request: TraceExportRequest): Promise<TraceExportResult>;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
@@ -205,6 +242,7 @@ export const requestChannels: {
   saveAccount: { channel: 'account:save', payload: accountForm() },
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },
+  exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
 };
 
 /** Channel of each event. Main is trusted, so event payloads are typed but not re-validated. */
@@ -227,6 +265,20 @@ function buddyForm(): Validator<BuddyForm> {
     aor: v.string({ maxLength: MAX_FIELD_LENGTH }),
     displayName: v.string({ maxLength: MAX_FIELD_LENGTH }),
     group: v.string({ maxLength: MAX_FIELD_LENGTH }),
+  });
+}
+
+function traceExportRequest(): Validator<TraceExportRequest> {
+  /** Most sequence numbers one export may list: the most entries the service keeps. */
+  const MAX_EXPORT_MESSAGES = 100_000;
+  const seq = v.number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  return v.object({
+    format: v.literal('text', 'pcap'),
+    scope: v.union(
+      v.object({ kind: v.literal('all'), afterSeq: seq }),
+      v.object({ kind: v.literal('messages'), seqs: v.array(seq, { maxLength: MAX_EXPORT_MESSAGES }) }),
+    ),
+    includeCredentials: v.boolean,
   });
 }
 

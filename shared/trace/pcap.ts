@@ -38,42 +38,59 @@ const MAX_UDP_PAYLOAD = 65_507;
 
 /** The pcap file of `entries`, in the order given. */
 export function writePcap(entries: readonly TraceEntry[], options: PcapOptions = {}): Uint8Array {
-  const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [globalHeader()];
-  const flows = new Map<string, number>();
-  let ipId = 1;
+  const writer = new PcapWriter(options);
+  const chunks: Uint8Array[] = [writer.fileHeader()];
+  for (const entry of entries) chunks.push(...writer.records(entry));
+  return concat(chunks);
+}
 
-  for (const entry of entries) {
-    const raw = options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
-    const payload = encoder.encode(raw);
+/**
+ * Writes a pcap file piece by piece — the file header, then the records of each entry — so that a
+ * large export can be written in slices without holding the whole file or blocking for long. It
+ * remembers each TCP connection's byte counts between entries.
+ */
+export class PcapWriter {
+  private readonly encoder = new TextEncoder();
+  private readonly flows = new Map<string, number>();
+  private ipId = 1;
+
+  constructor(private readonly options: PcapOptions = {}) {}
+
+  /** The 24-byte global header; written once, first. */
+  fileHeader(): Uint8Array {
+    return globalHeader();
+  }
+
+  /** The records (record header + packet, alternating) of one entry. */
+  records(entry: TraceEntry): Uint8Array[] {
+    const raw = this.options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
+    const payload = this.encoder.encode(raw);
     const { source, destination } = entryEndpoints(entry);
     const [src, dst] = ipPair(source.address, destination.address);
     const time = splitTime(entry.at);
 
     if (entry.transport === 'udp') {
       const carried = payload.length > MAX_UDP_PAYLOAD ? payload.subarray(0, MAX_UDP_PAYLOAD) : payload;
-      const udp = udpSegment(src, dst, source.port, destination.port, carried, payload.length);
-      const packet = ipPacket(src, dst, 17, udp, ipId++);
-      const originalLength = packet.length + (payload.length - carried.length);
-      chunks.push(recordHeader(time, packet.length, originalLength), packet);
-      continue;
+      const packet = udpPacket(src, dst, source.port, destination.port, carried, payload.length, this.ipId++);
+      return [recordHeader(time, packet.length, packet.length + (payload.length - carried.length)), packet];
     }
 
     // A stream: consecutive segments per direction, each acknowledging what the other side sent.
     const forward = `${formatKey(src)}:${source.port}>${formatKey(dst)}:${destination.port}`;
     const backward = `${formatKey(dst)}:${destination.port}>${formatKey(src)}:${source.port}`;
-    for (let offset = 0; offset < payload.length || offset === 0; offset += MAX_SEGMENT) {
+    const out: Uint8Array[] = [];
+    let offset = 0;
+    do {
       const part = payload.subarray(offset, Math.min(payload.length, offset + MAX_SEGMENT));
-      const seq = flows.get(forward) ?? 1;
-      const ack = flows.get(backward) ?? 1;
-      const tcp = tcpSegment(src, dst, source.port, destination.port, seq, ack, part);
-      flows.set(forward, (seq + part.length) >>> 0);
-      const packet = ipPacket(src, dst, 6, tcp, ipId++);
-      chunks.push(recordHeader(time, packet.length, packet.length), packet);
-      if (payload.length === 0) break;
-    }
+      const seq = this.flows.get(forward) ?? 1;
+      const ack = this.flows.get(backward) ?? 1;
+      const packet = tcpPacket(src, dst, source.port, destination.port, seq, ack, part, this.ipId++);
+      this.flows.set(forward, (seq + part.length) >>> 0);
+      out.push(recordHeader(time, packet.length, packet.length), packet);
+      offset += MAX_SEGMENT;
+    } while (offset < payload.length);
+    return out;
   }
-  return concat(chunks);
 }
 
 // ── Addresses ─────────────────────────────────────────────────────────────────────────────────────
@@ -198,32 +215,34 @@ function recordHeader(time: { seconds: number; micros: number }, included: numbe
   return out;
 }
 
-function ipPacket(src: IpBytes, dst: IpBytes, protocol: 6 | 17, payload: Uint8Array, id: number): Uint8Array {
+/**
+ * Allocates a packet with room for the IP header, `transportLength` bytes of transport header and the
+ * payload, writes the IP header, and returns the packet and where the transport header starts.
+ */
+function ipPacket(src: IpBytes, dst: IpBytes, protocol: 6 | 17, transportLength: number, payload: Uint8Array, id: number): { packet: Uint8Array; at: number } {
+  const ipLength = src.length === 4 ? 20 : 40;
+  const packet = new Uint8Array(ipLength + transportLength + payload.length);
+  const view = new DataView(packet.buffer);
   if (src.length === 4) {
-    const out = new Uint8Array(20 + payload.length);
-    const view = new DataView(out.buffer);
     view.setUint8(0, 0x45); // version 4, 5-word header
-    view.setUint16(2, Math.min(0xffff, out.length));
+    view.setUint16(2, Math.min(0xffff, packet.length));
     view.setUint16(4, id & 0xffff);
     view.setUint16(6, 0x4000); // don't fragment
     view.setUint8(8, 64); // TTL
     view.setUint8(9, protocol);
-    out.set(src, 12);
-    out.set(dst, 16);
-    view.setUint16(10, finishChecksum(sum16(out.subarray(0, 20), 0)));
-    out.set(payload, 20);
-    return out;
+    packet.set(src, 12);
+    packet.set(dst, 16);
+    view.setUint16(10, finishChecksum(sum16(packet.subarray(0, 20), 0)));
+  } else {
+    view.setUint32(0, 0x60000000); // version 6, no traffic class or flow label
+    view.setUint16(4, Math.min(0xffff, transportLength + payload.length));
+    view.setUint8(6, protocol);
+    view.setUint8(7, 64); // hop limit
+    packet.set(src, 8);
+    packet.set(dst, 24);
   }
-  const out = new Uint8Array(40 + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, 0x60000000); // version 6, no traffic class or flow label
-  view.setUint16(4, Math.min(0xffff, payload.length));
-  view.setUint8(6, protocol);
-  view.setUint8(7, 64); // hop limit
-  out.set(src, 8);
-  out.set(dst, 24);
-  out.set(payload, 40);
-  return out;
+  packet.set(payload, ipLength + transportLength);
+  return { packet, at: ipLength };
 }
 
 /** RFC 768 / RFC 9293 §3.1 pseudo-header sum for IPv4 or IPv6 (RFC 8200 §8.1). */
@@ -234,24 +253,24 @@ function pseudoHeaderSum(src: IpBytes, dst: IpBytes, protocol: number, length: n
   return sum + (length >>> 16) + (length & 0xffff) + protocol;
 }
 
-function udpSegment(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, payload: Uint8Array, claimed: number): Uint8Array {
-  const out = new Uint8Array(8 + payload.length);
-  const view = new DataView(out.buffer);
+function udpPacket(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, payload: Uint8Array, claimed: number, id: number): Uint8Array {
+  const { packet, at } = ipPacket(src, dst, 17, 8, payload, id);
+  const view = new DataView(packet.buffer, at);
   view.setUint16(0, sourcePort & 0xffff);
   view.setUint16(2, destinationPort & 0xffff);
   view.setUint16(4, Math.min(0xffff, 8 + claimed));
-  out.set(payload, 8);
   if (claimed === payload.length) {
-    const checksum = finishChecksum(sum16(out, pseudoHeaderSum(src, dst, 17, out.length)));
+    const segment = packet.subarray(at);
+    const checksum = finishChecksum(sum16(segment, pseudoHeaderSum(src, dst, 17, segment.length)));
     // A computed 0 is sent as all ones (RFC 768); 0 would mean "no checksum".
     view.setUint16(6, checksum === 0 ? 0xffff : checksum);
   }
-  return out;
+  return packet;
 }
 
-function tcpSegment(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, seq: number, ack: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(20 + payload.length);
-  const view = new DataView(out.buffer);
+function tcpPacket(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, seq: number, ack: number, payload: Uint8Array, id: number): Uint8Array {
+  const { packet, at } = ipPacket(src, dst, 6, 20, payload, id);
+  const view = new DataView(packet.buffer, at);
   view.setUint16(0, sourcePort & 0xffff);
   view.setUint16(2, destinationPort & 0xffff);
   view.setUint32(4, seq >>> 0);
@@ -259,9 +278,9 @@ function tcpSegment(src: IpBytes, dst: IpBytes, sourcePort: number, destinationP
   view.setUint8(12, 5 << 4); // data offset: 5 words
   view.setUint8(13, 0x18); // PSH, ACK
   view.setUint16(14, 65_535); // window
-  out.set(payload, 20);
-  view.setUint16(16, finishChecksum(sum16(out, pseudoHeaderSum(src, dst, 6, out.length))));
-  return out;
+  const segment = packet.subarray(at);
+  view.setUint16(16, finishChecksum(sum16(segment, pseudoHeaderSum(src, dst, 6, segment.length))));
+  return packet;
 }
 
 /** Adds the big-endian 16-bit words of `bytes` to `initial` (RFC 1071), without folding. */

@@ -59,11 +59,11 @@ export function textExportHeading(entry: TraceEntry, zone: TraceTimeZone = 'loca
  * on the wire (CRLFs kept) — credentials masked unless asked otherwise — and a blank line.
  */
 export function formatTraceText(entries: readonly TraceEntry[], options: TextExportOptions = {}): string {
-  const zone = options.timeZone ?? 'local';
-  const parts: string[] = [];
-  for (const entry of entries) {
-    const raw = options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
-    parts.push(`${textExportHeading(entry, zone)}\n${raw}\n\n`);
-  }
-  return parts.join('');
+  return entries.map((entry) => formatTraceTextEntry(entry, options)).join('');
+}
+
+/** One entry of the text export (so a large export can be written in slices). */
+export function formatTraceTextEntry(entry: TraceEntry, options: TextExportOptions = {}): string {
+  const raw = options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
+  return `${textExportHeading(entry, options.timeZone ?? 'local')}\n${raw}\n\n`;
 }
