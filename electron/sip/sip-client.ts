@@ -225,12 +225,16 @@ export class SipClient {
     };
     await withTimeout(polite(), remaining());
     this.publisher.dispose();
+    // Subscriptions the polite phase could not end in time are dropped without another request.
+    this.isLinkUp = false;
+    for (const subscription of this.subscriptions.values()) subscription.linkDown({ message: 'The account was stopped.' });
     for (const subscription of this.subscriptions.values()) void subscription.stop(0);
     this.registration?.reset();
     this.isLinkUp = false;
     const connection = this.connectionNow;
     this.connectionNow = undefined;
     this.stack.detach('stopped');
+    this.stack.shutdown();
     connection?.close();
     this.lifecycle = 'stopped';
     this.setConnection({ phase: 'stopped', server: this.config.server });

@@ -182,9 +182,13 @@ export class SipStack {
     );
   }
 
-  /** Drops every transaction and dialog without sending anything (after stop, or a lost connection). */
-  resetCore(): void {
-    this.core.reset();
+  /**
+   * Drops every transaction, dialog and pending subscription without sending anything, and stops their
+   * timers (sip.js's Timer N of a SUBSCRIBE still waiting for its NOTIFY survives a plain reset).
+   */
+  shutdown(): void {
+    for (const subscriber of [...this.core.subscribers.values()]) subscriber.waitNotifyStop();
+    this.core.dispose();
   }
 
   private receiveFromLayer(text: string): void {
