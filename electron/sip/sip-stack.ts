@@ -176,7 +176,8 @@ export class SipStack {
       requestUri,
       fromUri,
       toUri,
-      { ...options },
+      // No option tags: sip.js would claim `path, gruu` on REGISTER, neither of which we implement.
+      { ...options, optionTags: [] },
       extraHeaders,
       body === undefined ? undefined : { contentDisposition: 'render', contentType: body.contentType, content: body.content },
     );

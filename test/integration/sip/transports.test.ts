@@ -12,6 +12,7 @@ import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-clie
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
 import { freePort } from '../../support/kamailio/kamailio';
 import { answerRegister, ScriptedSipServer, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { makeTestCertificates } from '../../support/sip/test-certificates';
 import { waitFor } from '../../support/sip/wait-for';
 
 const FAST: Partial<SipTimers> = { t1: 50, t2: 400, reconnectBase: 200, reconnectMax: 1_000, connectTimeout: 1_000 };
@@ -158,6 +159,46 @@ describe('transports (scripted peer)', () => {
       expect(state.retryAt).toEqual(expect.any(Number));
     });
   }
+
+  it('given WSS with a certificate from a CA we were told to trust, then we register; with only an unrelated CA, the connection is refused', async () => {
+    const certificates = await makeTestCertificates();
+    try {
+      server = await ScriptedSipServer.start('wss', { tls: { keyPem: certificates.keyPem, certPem: certificates.certPem } });
+      server.onRequest = (request) => void answerRegister(request);
+      const trusted = client(server.uri, { tlsCaFile: certificates.caFile });
+      const trace: UnnumberedTraceEntry[] = [];
+      trusted.onTrace((e) => trace.push(e));
+      expect(await trusted.start()).toMatchObject({ phase: 'registered' });
+      expect(trace[0]?.transport).toBe('wss');
+      expect((await server.waitForRequest((r) => r.method === 'REGISTER')).header('via')).toMatch(/^SIP\/2\.0\/WSS [a-z0-9]+\.invalid;/);
+
+      const untrusted = await client(server.uri, { tlsCaFile: certificates.otherCaFile }).start();
+      expect(untrusted.phase).toBe('failed');
+      expect(untrusted.problem).toMatchObject({ cause: 'tls' });
+    } finally {
+      await certificates.remove();
+    }
+  });
+
+  it('given a CA file that cannot be read, then the start fails naming the file', async () => {
+    const state = await client('sips:127.0.0.1:5061', { tlsCaFile: '/nonexistent/presently-ca.pem' }).start();
+    expect(state.phase).toBe('failed');
+    expect(state.problem?.message).toMatch(/^Could not read the CA file \/nonexistent\/presently-ca\.pem: /);
+  });
+
+  it('given an outbound proxy, then every request goes to the proxy with a loose Route to it, and REGISTER names the AOR\'s domain', async () => {
+    const proxy = await registrar('udp');
+    // The server itself is not reachable from here: only the proxy is.
+    const alice = client('sip:registrar.example.invalid', { outboundProxy: proxy.uri });
+    expect(await alice.start()).toMatchObject({ phase: 'registered' });
+    expect(await alice.setPresence('busy', '')).toMatchObject({ phase: 'published' });
+    const register = await proxy.waitForRequest((r) => r.method === 'REGISTER');
+    expect(register.requestUri).toBe('sip:example.com');
+    expect(register.header('route')).toBe(`<${proxy.uri};lr>`);
+    const publish = await proxy.waitForRequest((r) => r.method === 'PUBLISH');
+    expect(publish.requestUri).toBe('sip:alice@example.com');
+    expect(publish.header('route')).toBe(`<${proxy.uri};lr>`);
+  });
 
   it('given a server URI that is not SIP, when the client is made, then it refuses with a readable message', () => {
     expect(() => client('http://example.com')).toThrow(/"http:\/\/example\.com" is not a SIP URI/);

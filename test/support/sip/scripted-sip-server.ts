@@ -11,12 +11,13 @@
  */
 import dgram from 'node:dgram';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
 import { headerName, headerValue, readMessageHead, splitMessage } from '../../../electron/sip/transport/sip-message-head';
 
-export type ScriptedTransport = 'udp' | 'tcp' | 'ws';
+export type ScriptedTransport = 'udp' | 'tcp' | 'ws' | 'wss';
 
 /** Where a message came from and how to send back to it. */
 export interface ScriptedFlow {
@@ -95,7 +96,7 @@ export class ScriptedSipServer {
   private readonly waiters = new Set<() => void>();
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
-  private httpServer: http.Server | undefined;
+  private httpServer: http.Server | https.Server | undefined;
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly webSockets = new Set<WebSocket>();
@@ -103,11 +104,16 @@ export class ScriptedSipServer {
 
   private constructor(
     readonly transport: ScriptedTransport,
-    private readonly options: { readonly offerSipSubprotocol: boolean },
+    private readonly options: { readonly offerSipSubprotocol: boolean; readonly tls?: { readonly keyPem: string; readonly certPem: string } },
   ) {}
 
-  static async start(transport: ScriptedTransport, options: { port?: number; offerSipSubprotocol?: boolean } = {}): Promise<ScriptedSipServer> {
-    const server = new ScriptedSipServer(transport, { offerSipSubprotocol: options.offerSipSubprotocol ?? true });
+  /** `tls` (PEM key and certificate) is required for wss. */
+  static async start(
+    transport: ScriptedTransport,
+    options: { port?: number; offerSipSubprotocol?: boolean; tls?: { keyPem: string; certPem: string } } = {},
+  ): Promise<ScriptedSipServer> {
+    if (transport === 'wss' && !options.tls) throw new Error('A wss scripted server needs options.tls.');
+    const server = new ScriptedSipServer(transport, { offerSipSubprotocol: options.offerSipSubprotocol ?? true, ...(options.tls ? { tls: options.tls } : {}) });
     await server.listen(options.port ?? 0);
     return server;
   }
@@ -246,8 +252,11 @@ export class ScriptedSipServer {
         this.portValue = (tcp.address() as net.AddressInfo).port;
         return;
       }
-      case 'ws': {
-        const server = http.createServer((_req, res) => res.writeHead(426).end());
+      case 'ws':
+      case 'wss': {
+        const refuse = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(426).end();
+        const tls = this.options.tls;
+        const server = this.transport === 'wss' && tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, refuse) : http.createServer(refuse);
         const wss = new WebSocketServer({
           server,
           handleProtocols: (protocols) => (this.options.offerSipSubprotocol && protocols.has('sip') ? 'sip' : false),
