@@ -218,7 +218,10 @@ export class SipStack {
       } else if (message instanceof IncomingResponseMessage) {
         // RFC 3261 §18.1.2: a response whose top Via is not ours is discarded.
         const via = message.via;
-        const sentBy = via.port === undefined ? via.host : `${via.host.includes(':') ? `[${via.host}]` : via.host}:${via.port}`;
+        // sip.js keeps IPv6 references in brackets ("[::1]"); our viaHost has them too.
+        const host = via.host.replace(/^\[(.*)\]$/, '$1');
+        const bracketed = host.includes(':') ? `[${host}]` : host;
+        const sentBy = via.port === undefined ? bracketed : `${bracketed}:${via.port}`;
         if (isTruncated || message.getHeaders('via').length !== 1 || sentBy.toLowerCase() !== this.configuration.viaHost.toLowerCase()) {
           this.options.logger('warn', `Dropped a response not addressed to us (Via ${sentBy}).`);
           return;

@@ -72,6 +72,22 @@ describe('transports (scripted peer)', () => {
     });
   }
 
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`given an IPv6 server (${transport}, [::1]), when we register and publish, then Via and Contact carry the bracketed address and answers are accepted`, async () => {
+      server = await ScriptedSipServer.start(transport, { host: '::1' });
+      server.onRequest = (request) => {
+        if (!answerRegister(request)) request.respond(200, 'OK', ['SIP-ETag: v6', 'Expires: 600']);
+      };
+      const alice = client(server.uri);
+      expect(server.uri).toMatch(/^sip:\[::1\]:\d+/);
+      expect(await alice.start()).toMatchObject({ phase: 'registered' });
+      expect(await alice.setPresence('away', '')).toMatchObject({ phase: 'published', etag: 'v6' });
+      const register = await server.waitForRequest((r) => r.method === 'REGISTER');
+      expect(register.header('via')).toMatch(new RegExp(`^SIP/2\\.0/${transport.toUpperCase()} \\[::1\\]:\\d+;branch=`));
+      expect(register.header('contact')).toMatch(/@\[::1\]:\d+/);
+    });
+  }
+
   it('given TCP, when the server sends two NOTIFYs in one segment and then one split in three, then each is taken whole and answered', async () => {
     const peer = await registrar('tcp');
     peer.onRequest = (request) => {

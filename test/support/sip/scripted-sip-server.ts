@@ -104,16 +104,24 @@ export class ScriptedSipServer {
 
   private constructor(
     readonly transport: ScriptedTransport,
-    private readonly options: { readonly offerSipSubprotocol: boolean; readonly tls?: { readonly keyPem: string; readonly certPem: string } },
+    private readonly options: {
+      readonly offerSipSubprotocol: boolean;
+      readonly host: string;
+      readonly tls?: { readonly keyPem: string; readonly certPem: string };
+    },
   ) {}
 
   /** `tls` (PEM key and certificate) is required for wss. */
   static async start(
     transport: ScriptedTransport,
-    options: { port?: number; offerSipSubprotocol?: boolean; tls?: { keyPem: string; certPem: string } } = {},
+    options: { port?: number; host?: string; offerSipSubprotocol?: boolean; tls?: { keyPem: string; certPem: string } } = {},
   ): Promise<ScriptedSipServer> {
     if (transport === 'wss' && !options.tls) throw new Error('A wss scripted server needs options.tls.');
-    const server = new ScriptedSipServer(transport, { offerSipSubprotocol: options.offerSipSubprotocol ?? true, ...(options.tls ? { tls: options.tls } : {}) });
+    const server = new ScriptedSipServer(transport, {
+      offerSipSubprotocol: options.offerSipSubprotocol ?? true,
+      host: options.host ?? '127.0.0.1',
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
     await server.listen(options.port ?? 0);
     return server;
   }
@@ -124,7 +132,8 @@ export class ScriptedSipServer {
 
   /** The server URI a client configures. */
   get uri(): string {
-    return this.transport === 'udp' ? `sip:127.0.0.1:${this.portValue}` : `sip:127.0.0.1:${this.portValue};transport=${this.transport}`;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return this.transport === 'udp' ? `sip:${host}:${this.portValue}` : `sip:${host}:${this.portValue};transport=${this.transport}`;
   }
 
   /** Resolves with the first request (already received or to come) that matches. */
@@ -212,10 +221,10 @@ export class ScriptedSipServer {
   private async listen(port: number): Promise<void> {
     switch (this.transport) {
       case 'udp': {
-        const udp = dgram.createSocket('udp4');
+        const udp = dgram.createSocket(this.options.host.includes(':') ? 'udp6' : 'udp4');
         await new Promise<void>((resolve, reject) => {
           udp.once('error', reject);
-          udp.bind(port, '127.0.0.1', () => resolve());
+          udp.bind(port, this.options.host, () => resolve());
         });
         udp.on('message', (data, rinfo) => {
           const flow: ScriptedFlow = { remote: `${rinfo.address}:${rinfo.port}`, send: (data) => udp.send(data, rinfo.port, rinfo.address) };
@@ -246,7 +255,7 @@ export class ScriptedSipServer {
         });
         await new Promise<void>((resolve, reject) => {
           tcp.once('error', reject);
-          tcp.listen(port, '127.0.0.1', () => resolve());
+          tcp.listen(port, this.options.host, () => resolve());
         });
         this.tcp = tcp;
         this.portValue = (tcp.address() as net.AddressInfo).port;
@@ -273,7 +282,7 @@ export class ScriptedSipServer {
         });
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(port, '127.0.0.1', () => resolve());
+          server.listen(port, this.options.host, () => resolve());
         });
         this.httpServer = server;
         this.wss = wss;
