@@ -6,6 +6,7 @@
  */
 import { startCompositor, type RunningCompositor } from '../../electron/compositor';
 import { startKamailio, type RunningKamailio } from '../support/kamailio/kamailio';
+import { SipPeer } from '../support/sip-watcher';
 import { runAccountScenario } from './account-scenario';
 import { expect, test } from './fixtures';
 
@@ -41,6 +42,79 @@ test.describe('own account on the built-in presence server', () => {
     await expect(picker.root).toBeVisible();
     await expect(app.connectionStatus()).toContainText('publication failed: This server does not accept presence publications');
     await app.screenshot(testInfo, 'publication-refused');
+  });
+});
+
+test.describe('a buddy awaiting authorisation on Kamailio', () => {
+  test.use({ harnessOptions: {} });
+  let kamailio: RunningKamailio;
+  test.beforeAll(async () => {
+    // carol requires her watchers to be confirmed: our subscription to her stays pending.
+    kamailio = await startKamailio({ transports: ['udp', 'tcp'], forceActive: false, confirmWatchersOf: ['carol'] });
+  });
+  test.afterAll(async () => {
+    await kamailio?.stop();
+  });
+
+  test('given a buddy who must first authorise us, then the list shows awaiting authorisation, not offline', async ({ app }, testInfo) => {
+    const carol = await SipPeer.start({ aor: `sip:carol@${kamailio.domain}`, server: kamailio.serverUri('udp') });
+    try {
+      await carol.client.setPresence('available', 'Around');
+      const settings = await app.openSettings();
+      await settings.fill({ aor: `sip:alice@${kamailio.domain}`, server: `127.0.0.1:${kamailio.ports.tcp!}`, transport: 'TCP' });
+      await settings.save().click();
+      await expect(app.connectionStatus()).toContainText('Registered with');
+
+      const dialog = await app.openAddBuddy();
+      await dialog.address().fill(`sip:carol@${kamailio.domain}`);
+      await dialog.submit().click();
+      await expect(dialog.root).toBeHidden();
+      await expect(app.buddyStatus(`sip:carol@${kamailio.domain}`)).toHaveText('Awaiting authorisation');
+      await expect(app.buddyRow(`sip:carol@${kamailio.domain}`).getByTestId('buddy-note')).toHaveCount(0);
+      await app.screenshot(testInfo, 'buddy-awaiting-authorisation');
+    } finally {
+      await carol.stop();
+    }
+  });
+});
+
+test.describe('buddy states on the built-in server', () => {
+  test.use({ harnessOptions: {} });
+  let server: RunningCompositor;
+  test.beforeEach(async () => {
+    server = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: null, domains: ['example.org'] });
+  });
+  test.afterEach(async () => {
+    await server.stop();
+  });
+
+  test('given buddies available, offline and at a domain the server refuses, then each shows its own state, sorted by availability', async ({
+    app,
+    page,
+  }, testInfo) => {
+    const erin = await SipPeer.start({ aor: 'sip:erin@example.org', server: server.addresses.udp!.uri });
+    try {
+      await erin.client.setPresence('available', 'At my desk');
+      const settings = await app.openSettings();
+      await settings.fill({ aor: 'sip:alice@example.org', server: `127.0.0.1:${server.addresses.tcp!.port}`, transport: 'TCP' });
+      await settings.save().click();
+      await expect(app.connectionStatus()).toContainText('Registered with');
+      for (const aor of ['sip:zed@elsewhere.net', 'sip:dave@example.org', 'sip:erin@example.org']) {
+        const dialog = await app.openAddBuddy();
+        await dialog.address().fill(aor);
+        await dialog.submit().click();
+        await expect(dialog.root).toBeHidden();
+      }
+      await expect(app.buddyStatus('sip:erin@example.org')).toHaveText('Available');
+      await expect(app.buddyStatus('sip:dave@example.org')).toHaveText('Offline');
+      await expect(app.buddyStatus('sip:zed@elsewhere.net')).toHaveText(/^(Error: .*404|Not subscribed)/);
+      await expect
+        .poll(() => page.getByTestId('buddy-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-aor'))))
+        .toEqual(['sip:erin@example.org', 'sip:dave@example.org', 'sip:zed@elsewhere.net']);
+      await app.screenshot(testInfo, 'buddy-states');
+    } finally {
+      await erin.stop();
+    }
   });
 });
 
