@@ -201,7 +201,7 @@ export class SipClient {
     this.firstAttempt = new Promise((resolve) => {
       this.settleFirstAttempt = resolve;
     });
-    void this.connect();
+    this.connectSafely();
     return this.firstAttempt;
   }
 
@@ -332,6 +332,14 @@ export class SipClient {
 
   // ── connection life cycle ─────────────────────────────────────────────────────────────────────
 
+  /** connect(), with any unexpected error turned into a failed attempt (and so a retry), never a rejection. */
+  private connectSafely(): void {
+    this.connect().catch((error: unknown) => {
+      this.logger('error', `Connection attempt failed unexpectedly: ${String(error)}`);
+      if (this.lifecycle === 'running') this.attemptFailed({ message: `Connecting failed: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  }
+
   private async connect(): Promise<void> {
     this.attemptGeneration += 1;
     const generation = this.attemptGeneration;
@@ -461,7 +469,7 @@ export class SipClient {
     this.setConnection({ phase: 'failed', server: this.config.server, problem, retryAt: Date.now() + delay });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (this.lifecycle === 'running') void this.connect();
+      if (this.lifecycle === 'running') this.connectSafely();
     }, delay);
   }
 

@@ -160,7 +160,12 @@ export class Publication {
         }
         const waiters = this.waiters.splice(0);
         const work = this.nextWork();
-        if (work !== undefined) await this.execute(work);
+        try {
+          if (work !== undefined) await this.execute(work);
+        } catch (error) {
+          // A bug or a sip.js refusal must not leave callers waiting or escape as an unhandled rejection.
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Publication failed: ${error instanceof Error ? error.message : String(error)}` } });
+        }
         for (const resolve of waiters) resolve(this.stateValue);
       }
     } finally {

@@ -80,7 +80,14 @@ export class Registration {
     this.clearRefresh();
     this.setPhase('registering');
     const epoch = this.epoch;
-    const attempt = this.attempt(this.expires, 0).then((result) => {
+    const attempt = this.attempt(this.expires, 0)
+      .catch((error: unknown): RegistrationResult => ({
+        // sip.js refused to build or send the request: report it like any failure, never reject.
+        ok: false,
+        origin: 'transport',
+        problem: { message: `Registration failed: ${error instanceof Error ? error.message : String(error)}`, cause: 'connection-lost' },
+      }))
+      .then((result) => {
       if (epoch !== this.epoch) return result;
       this.inFlight = undefined;
       if (this.isStopped) return result;

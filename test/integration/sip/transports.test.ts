@@ -88,6 +88,37 @@ describe('transports (scripted peer)', () => {
     });
   }
 
+  for (const transport of ['udp', 'tcp'] as const) {
+    it(`given ${transport}, when the server sends garbage, truncated and malformed messages, then they are dropped or answered and the engine carries on`, async () => {
+      const peer = await registrar(transport);
+      const alice = client(peer.uri);
+      await alice.start();
+      const register = await peer.waitForRequest((r) => r.method === 'REGISTER');
+      const contact = /<([^>]+)>/.exec(register.header('contact') ?? '')?.[1] ?? '';
+      const head = (method: string, extra: string[]) =>
+        [`${method} ${contact} SIP/2.0`, `Via: SIP/2.0/${transport.toUpperCase()} 127.0.0.1:${peer.port};branch=z9hG4bK${Math.random().toString(36).slice(2)}`, ...extra].join('\r\n');
+      const garbage = [
+        'this is not SIP at all\r\nContent-Length: 0\r\n\r\n',
+        // No Call-ID, no CSeq: dropped (RFC 3261 §8.1.1 mandatory headers).
+        `${head('OPTIONS', ['From: <sip:x@y>;tag=1', 'To: <sip:a@b>', 'Content-Length: 0'])}\r\n\r\n`,
+        // An out-of-dialog NOTIFY without Subscription-State: answered, not trusted.
+        `${head('NOTIFY', ['From: <sip:bob@example.com>;tag=9', 'To: <sip:alice@example.com>;tag=nope', 'Call-ID: junk-1', 'CSeq: 1 NOTIFY', 'Event: presence', 'Content-Length: 0'])}\r\n\r\n`,
+        // A response to nothing we sent.
+        'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKnothing\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>;tag=2\r\nCall-ID: none\r\nCSeq: 1 PUBLISH\r\nContent-Length: 0\r\n\r\n',
+        // An out-of-dialog PRACK, which sip.js's core would throw on.
+        `${head('PRACK', ['From: <sip:bob@example.com>;tag=9', 'To: <sip:alice@example.com>', 'Call-ID: junk-2', 'CSeq: 1 PRACK', 'Content-Length: 0'])}\r\n\r\n`,
+      ];
+      for (const text of garbage) register.flow.send(text);
+      const answers = await peer.waitForResponse((r) => r.cseqMethod === 'PRACK');
+      expect(answers.statusCode).toBeGreaterThanOrEqual(400);
+      const notifyAnswer = await peer.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
+      expect(notifyAnswer.statusCode).toBeGreaterThanOrEqual(400);
+      // Still registered and working.
+      expect(alice.connection.phase).toBe('registered');
+      expect(await alice.setPresence('busy', 'still here')).toMatchObject({ phase: 'published' });
+    });
+  }
+
   it('given TCP, when the server sends two NOTIFYs in one segment and then one split in three, then each is taken whole and answered', async () => {
     const peer = await registrar('tcp');
     peer.onRequest = (request) => {
