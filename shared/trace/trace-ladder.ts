@@ -29,6 +29,8 @@ export interface LadderArrow {
   /** Milliseconds since the ladder's first message. */
   readonly offsetMs: number;
   readonly isRequest: boolean;
+  /** 0 for requests. */
+  readonly statusCode: number;
   /** The method the arrow belongs to (a response's CSeq method), for colours. */
   readonly method: string;
   readonly statusClass: ReturnType<typeof responseClass>;
@@ -76,6 +78,7 @@ export function buildLadder(records: readonly TraceRecord[]): Ladder {
       at: entry.at,
       offsetMs: entry.at - start,
       isRequest,
+      statusCode: summary.statusCode,
       method: summary.method,
       statusClass: responseClass(summary.statusCode),
       step,

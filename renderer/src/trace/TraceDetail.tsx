@@ -1,0 +1,142 @@
+import { useMemo, useState } from 'react';
+import { parsePresenceBody, parsePresenceContentType, summarizePresence } from '../../../shared/pidf';
+import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
+import type { PresenceSummary } from '../../../shared/presence/presence-state';
+import { prettyPrintBody } from '../../../shared/trace/pretty-body';
+import { splitSipMessage } from '../../../shared/trace/sip-message';
+import { formatDateTimeMicros, formatEndpoint } from '../../../shared/trace/trace-format';
+import type { TraceRecord } from '../../../shared/trace/trace-summary';
+import { StatusDot } from '../components/StatusDot';
+import { toneOfStatus } from '../presence/status-view';
+import { copyText } from './copy-text';
+import { sizeText, toneClass } from './trace-columns';
+import { useTraceViewStore } from './trace-view-store';
+
+type PidfView = { readonly kind: 'none' } | { readonly kind: 'summary'; readonly summary: PresenceSummary } | { readonly kind: 'error'; readonly message: string };
+
+/** "What the buddy list shows" for a presence body, computed with the same codec the buddy list uses. */
+function readPidf(body: string, contentType: string): PidfView {
+  if (body.trim() === '' || parsePresenceContentType(contentType) === null) return { kind: 'none' };
+  const parsed = parsePresenceBody(body, contentType);
+  return parsed.ok ? { kind: 'summary', summary: summarizePresence(parsed.document) } : { kind: 'error', message: parsed.error.message };
+}
+
+/**
+ * One message in full: a heading (direction, transport, addresses, time, size), the raw message with
+ * header names highlighted, the body pretty-printed (or as received), and for a presence body what the
+ * buddy list makes of it beside the XML. Copy puts the message on the clipboard exactly as on the wire.
+ */
+export function TraceDetail({ record }: { record: TraceRecord }) {
+  const { entry, summary } = record;
+  const { ladderOpened, filterChanged } = useTraceViewStore((s) => s.actions);
+  const [isBodyRaw, setBodyRaw] = useState(false);
+  const [copyState, setCopyState] = useState<{ seq: number; text: string } | null>(null);
+  const parts = useMemo(() => splitSipMessage(entry.raw), [entry.raw]);
+  const pretty = useMemo(() => prettyPrintBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
+  const pidf = useMemo(() => readPidf(parts.body, summary.contentType), [parts.body, summary.contentType]);
+
+  const copy = () => {
+    copyText(entry.raw).then(
+      () => setCopyState({ seq: entry.seq, text: 'Copied.' }),
+      (error: unknown) => setCopyState({ seq: entry.seq, text: `Could not copy: ${(error as Error).message}` }),
+    );
+  };
+
+  return (
+    <article className="trace-detail" aria-label={`Message ${entry.seq}`} data-testid="trace-detail">
+      <header className="trace-detail-head">
+        <h3 className={toneClass(summary)}>
+          {summary.kind === 'request' ? `${summary.method} ${summary.requestUri}` : summary.label || summary.kind}
+        </h3>
+        <p className="muted">
+          #{entry.seq} · {entry.direction === 'out' ? 'sent to' : 'received from'} {formatEndpoint(entry.remote)} via {entry.transport.toUpperCase()} (local{' '}
+          {formatEndpoint(entry.local)}) · {formatDateTimeMicros(entry.at)} · {sizeText(summary.size)}
+        </p>
+        <div className="trace-detail-actions">
+          <button type="button" onClick={copy} data-testid="trace-copy">
+            Copy message
+          </button>
+          {summary.callId && (
+            <>
+              <button type="button" onClick={() => ladderOpened(null, entry.seq)}>
+                Ladder
+              </button>
+              <button type="button" onClick={() => filterChanged({ address: summary.callId })} title="Show only this Call-ID">
+                Filter this Call-ID
+              </button>
+            </>
+          )}
+          {copyState?.seq === entry.seq && (
+            <span role="status" className="muted">
+              {copyState.text}
+            </span>
+          )}
+        </div>
+      </header>
+      <div className={`trace-detail-body ${pidf.kind === 'none' ? '' : 'has-side'}`}>
+        <pre className="trace-raw" data-testid="trace-raw" tabIndex={0} aria-label="Message text">
+          <span className="raw-start">{parts.startLine}</span>
+          {'\n'}
+          {parts.headers.map((header, i) => (
+            <span key={i} className="raw-header">
+              <span className="raw-name">{header.name}</span>: {header.value}
+              {'\n'}
+            </span>
+          ))}
+          {parts.body !== '' && (
+            <>
+              {'\n'}
+              <span className={`raw-body lang-${pretty.language}`}>{isBodyRaw ? parts.body : pretty.text}</span>
+            </>
+          )}
+        </pre>
+        {pidf.kind !== 'none' && (
+          <aside className="trace-pidf" aria-label="What the buddy list shows" data-testid="trace-pidf">
+            <h4>What the buddy list shows</h4>
+            {pidf.kind === 'error' ? (
+              <p className="error">{pidf.message}</p>
+            ) : (
+              <PidfSummary summary={pidf.summary} />
+            )}
+          </aside>
+        )}
+      </div>
+      {pretty.isReformatted && (
+        <label className="checkbox trace-body-toggle">
+          <input type="checkbox" checked={isBodyRaw} onChange={(e) => setBodyRaw(e.target.checked)} /> Show the body as received
+        </label>
+      )}
+    </article>
+  );
+}
+
+function PidfSummary({ summary }: { summary: PresenceSummary }) {
+  return (
+    <dl className="trace-pidf-list">
+      <dt>Status</dt>
+      <dd data-testid="trace-pidf-status">
+        <StatusDot tone={toneOfStatus(summary.status)} /> {PRESENCE_STATUS_LABELS[summary.status]}
+      </dd>
+      <dt>Note</dt>
+      <dd>{summary.note ?? <span className="muted">none</span>}</dd>
+      <dt>Activities</dt>
+      <dd>{summary.activities.length > 0 ? summary.activities.join(', ') : <span className="muted">none</span>}</dd>
+      <dt>Devices</dt>
+      <dd>
+        {summary.devices.length === 0 ? (
+          <span className="muted">none</span>
+        ) : (
+          <ul className="trace-pidf-devices">
+            {summary.devices.map((device) => (
+              <li key={device.id}>
+                <StatusDot tone={toneOfStatus(device.status)} /> <strong>{device.label ?? device.id}</strong> {PRESENCE_STATUS_LABELS[device.status]}
+                {device.note ? ` — ${device.note}` : ''}
+                {device.contact && <div className="muted cell-mono">{device.contact}</div>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </dd>
+    </dl>
+  );
+}

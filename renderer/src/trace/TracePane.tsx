@@ -1,0 +1,162 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTraceStore } from '../stores/trace-store';
+import { useUiStore } from '../stores/ui-store';
+import { ExportDialog, type ExportChoice } from './ExportDialog';
+import { sizeText } from './trace-columns';
+import { TraceDetail } from './TraceDetail';
+import { TraceFilters } from './TraceFilters';
+import { TraceGroupList, TraceLadder } from './TraceLadder';
+import { TraceList } from './TraceList';
+import { useTraceViewStore, type TracePanelView } from './trace-view-store';
+import { useFilteredTrace, useTraceGroups } from './trace-views';
+import './trace.css';
+
+const PANEL_TABS: readonly { id: Exclude<TracePanelView, 'closed'>; label: string }[] = [
+  { id: 'message', label: 'Message' },
+  { id: 'ladder', label: 'Ladder' },
+  { id: 'groups', label: 'Dialogs & subscriptions' },
+];
+
+/**
+ * The SIP trace pane: filters and actions (pause, clear, export) above the live message list, and
+ * under it — once a message is opened — the message itself, the ladder of its dialog, publication or
+ * subscription, or the list of those. `/` focuses the search; Escape there goes back to the list.
+ */
+export function TracePane() {
+  const searchRef = useRef<HTMLInputElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const view = useFilteredTrace();
+  const groups = useTraceGroups();
+  const buffer = useTraceStore((s) => s.buffer);
+  const lastSeq = useTraceStore((s) => s.lastSeq);
+  const clearedThroughSeq = useTraceStore((s) => s.clearedThroughSeq);
+  const { traceCleared } = useTraceStore((s) => s.actions);
+  const selectedSeq = useTraceViewStore((s) => s.selectedSeq);
+  const panel = useTraceViewStore((s) => s.panel);
+  const ladderGroupId = useTraceViewStore((s) => s.ladderGroupId);
+  const pausedAtSeq = useTraceViewStore((s) => s.pausedAtSeq);
+  const lastExport = useTraceViewStore((s) => s.lastExport);
+  const isPanelExpanded = useTraceViewStore((s) => s.isPanelExpanded);
+  const { panelShown, panelExpanded, paused, resumed, messageSelected, ladderOpened } = useTraceViewStore((s) => s.actions);
+  const [exportChoices, setExportChoices] = useState<readonly ExportChoice[] | null>(null);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const isTyping = target?.closest('input, textarea, select, [contenteditable="true"]') !== null;
+      if (event.key === '/' && !isTyping && useUiStore.getState().dialog === null && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (event.key === 'Escape' && target === searchRef.current) {
+        gridRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const selected = selectedSeq === null ? undefined : buffer.bySeq(selectedSeq);
+  const ladderGroup =
+    ladderGroupId !== null ? groups.index.group(ladderGroupId) : selectedSeq !== null ? groups.index.groupOfSeq(selectedSeq) : undefined;
+
+  const openExport = () => {
+    const group = ladderGroup ?? (selectedSeq !== null ? groups.index.groupOfSeq(selectedSeq) : undefined);
+    const filteredSeqs = Array.from({ length: view.count }, (_, i) => view.index.recordAt(i)!.entry.seq);
+    setExportChoices([
+      { id: 'selected', label: selected ? `The selected message (#${selected.entry.seq} ${selected.summary.label})` : 'The selected message (none selected)', scope: selected ? { kind: 'messages', seqs: [selected.entry.seq] } : null },
+      { id: 'group', label: group ? `${group.title} (${group.seqs.length} messages)` : 'The dialog of the selected message (none)', scope: group ? { kind: 'messages', seqs: [...group.seqs] } : null },
+      { id: 'filtered', label: `What the list shows (${view.count.toLocaleString()} messages)`, scope: view.count > 0 ? { kind: 'messages', seqs: filteredSeqs } : null },
+      {
+        id: 'all',
+        label: clearedThroughSeq > 0 ? 'Everything recorded since the list was cleared' : 'Everything recorded since Presently started',
+        scope: lastSeq > clearedThroughSeq ? { kind: 'all', afterSeq: clearedThroughSeq } : null,
+      },
+    ]);
+  };
+
+  return (
+    <div className="trace-pane" data-testid="trace-pane">
+      <div className="trace-toolbar">
+        <TraceFilters searchRef={searchRef} error={view.error} />
+      </div>
+      <div className="trace-status-bar">
+        <p className="trace-status" role="status" data-testid="trace-status">
+          <span data-testid="trace-count">
+            {view.count === view.total ? `${view.total.toLocaleString()} messages` : `${view.count.toLocaleString()} of ${view.total.toLocaleString()} messages`}
+          </span>
+          {pausedAtSeq !== null && (
+            <span className="trace-paused">
+              {' '}
+              · Paused{view.waiting > 0 ? ` — ${view.waiting.toLocaleString()} new` : ''}
+            </span>
+          )}
+          {lastExport?.path && (
+            <span data-testid="trace-export-result">
+              {' '}
+              · Saved {lastExport.messages.toLocaleString()} messages ({sizeText(lastExport.bytes)}) to {lastExport.path}
+            </span>
+          )}
+        </p>
+        <div className="trace-actions">
+          <button type="button" aria-pressed={pausedAtSeq !== null} onClick={() => (pausedAtSeq === null ? paused(lastSeq) : resumed())} data-testid="trace-pause">
+            {pausedAtSeq === null ? '❚❚ Pause' : '▶ Resume'}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              traceCleared();
+              messageSelected(null);
+              panelShown('closed');
+            }}
+            disabled={buffer.size === 0}
+          >
+            Clear
+          </button>
+          <button type="button" onClick={openExport} disabled={lastSeq <= clearedThroughSeq} data-testid="trace-export">
+            Export…
+          </button>
+        </div>
+      </div>
+      {!(isPanelExpanded && panel !== 'closed') && <TraceList gridRef={gridRef} />}
+      {panel !== 'closed' && (
+        <section
+          className={`trace-panel-bottom ${isPanelExpanded ? 'is-expanded' : ''}`}
+          aria-label="Message details"
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            panelShown('closed');
+            requestAnimationFrame(() => gridRef.current?.focus());
+          }}
+        >
+          <div className="trace-panel-tabs" role="tablist" aria-label="Details">
+            {PANEL_TABS.map((tab) => (
+              <button key={tab.id} type="button" role="tab" aria-selected={panel === tab.id} onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}>
+                {tab.label}
+              </button>
+            ))}
+            <span className="header-spacer" />
+            <button type="button" className="link-button" aria-pressed={isPanelExpanded} onClick={() => panelExpanded(!isPanelExpanded)}>
+              {isPanelExpanded ? 'Show the list' : 'Expand'}
+            </button>
+            <button type="button" className="icon-button small" aria-label="Close details" onClick={() => panelShown('closed')}>
+              ×
+            </button>
+          </div>
+          <div className="trace-panel-content" role="tabpanel">
+            {panel === 'message' &&
+              (selected ? <TraceDetail record={selected} /> : <p className="trace-empty">Select a message in the list (↑/↓, Enter).</p>)}
+            {panel === 'ladder' &&
+              (ladderGroup ? (
+                <TraceLadder group={ladderGroup} />
+              ) : (
+                <p className="trace-empty">Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs & subscriptions”.</p>
+              ))}
+            {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
+          </div>
+        </section>
+      )}
+      {exportChoices && <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />}
+    </div>
+  );
+}

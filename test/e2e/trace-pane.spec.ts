@@ -1,0 +1,157 @@
+/**
+ * The SIP trace pane end to end: the built renderer in Chromium, the real service, and the offline demo
+ * on the real built-in compositor (real SIP over loopback TCP, simulated colleagues as real user
+ * agents). Screenshots of the pane and of a ladder are saved with the results.
+ */
+import { expect, test } from './fixtures';
+import { TracePane } from './trace-pane';
+
+test.describe('SIP trace pane', () => {
+  test('given a status set, then the trace shows the PUBLISH and its 200 with SIP-ETag, the filter narrows to NOTIFYs and a buddy ladder shows SUBSCRIBE, 200 and the NOTIFYs in order', async ({
+    app,
+    harness,
+    page,
+  }, testInfo) => {
+    const trace = new TracePane(page, app);
+    await expect(app.connectionStatus()).toContainText('Registered with');
+    const note = 'Tracing the release build';
+    const picker = await app.openStatusPicker();
+    await picker.choose('Busy', note);
+    await expect(app.selfStatus()).toContainText(note);
+
+    // A colleague changes twice: their subscription gets two more NOTIFYs.
+    const environment = harness.service.demoEnvironment!;
+    const colleague = environment.colleagues[0]!;
+    await environment.changeNow(colleague.aor);
+    await environment.changeNow(colleague.aor);
+
+    await trace.open();
+    await expect(trace.rows().first()).toBeVisible();
+
+    // The PUBLISH carrying our note, and its 200 with the entity tag.
+    await trace.search().fill(note);
+    await expect(trace.rowsLabelled('PUBLISH')).toHaveCount(1);
+    await trace.rowsLabelled('PUBLISH').click();
+    await expect(trace.raw()).toContainText(note);
+    await expect(trace.raw()).toContainText('Event: presence');
+    await expect(trace.pidf()).toContainText('Busy');
+    await expect(trace.pidf()).toContainText(note);
+    const publishCseq = (await trace.detail().locator('.raw-header', { hasText: /^CSeq:/ }).innerText()).replace(/^CSeq:\s*/, '').trim();
+    await trace.detail().getByRole('button', { name: 'Filter this Call-ID' }).click();
+    await trace.search().fill('');
+    const answer = trace.rows().filter({ has: page.getByTestId('trace-row-cseq').getByText(publishCseq, { exact: true }) }).and(trace.rowsLabelled('200 OK'));
+    await expect(answer).toHaveCount(1);
+    await answer.click();
+    await expect(trace.raw()).toContainText(/SIP-ETag: \S+/);
+    await expect(trace.raw()).toContainText(`CSeq: ${publishCseq}`);
+    await app.screenshot(testInfo, 'trace-publish-200-etag');
+
+    // The filter narrows to NOTIFYs (and the answers to them).
+    await trace.clearFilters().click();
+    const all = await trace.rows().count();
+    await trace.onlyMethods('NOTIFY');
+    await expect(trace.rowsLabelled('NOTIFY').first()).toBeVisible();
+    const cseqs = await trace.rows().getByTestId('trace-row-cseq').allInnerTexts();
+    expect(cseqs.length).toBeGreaterThan(0);
+    expect(cseqs.length).toBeLessThan(all);
+    for (const cseq of cseqs) expect(cseq).toMatch(/^\d+ NOTIFY$/);
+    await expect(trace.count()).toContainText(/^\d+ of \d+ messages$/);
+    await trace.clearFilters().click();
+    await trace.list().focus();
+    await app.screenshot(testInfo, 'trace-pane');
+
+    // The ladder of the colleague's subscription: SUBSCRIBE, 200, then the NOTIFYs in order.
+    await trace.rows().first().click();
+    await trace.panelTab('Dialogs & subscriptions').click();
+    await trace.groups().filter({ hasText: `Subscription to ${colleague.aor}` }).click();
+    await expect(trace.ladder()).toContainText(`Subscription to ${colleague.aor}`);
+    await expect(trace.ladder()).toContainText(/expires in \d+:\d\d/);
+    const labels = await trace.arrowLabels();
+    expect(labels.slice(0, 2)).toEqual(['SUBSCRIBE', '200 OK']);
+    const notifies = labels.filter((l) => l === 'NOTIFY');
+    expect(notifies.length).toBeGreaterThanOrEqual(3);
+    // Each NOTIFY is answered before the next one arrives.
+    expect(labels.slice(2).join(' ')).toMatch(/^(NOTIFY 200 OK ?)+$/);
+    const seqs = await trace.arrows().evaluateAll((arrows) => arrows.map((a) => Number(a.getAttribute('data-seq'))));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await trace.root.getByRole('button', { name: 'Expand' }).click();
+    await expect(trace.list()).toBeHidden();
+    await app.screenshot(testInfo, 'trace-ladder');
+    await trace.root.getByRole('button', { name: 'Show the list' }).click();
+
+    // Clicking an arrow opens its message.
+    await trace.arrows().nth(2).click();
+    await expect(trace.detail()).toContainText('NOTIFY');
+    await expect(trace.raw()).toContainText('Subscription-State: active');
+    await expect(trace.pidf()).toBeVisible();
+    expect(harness.internalErrors).toEqual([]);
+  });
+
+  test('given the keyboard, then / focuses the filter, arrows move through messages and Enter opens one', async ({ app, page }) => {
+    const trace = new TracePane(page, app);
+    await expect(app.connectionStatus()).toContainText('Registered with');
+    await trace.open();
+    await expect(trace.rows().nth(3)).toBeVisible();
+
+    await trace.list().focus();
+    await page.keyboard.press('Home');
+    await expect(trace.selectedRow()).toHaveAttribute('data-seq', await trace.rows().first().getAttribute('data-seq') as string);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const third = await trace.rows().nth(2).getAttribute('data-seq');
+    await expect(trace.selectedRow()).toHaveAttribute('data-seq', third!);
+    await page.keyboard.press('ArrowUp');
+    const second = await trace.rows().nth(1).getAttribute('data-seq');
+    await expect(trace.selectedRow()).toHaveAttribute('data-seq', second!);
+    await expect(trace.detail()).toBeHidden();
+    await page.keyboard.press('Enter');
+    await expect(trace.detail()).toBeVisible();
+    await expect(trace.detail()).toHaveAttribute('aria-label', `Message ${second}`);
+    await page.keyboard.press('Escape');
+    await expect(trace.detail()).toBeHidden();
+
+    await page.keyboard.press('/');
+    await expect(trace.search()).toBeFocused();
+    await page.keyboard.type('REGISTER');
+    await expect(trace.rowsLabelled('REGISTER').first()).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(trace.list()).toBeFocused();
+  });
+
+  test('given pause, then new messages wait until resume; given clear, then the list empties and keeps recording', async ({ app, harness, page }) => {
+    const trace = new TracePane(page, app);
+    await expect(app.connectionStatus()).toContainText('Registered with');
+    await trace.open();
+    await expect(trace.rows().first()).toBeVisible();
+    const environment = harness.service.demoEnvironment!;
+
+    await trace.pause().click();
+    await expect(trace.pause()).toHaveAttribute('aria-pressed', 'true');
+    const shown = await trace.rows().count();
+    await environment.changeNow(environment.colleagues[1]!.aor);
+    await expect(trace.root.getByText(/Paused — \d+ new/)).toBeVisible();
+    expect(await trace.rows().count()).toBe(shown);
+    await trace.pause().click();
+    await expect.poll(() => trace.rows().count()).toBeGreaterThan(shown);
+
+    await trace.clear().click();
+    await expect(trace.rows()).toHaveCount(0);
+    await expect(trace.count()).toHaveText('0 messages');
+    await environment.changeNow(environment.colleagues[1]!.aor);
+    await expect(trace.rowsLabelled('NOTIFY').first()).toBeVisible();
+  });
+
+  test('given an invalid regular expression, then the field says why and the list is not broken', async ({ app, page }) => {
+    const trace = new TracePane(page, app);
+    await expect(app.connectionStatus()).toContainText('Registered with');
+    await trace.open();
+    await trace.regex().check();
+    await trace.search().fill('SIP-ETag: (');
+    await expect(trace.root.getByRole('alert')).toContainText('Not a valid regular expression');
+    await expect(trace.rows().first()).toBeVisible();
+    await trace.search().fill('^SIP/2\\.0 200 .*\\r\\n(.*\\r\\n)*SIP-ETag: ');
+    await expect(trace.root.getByRole('alert')).toBeHidden();
+    await expect(trace.rowsLabelled('200 OK').first()).toBeVisible();
+    await expect(trace.rows()).toHaveCount(await trace.rowsLabelled('200 OK').count());
+  });
+});
