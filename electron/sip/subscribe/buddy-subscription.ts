@@ -19,7 +19,7 @@
  * offline; the presence document stays null until a NOTIFY carries one.
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
-import type { IncomingNotifyRequest, IncomingResponse, OutgoingSubscribeRequest, Subscription } from 'sip.js/lib/core/index.js';
+import { SubscriptionDialog, type IncomingNotifyRequest, type IncomingResponse, type OutgoingSubscribeRequest, type Subscription } from 'sip.js/lib/core/index.js';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
 import { ACCEPTED_PRESENCE_TYPES } from '../../../shared/pidf';
 import { backoffMs, problemFromResponse, readInterval, refreshDelayMs, responseOrigin, retryAfterSeconds } from '../sip-problem';
@@ -338,7 +338,9 @@ export class BuddySubscription {
     if (!dialog || this.isStopped) return;
     const generation = this.generation;
     const expires = this.expires;
+    let request: OutgoingSubscribeRequest | undefined;
     const onFinal = (response: IncomingResponse) => {
+      syncLocalCseq(dialog, request);
       if (generation !== this.generation || this.dialog !== dialog) return;
       const code = response.message.statusCode ?? 0;
       if (code >= 200 && code < 300) {
@@ -362,7 +364,7 @@ export class BuddySubscription {
       this.retryLater(problemFromResponse(`Refreshing the watch of ${this.buddyValue.aor}`, response.message, this.options.hasPassword), retryAfterSeconds(response.message));
     };
     try {
-      dialog.subscribe(
+      request = dialog.subscribe(
         { onAccept: onFinal, onReject: onFinal, onRedirect: onFinal },
         {
           extraHeaders: ['Event: presence', `Accept: ${PRESENCE_ACCEPT}`, `Expires: ${expires}`, `Contact: ${this.stack.contactHeader()}`],
@@ -397,6 +399,16 @@ export class BuddySubscription {
     this.buddyValue = { ...this.buddyValue, subscription };
     this.options.onChange(this.buddyValue);
   }
+}
+
+/**
+ * RFC 3261 §12.2.1.1: CSeq in a dialog must strictly increase. When sip.js answers a 401/407 to an
+ * in-dialog request it resends with CSeq + 1 but leaves the dialog's counter behind, so the next refresh
+ * would reuse that number; catch the dialog up with the request that was actually sent.
+ */
+function syncLocalCseq(dialog: Subscription, request: OutgoingSubscribeRequest | undefined): void {
+  if (!request || !(dialog instanceof SubscriptionDialog)) return;
+  while ((dialog.localSequenceNumber ?? 0) < request.message.cseq) dialog.incrementLocalSequenceNumber();
 }
 
 function lowerFirst(text: string): string {

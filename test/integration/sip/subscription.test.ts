@@ -165,6 +165,31 @@ describe('buddy subscriptions (scripted notifier)', () => {
     expect(refresh.header('accept')).toBe(initial.header('accept'));
   });
 
+  it('given a notifier that challenges every SUBSCRIBE (407), when the subscription is refreshed twice, then each request has a higher CSeq than the last (RFC 3261 §12.2.1.1)', async () => {
+    server = await ScriptedSipServer.start('tcp');
+    server.onRequest = (request) => {
+      if (answerRegister(request)) return;
+      if (request.header('proxy-authorization') === undefined) {
+        request.respond(407, 'Proxy Authentication Required', ['Proxy-Authenticate: Digest realm="example.com", nonce="n0nce", algorithm=MD5, qop="auth"']);
+        return;
+      }
+      request.respond(200, 'OK', ['Expires: 2']);
+      if (request.header('to')?.includes('tag=') !== true) server?.sendNotify(request, { cseq: 1, subscriptionState: 'active;expires=2', body: pidf('away', '') });
+    };
+    const client = new SipClient(
+      { aor: 'sip:alice@example.com', password: 'secret', server: server.uri, register: true, publish: false, registerExpires: 600, publishExpires: 600, subscribeExpires: 2 },
+      { timers: FAST },
+    );
+    clients.push(client);
+    await client.start();
+    client.watch(BOB);
+    // initial (challenged, authorised) + two refreshes (challenged, authorised each)
+    await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('proxy-authorization') !== undefined && r.header('to')?.includes('tag=') === true && server?.requestsOf('SUBSCRIBE').filter((x) => x.header('to')?.includes('tag=') === true && x.header('proxy-authorization') !== undefined).length === 2, 5_000);
+    const cseqs = server.requestsOf('SUBSCRIBE').map((r) => Number(r.header('cseq')?.split(' ')[0]));
+    expect(cseqs.length).toBeGreaterThanOrEqual(6);
+    for (let i = 1; i < cseqs.length; i++) expect(cseqs[i], `SUBSCRIBE #${i + 1}`).toBeGreaterThan(cseqs[i - 1] ?? Infinity);
+  });
+
   it('given a one-shot fetch, then one SUBSCRIBE with Expires: 0 is sent, the terminating NOTIFY gives the presence, and nothing is re-sent', async () => {
     const { client, server } = await setUp('tcp', (request) => {
       request.respond(200, 'OK', ['Expires: 0']);
