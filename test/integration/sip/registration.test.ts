@@ -1,0 +1,71 @@
+/**
+ * Registration (RFC 3261 §10.2) against a scripted registrar on a real loopback socket
+ * (test/support/sip/scripted-sip-server.ts): refresh before expiry with the same Call-ID, the interval
+ * the registrar grants, 423 with Min-Expires, and a refresh the registrar refuses. Digest challenges
+ * (401) against a real registrar are in test/integration/kamailio/presence-interop.test.ts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SipClient } from '../../../electron/sip/sip-client';
+import type { SipTimers } from '../../../electron/sip/sip-client-types';
+import { ScriptedSipServer, type ScriptedRequest } from '../../support/sip/scripted-sip-server';
+import { waitFor } from '../../support/sip/wait-for';
+
+const FAST: Partial<SipTimers> = { t1: 50, t2: 400, reconnectBase: 200, reconnectMax: 1_000 };
+
+let server: ScriptedSipServer | undefined;
+const clients: SipClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 300 })));
+  await server?.close();
+  server = undefined;
+});
+
+async function setUp(onRegister: (request: ScriptedRequest, index: number) => void, registerExpires = 600) {
+  server = await ScriptedSipServer.start('udp');
+  let index = 0;
+  server.onRequest = (request) => (request.method === 'REGISTER' ? onRegister(request, index++) : request.respond(405, 'Method Not Allowed'));
+  const client = new SipClient(
+    { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: false, registerExpires, publishExpires: 600, subscribeExpires: 600 },
+    { timers: FAST },
+  );
+  clients.push(client);
+  return { client, server };
+}
+
+const grant = (request: ScriptedRequest, seconds: number) => {
+  const contact = (request.header('contact') ?? '').replace(/;\s*expires=\d+/i, '');
+  request.respond(200, 'OK', [`Contact: ${contact};expires=${seconds}`]);
+};
+
+describe('registration (scripted registrar)', () => {
+  it('given the registrar grants 2 s instead of the 600 asked, then we refresh after about one second with the same Call-ID and the next CSeq', async () => {
+    const { client, server } = await setUp((request) => grant(request, 2));
+    const started = await client.start();
+    expect(started.phase).toBe('registered');
+    expect(started.registrationExpiresAt).toBeLessThan(Date.now() + 2_500);
+    const [first] = server.requestsOf('REGISTER');
+    const refresh = await server.waitForRequest((r) => r.method === 'REGISTER' && r !== first, 3_000);
+    expect(refresh.header('call-id')).toBe(first?.header('call-id'));
+    expect(Number(refresh.header('cseq')?.split(' ')[0])).toBe(Number(first?.header('cseq')?.split(' ')[0]) + 1);
+    expect(refresh.header('expires')).toBe('600');
+    expect(refresh.header('contact')).toBe(first?.header('contact'));
+  });
+
+  it('given 423 with Min-Expires 3600, then we register again for 3600 s', async () => {
+    const { client, server } = await setUp((request, index) => (index === 0 ? request.respond(423, 'Interval Too Brief', ['Min-Expires: 3600']) : grant(request, 3600)), 60);
+    expect(await client.start()).toMatchObject({ phase: 'registered' });
+    expect(server.requestsOf('REGISTER').map((r) => r.header('expires'))).toEqual(['60', '3600']);
+  });
+
+  it('given a registrar that refuses the refresh (403), then the connection is reported failed with the reason and retried with back-off', async () => {
+    const { client, server } = await setUp((request, index) => (index === 1 ? request.respond(403, 'Forbidden') : grant(request, 1)));
+    expect(await client.start()).toMatchObject({ phase: 'registered' });
+    const failed = await waitFor(client.onConnection.bind(client), (c) => c.phase === 'failed', { what: 'a failed refresh' });
+    expect(failed.problem).toMatchObject({ statusCode: 403 });
+    expect(failed.problem?.message).toBe('Registration refused by the server: forbidden (403 Forbidden).');
+    expect(failed.retryAt).toBeGreaterThan(Date.now());
+    await waitFor(client.onConnection.bind(client), (c) => c.phase === 'registered', { what: 'registered again' });
+    expect(server.requestsOf('REGISTER').length).toBeGreaterThanOrEqual(3);
+  });
+});
