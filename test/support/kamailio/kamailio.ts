@@ -204,6 +204,17 @@ ${
 }
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<RunningKamailio> {
+  // Free ports are picked before Kamailio binds them; another test may take one in between. Try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKamailioOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use|bind/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamailio> {
   if (!MODULE_DIR) throw new Error('Kamailio presence modules are not installed (apt-get install kamailio kamailio-presence-modules).');
   const transports = new Set<KamailioTransport>(['udp', ...(options.transports ?? ['udp', 'tcp'])]);
   if (transports.has('tls') && !options.tls) throw new Error('The tls transport needs options.tls (certificate and key files).');
@@ -281,7 +292,13 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Runn
     clearTimeout(timer);
   };
 
-  await startProcess();
+  try {
+    await startProcess();
+  } catch (error) {
+    await stopProcess();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ports,
     domain,
