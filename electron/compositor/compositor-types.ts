@@ -62,6 +62,25 @@ export interface CompositorOptions {
   readonly serverName?: string;
   /** RFC 3261 timer values; defaults T1 = 500 ms, T2 = 4 s, T4 = 5 s. */
   readonly timers?: Partial<SipTimerValues>;
+  /**
+   * Validate PUBLISH bodies (PIDF parsing, two thirds of an initial PUBLISH's CPU time) on worker threads,
+   * so that a multi-core machine can take more PUBLISHes per second. Absent: validate inline (the app's
+   * offline demo needs no more). Requests for one AOR stay in arrival order either way.
+   */
+  readonly bodyValidation?: BodyValidationOptions;
+}
+
+/** Where the validator worker is and how many to run (see electron/compositor/esc/validator-pool.ts). */
+export interface BodyValidationOptions {
+  /**
+   * The worker script: `pidf-validator-worker.cjs` next to a bundled CLI, or from TypeScript source a
+   * bootstrap that registers a loader first (test/support/compositor/pidf-validator-worker.dev.mjs).
+   */
+  readonly workerFile: string | URL;
+  /** Worker threads (default 1). */
+  readonly threads?: number;
+  /** Node options for the workers, e.g. ['--import', 'tsx'] for the TypeScript source. */
+  readonly execArgv?: readonly string[];
 }
 
 /** The transports a compositor can listen on. */
@@ -113,6 +132,8 @@ export interface CompositorCounters {
   readonly notifyFailures: number;
   /** Watchers dropped because a NOTIFY failed with 481, timed out, or the connection was gone. */
   readonly watchersDropped: number;
+  /** PUBLISH bodies validated on worker threads (see `bodyValidation`); the rest were validated inline. */
+  readonly bodiesValidatedOnWorkers: number;
 }
 
 /** A running compositor. */

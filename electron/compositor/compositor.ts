@@ -39,9 +39,10 @@ import type {
 import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
 import { Notifier } from './notifier/notifier';
 import { Registrar } from './registrar/registrar';
-import type { ExpiryPolicy, IncomingRequest, Reply } from './request-context';
+import { DEFERRED, type ExpiryPolicy, type IncomingRequest, type Reply } from './request-context';
 import { ClientTransactions } from './transaction/client-transactions';
-import { firstViaParm, serverTransactionKey, ServerTransactionTable } from './transaction/server-transactions';
+import { firstViaParm, PENDING_RESPONSE, serverTransactionKey, ServerTransactionTable } from './transaction/server-transactions';
+import { ValidatorPool } from './esc/validator-pool';
 import type { Flow, Listener, StreamFailure } from './transport/flow';
 import { startStreamListener } from './transport/stream-listener';
 import { startUdpListener, type UdpListener } from './transport/udp-listener';
@@ -85,6 +86,7 @@ interface Config {
   readonly log: ((entry: CompositorLogEntry) => void) | null;
   readonly serverName: string;
   readonly timers: SipTimerValues;
+  readonly bodyValidation: CompositorOptions['bodyValidation'];
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -126,6 +128,7 @@ function normalise(options: CompositorOptions): Config {
     log: options.log ?? null,
     serverName: options.serverName ?? `Presently-Compositor/${APP_VERSION}`,
     timers: { ...DEFAULT_TIMERS, ...options.timers },
+    bodyValidation: options.bodyValidation,
   };
 }
 
@@ -138,6 +141,7 @@ class CompositorServer implements RunningCompositor {
   private readonly esc: EventStateCompositor;
   private readonly notifier: Notifier;
   private readonly registrar: Registrar;
+  private readonly validatorPool: ValidatorPool | undefined;
   private readonly requestsByMethod = new Map<string, number>();
   private readonly responsesByStatus = new Map<number, number>();
   private retransmissionsAbsorbed = 0;
@@ -160,12 +164,24 @@ class CompositorServer implements RunningCompositor {
       onEvent: (what, subscription, detail) =>
         this.logEvent(what, subscription.aor.uri, subscription.flow.label, `watcher ${subscription.remoteParty}: ${detail}`),
     });
+    const validation = config.bodyValidation;
+    this.validatorPool =
+      validation === undefined
+        ? undefined
+        : new ValidatorPool({
+            workerFile: validation.workerFile,
+            ...(validation.threads === undefined ? {} : { threads: validation.threads }),
+            ...(validation.execArgv === undefined ? {} : { execArgv: validation.execArgv }),
+            onFailure: (message) => this.logEvent('validator-failed', null, null, `${message}; validating PUBLISH bodies inline from now on`),
+          });
     this.esc = new EventStateCompositor({
+      ...(this.validatorPool === undefined ? {} : { validatorPool: this.validatorPool }),
       expiry: config.expiry,
       thirdPartyPublishers: config.thirdPartyPublishers,
       onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
       onExpired: (publication) =>
         this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
+      isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
     });
     this.registrar = new Registrar(config.expiry);
   }
@@ -210,6 +226,7 @@ class CompositorServer implements RunningCompositor {
       notifyRetransmissions: this.clientTransactions.retransmissions,
       notifyFailures: this.notifier.notifyFailures,
       watchersDropped: this.notifier.watchersDropped,
+      bodiesValidatedOnWorkers: this.validatorPool?.validatedCount ?? 0,
     };
   }
 
@@ -239,7 +256,7 @@ class CompositorServer implements RunningCompositor {
     this.esc.dispose();
     this.registrar.dispose();
     this.serverTransactions.dispose();
-    await Promise.allSettled(this.listeners.map((listener) => listener.close()));
+    await Promise.allSettled([...this.listeners.map((listener) => listener.close()), this.validatorPool?.close()]);
   }
 
   private bound(listener: Listener): void {
@@ -323,19 +340,29 @@ class CompositorServer implements RunningCompositor {
     if (!flow.isReliable) {
       const cached = this.serverTransactions.responseFor(key);
       if (cached !== undefined) {
+        // Completed: send the same response again. Still in Trying (the reply is deferred): absorb it.
         this.retransmissionsAbsorbed++;
-        this.responseFlow(via, flow)?.send(cached);
+        if (cached !== PENDING_RESPONSE) this.responseFlow(via, flow)?.send(cached);
         return;
       }
     }
     this.requestsByMethod.set(request.method, (this.requestsByMethod.get(request.method) ?? 0) + 1);
 
-    let reply: Reply;
+    let reply: Reply | typeof DEFERRED;
     try {
-      reply = this.route(request, flow, via, key);
+      reply = this.route(request, flow, via, key, (later) => this.answer(request, flow, via, key, later));
     } catch (error) {
       reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
     }
+    if (reply === DEFERRED) {
+      if (!flow.isReliable) this.serverTransactions.markPending(key);
+      return;
+    }
+    this.answer(request, flow, via, key, reply);
+  }
+
+  /** Sends the final response, records it for retransmissions, counts and logs it, then runs `after`. */
+  private answer(request: SipRequest, flow: Flow, via: Via, key: string, reply: Reply): void {
     const source: SourceAddress = { address: flow.remoteAddress, port: flow.remotePort };
     const response = buildResponse(request, reply.status, source, {
       toTag: reply.toTag ?? newTag(),
@@ -359,7 +386,7 @@ class CompositorServer implements RunningCompositor {
   }
 
   /** RFC 3261 §8.2 UAS checks, then the method's handler. */
-  private route(request: SipRequest, flow: Flow, _via: Via, transactionKey: string): Reply {
+  private route(request: SipRequest, flow: Flow, _via: Via, transactionKey: string, respondLater: (reply: Reply) => void): Reply | typeof DEFERRED {
     const method = request.method;
     const isKnown = method === 'PUBLISH' || method === 'SUBSCRIBE' || method === 'REGISTER' || method === 'OPTIONS';
     if (method === 'CANCEL') {
@@ -403,6 +430,7 @@ class CompositorServer implements RunningCompositor {
       callId: request.headers.get('call-id') ?? '',
       cseq: parseCSeq(request.headers.get('cseq') ?? '0 X').seq,
       now: Date.now(),
+      respondLater,
     };
     switch (method) {
       case 'PUBLISH':

@@ -4,6 +4,7 @@
  */
 export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
 export type {
+  BodyValidationOptions,
   BoundAddress,
   CompositorCounters,
   CompositorLogEntry,

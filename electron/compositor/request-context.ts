@@ -25,7 +25,12 @@ export interface IncomingRequest {
   readonly cseq: number;
   /** Milliseconds since the epoch when processing started. */
   readonly now: number;
+  /** For a handler that returned DEFERRED: sends its reply later (exactly once). */
+  readonly respondLater?: (reply: Reply) => void;
 }
+
+/** A handler's "the reply will come through `respondLater`". */
+export const DEFERRED: unique symbol = Symbol('deferred reply');
 
 export interface Reply {
   readonly status: number;

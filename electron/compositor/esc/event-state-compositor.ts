@@ -13,9 +13,12 @@
  *   SIP-If-Match naming a tag that is not live (never issued, replaced, expired, removed) → 412
  *
  * Every 200 carries a fresh SIP-ETag and the granted Expires; the previous tag stops being valid, so a
- * stale or replayed request gets 412 rather than changing state. Requests are handled synchronously, so
- * each is atomic and requests for one AOR are processed in arrival order (RFC 3903 §6, "MUST be processed
- * in the order that they are received … atomically").
+ * stale or replayed request gets 412 rather than changing state. Each request is handled in one
+ * synchronous step, so it is atomic (RFC 3903 §6, "MUST be processed … atomically"). With a validator pool
+ * the body check of an initial or modifying PUBLISH may run on another thread; later PUBLISHes for the same
+ * AOR then wait in a queue, so requests for one AOR are still processed in arrival order ("MUST be
+ * processed in the order that they are received"), and the step is re-run against the state of the moment
+ * the verdict comes back.
  *
  * Composition (issue 4, RFC 3903 §6 leaves it to local policy): the live publications of an AOR become
  * one PIDF document through the shared codec's `composePresenceDocuments` — the union of their tuples
@@ -23,15 +26,17 @@
  * left. The composite is built lazily and cached until the next change: a PUBLISH for an AOR nobody
  * watches costs no composition.
  */
-import { composePresenceDocuments, parsePresenceBody, type PidfDocument } from '../../../shared/pidf';
+import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type StoredPublication } from '../../../shared/pidf';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
-import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
+import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
+import type { ValidationResult, ValidatorPool } from './validator-pool';
 import { ExpiryQueue, type ExpiryEntry } from './expiry-queue';
 
 /** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; the seed draft publishes cpim-pidf). */
 export const PUBLISH_CONTENT_TYPES = ['application/pidf+xml', 'application/cpim-pidf+xml'] as const;
+export type PublishContentType = (typeof PUBLISH_CONTENT_TYPES)[number];
 export const PUBLISH_ACCEPT = PUBLISH_CONTENT_TYPES.join(', ');
 /** Media types a composed document can be written in: PIDF (RFC 3856 §6: mandatory) first, then CPIM-PIDF. */
 export type ComposedContentType = 'application/pidf+xml' | 'application/cpim-pidf+xml';
@@ -43,22 +48,29 @@ export interface Publication {
   etag: string;
   readonly presentity: Presentity;
   body: string;
-  document: PidfDocument;
+  /** The body's media type (one of PUBLISH_CONTENT_TYPES). */
+  contentType: PublishContentType;
+  /**
+   * The parsed body, kept only while someone watches the AOR: a parsed document with its element tree
+   * costs several KiB, and most publications in a large deployment have no watcher at a given moment.
+   * Null means "validated when published, parsed again when first composed".
+   */
+  document: PidfDocument | null;
   /** When the current state was accepted (ms): the newer publication wins a tuple-id clash. */
   receivedAt: number;
   expiresAt: number;
   expiry: ExpiryEntry<Publication> | null;
-  /** The publisher's AOR key (From); differs from the presentity for third-party publications. */
-  readonly publisher: string;
+  /** The third-party publisher's AOR key (From), or null when the presentity published for itself. */
+  readonly thirdPartyPublisher: string | null;
 }
 
 /** The event state of one AOR: its live publications and the cached composite. */
 export interface Presentity {
   readonly aor: Aor;
-  /** In order of creation; iteration order does not decide composition (receivedAt does). */
-  readonly publications: Map<string, Publication>;
-  /** Composed documents by media type, until the next change. */
-  readonly composites: Map<ComposedContentType, ComposedDocument>;
+  /** Live publications, in order of creation (composition orders by receivedAt); usually one to three. */
+  readonly publications: Publication[];
+  /** Composed documents by media type until the next change; null until first composed. */
+  composites: Map<ComposedContentType, ComposedDocument> | null;
 }
 
 /** A composed document ready to go in NOTIFY bodies. */
@@ -76,6 +88,10 @@ export interface EscOptions {
   readonly onChange: (presentity: Presentity) => void;
   /** Called when a publication expires (for the log). */
   readonly onExpired?: (publication: Publication) => void;
+  /** Whether anyone watches an AOR now (then parsed documents are kept for composition). */
+  readonly isWatched: (aor: Aor) => boolean;
+  /** Worker threads that validate bodies off the main thread; absent: validate inline. */
+  readonly validatorPool?: ValidatorPool;
   readonly now?: () => number;
 }
 
@@ -84,6 +100,9 @@ export class EventStateCompositor {
   private readonly byEtag = new Map<string, Publication>();
   private readonly expiries: ExpiryQueue<Publication>;
   private readonly now: () => number;
+  /** AORs with a PUBLISH at the validator pool, and the PUBLISHes for them that arrived since, in order. */
+  private readonly waiting = new Map<string, IncomingRequest[]>();
+  private isDisposed = false;
   /** Publications that reached their expiry, for the counters. */
   expiredCount = 0;
 
@@ -97,8 +116,25 @@ export class EventStateCompositor {
     return this.byEtag.size;
   }
 
-  /** RFC 3903 §6 steps 4–9 for one PUBLISH; the router has done steps 1–3 (domain, Require). */
-  publish(incoming: IncomingRequest): Reply {
+  /**
+   * RFC 3903 §6 steps 4–9 for one PUBLISH; the router has done steps 1–3 (domain, Require). Returns the
+   * reply, or DEFERRED when the body went to the validator pool or an earlier PUBLISH for the same AOR is
+   * still being validated; the reply then comes through `incoming.respondLater`, in arrival order per AOR.
+   */
+  publish(incoming: IncomingRequest): Reply | typeof DEFERRED {
+    const key = incoming.toAor?.key;
+    if (key !== undefined && incoming.respondLater !== undefined) {
+      const waiting = this.waiting.get(key);
+      if (waiting !== undefined) {
+        waiting.push(incoming);
+        return DEFERRED;
+      }
+    }
+    return this.process(incoming, null, true);
+  }
+
+  /** The steps themselves; `validated` is the pool's verdict on the body when it has been validated already. */
+  private process(incoming: IncomingRequest, validated: ValidationResult | null, mayDefer: boolean): Reply | typeof DEFERRED {
     const { request, toAor, fromAor } = incoming;
     const headers = request.headers;
 
@@ -157,6 +193,7 @@ export class EventStateCompositor {
 
     // RFC 3903 §6 step 8: the body, when there is one, must be a presence document for this AOR.
     let document: PidfDocument | null = null;
+    let contentType: PublishContentType = 'application/pidf+xml';
     if (request.bodyBytes > 0) {
       const contentTypeHeader = headers.get('content-type');
       if (contentTypeHeader === undefined) return { status: 400, reason: 'Bad Request (body without Content-Type)', aor };
@@ -165,25 +202,41 @@ export class EventStateCompositor {
         return { status: 415, headers: [['Accept-Encoding', 'identity'], ['Accept', PUBLISH_ACCEPT]], aor, note: `encoding ${encoding}` };
       }
       const type = mediaType(contentTypeHeader);
-      if (!(PUBLISH_CONTENT_TYPES as readonly string[]).includes(type)) {
-        return { status: 415, headers: [['Accept', PUBLISH_ACCEPT]], aor, note: `content type ${type}` };
+      const known = PUBLISH_CONTENT_TYPES.find((candidate) => candidate === type);
+      if (known === undefined) return { status: 415, headers: [['Accept', PUBLISH_ACCEPT]], aor, note: `content type ${type}` };
+      contentType = known;
+      let verdict = validated;
+      if (verdict === null) {
+        // A watched AOR needs the parsed document for composition anyway: parse it here. Otherwise let the
+        // pool validate it on another core, if there is one and it is not saturated.
+        const pool = this.options.validatorPool;
+        const respondLater = incoming.respondLater;
+        if (mayDefer && pool !== undefined && respondLater !== undefined && !this.options.isWatched(toAor)) {
+          const accepted = pool.submit(request.body, contentTypeHeader, (result) => this.resume(incoming, result));
+          if (accepted) {
+            this.waiting.set(toAor.key, []);
+            return DEFERRED;
+          }
+        }
+        const parsed = parsePresenceBody(request.body, contentTypeHeader);
+        if (parsed.ok) document = parsed.document;
+        verdict = parsed.ok ? { ok: true, entity: parsed.document.entity } : { ok: false, code: parsed.error.code, message: parsed.error.message };
       }
-      const parsed = parsePresenceBody(request.body, contentTypeHeader);
-      if (!parsed.ok) return { status: 400, reason: `Bad Request (${parsed.error.message.replace(/\.$/, '')})`, aor, note: parsed.error.code };
-      const entity = aorOfText(parsed.document.entity);
+      if (!verdict.ok) return { status: 400, reason: `Bad Request (${verdict.message.replace(/\.$/, '')})`, aor, note: verdict.code };
+      const entity = aorOfText(verdict.entity);
       if (entity === null || entity.key !== toAor.key) {
-        return { status: 403, reason: 'Forbidden (PIDF entity does not match the address-of-record)', aor, note: `entity ${parsed.document.entity}` };
+        return { status: 403, reason: 'Forbidden (PIDF entity does not match the address-of-record)', aor, note: `entity ${verdict.entity}` };
       }
-      document = parsed.document;
     } else if (existing === null) {
       return { status: 400, reason: 'Bad Request (initial publication without a body)', aor };
     }
 
     const now = this.now();
+    const kept = document !== null && this.options.isWatched(toAor) ? document : null;
     if (existing === null) {
       const etag = newEntityTag();
       if (seconds === 0) return this.ok(aor, etag, 0, 'initial, expired at once');
-      this.create(toAor, fromAor.key, etag, request.body, document as PidfDocument, now, seconds);
+      this.create(toAor, isThirdParty ? fromAor.key : null, etag, request.body, contentType, kept, now, seconds);
       return this.ok(aor, etag, seconds, isThirdParty ? `initial, third-party from ${fromAor.uri}` : 'initial');
     }
 
@@ -194,7 +247,8 @@ export class EventStateCompositor {
     this.reschedule(existing, now + seconds * 1000);
     if (document === null) return this.ok(aor, etag, seconds, 'refresh');
     existing.body = request.body;
-    existing.document = document;
+    existing.contentType = contentType;
+    existing.document = kept;
     existing.receivedAt = now;
     this.changed(existing.presentity);
     return this.ok(aor, etag, seconds, 'modify');
@@ -204,16 +258,43 @@ export class EventStateCompositor {
   composedDocument(aor: Aor, contentType: ComposedContentType = 'application/pidf+xml'): ComposedDocument {
     const presentity = this.presentities.get(aor.key);
     if (presentity === undefined) return composeNow(aor, [], contentType);
+    presentity.composites ??= new Map();
     let composite = presentity.composites.get(contentType);
     if (composite === undefined) {
-      composite = composeNow(aor, [...presentity.publications.values()], contentType);
+      composite = composeNow(aor, presentity.publications, contentType);
       presentity.composites.set(contentType, composite);
     }
     return composite;
   }
 
+  /**
+   * A body came back from the pool (null: its worker died, validate inline). Re-runs every step against the
+   * current state — a publication may have expired meanwhile — then answers, then serves the PUBLISHes for
+   * the same AOR that queued up behind this one, in order.
+   */
+  private resume(incoming: IncomingRequest, result: ValidationResult | null): void {
+    if (this.isDisposed) return;
+    const key = (incoming.toAor as Aor).key;
+    const reply = this.process(incoming, result, false) as Reply;
+    incoming.respondLater?.(reply);
+    const queue = this.waiting.get(key) ?? [];
+    this.waiting.delete(key);
+    while (queue.length > 0) {
+      const next = queue.shift() as IncomingRequest;
+      const nextReply = this.process(next, null, true);
+      if (nextReply === DEFERRED) {
+        // It went to the pool: what is still queued waits behind it.
+        this.waiting.get(key)?.push(...queue);
+        return;
+      }
+      next.respondLater?.(nextReply);
+    }
+  }
+
   /** Forgets everything (shutdown). */
   dispose(): void {
+    this.isDisposed = true;
+    this.waiting.clear();
     this.expiries.dispose();
     this.presentities.clear();
     this.byEtag.clear();
@@ -231,24 +312,33 @@ export class EventStateCompositor {
     };
   }
 
-  private create(aor: Aor, publisher: string, etag: string, body: string, document: PidfDocument, now: number, seconds: number): void {
+  private create(
+    aor: Aor,
+    thirdPartyPublisher: string | null,
+    etag: string,
+    body: string,
+    contentType: PublishContentType,
+    document: PidfDocument | null,
+    now: number,
+    seconds: number,
+  ): void {
     let presentity = this.presentities.get(aor.key);
     if (presentity === undefined) {
-      presentity = { aor, publications: new Map(), composites: new Map() };
+      presentity = { aor, publications: [], composites: null };
       this.presentities.set(aor.key, presentity);
     }
     const publication: Publication = {
       etag,
       presentity,
       body,
+      contentType,
       document,
       receivedAt: now,
       expiresAt: 0,
       expiry: null,
-      publisher,
+      thirdPartyPublisher,
     };
-    // Keyed by a stable identity (the first tag), not the rotating one: only `byEtag` tracks the current tag.
-    presentity.publications.set(etag, publication);
+    presentity.publications.push(publication);
     this.byEtag.set(etag, publication);
     this.reschedule(publication, now + seconds * 1000);
     this.changed(presentity);
@@ -265,13 +355,9 @@ export class EventStateCompositor {
     publication.expiry = null;
     this.byEtag.delete(publication.etag);
     const presentity = publication.presentity;
-    for (const [key, candidate] of presentity.publications) {
-      if (candidate === publication) {
-        presentity.publications.delete(key);
-        break;
-      }
-    }
-    if (presentity.publications.size === 0) this.presentities.delete(presentity.aor.key);
+    const index = presentity.publications.indexOf(publication);
+    if (index !== -1) presentity.publications.splice(index, 1);
+    if (presentity.publications.length === 0) this.presentities.delete(presentity.aor.key);
     this.changed(presentity);
   }
 
@@ -284,16 +370,22 @@ export class EventStateCompositor {
   }
 
   private changed(presentity: Presentity): void {
-    presentity.composites.clear();
+    presentity.composites = null;
     this.options.onChange(presentity);
   }
 }
 
 function composeNow(aor: Aor, publications: readonly Publication[], contentType: ComposedContentType): ComposedDocument {
-  const body = composePresenceDocuments(
-    aor.uri,
-    publications.map((p) => ({ body: p.body, document: p.document, receivedAt: p.receivedAt })),
-    { contentType },
-  );
+  const stored: StoredPublication[] = [];
+  for (const publication of publications) {
+    if (publication.document === null) {
+      // Validated when it was published, so it parses; kept from now on, since someone is watching.
+      const parsed = parsePresenceBody(publication.body, publication.contentType);
+      if (!parsed.ok) continue;
+      publication.document = parsed.document;
+    }
+    stored.push({ body: publication.body, document: publication.document, receivedAt: publication.receivedAt });
+  }
+  const body = composePresenceDocuments(aor.uri, stored, { contentType });
   return { body, byteLength: Buffer.byteLength(body), contentType };
 }

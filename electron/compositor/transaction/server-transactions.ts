@@ -7,8 +7,9 @@
  *                                                  retransmitted request │    │ the same response, again
  *                                                                       └────┘
  *
- * Every handler in the compositor answers synchronously, so Trying lasts no longer than the handler call
- * and is not stored; a request is recorded when its final response is sent. Timer J is 64·T1 for UDP and
+ * Most handlers answer synchronously, so Trying lasts no longer than the handler call and is not stored;
+ * a PUBLISH whose body is being validated on a worker thread is recorded as pending (Trying) so that its
+ * retransmissions are absorbed, and every request is recorded when its final response is sent. Timer J is 64·T1 for UDP and
  * zero for reliable transports (§17.2.2), so only UDP transactions are remembered.
  *
  * A retransmitted request is answered from here without reaching the handlers: it is never processed
@@ -21,6 +22,9 @@ import type { SipRequest } from '../message/sip-message';
 import { tagOf, type Via } from '../message/sip-headers';
 
 const MAGIC_COOKIE = 'z9hG4bK';
+
+/** What `responseFor` returns for a transaction still in Trying (its reply is deferred): absorb retransmissions. */
+export const PENDING_RESPONSE = '';
 
 /**
  * The transaction key of a request (§17.2.3): branch + sent-by + method for RFC 3261 branches; for RFC 2543
@@ -65,9 +69,14 @@ export class ServerTransactionTable {
     this.timer.unref();
   }
 
-  /** The response sent for this transaction, if it is still in Completed. */
+  /** The response sent for this transaction if it is in Completed, PENDING_RESPONSE in Trying, else undefined. */
   responseFor(key: string): string | undefined {
     return this.responses.get(key);
+  }
+
+  /** Records a UDP transaction whose reply is deferred (Trying): retransmissions are absorbed until it completes. */
+  markPending(key: string): void {
+    this.complete(key, PENDING_RESPONSE);
   }
 
   /** Records the final response of a UDP transaction (moves it to Completed). */

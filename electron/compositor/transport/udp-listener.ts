@@ -38,9 +38,9 @@ export async function startUdpListener(
       },
       send(message: string): boolean {
         if (isClosed) return false;
-        socket.send(message, remotePort, address, (error) => {
-          if (error) onSendError(error, label);
-        });
+        // No per-send callback: it costs an allocation per datagram on the hot path; a failed send
+        // surfaces as the socket's 'error' event, which is logged below.
+        socket.send(message, remotePort, address);
         return true;
       },
       label,

@@ -1,0 +1,32 @@
+/**
+ * The compositor under benchmark, in its own process so that the load generators (sipp, and the Node
+ * watcher fleet in compositor-bench.ts) do not share its event loop. Prints one JSON line with its UDP
+ * address, then answers commands on stdin, one per line: `counters`, `memory`, `cpu` (process CPU time,
+ * µs), `stop`.
+ * Run with `node --cpu-prof --import tsx …` to profile the hot path. `--threads N` sets the PUBLISH-body
+ * validator threads (default 1; 0 validates inline).
+ */
+import { createInterface } from 'node:readline';
+import { startCompositor } from '../../electron/compositor';
+
+// `--threads N` PUBLISH-body validator threads (0: validate inline on the main thread).
+const threadsArg = process.argv.indexOf('--threads');
+const threads = threadsArg === -1 ? 1 : Number(process.argv[threadsArg + 1]);
+const server = await startCompositor({
+  host: '127.0.0.1',
+  udpPort: 0,
+  tcpPort: null,
+  wsPort: null,
+  ...(threads > 0 ? { bodyValidation: { workerFile: new URL('../support/compositor/pidf-validator-worker.dev.mjs', import.meta.url), threads } } : {}),
+});
+process.stdout.write(JSON.stringify({ udp: server.addresses.udp }) + '\n');
+
+for await (const line of createInterface({ input: process.stdin })) {
+  const command = line.trim();
+  if (command === 'counters') process.stdout.write(JSON.stringify(server.counters()) + '\n');
+  else if (command === 'memory') process.stdout.write(JSON.stringify(process.memoryUsage()) + '\n');
+  else if (command === 'cpu') process.stdout.write(JSON.stringify(process.cpuUsage()) + '\n');
+  else if (command === 'stop') break;
+}
+await server.stop();
+process.exit(0);

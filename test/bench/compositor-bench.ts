@@ -1,0 +1,413 @@
+/**
+ * `npm run bench:compositor` — the compositor's throughput and latency on loopback, printed as figures.
+ *
+ *   1. PUBLISH/s sustained: sipp (C++, so the load generator does not eat the server's CPU the way a Node
+ *      generator would) sends initial PUBLISHes, each for a different AOR, over UDP at increasing rates,
+ *      `--seconds` per rate, against a fresh server per rate. A rate is "sustained" when sipp reports 0
+ *      failed calls and achieved at least 97 % of the target rate. UDP retransmissions are reported too.
+ *   2. Fan-out: 1,000 watchers (one UDP socket in this process, 1,000 subscription dialogs) watch one AOR;
+ *      one PUBLISH modifies it; we time from sending the PUBLISH to the last of the 1,000 NOTIFYs, per
+ *      round, and report NOTIFY/s.
+ *   3. PUBLISH → NOTIFY latency: one watcher, sequential changes, p50/p99.
+ *
+ * The server always runs in its own process (compositor-bench-server.ts). Options:
+ *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
+ *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
+ *   --only publish|refresh|fanout|latency
+ * The machine's other load changes the figures: run it on an otherwise idle machine.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '2000,4000,6000,8000,10000,12000,14000' },
+    seconds: { type: 'string', default: '10' },
+    watchers: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '30' },
+    changes: { type: 'string', default: '2000' },
+    only: { type: 'string' },
+    'refresh-rates': { type: 'string', default: '5000,10000,15000,20000' },
+    profile: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
+  },
+});
+const RATES = (args.rates as string).split(',').map(Number);
+const SECONDS = Number(args.seconds);
+const WATCHERS = Number(args.watchers);
+const ROUNDS = Number(args.rounds);
+const CHANGES = Number(args.changes);
+const THREADS = Number(args.threads);
+const SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-distinct-aors.xml');
+/** One initial PUBLISH and four body-less refreshes per call: a deployment's steady state. */
+const REFRESH_SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-then-refresh.xml');
+const REQUESTS_PER_REFRESH_CALL = 5;
+
+// ── the server process ─────────────────────────────────────────────────────────────────────────
+
+interface ServerProcess {
+  readonly port: number;
+  command(name: 'counters' | 'memory' | 'cpu'): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+async function startServer(profileDir?: string): Promise<ServerProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+      '--import', 'tsx', 'test/bench/compositor-bench-server.ts', '--threads', String(THREADS),
+    ],
+    { cwd: process.cwd() },
+  );
+  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const lines: Interface = createInterface({ input: child.stdout });
+  const pending: Array<(line: string) => void> = [];
+  lines.on('line', (line) => pending.shift()?.(line));
+  const next = () => new Promise<string>((resolve) => pending.push(resolve));
+  const hello = JSON.parse(await next()) as { udp: { port: number } };
+  return {
+    port: hello.udp.port,
+    async command(name) {
+      const reply = next();
+      child.stdin.write(name + '\n');
+      return JSON.parse(await reply) as Record<string, unknown>;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.write('stop\n');
+      await exited;
+    },
+  };
+}
+
+// ── 1. PUBLISH/s with sipp ─────────────────────────────────────────────────────────────────────
+
+interface RateResult {
+  readonly target: number;
+  readonly achieved: number;
+  readonly successful: number;
+  readonly failed: number;
+  readonly retransmissions: number;
+  readonly responseMs: number;
+  readonly rssMb: number;
+  /** Server CPU time (user + system) per successful PUBLISH, µs. */
+  readonly cpuPerPublishUs: number;
+  readonly sustained: boolean;
+}
+
+/** Runs sipp with a PUBLISH scenario; resolves when it exits. */
+async function runSipp(port: number, rate: number, calls: number, dir: string, statFile?: string, scenario = SCENARIO): Promise<void> {
+  const sipp = spawn(
+    'sipp',
+    [
+      `127.0.0.1:${port}`, '-sf', scenario, '-i', '127.0.0.1', '-p', '0',
+      '-r', String(rate), '-m', String(calls), '-nostdin', '-buff_size', String(8 * 1024 * 1024),
+      '-timeout', `${Math.ceil(calls / rate) * 4 + 40}s`,
+      ...(statFile === undefined ? [] : ['-trace_stat', '-stf', statFile, '-fd', '1']),
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
+  await new Promise((resolve) => sipp.once('exit', resolve));
+}
+
+/**
+ * One rate step on a fresh server. `rate` counts PUBLISH requests per second; with the refresh scenario
+ * sipp runs rate/5 calls per second of five requests each.
+ */
+async function publishRate(rate: number, mode: 'initial' | 'refresh' = 'initial'): Promise<RateResult> {
+  const perCall = mode === 'refresh' ? REQUESTS_PER_REFRESH_CALL : 1;
+  const scenario = mode === 'refresh' ? REFRESH_SCENARIO : SCENARIO;
+  const server = await startServer(args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${mode}-${rate}`) : undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-'));
+  const statFile = join(dir, 'stat.csv');
+  const callRate = rate / perCall;
+  const total = callRate * SECONDS;
+  // Warm-up: a fresh Node process runs cold code until the JIT has seen it; 3 s at 1,000/s, not measured.
+  await runSipp(server.port, 1000 / perCall, 3000 / perCall, dir, undefined, scenario);
+  const cpuBefore = await server.command('cpu');
+  const started = performance.now();
+  await runSipp(server.port, callRate, total, dir, statFile, scenario);
+  const wallSeconds = (performance.now() - started) / 1000;
+  const cpuAfter = await server.command('cpu');
+  const memory = await server.command('memory');
+  await server.stop();
+  const cpuUs = Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system);
+  const rows = readFileSync(statFile, 'utf8').trim().split('\n');
+  rmSync(dir, { recursive: true, force: true });
+  const header = (rows[0] ?? '').split(';');
+  const last = (rows[rows.length - 1] ?? '').split(';');
+  const field = (name: string) => last[header.indexOf(name)] ?? '';
+  const successfulCalls = Number(field('SuccessfulCall(C)'));
+  const failedCalls = Number(field('FailedCall(C)')) + (total - successfulCalls - Number(field('FailedCall(C)')));
+  const achievedCalls = Math.min(Number(field('CallRate(C)')), successfulCalls / Math.max(1e-9, wallSeconds - 0.5));
+  const successful = successfulCalls * perCall;
+  const failed = failedCalls;
+  const achieved = achievedCalls * perCall;
+  return {
+    target: rate,
+    achieved,
+    successful,
+    failed,
+    retransmissions: Number(field('Retransmissions(C)')),
+    responseMs: durationMs(field('ResponseTime1(C)')),
+    rssMb: Number(memory.rss) / 1024 / 1024,
+    cpuPerPublishUs: cpuUs / Math.max(1, successful),
+    sustained: failed === 0 && achieved >= rate * 0.97,
+  };
+}
+
+/** sipp writes durations as HH:MM:SS:mmmuuu. */
+function durationMs(text: string): number {
+  const [h, m, s, frac] = text.split(':');
+  return (Number(h) * 3600 + Number(m) * 60 + Number(s)) * 1000 + Number((frac ?? '0').padEnd(6, '0')) / 1000;
+}
+
+// ── a lean UDP endpoint for watchers and a publisher (this process) ───────────────────────────
+
+type RequestListener = (text: string, receivedAt: number) => void;
+
+class Endpoint {
+  readonly socket: Socket = createSocket('udp4');
+  port = 0;
+  private readonly waiting = new Map<string, (text: string) => void>();
+  onNotify: RequestListener = () => undefined;
+
+  constructor(private readonly server: number) {}
+
+  async open(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
+    this.port = this.socket.address().port;
+    this.socket.setRecvBufferSize(8 * 1024 * 1024);
+    this.socket.on('message', (data) => {
+      const receivedAt = performance.now();
+      const text = data.toString('latin1');
+      if (text.startsWith('SIP/2.0 ')) {
+        const branch = /branch=([^;\r\n]+)/.exec(text)?.[1] ?? '';
+        this.waiting.get(branch)?.(text);
+        this.waiting.delete(branch);
+        return;
+      }
+      if (text.startsWith('NOTIFY ')) {
+        this.answer(text);
+        this.onNotify(text, receivedAt);
+      }
+    });
+  }
+
+  /** Sends a request and resolves with the final response text. */
+  request(text: string, branch: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${text.slice(0, text.indexOf(' '))} (${branch})`)), 10_000);
+      this.waiting.set(branch, (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+      this.socket.send(text, this.server, '127.0.0.1');
+    });
+  }
+
+  send(text: string): void {
+    this.socket.send(text, this.server, '127.0.0.1');
+  }
+
+  private answer(notify: string): void {
+    const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(notify)?.[1] ?? '';
+    const via = notify.match(/^Via:.*$/gim)?.join('\r\n') ?? '';
+    const response = `SIP/2.0 200 OK\r\n${via}\r\nFrom: ${header('From')}\r\nTo: ${header('To')}\r\nCall-ID: ${header('Call-ID')}\r\nCSeq: ${header('CSeq')}\r\nContent-Length: 0\r\n\r\n`;
+    this.socket.send(response, this.server, '127.0.0.1');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+let branchCounter = 0;
+const branch = () => `z9hG4bK-bench-${process.pid}-${++branchCounter}`;
+
+function subscribeText(endpoint: Endpoint, aor: string, i: number, b: string): string {
+  return (
+    `SUBSCRIBE ${aor} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${endpoint.port};branch=${b};rport\r\nMax-Forwards: 70\r\n` +
+    `From: <sip:watcher${i}@example.com>;tag=w${i}\r\nTo: <${aor}>\r\nCall-ID: watch-${i}-${process.pid}@bench\r\nCSeq: 1 SUBSCRIBE\r\n` +
+    `Contact: <sip:watcher${i}@127.0.0.1:${endpoint.port}>\r\nEvent: presence\r\nAccept: application/pidf+xml\r\nExpires: 3600\r\nContent-Length: 0\r\n\r\n`
+  );
+}
+
+function publishText(endpoint: Endpoint, aor: string, note: string, etag: string | null, b: string, cseq: number): string {
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${aor}">` +
+    `<tuple id="bench"><status><basic>open</basic></status><note>${note}</note></tuple></presence>\n`;
+  return (
+    `PUBLISH ${aor} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${endpoint.port};branch=${b};rport\r\nMax-Forwards: 70\r\n` +
+    `From: <${aor}>;tag=pub\r\nTo: <${aor}>\r\nCall-ID: publisher-${process.pid}@bench\r\nCSeq: ${cseq} PUBLISH\r\nEvent: presence\r\nExpires: 3600\r\n` +
+    (etag === null ? '' : `SIP-If-Match: ${etag}\r\n`) +
+    `Content-Type: application/pidf+xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+// ── 2. fan-out ─────────────────────────────────────────────────────────────────────────────────
+
+async function fanOut(): Promise<{ completion: number[]; latencies: number[] }> {
+  const server = await startServer(args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', 'fanout') : undefined);
+  const endpoint = new Endpoint(server.port);
+  await endpoint.open();
+  const aor = 'sip:popular@example.com';
+  let initialNotifies = 0;
+  let round = -1;
+  let roundStart = 0;
+  let received = 0;
+  const latencies: number[] = [];
+  let finishRound: () => void = () => undefined;
+  endpoint.onNotify = (text, at) => {
+    if (round < 0) {
+      initialNotifies++;
+      return;
+    }
+    if (!text.includes(`round ${round}<`)) return;
+    latencies.push(at - roundStart);
+    if (++received === WATCHERS) finishRound();
+  };
+  // Subscribe the watchers in batches so the setup itself is not a burst the kernel drops.
+  for (let start = 0; start < WATCHERS; start += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, WATCHERS - start) }, (_, k) => {
+        const b = branch();
+        return endpoint.request(subscribeText(endpoint, aor, start + k, b), b);
+      }),
+    );
+  }
+  while (initialNotifies < WATCHERS) await new Promise((resolve) => setTimeout(resolve, 10));
+  let b = branch();
+  let etag = /SIP-ETag:\s*(\S+)/i.exec(await endpoint.request(publishText(endpoint, aor, 'warm-up', null, b, 1), b))?.[1] ?? null;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
+  const completion: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    round = r;
+    received = 0;
+    const done = new Promise<void>((resolve) => (finishRound = resolve));
+    b = branch();
+    roundStart = performance.now();
+    const answered = endpoint.request(publishText(endpoint, aor, `round ${r}`, etag, b, r + 2), b);
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`round ${r}: only ${received} NOTIFYs`)), 10_000))]);
+    completion.push(performance.now() - roundStart);
+    etag = /SIP-ETag:\s*(\S+)/i.exec(await answered)?.[1] ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  endpoint.close();
+  await server.stop();
+  return { completion, latencies };
+}
+
+// ── 3. PUBLISH → NOTIFY latency ────────────────────────────────────────────────────────────────
+
+async function latency(): Promise<number[]> {
+  const server = await startServer();
+  const endpoint = new Endpoint(server.port);
+  await endpoint.open();
+  const aor = 'sip:latency@example.com';
+  let waiting: ((at: number) => void) | null = null;
+  let expect = '';
+  endpoint.onNotify = (text, at) => {
+    if (waiting !== null && text.includes(expect)) {
+      const resolve = waiting;
+      waiting = null;
+      resolve(at);
+    }
+  };
+  let b = branch();
+  await endpoint.request(subscribeText(endpoint, aor, 0, b), b);
+  b = branch();
+  let etag = /SIP-ETag:\s*(\S+)/i.exec(await endpoint.request(publishText(endpoint, aor, 'first', null, b, 1), b))?.[1] ?? null;
+  const samples: number[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    expect = `change ${i}<`;
+    const notified = new Promise<number>((resolve) => (waiting = resolve));
+    b = branch();
+    const sentAt = performance.now();
+    const answered = endpoint.request(publishText(endpoint, aor, `change ${i}`, etag, b, i + 2), b);
+    samples.push((await notified) - sentAt);
+    etag = /SIP-ETag:\s*(\S+)/i.exec(await answered)?.[1] ?? null;
+  }
+  endpoint.close();
+  await server.stop();
+  return samples;
+}
+
+// ── report ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Runs increasing rates until two in a row are not sustained; prints one row per rate. */
+async function rateTable(rates: readonly number[], mode: 'initial' | 'refresh'): Promise<void> {
+  console.log('  target/s  achieved/s  successful  failed  retrans  avg response  server RSS  CPU/PUBLISH  result');
+  let best = 0;
+  let misses = 0;
+  for (const rate of rates) {
+    const r = await publishRate(rate, mode);
+    if (r.sustained) best = Math.max(best, rate);
+    console.log(
+      `  ${String(r.target).padStart(8)}  ${r.achieved.toFixed(0).padStart(10)}  ${String(r.successful).padStart(10)}  ${String(r.failed).padStart(6)}  ` +
+        `${String(r.retransmissions).padStart(7)}  ${ms(r.responseMs).padStart(12)}  ${(r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
+        `${(r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
+    );
+    misses = r.sustained ? 0 : misses + 1;
+    if (misses === 2) break;
+  }
+  console.log(`  → highest rate sustained with 0 failures: ${best === 0 ? 'none of those tried' : `${best} PUBLISH/s`}\n`);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  const sippVersion = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
+  const hasSipp = sippVersion.status !== null && /SIPp v[\d.]+/.test(sippVersion.stdout + sippVersion.stderr);
+  console.log(`Presently compositor benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Server in its own process, ${THREADS === 0 ? 'PUBLISH bodies validated on its main thread' : `PUBLISH bodies validated on ${THREADS} worker thread(s)`}; ` +
+      "figures depend on the machine's other load.\n",
+  );
+
+  if (args.only === undefined || args.only === 'publish') {
+    if (!hasSipp) {
+      console.log('PUBLISH/s: skipped — sipp is not installed (Debian package sip-tester).\n');
+    } else {
+      const version = /SIPp v[\d.]+/.exec(sippVersion.stdout + sippVersion.stderr)?.[0] ?? '';
+      console.log(`PUBLISH/s sustained — sipp ${version}, initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate, fresh server per rate:`);
+      await rateTable(RATES, 'initial');
+    }
+  }
+
+  if (args.only === 'refresh') {
+    if (hasSipp) {
+      console.log(`PUBLISH/s, steady state — per device 1 initial PUBLISH + 4 refreshes (SIP-If-Match, no body), UDP, ${SECONDS} s per rate:`);
+      await rateTable((args['refresh-rates'] as string).split(',').map(Number), 'refresh');
+    }
+  }
+
+  if (args.only === undefined || args.only === 'fanout') {
+    const { completion, latencies } = await fanOut();
+    const p50 = percentile(completion, 50);
+    console.log(`Fan-out — one PUBLISH to an AOR with ${WATCHERS} watchers (UDP), ${ROUNDS} rounds, driver in this process:`);
+    console.log(`  all ${WATCHERS} NOTIFYs received after: p50 ${ms(p50)}, p99 ${ms(percentile(completion, 99))}, best ${ms(Math.min(...completion))}`);
+    console.log(`  → ${Math.round((WATCHERS / p50) * 1000).toLocaleString('en')} NOTIFY/s (p50 round)`);
+    console.log(`  each NOTIFY after its PUBLISH: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}\n`);
+  }
+
+  if (args.only === undefined || args.only === 'latency') {
+    const samples = await latency();
+    console.log(`PUBLISH → NOTIFY latency — one watcher, ${CHANGES} sequential changes (UDP):`);
+    console.log(`  p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(Math.max(...samples))}`);
+  }
+  console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine affect every figure above)`);
+}
+
+await main();
