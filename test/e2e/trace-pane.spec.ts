@@ -56,8 +56,10 @@ test.describe('SIP trace pane', () => {
     expect(cseqs.length).toBeLessThan(all);
     for (const cseq of cseqs) expect(cseq).toMatch(/^\d+ NOTIFY$/);
     await expect(trace.count()).toContainText(/^\d+ of \d+ messages$/);
+    // The pane with a NOTIFY open: its PIDF beside "what the buddy list shows".
+    await trace.rowsLabelled('NOTIFY').last().click();
+    await expect(trace.pidf()).toContainText('What the buddy list shows');
     await trace.clearFilters().click();
-    await trace.list().focus();
     await app.screenshot(testInfo, 'trace-pane');
 
     // The ladder of the colleague's subscription: SUBSCRIBE, 200, then the NOTIFYs in order.
