@@ -8,11 +8,11 @@
  *
  * Prints figures; never fails on slow machines. The machine's load affects them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SipClient } from '../../electron/sip/sip-client';
 import { startKamailio } from '../support/kamailio/kamailio';
+import { ensureCliBuilt } from '../support/sip/build-cli';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const changesArg = process.argv.indexOf('--changes');
@@ -80,7 +80,7 @@ async function measure(transport: 'udp' | 'tcp', server: string): Promise<string
 }
 
 async function main(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['scripts/build-node.mjs'], { cwd: ROOT });
+  await ensureCliBuilt();
   const kamailio = await startKamailio({ transports: ['udp', 'tcp'] });
   try {
     console.log(`Publish → watch latency through Kamailio on loopback, ${CHANGES} changes per transport (node ${process.version})`);

@@ -4,20 +4,16 @@
  * (test/support/sip/scripted-sip-server.ts) for the answers a real server will not give on demand —
  * 403, 489, silence. Checks the JSON lines, the messages and the exit codes.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { ensureCliBuilt } from '../../support/sip/build-cli';
 import { runCli, type CliProcess } from '../../support/sip/cli-process';
 import { answerRegister, ScriptedSipServer } from '../../support/sip/scripted-sip-server';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const running: CliProcess[] = [];
 
 beforeAll(async () => {
-  // The same bundle `npm run build:node` makes.
-  await promisify(execFile)(process.execPath, ['scripts/build-node.mjs'], { cwd: ROOT });
+  await ensureCliBuilt();
 }, 60_000);
 
 afterAll(() => {

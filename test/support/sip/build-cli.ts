@@ -1,0 +1,39 @@
+/**
+ * Makes sure `dist/cli/presently.cjs` is the bundle of the current sources before tests run it. `npm test`
+ * builds it first (`npm run build:node`); when a test runs alone and the bundle is missing or older than
+ * a source file, only the CLI is rebuilt — with the options scripts/build-node.mjs uses for it — so that
+ * the other bundles in dist/, which other tests read, are never rewritten under them.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { CLI_PATH } from './cli-process';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export async function ensureCliBuilt(): Promise<void> {
+  const sources = Math.max(newestSource(path.join(ROOT, 'electron')), newestSource(path.join(ROOT, 'shared')), statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  if (existsSync(CLI_PATH) && statSync(CLI_PATH).mtimeMs >= sources) return;
+  await build({
+    entryPoints: [path.join(ROOT, 'electron/cli/presently.ts')],
+    outfile: CLI_PATH,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: ['electron'],
+    banner: { js: '#!/usr/bin/env node' },
+  });
+}
