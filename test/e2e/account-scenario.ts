@@ -70,9 +70,11 @@ export async function runAccountScenario(app: MainWindow, harness: PresenceHarne
     await dialog.submit().click();
     await expect(dialog.root).toBeHidden();
     await expect(app.buddyRow(bobAor)).toBeVisible();
-    await watcher.client.setPresence('away', 'Lunch, back at 2');
-    await expect(app.buddyStatus(bobAor)).toHaveText('Away');
-    await expect(app.buddyNote(bobAor)).toHaveText('Lunch, back at 2');
+    await expect(app.buddyStatus(bobAor)).not.toHaveText('Unknown');
+    // Once the server has accepted Bob's PUBLISH, the list shows it within a second.
+    expect((await watcher.client.setPresence('away', 'Lunch, back at 2')).phase).toBe('published');
+    await expect(app.buddyStatus(bobAor)).toHaveText('Away', { timeout: 1_000 });
+    await expect(app.buddyNote(bobAor)).toHaveText('Lunch, back at 2', { timeout: 1_000 });
   } finally {
     await watcher.stop();
   }
