@@ -89,7 +89,7 @@ test.describe('SIP trace pane', () => {
     expect(harness.internalErrors).toEqual([]);
   });
 
-  test('given the keyboard, then / focuses the filter, arrows move through messages and Enter opens one', async ({ app, page }) => {
+  test('given the keyboard, then / focuses the filter, arrows move through messages, Enter opens one and it can be copied', async ({ app, harness, page }) => {
     const trace = new TracePane(page, app);
     await expect(app.connectionStatus()).toContainText('Registered with');
     await trace.open();
@@ -109,6 +109,15 @@ test.describe('SIP trace pane', () => {
     await page.keyboard.press('Enter');
     await expect(trace.detail()).toBeVisible();
     await expect(trace.detail()).toHaveAttribute('aria-label', `Message ${second}`);
+    // Copy puts the message on the clipboard exactly as on the wire (CRLF line ends included).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.server.origin });
+    await trace.detail().getByTestId('trace-copy').click();
+    await expect(trace.detail().getByRole('status')).toHaveText('Copied.');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const startLine = await trace.detail().locator('.raw-start').innerText();
+    expect(copied.startsWith(`${startLine}\r\n`)).toBe(true);
+    expect(copied).toMatch(/\r\n\r\n/);
+    await trace.list().focus();
     await page.keyboard.press('Escape');
     await expect(trace.detail()).toBeHidden();
 
@@ -141,6 +150,31 @@ test.describe('SIP trace pane', () => {
     await expect(trace.count()).toHaveText('0 messages');
     await environment.changeNow(environment.colleagues[1]!.aor);
     await expect(trace.rowsLabelled('NOTIFY').first()).toBeVisible();
+  });
+
+  test('given the user scrolls up, then new messages do not move the list until "Latest"', async ({ app, harness, page }) => {
+    await page.setViewportSize({ width: 1180, height: 640 });
+    const trace = new TracePane(page, app);
+    await expect(app.connectionStatus()).toContainText('Registered with');
+    await trace.open();
+    await expect.poll(() => trace.rows().count()).toBeGreaterThan(16);
+    const latest = trace.root.getByRole('button', { name: '↓ Latest' });
+    await expect(latest).toBeHidden();
+
+    await trace.list().evaluate((list) => list.scrollTo({ top: 0 }));
+    await expect(latest).toBeVisible();
+    const firstSeq = Number(await trace.rows().first().getAttribute('data-seq'));
+    const before = await trace.count().innerText();
+    const environment = harness.service.demoEnvironment!;
+    await environment.changeNow(environment.colleagues[2]!.aor);
+    await expect(trace.count()).not.toHaveText(before);
+    await expect(trace.row(firstSeq)).toBeInViewport();
+
+    await latest.click();
+    await expect(latest).toBeHidden();
+    const newest = Math.max(...(await trace.rows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))))));
+    await expect(trace.row(newest)).toBeInViewport();
+    await expect(trace.row(firstSeq)).not.toBeInViewport();
   });
 
   test('given an invalid regular expression, then the field says why and the list is not broken', async ({ app, page }) => {
