@@ -110,6 +110,7 @@ export class SipClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private isLinkUp = false;
   private firstAttempt: Promise<ConnectionState> | undefined;
+  private stopping: Promise<void> | undefined;
   private settleFirstAttempt: ((state: ConnectionState) => void) | undefined;
 
   /** @throws SipConfigError when the AOR, server or outbound proxy cannot be used. */
@@ -205,9 +206,16 @@ export class SipClient {
     return this.firstAttempt;
   }
 
-  /** Removes the publication, ends subscriptions, unregisters and closes — always within `timeoutMs`. */
-  async stop({ timeoutMs }: StopOptions): Promise<void> {
-    if (this.lifecycle === 'stopped' || this.lifecycle === 'stopping') return;
+  /**
+   * Removes the publication, ends subscriptions, unregisters and closes — always within `timeoutMs`.
+   * Calling it again while it runs returns the same promise.
+   */
+  stop(options: StopOptions): Promise<void> {
+    this.stopping ??= this.shutDown(options);
+    return this.stopping;
+  }
+
+  private async shutDown({ timeoutMs }: StopOptions): Promise<void> {
     const wasLinkUp = this.isLinkUp && this.lifecycle === 'running';
     this.lifecycle = 'stopping';
     clearTimeout(this.reconnectTimer);
@@ -216,7 +224,9 @@ export class SipClient {
     const remaining = () => Math.max(0, deadline - Date.now());
     const polite = async () => {
       if (!wasLinkUp) return;
-      if (this.config.publish && this.publisher.state.etag !== undefined) {
+      const publication = this.publisher.state;
+      // A PUBLISH still in flight will have an entity tag by the time the removal (queued after it) goes.
+      if (this.config.publish && (publication.etag !== undefined || publication.phase === 'publishing')) {
         await withTimeout(this.publisher.remove(), remaining() / 2);
       }
       const ends = [...this.subscriptions.values()].map((s) => s.stop(remaining() / 2));
