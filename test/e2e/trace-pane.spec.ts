@@ -13,7 +13,8 @@ test.describe('SIP trace pane', () => {
     page,
   }, testInfo) => {
     const trace = new TracePane(page, app);
-    await expect(app.connectionStatus()).toContainText('Registered with');
+    // The demo publishes the saved status first (the publication's initial PUBLISH).
+    await expect(app.connectionStatus()).toContainText('published');
     const note = 'Tracing the release build';
     const picker = await app.openStatusPicker();
     await picker.choose('Busy', note);
@@ -45,6 +46,15 @@ test.describe('SIP trace pane', () => {
     await expect(trace.raw()).toContainText(/SIP-ETag: \S+/);
     await expect(trace.raw()).toContainText(`CSeq: ${publishCseq}`);
     await app.screenshot(testInfo, 'trace-publish-200-etag');
+
+    // Our publication's ladder: the chain by entity tag, initial then modify, each answered with a new ETag.
+    await trace.detail().getByRole('button', { name: 'Ladder' }).click();
+    await expect(trace.ladder()).toContainText('Publication of sip:you@demo.presently.invalid (presence)');
+    await expect(trace.ladder()).toContainText(/ETags \S+ → \S+/);
+    await expect(trace.ladder()).toContainText(/active · published \(modify\), ETag \S+ · expires in \d+:\d\d/);
+    const publication = await trace.arrowLabels();
+    expect(publication.slice(0, 2)).toEqual(['PUBLISH (initial)', '200 OK']);
+    expect(publication.slice(-2)).toEqual(['PUBLISH (modify)', '200 OK']);
 
     // The filter narrows to NOTIFYs (and the answers to them).
     await trace.clearFilters().click();
