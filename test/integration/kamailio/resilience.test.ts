@@ -92,9 +92,9 @@ describe('resilience against a real presence server (Kamailio)', () => {
     expect(sentBranches.length).toBeGreaterThan(new Set(sentBranches).size);
   }, 180_000);
 
-  for (const transport of ['udp', 'tcp'] as const) {
+  for (const transport of ['udp', 'tcp', 'ws'] as const) {
     it(`given ${transport}, when the server goes away and comes back with its memory wiped, then registration, publication and subscriptions are restored and paced`, async () => {
-      kamailio = await startKamailio({ transports: ['udp', 'tcp'] });
+      kamailio = await startKamailio({ transports: ['udp', 'tcp', 'ws'] });
       const server = kamailio.serverUri(transport);
       const alice = new SipClient(account('alice', server), { timers: FAST });
       const bob = new SipClient(account('bob', server), { timers: FAST });
