@@ -113,7 +113,7 @@ export interface CompositorLogEntry {
 
 /** Counts for the command line's summary and for tests. A snapshot: reading it twice gives two objects. */
 export interface CompositorCounters {
-  /** Requests received (retransmissions not counted), by method. */
+  /** Requests received (retransmissions not counted), by method; methods no SIP RFC defines count as `other`. */
   readonly requestsByMethod: Readonly<Record<string, number>>;
   /** Responses sent (first transmissions), by status code. */
   readonly responsesByStatus: Readonly<Record<string, number>>;

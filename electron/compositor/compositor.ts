@@ -50,6 +50,8 @@ import { startWsListener } from './transport/ws-listener';
 
 /** Methods we implement, for `Allow` (RFC 3261 §20.5). */
 export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
+/** Methods counted by name in `requestsByMethod`; anything else counts as `other`. */
+const COUNTED_METHODS = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'INVITE', 'CANCEL', 'BYE', 'MESSAGE', 'INFO', 'REFER', 'UPDATE', 'PRACK']);
 const DEFAULT_TIMERS: SipTimerValues = { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 };
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
@@ -346,7 +348,9 @@ class CompositorServer implements RunningCompositor {
         return;
       }
     }
-    this.requestsByMethod.set(request.method, (this.requestsByMethod.get(request.method) ?? 0) + 1);
+    // Methods we do not know are counted together: hostile input must not grow the map without bound.
+    const counted = COUNTED_METHODS.has(request.method) ? request.method : 'other';
+    this.requestsByMethod.set(counted, (this.requestsByMethod.get(counted) ?? 0) + 1);
 
     let reply: Reply | typeof DEFERRED;
     try {

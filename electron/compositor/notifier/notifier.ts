@@ -150,7 +150,7 @@ export class Notifier {
     const seconds = decision.seconds;
 
     const toTag = tagParam(incoming.to.params);
-    if (toTag !== null) return this.subscribeInDialog(incoming, toTag, seconds, event);
+    if (toTag !== null) return this.subscribeInDialog(incoming, toTag, seconds);
 
     if (toAor === null) return { status: 404, reason: 'Not Found (no presentity at this address)' };
     const fromTag = tagParam(incoming.from.params);
@@ -247,7 +247,7 @@ export class Notifier {
     this.byAor.clear();
   }
 
-  private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number, _event: string): Reply {
+  private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number): Reply {
     const fromTag = tagParam(incoming.from.params) ?? '';
     const subscription = this.byDialog.get(dialogId(incoming.callId, toTag, fromTag));
     if (subscription === undefined) return { status: 481, reason: 'Subscription Does Not Exist', ...(incoming.toAor ? { aor: incoming.toAor.uri } : {}) };
