@@ -69,7 +69,11 @@ describe('resilience against a real presence server (Kamailio)', () => {
       const published = await alice.setPresence(step.status, step.note);
       // A publication that timed out is retried by the engine; wait for it to land.
       if (published.phase !== 'published') {
-        await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published' && p.status === step.status, { timeoutMs: 40_000, what: `${step.status} published` });
+        await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published' && p.status === step.status, {
+          current: alice.publication,
+          timeoutMs: 40_000,
+          what: `${step.status} published`,
+        });
       }
       await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === step.status && b.presence.note === step.note, {
         current: bob.buddies[0],
@@ -128,6 +132,7 @@ describe('resilience against a real presence server (Kamailio)', () => {
       await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'alice registered again', timeoutMs: 15_000 });
       await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', { current: alice.publication, what: 'alice published again', timeoutMs: 15_000 });
       const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.subscription.phase === 'active' && b.presence?.status === 'busy', {
+        current: bob.buddies.find((b) => b.aor === buddies[0]),
         what: 'alice busy at bob again',
         timeoutMs: 15_000,
       });

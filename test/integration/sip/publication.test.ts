@@ -113,7 +113,7 @@ describe('presence publication (scripted server)', () => {
     expect(failed.phase).toBe('failed');
     expect(failed.retryAt).toBeGreaterThanOrEqual(before + 1_000);
     expect(failed.retryAt).toBeLessThan(Date.now() + 1_100);
-    const published = await waitFor(client.onPublication.bind(client), (p) => p.phase === 'published', { what: 'the retried publication' });
+    const published = await waitFor(client.onPublication.bind(client), (p) => p.phase === 'published', { current: client.publication, what: 'the retried publication' });
     expect(published.etag).toBe('e1');
     const [first, second] = server.requestsOf('PUBLISH');
     expect(second).toBeDefined();
