@@ -32,7 +32,7 @@ import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
-import { ExpiryQueue, type ExpiryEntry } from './expiry-queue';
+import { ExpiryQueue } from './expiry-queue';
 
 /** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; the seed draft publishes cpim-pidf). */
 export const PUBLISH_CONTENT_TYPES = ['application/pidf+xml', 'application/cpim-pidf+xml'] as const;
@@ -59,7 +59,8 @@ export interface Publication {
   /** When the current state was accepted (ms): the newer publication wins a tuple-id clash. */
   receivedAt: number;
   expiresAt: number;
-  expiry: ExpiryEntry<Publication> | null;
+  /** Place in the expiry queue (-1: not scheduled). */
+  expiryIndex: number;
   /** The third-party publisher's AOR key (From), or null when the presentity published for itself. */
   readonly thirdPartyPublisher: string | null;
 }
@@ -335,7 +336,7 @@ export class EventStateCompositor {
       document,
       receivedAt: now,
       expiresAt: 0,
-      expiry: null,
+      expiryIndex: -1,
       thirdPartyPublisher,
     };
     presentity.publications.push(publication);
@@ -345,14 +346,11 @@ export class EventStateCompositor {
   }
 
   private reschedule(publication: Publication, expiresAt: number): void {
-    this.expiries.cancel(publication.expiry);
-    publication.expiresAt = expiresAt;
-    publication.expiry = this.expiries.schedule(publication, expiresAt);
+    this.expiries.schedule(publication, expiresAt);
   }
 
   private remove(publication: Publication): void {
-    this.expiries.cancel(publication.expiry);
-    publication.expiry = null;
+    this.expiries.cancel(publication);
     this.byEtag.delete(publication.etag);
     const presentity = publication.presentity;
     const index = presentity.publications.indexOf(publication);
@@ -364,7 +362,6 @@ export class EventStateCompositor {
   private expire(publication: Publication): void {
     if (this.byEtag.get(publication.etag) !== publication) return;
     this.expiredCount++;
-    publication.expiry = null;
     this.remove(publication);
     this.options.onExpired?.(publication);
   }

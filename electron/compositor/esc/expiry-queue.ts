@@ -1,23 +1,24 @@
 /**
  * Soft-state expiry for publications (RFC 3903 §6 step 7), subscriptions (RFC 6665 §4.2.1.1) and
  * registrations (RFC 3261 §10.3): one binary min-heap of deadlines and one timer armed for the earliest,
- * instead of a timer per item. Refreshing an item cancels its entry and schedules a new one; cancelled
- * entries are skipped when they reach the top (and compacted away when they pile up).
+ * instead of a timer per item.
+ *
+ * The heap is intrusive: the items themselves sit in it and remember their index, so a refresh moves an
+ * item in place and a removal takes it out at once — no entry objects and no tombstones for the garbage
+ * collector to walk (with hundreds of thousands of live publications, that matters).
  */
 
-/** A scheduled expiry; pass it to `cancel` to withdraw it. */
-export interface ExpiryEntry<T> {
-  readonly at: number;
-  readonly item: T;
-  cancelled: boolean;
+/** What the queue needs on an item: its deadline (ms since the epoch) and its place in the heap (-1: none). */
+export interface Expirable {
+  expiresAt: number;
+  expiryIndex: number;
 }
 
 /** setTimeout's limit is 2^31-1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export class ExpiryQueue<T> {
-  private heap: ExpiryEntry<T>[] = [];
-  private cancelledCount = 0;
+export class ExpiryQueue<T extends Expirable> {
+  private heap: T[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private isDisposed = false;
@@ -27,46 +28,51 @@ export class ExpiryQueue<T> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Entries scheduled and not cancelled. */
+  /** Items scheduled. */
   get size(): number {
-    return this.heap.length - this.cancelledCount;
+    return this.heap.length;
   }
 
-  schedule(item: T, at: number): ExpiryEntry<T> {
-    const entry: ExpiryEntry<T> = { at, item, cancelled: false };
-    this.push(entry);
-    if (at < this.timerAt) this.arm();
-    return entry;
+  /** Sets the item's deadline to `at`, scheduling it or moving it if already scheduled. */
+  schedule(item: T, at: number): void {
+    item.expiresAt = at;
+    if (item.expiryIndex === -1) {
+      item.expiryIndex = this.heap.length;
+      this.heap.push(item);
+    }
+    this.restore(item.expiryIndex);
+    if (at < this.timerAt || this.heap[0] === item) this.arm();
   }
 
-  cancel(entry: ExpiryEntry<T> | null | undefined): void {
-    if (entry == null || entry.cancelled) return;
-    entry.cancelled = true;
-    this.cancelledCount++;
-    if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
+  /** Withdraws the item (it will not expire); harmless when it is not scheduled. */
+  cancel(item: T): void {
+    const index = item.expiryIndex;
+    if (index === -1 || this.heap[index] !== item) return;
+    item.expiryIndex = -1;
+    const last = this.heap.pop() as T;
+    if (index < this.heap.length) {
+      this.heap[index] = last;
+      last.expiryIndex = index;
+      this.restore(index);
+    }
   }
 
   dispose(): void {
     this.isDisposed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    for (const item of this.heap) item.expiryIndex = -1;
     this.heap = [];
-    this.cancelledCount = 0;
   }
 
-  /** Fires every entry due by now (called by the timer; tests may call it directly). */
+  /** Fires every item due by now (called by the timer; tests may call it directly). */
   runDue(): void {
     const now = this.now();
     for (;;) {
       const top = this.heap[0];
-      if (top === undefined || top.at > now) break;
-      this.pop();
-      if (top.cancelled) {
-        this.cancelledCount--;
-        continue;
-      }
-      top.cancelled = true;
-      this.onExpire(top.item);
+      if (top === undefined || top.expiresAt > now) break;
+      this.cancel(top);
+      this.onExpire(top);
       if (this.isDisposed) return;
     }
     this.arm();
@@ -75,7 +81,7 @@ export class ExpiryQueue<T> {
   private arm(): void {
     if (this.isDisposed) return;
     const top = this.heap[0];
-    const at = top === undefined ? Infinity : top.at;
+    const at = top === undefined ? Infinity : top.expiresAt;
     if (this.timer !== null && at === this.timerAt) return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -90,46 +96,31 @@ export class ExpiryQueue<T> {
     this.timer.unref();
   }
 
-  private compact(): void {
-    this.heap = this.heap.filter((entry) => !entry.cancelled);
-    this.cancelledCount = 0;
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
-  }
-
-  private push(entry: ExpiryEntry<T>): void {
+  /** Moves the item at `index` up or down until the heap order holds again. */
+  private restore(index: number): void {
     const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
+    const item = heap[index] as T;
+    let i = index;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((heap[parent] as ExpiryEntry<T>).at <= entry.at) break;
-      heap[i] = heap[parent] as ExpiryEntry<T>;
-      i = parent;
+      const parentIndex = (i - 1) >> 1;
+      const parent = heap[parentIndex] as T;
+      if (parent.expiresAt <= item.expiresAt) break;
+      heap[i] = parent;
+      parent.expiryIndex = i;
+      i = parentIndex;
     }
-    heap[i] = entry;
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    heap[0] = last;
-    this.siftDown(0);
-  }
-
-  private siftDown(start: number): void {
-    const heap = this.heap;
-    const entry = heap[start] as ExpiryEntry<T>;
-    let i = start;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && (heap[right] as ExpiryEntry<T>).at < (heap[left] as ExpiryEntry<T>).at ? right : left;
-      if ((heap[child] as ExpiryEntry<T>).at >= entry.at) break;
-      heap[i] = heap[child] as ExpiryEntry<T>;
+      const child = right < heap.length && (heap[right] as T).expiresAt < (heap[left] as T).expiresAt ? right : left;
+      const childItem = heap[child] as T;
+      if (childItem.expiresAt >= item.expiresAt) break;
+      heap[i] = childItem;
+      childItem.expiryIndex = i;
       i = child;
     }
-    heap[i] = entry;
+    heap[i] = item;
+    item.expiryIndex = i;
   }
 }

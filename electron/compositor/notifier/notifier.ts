@@ -36,7 +36,7 @@ import type { ClientOutcome, ClientTransactions } from '../transaction/client-tr
 import type { Flow } from '../transport/flow';
 import type { CompositorTransport } from '../compositor-types';
 import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
-import { ExpiryQueue, type ExpiryEntry } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../esc/expiry-queue';
 
 
 /** One watcher's subscription dialog. */
@@ -61,7 +61,8 @@ export interface Subscription {
   /** The document format this watcher accepts (PIDF unless it accepts only CPIM-PIDF). */
   readonly contentType: ComposedContentType;
   expiresAt: number;
-  expiry: ExpiryEntry<Subscription> | null;
+  /** Place in the expiry queue (-1: not scheduled). */
+  expiryIndex: number;
   /** Where the SUBSCRIBE arrived (the connection to reuse, or the UDP source). */
   flow: Flow;
   isTerminated: boolean;
@@ -176,7 +177,7 @@ export class Notifier {
       event,
       contentType,
       expiresAt: now + seconds * 1000,
-      expiry: null,
+      expiryIndex: -1,
       flow: incoming.flow,
       isTerminated: false,
       isNotifyInFlight: false,
@@ -266,8 +267,7 @@ export class Notifier {
       return { status: 200, toTag, headers: okHeaders, aor, note: 'unsubscribe', after: () => this.terminate(subscription, 'timeout') };
     }
     subscription.expiresAt = incoming.now + seconds * 1000;
-    this.expiries.cancel(subscription.expiry);
-    subscription.expiry = this.expiries.schedule(subscription, subscription.expiresAt);
+    this.expiries.schedule(subscription, subscription.expiresAt);
     return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
   }
 
@@ -279,7 +279,7 @@ export class Notifier {
       this.byAor.set(subscription.aor.key, watchers);
     }
     watchers.add(subscription);
-    subscription.expiry = this.expiries.schedule(subscription, subscription.expiresAt);
+    this.expiries.schedule(subscription, subscription.expiresAt);
   }
 
   private uninstall(subscription: Subscription): void {
@@ -289,8 +289,7 @@ export class Notifier {
       watchers.delete(subscription);
       if (watchers.size === 0) this.byAor.delete(subscription.aor.key);
     }
-    this.expiries.cancel(subscription.expiry);
-    subscription.expiry = null;
+    this.expiries.cancel(subscription);
   }
 
   private notifyWatchers(aor: Aor, watchers: ReadonlySet<Subscription>): void {

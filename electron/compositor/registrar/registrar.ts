@@ -12,7 +12,7 @@
 import type { Aor } from '../message/aor';
 import { parseNameAddr, splitCommaValues } from '../message/sip-headers';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
-import { ExpiryQueue, type ExpiryEntry } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../esc/expiry-queue';
 
 interface Binding {
   readonly aorKey: string;
@@ -21,7 +21,7 @@ interface Binding {
   callId: string;
   cseq: number;
   expiresAt: number;
-  expiry: ExpiryEntry<Binding> | null;
+  expiryIndex: number;
 }
 
 export class Registrar {
@@ -107,7 +107,7 @@ export class Registrar {
       forAor = new Map();
       this.bindings.set(aor.key, forAor);
     }
-    const binding: Binding = existing ?? { aorKey: aor.key, uri, callId: '', cseq: 0, expiresAt: 0, expiry: null };
+    const binding: Binding = existing ?? { aorKey: aor.key, uri, callId: '', cseq: 0, expiresAt: 0, expiryIndex: -1 };
     if (existing === undefined) {
       forAor.set(uri, binding);
       this.count++;
@@ -115,8 +115,7 @@ export class Registrar {
     binding.callId = incoming.callId;
     binding.cseq = incoming.cseq;
     binding.expiresAt = incoming.now + seconds * 1000;
-    this.expiries.cancel(binding.expiry);
-    binding.expiry = this.expiries.schedule(binding, binding.expiresAt);
+    this.expiries.schedule(binding, binding.expiresAt);
   }
 
   private removeBinding(binding: Binding): void {
@@ -125,8 +124,7 @@ export class Registrar {
     forAor.delete(binding.uri);
     this.count--;
     if (forAor.size === 0) this.bindings.delete(binding.aorKey);
-    this.expiries.cancel(binding.expiry);
-    binding.expiry = null;
+    this.expiries.cancel(binding);
   }
 
   /** §10.3 step 8: 200 listing every current binding with its remaining lifetime, and a Date. */

@@ -16,15 +16,19 @@
  * twice (a retransmitted PUBLISH must not create a second publication with a second ETag).
  *
  * Expiry is a FIFO sweep, not a timer per transaction: all UDP transactions live equally long, so
- * insertion order is expiry order, and at 12,000 requests/s that saves 400,000 live timers.
+ * insertion order is expiry order, and at 12,000 requests/s that saves 400,000 live timers. The responses
+ * themselves live off the JavaScript heap in a ResponseArena (see there for why).
  */
 import type { SipRequest } from '../message/sip-message';
 import { tagOf, type Via } from '../message/sip-headers';
+import { ResponseArena } from './response-arena';
 
 const MAGIC_COOKIE = 'z9hG4bK';
 
 /** What `responseFor` returns for a transaction still in Trying (its reply is deferred): absorb retransmissions. */
 export const PENDING_RESPONSE = '';
+const PENDING = -2;
+const LARGE = -1;
 
 /**
  * The transaction key of a request (§17.2.3): branch + sent-by + method for RFC 3261 branches; for RFC 2543
@@ -54,7 +58,11 @@ export function firstViaParm(line: string): string {
 }
 
 export class ServerTransactionTable {
-  private readonly responses = new Map<string, string>();
+  /** Per transaction: an arena position (≥ 0), PENDING (Trying), or LARGE (the string is in `large`). */
+  private readonly entries = new Map<string, number>();
+  private readonly arena = new ResponseArena();
+  /** Responses too long for an arena record (over 64 KiB; hardly ever). */
+  private readonly large = new Map<string, string>();
   private readonly queueKeys: string[] = [];
   private readonly queueTimes: number[] = [];
   private queueHead = 0;
@@ -69,37 +77,42 @@ export class ServerTransactionTable {
     this.timer.unref();
   }
 
-  /** The response sent for this transaction if it is in Completed, PENDING_RESPONSE in Trying, else undefined. */
-  responseFor(key: string): string | undefined {
-    return this.responses.get(key);
+  /** The response sent if the transaction is in Completed, PENDING_RESPONSE in Trying, else undefined. */
+  responseFor(key: string): Buffer | string | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry === PENDING) return PENDING_RESPONSE;
+    if (entry === LARGE) return this.large.get(key);
+    return this.arena.read(entry) ?? undefined;
   }
 
   /** Records a UDP transaction whose reply is deferred (Trying): retransmissions are absorbed until it completes. */
   markPending(key: string): void {
-    this.complete(key, PENDING_RESPONSE);
+    this.remember(key, PENDING);
   }
 
   /** Records the final response of a UDP transaction (moves it to Completed). */
   complete(key: string, response: string): void {
-    if (!this.responses.has(key)) {
-      this.queueKeys.push(key);
-      this.queueTimes.push(this.now() + this.lifetimeMs);
-    }
-    this.responses.set(key, response);
+    const position = this.arena.store(response, this.now());
+    if (position === -1) this.large.set(key, response);
+    this.remember(key, position === -1 ? LARGE : position);
   }
 
   /** Transactions currently remembered. */
   get size(): number {
-    return this.responses.size;
+    return this.entries.size;
   }
 
-  /** Forgets transactions whose Timer J fired. */
+  /** Forgets transactions whose Timer J fired, and the arena chunks only they used. */
   sweep(): void {
     const now = this.now();
     while (this.queueHead < this.queueKeys.length && (this.queueTimes[this.queueHead] as number) <= now) {
-      this.responses.delete(this.queueKeys[this.queueHead] as string);
+      const key = this.queueKeys[this.queueHead] as string;
+      if (this.entries.get(key) === LARGE) this.large.delete(key);
+      this.entries.delete(key);
       this.queueHead++;
     }
+    this.arena.releaseWrittenBefore(now - this.lifetimeMs);
     // Compact the queue arrays now and then instead of shifting on every expiry.
     if (this.queueHead > 4096 && this.queueHead * 2 > this.queueKeys.length) {
       this.queueKeys.splice(0, this.queueHead);
@@ -110,9 +123,19 @@ export class ServerTransactionTable {
 
   dispose(): void {
     clearInterval(this.timer);
-    this.responses.clear();
+    this.entries.clear();
+    this.large.clear();
+    this.arena.clear();
     this.queueKeys.length = 0;
     this.queueTimes.length = 0;
     this.queueHead = 0;
+  }
+
+  private remember(key: string, entry: number): void {
+    if (!this.entries.has(key)) {
+      this.queueKeys.push(key);
+      this.queueTimes.push(this.now() + this.lifetimeMs);
+    }
+    this.entries.set(key, entry);
   }
 }

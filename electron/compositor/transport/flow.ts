@@ -15,7 +15,7 @@ export interface Flow {
   /** False once a connection has closed (a UDP flow is always open while its socket is). */
   readonly isOpen: boolean;
   /** Sends one whole message; false when it could not be handed to the socket (closed connection). */
-  send(message: string): boolean;
+  send(message: string | Buffer): boolean;
   /** `udp 127.0.0.1:5070`, for log lines. */
   readonly label: string;
 }

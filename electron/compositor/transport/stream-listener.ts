@@ -44,7 +44,7 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
       get isOpen() {
         return isOpen && !socket.destroyed && socket.writable;
       },
-      send(message: string): boolean {
+      send(message: string | Buffer): boolean {
         if (!flow.isOpen) return false;
         socket.write(message);
         return true;

@@ -36,7 +36,7 @@ export async function startUdpListener(
       get isOpen() {
         return !isClosed;
       },
-      send(message: string): boolean {
+      send(message: string | Buffer): boolean {
         if (isClosed) return false;
         // No per-send callback: it costs an allocation per datagram on the hot path; a failed send
         // surfaces as the socket's 'error' event, which is logged below.

@@ -54,9 +54,10 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
       get isOpen() {
         return socket.readyState === socket.OPEN;
       },
-      send(message: string): boolean {
+      send(message: string | Buffer): boolean {
         if (socket.readyState !== socket.OPEN) return false;
-        socket.send(message);
+        // Text frames: RFC 7118 §5.1 lets either kind carry SIP, and text is what browsers expect.
+        socket.send(typeof message === 'string' ? message : message.toString('utf8'));
         return true;
       },
       label: flowLabel('ws', remoteAddress, remotePort),
