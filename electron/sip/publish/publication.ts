@@ -340,7 +340,9 @@ export class Publication {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.isRefreshDue = true;
+      // Without an entity tag (a server that sent none) a refresh is impossible: publish afresh instead.
+      if (this.etag === undefined) this.isDirty = true;
+      else this.isRefreshDue = true;
       void this.run();
     }, refreshDelayMs(expires, this.options.t1));
   }

@@ -62,6 +62,15 @@ describe('presence publication (scripted server)', () => {
     expect(next?.header('sip-if-match')).toBe('e2');
   });
 
+  it('given a server that answers 200 without SIP-ETag, when the publication is due for refresh, then it is published afresh with its body rather than left to expire', async () => {
+    const { client, server } = await setUp('tcp', (request) => request.respond(200, 'OK', ['Expires: 2']), { publishExpires: 2 });
+    expect(await client.setPresence('away', 'No tag')).toMatchObject({ phase: 'published' });
+    const [first] = server.requestsOf('PUBLISH');
+    const again = await server.waitForRequest((r) => r.method === 'PUBLISH' && r !== first, 3_000);
+    expect(again.header('sip-if-match')).toBeUndefined();
+    expect(again.body).toContain('No tag');
+  });
+
   it('given 423 with Min-Expires 3600, when we publish for 60 s, then we publish again for 3600 s and keep that interval', async () => {
     const { client, server } = await setUp(
       'udp',
