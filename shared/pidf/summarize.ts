@@ -17,11 +17,12 @@
  *           away, vacation, holiday, lunch, breakfast, dinner, meal, sleeping, travel, in-transit,
  *           steering, shopping, playing, spectator, tv, worship ... away
  *           other = text ................................... the text read as a note (e below)
- *      b. else the notes (person, document, open tuples, in that order), when a note is exactly one of
+ *      b. else the notes, when a note is exactly one of
  *         Asterisk's or a common phrase: "Ready"/"Available"/"Online" → available; "On the phone"/
  *         "Ringing"/"On hold" → on-the-phone; "Busy" → busy; "Do not disturb"/"DND" → do-not-disturb;
  *         "In a meeting" → in-a-meeting; "Away"/"Be right back"/"Out to lunch" → away;
- *         "Unavailable"/"Offline" → offline;
+ *         "Unavailable"/"Offline" → offline. Which notes count: the document-level ones always; the
+ *         person and tuple notes only when the document has no person element (see phraseNotes);
  *      c. else XPIDF's substatus/status of the open atoms (onthephone/inuse → on-the-phone, busy → busy,
  *         away/berightback/outtolunch/idle/inactive → away, online/open → available, offline → offline),
  *         the most engaged one winning;
@@ -122,7 +123,7 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
     status = 'offline';
   } else if (openTuples.length > 0) {
     const fromActivities = statusFromActivities([...personActivities, ...openTuples.flatMap((t) => t.activities)]);
-    const fromNotes = statusFromNotes([...personNotes, ...document.notes, ...openTuples.flatMap((t) => t.notes)]);
+    const fromNotes = statusFromNotes(phraseNotes(document, [...personNotes, ...openTuples.flatMap((t) => t.notes)]));
     if (fromActivities === 'busy' && fromNotes === 'on-the-phone') status = 'on-the-phone';
     else
       status =
@@ -162,9 +163,20 @@ function deviceStatus(tuple: PidfTuple, personActivities: readonly string[], doc
   if (tuple.xpidf) return statusFromXpidf(tuple.xpidf);
   if (tuple.basic !== 'open') return closedDocumentStatus(document.notes);
   const fromActivities = statusFromActivities(tuple.activities) ?? statusFromActivities(personActivities);
-  const fromNotes = statusFromNotes([...tuple.notes, ...document.notes]);
+  const fromNotes = statusFromNotes(phraseNotes(document, tuple.notes));
   if (fromActivities === 'busy' && fromNotes === 'on-the-phone') return 'on-the-phone';
   return fromActivities ?? fromNotes ?? (tuple.userInput === 'idle' ? 'away' : 'available');
+}
+
+/**
+ * The notes whose exact wording may stand for a status (rules 2b and 2d). A document with an RPID person
+ * speaks the data model: its person and tuple notes are the user's free text ("Unavailable until 3",
+ * "In a call with Bob") and must not override the activities it chose, so only the document-level notes
+ * count (where Asterisk writes "Ready", "On the phone"). Older clients without a person element (X-Lite,
+ * Pidgin) write their status word in the tuple note, so there every note counts.
+ */
+function phraseNotes(document: PidfDocument, personAndTupleNotes: readonly LocalizedNote[]): LocalizedNote[] {
+  return document.persons.length > 0 ? [...document.notes] : [...personAndTupleNotes, ...document.notes];
 }
 
 /** Rule 2a. Returns null when no activity decides (none, `unknown`, `working`, …). */

@@ -113,6 +113,18 @@ describe('status: notes (Asterisk and friends)', () => {
     expect(summaryOf(`<note>Ready</note>${open()}${person('<rpid:away/>')}`).status).toBe('away');
   });
 
+  it('given a person element (the data model), then the user’s free-text notes do not override the chosen activity', () => {
+    // What buildPidf publishes for "available" / "busy" with a note the user typed.
+    expect(summaryOf(open('t1', '<note>Unavailable</note>') + person('', '<dm:note>Unavailable</dm:note>')).status).toBe('available');
+    expect(summaryOf(open('t1', '<note>In a call</note>') + person('<rpid:busy/>', '<dm:note>In a call</dm:note>')).status).toBe('busy');
+    expect(summaryOf(open('t1', '<note>On the phone</note>') + person('<rpid:busy/>', '<dm:note>On the phone</dm:note>')).status).toBe('busy');
+  });
+
+  it('given no person element (X-Lite, Pidgin style), then a status word in the tuple note counts', () => {
+    expect(summaryOf(open('t1', '<note>Busy</note>')).status).toBe('busy');
+    expect(summaryOf(open('t1', '<note>On the phone</note>')).status).toBe('on-the-phone');
+  });
+
   it('given every tuple closed and Asterisk’s presence-level "On the phone"/"Ringing"/"Busy", then that, not offline', () => {
     expect(summaryOf(`<note>On the phone</note>${closed()}`).status).toBe('on-the-phone');
     expect(summaryOf(`<note>Ringing</note>${closed()}`).status).toBe('on-the-phone');
