@@ -21,4 +21,6 @@ await Promise.all([
     outfile: 'dist/cli/presently.cjs',
     banner: { js: '#!/usr/bin/env node' },
   }),
+  // The compositor's PUBLISH-body validator thread, loaded by `presently compositor` from beside the CLI.
+  build({ ...common, entryPoints: ['electron/compositor/esc/pidf-validator-worker.ts'], outfile: 'dist/cli/pidf-validator-worker.cjs' }),
 ]);

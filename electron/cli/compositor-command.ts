@@ -3,7 +3,8 @@
  * line per request and a summary on Ctrl-C. With `--demo`, the offline demo's simulated colleagues publish
  * to it over real SIP.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../app-identity';
 import {
@@ -37,6 +38,7 @@ Options:
   --default-expires SECONDS  interval when a request has none (default 3600)
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
+  --threads N             validate PUBLISH bodies on N worker threads (default 1; 0: on the main thread)
   --demo                  start the simulated colleagues of the offline demo
   --demo-domain NAME      their domain (default ${DEFAULT_DEMO_DOMAIN})
   --quiet                 no line per request; only start-up, events and the summary
@@ -146,6 +148,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'default-expires': { type: 'string' },
       'third-party': { type: 'string', multiple: true },
       'coalesce-ms': { type: 'string' },
+      threads: { type: 'string' },
       demo: { type: 'boolean' },
       'demo-domain': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -172,9 +175,25 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...(values['default-expires'] === undefined ? {} : { defaultExpires: seconds(values['default-expires'], '--default-expires') }),
     ...(values['third-party'] === undefined ? {} : { thirdPartyPublishers: values['third-party'] }),
     ...(values['coalesce-ms'] === undefined ? {} : { notifyCoalesceMs: seconds(values['coalesce-ms'], '--coalesce-ms') }),
+    ...validatorThreads(values.threads),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   return { options, demo, quiet: values.quiet === true };
+}
+
+/**
+ * The body validator threads: the worker is bundled beside the CLI (dist/cli/pidf-validator-worker.cjs).
+ * Run from TypeScript source there is no bundled worker, and bodies are validated on the main thread.
+ */
+function validatorThreads(value: string | undefined): Pick<CompositorOptions, 'bodyValidation'> {
+  const threads = value === undefined ? 1 : seconds(value, '--threads');
+  if (threads === 0) return {};
+  const workerFile = typeof __dirname === 'string' ? join(__dirname, 'pidf-validator-worker.cjs') : null;
+  if (workerFile === null || !existsSync(workerFile)) {
+    if (value !== undefined) throw new Error('--threads needs the built CLI (npm run build:node): the validator thread is bundled beside it');
+    return {};
+  }
+  return { bodyValidation: { workerFile, threads } };
 }
 
 /** A port number or `off` (null). */
@@ -227,6 +246,7 @@ function summary(counters: CompositorCounters, elapsedMs: number): string[] {
     `  registrations: ${counters.bindingsActive} bindings at stop`,
     `  NOTIFY:        ${counters.notifiesSent} sent, ${counters.notifyRetransmissions} retransmitted, ${counters.notifyFailures} failed, ${counters.watchersDropped} watchers dropped`,
     `  retransmitted requests answered from cache: ${counters.retransmissionsAbsorbed} · malformed messages: ${counters.malformedMessages}`,
+    `  PUBLISH bodies validated on worker threads: ${counters.bodiesValidatedOnWorkers}`,
   ];
 }
 
