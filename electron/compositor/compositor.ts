@@ -354,7 +354,7 @@ class CompositorServer implements RunningCompositor {
 
     let reply: Reply | typeof DEFERRED;
     try {
-      reply = this.route(request, flow, via, key, (later) => this.answer(request, flow, via, key, later));
+      reply = this.route(request, flow, key, (later) => this.answer(request, flow, via, key, later));
     } catch (error) {
       reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -390,7 +390,7 @@ class CompositorServer implements RunningCompositor {
   }
 
   /** RFC 3261 §8.2 UAS checks, then the method's handler. */
-  private route(request: SipRequest, flow: Flow, _via: Via, transactionKey: string, respondLater: (reply: Reply) => void): Reply | typeof DEFERRED {
+  private route(request: SipRequest, flow: Flow, transactionKey: string, respondLater: (reply: Reply) => void): Reply | typeof DEFERRED {
     const method = request.method;
     const isKnown = method === 'PUBLISH' || method === 'SUBSCRIBE' || method === 'REGISTER' || method === 'OPTIONS';
     if (method === 'CANCEL') {
