@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
   options: {
-    rates: { type: 'string', default: '2000,4000,6000,8000,9000,10000,11000,12000,13000,14000' },
+    rates: { type: 'string', default: '2000,4000,6000,8000,9000,10000,11000,12000,13000,14000,15000,16000,17000,18000' },
     seconds: { type: 'string', default: '10' },
     watchers: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '30' },
