@@ -6,6 +6,7 @@
  *
  * Pure TypeScript: runs in the renderer and under Node (tests, benchmark, the service's exports).
  */
+import { canonicalHeaderName } from '../sip/header-names';
 
 /** One header field as written: its name as on the wire and its (unfolded) value. */
 export interface SipHeaderField {
@@ -25,31 +26,8 @@ export interface SipMessageParts {
   readonly hasBlankLine: boolean;
 }
 
-/** RFC 3261 §7.3.3 compact forms, plus RFC 3265 `o` (Event), `u` (Allow-Events), RFC 3515 `r`, RFC 4028 `x`. */
-const COMPACT_NAMES: Readonly<Record<string, string>> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  o: 'event',
-  u: 'allow-events',
-  r: 'refer-to',
-  b: 'referred-by',
-  x: 'session-expires',
-  y: 'identity',
-};
-
 /** The lower-case long form of a header name (`I` → `call-id`, `CSeq` → `cseq`). */
-export function headerKey(name: string): string {
-  const lower = name.trim().toLowerCase();
-  return COMPACT_NAMES[lower] ?? lower;
-}
+export const headerKey = canonicalHeaderName;
 
 /**
  * Where the header section ends: the index of the blank line's first character and where the body

@@ -13,22 +13,7 @@
  * when the header section was readable, carries the partial message so the caller can answer 400.
  */
 
-/** Header names in their canonical lower-case long form, keyed by compact form (RFC 3261 §7.3.3, RFC 3903, RFC 6665). */
-const COMPACT_FORMS: Readonly<Record<string, string>> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  o: 'event',
-  u: 'allow-events',
-  r: 'refer-to',
-};
+import { canonicalHeaderName } from '../../../shared/sip/header-names';
 
 /** An ordered list of header fields; names are stored lower-case, long form. */
 export class SipHeaders {
@@ -124,12 +109,6 @@ const SIP_VERSION = 'SIP/2.0';
 
 /** Header fields every request and response must carry (RFC 3261 §8.1.1; Max-Forwards is tolerated missing). */
 const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
-
-/** Lower-case long form of a header name. */
-export function canonicalHeaderName(name: string): string {
-  const lower = name.toLowerCase();
-  return lower.length === 1 ? (COMPACT_FORMS[lower] ?? lower) : lower;
-}
 
 /**
  * Parses one datagram or one framed stream message. `isDatagram` applies RFC 3261 §18.3: on a datagram a
