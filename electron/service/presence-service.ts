@@ -57,6 +57,9 @@ import { SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
+/** Platform names as people say them, keyed by `process.platform`. */
+const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+
 /** What the host process knows about itself. */
 export interface HostInfo {
   readonly runtime: RuntimeKind;
@@ -403,7 +406,7 @@ export class PresenceService {
     };
     let client: SipClient;
     try {
-      client = new SipClient(config, this.options.sipOptions);
+      client = new SipClient(config, this.sipClientOptions());
     } catch (error) {
       // The form's rules passed but the engine cannot use the account: say why on the status line.
       this.log('error', `the account cannot be used: ${String(error)}`);
@@ -413,6 +416,11 @@ export class PresenceService {
       return;
     }
     this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
+  }
+
+  /** The engine's options, with this computer named as our device for watchers with several of them. */
+  private sipClientOptions(): SipClientOptions {
+    return { deviceLabel: `${APP_NAME} on ${PLATFORM_NAMES[this.options.host.platform] ?? this.options.host.platform}`, ...this.options.sipOptions };
   }
 
   private async startDemoSession(): Promise<void> {
@@ -447,7 +455,7 @@ export class PresenceService {
     const buddies: Buddy[] = environment.colleagues.map((c) => ({ aor: c.aor, displayName: c.name, group: DEMO_GROUP }));
     this.runSession({
       kind: 'demo',
-      client: new SipClient(config, this.options.sipOptions),
+      client: new SipClient(config, this.sipClientOptions()),
       unsubscribe: [],
       demo: { environment, buddies, info: { aor: DEMO_USER_AOR, server: environment.server, colleagues: buddies.length } },
     });

@@ -89,6 +89,11 @@ export interface SipClientOptions {
   readonly logger?: SipLogger;
   /** Randomness for jitter (tests may fix it). */
   readonly random?: () => number;
+  /**
+   * A name for the device this client publishes from ("Desk phone", "Presently on Linux"). Watchers of
+   * an AOR with several devices see it beside each device instead of a contact URI.
+   */
+  readonly deviceLabel?: string;
 }
 
 /** Options of `SipClient.stop`. */

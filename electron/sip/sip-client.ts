@@ -21,6 +21,7 @@
  * is subscribed again, `resubscribePacing` ms apart rather than in a burst.
  */
 import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
@@ -166,6 +167,7 @@ export class SipClient {
       aor: this.aor,
       expires: config.publishExpires,
       tupleId: `t${createRandomToken(8).toLowerCase()}`,
+      ...(options.deviceLabel?.trim() ? { device: { id: `urn:uuid:${randomUUID()}`, label: options.deviceLabel.trim() } } : {}),
       hasPassword,
       t1: this.timers.t1,
       retryBase: this.timers.retryBase,

@@ -55,6 +55,12 @@ export interface BuildPidfInput {
   readonly personId?: string;
   /** The note's language (`xml:lang`), e.g. `en`. */
   readonly lang?: string;
+  /**
+   * The device this tuple is published from (RFC 4479 §3.3): its `deviceID` URN, e.g. `urn:uuid:…`,
+   * and a name a watcher can show ("Desk phone"). Emitted as the tuple's `<dm:deviceID>` and a
+   * `<dm:device>` carrying the name as its note; watchers' buddy lists label the device with it.
+   */
+  readonly device?: { readonly id: string; readonly label: string };
 }
 
 /** What each status publishes: `basic` and the RPID activities (element names; `other:x` → <rpid:other>x</rpid:other>). */
@@ -103,6 +109,9 @@ export function buildPidf(input: BuildPidfInput): string {
     `  <tuple id="${escapeAttribute(stripNonXmlChars(input.tupleId))}">\n`,
     `    <status>\n      <basic>${published.basic}</basic>\n    </status>\n`,
   ];
+  const deviceId = input.device?.id.trim() ? escapeText(stripNonXmlChars(input.device.id.trim())) : '';
+  // RFC 4479's schema puts deviceID after status and before contact (an extension element of the tuple).
+  if (deviceId) out.push(`    <dm:deviceID>${deviceId}</dm:deviceID>\n`);
   if (contact) out.push(`    <contact>${escapeText(stripNonXmlChars(contact))}</contact>\n`);
   if (note !== '') out.push(`    <note${lang}>${escapeText(note)}</note>\n`);
   out.push(`    <timestamp>${timestamp}</timestamp>\n`, '  </tuple>\n');
@@ -120,6 +129,17 @@ export function buildPidf(input: BuildPidfInput): string {
     out.push('    </rpid:activities>\n');
   }
   if (note !== '') out.push(`    <dm:note${lang}>${escapeText(note)}</dm:note>\n`);
-  out.push(`    <dm:timestamp>${timestamp}</dm:timestamp>\n`, '  </dm:person>\n', '</presence>\n');
+  out.push(`    <dm:timestamp>${timestamp}</dm:timestamp>\n`, '  </dm:person>\n');
+  if (deviceId) {
+    const label = normalizeNote(input.device?.label);
+    out.push(
+      `  <dm:device id="${escapeAttribute(stripNonXmlChars(`d${input.tupleId}`))}">\n`,
+      `    <dm:deviceID>${deviceId}</dm:deviceID>\n`,
+      label === '' ? '' : `    <dm:note${lang}>${escapeText(label)}</dm:note>\n`,
+      `    <dm:timestamp>${timestamp}</dm:timestamp>\n`,
+      '  </dm:device>\n',
+    );
+  }
+  out.push('</presence>\n');
   return out.join('');
 }

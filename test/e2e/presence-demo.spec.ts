@@ -30,6 +30,8 @@ test.describe('offline demo', () => {
     for (const colleague of demo.colleagues) await expect(app.buddyStatus(colleague.aor)).not.toHaveText(/Unknown|Awaiting/);
     // Ada has a desk phone and a laptop: two devices under her name.
     await expect(app.buddyRow(ADA).getByTestId('buddy-device')).toHaveCount(2);
+    await expect(app.buddyRow(ADA).getByTestId('buddy-device').filter({ hasText: 'Desk phone' })).toHaveCount(1);
+    await expect(app.buddyRow(ADA).getByTestId('buddy-device').filter({ hasText: 'Laptop' })).toHaveCount(1);
     await app.screenshot(testInfo, 'demo-running');
     expect(harness.internalErrors).toEqual([]);
   });

@@ -34,8 +34,9 @@ interface Persona {
   readonly day: readonly Step[];
 }
 
-const LAPTOP = 'laptop';
-const DESK_PHONE = 'desk phone';
+/** Device names: each device is its own user agent, and watchers see these names beside its tuple. */
+const LAPTOP = 'Laptop';
+const DESK_PHONE = 'Desk phone';
 
 /** The cast. Notes are what people actually write; every status the app knows appears somewhere. */
 const PERSONAS: readonly Persona[] = [
@@ -44,12 +45,12 @@ const PERSONAS: readonly Persona[] = [
     name: 'Ada Lovelace',
     devices: [DESK_PHONE, LAPTOP],
     initial: [
-      { device: DESK_PHONE, status: 'available', note: 'Desk phone' },
+      { device: DESK_PHONE, status: 'available', note: '' },
       { device: LAPTOP, status: 'available', note: 'At my desk' },
     ],
     day: [
       { device: DESK_PHONE, status: 'on-the-phone', note: 'On a call with a customer' },
-      { device: DESK_PHONE, status: 'available', note: 'Desk phone' },
+      { device: DESK_PHONE, status: 'available', note: '' },
       { device: LAPTOP, status: 'in-a-meeting', note: 'Sprint planning until 11:00' },
       { device: LAPTOP, status: 'busy', note: 'Reviewing the analytical engine notes' },
       { device: LAPTOP, status: 'away', note: 'Lunch, back at 13:30' },
@@ -155,7 +156,7 @@ export async function startDemoColleagues(options: DemoColleaguesOptions): Promi
             subscribeExpires: publishExpires,
             userAgent: `Presently demo colleague (${device})`,
           },
-          { random },
+          { random, deviceLabel: device },
         ),
       );
     }

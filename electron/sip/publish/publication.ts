@@ -41,6 +41,8 @@ export interface PublicationOptions {
   readonly aor: URI;
   readonly expires: number;
   readonly tupleId: string;
+  /** The device published with the tuple (RFC 4479 deviceID URN and a name), if the client has one. */
+  readonly device?: { readonly id: string; readonly label: string };
   readonly hasPassword: boolean;
   readonly t1: number;
   readonly retryBase: number;
@@ -320,6 +322,7 @@ export class Publication {
               note: body.note,
               contact: this.stack.contact.uri.toString(),
               timestamp: new Date(),
+              ...(this.options.device ? { device: this.options.device } : {}),
             }),
           };
     this.cseq += 1;

@@ -64,11 +64,13 @@ describe('demo colleagues', () => {
     expect(compositor.counters().bindingsActive).toBe(7); // six devices and the watcher
   });
 
-  it('given Ada with a desk phone and a laptop, then her composed document has two tuples', () => {
+  it('given Ada with a desk phone and a laptop, then her composed document has two tuples, each named for its device', async () => {
     const ada = demo.colleagues.find((c) => c.name === 'Ada Lovelace');
-    expect(ada?.devices).toEqual(['desk phone', 'laptop']);
+    expect(ada?.devices).toEqual(['Desk phone', 'Laptop']);
     const parsed = parsePresenceBody(compositor.currentDocument(ada?.aor as string), 'application/pidf+xml');
     expect(parsed.ok && parsed.document.tuples.length).toBe(2);
+    const buddy = await buddyWhere((b) => b.aor === ada?.aor && b.presence?.devices.length === 2);
+    expect(buddy.presence?.devices.map((d) => d.label).sort()).toEqual(['Desk phone', 'Laptop']);
   });
 
   it('given a watcher, then it sees each colleague with the status they published', async () => {

@@ -111,6 +111,21 @@ describe('buildPidf: the document on the wire', () => {
     expect(parse(body).tuples[0]?.contact).toBeNull();
   });
 
+  it('given a device, names it per RFC 4479 (tuple deviceID, a device element with the name as note) and watchers read the name back', () => {
+    const body = buildPidf({ ...BASE, device: { id: 'urn:uuid:3a2c1d2e-0000-4000-8000-000000000001', label: 'Desk phone <main>' } });
+    expect(body).toContain('<dm:deviceID>urn:uuid:3a2c1d2e-0000-4000-8000-000000000001</dm:deviceID>\n    <contact>');
+    expect(body).toContain('<dm:device id="dtk2p9x">');
+    expect(body).toContain('<dm:note>Desk phone &lt;main&gt;</dm:note>');
+    const summary = summarizePresence(parse(body));
+    expect(summary.devices.map((d) => d.label)).toEqual(['Desk phone <main>']);
+  });
+
+  it('given no device, writes neither deviceID nor a device element', () => {
+    const body = buildPidf(BASE);
+    expect(body).not.toContain('deviceID');
+    expect(body).not.toContain('<dm:device');
+  });
+
   it('given an invalid timestamp or an empty entity, throws a TypeError (a programming error, not input)', () => {
     expect(() => buildPidf({ ...BASE, timestamp: new Date('not a date') })).toThrow(TypeError);
     expect(() => buildPidf({ ...BASE, entity: ' ' })).toThrow(TypeError);
