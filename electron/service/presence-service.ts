@@ -98,7 +98,10 @@ export interface PresenceServiceOptions {
   readonly log?: ServiceLogger;
 }
 
-/** How many trace entries the snapshot carries; the trace pane asks for older ones when it needs them. */
+/**
+ * How many trace entries the snapshot carries: a window that opens late lists the newest 5,000 (a
+ * snapshot of 100,000 would stall the handshake); exports still cover everything the recorder keeps.
+ */
 export const SNAPSHOT_TRACE_ENTRIES = 5_000;
 
 /** The buddy list group the demo colleagues are filed under. */
