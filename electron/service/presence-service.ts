@@ -399,6 +399,7 @@ export class PresenceService {
       ...(password ? { password } : {}),
       server: account.server,
       ...(account.wsPath ? { wsPath: account.wsPath } : {}),
+      ...(account.tlsCaFile ? { tlsCaFile: account.tlsCaFile } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
       register: account.register,
       publish: account.publish,

@@ -46,6 +46,8 @@ const accountShape = v.object({
   server: text(1024),
   outboundProxy: text(1024),
   wsPath: text(1024),
+  // Added after the first files were written; absent means "system CAs only".
+  tlsCaFile: v.optional(text(1024)),
   register: v.boolean,
   publish: v.boolean,
   registerExpires: seconds,

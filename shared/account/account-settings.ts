@@ -23,6 +23,11 @@ export interface AccountSettings {
   readonly outboundProxy: string;
   /** WebSocket resource path for ws/wss (RFC 7118), e.g. `/ws`; empty means `/`. */
   readonly wsPath: string;
+  /**
+   * For TLS and WSS: a PEM file of extra certificate authorities to trust (a company CA), as an absolute
+   * path on this computer. Absent: the system's CAs only. The server certificate is always verified.
+   */
+  readonly tlsCaFile?: string;
   /** REGISTER before publishing and keep the registration refreshed. */
   readonly register: boolean;
   /** PUBLISH our presence (switch off for servers that only take presence from elsewhere). */
@@ -55,6 +60,7 @@ export const MAX_DISPLAY_NAME_LENGTH = 128;
 export const MAX_AUTH_USER_LENGTH = 128;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MAX_WS_PATH_LENGTH = 256;
+export const MAX_FILE_PATH_LENGTH = 1024;
 
 /** What a new account starts with in the form. */
 export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
@@ -119,6 +125,17 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     errors.wsPath = 'The WebSocket path starts with / and has no spaces, like /ws.';
   }
 
+  // Only TLS and WSS verify certificates; for other transports the field is dropped, like wsPath.
+  let tlsCaFile = '';
+  const caFile = form.tlsCaFile?.trim() ?? '';
+  if (caFile !== '' && server.ok && (server.value.transport === 'tls' || server.value.transport === 'wss')) {
+    if (caFile.length > MAX_FILE_PATH_LENGTH || hasControlCharacters(caFile) || !isAbsolutePath(caFile)) {
+      errors.tlsCaFile = 'Give the full path of a PEM file, like /etc/ssl/company-ca.pem or C:\\certs\\ca.pem.';
+    } else {
+      tlsCaFile = caFile;
+    }
+  }
+
   for (const field of ['registerExpires', 'publishExpires', 'subscribeExpires'] as const) {
     const value = form[field];
     if (!Number.isInteger(value) || value < EXPIRES_RANGE.min || value > EXPIRES_RANGE.max) {
@@ -136,6 +153,7 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
       server: server.value.uri,
       outboundProxy,
       wsPath,
+      ...(tlsCaFile === '' ? {} : { tlsCaFile }),
       register: form.register,
       publish: form.publish,
       registerExpires: form.registerExpires,
@@ -144,6 +162,11 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
       ...(form.password === undefined ? {} : { password: form.password }),
     },
   };
+}
+
+/** An absolute path on POSIX (`/…`) or Windows (`C:\…`, `\\server\share\…`). */
+function isAbsolutePath(value: string): boolean {
+  return value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');
 }
 
 /** The first error of a failed check as one sentence naming the field, for messages from main. */
@@ -156,6 +179,7 @@ export function describeAccountErrors(errors: Partial<Record<AccountField, strin
     server: 'Server',
     outboundProxy: 'Outbound proxy',
     wsPath: 'WebSocket path',
+    tlsCaFile: 'CA certificate file',
     register: 'Register',
     publish: 'Publish',
     registerExpires: 'Registration expiry',

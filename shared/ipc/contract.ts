@@ -293,6 +293,7 @@ function accountForm(): Validator<AccountForm> {
     server: text,
     outboundProxy: text,
     wsPath: text,
+    tlsCaFile: v.optional(text),
     register: v.boolean,
     publish: v.boolean,
     registerExpires: seconds,

@@ -18,6 +18,16 @@ test.describe('the window', () => {
     await expect(app.settings.root).toBeHidden();
   });
 
+  test('given TLS chosen in the settings, then a CA file field appears and a relative path is refused beside it', async ({ app }) => {
+    const settings = await app.openSettings();
+    await expect(settings.field('CA certificate file')).toBeHidden();
+    await settings.fill({ aor: 'sip:alice@example.com', server: 'pbx.example.com', transport: 'TLS' });
+    await settings.field('CA certificate file').fill('company-ca.pem');
+    await settings.save().click();
+    await expect(settings.fieldError('account-tls-ca-file')).toContainText('Give the full path of a PEM file');
+    await expect(settings.field('CA certificate file')).toBeFocused();
+  });
+
   test('given only a keyboard, then buddies can be added, found, walked through, edited and removed', async ({ app, page }) => {
     await expect(app.handshakeStatus()).toBeVisible();
     for (const [address, name] of [

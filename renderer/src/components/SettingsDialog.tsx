@@ -23,6 +23,7 @@ interface Draft {
   serverAddress: string;
   transport: SipTransportName;
   wsPath: string;
+  tlsCaFile: string;
   outboundProxy: string;
   register: boolean;
   publish: boolean;
@@ -39,12 +40,18 @@ const FIELD_IDS: Record<AccountField, string> = {
   server: 'account-server',
   outboundProxy: 'account-outbound-proxy',
   wsPath: 'account-ws-path',
+  tlsCaFile: 'account-tls-ca-file',
   register: 'account-register',
   publish: 'account-publish',
   registerExpires: 'account-register-expires',
   publishExpires: 'account-publish-expires',
   subscribeExpires: 'account-subscribe-expires',
 };
+
+/** Transports that verify the server's certificate, where a CA file applies. */
+function isVerifiedTransport(transport: SipTransportName): boolean {
+  return transport === 'tls' || transport === 'wss';
+}
 
 /**
  * Account settings: who we are, how to reach the server (address, transport, proxy, WebSocket path),
@@ -68,6 +75,7 @@ export function SettingsDialog() {
       serverAddress: server.address,
       transport: server.transport,
       wsPath: base.wsPath,
+      tlsCaFile: base.tlsCaFile ?? '',
       outboundProxy: base.outboundProxy ? splitServerUri(base.outboundProxy).address : '',
       register: base.register,
       publish: base.publish,
@@ -94,6 +102,7 @@ export function SettingsDialog() {
       server: joinServerUri(d.serverAddress, d.transport),
       outboundProxy: d.outboundProxy.trim() === '' ? '' : joinServerUri(d.outboundProxy, d.transport),
       wsPath: d.transport === 'ws' || d.transport === 'wss' ? d.wsPath : '',
+      ...(isVerifiedTransport(d.transport) && d.tlsCaFile.trim() !== '' ? { tlsCaFile: d.tlsCaFile } : {}),
       register: d.register,
       publish: d.publish,
       registerExpires: Number(d.registerExpires.trim() || Number.NaN),
@@ -196,6 +205,16 @@ export function SettingsDialog() {
                 ))}
               </select>
             </div>
+            {isVerifiedTransport(draft.transport) && (
+              <FormField
+                id={FIELD_IDS.tlsCaFile}
+                label="CA certificate file"
+                hint="Optional: the full path of a PEM file with your company's certificate authority. The server's certificate is always checked."
+                error={errors.tlsCaFile}
+              >
+                {(c) => <input {...c} type="text" spellCheck={false} value={draft.tlsCaFile} onChange={(e) => set('tlsCaFile', e.target.value)} />}
+              </FormField>
+            )}
             {isWebSocket && (
               <FormField id={FIELD_IDS.wsPath} label="WebSocket path" hint="Like /ws; empty means /." error={errors.wsPath}>
                 {(c) => <input {...c} type="text" spellCheck={false} value={draft.wsPath} onChange={(e) => set('wsPath', e.target.value)} />}

@@ -15,6 +15,7 @@ import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../.
 import { MemorySecretStore } from '../../../electron/service/secret-store';
 import { SipClient } from '../../../electron/sip/sip-client';
 import { ServiceProbe } from '../../support/service-probe';
+import { makeTestCertificates } from '../../support/sip/test-certificates';
 
 const DOMAIN = 'example.test';
 const ME = `sip:alice@${DOMAIN}`;
@@ -201,6 +202,31 @@ describe('presence service with an account on a real presence server', () => {
       expect([...transports]).toEqual([transport]);
     });
   }
+
+  it('given a TLS server signed by a company CA, then the account connects only with that CA file given in the settings', async () => {
+    const certificates = await makeTestCertificates();
+    cleanups.push(() => certificates.remove());
+    const tlsServer = await startCompositor({ host: '127.0.0.1', udpPort: null, tcpPort: null, wsPort: null, tls: { cert: certificates.certPem, key: certificates.keyPem } });
+    cleanups.push(() => tlsServer.stop());
+    const server = `sip:127.0.0.1:${tlsServer.addresses.tls!.port};transport=tls`;
+    const service = newService();
+    await service.start();
+    const probe = ServiceProbe.attach(service);
+
+    // Without the CA the certificate is not trusted: the status line says so and nothing connects.
+    let mark = probe.mark();
+    await service.saveAccount(account({ server }));
+    const refused = await probe.waitFor('onConnectionChanged', (c) => c.phase === 'failed', { since: mark, what: 'TLS refused' });
+    expect(refused.problem?.message).toMatch(/certificate/i);
+
+    mark = probe.mark();
+    const session = await service.saveAccount(account({ server, tlsCaFile: certificates.caFile }));
+    expect(session.account).toMatchObject({ server, tlsCaFile: certificates.caFile });
+    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration over TLS' });
+    expect((await service.setStatus({ status: 'busy', note: 'over TLS' })).publication.phase).toBe('published');
+    const saved = JSON.parse(await readFile(path.join(dataDir, 'settings.json'), 'utf8')) as { settings: { account: { tlsCaFile?: string } } };
+    expect(JSON.stringify(saved)).toContain(JSON.stringify(certificates.caFile));
+  });
 
   it('given an account form with bad values, when saved, then main refuses it with the reasons and keeps nothing', async () => {
     const service = newService();

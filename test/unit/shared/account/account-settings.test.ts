@@ -36,6 +36,23 @@ describe('checking the account form', () => {
     expect(result.ok && 'password' in result.value).toBe(false);
   });
 
+  it('given a CA file with TLS or WSS, then it is kept trimmed; with another transport it is dropped', () => {
+    const tls = checkAccountForm(form({ server: 'sips:pbx.example.com', tlsCaFile: ' /etc/ssl/company-ca.pem ' }));
+    expect(tls.ok && tls.value.tlsCaFile).toBe('/etc/ssl/company-ca.pem');
+    const windows = checkAccountForm(form({ server: 'sip:pbx.example.com;transport=wss', tlsCaFile: 'C:\\certs\\ca.pem' }));
+    expect(windows.ok && windows.value.tlsCaFile).toBe('C:\\certs\\ca.pem');
+    const tcp = checkAccountForm(form({ tlsCaFile: '/etc/ssl/company-ca.pem' }));
+    expect(tcp.ok && 'tlsCaFile' in tcp.value).toBe(false);
+  });
+
+  it('given a CA file that is not a full path, then the form says how to write one', () => {
+    const result = checkAccountForm(form({ server: 'sips:pbx.example.com', tlsCaFile: 'ca.pem' }));
+    expect(result).toEqual({
+      ok: false,
+      errors: { tlsCaFile: 'Give the full path of a PEM file, like /etc/ssl/company-ca.pem or C:\\certs\\ca.pem.' },
+    });
+  });
+
   it('given bad entries, then each bad field gets its own sentence', () => {
     const result = checkAccountForm(
       form({
