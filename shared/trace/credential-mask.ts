@@ -10,7 +10,8 @@
  * Only the header section is touched; the body and every other header stay byte for byte as they were.
  * A masked header is written on one line (any folding is joined).
  */
-import { findHeaderEnd, headerKey } from './sip-message';
+import { canonicalHeaderName } from '../sip/header-names';
+import { findHeaderEnd } from './sip-message';
 
 /** What a masked value is replaced with. */
 export const MASK = '<masked>';
@@ -32,7 +33,7 @@ export function maskCredentials(raw: string): string {
     const line = lines[i]!;
     const colon = line.indexOf(':');
     const isField = i > 0 && colon > 0 && line.charCodeAt(0) !== 32 && line.charCodeAt(0) !== 9;
-    if (!isField || !CREDENTIAL_HEADERS.has(headerKey(line.slice(0, colon)))) {
+    if (!isField || !CREDENTIAL_HEADERS.has(canonicalHeaderName(line.slice(0, colon)))) {
       out.push(line);
       continue;
     }

@@ -26,9 +26,6 @@ export interface SipMessageParts {
   readonly hasBlankLine: boolean;
 }
 
-/** The lower-case long form of a header name (`I` → `call-id`, `CSeq` → `cseq`). */
-export const headerKey = canonicalHeaderName;
-
 /**
  * Where the header section ends: the index of the blank line's first character and where the body
  * starts. Accepts bare LF line endings too (seen from broken peers), preferring CRLF.
@@ -61,14 +58,14 @@ export function splitSipMessage(raw: string): SipMessageParts {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim();
-    headers.push({ name, key: headerKey(name), value: line.slice(colon + 1).trim() });
+    headers.push({ name, key: canonicalHeaderName(name), value: line.slice(colon + 1).trim() });
   }
   return { startLine, headers, body, hasBlankLine: end !== null };
 }
 
 /** The first value of a header (by any of its names), or undefined. */
 export function findHeader(parts: SipMessageParts, name: string): string | undefined {
-  const key = headerKey(name);
+  const key = canonicalHeaderName(name);
   return parts.headers.find((h) => h.key === key)?.value;
 }
 

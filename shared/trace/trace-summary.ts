@@ -7,7 +7,8 @@
  * Computed once per trace entry when it arrives (see trace-buffer.ts), never per render or per filter run.
  */
 import type { TraceEntry } from './trace-entry';
-import { findHeaderEnd, headerKey, readNameAddr, readParam, uriWithoutParams, utf8Length } from './sip-message';
+import { canonicalHeaderName } from '../sip/header-names';
+import { findHeaderEnd, readNameAddr, readParam, uriWithoutParams, utf8Length } from './sip-message';
 
 /**
  * - `request` / `response`: a SIP message with a readable start line;
@@ -108,7 +109,7 @@ export function summarizeSipMessage(raw: string): TraceSummary {
       currentKey = null;
       continue;
     }
-    const key = headerKey(line.slice(0, colon));
+    const key = canonicalHeaderName(line.slice(0, colon));
     if (key === 'authorization' || key === 'proxy-authorization') hasCredentials = true;
     if (!WANTED.has(key) || found[key] !== undefined) {
       currentKey = null;

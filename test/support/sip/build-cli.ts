@@ -1,12 +1,13 @@
 /**
  * Makes sure `dist/cli/presently.cjs` is the bundle of the current sources before tests run it. `npm test`
  * builds it first (`npm run build:node`); when a test runs alone and the bundle is missing or older than
- * a source file, only the CLI is rebuilt — with the options scripts/build-node.mjs uses for it — so that
- * the other bundles in dist/, which other tests read, are never rewritten under them.
+ * a source file, only the CLI is rebuilt — from the same definition `npm run build:node` uses
+ * (scripts/node-bundles.ts) — so that the other bundles in dist/, which other tests read, are never
+ * rewritten under them.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildNodeBundles } from '../../../scripts/node-bundles';
 import { CLI_PATH } from './cli-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -24,16 +25,5 @@ function newestSource(dir: string): number {
 export async function ensureCliBuilt(): Promise<void> {
   const sources = Math.max(newestSource(path.join(ROOT, 'electron')), newestSource(path.join(ROOT, 'shared')), statSync(path.join(ROOT, 'package.json')).mtimeMs);
   if (existsSync(CLI_PATH) && statSync(CLI_PATH).mtimeMs >= sources) return;
-  await build({
-    entryPoints: [path.join(ROOT, 'electron/cli/presently.ts')],
-    outfile: CLI_PATH,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'warning',
-    external: ['electron'],
-    banner: { js: '#!/usr/bin/env node' },
-  });
+  await buildNodeBundles(['cli'], ROOT);
 }
