@@ -31,6 +31,7 @@ import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
+import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
 import { ExpiryQueue } from './expiry-queue';
 
@@ -56,7 +57,10 @@ export interface Publication {
    * Null means "validated when published, parsed again when first composed".
    */
   document: PidfDocument | null;
-  /** When the current state was accepted (ms): the newer publication wins a tuple-id clash. */
+  /**
+   * When the current state was accepted (ms, strictly increasing: see AcceptanceClock): the newer
+   * publication wins a tuple-id clash.
+   */
   receivedAt: number;
   expiresAt: number;
   /** Place in the expiry queue (-1: not scheduled). */
@@ -104,6 +108,7 @@ export class EventStateCompositor {
   /** AORs with a PUBLISH at the validator pool, and the PUBLISHes for them that arrived since, in order. */
   private readonly waiting = new Map<string, IncomingRequest[]>();
   private isDisposed = false;
+  private readonly acceptance = new AcceptanceClock();
   /** Publications that reached their expiry, for the counters. */
   expiredCount = 0;
 
@@ -250,7 +255,7 @@ export class EventStateCompositor {
     existing.body = request.body;
     existing.contentType = contentType;
     existing.document = kept;
-    existing.receivedAt = now;
+    existing.receivedAt = this.acceptance.stamp(now);
     this.changed(existing.presentity);
     return this.ok(aor, etag, seconds, 'modify');
   }
@@ -334,7 +339,7 @@ export class EventStateCompositor {
       body,
       contentType,
       document,
-      receivedAt: now,
+      receivedAt: this.acceptance.stamp(now),
       expiresAt: 0,
       expiryIndex: -1,
       thirdPartyPublisher,
