@@ -1,8 +1,8 @@
 /**
  * Presently's built-in presence server: listeners (UDP, TCP, TLS, WS), a minimal transaction layer, and a
  * method router in front of the Event State Compositor (RFC 3903), the presence notifier (RFC 6665,
- * RFC 3856) and a registrar (RFC 3261 §10.3). It is deliberately not built on sip.js's UserAgent (DESIGN.md
- * §4: its core answers PUBLISH with 405 and has no notifier dialogs) and never imports `electron`.
+ * RFC 3856) and a registrar (RFC 3261 §10.3). It is deliberately not built on sip.js's UserAgent (docs/sip-js.md
+ * §9: its core answers PUBLISH with 405 and has no notifier dialogs) and never imports `electron`.
  *
  * One request's path:
  *

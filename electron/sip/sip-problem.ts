@@ -59,7 +59,7 @@ export function retryAfterSeconds(message: IncomingResponseMessage): number | un
 
 /**
  * A validated interval header (Expires, Min-Expires): decimal seconds within [min, max], else undefined.
- * sip.js's own handling turns a malformed value into `Expires: NaN` (DESIGN.md §4); we refuse it instead.
+ * sip.js's own handling turns a malformed value into `Expires: NaN` (docs/sip-js.md §8); we refuse it instead.
  */
 export function readInterval(value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -3,7 +3,7 @@
  * message parser) with our transport underneath and our registration, publisher and subscribers on top.
  *
  * We use the core directly rather than sip.js's `UserAgent`, because the `UserAgent` layer drops every
- * response whose Via carries a port and defaults the Contact to `transport=ws` (DESIGN.md §4) while
+ * response whose Via carries a port and defaults the Contact to `transport=ws` (docs/sip-js.md §2) while
  * giving us nothing we need. What it did do — the RFC 3261 §8.1.1/§18 sanity checks on incoming
  * messages — is done here in `receive`.
  *

@@ -19,7 +19,7 @@
  *     </dm:person>
  *   </presence>
  *
- * Interop choices (DESIGN.md §5): `entity` is the AOR (Flexisip answers 400 otherwise); the literal
+ * Interop choices (docs/interop.md §6): `entity` is the AOR (Flexisip answers 400 otherwise); the literal
  * `dm:` and `rpid:` prefixes (FreeSWITCH matches prefixes, not namespaces); the note in both the tuple
  * (for PIDF-only watchers) and the person (for RPID-aware ones); element order as the schemas require
  * (RFC 3863 §4.1.2: status, extensions, contact, note, timestamp; RFC 4479 person: extensions, note,

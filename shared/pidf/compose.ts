@@ -1,7 +1,7 @@
 /**
  * Composition for the built-in presence server: the Event State Compositor of RFC 3903 §6 turns all
  * live publications of one AOR into the single document its watchers receive (RFC 3903 leaves the
- * composition policy to the server; issue 4 fixes ours):
+ * composition policy to the server; docs/protocol.md §4 states ours):
  *
  *   - the union of all publications' tuples; the same tuple id in several → the newest publication's
  *     tuple wins (a device re-publishing replaces its own tuple: tuples are RFC 3903's event state segments);

@@ -4,7 +4,7 @@
  *
  * RFC 3863 §4.1.4 gives only `basic` open/closed; RFC 4479 §3.2 says the person, not the services,
  * carries what the presentity is doing; RFC 4480 names the activities. Real servers bend this
- * (DESIGN.md §5), so the rules below are explicit, applied in this order:
+ * (docs/interop.md §7), so the rules below are explicit, applied in this order:
  *
  *   1. No tuple at all ........................................ offline
  *   2. Some tuple open (PIDF `basic=open`; XPIDF any status but `closed`):

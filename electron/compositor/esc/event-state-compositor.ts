@@ -1,6 +1,6 @@
 /**
  * The Event State Compositor for the `presence` event package — RFC 3903 §6 (processing PUBLISH), with
- * the seed draft's §10 steps where RFC 3903 agrees (draft-olson-simple-publish-02, ../shared/seeds/002),
+ * the §10 steps of draft-olson-simple-publish-02 where RFC 3903 agrees (docs/protocol.md §6),
  * and RFC 3903 §4 (entity-tags: initial, refresh, modify, remove).
  *
  * A publication's life:
@@ -20,7 +20,7 @@
  * processed in the order that they are received"), and the step is re-run against the state of the moment
  * the verdict comes back.
  *
- * Composition (issue 4, RFC 3903 §6 leaves it to local policy): the live publications of an AOR become
+ * Composition (docs/protocol.md §4; RFC 3903 §6 leaves it to local policy): the live publications of an AOR become
  * one PIDF document through the shared codec's `composePresenceDocuments` — the union of their tuples
  * (same tuple id → the newest publication wins), the newest person, and a closed document when none is
  * left. The composite is built lazily and cached until the next change: a PUBLISH for an AOR nobody
@@ -35,7 +35,7 @@ import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
 import { ExpiryQueue } from './expiry-queue';
 
-/** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; the seed draft publishes cpim-pidf). */
+/** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; draft-olson-simple-publish-02 publishes cpim-pidf). */
 export const PUBLISH_CONTENT_TYPES = ['application/pidf+xml', 'application/cpim-pidf+xml'] as const;
 export type PublishContentType = (typeof PUBLISH_CONTENT_TYPES)[number];
 export const PUBLISH_ACCEPT = PUBLISH_CONTENT_TYPES.join(', ');

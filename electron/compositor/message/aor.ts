@@ -1,5 +1,5 @@
 /**
- * Address-of-record canonical form — RFC 3903 §6 step 5 (via the seed draft §10 step 5): "all URI
+ * Address-of-record canonical form — RFC 3903 §6 step 5 (via draft-olson-simple-publish-02 §10 step 5): "all URI
  * parameters MUST be removed (including the user-param), and any escaped characters MUST be converted to
  * their unescaped form. The result serves as an index into the list of publications."
  *

@@ -5,7 +5,7 @@
  *
  * Why our own parser and not sip.js's `Core.Parser.parseMessage`: measured on this machine it parses
  * about 900 PUBLISH requests per second (it runs every header through its PEG grammar and throws on
- * Expires, SIP-ETag, SIP-If-Match and Min-Expires, DESIGN.md §4); the compositor's target is 12,000 per
+ * Expires, SIP-ETag, SIP-If-Match and Min-Expires, docs/sip-js.md §8); the compositor's target is 12,000 per
  * second. This parser splits the message into a start line and raw header values and parses only the
  * few headers the server reads (Via, From/To, CSeq, …) on demand, in `sip-headers.ts`.
  *

@@ -2,7 +2,7 @@
  * A minimal registrar — RFC 3261 §10.3 (processing REGISTER requests) without authentication: bindings of
  * an AOR to contact URIs with an expiry, `Contact: *` with `Expires: 0` to remove them all, Call-ID/CSeq
  * ordering per binding, and a 200 that lists every current binding with its remaining `expires`.
- * Clients register before they publish (DESIGN.md §1); the compositor accepts that so the engine's usual
+ * Clients register before they publish (docs/protocol.md §2); the compositor accepts that so the engine's usual
  * start-up works against it. Bindings are not used for routing: NOTIFYs follow the subscription dialog.
  *
  *   REGISTER Contact c, expires n>0 ──► bound(c) ──refresh──► bound(c)

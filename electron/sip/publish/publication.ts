@@ -1,7 +1,7 @@
 /**
  * Our presence publication — the Event Publication Agent of RFC 3903 — on sip.js's core. Replaces
  * sip.js's `Publisher`, which overlaps operations, resolves before the server answers, turns a malformed
- * Min-Expires into `Expires: NaN` and gives up on any 408/5xx (DESIGN.md §4).
+ * Min-Expires into `Expires: NaN` and gives up on any 408/5xx (docs/sip-js.md §6).
  *
  * RFC 3903 §4 operations, one at a time (§4.1: a new request for a publication only after the previous
  * one completed — Kamailio races concurrent PUBLISHes with one ETag):

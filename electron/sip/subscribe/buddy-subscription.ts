@@ -2,7 +2,7 @@
  * One buddy's presence subscription — a watcher of RFC 3856 on the event framework of RFC 6665 — on
  * sip.js's core. Replaces sip.js's `Subscriber`, which re-subscribes a fetch in a tight loop, reads
  * retry-after seconds as milliseconds, never finishes `dispose()` while active, reports pending and
- * active alike and ignores 423 (DESIGN.md §4).
+ * active alike and ignores 423 (docs/sip-js.md §7).
  *
  * One SUBSCRIBE dialog per buddy: `Event: presence`, `Accept:` every type the PIDF codec reads.
  *

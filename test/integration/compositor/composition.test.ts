@@ -1,5 +1,5 @@
 /**
- * Composition of several devices' publications into one document (issue 4: union of tuples, same tuple
+ * Composition of several devices' publications into one document (docs/protocol.md §4: union of tuples, same tuple
  * id → newest wins, newest person, closed when none is left), as a watcher receives it over UDP.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

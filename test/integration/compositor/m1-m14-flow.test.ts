@@ -1,5 +1,5 @@
 /**
- * The example flow M1–M14 of the seed draft (draft-olson-simple-publish-02 §12, ../shared/seeds/002)
+ * The example flow M1–M14 of draft-olson-simple-publish-02 §12 (docs/protocol.md §6)
  * reproduced over real UDP sockets on 127.0.0.1: a watcher and the presentity's own PUA subscribe, the
  * PUA publishes a change for its mobile phone, and both receive a NOTIFY with the composed document
  * (mobile-phone closed + desktop open).
@@ -52,7 +52,7 @@ function tuplesOf(body: string, contentType: string): Array<[string, string | nu
   return document.tuples.map((t): [string, string | null, string | null] => [t.id, t.basic, t.timestamp]).sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-describe('seed draft §12 example flow M1–M14 over loopback UDP', () => {
+describe('draft-olson-simple-publish-02 §12 example flow M1–M14 over loopback UDP', () => {
   let fx: CompositorFixture;
   let watcher: SipTestPeer;
   let pua: SipTestPeer;

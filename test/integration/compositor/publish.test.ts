@@ -71,7 +71,7 @@ describe('publication life cycle (RFC 3903 §4)', () => {
     expect([response.status, response.headers.get('expires')]).toEqual([200, '3600']);
   });
 
-  it('given a cpim-pidf body with a pres: entity (the seed draft), when published, then it is accepted', async () => {
+  it('given a cpim-pidf body with a pres: entity (draft-olson-simple-publish-02), when published, then it is accepted', async () => {
     const cpim = `<?xml version="1.0" encoding="UTF-8"?>
 <presence xmlns="urn:ietf:params:xml:ns:cpim-pidf" entity="pres:alice@example.com">
   <tuple id="mobile-phone"><status><basic>open</basic></status><timestamp>2003-02-01T16:49:29Z</timestamp></tuple>
@@ -81,7 +81,7 @@ describe('publication life cycle (RFC 3903 §4)', () => {
     expect(fx.server.currentDocument(ALICE)).toContain('mobile-phone');
   });
 
-  it('given an authorised third-party publisher (seed 003: a voicemail service), when it publishes for alice, then it is accepted', async () => {
+  it('given an authorised third-party publisher (RFC 3903 §6: third-party publication, e.g. a voicemail service), when it publishes for alice, then it is accepted', async () => {
     const response = await epa.request(publishSpec(ALICE, { body: body('2 new voicemails'), from: 'sip:voicemail@example.com' }));
     expect(response.status).toBe(200);
     expect(fx.server.currentDocument(ALICE)).toContain('2 new voicemails');

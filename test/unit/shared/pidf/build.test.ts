@@ -1,6 +1,6 @@
 /**
- * Our own PUBLISH body (buildPidf): what each status publishes, the interop choices DESIGN.md §5 asks
- * for, and a round trip through parsePresenceBody for every status with awkward notes.
+ * Our own PUBLISH body (buildPidf): what each status publishes, the interop choices of docs/interop.md §6,
+ * and a round trip through parsePresenceBody for every status with awkward notes.
  */
 import { describe, expect, it } from 'vitest';
 import { buildPidf, normalizeNote, parsePresenceBody, summarizePresence, type BuildPidfInput } from '../../../../shared/pidf';

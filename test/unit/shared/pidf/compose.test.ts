@@ -1,5 +1,5 @@
 /**
- * Composition for the built-in presence server (RFC 3903 §6; issue 4 "Composition"): several live
+ * Composition for the built-in presence server (RFC 3903 §6; our policy: docs/protocol.md §4): several live
  * publications of one AOR become the one document its watchers receive.
  */
 import { describe, expect, it } from 'vitest';

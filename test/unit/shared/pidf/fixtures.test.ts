@@ -25,7 +25,7 @@ const CPIM = 'application/cpim-pidf+xml';
 const XPIDF = 'application/xpidf+xml';
 
 const CASES: readonly FixtureCase[] = [
-  // The seeds (../shared/seeds/004 and 002).
+  // Captured from a real Linphone and a ComSIPL server, and draft-olson-simple-publish-02 §12's flow.
   {
     file: 'seed-linphone-android-5.1-publish.xml',
     header: 'application/pidf+xml',

@@ -2,7 +2,7 @@
  * SIP messages as the trace tap records them, for the trace tests and the benchmark: a REGISTER
  * challenged and sent again with credentials, an RFC 3903 publication (initial → refresh → modify →
  * remove), a presence subscription with its NOTIFYs, OPTIONS pings and a keep-alive. Shaped after what
- * the SIP engine sends and Kamailio / the compositor answer (see the seeds' M1–M14 flow).
+ * the SIP engine sends and Kamailio / the compositor answer (see draft-olson-simple-publish-02 §12's M1–M14 flow).
  */
 import type { TraceEntry, TraceTransport } from '../../../../shared/trace/trace-entry';
 
