@@ -40,10 +40,27 @@ export interface SipStreamFramerOptions {
 
 const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
-const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:[ \t]*(.*?)[ \t]*$/gim;
 
+/** The head of the message being received, kept until its body is complete. */
+interface PendingHead {
+  readonly headerEnd: number;
+  /** Header section, blank line and body: the message's whole length in bytes. */
+  readonly total: number;
+}
+
+/**
+ * Frames one stream. Linear in the bytes received, however they are chunked: received bytes go into a
+ * buffer that grows by doubling (not a `Buffer.concat` per chunk), the search for the blank line resumes
+ * where the last one stopped, and a message's head is read once, not again for every chunk of its body.
+ */
 export class SipStreamFramer {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Received bytes live in `store[start, end)`. */
+  private store: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  /** Where the next search for the blank line begins, relative to `start`. */
+  private scanFrom = 0;
+  private head: PendingHead | null = null;
   private failed = false;
   private readonly maxHeaderBytes: number;
   private readonly maxBodyBytes: number;
@@ -62,13 +79,13 @@ export class SipStreamFramer {
 
   /** Bytes received but not yet part of a complete message. */
   get pendingBytes(): number {
-    return this.buffer.length;
+    return this.end - this.start;
   }
 
   /** Feeds received bytes; returns the items completed by them. */
   push(chunk: Buffer): FramedItem[] {
     if (this.failed) return [];
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.append(chunk);
     const items: FramedItem[] = [];
     for (;;) {
       const item = this.next();
@@ -76,20 +93,69 @@ export class SipStreamFramer {
       items.push(item);
       if (item.kind === 'error') {
         this.failed = true;
-        this.buffer = Buffer.alloc(0);
+        this.store = Buffer.alloc(0);
+        this.start = this.end = 0;
         break;
       }
     }
     return items;
   }
 
-  private next(): FramedItem | null {
-    const keepAlive = this.takeKeepAlive();
-    if (keepAlive !== undefined) return keepAlive;
+  private get buffer(): Buffer {
+    return this.store.subarray(this.start, this.end);
+  }
 
-    const headerEnd = this.buffer.indexOf(HEADER_END);
+  private append(chunk: Buffer): void {
+    const held = this.end - this.start;
+    if (this.end + chunk.length > this.store.length) {
+      // Move what is held to the front of a buffer with room; doubling keeps the copying linear.
+      const capacity = Math.max(held + chunk.length, Math.min(this.store.length * 2, held * 2 + chunk.length), 4096);
+      const grown = capacity > this.store.length ? Buffer.allocUnsafe(capacity) : this.store;
+      this.store.copy(grown, 0, this.start, this.end);
+      this.store = grown;
+      this.start = 0;
+      this.end = held;
+    }
+    chunk.copy(this.store, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Consumes `count` bytes from the front; returns a copy (the store is reused for later bytes). */
+  private take(count: number): Buffer {
+    const bytes = Buffer.from(this.store.subarray(this.start, this.start + count));
+    this.start += count;
+    if (this.start === this.end) this.start = this.end = 0;
+    this.scanFrom = 0;
+    this.head = null;
+    return bytes;
+  }
+
+  private skip(count: number): void {
+    this.start += count;
+    if (this.start === this.end) this.start = this.end = 0;
+  }
+
+  private next(): FramedItem | null {
+    if (this.head === null) {
+      const keepAlive = this.takeKeepAlive();
+      if (keepAlive !== undefined) return keepAlive;
+      const found = this.readHead();
+      if (found === null || 'kind' in found) return found;
+      this.head = found;
+    }
+    if (this.pendingBytes < this.head.total) return null;
+    const bytes = this.take(this.head.total);
+    return { kind: 'message', bytes, text: bytes.toString('utf8') };
+  }
+
+  /** Finds and checks the header section of the next message: its head, an error, or null to wait. */
+  private readHead(): PendingHead | FramedItem | null {
+    const buffer = this.buffer;
+    const headerEnd = buffer.indexOf(HEADER_END, this.scanFrom);
     if (headerEnd === -1) {
-      return this.buffer.length > this.maxHeaderBytes
+      // The blank line may straddle this chunk and the next: resume three bytes back.
+      this.scanFrom = Math.max(0, buffer.length - (HEADER_END.length - 1));
+      return buffer.length > this.maxHeaderBytes
         ? { kind: 'error', reason: 'headers-too-large', detail: `no end of headers within ${this.maxHeaderBytes} bytes` }
         : null;
     }
@@ -97,8 +163,8 @@ export class SipStreamFramer {
       return { kind: 'error', reason: 'headers-too-large', detail: `header section of ${headerEnd} bytes` };
     }
 
-    const headerText = this.buffer.subarray(0, headerEnd).toString('utf8');
-    const lengths = [...headerText.matchAll(CONTENT_LENGTH)].map((m) => m[1] ?? '');
+    const headerText = buffer.subarray(0, headerEnd).toString('utf8');
+    const lengths = contentLengths(headerText);
     if (lengths.length === 0) {
       return { kind: 'error', reason: 'missing-content-length', detail: 'Content-Length is required on stream transports', headerText };
     }
@@ -111,32 +177,49 @@ export class SipStreamFramer {
     if (bodyLength > this.maxBodyBytes) {
       return { kind: 'error', reason: 'body-too-large', detail: `body of ${bodyLength} bytes exceeds ${this.maxBodyBytes}`, headerText };
     }
-
-    const total = headerEnd + HEADER_END.length + bodyLength;
-    if (this.buffer.length < total) return null;
-    const bytes = this.buffer.subarray(0, total);
-    this.buffer = this.buffer.subarray(total);
-    return { kind: 'message', bytes, text: bytes.toString('utf8') };
+    return { headerEnd, total: headerEnd + HEADER_END.length + bodyLength };
   }
 
   /** A keep-alive at the start of the buffer, `null` to wait for more bytes, `undefined` if none. */
   private takeKeepAlive(): FramedItem | null | undefined {
-    if (!this.buffer.subarray(0, 2).equals(CRLF)) return this.buffer.length === 1 && this.buffer[0] === 0x0d ? null : undefined;
+    const buffer = this.buffer;
+    if (!buffer.subarray(0, 2).equals(CRLF)) return buffer.length === 1 && buffer[0] === 0x0d ? null : undefined;
     if (this.crlfIsPong) {
-      this.buffer = this.buffer.subarray(2);
+      this.skip(2);
       return { kind: 'pong' };
     }
-    if (this.buffer.length < 4) {
+    if (buffer.length < 4) {
       // "\r\n" alone may be a pong or the first half of a ping; wait unless the next byte decides it.
-      if (this.buffer.length === 2 || this.buffer[2] === 0x0d) return null;
-      this.buffer = this.buffer.subarray(2);
+      if (buffer.length === 2 || buffer[2] === 0x0d) return null;
+      this.skip(2);
       return { kind: 'pong' };
     }
-    if (this.buffer.subarray(0, 4).equals(HEADER_END)) {
-      this.buffer = this.buffer.subarray(4);
+    if (buffer.subarray(0, 4).equals(HEADER_END)) {
+      this.skip(4);
       return { kind: 'ping' };
     }
-    this.buffer = this.buffer.subarray(2);
+    this.skip(2);
     return { kind: 'pong' };
   }
+}
+
+/**
+ * The values of every Content-Length (or compact `l`) header line, trimmed, in order. A scan of the
+ * lines, not a multi-line pattern: `(.*?)[ \t]*$` retries its lazy group at every byte of a long run of
+ * spaces, quadratic in a header a peer writes.
+ */
+function contentLengths(headerText: string): string[] {
+  const values: string[] = [];
+  let lineStart = 0;
+  while (lineStart <= headerText.length) {
+    let lineEnd = headerText.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = headerText.length;
+    const colon = headerText.indexOf(':', lineStart);
+    if (colon !== -1 && colon < lineEnd) {
+      const name = headerText.slice(lineStart, colon).trimEnd().toLowerCase();
+      if (name === 'content-length' || name === 'l') values.push(headerText.slice(colon + 1, lineEnd).trim());
+    }
+    lineStart = lineEnd + 1;
+  }
+  return values;
 }

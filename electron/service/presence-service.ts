@@ -150,7 +150,11 @@ export class PresenceService {
     this.settingsStore = new SettingsStore(options.dataDir);
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
-    this.recorder = new TraceRecorder((entries) => this.emitState('onTraceBatch', { entries }), options.trace);
+    this.recorder = new TraceRecorder(
+      (entries) => this.emitState('onTraceBatch', { entries }),
+      options.trace,
+      (maxChars) => this.notify('info', `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`),
+    );
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────

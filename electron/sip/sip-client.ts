@@ -20,7 +20,6 @@
  * waited for the first registration, RFC 3903 servers often answer 404 before one), then every buddy
  * is subscribed again, `resubscribePacing` ms apart rather than in a burst.
  */
-import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
@@ -44,6 +43,7 @@ import { backoffMs, problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
 import { fetchPresence } from './subscribe/presence-fetch';
+import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
 
@@ -362,7 +362,7 @@ export class SipClient {
     let caPem: string | undefined;
     if (this.config.tlsCaFile !== undefined && (this.target.kind === 'tls' || this.target.kind === 'wss')) {
       try {
-        caPem = await readFile(this.config.tlsCaFile, 'utf8');
+        caPem = await readCaFile(this.config.tlsCaFile);
       } catch (error) {
         if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`, cause: 'tls' });
         return;

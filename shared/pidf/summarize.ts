@@ -209,12 +209,16 @@ export function statusFromNotes(notes: readonly LocalizedNote[]): PresenceStatus
 }
 
 function normalizePhrase(text: string): string {
-  return text
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/[.!…]+$/, '');
+  const folded = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  // Trailing punctuation is cut by a scan from the end: the pattern /[.!…]+$/ retries from every dot of
+  // a long run that does not reach the end ("....x"), quadratic in a note anyone can publish.
+  let end = folded.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(folded.charCodeAt(end - 1))) end--;
+  return folded.slice(0, end);
 }
+
+/** `.`, `!` and `…`, as char codes. */
+const TRAILING_PUNCTUATION = new Set([0x2e, 0x21, 0x2026]);
 
 const XPIDF_SUBSTATUS: Readonly<Record<string, PresenceStatus>> = {
   online: 'available',

@@ -8,28 +8,34 @@
  * appended since and forget what was dropped since.
  *
  *   positions:  0 … dropped-1 | dropped … appended-1
- *               (gone)         | held, oldest first (at most `capacity`)
+ *               (gone)         | held, oldest first (at most `capacity` records and `maxChars` of text)
  *
  * `clear()` drops everything held (dropped = appended); positions keep increasing, so derived views
  * need no special case for it. Invariant: sequence numbers increase strictly with position.
  */
 import type { TraceEntry } from './trace-entry';
+import { TRACE_CAPACITY, TRACE_MAX_CHARS, traceEntryWeight } from './trace-limits';
 import { toTraceRecord, type TraceRecord } from './trace-summary';
 
+/** The trace pane's ring of records (see the module comment). */
 export class TraceBuffer {
   readonly capacity: number;
+  readonly maxChars: number;
   private readonly ring: (TraceRecord | undefined)[];
   /** Ring index of the oldest record held. */
   private head = 0;
   private count = 0;
   private appended = 0;
+  /** Text held, by `traceEntryWeight`. */
+  private chars = 0;
   /** Newest sequence number ever appended (0: none), also after a clear. */
   private newestSeq = 0;
   /** Changes on every append or drop, so a view can tell whether it must look again. */
   version = 0;
 
-  constructor(capacity = 100_000) {
+  constructor(capacity = TRACE_CAPACITY, maxChars = TRACE_MAX_CHARS) {
     this.capacity = Math.max(1, Math.floor(capacity));
+    this.maxChars = Math.max(1, maxChars);
     this.ring = new Array<TraceRecord | undefined>(this.capacity);
   }
 
@@ -61,10 +67,13 @@ export class TraceBuffer {
     let added = 0;
     for (const entry of entries) {
       if (entry.seq <= this.newestSeq) continue;
+      if (this.count === this.capacity) this.dropOldest();
       const tail = (this.head + this.count) % this.capacity;
       this.ring[tail] = toTraceRecord(entry);
-      if (this.count === this.capacity) this.head = (this.head + 1) % this.capacity;
-      else this.count++;
+      this.count++;
+      this.chars += traceEntryWeight(entry.raw);
+      // The newest record stays even when it alone is over the size bound.
+      while (this.chars > this.maxChars && this.count > 1) this.dropOldest();
       this.appended++;
       this.newestSeq = entry.seq;
       added++;
@@ -79,7 +88,16 @@ export class TraceBuffer {
     for (let i = 0; i < this.count; i++) this.ring[(this.head + i) % this.capacity] = undefined;
     this.head = (this.head + this.count) % this.capacity;
     this.count = 0;
+    this.chars = 0;
     this.version++;
+  }
+
+  private dropOldest(): void {
+    const oldest = this.ring[this.head]!;
+    this.chars -= traceEntryWeight(oldest.entry.raw);
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
   }
 
   /** The `index`-th record held, oldest first (0 ≤ index < size). */

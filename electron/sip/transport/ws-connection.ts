@@ -18,6 +18,17 @@ import {
   TransportFailure,
 } from './sip-connection';
 
+/**
+ * The largest WebSocket message accepted from the server. A SIP message over TCP may have at most 64 KiB
+ * of headers and 1 MiB of body (the stream framer's bounds); without a bound here `ws` would buffer
+ * 100 MiB frames. 256 KiB holds any presence document a server sends a client, many times over.
+ */
+export const MAX_WS_MESSAGE_BYTES = 256 * 1024;
+
+/** `ws` reports a frame over `maxPayload` with this code (and closes with 1009). */
+const OVERSIZED_FRAME = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+/** SIP over one WebSocket to the next hop (see the module comment). */
 export class WsConnection implements SipConnection {
   readonly isReliable = true;
   private isClosed = false;
@@ -38,7 +49,13 @@ export class WsConnection implements SipConnection {
       clearTimeout(this.pongDeadline);
       this.pongDeadline = undefined;
     });
-    ws.on('error', (error) => this.finish(failureFromSocketError(error, url)));
+    ws.on('error', (error: Error & { code?: string }) =>
+      this.finish(
+        error.code === OVERSIZED_FRAME
+          ? new TransportFailure('protocol', `The server at ${url} sent a WebSocket message larger than ${MAX_WS_MESSAGE_BYTES / 1024} KB; the connection was closed.`)
+          : failureFromSocketError(error, url),
+      ),
+    );
     ws.on('close', (code, reason) =>
       this.finish(new TransportFailure('closed', `The server closed the WebSocket (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}).`)),
     );
@@ -48,14 +65,15 @@ export class WsConnection implements SipConnection {
     }
   }
 
-  static async open(target: ServerTarget, events: ConnectionEvents, options: OpenConnectionOptions): Promise<WsConnection> {
+  static open(target: ServerTarget, events: ConnectionEvents, options: OpenConnectionOptions): Promise<WsConnection> {
     const kind = target.kind === 'wss' ? 'wss' : 'ws';
     const url = target.wsUrl ?? `${kind}://${target.host}:${target.port}/`;
     let endpoints: { local: TraceEndpoint; remote: TraceEndpoint } | undefined;
-    const ws = await new Promise<WebSocket>((resolve, reject) => {
+    return new Promise<WsConnection>((resolve, reject) => {
       const socket = new WebSocket(url, ['sip'], {
         handshakeTimeout: options.timers.connectTimeout,
         perMessageDeflate: false,
+        maxPayload: MAX_WS_MESSAGE_BYTES,
         ...(kind === 'wss' && options.caPem !== undefined ? { ca: [...tls.rootCertificates, options.caPem] } : {}),
       });
       socket.once('upgrade', (response: IncomingMessage) => {
@@ -67,7 +85,15 @@ export class WsConnection implements SipConnection {
       });
       socket.once('open', () => {
         socket.removeAllListeners('error');
-        resolve(socket);
+        // RFC 7118 §4: the subprotocol the server chose must be `sip` (ws also enforces this).
+        if (socket.protocol !== 'sip' || endpoints === undefined) {
+          socket.terminate();
+          reject(new TransportFailure('protocol', `The WebSocket server at ${url} does not speak SIP (no "sip" subprotocol).`));
+          return;
+        }
+        // Built here, synchronously: a frame that came in the same packet as the 101 is parsed right
+        // after 'open', before any promise continuation could attach the listeners.
+        resolve(new WsConnection(kind, socket, endpoints.local, endpoints.remote, events, options));
       });
       socket.once('error', (error: Error) => {
         socket.terminate();
@@ -82,12 +108,6 @@ export class WsConnection implements SipConnection {
         }
       });
     });
-    // RFC 7118 §4: the subprotocol the server chose must be `sip` (ws also enforces this).
-    if (ws.protocol !== 'sip' || endpoints === undefined) {
-      ws.terminate();
-      throw new TransportFailure('protocol', `The WebSocket server at ${url} does not speak SIP (no "sip" subprotocol).`);
-    }
-    return new WsConnection(kind, ws, endpoints.local, endpoints.remote, events, options);
   }
 
   send(text: string): Promise<void> {

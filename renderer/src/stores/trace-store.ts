@@ -13,6 +13,7 @@
 import { create } from 'zustand';
 import type { AppSnapshot, TraceBatch } from '../../../shared/ipc/contract';
 import { TraceBuffer } from '../../../shared/trace/trace-buffer';
+import { TRACE_CAPACITY } from '../../../shared/trace/trace-limits';
 
 interface TraceState {
   /** The entries held. Mutated in place by the actions below; read it together with `version`. */
@@ -34,10 +35,10 @@ interface TraceState {
 }
 
 export const useTraceStore = create<TraceState>()((set, get) => ({
-  buffer: new TraceBuffer(100_000),
+  buffer: new TraceBuffer(TRACE_CAPACITY),
   version: 0,
   lastSeq: 0,
-  capacity: 100_000,
+  capacity: TRACE_CAPACITY,
   clearedThroughSeq: 0,
   actions: {
     snapshotReceived: ({ trace }) => {

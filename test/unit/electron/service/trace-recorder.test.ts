@@ -48,3 +48,35 @@ describe('trace recorder', () => {
     expect(recorder.recent(100)).toHaveLength(5);
   });
 });
+
+describe('trace recorder size bound', () => {
+  const sized = (i: number, chars: number): UnnumberedTraceEntry => ({ ...entry(i), raw: 'x'.repeat(chars) });
+
+  it('given large messages, when their text passes maxChars, then the oldest go first and the user is told once', () => {
+    const trims: number[] = [];
+    const recorder = new TraceRecorder(() => undefined, { capacity: 1000, maxChars: 1000, batchMax: 1 }, (max) => trims.push(max));
+    for (let i = 0; i < 3; i++) recorder.record(sized(i, 300));
+    expect(recorder.recent().map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(trims).toEqual([]);
+    recorder.record(sized(3, 300));
+    expect(recorder.recent().map((e) => e.seq)).toEqual([2, 3, 4]);
+    for (let i = 5; i < 20; i++) recorder.record(sized(i, 300));
+    expect(recorder.recent().map((e) => e.seq)).toEqual([17, 18, 19]);
+    expect(trims).toEqual([1000]);
+  });
+
+  it('given one message larger than the whole bound, then it is still kept, alone', () => {
+    const recorder = new TraceRecorder(() => undefined, { maxChars: 100, batchMax: 1 });
+    recorder.record(sized(0, 50));
+    recorder.record(sized(1, 500));
+    expect(recorder.recent().map((e) => e.seq)).toEqual([2]);
+  });
+
+  it('given the count bound reached first, then entries are dropped by count without the size notice', () => {
+    const trims: number[] = [];
+    const recorder = new TraceRecorder(() => undefined, { capacity: 3, maxChars: 1_000_000, batchMax: 1 }, (max) => trims.push(max));
+    for (let i = 0; i < 10; i++) recorder.record(entry(i));
+    expect(recorder.recent().map((e) => e.seq)).toEqual([8, 9, 10]);
+    expect(trims).toEqual([]);
+  });
+});

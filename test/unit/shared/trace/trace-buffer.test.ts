@@ -54,4 +54,20 @@ describe('TraceBuffer', () => {
     buffer.append([...pings(1, 10), ...pings(1, 20), ...pings(1, 30), ...pings(1, 40), ...pings(1, 50), ...pings(1, 60)]);
     expect([20, 30, 40, 50, 60, 10, 35].map((seq) => buffer.positionOfSeq(seq))).toEqual([1, 2, 3, 4, 5, -1, -1]);
   });
+
+  it('given messages whose text passes maxChars, then the oldest are dropped first and positions keep counting', () => {
+    const big = (count: number, firstSeq: number) =>
+      entries(Array.from({ length: count }, () => ['in', `OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n${'x'.repeat(200)}`] as const), { firstSeq });
+    const weight = big(1, 1)[0]!.raw.length;
+    const buffer = new TraceBuffer(100, weight * 3);
+    buffer.append(big(3, 1));
+    expect(buffer.size).toBe(3);
+    buffer.append(big(2, 4));
+    expect(buffer.toArray().map((r) => r.entry.seq)).toEqual([3, 4, 5]);
+    expect(buffer.firstPosition).toBe(2);
+    expect(buffer.endPosition).toBe(5);
+    buffer.clear();
+    buffer.append(big(1, 6));
+    expect(buffer.toArray().map((r) => r.entry.seq)).toEqual([6]);
+  });
 });
