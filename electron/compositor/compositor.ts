@@ -447,7 +447,7 @@ class CompositorServer implements RunningCompositor {
     if (!flow.isReliable) this.serverTransactions.complete(key, response);
     this.responsesByStatus.set(reply.status, (this.responsesByStatus.get(reply.status) ?? 0) + 1);
     if (this.config.log !== null) this.logRequest(request, flow, reply);
-    if (reply.limited !== undefined) this.limited(reply.limited, flow.label, flow.remoteAddress, reply.note ?? reply.reason ?? String(reply.status));
+    if (reply.limited !== undefined) this.limited(reply.limited, flow.label, flow.remoteAddress, `${reply.status} ${reply.reason ?? ''}`);
     if (reply.after !== undefined) {
       try {
         reply.after();

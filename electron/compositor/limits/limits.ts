@@ -72,7 +72,7 @@ export function overCapacity(limit: LimitName, detail: string, aor: string): Rep
     reason: `Service Unavailable (${detail})`,
     headers: [['Retry-After', String(RETRY_AFTER_SECONDS)]],
     aor,
-    note: `${limit}: ${detail}`,
+    note: `limit ${limit}`,
     limited: limit,
   };
 }
