@@ -12,6 +12,7 @@ import {
   startCompositor,
   startDemoColleagues,
   type CompositorCounters,
+  type CompositorLimits,
   type CompositorOptions,
   type RunningCompositor,
   type RunningDemoColleagues,
@@ -39,6 +40,21 @@ Options:
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
   --threads N             validate PUBLISH bodies on N worker threads (default 1; 0: on the main thread)
+Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the connection closed):
+  --max-connections N     open TCP/TLS/WS connections in total (default 1000)
+  --max-connections-per-address N   from one IP address (default 32)
+  --message-deadline SECONDS  to finish a message or handshake begun on a connection (default 10)
+  --idle-timeout SECONDS  close a connection silent this long (default: max-expires + 300)
+  --max-header-fields N   header fields per request, more gets 400 (default 100)
+  --max-header-bytes N    header section size, larger gets 513 (default 16384)
+  --max-publications N    live publications in total (default 250000)
+  --max-publications-per-aor N      per address-of-record (default 32)
+  --max-subscriptions N   live subscriptions in total (default 250000)
+  --max-subscriptions-per-watcher N per watcher (default 1000)
+  --max-bindings N        registered bindings in total (default 100000)
+  --max-bindings-per-aor N          per address-of-record (default 20)
+  --udp-amplification N   UDP answers at most N times the request's size (default 3)
+  --ws-origin ORIGIN      let browser pages from ORIGIN use WebSocket (repeatable; default: no browsers)
   --demo                  start the simulated colleagues of the offline demo
   --demo-domain NAME      their domain (default ${DEFAULT_DEMO_DOMAIN})
   --quiet                 no line per request; only start-up, events and the summary
@@ -149,6 +165,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'third-party': { type: 'string', multiple: true },
       'coalesce-ms': { type: 'string' },
       threads: { type: 'string' },
+      ...LIMIT_FLAG_OPTIONS,
+      'ws-origin': { type: 'string', multiple: true },
       demo: { type: 'boolean' },
       'demo-domain': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -176,6 +194,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...(values['third-party'] === undefined ? {} : { thirdPartyPublishers: values['third-party'] }),
     ...(values['coalesce-ms'] === undefined ? {} : { notifyCoalesceMs: seconds(values['coalesce-ms'], '--coalesce-ms') }),
     ...validatorThreads(values.threads),
+    ...limitOptions(values),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   return { options, demo, quiet: values.quiet === true };
@@ -194,6 +213,41 @@ function validatorThreads(value: string | undefined): Pick<CompositorOptions, 'b
     return {};
   }
   return { bodyValidation: { workerFile, threads } };
+}
+
+/** The numeric limit flags and the option each sets, with the factor from the flag's unit to the option's. */
+const LIMIT_FLAGS = {
+  'max-connections': ['maxConnections', 1],
+  'max-connections-per-address': ['maxConnectionsPerAddress', 1],
+  'message-deadline': ['messageDeadlineMs', 1000],
+  'idle-timeout': ['idleTimeoutMs', 1000],
+  'max-header-fields': ['maxHeaderFields', 1],
+  'max-header-bytes': ['maxHeaderBytes', 1],
+  'max-publications': ['maxPublications', 1],
+  'max-publications-per-aor': ['maxPublicationsPerAor', 1],
+  'max-subscriptions': ['maxSubscriptions', 1],
+  'max-subscriptions-per-watcher': ['maxSubscriptionsPerWatcher', 1],
+  'max-bindings': ['maxBindings', 1],
+  'max-bindings-per-aor': ['maxBindingsPerAor', 1],
+  'udp-amplification': ['udpAmplificationFactor', 1],
+} as const satisfies Record<string, readonly [Exclude<keyof CompositorLimits, 'wsAllowedOrigins'>, number]>;
+
+/** The limit flags as `parseArgs` options: each takes a value. */
+const LIMIT_FLAG_OPTIONS = Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<
+  keyof typeof LIMIT_FLAGS,
+  { readonly type: 'string' }
+>;
+
+/** The `limits` option from the limit flags given (absent ones keep the compositor's defaults). */
+function limitOptions(values: Readonly<Record<string, string | boolean | string[] | undefined>>): Pick<CompositorOptions, 'limits'> {
+  const limits: { -readonly [K in keyof CompositorLimits]?: CompositorLimits[K] } = {};
+  for (const [flag, [name, factor]] of Object.entries(LIMIT_FLAGS)) {
+    const value = values[flag];
+    if (typeof value === 'string') limits[name] = seconds(value, `--${flag}`) * factor;
+  }
+  const origins = values['ws-origin'];
+  if (Array.isArray(origins)) limits.wsAllowedOrigins = origins;
+  return Object.keys(limits).length === 0 ? {} : { limits };
 }
 
 /** A port number or `off` (null). */

@@ -68,6 +68,56 @@ export interface CompositorOptions {
    * offline demo needs no more). Requests for one AOR stay in arrival order either way.
    */
   readonly bodyValidation?: BodyValidationOptions;
+  /** Caps and deadlines against abuse; each one absent takes its default (docs/compositor-limits.md). */
+  readonly limits?: Partial<CompositorLimits>;
+}
+
+/**
+ * Caps and deadlines that keep one peer (or a spoofed UDP source) from exhausting the server or using it as
+ * a reflector. Each refusal is answered the RFC way and logged once per source address, not per message.
+ */
+export interface CompositorLimits {
+  /** Open TCP/TLS/WS connections, all listeners together (default 1,000); a connection beyond is closed at once. */
+  readonly maxConnections: number;
+  /** Open connections from one IP address (default 32); a connection beyond is closed at once. */
+  readonly maxConnectionsPerAddress: number;
+  /**
+   * Milliseconds a peer has to finish a message it has started on a connection, and to finish a TLS or
+   * WebSocket handshake (default 10,000); then the connection is closed (slow-loris).
+   */
+  readonly messageDeadlineMs: number;
+  /**
+   * Milliseconds a connection may stay without a message or keep-alive from the peer (RFC 5626 §4.4.1 CRLF,
+   * WebSocket ping) before it is closed; default: the longest granted interval plus 5 minutes, so that a
+   * client refreshing its subscription or registration in time is never cut off.
+   */
+  readonly idleTimeoutMs: number;
+  /** Header fields in one request (default 100); more → 400. */
+  readonly maxHeaderFields: number;
+  /** Bytes in one message's header section (default 16,384); more → 513. */
+  readonly maxHeaderBytes: number;
+  /** Live publications, all AORs (default 250,000); a new one beyond → 503 with Retry-After. */
+  readonly maxPublications: number;
+  /** Live publications of one AOR, i.e. its devices (default 32); a new one beyond → 503 with Retry-After. */
+  readonly maxPublicationsPerAor: number;
+  /** Live subscriptions, all watchers (default 250,000); a new one beyond → 503 with Retry-After. */
+  readonly maxSubscriptions: number;
+  /** Live subscriptions of one watcher (its From AOR; default 1,000); a new one beyond → 503 with Retry-After. */
+  readonly maxSubscriptionsPerWatcher: number;
+  /** Registered bindings, all AORs (default 100,000); a REGISTER adding one beyond → 503 with Retry-After. */
+  readonly maxBindings: number;
+  /** Registered bindings of one AOR (default 20); a REGISTER adding one beyond → 503 with Retry-After. */
+  readonly maxBindingsPerAor: number;
+  /**
+   * Over UDP a response may be at most this multiple of the request's size (default 3): a REGISTER's 200
+   * then lists only the bindings that fit and says so in a Warning header.
+   */
+  readonly udpAmplificationFactor: number;
+  /**
+   * Origins (`https://app.example.com`) whose pages may open a WebSocket (default none). Upgrades without an
+   * Origin header (non-browser clients) are always accepted; those with another Origin get HTTP 403.
+   */
+  readonly wsAllowedOrigins: readonly string[];
 }
 
 /** Where the validator worker is and how many to run (see electron/compositor/esc/validator-pool.ts). */

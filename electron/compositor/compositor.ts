@@ -19,6 +19,11 @@
  * Bad input never throws out of here: unparseable messages are answered 400 (or dropped with a log line
  * when not even the headers needed for a response are there), oversized ones 513, and a handler failure
  * is answered 500 and logged.
+ *
+ * Limits against abuse (limits/, docs/compositor-limits.md): connection caps and deadlines in the stream
+ * listeners; header section size, field count and control characters checked here before routing; state
+ * caps (503) in the handlers; UDP anti-reflection and the amplification bound in the notifier and the
+ * registrar. Each case is logged once per source address (`OncePerSource`), not once per message.
  */
 import { APP_VERSION } from '../app-identity';
 import { aorOf, type Aor } from './message/aor';
@@ -30,6 +35,7 @@ import { parseSipMessage, printable, type SipRequest } from './message/sip-messa
 import type {
   BoundAddress,
   CompositorCounters,
+  CompositorLimits,
   CompositorLogEntry,
   CompositorOptions,
   CompositorTransport,
@@ -43,6 +49,10 @@ import { DEFERRED, type ExpiryPolicy, type IncomingRequest, type Reply } from '.
 import { ClientTransactions } from './transaction/client-transactions';
 import { firstViaParm, PENDING_RESPONSE, serverTransactionKey, ServerTransactionTable } from './transaction/server-transactions';
 import { ValidatorPool } from './esc/validator-pool';
+import { connectionGuard, type ConnectionGuard } from './limits/connection-limits';
+import { OncePerSource } from './limits/limit-log';
+import { defaultLimits, invalidLimit, normaliseOrigin, type LimitName } from './limits/limits';
+import { headerProblem, headerSectionBytes } from './limits/message-checks';
 import type { Flow, Listener, StreamFailure } from './transport/flow';
 import { startStreamListener } from './transport/stream-listener';
 import { startUdpListener, type UdpListener } from './transport/udp-listener';
@@ -89,6 +99,7 @@ interface Config {
   readonly serverName: string;
   readonly timers: SipTimerValues;
   readonly bodyValidation: CompositorOptions['bodyValidation'];
+  readonly limits: CompositorLimits;
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -110,6 +121,9 @@ function normalise(options: CompositorOptions): Config {
     if (!Number.isInteger(chosen) || chosen < 0 || chosen > 65535) throw new CompositorConfigError(`${name} port must be 0–65535 or null (got ${chosen})`);
     return chosen;
   };
+  const limits: CompositorLimits = { ...defaultLimits(expiry.max), ...options.limits };
+  const limitProblem = invalidLimit(limits);
+  if (limitProblem !== null) throw new CompositorConfigError(limitProblem);
   const thirdParty = new Set<string>();
   for (const text of options.thirdPartyPublishers ?? []) {
     const uri = parseUri(text);
@@ -131,6 +145,7 @@ function normalise(options: CompositorOptions): Config {
     serverName: options.serverName ?? `Presently-Compositor/${APP_VERSION}`,
     timers: { ...DEFAULT_TIMERS, ...options.timers },
     bodyValidation: options.bodyValidation,
+    limits: { ...limits, wsAllowedOrigins: limits.wsAllowedOrigins.map((origin) => normaliseOrigin(origin) as string) },
   };
 }
 
@@ -148,6 +163,8 @@ class CompositorServer implements RunningCompositor {
   private readonly responsesByStatus = new Map<number, number>();
   private retransmissionsAbsorbed = 0;
   private malformedMessages = 0;
+  private readonly limitLog = new OncePerSource();
+  private readonly connections: ConnectionGuard;
   private isStopping = false;
   private stopped: Promise<void> | null = null;
 
@@ -163,6 +180,9 @@ class CompositorServer implements RunningCompositor {
       contactUri: (transport) => this.contactUri(transport),
       udpFlowTo: (address, port) => this.udp?.flowTo(address, port) ?? null,
       serverName: config.serverName,
+      limits: config.limits,
+      isRegisteredFrom: (watcherKey, endpoint) => this.registrar.isRegisteredFrom(watcherKey, endpoint),
+      onLimited: (limit, subscription, detail) => this.limited(limit, subscription.flow.label, subscription.flow.remoteAddress, detail),
       onEvent: (what, subscription, detail) =>
         this.logEvent(what, subscription.aor.uri, subscription.flow.label, `watcher ${subscription.remoteParty}: ${detail}`),
     });
@@ -179,17 +199,21 @@ class CompositorServer implements RunningCompositor {
     this.esc = new EventStateCompositor({
       ...(this.validatorPool === undefined ? {} : { validatorPool: this.validatorPool }),
       expiry: config.expiry,
+      limits: config.limits,
       thirdPartyPublishers: config.thirdPartyPublishers,
       onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
       onExpired: (publication) =>
         this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
     });
-    this.registrar = new Registrar(config.expiry);
+    this.registrar = new Registrar(config.expiry, config.limits);
+    this.connections = connectionGuard(config.limits, (limit, label, address, detail) => this.limited(limit, label, address, detail));
   }
 
   async listen(): Promise<void> {
     const { host, ports, maxMessageBytes } = this.config;
+    const { messageDeadlineMs, wsAllowedOrigins } = this.config.limits;
+    const guard = this.connections;
     const onMessage = (data: Buffer, flow: Flow): void => this.onMessage(data, flow);
     const onFramingFailure = (failure: StreamFailure, flow: Flow): void => this.onFramingFailure(failure, flow);
     const onClose = (flow: Flow): void => this.clientTransactions.flowClosed(flow);
@@ -200,16 +224,40 @@ class CompositorServer implements RunningCompositor {
       this.bound(this.udp);
     }
     if (ports.tcp !== null) {
-      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, onMessage, onFramingFailure, onClose }));
+      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, guard, onMessage, onFramingFailure, onClose }));
     }
     if (this.config.tls !== undefined) {
       const tls = this.config.tls;
       this.bound(
-        await startStreamListener({ transport: 'tls', host, port: tls.port ?? 0, tls, maxMessageBytes, onMessage, onFramingFailure, onClose }),
+        await startStreamListener({
+          transport: 'tls',
+          host,
+          port: tls.port ?? 0,
+          tls,
+          maxMessageBytes,
+          guard,
+          handshakeTimeoutMs: messageDeadlineMs,
+          onMessage,
+          onFramingFailure,
+          onClose,
+        }),
       );
     }
     if (ports.ws !== null) {
-      this.bound(await startWsListener({ host, port: ports.ws, maxMessageBytes, onMessage, onFramingFailure, onClose }));
+      this.bound(
+        await startWsListener({
+          host,
+          port: ports.ws,
+          maxMessageBytes,
+          guard,
+          allowedOrigins: new Set(wsAllowedOrigins),
+          onOriginRefused: (label, address, origin) =>
+            this.limited('wsAllowedOrigins', label, address, `WebSocket upgrade refused with 403: Origin ${origin} is not allowed`),
+          onMessage,
+          onFramingFailure,
+          onClose,
+        }),
+      );
     }
   }
 
@@ -290,6 +338,17 @@ class CompositorServer implements RunningCompositor {
         );
         return;
       }
+      const headerBytes = headerSectionBytes(data);
+      const { maxHeaderBytes, maxHeaderFields } = this.config.limits;
+      if (headerBytes > maxHeaderBytes) {
+        const detail = `header section of ${headerBytes} bytes exceeds ${maxHeaderBytes}`;
+        this.limited('maxHeaderBytes', flow.label, flow.remoteAddress, detail);
+        this.onFramingFailure(
+          headerBytes === data.length ? { reason: 'headers-too-large', detail } : { reason: 'headers-too-large', detail, headerText: data.toString('utf8', 0, headerBytes) },
+          flow,
+        );
+        return;
+      }
       // UDP and WebSocket carry one message per datagram/frame: Content-Length is optional there.
       const result = parseSipMessage(data, flow.transport === 'udp' || flow.transport === 'ws');
       if (!result.ok) {
@@ -307,7 +366,15 @@ class CompositorServer implements RunningCompositor {
         this.notifier.onResponse(message);
         return;
       }
-      if (!this.isStopping) this.onRequest(message, flow);
+      if (this.isStopping) return;
+      const problem = headerProblem(message.requestUri, message.headers, maxHeaderFields);
+      if (problem !== null) {
+        this.malformedMessages++;
+        if (problem.limit !== null) this.limited(problem.limit, flow.label, flow.remoteAddress, problem.reason);
+        if (canAnswer(message)) this.answerBare(message, flow, problem.status, problem.reason, problem.reason);
+        return;
+      }
+      this.onRequest(message, flow, data.length);
     } catch (error) {
       // A defect, not bad input: keep serving and say so.
       this.logEvent('internal-error', null, flow.label, `internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -330,7 +397,7 @@ class CompositorServer implements RunningCompositor {
     this.logEvent('dropped', null, flow.label, `message dropped: ${failure.detail}`);
   }
 
-  private onRequest(request: SipRequest, flow: Flow): void {
+  private onRequest(request: SipRequest, flow: Flow, receivedBytes: number): void {
     if (request.method === 'ACK') return; // ACKs our 405 to an INVITE; nothing to do.
     const via = parseVia(firstViaParm(request.headers.get('via') ?? ''));
     if (via === null) {
@@ -354,7 +421,7 @@ class CompositorServer implements RunningCompositor {
 
     let reply: Reply | typeof DEFERRED;
     try {
-      reply = this.route(request, flow, key, (later) => this.answer(request, flow, via, key, later));
+      reply = this.route(request, flow, receivedBytes, key, (later) => this.answer(request, flow, via, key, later));
     } catch (error) {
       reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -380,6 +447,7 @@ class CompositorServer implements RunningCompositor {
     if (!flow.isReliable) this.serverTransactions.complete(key, response);
     this.responsesByStatus.set(reply.status, (this.responsesByStatus.get(reply.status) ?? 0) + 1);
     if (this.config.log !== null) this.logRequest(request, flow, reply);
+    if (reply.limited !== undefined) this.limited(reply.limited, flow.label, flow.remoteAddress, `${reply.status} ${reply.reason ?? ''}`);
     if (reply.after !== undefined) {
       try {
         reply.after();
@@ -390,7 +458,13 @@ class CompositorServer implements RunningCompositor {
   }
 
   /** RFC 3261 §8.2 UAS checks, then the method's handler. */
-  private route(request: SipRequest, flow: Flow, transactionKey: string, respondLater: (reply: Reply) => void): Reply | typeof DEFERRED {
+  private route(
+    request: SipRequest,
+    flow: Flow,
+    receivedBytes: number,
+    transactionKey: string,
+    respondLater: (reply: Reply) => void,
+  ): Reply | typeof DEFERRED {
     const method = request.method;
     const isKnown = method === 'PUBLISH' || method === 'SUBSCRIBE' || method === 'REGISTER' || method === 'OPTIONS';
     if (method === 'CANCEL') {
@@ -434,6 +508,7 @@ class CompositorServer implements RunningCompositor {
       callId: request.headers.get('call-id') ?? '',
       cseq: parseCSeq(request.headers.get('cseq') ?? '0 X').seq,
       now: Date.now(),
+      receivedBytes,
       respondLater,
     };
     switch (method) {
@@ -494,16 +569,22 @@ class CompositorServer implements RunningCompositor {
     const log = this.config.log;
     if (log === null) return;
     const aor = reply.aor ?? aorText(request.headers.get('to')) ?? null;
-    const reason = reply.reason ?? REASON_PHRASES[reply.status] ?? '';
+    const reason = printable(reply.reason ?? REASON_PHRASES[reply.status] ?? '', 160);
     const note = reply.note === undefined ? '' : ` (${printable(reply.note, 160)})`;
-    const line = `${request.method} ${aor ?? printable(request.requestUri, 80)} ← ${flow.label} → ${reply.status} ${reason}${note}`;
+    const line = `${request.method} ${printable(aor ?? request.requestUri, 200)} ← ${flow.label} → ${reply.status} ${reason}${note}`;
     safeLog(log, { time: Date.now(), kind: 'request', what: request.method, aor, source: flow.label, status: reply.status, line });
+  }
+
+  /** A limit refused something from `address`: logged as a `limited` event, once per limit and address for a while. */
+  private limited(limit: LimitName, label: string, address: string, detail: string): void {
+    if (this.config.log === null || !this.limitLog.shouldLog(limit, address)) return;
+    this.logEvent('limited', null, label, `${limit}: ${detail} (further cases from ${address} are not logged for a while)`);
   }
 
   private logEvent(what: string, aor: string | null, source: string | null, detail: string): void {
     const log = this.config.log;
     if (log === null) return;
-    const line = `${what}${aor === null ? '' : ` ${aor}`}${source === null ? '' : ` (${source})`}: ${detail}`;
+    const line = `${what}${aor === null ? '' : ` ${printable(aor, 200)}`}${source === null ? '' : ` (${source})`}: ${printable(detail, 1000)}`;
     safeLog(log, { time: Date.now(), kind: 'event', what, aor, source, status: null, line });
   }
 }

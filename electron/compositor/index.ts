@@ -7,6 +7,7 @@ export type {
   BodyValidationOptions,
   BoundAddress,
   CompositorCounters,
+  CompositorLimits,
   CompositorLogEntry,
   CompositorOptions,
   CompositorTlsOptions,

@@ -5,6 +5,7 @@
  * handlers synchronous is what makes each request atomic and processed in arrival order (RFC 3903 §6):
  * nothing else runs between reading the state and writing it.
  */
+import type { LimitName } from './limits/limits';
 import type { Aor } from './message/aor';
 import type { HeaderLines } from './message/response';
 import type { NameAddr, SipUri } from './message/sip-headers';
@@ -25,6 +26,8 @@ export interface IncomingRequest {
   readonly cseq: number;
   /** Milliseconds since the epoch when processing started. */
   readonly now: number;
+  /** Size of the request as received, bytes: bounds what may be sent back over UDP (limits/udp-rules.ts). */
+  readonly receivedBytes: number;
   /** For a handler that returned DEFERRED: sends its reply later (exactly once). */
   readonly respondLater?: (reply: Reply) => void;
 }
@@ -45,6 +48,8 @@ export interface Reply {
   readonly aor?: string;
   /** Detail for the log line: "etag …, expires 3600, modify". */
   readonly note?: string;
+  /** The limit that refused this request, for the log (once per source address). */
+  readonly limited?: LimitName;
   /** Runs after the response has been sent (and cached): the NOTIFYs that follow. */
   readonly after?: () => void;
 }

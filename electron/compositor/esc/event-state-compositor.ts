@@ -31,6 +31,7 @@ import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
+import { overCapacity } from '../limits/limits';
 import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
 import { ExpiryQueue } from './expiry-queue';
@@ -95,6 +96,8 @@ export interface EscOptions {
   readonly onExpired?: (publication: Publication) => void;
   /** Whether anyone watches an AOR now (then parsed documents are kept for composition). */
   readonly isWatched: (aor: Aor) => boolean;
+  /** Caps on live publications: in total, and per AOR (its devices). */
+  readonly limits: { readonly maxPublications: number; readonly maxPublicationsPerAor: number };
   /** Worker threads that validate bodies off the main thread; absent: validate inline. */
   readonly validatorPool?: ValidatorPool;
   readonly now?: () => number;
@@ -196,6 +199,11 @@ export class EventStateCompositor {
       this.remove(existing);
       return this.ok(aor, newEntityTag(), 0, 'remove');
     }
+    // Checked before the body is validated: a refused publication costs no parsing.
+    if (existing === null && seconds > 0) {
+      const refused = this.capacityRefusal(toAor);
+      if (refused !== null) return refused;
+    }
 
     // RFC 3903 §6 step 8: the body, when there is one, must be a presence document for this AOR.
     let document: PidfDocument | null = null;
@@ -258,6 +266,15 @@ export class EventStateCompositor {
     existing.receivedAt = this.acceptance.stamp(now);
     this.changed(existing.presentity);
     return this.ok(aor, etag, seconds, 'modify');
+  }
+
+  /** A new publication for `aor` would exceed a cap: the 503 to answer (see `overCapacity`), else null. */
+  private capacityRefusal(aor: Aor): Reply | null {
+    const { maxPublications, maxPublicationsPerAor } = this.options.limits;
+    if (this.byEtag.size >= maxPublications) return overCapacity('maxPublications', `${maxPublications} publications live`, aor.uri);
+    const live = this.presentities.get(aor.key)?.publications.length ?? 0;
+    if (live >= maxPublicationsPerAor) return overCapacity('maxPublicationsPerAor', `${maxPublicationsPerAor} publications live for this address-of-record`, aor.uri);
+    return null;
   }
 
   /** The composed document of an AOR (a closed document when nothing is published). */

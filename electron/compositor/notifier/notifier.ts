@@ -24,7 +24,11 @@
  * reuse; a WebSocket client cannot be reached otherwise, RFC 7118 §5.2); over UDP to the first Route
  * (Record-Route honoured, loose or strict routing, RFC 3261 §12.2.1.1) or else the Contact, when that is an
  * IP address; a host name we cannot resolve without RFC 3263 DNS (e.g. `watcher@domain.com`) falls back to
- * the address the SUBSCRIBE came from, as NAT-aware servers do.
+ * the address the SUBSCRIBE came from, as NAT-aware servers do. Over UDP that other next hop is used only
+ * when it is the SUBSCRIBE's source or the watcher has registered from it (anti-reflection,
+ * limits/udp-rules.ts); otherwise the NOTIFY goes to the source too.
+ *
+ * New subscriptions are capped in total and per watcher (its From AOR): beyond → 503 (limits/limits.ts).
  */
 import { isIP } from 'node:net';
 import type { Aor } from '../message/aor';
@@ -37,12 +41,16 @@ import type { Flow } from '../transport/flow';
 import type { CompositorTransport } from '../compositor-types';
 import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
 import { ExpiryQueue } from '../esc/expiry-queue';
+import { overCapacity, type LimitName } from '../limits/limits';
+import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
 
 
 /** One watcher's subscription dialog. */
 export interface Subscription {
   readonly id: string;
   readonly aor: Aor;
+  /** Who watches: the SUBSCRIBE's From AOR key (its URI when From names no AOR), for the per-watcher cap. */
+  readonly watcherKey: string;
   readonly callId: string;
   readonly localTag: string;
   readonly remoteTag: string;
@@ -85,6 +93,12 @@ export interface NotifierOptions {
   /** A UDP flow to an address, when UDP is on. */
   udpFlowTo(address: string, port: number): Flow | null;
   readonly serverName: string;
+  /** Caps on live subscriptions: in total, and per watcher. */
+  readonly limits: { readonly maxSubscriptions: number; readonly maxSubscriptionsPerWatcher: number };
+  /** Whether a live registration of the watcher's AOR came from this UDP address (anti-reflection). */
+  isRegisteredFrom(watcherKey: string, endpoint: Endpoint): boolean;
+  /** A NOTIFY went to the SUBSCRIBE's source instead of the next hop it named (for the once-per-source log). */
+  onLimited(limit: LimitName, subscription: Subscription, detail: string): void;
   /** A watcher was dropped or a subscription ended on its own, for the log. */
   onEvent(what: 'dropped' | 'expired' | 'notify-failed', subscription: Subscription, detail: string): void;
   readonly now?: () => number;
@@ -93,6 +107,8 @@ export interface NotifierOptions {
 export class Notifier {
   private readonly byDialog = new Map<string, Subscription>();
   private readonly byAor = new Map<string, Set<Subscription>>();
+  /** Live subscriptions per watcher key. */
+  private readonly byWatcher = new Map<string, number>();
   private readonly expiries: ExpiryQueue<Subscription>;
   private readonly coalescing = new Map<string, { aor: Aor; timer: NodeJS.Timeout }>();
   private readonly now: () => number;
@@ -159,12 +175,20 @@ export class Notifier {
     const contact = singleContact(headers.getAll('contact'));
     if (contact === null) return { status: 400, reason: 'Bad Request (SUBSCRIBE needs exactly one Contact URI)', aor: toAor.uri };
 
+    const watcherKey = incoming.fromAor?.key ?? incoming.from.uri.text;
+    // A fetch (Expires 0) leaves no state behind, so only lasting subscriptions count against the caps.
+    if (seconds > 0) {
+      const refused = this.capacityRefusal(watcherKey, toAor);
+      if (refused !== null) return refused;
+    }
+
     const routeSet = headers.getAll('record-route').flatMap(splitCommaValues);
     const localTag = newTag();
     const now = incoming.now;
     const subscription: Subscription = {
       id: dialogId(incoming.callId, localTag, fromTag),
       aor: toAor,
+      watcherKey,
       callId: incoming.callId,
       localTag,
       remoteTag: fromTag,
@@ -246,6 +270,7 @@ export class Notifier {
     this.expiries.dispose();
     this.byDialog.clear();
     this.byAor.clear();
+    this.byWatcher.clear();
   }
 
   private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number): Reply {
@@ -271,8 +296,19 @@ export class Notifier {
     return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
   }
 
+  /** A new subscription would exceed a cap: the 503 to answer (see `overCapacity`), else null. */
+  private capacityRefusal(watcherKey: string, aor: Aor): Reply | null {
+    const { maxSubscriptions, maxSubscriptionsPerWatcher } = this.options.limits;
+    if (this.byDialog.size >= maxSubscriptions) return overCapacity('maxSubscriptions', `${maxSubscriptions} subscriptions live`, aor.uri);
+    if ((this.byWatcher.get(watcherKey) ?? 0) >= maxSubscriptionsPerWatcher) {
+      return overCapacity('maxSubscriptionsPerWatcher', `${maxSubscriptionsPerWatcher} subscriptions live for this watcher`, aor.uri);
+    }
+    return null;
+  }
+
   private install(subscription: Subscription): void {
     this.byDialog.set(subscription.id, subscription);
+    this.byWatcher.set(subscription.watcherKey, (this.byWatcher.get(subscription.watcherKey) ?? 0) + 1);
     let watchers = this.byAor.get(subscription.aor.key);
     if (watchers === undefined) {
       watchers = new Set();
@@ -283,7 +319,11 @@ export class Notifier {
   }
 
   private uninstall(subscription: Subscription): void {
-    this.byDialog.delete(subscription.id);
+    if (this.byDialog.delete(subscription.id)) {
+      const ofWatcher = (this.byWatcher.get(subscription.watcherKey) ?? 1) - 1;
+      if (ofWatcher === 0) this.byWatcher.delete(subscription.watcherKey);
+      else this.byWatcher.set(subscription.watcherKey, ofWatcher);
+    }
     const watchers = this.byAor.get(subscription.aor.key);
     if (watchers !== undefined) {
       watchers.delete(subscription);
@@ -416,6 +456,11 @@ export class Notifier {
       if (isIP(host) !== 0) {
         const port = nextHop.port ?? (nextHop.scheme === 'sips' ? 5061 : 5060);
         if (host === flow.remoteAddress && port === flow.remotePort) return flow;
+        const source = { address: flow.remoteAddress, port: flow.remotePort };
+        if (!mayNotifyAt({ address: host, port }, source, (endpoint) => this.options.isRegisteredFrom(subscription.watcherKey, endpoint))) {
+          this.options.onLimited('udpReflection', subscription, `NOTIFY sent to the SUBSCRIBE's source, not to ${host}:${port} (not registered from there)`);
+          return flow;
+        }
         return this.options.udpFlowTo(host, port) ?? flow;
       }
     }

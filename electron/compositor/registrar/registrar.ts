@@ -3,7 +3,11 @@
  * an AOR to contact URIs with an expiry, `Contact: *` with `Expires: 0` to remove them all, Call-ID/CSeq
  * ordering per binding, and a 200 that lists every current binding with its remaining `expires`.
  * Clients register before they publish (docs/protocol.md §2); the compositor accepts that so the engine's usual
- * start-up works against it. Bindings are not used for routing: NOTIFYs follow the subscription dialog.
+ * start-up works against it. Bindings are not used for routing: NOTIFYs follow the subscription dialog;
+ * only the UDP address a binding was registered from lets NOTIFYs go there (limits/udp-rules.ts).
+ *
+ * Bindings are capped in total and per AOR (beyond → 503, limits/limits.ts), and over UDP the 200's list
+ * is cut to the amplification bound, with a Warning saying how many are listed (limits/udp-rules.ts).
  *
  *   REGISTER Contact c, expires n>0 ──► bound(c) ──refresh──► bound(c)
  *                                         ├── REGISTER c;expires=0 or Contact: * + Expires: 0 ──► gone
@@ -13,6 +17,18 @@ import type { Aor } from '../message/aor';
 import { parseNameAddr, splitCommaValues } from '../message/sip-headers';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { ExpiryQueue } from '../esc/expiry-queue';
+import { overCapacity } from '../limits/limits';
+import { udpResponseBudget, type Endpoint } from '../limits/udp-rules';
+
+/** The limits the registrar applies (see CompositorLimits). */
+export interface RegistrarLimits {
+  readonly maxBindings: number;
+  readonly maxBindingsPerAor: number;
+  readonly udpAmplificationFactor: number;
+}
+
+/** Room kept in the UDP response budget for the Date and Warning headers. */
+const DATE_AND_WARNING_BYTES = 160;
 
 interface Binding {
   readonly aorKey: string;
@@ -22,6 +38,8 @@ interface Binding {
   cseq: number;
   expiresAt: number;
   expiryIndex: number;
+  /** The UDP source of the last REGISTER that bound it; null when that came over a connection. */
+  registeredFrom: Endpoint | null;
 }
 
 export class Registrar {
@@ -31,6 +49,7 @@ export class Registrar {
 
   constructor(
     private readonly policy: ExpiryPolicy,
+    private readonly limits: RegistrarLimits,
     private readonly now: () => number = Date.now,
   ) {
     this.expiries = new ExpiryQueue((binding) => this.removeBinding(binding), now);
@@ -45,6 +64,16 @@ export class Registrar {
     return [...(this.bindings.get(aor.key)?.keys() ?? [])];
   }
 
+  /** Whether a live binding of the AOR was registered over UDP from `endpoint`. */
+  isRegisteredFrom(aorKey: string, endpoint: Endpoint): boolean {
+    for (const binding of this.bindings.get(aorKey)?.values() ?? []) {
+      const from = binding.registeredFrom;
+      if (from !== null && from.address === endpoint.address && from.port === endpoint.port) return true;
+    }
+    return false;
+  }
+
+  /** RFC 3261 §10.3 for one REGISTER; the router has checked the domain and Require. */
   register(incoming: IncomingRequest): Reply {
     const { request, toAor } = incoming;
     if (toAor === null) return { status: 404, reason: 'Not Found (To is not an address-of-record)' };
@@ -66,7 +95,7 @@ export class Registrar {
         }
       }
       for (const binding of existing) this.removeBinding(binding);
-      return this.ok(toAor, incoming.now, 'all bindings removed');
+      return this.ok(toAor, incoming, [], 'all bindings removed');
     }
 
     // §10.3 step 7: validate everything before changing anything (the request is atomic).
@@ -83,11 +112,20 @@ export class Registrar {
       }
       changes.push({ uri: contact.uri.text, seconds: decision.seconds });
     }
+    const forAor = this.bindings.get(toAor.key);
+    const added = new Set(changes.filter((c) => c.seconds > 0 && forAor?.has(c.uri) !== true).map((c) => c.uri)).size;
+    if (added > 0) {
+      const { maxBindings, maxBindingsPerAor } = this.limits;
+      if (this.count + added > maxBindings) return overCapacity('maxBindings', `${maxBindings} bindings registered`, aor);
+      if ((forAor?.size ?? 0) + added > maxBindingsPerAor) {
+        return overCapacity('maxBindingsPerAor', `${maxBindingsPerAor} bindings registered for this address-of-record`, aor);
+      }
+    }
     for (const { uri, seconds } of changes) this.apply(toAor, uri, seconds, incoming);
     const removed = changes.filter((c) => c.seconds === 0).length;
     const bound = changes.length - removed;
     const what = changes.length === 0 ? 'query' : [bound > 0 ? `${bound} bound` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean).join(', ');
-    return this.ok(toAor, incoming.now, what);
+    return this.ok(toAor, incoming, changes.map((c) => c.uri), what);
   }
 
   dispose(): void {
@@ -107,7 +145,7 @@ export class Registrar {
       forAor = new Map();
       this.bindings.set(aor.key, forAor);
     }
-    const binding: Binding = existing ?? { aorKey: aor.key, uri, callId: '', cseq: 0, expiresAt: 0, expiryIndex: -1 };
+    const binding: Binding = existing ?? { aorKey: aor.key, uri, callId: '', cseq: 0, expiresAt: 0, expiryIndex: -1, registeredFrom: null };
     if (existing === undefined) {
       forAor.set(uri, binding);
       this.count++;
@@ -115,6 +153,8 @@ export class Registrar {
     binding.callId = incoming.callId;
     binding.cseq = incoming.cseq;
     binding.expiresAt = incoming.now + seconds * 1000;
+    const flow = incoming.flow;
+    binding.registeredFrom = flow.isReliable ? null : { address: flow.remoteAddress, port: flow.remotePort };
     this.expiries.schedule(binding, binding.expiresAt);
   }
 
@@ -127,13 +167,31 @@ export class Registrar {
     this.expiries.cancel(binding);
   }
 
-  /** §10.3 step 8: 200 listing every current binding with its remaining lifetime, and a Date. */
-  private ok(aor: Aor, now: number, note: string): Reply {
+  /**
+   * §10.3 step 8: 200 listing every current binding with its remaining lifetime, and a Date. Over UDP the
+   * list stops at the amplification bound: the bindings this request named come first (the client checks
+   * its own), then the rest while they fit, and a Warning (RFC 3261 §20.43, 399 miscellaneous) says how many
+   * are listed and that a query over TCP lists all.
+   */
+  private ok(aor: Aor, incoming: IncomingRequest, named: readonly string[], note: string): Reply {
+    const now = incoming.now;
+    const forAor = this.bindings.get(aor.key);
+    const ordered = new Set([...named.filter((uri) => forAor?.has(uri) === true), ...(forAor?.keys() ?? [])]);
+    let budget = incoming.flow.isReliable ? Infinity : udpResponseBudget(incoming.receivedBytes, this.limits.udpAmplificationFactor) - DATE_AND_WARNING_BYTES;
     const headers: Array<[string, string]> = [];
-    for (const binding of this.bindings.get(aor.key)?.values() ?? []) {
-      headers.push(['Contact', `<${binding.uri}>;expires=${Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))}`]);
+    for (const uri of ordered) {
+      const binding = forAor?.get(uri) as Binding;
+      const value = `<${binding.uri}>;expires=${Math.max(0, Math.ceil((binding.expiresAt - now) / 1000))}`;
+      budget -= 'Contact: \r\n'.length + Buffer.byteLength(value);
+      if (budget < 0) break;
+      headers.push(['Contact', value]);
+    }
+    const listed = headers.length;
+    if (listed < ordered.size) {
+      headers.push(['Warning', `399 compositor "${listed} of ${ordered.size} bindings listed: UDP answers are kept small; query over TCP for all"`]);
     }
     headers.push(['Date', new Date(now).toUTCString()]);
-    return { status: 200, headers, aor: aor.uri, note: `${note}, ${headers.length - 1} binding(s)` };
+    const count = listed < ordered.size ? `${listed} of ${ordered.size}` : String(listed);
+    return { status: 200, headers, aor: aor.uri, note: `${note}, ${count} binding(s)` };
   }
 }

@@ -6,11 +6,17 @@
  *
  * A stream that breaks the framing rules cannot be re-synchronised: the listener reports the failure (so
  * the server can answer 400 or 513 from the header section) and then closes the connection.
+ *
+ * Limits (limits/connection-limits.ts): a connection beyond the total or per-address cap is closed as soon
+ * as it is accepted — counted before any TLS handshake, since a peer that never finishes one holds a socket
+ * too; the TLS handshake and every message must finish within the message deadline; a connection without
+ * messages or keep-alives for the idle timeout is closed.
  */
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { SipStreamFramer } from '../../net/sip-stream-framer';
 import type { CompositorTlsOptions } from '../compositor-types';
+import { streamProgress, type ConnectionGuard } from '../limits/connection-limits';
 import { flowLabel, type FramingFailureHandler, type Flow, type Listener, type MessageHandler } from './flow';
 
 export interface StreamListenerOptions {
@@ -20,6 +26,10 @@ export interface StreamListenerOptions {
   readonly tls?: CompositorTlsOptions;
   /** Largest header section and largest body accepted, bytes. */
   readonly maxMessageBytes: number;
+  /** Connection caps and deadlines. */
+  readonly guard: ConnectionGuard;
+  /** TLS only: longest time a handshake may take, ms (Node's default is 120 s). */
+  readonly handshakeTimeoutMs?: number;
   readonly onMessage: MessageHandler;
   readonly onFramingFailure: FramingFailureHandler;
   /** A connection closed (its flow is no longer usable). */
@@ -27,11 +37,11 @@ export interface StreamListenerOptions {
 }
 
 export async function startStreamListener(options: StreamListenerOptions): Promise<Listener> {
-  const { transport, maxMessageBytes } = options;
+  const { transport, maxMessageBytes, guard } = options;
+  /** Accepted connections (the raw sockets, under TLS too), for `close()` and `connectionCount`. */
   const sockets = new Set<Socket>();
 
   const onConnection = (socket: Socket): void => {
-    sockets.add(socket);
     socket.setNoDelay(true);
     const remoteAddress = socket.remoteAddress ?? '0.0.0.0';
     const remotePort = socket.remotePort ?? 0;
@@ -52,16 +62,21 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
       label: flowLabel(transport, remoteAddress, remotePort),
     };
     const framer = new SipStreamFramer({ maxHeaderBytes: maxMessageBytes, maxBodyBytes: maxMessageBytes });
+    const timers = guard.startTimers(flow.label, remoteAddress, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
+      let completed = 0;
       for (const item of framer.push(chunk)) {
         switch (item.kind) {
           case 'message':
+            completed++;
             options.onMessage(item.bytes, flow);
             break;
           case 'ping':
+            completed++;
             if (flow.isOpen) socket.write('\r\n');
             break;
           case 'pong':
+            completed++;
             break;
           case 'error':
             options.onFramingFailure(
@@ -77,19 +92,34 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
             break;
         }
       }
+      timers.received(streamProgress(completed, chunk, framer.hasFailed ? 0 : framer.pendingBytes, timers.midMessage));
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       isOpen = false;
-      sockets.delete(socket);
+      timers.dispose();
       options.onClose?.(flow);
     });
   };
 
   const server: Server =
     transport === 'tls'
-      ? createTlsServer({ cert: options.tls?.cert, key: options.tls?.key }, onConnection)
-      : createTcpServer(onConnection);
+      ? createTlsServer({ cert: options.tls?.cert, key: options.tls?.key, handshakeTimeout: options.handshakeTimeoutMs ?? 120_000 })
+      : createTcpServer();
+  server.on('connection', (raw: Socket) => {
+    const address = raw.remoteAddress ?? '0.0.0.0';
+    if (!guard.admit(flowLabel(transport, address, raw.remotePort ?? 0), address)) {
+      raw.destroy();
+      return;
+    }
+    sockets.add(raw);
+    raw.once('close', () => {
+      sockets.delete(raw);
+      guard.release(address);
+    });
+    if (transport === 'tcp') onConnection(raw);
+  });
+  if (transport === 'tls') server.on('secureConnection', onConnection);
   // A failed TLS handshake or a reset during accept must not bring the server down.
   server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {

@@ -3,8 +3,18 @@
  * (§4.1; others are refused with 400), each WebSocket message carries exactly one SIP message (§5.1), and
  * requests to the client go over the same connection (§5.2: a WebSocket client cannot be reached
  * otherwise; its Contact host is usually `*.invalid`).
+ *
+ * Browsers send an Origin header (RFC 6455 §4.1, §10.2) and let any page open a WebSocket to any server,
+ * so an upgrade with an Origin is accepted only from the configured origins (403 otherwise); one without
+ * Origin comes from a non-browser client and is accepted. Connection caps and deadlines as for TCP
+ * (limits/connection-limits.ts): counted per TCP connection before the upgrade, the HTTP handshake must
+ * finish within the message deadline, WebSocket pings count as traffic for the idle timeout.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { normaliseOrigin } from '../limits/limits';
+import type { ConnectionGuard, ConnectionTimers } from '../limits/connection-limits';
 import { flowLabel, type FramingFailureHandler, type Flow, type Listener, type MessageHandler } from './flow';
 
 /** Frames above this are refused by `ws` itself (close code 1009); between maxMessageBytes and this we answer 513. */
@@ -14,19 +24,57 @@ export interface WsListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly maxMessageBytes: number;
+  /** Connection caps and deadlines. */
+  readonly guard: ConnectionGuard;
+  /** Serialised origins (`https://app.example.com`) whose pages may connect. */
+  readonly allowedOrigins: ReadonlySet<string>;
+  /** An upgrade was refused for its Origin (answered 403). */
+  readonly onOriginRefused: (label: string, address: string, origin: string) => void;
   readonly onMessage: MessageHandler;
   readonly onFramingFailure: FramingFailureHandler;
   readonly onClose?: (flow: Flow) => void;
 }
 
 export async function startWsListener(options: WsListenerOptions): Promise<Listener> {
+  const { guard } = options;
+  const http = createServer();
+  /** Admitted TCP connections and their timers, from accept on (the handshake is under the deadline too). */
+  const connections = new Map<Socket, ConnectionTimers>();
+  http.on('connection', (raw: Socket) => {
+    const address = raw.remoteAddress ?? '0.0.0.0';
+    const label = flowLabel('ws', address, raw.remotePort ?? 0);
+    if (!guard.admit(label, address)) {
+      raw.destroy();
+      return;
+    }
+    const timers = guard.startTimers(label, address, () => raw.destroy());
+    timers.received({ completed: false, midMessage: true });
+    connections.set(raw, timers);
+    raw.once('close', () => {
+      timers.dispose();
+      connections.delete(raw);
+      guard.release(address);
+    });
+  });
+  // Plain HTTP requests: this port speaks only WebSocket.
+  http.on('request', (_request, response) => {
+    response.writeHead(426, { Upgrade: 'websocket', Connection: 'close' });
+    response.end();
+  });
+
   const server = new WebSocketServer({
-    host: options.host,
-    port: options.port,
+    server: http,
     maxPayload: Math.max(MAX_FRAME_BYTES, options.maxMessageBytes + 1),
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
-    verifyClient: (info, callback) => {
+    verifyClient: (info: { req: IncomingMessage }, callback) => {
+      const origin = info.req.headers.origin;
+      if (origin !== undefined && !options.allowedOrigins.has(normaliseOrigin(origin) ?? '')) {
+        const address = info.req.socket.remoteAddress ?? '0.0.0.0';
+        options.onOriginRefused(flowLabel('ws', address, info.req.socket.remotePort ?? 0), address, origin);
+        callback(false, 403, 'Origin not allowed');
+        return;
+      }
       const offered = String(info.req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .map((p) => p.trim().toLowerCase());
@@ -35,17 +83,20 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
     },
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.once('listening', () => {
-      server.off('error', reject);
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => {
+      http.off('error', reject);
       resolve();
     });
   });
+  http.on('error', () => undefined);
   server.on('error', () => undefined);
 
   server.on('connection', (socket: WebSocket, request) => {
-    const remoteAddress = request.socket.remoteAddress ?? '0.0.0.0';
-    const remotePort = request.socket.remotePort ?? 0;
+    const raw = request.socket;
+    const remoteAddress = raw.remoteAddress ?? '0.0.0.0';
+    const remotePort = raw.remotePort ?? 0;
+    const timers = connections.get(raw);
     const flow: Flow = {
       transport: 'ws',
       remoteAddress,
@@ -62,7 +113,22 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
       },
       label: flowLabel('ws', remoteAddress, remotePort),
     };
+    // `ws` emits messages and pings synchronously while it reads a chunk, before this 'data' listener
+    // (added after its own) runs: a chunk that completed nothing leaves a frame under way.
+    let completedInChunk = 0;
+    const completed = (): void => {
+      completedInChunk++;
+      timers?.received({ completed: true, midMessage: false });
+    };
+    timers?.received({ completed: true, midMessage: false });
+    raw.on('data', () => {
+      if (completedInChunk === 0) timers?.received({ completed: false, midMessage: true });
+      completedInChunk = 0;
+    });
+    socket.on('ping', completed);
+    socket.on('pong', completed);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      completed();
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (bytes.length > options.maxMessageBytes) {
         const end = bytes.indexOf('\r\n\r\n');
@@ -80,19 +146,21 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
     socket.on('close', () => options.onClose?.(flow));
   });
 
-  const address = server.address();
+  const address = http.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
     transport: 'ws',
     host: options.host,
     port,
     get connectionCount() {
-      return server.clients.size;
+      return connections.size;
     },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        for (const raw of connections.keys()) raw.destroy();
+        server.close();
+        http.close(() => resolve());
       }),
   };
 }

@@ -80,4 +80,11 @@ describe('presently compositor (command line)', () => {
     expect(code).toBe(2);
     expect(cli.output()).toContain('--min-expires must be a whole number, not "soon"');
   });
+
+  it('given a limit flag of 0 and one in seconds, when started, then it exits 2 naming the limit that makes no sense', async () => {
+    const cli = runCli(['--udp', '0', '--tcp', '0', '--ws', 'off', '--idle-timeout', '90', '--max-connections', '0']);
+    const [code] = (await once(cli.child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(cli.output()).toContain('limit maxConnections must be a whole number ≥ 1 (got 0)');
+  });
 });

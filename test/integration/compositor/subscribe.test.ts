@@ -282,11 +282,12 @@ describe('watchers whose NOTIFYs fail (RFC 6665 §4.2.2)', () => {
 });
 
 describe('dialog routing (RFC 3261 §12)', () => {
+  // The proxy forwards the watcher's SUBSCRIBE, so it arrives from the proxy: the next hop is its source.
   it('given a Record-Route with lr, when a NOTIFY is sent, then it goes to the proxy with Route and the Contact as Request-URI', async () => {
     const proxy = await fx.udpPeer();
     const watcher = await fx.udpPeer();
     const route = `<sip:${proxy.hostPort};lr>`;
-    await watcher.request(subscribeSpec(watcher, ALICE, { extraHeaders: [['Record-Route', route]] }));
+    await proxy.request(subscribeSpec(watcher, ALICE, { extraHeaders: [['Record-Route', route]] }));
     const notify = await proxy.nextRequest();
     expect(notify.requestUri).toBe(watcher.contactUri);
     expect(notify.headers.getAll('route')).toEqual([route]);
@@ -296,7 +297,7 @@ describe('dialog routing (RFC 3261 §12)', () => {
   it('given a strict-routing Record-Route (no lr), when a NOTIFY is sent, then the route is the Request-URI and the Contact the last Route', async () => {
     const proxy = await fx.udpPeer();
     const watcher = await fx.udpPeer();
-    await watcher.request(subscribeSpec(watcher, ALICE, { extraHeaders: [['Record-Route', `<sip:${proxy.hostPort}>`]] }));
+    await proxy.request(subscribeSpec(watcher, ALICE, { extraHeaders: [['Record-Route', `<sip:${proxy.hostPort}>`]] }));
     const notify = await proxy.nextRequest();
     expect(notify.requestUri).toBe(`sip:${proxy.hostPort}`);
     expect(notify.headers.getAll('route')).toEqual([`<${watcher.contactUri}>`]);
@@ -309,10 +310,18 @@ describe('dialog routing (RFC 3261 §12)', () => {
     expect(notify.requestUri).toBe('sip:watcher@domain.com');
   });
 
-  it('given a watcher on another peer port in Contact, when a NOTIFY is sent over UDP, then it goes to the Contact', async () => {
+  it('given a watcher registered from another peer port named in Contact, when a NOTIFY is sent over UDP, then it goes to the Contact', async () => {
     const subscriber = await fx.udpPeer();
     const device = await SipTestPeer.udp(fx.udp);
     try {
+      const registered = await device.request({
+        method: 'REGISTER',
+        uri: 'sip:example.com',
+        from: '<sip:watcher@example.com>;tag=r',
+        to: '<sip:watcher@example.com>',
+        headers: [['Contact', `<${device.contactUri}>`]],
+      });
+      expect(registered.status).toBe(200);
       await subscriber.request(subscribeSpec(subscriber, ALICE, { contact: `<${device.contactUri}>` }));
       const notify = await device.nextRequest();
       expect(notify.requestUri).toBe(device.contactUri);
