@@ -47,7 +47,7 @@ import type { BuddyPresence, ConnectionState, PublicationState } from '../../sha
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
-import { UserFacingError } from '../ipc/request-router';
+import { UserFacingError } from '../ipc/user-facing-error';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
 import { BuddyStore } from './buddy-store';
 import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo-environment';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Channel, IpcResult } from '../../shared/ipc/contract';
-import { createRequestHandlers } from '../../electron/ipc/request-handlers';
+import { createRequestHandlers } from '../../electron/service/request-handlers';
 import { createRequestRouter, type RequestRouter } from '../../electron/ipc/request-router';
 import type { DemoStarter } from '../../electron/service/demo-environment';
 import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../../electron/service/presence-service';
