@@ -7,15 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../app-identity';
-import {
-  CompositorConfigError,
-  startCompositor,
-  startDemoColleagues,
-  type CompositorCounters,
-  type CompositorOptions,
-  type RunningCompositor,
-  type RunningDemoColleagues,
-} from '../compositor';
+import { CompositorConfigError, startCompositor, type CompositorCounters, type CompositorOptions, type RunningCompositor } from '../compositor';
+import { startDemoColleagues } from '../service/demo/demo-colleagues';
+import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';
 
 const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';

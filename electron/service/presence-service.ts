@@ -50,7 +50,7 @@ import { EventOutbox, type EventSink } from '../ipc/event-outbox';
 import { UserFacingError } from '../ipc/user-facing-error';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
 import { BuddyStore } from './buddy-store';
-import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo-environment';
+import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
 import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';

@@ -16,7 +16,7 @@ import type { Page } from '@playwright/test';
 import type { Channel, IpcResult } from '../../shared/ipc/contract';
 import { createRequestHandlers } from '../../electron/service/request-handlers';
 import { createRequestRouter, type RequestRouter } from '../../electron/ipc/request-router';
-import type { DemoStarter } from '../../electron/service/demo-environment';
+import type { DemoStarter } from '../../electron/service/demo/demo-environment';
 import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../../electron/service/presence-service';
 import { MemorySecretStore, type SecretStore } from '../../electron/service/secret-store';
 import { startRendererServer, type RendererServer } from './renderer-server';

@@ -27,13 +27,13 @@
  * watches costs no composition.
  */
 import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type StoredPublication } from '../../../shared/pidf';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
-import { ExpiryQueue } from './expiry-queue';
 
 /** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; the seed draft publishes cpim-pidf). */
 export const PUBLISH_CONTENT_TYPES = ['application/pidf+xml', 'application/cpim-pidf+xml'] as const;

@@ -36,7 +36,7 @@ import type { ClientOutcome, ClientTransactions } from '../transaction/client-tr
 import type { Flow } from '../transport/flow';
 import type { CompositorTransport } from '../compositor-types';
 import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
-import { ExpiryQueue } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 
 
 /** One watcher's subscription dialog. */

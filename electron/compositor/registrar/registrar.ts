@@ -12,7 +12,7 @@
 import type { Aor } from '../message/aor';
 import { parseNameAddr, splitCommaValues } from '../message/sip-headers';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
-import { ExpiryQueue } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 
 interface Binding {
   readonly aorKey: string;
