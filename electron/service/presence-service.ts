@@ -17,16 +17,15 @@
  * Transitions run one at a time; each stops the old session completely (publication removed,
  * subscriptions ended, unregistered — within a time limit) before the next one starts.
  *
- * Events and the snapshot: until the renderer has completed the ready handshake, state changes are not
- * queued as events — the snapshot it receives covers them, and delivering older queued state after it
- * would overwrite newer state. Only notices queue (they are not part of the state).
+ * Events and the snapshot: state changes go out as state events (`outbox.emitState`), which the outbox
+ * sends only after the renderer's snapshot — the snapshot covers earlier ones, and delivering older
+ * queued state after it would overwrite newer state. Only notices queue (`outbox.emit`); they are not
+ * part of the state. The contract's types say which event is which.
  */
 import type {
   AppInfo,
   AppSnapshot,
   DemoInfo,
-  EventName,
-  EventPayload,
   NoticeLevel,
   RuntimeKind,
   SelfPresence,
@@ -122,8 +121,6 @@ export class PresenceService {
   /** Events for the renderer, held until it is ready. */
   readonly outbox = new EventOutbox();
   private rendererSink: EventSink | null = null;
-  /** The renderer has its snapshot: state changes go out as events from now on. */
-  private isRendererReady = false;
   private readonly startedAt: number;
   private readonly now: () => number;
   private readonly log: ServiceLogger;
@@ -150,7 +147,7 @@ export class PresenceService {
     this.settingsStore = new SettingsStore(options.dataDir);
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
-    this.recorder = new TraceRecorder((entries) => this.emitState('onTraceBatch', { entries }), options.trace);
+    this.recorder = new TraceRecorder((entries) => this.outbox.emitState('onTraceBatch', { entries }), options.trace);
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────
@@ -188,14 +185,12 @@ export class PresenceService {
   /** A renderer (window or test page) exists and will call `rendererReady` once it listens. */
   connectRenderer(sink: EventSink): void {
     this.outbox.detach();
-    this.isRendererReady = false;
     this.rendererSink = sink;
   }
 
   /** The renderer went away; events queue until the next one is ready. */
   disconnectRenderer(): void {
     this.outbox.detach();
-    this.isRendererReady = false;
     this.rendererSink = null;
   }
 
@@ -210,8 +205,10 @@ export class PresenceService {
    */
   rendererReady(): AppSnapshot {
     const sink = this.rendererSink;
-    this.isRendererReady = sink !== null;
-    if (sink) setImmediate(() => this.rendererSink === sink && this.outbox.attach(sink));
+    if (sink) {
+      this.outbox.snapshotTaken();
+      setImmediate(() => this.rendererSink === sink && this.outbox.attach(sink));
+    }
     return {
       info: this.getAppInfo(),
       startedAt: this.startedAt,
@@ -238,7 +235,7 @@ export class PresenceService {
   async setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence> {
     const note = choice.note.trim().slice(0, MAX_NOTE_LENGTH);
     await this.settingsStore.setPresence(choice.status, note).catch((error: unknown) => this.reportSaveFailure('status', error));
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
 
     const session = this.session;
     if (session && this.isPublishing()) {
@@ -251,7 +248,7 @@ export class PresenceService {
           this.publication = { phase: 'failed', status: choice.status, note, problem: { message: 'Presently could not publish your status; see the log.' } };
         }
       }
-      this.emitState('onSelfPresenceChanged', this.selfPresence());
+      this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
     }
     return this.selfPresence();
   }
@@ -259,7 +256,7 @@ export class PresenceService {
   async forgetRecentNote(note: string): Promise<SelfPresence> {
     await this.settingsStore.forgetRecentNote(note).catch((error: unknown) => this.reportSaveFailure('recent notes', error));
     const self = this.selfPresence();
-    this.emitState('onSelfPresenceChanged', self);
+    this.outbox.emitState('onSelfPresenceChanged', self);
     return self;
   }
 
@@ -269,7 +266,7 @@ export class PresenceService {
   async addBuddy(form: BuddyForm): Promise<BuddyEntry> {
     const buddy = await this.buddyStore.add(form);
     this.watch(buddy.aor);
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     return this.entryFor(buddy, 'saved');
   }
 
@@ -279,7 +276,7 @@ export class PresenceService {
       await this.unwatch(change.aor);
       this.watch(buddy.aor);
     }
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     return this.entryFor(buddy, 'saved');
   }
 
@@ -288,7 +285,7 @@ export class PresenceService {
       throw new UserFacingError('Demo colleagues come with the demo and cannot be removed.');
     }
     const buddy = await this.buddyStore.remove(target.aor);
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     await this.unwatch(buddy.aor);
   }
 
@@ -416,7 +413,7 @@ export class PresenceService {
       this.log('error', `the account cannot be used: ${String(error)}`);
       this.connection = { phase: 'failed', server: account.server, problem: { message: (error as Error).message } };
       this.setMode('account');
-      this.emitState('onConnectionChanged', this.connection);
+      this.outbox.emitState('onConnectionChanged', this.connection);
       return;
     }
     this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
@@ -478,17 +475,17 @@ export class PresenceService {
       client.onConnection((state) => {
         if (!isCurrent()) return;
         this.connection = state;
-        this.emitState('onConnectionChanged', state);
+        this.outbox.emitState('onConnectionChanged', state);
       }),
       client.onPublication((state) => {
         if (!isCurrent()) return;
         this.publication = state;
-        this.emitState('onSelfPresenceChanged', this.selfPresence());
+        this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
       }),
       client.onBuddy((presence) => {
         if (!isCurrent()) return;
         this.presenceByAor.set(presence.aor, presence);
-        this.emitState('onBuddyPresenceChanged', presence);
+        this.outbox.emitState('onBuddyPresenceChanged', presence);
       }),
       client.onTrace((entry) => {
         if (isCurrent()) this.recorder.record(entry);
@@ -496,9 +493,9 @@ export class PresenceService {
     );
 
     this.setMode(session.kind);
-    this.emitState('onConnectionChanged', this.connection);
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
 
     // start() never rejects: failures arrive as connection states and the engine retries with back-off.
     void client.start().catch((error: unknown) => this.log('error', `SIP start failed: ${String(error)}`));
@@ -529,8 +526,8 @@ export class PresenceService {
     this.connection = { ...IDLE_CONNECTION, phase: 'stopped', server: this.connection.server };
     this.publication = IDLE_PUBLICATION;
     this.presenceByAor.clear();
-    this.emitState('onConnectionChanged', this.connection);
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
   }
 
   private watch(aor: string): void {
@@ -600,12 +597,7 @@ export class PresenceService {
 
   private setMode(mode: SessionMode): void {
     this.mode = mode;
-    this.emitState('onSessionChanged', this.sessionInfo());
-  }
-
-  /** Sends a state change to a renderer that has its snapshot; before that, the snapshot will cover it. */
-  private emitState<E extends EventName>(name: E, payload: EventPayload<E>): void {
-    if (this.isRendererReady) this.outbox.emit(name, payload);
+    this.outbox.emitState('onSessionChanged', this.sessionInfo());
   }
 
   private reportLoad(what: string, result: LoadResult<unknown>): void {
