@@ -10,13 +10,13 @@ import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
   startCompositor,
-  startDemoColleagues,
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
   type RunningCompositor,
-  type RunningDemoColleagues,
 } from '../compositor';
+import { startDemoColleagues } from '../service/demo/demo-colleagues';
+import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';
 
 const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';

@@ -15,5 +15,3 @@ export type {
   RunningCompositor,
   SipTimerValues,
 } from './compositor-types';
-export type { DemoColleague, DemoColleaguesOptions, RunningDemoColleagues } from './demo/demo-types';
-export { DemoColleaguesError, startDemoColleagues } from './demo/demo-colleagues';

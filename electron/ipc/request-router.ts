@@ -13,19 +13,12 @@ import {
   type RequestPayload,
   type RequestResult,
 } from '../../shared/ipc/contract';
+import { UserFacingError } from './user-facing-error';
 
 /** One handler per request of the contract; a missing handler is a compile error. */
 export type RequestHandlers = {
   readonly [M in RequestName]: (payload: RequestPayload<M>) => RequestResult<M> | Promise<RequestResult<M>>;
 };
-
-/**
- * An error whose message is meant for the user ("The SIP address must look like sip:name@domain").
- * Any other thrown error is reported to the renderer as an internal error without its details.
- */
-export class UserFacingError extends Error {
-  override readonly name = 'UserFacingError';
-}
 
 /** Logs what the user should not see: unexpected failures with their stacks. */
 export type ErrorLogger = (message: string, error: unknown) => void;
@@ -37,6 +30,7 @@ export interface RequestRouter {
   handle(channel: string, payload: unknown): Promise<IpcResult<unknown>>;
 }
 
+/** A router that answers every request channel of the contract with `handlers`, logging unexpected failures. */
 export function createRequestRouter(handlers: RequestHandlers, logError: ErrorLogger): RequestRouter {
   const byChannel = new Map<string, { name: RequestName; handler: (payload: unknown) => unknown }>();
   for (const name of Object.keys(requestChannels) as RequestName[]) {

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { MAX_BUDDIES, checkBuddyForm, type Buddy, type BuddyForm } from '../../shared/buddy/buddy';
 import * as v from '../../shared/validation';
-import { UserFacingError } from '../ipc/request-router';
+import { UserFacingError } from '../ipc/user-facing-error';
 import { DocumentFile, type DocumentFormat, type LoadResult } from './json-file';
 
 export const BUDDIES_FILE_NAME = 'buddies.json';

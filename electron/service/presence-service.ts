@@ -17,16 +17,15 @@
  * Transitions run one at a time; each stops the old session completely (publication removed,
  * subscriptions ended, unregistered — within a time limit) before the next one starts.
  *
- * Events and the snapshot: until the renderer has completed the ready handshake, state changes are not
- * queued as events — the snapshot it receives covers them, and delivering older queued state after it
- * would overwrite newer state. Only notices queue (they are not part of the state).
+ * Events and the snapshot: state changes go out as state events (`outbox.emitState`), which the outbox
+ * sends only after the renderer's snapshot — the snapshot covers earlier ones, and delivering older
+ * queued state after it would overwrite newer state. Only notices queue (`outbox.emit`); they are not
+ * part of the state. The contract's types say which event is which.
  */
 import type {
   AppInfo,
   AppSnapshot,
   DemoInfo,
-  EventName,
-  EventPayload,
   NoticeLevel,
   RuntimeKind,
   SelfPresence,
@@ -47,10 +46,10 @@ import type { BuddyPresence, ConnectionState, PublicationState } from '../../sha
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
-import { UserFacingError } from '../ipc/request-router';
+import { UserFacingError } from '../ipc/user-facing-error';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
 import { BuddyStore } from './buddy-store';
-import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo-environment';
+import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
 import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
 import { SettingsStore } from './settings-store';
@@ -122,8 +121,6 @@ export class PresenceService {
   /** Events for the renderer, held until it is ready. */
   readonly outbox = new EventOutbox();
   private rendererSink: EventSink | null = null;
-  /** The renderer has its snapshot: state changes go out as events from now on. */
-  private isRendererReady = false;
   private readonly startedAt: number;
   private readonly now: () => number;
   private readonly log: ServiceLogger;
@@ -151,7 +148,7 @@ export class PresenceService {
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.recorder = new TraceRecorder(
-      (entries) => this.emitState('onTraceBatch', { entries }),
+      (entries) => this.outbox.emitState('onTraceBatch', { entries }),
       options.trace,
       (maxChars) => this.notify('info', `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`),
     );
@@ -192,14 +189,12 @@ export class PresenceService {
   /** A renderer (window or test page) exists and will call `rendererReady` once it listens. */
   connectRenderer(sink: EventSink): void {
     this.outbox.detach();
-    this.isRendererReady = false;
     this.rendererSink = sink;
   }
 
   /** The renderer went away; events queue until the next one is ready. */
   disconnectRenderer(): void {
     this.outbox.detach();
-    this.isRendererReady = false;
     this.rendererSink = null;
   }
 
@@ -214,8 +209,10 @@ export class PresenceService {
    */
   rendererReady(): AppSnapshot {
     const sink = this.rendererSink;
-    this.isRendererReady = sink !== null;
-    if (sink) setImmediate(() => this.rendererSink === sink && this.outbox.attach(sink));
+    if (sink) {
+      this.outbox.snapshotTaken();
+      setImmediate(() => this.rendererSink === sink && this.outbox.attach(sink));
+    }
     return {
       info: this.getAppInfo(),
       startedAt: this.startedAt,
@@ -242,7 +239,7 @@ export class PresenceService {
   async setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence> {
     const note = choice.note.trim().slice(0, MAX_NOTE_LENGTH);
     await this.settingsStore.setPresence(choice.status, note).catch((error: unknown) => this.reportSaveFailure('status', error));
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
 
     const session = this.session;
     if (session && this.isPublishing()) {
@@ -255,7 +252,7 @@ export class PresenceService {
           this.publication = { phase: 'failed', status: choice.status, note, problem: { message: 'Presently could not publish your status; see the log.' } };
         }
       }
-      this.emitState('onSelfPresenceChanged', this.selfPresence());
+      this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
     }
     return this.selfPresence();
   }
@@ -263,7 +260,7 @@ export class PresenceService {
   async forgetRecentNote(note: string): Promise<SelfPresence> {
     await this.settingsStore.forgetRecentNote(note).catch((error: unknown) => this.reportSaveFailure('recent notes', error));
     const self = this.selfPresence();
-    this.emitState('onSelfPresenceChanged', self);
+    this.outbox.emitState('onSelfPresenceChanged', self);
     return self;
   }
 
@@ -273,7 +270,7 @@ export class PresenceService {
   async addBuddy(form: BuddyForm): Promise<BuddyEntry> {
     const buddy = await this.buddyStore.add(form);
     this.watch(buddy.aor);
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     return this.entryFor(buddy, 'saved');
   }
 
@@ -283,7 +280,7 @@ export class PresenceService {
       await this.unwatch(change.aor);
       this.watch(buddy.aor);
     }
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     return this.entryFor(buddy, 'saved');
   }
 
@@ -292,7 +289,7 @@ export class PresenceService {
       throw new UserFacingError('Demo colleagues come with the demo and cannot be removed.');
     }
     const buddy = await this.buddyStore.remove(target.aor);
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     await this.unwatch(buddy.aor);
   }
 
@@ -420,7 +417,7 @@ export class PresenceService {
       this.log('error', `the account cannot be used: ${String(error)}`);
       this.connection = { phase: 'failed', server: account.server, problem: { message: (error as Error).message } };
       this.setMode('account');
-      this.emitState('onConnectionChanged', this.connection);
+      this.outbox.emitState('onConnectionChanged', this.connection);
       return;
     }
     this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
@@ -482,17 +479,17 @@ export class PresenceService {
       client.onConnection((state) => {
         if (!isCurrent()) return;
         this.connection = state;
-        this.emitState('onConnectionChanged', state);
+        this.outbox.emitState('onConnectionChanged', state);
       }),
       client.onPublication((state) => {
         if (!isCurrent()) return;
         this.publication = state;
-        this.emitState('onSelfPresenceChanged', this.selfPresence());
+        this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
       }),
       client.onBuddy((presence) => {
         if (!isCurrent()) return;
         this.presenceByAor.set(presence.aor, presence);
-        this.emitState('onBuddyPresenceChanged', presence);
+        this.outbox.emitState('onBuddyPresenceChanged', presence);
       }),
       client.onTrace((entry) => {
         if (isCurrent()) this.recorder.record(entry);
@@ -500,9 +497,9 @@ export class PresenceService {
     );
 
     this.setMode(session.kind);
-    this.emitState('onConnectionChanged', this.connection);
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
-    this.emitState('onBuddiesChanged', this.buddyEntries());
+    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
 
     // start() never rejects: failures arrive as connection states and the engine retries with back-off.
     void client.start().catch((error: unknown) => this.log('error', `SIP start failed: ${String(error)}`));
@@ -533,8 +530,8 @@ export class PresenceService {
     this.connection = { ...IDLE_CONNECTION, phase: 'stopped', server: this.connection.server };
     this.publication = IDLE_PUBLICATION;
     this.presenceByAor.clear();
-    this.emitState('onConnectionChanged', this.connection);
-    this.emitState('onSelfPresenceChanged', this.selfPresence());
+    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
   }
 
   private watch(aor: string): void {
@@ -604,12 +601,7 @@ export class PresenceService {
 
   private setMode(mode: SessionMode): void {
     this.mode = mode;
-    this.emitState('onSessionChanged', this.sessionInfo());
-  }
-
-  /** Sends a state change to a renderer that has its snapshot; before that, the snapshot will cover it. */
-  private emitState<E extends EventName>(name: E, payload: EventPayload<E>): void {
-    if (this.isRendererReady) this.outbox.emit(name, payload);
+    this.outbox.emitState('onSessionChanged', this.sessionInfo());
   }
 
   private reportLoad(what: string, result: LoadResult<unknown>): void {

@@ -17,7 +17,7 @@ import type { TraceExportRequest, TraceExportResult } from '../../shared/ipc/con
 import { PcapWriter } from '../../shared/trace/pcap';
 import type { TraceEntry } from '../../shared/trace/trace-entry';
 import { formatTraceTextEntry } from '../../shared/trace/trace-format';
-import { UserFacingError } from '../ipc/request-router';
+import { UserFacingError } from '../ipc/user-facing-error';
 
 /** What a save dialog is asked. */
 export interface SaveFileRequest {

@@ -6,9 +6,9 @@
  * that are tested without Electron.
  */
 import { app, session, type BrowserWindow } from 'electron';
-import { createRequestHandlers } from '../ipc/request-handlers';
+import { createRequestHandlers } from '../service/request-handlers';
 import { createRequestRouter, type RequestRouter } from '../ipc/request-router';
-import { startCompositorDemo } from '../service/compositor-demo';
+import { startCompositorDemo } from '../service/demo/compositor-demo';
 import { PresenceService } from '../service/presence-service';
 import { connectWindowToService } from './ipc-bridge';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store';

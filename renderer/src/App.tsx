@@ -8,9 +8,9 @@ import { NoticeArea } from './components/NoticeArea';
 import { SelfStatusButton } from './components/SelfStatusButton';
 import { SettingsDialog } from './components/SettingsDialog';
 import { StatusPicker } from './components/StatusPicker';
-import { TracePanel } from './components/TracePanel';
 import { useAppInfo, useAppStore } from './stores/app-store';
 import { useUiStore } from './stores/ui-store';
+import { TracePane } from './trace/TracePane';
 
 /**
  * The window: our status and the settings button in the header, the connection status line, the demo
@@ -60,7 +60,7 @@ export function App() {
       <DemoBanner />
       <NoticeArea />
       <main className="app-main">
-        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TracePanel /> }} />
+        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TracePane /> }} />
       </main>
       <footer className="app-footer" data-testid="app-footer">
         {connection.state === 'connecting' && <span role="status">Connecting to the Presently core…</span>}

@@ -2,12 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startBridge } from './bridge';
-import { getPresenceApi } from './presence-api';
+import { presenceApi } from './presence-api';
 import { useAppStore } from './stores/app-store';
 import './styles.css';
 
 try {
-  startBridge(getPresenceApi());
+  startBridge(presenceApi());
 } catch (error) {
   useAppStore.getState().actions.handshakeFailed(error instanceof Error ? error.message : String(error));
 }

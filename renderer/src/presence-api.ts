@@ -12,12 +12,7 @@ declare global {
 }
 
 /** The bridge, or an error that says the page was opened outside Presently. */
-export function getPresenceApi(): PresenceApi {
+export function presenceApi(): PresenceApi {
   if (!window.presence) throw new Error('window.presence is missing: this page must be opened by Presently.');
   return window.presence;
-}
-
-/** The bridge for store actions (same as getPresenceApi; named for call sites that read as requests). */
-export function presenceApi(): PresenceApi {
-  return getPresenceApi();
 }

@@ -186,10 +186,13 @@ export interface PresenceRequests {
   exportTrace(request: TraceExportRequest): Promise<TraceExportResult>;
 }
 
-/** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
-export interface PresenceEvents {
-  /** A notice for the user. */
-  onNotice(listener: (notice: Notice) => void): Unsubscribe;
+/**
+ * State events: main → renderer, each carrying state that the ready snapshot (`AppSnapshot`) holds too.
+ * Main sends them only once the renderer has its snapshot: one queued before would arrive after the
+ * snapshot and overwrite newer state with older. So each names, in `eventChannels`, the snapshot field
+ * that covers it, and the compiler checks that field's type can hold the event's payload.
+ */
+export interface StateEvents {
   /** The session changed: demo started or stopped, account saved or removed. */
   onSessionChanged(listener: (session: SessionInfo) => void): Unsubscribe;
   /** The connection to the server moved a step (connecting, registered, failed: why). */
@@ -204,11 +207,27 @@ export interface PresenceEvents {
   onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
 }
 
+/**
+ * Notice events: main → renderer, one-off messages that are not state. No snapshot holds them, so main
+ * queues them until the renderer is ready and delivers them after its snapshot.
+ */
+export interface NoticeEvents {
+  /** A notice for the user. */
+  onNotice(listener: (notice: Notice) => void): Unsubscribe;
+}
+
+/** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
+export type PresenceEvents = StateEvents & NoticeEvents;
+
 /** The whole bridge the renderer uses; the preload (or the test harness) provides it. */
 export type PresenceApi = PresenceRequests & PresenceEvents;
 
 export type RequestName = keyof PresenceRequests;
 export type EventName = keyof PresenceEvents;
+/** An event whose state the ready snapshot covers: sent only after the snapshot, never queued before it. */
+export type StateEventName = keyof StateEvents;
+/** An event that is a one-off message: queued until the renderer is ready. */
+export type NoticeEventName = keyof NoticeEvents;
 /** The argument of request `M` (`undefined` for requests without one). */
 export type RequestPayload<M extends RequestName> = Parameters<PresenceRequests[M]>[0];
 /** What request `M` resolves to. */
@@ -245,15 +264,37 @@ export const requestChannels: {
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
 };
 
-/** Channel of each event. Main is trusted, so event payloads are typed but not re-validated. */
-export const eventChannels: { readonly [E in EventName]: { readonly channel: Channel } } = {
+/**
+ * The snapshot fields whose type can hold payload `P`: a field of `P`'s type or a wider one (the trace
+ * snapshot holds a batch's entries and more), or a list whose items each hold a `P` (each buddy entry
+ * holds that buddy's presence).
+ */
+type SnapshotFieldHolding<P> = {
+  [K in keyof AppSnapshot]: AppSnapshot[K] extends P
+    ? K
+    : AppSnapshot[K] extends readonly (infer Item)[]
+      ? [P] extends [Item[keyof Item]]
+        ? K
+        : never
+      : never;
+}[keyof AppSnapshot];
+
+/**
+ * Channel of each event, and for a state event the snapshot field that covers it. Main is trusted, so
+ * event payloads are typed but not re-validated.
+ */
+export const eventChannels: {
+  readonly [E in StateEventName]: { readonly channel: Channel; readonly snapshot: SnapshotFieldHolding<EventPayload<E>> };
+} & {
+  readonly [E in NoticeEventName]: { readonly channel: Channel };
+} = {
   onNotice: { channel: 'app:notice' },
-  onSessionChanged: { channel: 'account:session' },
-  onConnectionChanged: { channel: 'account:connection' },
-  onSelfPresenceChanged: { channel: 'presence:self' },
-  onBuddiesChanged: { channel: 'buddy:list' },
-  onBuddyPresenceChanged: { channel: 'buddy:presence' },
-  onTraceBatch: { channel: 'trace:batch' },
+  onSessionChanged: { channel: 'account:session', snapshot: 'session' },
+  onConnectionChanged: { channel: 'account:connection', snapshot: 'connection' },
+  onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
+  onBuddiesChanged: { channel: 'buddy:list', snapshot: 'buddies' },
+  onBuddyPresenceChanged: { channel: 'buddy:presence', snapshot: 'buddies' },
+  onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
 };
 
 // The validators below check shape and size only; what the values mean (a SIP address that parses, an

@@ -8,7 +8,7 @@
  *   objects (by role, label or data-testid), not in the tests.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { startCompositorDemo } from '../../electron/service/compositor-demo';
+import { startCompositorDemo } from '../../electron/service/demo/compositor-demo';
 import { startPresenceHarness, type HarnessOptions, type PresenceHarness } from '../support/presence-harness';
 
 /** The status picker dialog. */

@@ -6,7 +6,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startCompositor } from '../../electron/compositor';
-import { DEMO_DOMAIN, DEMO_USER_AOR } from '../../electron/service/demo-environment';
+import { DEMO_DOMAIN, DEMO_USER_AOR } from '../../electron/service/demo/demo-environment';
 import { PRESENCE_STATUS_LABELS } from '../../shared/presence/presence-status';
 import { SipPeer } from '../support/sip-watcher';
 import { expect, test } from './fixtures';

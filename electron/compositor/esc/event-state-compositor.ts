@@ -27,6 +27,7 @@
  * watches costs no composition.
  */
 import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type StoredPublication } from '../../../shared/pidf';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
 import { eventPackage, mediaType } from '../message/sip-headers';
@@ -34,7 +35,6 @@ import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type Incom
 import { overCapacity } from '../limits/limits';
 import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
-import { ExpiryQueue } from './expiry-queue';
 
 /** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; draft-olson-simple-publish-02 publishes cpim-pidf). */
 export const PUBLISH_CONTENT_TYPES = ['application/pidf+xml', 'application/cpim-pidf+xml'] as const;

@@ -40,7 +40,7 @@ import type { ClientOutcome, ClientTransactions } from '../transaction/client-tr
 import type { Flow } from '../transport/flow';
 import type { CompositorTransport } from '../compositor-types';
 import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
-import { ExpiryQueue } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity, type LimitName } from '../limits/limits';
 import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
 

@@ -16,7 +16,7 @@
 import type { Aor } from '../message/aor';
 import { parseNameAddr, splitCommaValues } from '../message/sip-headers';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
-import { ExpiryQueue } from '../esc/expiry-queue';
+import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity } from '../limits/limits';
 import { udpResponseBudget, type Endpoint } from '../limits/udp-rules';
 

@@ -3,10 +3,11 @@
  * show them: each step (connecting, registered, publishing, published) and, when something failed,
  * why — in the server's words where it gave a status code.
  */
+import { assertNever } from '../../../shared/assert-never';
 import type { SessionMode } from '../../../shared/ipc/contract';
 import type { ConnectionState, PublicationState } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { assertNever, formatIn } from './status-view';
+import { formatIn } from './status-view';
 
 /** How a line should look: ordinary progress, done, or a problem. */
 export type LineTone = 'progress' | 'ok' | 'problem' | 'neutral';

@@ -3,6 +3,7 @@
  * and for a buddy the difference between "we know they are offline" and "we do not know yet" —
  * pjsip's rule: a buddy whose subscription is not established is unknown, not offline.
  */
+import { assertNever } from '../../../shared/assert-never';
 import { PRESENCE_STATUS_LABELS, type PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 
@@ -120,8 +121,4 @@ export function formatIn(then: number, now: number): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `in ${minutes} min`;
   return `in ${Math.round(minutes / 60)} h`;
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${String(value)}`);
 }

@@ -18,9 +18,10 @@ const PANEL_TABS: readonly { id: Exclude<TracePanelView, 'closed'>; label: strin
 ];
 
 /**
- * The SIP trace pane: filters and actions (pause, clear, export) above the live message list, and
- * under it — once a message is opened — the message itself, the ladder of its dialog, publication or
- * subscription, or the list of those. `/` focuses the search; Escape there goes back to the list.
+ * The SIP trace pane, the window's trace tab: filters and actions (pause, clear, export) above the live
+ * message list, and under it — once a message is opened — the message itself, the ladder of its dialog,
+ * publication or subscription, or the list of those. `/` focuses the search; Escape there goes back to
+ * the list.
  */
 export function TracePane() {
   const searchRef = useRef<HTMLInputElement>(null);
@@ -76,87 +77,89 @@ export function TracePane() {
   };
 
   return (
-    <div className="trace-pane" data-testid="trace-pane">
-      <div className="trace-toolbar">
-        <TraceFilters searchRef={searchRef} error={view.error} />
-      </div>
-      <div className="trace-status-bar">
-        <p className="trace-status" role="status" data-testid="trace-status">
-          <span data-testid="trace-count">
-            {view.count === view.total ? `${view.total.toLocaleString()} messages` : `${view.count.toLocaleString()} of ${view.total.toLocaleString()} messages`}
-          </span>
-          {pausedAtSeq !== null && (
-            <span className="trace-paused">
-              {' '}
-              · Paused{view.waiting > 0 ? ` — ${view.waiting.toLocaleString()} new` : ''}
-            </span>
-          )}
-          {lastExport?.path && (
-            <span data-testid="trace-export-result">
-              {' '}
-              · Saved {lastExport.messages.toLocaleString()} messages ({sizeText(lastExport.bytes)}) to {lastExport.path}
-            </span>
-          )}
-        </p>
-        <div className="trace-actions">
-          <button type="button" aria-pressed={pausedAtSeq !== null} onClick={() => (pausedAtSeq === null ? paused(lastSeq) : resumed())} data-testid="trace-pause">
-            {pausedAtSeq === null ? '❚❚ Pause' : '▶ Resume'}
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              traceCleared();
-              messageSelected(null);
-              panelShown('closed');
-            }}
-            disabled={buffer.size === 0}
-          >
-            Clear
-          </button>
-          <button type="button" onClick={openExport} disabled={lastSeq <= clearedThroughSeq} data-testid="trace-export">
-            Export…
-          </button>
+    <section className="trace-panel" aria-label="SIP trace" data-testid="trace-panel">
+      <div className="trace-pane" data-testid="trace-pane">
+        <div className="trace-toolbar">
+          <TraceFilters searchRef={searchRef} error={view.error} />
         </div>
-      </div>
-      {!(isPanelExpanded && panel !== 'closed') && <TraceList gridRef={gridRef} />}
-      {panel !== 'closed' && (
-        <section
-          className={`trace-panel-bottom ${isPanelExpanded ? 'is-expanded' : ''}`}
-          aria-label="Message details"
-          onKeyDown={(event) => {
-            if (event.key !== 'Escape') return;
-            panelShown('closed');
-            requestAnimationFrame(() => gridRef.current?.focus());
-          }}
-        >
-          <div className="trace-panel-tabs" role="tablist" aria-label="Details">
-            {PANEL_TABS.map((tab) => (
-              <button key={tab.id} type="button" role="tab" aria-selected={panel === tab.id} onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}>
-                {tab.label}
-              </button>
-            ))}
-            <span className="header-spacer" />
-            <button type="button" className="link-button" aria-pressed={isPanelExpanded} onClick={() => panelExpanded(!isPanelExpanded)}>
-              {isPanelExpanded ? 'Show the list' : 'Expand'}
+        <div className="trace-status-bar">
+          <p className="trace-status" role="status" data-testid="trace-status">
+            <span data-testid="trace-count">
+              {view.count === view.total ? `${view.total.toLocaleString()} messages` : `${view.count.toLocaleString()} of ${view.total.toLocaleString()} messages`}
+            </span>
+            {pausedAtSeq !== null && (
+              <span className="trace-paused">
+                {' '}
+                · Paused{view.waiting > 0 ? ` — ${view.waiting.toLocaleString()} new` : ''}
+              </span>
+            )}
+            {lastExport?.path && (
+              <span data-testid="trace-export-result">
+                {' '}
+                · Saved {lastExport.messages.toLocaleString()} messages ({sizeText(lastExport.bytes)}) to {lastExport.path}
+              </span>
+            )}
+          </p>
+          <div className="trace-actions">
+            <button type="button" aria-pressed={pausedAtSeq !== null} onClick={() => (pausedAtSeq === null ? paused(lastSeq) : resumed())} data-testid="trace-pause">
+              {pausedAtSeq === null ? '❚❚ Pause' : '▶ Resume'}
             </button>
-            <button type="button" className="icon-button small" aria-label="Close details" onClick={() => panelShown('closed')}>
-              ×
+            <button
+              type="button"
+              onClick={() => {
+                traceCleared();
+                messageSelected(null);
+                panelShown('closed');
+              }}
+              disabled={buffer.size === 0}
+            >
+              Clear
+            </button>
+            <button type="button" onClick={openExport} disabled={lastSeq <= clearedThroughSeq} data-testid="trace-export">
+              Export…
             </button>
           </div>
-          <div className="trace-panel-content" role="tabpanel">
-            {panel === 'message' &&
-              (selected ? <TraceDetail record={selected} /> : <p className="trace-empty">Select a message in the list (↑/↓, Enter).</p>)}
-            {panel === 'ladder' &&
-              (ladderGroup ? (
-                <TraceLadder group={ladderGroup} />
-              ) : (
-                <p className="trace-empty">Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs & subscriptions”.</p>
+        </div>
+        {!(isPanelExpanded && panel !== 'closed') && <TraceList gridRef={gridRef} />}
+        {panel !== 'closed' && (
+          <section
+            className={`trace-panel-bottom ${isPanelExpanded ? 'is-expanded' : ''}`}
+            aria-label="Message details"
+            onKeyDown={(event) => {
+              if (event.key !== 'Escape') return;
+              panelShown('closed');
+              requestAnimationFrame(() => gridRef.current?.focus());
+            }}
+          >
+            <div className="trace-panel-tabs" role="tablist" aria-label="Details">
+              {PANEL_TABS.map((tab) => (
+                <button key={tab.id} type="button" role="tab" aria-selected={panel === tab.id} onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}>
+                  {tab.label}
+                </button>
               ))}
-            {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
-          </div>
-        </section>
-      )}
-      {exportChoices && <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />}
-    </div>
+              <span className="header-spacer" />
+              <button type="button" className="link-button" aria-pressed={isPanelExpanded} onClick={() => panelExpanded(!isPanelExpanded)}>
+                {isPanelExpanded ? 'Show the list' : 'Expand'}
+              </button>
+              <button type="button" className="icon-button small" aria-label="Close details" onClick={() => panelShown('closed')}>
+                ×
+              </button>
+            </div>
+            <div className="trace-panel-content" role="tabpanel">
+              {panel === 'message' &&
+                (selected ? <TraceDetail record={selected} /> : <p className="trace-empty">Select a message in the list (↑/↓, Enter).</p>)}
+              {panel === 'ladder' &&
+                (ladderGroup ? (
+                  <TraceLadder group={ladderGroup} />
+                ) : (
+                  <p className="trace-empty">Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs & subscriptions”.</p>
+                ))}
+              {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
+            </div>
+          </section>
+        )}
+        {exportChoices && <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />}
+      </div>
+    </section>
   );
 }

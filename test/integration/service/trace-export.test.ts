@@ -14,7 +14,7 @@ import { DEFAULT_ACCOUNT_SETTINGS } from '../../../shared/account/account-settin
 import type { IpcResult, TraceExportResult } from '../../../shared/ipc/contract';
 import { summarizeSipMessage } from '../../../shared/trace/trace-summary';
 import { MASK } from '../../../shared/trace/credential-mask';
-import { createRequestHandlers } from '../../../electron/ipc/request-handlers';
+import { createRequestHandlers } from '../../../electron/service/request-handlers';
 import { createRequestRouter } from '../../../electron/ipc/request-router';
 import { nodeHostInfo, PresenceService } from '../../../electron/service/presence-service';
 import type { SaveFileRequest } from '../../../electron/service/trace-export';

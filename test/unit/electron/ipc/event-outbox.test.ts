@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventOutbox } from '../../../../electron/ipc/event-outbox';
 
 const notice = (text: string) => ({ level: 'info' as const, text, at: 1 });
+const connection = (server: string) => ({ phase: 'idle' as const, server });
 
 describe('event outbox', () => {
   it('queues events until a sink attaches, then delivers them in order, then sends directly', () => {
@@ -30,5 +31,36 @@ describe('event outbox', () => {
     expect(delivered).toHaveLength(10_000);
     expect(delivered[0]).toBe('5');
     expect(outbox.droppedCount).toBe(5);
+  });
+
+  it('drops state events until the snapshot is taken, then queues them with the notices, in order', () => {
+    const outbox = new EventOutbox();
+    const delivered: unknown[] = [];
+    outbox.emitState('onConnectionChanged', connection('covered by the snapshot'));
+    outbox.emit('onNotice', notice('queued before'));
+    outbox.snapshotTaken();
+    outbox.emitState('onConnectionChanged', connection('newer than the snapshot'));
+    outbox.emit('onNotice', notice('queued after'));
+    expect(delivered).toEqual([]);
+
+    outbox.attach((channel, payload) => delivered.push([channel, payload]));
+    outbox.emitState('onConnectionChanged', connection('sent directly'));
+    expect(delivered).toEqual([
+      ['app:notice', notice('queued before')],
+      ['account:connection', connection('newer than the snapshot')],
+      ['app:notice', notice('queued after')],
+      ['account:connection', connection('sent directly')],
+    ]);
+  });
+
+  it('after detach, drops state events again until the next snapshot', () => {
+    const outbox = new EventOutbox();
+    outbox.snapshotTaken();
+    outbox.attach(() => undefined);
+    outbox.detach();
+    outbox.emitState('onConnectionChanged', connection('the next snapshot covers this'));
+    const delivered: unknown[] = [];
+    outbox.attach((channel, payload) => delivered.push([channel, payload]));
+    expect(delivered).toEqual([]);
   });
 });

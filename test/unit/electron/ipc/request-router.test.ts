@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requestChannels } from '../../../../shared/ipc/contract';
-import { createRequestHandlers } from '../../../../electron/ipc/request-handlers';
-import { createRequestRouter, UserFacingError, type RequestHandlers } from '../../../../electron/ipc/request-router';
+import { createRequestHandlers } from '../../../../electron/service/request-handlers';
+import { createRequestRouter, type RequestHandlers } from '../../../../electron/ipc/request-router';
+import { UserFacingError } from '../../../../electron/ipc/user-facing-error';
 import { nodeHostInfo, PresenceService } from '../../../../electron/service/presence-service';
 
 // The service touches its data folder only when started; these tests never start it.

@@ -4,8 +4,10 @@
  * SIP user agents on the engine — publishing to it. The PresenceService then signs the demo user in to
  * it over TCP like any account; nothing leaves 127.0.0.1, and the `.invalid` domain cannot leak.
  */
-import { startCompositor, startDemoColleagues, type RunningCompositor, type RunningDemoColleagues } from '../compositor';
+import { startCompositor, type RunningCompositor } from '../../compositor';
+import { startDemoColleagues } from './demo-colleagues';
 import { DEMO_DOMAIN, type DemoEnvironment } from './demo-environment';
+import type { RunningDemoColleagues } from './demo-types';
 
 export interface CompositorDemoOptions {
   /** Pause between two changes of one colleague, ms (default the compositor's 20–60 s). */

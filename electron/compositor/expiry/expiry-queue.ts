@@ -17,6 +17,7 @@ export interface Expirable {
 /** setTimeout's limit is 2^31-1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The deadlines of the compositor's soft state on one timer: calls `onExpire` for each item whose deadline has passed. */
 export class ExpiryQueue<T extends Expirable> {
   private heap: T[] = [];
   private timer: NodeJS.Timeout | null = null;

@@ -3,7 +3,7 @@
  * simulated colleagues publishing to it over real SIP. The PresenceService signs a demo user in to it
  * with the ordinary SIP engine, exactly as it would sign in to a real server.
  */
-import type { ChosenStatus } from '../../shared/presence/presence-status';
+import type { ChosenStatus } from '../../../shared/presence/presence-status';
 
 /** Domain of every demo AOR. `.invalid` (RFC 2606 §2) can never be a real domain, so nothing leaks out. */
 export const DEMO_DOMAIN = 'demo.presently.invalid';

@@ -3,10 +3,12 @@
  * real compositor over UDP on 127.0.0.1, watched by another SipClient as the app would watch them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import { parsePresenceBody } from '../../../shared/pidf';
-import { SipClient } from '../../../electron/sip/sip-client';
-import { startCompositor, startDemoColleagues, type RunningCompositor, type RunningDemoColleagues } from '../../../electron/compositor';
+import type { BuddyPresence } from '../../../../shared/presence/presence-state';
+import { parsePresenceBody } from '../../../../shared/pidf';
+import { SipClient } from '../../../../electron/sip/sip-client';
+import { startCompositor, type RunningCompositor } from '../../../../electron/compositor';
+import { startDemoColleagues } from '../../../../electron/service/demo/demo-colleagues';
+import type { RunningDemoColleagues } from '../../../../electron/service/demo/demo-types';
 
 const DOMAIN = 'demo.presently.invalid';
 

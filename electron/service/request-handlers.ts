@@ -1,7 +1,11 @@
-/** Maps each request of the contract to the service method that answers it. */
-import type { PresenceService } from '../service/presence-service';
-import type { RequestHandlers } from './request-router';
+/**
+ * The service's side of the request router: each request of the contract mapped to the PresenceService
+ * method that answers it. It lives beside the service, so electron/ipc/ never depends on the service.
+ */
+import type { RequestHandlers } from '../ipc/request-router';
+import type { PresenceService } from './presence-service';
 
+/** Maps each request of the contract to the service method that answers it. */
 export function createRequestHandlers(service: PresenceService): RequestHandlers {
   return {
     getAppInfo: () => service.getAppInfo(),

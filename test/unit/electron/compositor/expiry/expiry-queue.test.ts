@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiryQueue, type Expirable } from '../../../../electron/compositor/esc/expiry-queue';
+import { ExpiryQueue, type Expirable } from '../../../../../electron/compositor/expiry/expiry-queue';
 
 /** A clock the test moves by hand (the queue's timer is real too; `runDue` is called directly here). */
 function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
