@@ -3,8 +3,9 @@
  * another user, watching (or publishing as) someone. It records every NOTIFY it receives exactly as on
  * the wire, so a test can check that the server delivered "busy" and the note in the document itself.
  */
-import { SipClient, type SipAccountConfig } from '../../electron/sip/sip-client';
+import { SipClient } from '../../electron/sip/sip-client';
 import type { BuddyPresence } from '../../shared/presence/presence-state';
+import { testAccount } from './sip/test-account';
 
 export interface PeerAccount {
   readonly aor: string;
@@ -31,17 +32,10 @@ export class SipPeer {
 
   /** Signs in (registers) and resolves once the first attempt has finished. */
   static async start(account: PeerAccount): Promise<SipPeer> {
-    const config: SipAccountConfig = {
-      aor: account.aor,
-      server: account.server,
+    const config = testAccount(account.aor, account.server, {
       ...(account.authUser ? { authUser: account.authUser } : {}),
       ...(account.password ? { password: account.password } : {}),
-      register: true,
-      publish: true,
-      registerExpires: 600,
-      publishExpires: 600,
-      subscribeExpires: 600,
-    };
+    });
     const peer = new SipPeer(new SipClient(config));
     const state = await peer.client.start();
     if (state.phase !== 'registered') throw new Error(`test peer ${account.aor} could not sign in: ${JSON.stringify(state)}`);
