@@ -13,6 +13,7 @@ import path from 'node:path';
 import { SipClient } from '../../electron/sip/sip-client';
 import { startKamailio } from '../support/kamailio/kamailio';
 import { ensureCliBuilt } from '../support/sip/build-cli';
+import { testAccount } from '../support/sip/test-account';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const changesArg = process.argv.indexOf('--changes');
@@ -57,7 +58,7 @@ async function measure(transport: 'udp' | 'tcp', server: string): Promise<string
     }
   });
 
-  const alice = new SipClient({ aor: 'sip:alice@example.com', server, register: true, publish: true, registerExpires: 600, publishExpires: 600, subscribeExpires: 600 });
+  const alice = new SipClient(testAccount('sip:alice@example.com', server));
   await alice.start();
   await active;
 

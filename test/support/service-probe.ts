@@ -5,6 +5,7 @@
 import type { AppSnapshot, Channel, EventName, EventPayload } from '../../shared/ipc/contract';
 import { eventChannels } from '../../shared/ipc/contract';
 import type { PresenceService } from '../../electron/service/presence-service';
+import { ArrivalWaits } from './sip/wait-for';
 
 interface Received {
   readonly channel: Channel;
@@ -13,7 +14,7 @@ interface Received {
 
 export class ServiceProbe {
   readonly events: Received[] = [];
-  private readonly waiters = new Set<(event: Received) => void>();
+  private readonly arrivals = new ArrivalWaits();
   snapshot!: AppSnapshot;
 
   private constructor(readonly service: PresenceService) {}
@@ -22,9 +23,8 @@ export class ServiceProbe {
   static attach(service: PresenceService): ServiceProbe {
     const probe = new ServiceProbe(service);
     service.connectRenderer((channel, payload) => {
-      const event = { channel, payload };
-      probe.events.push(event);
-      for (const waiter of [...probe.waiters]) waiter(event);
+      probe.events.push({ channel, payload });
+      probe.arrivals.arrived();
     });
     probe.snapshot = service.rendererReady();
     return probe;
@@ -46,22 +46,17 @@ export class ServiceProbe {
     options: { timeoutMs?: number; since?: number; what?: string } = {},
   ): Promise<EventPayload<E>> {
     const { channel } = eventChannels[name];
-    const earlier = this.events.slice(options.since ?? 0).find((e) => e.channel === channel && predicate(e.payload as EventPayload<E>));
-    if (earlier) return Promise.resolve(earlier.payload as EventPayload<E>);
     const timeoutMs = options.timeoutMs ?? 15_000;
-    return new Promise((resolve, reject) => {
-      const waiter = (event: Received) => {
-        if (event.channel !== channel || !predicate(event.payload as EventPayload<E>)) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(event.payload as EventPayload<E>);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        const seen = this.received(name).slice(-4).map((p) => JSON.stringify(p).slice(0, 400));
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? name}; last ${name}:\n  ${seen.join('\n  ') || '(none)'}`));
-      }, timeoutMs);
-      this.waiters.add(waiter);
+    // Events are only appended: each look checks just those that came since the last one.
+    let looked = options.since ?? 0;
+    const find = () => {
+      const match = this.events.slice(looked).find((e) => e.channel === channel && predicate(e.payload as EventPayload<E>));
+      looked = this.events.length;
+      return match?.payload as EventPayload<E> | undefined;
+    };
+    return this.arrivals.until(find, timeoutMs, () => {
+      const seen = this.received(name).slice(-4).map((p) => JSON.stringify(p).slice(0, 400));
+      return `Timed out after ${timeoutMs} ms waiting for ${options.what ?? name}; last ${name}:\n  ${seen.join('\n  ') || '(none)'}`;
     });
   }
 

@@ -3,8 +3,10 @@
  * another user, watching (or publishing as) someone. It records every NOTIFY it receives exactly as on
  * the wire, so a test can check that the server delivered "busy" and the note in the document itself.
  */
-import { SipClient, type SipAccountConfig } from '../../electron/sip/sip-client';
+import { SipClient } from '../../electron/sip/sip-client';
 import type { BuddyPresence } from '../../shared/presence/presence-state';
+import { testAccount } from './sip/test-account';
+import { ArrivalWaits } from './sip/wait-for';
 
 export interface PeerAccount {
   readonly aor: string;
@@ -16,32 +18,23 @@ export interface PeerAccount {
 export class SipPeer {
   /** Raw NOTIFY requests received, in order. */
   readonly notifies: string[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly arrivals = new ArrivalWaits();
 
   private constructor(readonly client: SipClient) {
     client.onTrace((entry) => {
       if (entry.direction !== 'in' || !entry.raw.startsWith('NOTIFY ')) return;
       this.notifies.push(entry.raw);
-      for (const wake of [...this.waiters]) wake();
+      this.arrivals.arrived();
     });
-    client.onBuddy(() => {
-      for (const wake of [...this.waiters]) wake();
-    });
+    client.onBuddy(() => this.arrivals.arrived());
   }
 
   /** Signs in (registers) and resolves once the first attempt has finished. */
   static async start(account: PeerAccount): Promise<SipPeer> {
-    const config: SipAccountConfig = {
-      aor: account.aor,
-      server: account.server,
+    const config = testAccount(account.aor, account.server, {
       ...(account.authUser ? { authUser: account.authUser } : {}),
       ...(account.password ? { password: account.password } : {}),
-      register: true,
-      publish: true,
-      registerExpires: 600,
-      publishExpires: 600,
-      subscribeExpires: 600,
-    };
+    });
     const peer = new SipPeer(new SipClient(config));
     const state = await peer.client.start();
     if (state.phase !== 'registered') throw new Error(`test peer ${account.aor} could not sign in: ${JSON.stringify(state)}`);
@@ -50,38 +43,23 @@ export class SipPeer {
 
   /** Resolves with the first NOTIFY (received so far or later) whose raw text satisfies `predicate`. */
   waitForNotify(predicate: (raw: string) => boolean, timeoutMs = 15_000): Promise<string> {
-    return this.waitUntil(() => this.notifies.find(predicate), timeoutMs, () => `a matching NOTIFY; received ${this.notifies.length}:\n${this.notifies.slice(-2).join('\n---\n')}`);
+    return this.arrivals.until(
+      () => this.notifies.find(predicate),
+      timeoutMs,
+      () => `Timed out after ${timeoutMs} ms waiting for a matching NOTIFY; received ${this.notifies.length}:\n${this.notifies.slice(-2).join('\n---\n')}`,
+    );
   }
 
   /** Resolves with the watched buddy's presence once `predicate` holds. */
   waitForBuddy(aor: string, predicate: (buddy: BuddyPresence) => boolean, timeoutMs = 15_000): Promise<BuddyPresence> {
-    return this.waitUntil(
+    return this.arrivals.until(
       () => this.client.buddies.find((b) => b.aor === aor && predicate(b)),
       timeoutMs,
-      () => `${aor} to match; last: ${JSON.stringify(this.client.buddies.find((b) => b.aor === aor))}`,
+      () => `Timed out after ${timeoutMs} ms waiting for ${aor} to match; last: ${JSON.stringify(this.client.buddies.find((b) => b.aor === aor))}`,
     );
   }
 
   stop(): Promise<void> {
     return this.client.stop({ timeoutMs: 2_000 });
-  }
-
-  private waitUntil<T>(find: () => T | undefined, timeoutMs: number, describe: () => string): Promise<T> {
-    const found = find();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        const value = find();
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${describe()}`));
-      }, timeoutMs);
-      this.waiters.add(wake);
-    });
   }
 }

@@ -47,7 +47,6 @@ afterEach(async () => {
     baresip.kill('SIGTERM');
     await exited;
   }
-  await fx.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

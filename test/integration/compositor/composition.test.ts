@@ -2,7 +2,7 @@
  * Composition of several devices' publications into one document (docs/protocol.md §4: union of tuples, same tuple
  * id → newest wins, newest person, closed when none is left), as a watcher receives it over UDP.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parsePresenceBody, type PidfDocument } from '../../../shared/pidf';
 import type { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
@@ -37,7 +37,6 @@ beforeEach(async () => {
   await watcher.request(subscribeSpec(watcher, ADA));
   await watcher.nextRequest();
 });
-afterEach(async () => fx.stop());
 
 describe('multi-device composition', () => {
   it('given a desk phone and a laptop publishing, when composed, then the watcher sees both tuples', async () => {

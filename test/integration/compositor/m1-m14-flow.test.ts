@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePresenceBody, type PidfDocument } from '../../../shared/pidf';
 import type { SipTestPeer } from '../../support/compositor/sip-test-peer';
-import { startFixture, type CompositorFixture } from '../../support/compositor/compositor-fixture';
+import { startSharedFixture, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const PRESENTITY = 'sip:presentity@domain.com';
 
@@ -60,7 +60,7 @@ describe('draft-olson-simple-publish-02 §12 example flow M1–M14 over loopback
   let mobileEtag: string;
 
   beforeAll(async () => {
-    fx = await startFixture({ domains: ['domain.com'] });
+    fx = await startSharedFixture({ domains: ['domain.com'] });
     watcher = await fx.udpPeer();
     pua = await fx.udpPeer();
     desktop = await fx.udpPeer();

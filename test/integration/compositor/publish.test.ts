@@ -2,7 +2,7 @@
  * The Event State Compositor over real UDP on 127.0.0.1 (RFC 3903 §6): the publication life cycle with
  * entity-tags, and every error answer with its exact status code and headers.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pidf, type SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -16,7 +16,6 @@ beforeEach(async () => {
   fx = await startFixture({ minExpires: 60, maxExpires: 3600, defaultExpires: 3600, thirdPartyPublishers: ['sip:voicemail@example.com'] });
   epa = await fx.udpPeer();
 });
-afterEach(async () => fx.stop());
 
 describe('publication life cycle (RFC 3903 §4)', () => {
   it('given an initial PUBLISH with a body, when answered, then 200 carries a SIP-ETag and the granted Expires', async () => {
@@ -152,17 +151,13 @@ describe('error answers (RFC 3903 §6)', () => {
 
   it('given an expired publication, when refreshed with its tag, then 412', async () => {
     const short = await startFixture({ minExpires: 1 });
-    try {
-      const peer = await short.udpPeer();
-      const etag = (await peer.request(publishSpec(ALICE, { body: body(), expires: 1 }))).headers.get('sip-etag') as string;
-      const watcher = await short.udpPeer();
-      await watcher.request(subscribeSpec(watcher, ALICE));
-      await watcher.nextRequest(); // the initial NOTIFY (open)
-      await watcher.nextRequest('NOTIFY', 4000); // the expiry NOTIFY (closed)
-      expect((await peer.request(publishSpec(ALICE, { etag }))).status).toBe(412);
-    } finally {
-      await short.stop();
-    }
+    const peer = await short.udpPeer();
+    const etag = (await peer.request(publishSpec(ALICE, { body: body(), expires: 1 }))).headers.get('sip-etag') as string;
+    const watcher = await short.udpPeer();
+    await watcher.request(subscribeSpec(watcher, ALICE));
+    await watcher.nextRequest(); // the initial NOTIFY (open)
+    await watcher.nextRequest('NOTIFY', 4000); // the expiry NOTIFY (closed)
+    expect((await peer.request(publishSpec(ALICE, { etag }))).status).toBe(412);
   });
 
   it('given From differs from To and is not an authorised publisher, when published, then 403', async () => {
@@ -182,14 +177,10 @@ describe('error answers (RFC 3903 §6)', () => {
 
   it('given a domain outside the configured list, when published, then 404', async () => {
     const scoped = await startFixture({ domains: ['example.com'] });
-    try {
-      const peer = await scoped.udpPeer();
-      const response = await peer.request(publishSpec('sip:eve@elsewhere.org', { body: body('x', 'open', 'sip:eve@elsewhere.org') }));
-      expect([response.status, response.reason]).toEqual([404, 'Not Found (domain not served here)']);
-      expect((await peer.request(publishSpec(ALICE, { body: body() }))).status).toBe(200);
-    } finally {
-      await scoped.stop();
-    }
+    const peer = await scoped.udpPeer();
+    const response = await peer.request(publishSpec('sip:eve@elsewhere.org', { body: body('x', 'open', 'sip:eve@elsewhere.org') }));
+    expect([response.status, response.reason]).toEqual([404, 'Not Found (domain not served here)']);
+    expect((await peer.request(publishSpec(ALICE, { body: body() }))).status).toBe(200);
   });
 
   it('given a Require header, when published, then 420 Bad Extension with Unsupported naming it', async () => {
@@ -201,23 +192,19 @@ describe('error answers (RFC 3903 §6)', () => {
 describe('expiry and logging', () => {
   it('given a publication of 1 s, when the second passes, then it expires on time and watchers are told', async () => {
     const short = await startFixture({ minExpires: 1 });
-    try {
-      const peer = await short.udpPeer();
-      const watcher = await short.udpPeer();
-      const published = await peer.request(publishSpec(ALICE, { body: body('brief'), expires: 1 }));
-      const publishedAt = performance.now();
-      expect(published.headers.get('expires')).toBe('1');
-      await watcher.request(subscribeSpec(watcher, ALICE));
-      expect((await watcher.nextRequest()).body).toContain('brief');
-      const expiryNotify = await watcher.nextRequest('NOTIFY', 4000);
-      const elapsed = expiryNotify.at - publishedAt;
-      expect(expiryNotify.body).toContain('<basic>closed</basic>');
-      expect(elapsed).toBeGreaterThanOrEqual(950);
-      expect(short.server.counters()).toMatchObject({ publicationsActive: 0, publicationsExpired: 1 });
-      expect(short.log.some((e) => e.kind === 'event' && e.what === 'expired' && e.aor === ALICE)).toBe(true);
-    } finally {
-      await short.stop();
-    }
+    const peer = await short.udpPeer();
+    const watcher = await short.udpPeer();
+    const published = await peer.request(publishSpec(ALICE, { body: body('brief'), expires: 1 }));
+    const publishedAt = performance.now();
+    expect(published.headers.get('expires')).toBe('1');
+    await watcher.request(subscribeSpec(watcher, ALICE));
+    expect((await watcher.nextRequest()).body).toContain('brief');
+    const expiryNotify = await watcher.nextRequest('NOTIFY', 4000);
+    const elapsed = expiryNotify.at - publishedAt;
+    expect(expiryNotify.body).toContain('<basic>closed</basic>');
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(short.server.counters()).toMatchObject({ publicationsActive: 0, publicationsExpired: 1 });
+    expect(short.log.some((e) => e.kind === 'event' && e.what === 'expired' && e.aor === ALICE)).toBe(true);
   });
 
   it('given requests, when answered, then each gets one readable log line with method, AOR and result', async () => {

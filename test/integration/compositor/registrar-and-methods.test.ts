@@ -1,7 +1,7 @@
 /**
  * REGISTER (RFC 3261 §10.3), OPTIONS, and what other methods get (405 + Allow, 416, 481), over real UDP.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { startFixture, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -11,7 +11,6 @@ beforeEach(async () => {
   fx = await startFixture({ minExpires: 60, maxExpires: 3600 });
   peer = await fx.udpPeer();
 });
-afterEach(async () => fx.stop());
 
 const register = (contacts: readonly string[], options: { expires?: string; callId?: string; cseq?: number } = {}) =>
   peer.request({

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -36,7 +36,6 @@ let fx: CompositorFixture;
 beforeEach(async () => {
   fx = await startFixture();
 });
-afterEach(async () => fx.stop());
 
 describe('sipp against the compositor', () => {
   it('given sipp publishing 50 devices, each with four refreshes, when it runs, then every PUBLISH gets 200 with a fresh SIP-ETag', async () => {

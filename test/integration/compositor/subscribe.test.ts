@@ -2,8 +2,8 @@
  * The presence notifier over real UDP on 127.0.0.1 (RFC 6665 §4.2, RFC 3856): subscription dialogs,
  * immediate and change NOTIFYs, refresh, unsubscribe, fetch, expiry, dropped watchers, Record-Route.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, toTagOf, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const ALICE = 'sip:alice@example.com';
@@ -13,7 +13,6 @@ let fx: CompositorFixture;
 beforeEach(async () => {
   fx = await startFixture({ minExpires: 60, maxExpires: 3600 });
 });
-afterEach(async () => fx.stop());
 
 function cseqOf(request: { headers: { get(n: string): string | undefined } }): number {
   return Number((request.headers.get('cseq') ?? '').split(' ')[0]);
@@ -189,16 +188,12 @@ describe('notifying watchers', () => {
 
   it('given a subscription of 1 s, when it is not refreshed, then it ends with NOTIFY terminated;reason=timeout', async () => {
     const short = await startFixture({ minExpires: 1 });
-    try {
-      const watcher = await short.udpPeer();
-      await watcher.request(subscribeSpec(watcher, ALICE, { expires: 1 }));
-      expect((await watcher.nextRequest()).headers.get('subscription-state')).toBe('active;expires=1');
-      const final = await watcher.nextRequest('NOTIFY', 4000);
-      expect(final.headers.get('subscription-state')).toBe('terminated;reason=timeout');
-      expect(short.server.counters()).toMatchObject({ subscriptionsActive: 0, subscriptionsExpired: 1 });
-    } finally {
-      await short.stop();
-    }
+    const watcher = await short.udpPeer();
+    await watcher.request(subscribeSpec(watcher, ALICE, { expires: 1 }));
+    expect((await watcher.nextRequest()).headers.get('subscription-state')).toBe('active;expires=1');
+    const final = await watcher.nextRequest('NOTIFY', 4000);
+    expect(final.headers.get('subscription-state')).toBe('terminated;reason=timeout');
+    expect(short.server.counters()).toMatchObject({ subscriptionsActive: 0, subscriptionsExpired: 1 });
   });
 });
 
@@ -225,25 +220,21 @@ describe('watchers whose NOTIFYs fail (RFC 6665 §4.2.2)', () => {
 
   it('given a silent watcher over UDP, when a NOTIFY is sent, then it is retransmitted (Timer E) until Timer F drops the watcher', async () => {
     const quick = await startFixture({ timers: { t1Ms: 40, t2Ms: 160 } });
-    try {
-      const silent = await quick.udpPeer();
-      silent.notifyAnswer = null;
-      await silent.request(subscribeSpec(silent, ALICE));
-      await expect.poll(() => quick.server.counters().watchersDropped, { timeout: 6000 }).toBe(1);
-      const copies = silent.received.filter((r) => r.message.kind === 'request');
-      // Timer F = 64·T1 = 2.56 s. Timer E doubling 40 → 80 → 160 ms and then staying at T2 sends about 18
-      // copies; without the back-off (every 40 ms) it would be 64. A busy machine only delays timers.
-      expect(copies.length).toBeGreaterThanOrEqual(8);
-      expect(copies.length).toBeLessThanOrEqual(20);
-      expect(new Set(copies.map((r) => r.raw)).size).toBe(1); // the very same message each time
-      const last = copies[copies.length - 1] as { at: number };
-      const beforeLast = copies[copies.length - 2] as { at: number };
-      expect(last.at - beforeLast.at).toBeGreaterThanOrEqual(120); // at T2 (160 ms) by then
-      expect(quick.server.counters().notifyRetransmissions).toBe(copies.length - 1);
-      expect(quick.log.some((e) => e.what === 'dropped' && e.line.includes('Timer F'))).toBe(true);
-    } finally {
-      await quick.stop();
-    }
+    const silent = await quick.udpPeer();
+    silent.notifyAnswer = null;
+    await silent.request(subscribeSpec(silent, ALICE));
+    await expect.poll(() => quick.server.counters().watchersDropped, { timeout: 6000 }).toBe(1);
+    const copies = silent.received.filter((r) => r.message.kind === 'request');
+    // Timer F = 64·T1 = 2.56 s. Timer E doubling 40 → 80 → 160 ms and then staying at T2 sends about 18
+    // copies; without the back-off (every 40 ms) it would be 64. A busy machine only delays timers.
+    expect(copies.length).toBeGreaterThanOrEqual(8);
+    expect(copies.length).toBeLessThanOrEqual(20);
+    expect(new Set(copies.map((r) => r.raw)).size).toBe(1); // the very same message each time
+    const last = copies[copies.length - 1] as { at: number };
+    const beforeLast = copies[copies.length - 2] as { at: number };
+    expect(last.at - beforeLast.at).toBeGreaterThanOrEqual(120); // at T2 (160 ms) by then
+    expect(quick.server.counters().notifyRetransmissions).toBe(copies.length - 1);
+    expect(quick.log.some((e) => e.what === 'dropped' && e.line.includes('Timer F'))).toBe(true);
   });
 
   it('given a NOTIFY still unanswered, when two more changes come, then only the newest is sent once the first is answered', async () => {
@@ -266,18 +257,14 @@ describe('watchers whose NOTIFYs fail (RFC 6665 §4.2.2)', () => {
 
   it('given a coalescing window, when three changes come within it, then watchers get one NOTIFY with the last state', async () => {
     const coalescing = await startFixture({ notifyCoalesceMs: 1500 });
-    try {
-      const watcher = await coalescing.udpPeer();
-      const epa = await coalescing.udpPeer();
-      await watcher.request(subscribeSpec(watcher, ALICE));
-      await watcher.nextRequest();
-      for (const note of ['a', 'b', 'c']) await epa.request(publishSpec(ALICE, { body: aliceSays(`note ${note}`) }));
-      const notify = await watcher.nextRequest();
-      expect(notify.body).toContain('note c');
-      expect(coalescing.server.counters().notifiesSent).toBe(2);
-    } finally {
-      await coalescing.stop();
-    }
+    const watcher = await coalescing.udpPeer();
+    const epa = await coalescing.udpPeer();
+    await watcher.request(subscribeSpec(watcher, ALICE));
+    await watcher.nextRequest();
+    for (const note of ['a', 'b', 'c']) await epa.request(publishSpec(ALICE, { body: aliceSays(`note ${note}`) }));
+    const notify = await watcher.nextRequest();
+    expect(notify.body).toContain('note c');
+    expect(coalescing.server.counters().notifiesSent).toBe(2);
   });
 });
 
@@ -312,21 +299,17 @@ describe('dialog routing (RFC 3261 §12)', () => {
 
   it('given a watcher registered from another peer port named in Contact, when a NOTIFY is sent over UDP, then it goes to the Contact', async () => {
     const subscriber = await fx.udpPeer();
-    const device = await SipTestPeer.udp(fx.udp);
-    try {
-      const registered = await device.request({
-        method: 'REGISTER',
-        uri: 'sip:example.com',
-        from: '<sip:watcher@example.com>;tag=r',
-        to: '<sip:watcher@example.com>',
-        headers: [['Contact', `<${device.contactUri}>`]],
-      });
-      expect(registered.status).toBe(200);
-      await subscriber.request(subscribeSpec(subscriber, ALICE, { contact: `<${device.contactUri}>` }));
-      const notify = await device.nextRequest();
-      expect(notify.requestUri).toBe(device.contactUri);
-    } finally {
-      await device.close();
-    }
+    const device = await fx.udpPeer();
+    const registered = await device.request({
+      method: 'REGISTER',
+      uri: 'sip:example.com',
+      from: '<sip:watcher@example.com>;tag=r',
+      to: '<sip:watcher@example.com>',
+      headers: [['Contact', `<${device.contactUri}>`]],
+    });
+    expect(registered.status).toBe(200);
+    await subscriber.request(subscribeSpec(subscriber, ALICE, { contact: `<${device.contactUri}>` }));
+    const notify = await device.nextRequest();
+    expect(notify.requestUri).toBe(device.contactUri);
   });
 });

@@ -3,8 +3,8 @@
  * routing): retransmitted requests are answered with the same response and not processed twice.
  * (NOTIFY retransmission, Timer E/F, is in subscribe.test.ts.)
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const ALICE = 'sip:alice@example.com';
@@ -12,7 +12,6 @@ let fx: CompositorFixture;
 beforeEach(async () => {
   fx = await startFixture();
 });
-afterEach(async () => fx.stop());
 
 describe('retransmitted requests (RFC 3261 §17.2.2)', () => {
   it('given a PUBLISH sent twice with the same branch, when answered, then both answers are identical and one publication exists', async () => {
@@ -59,20 +58,16 @@ describe('retransmitted requests (RFC 3261 §17.2.2)', () => {
 describe('response routing (RFC 3261 §18.2.2, RFC 3581)', () => {
   it('given a Via without rport, when answered, then the response goes to the Via port at the source address', async () => {
     const sender = await fx.udpPeer();
-    const viaPortOwner = await SipTestPeer.udp(fx.udp);
-    try {
-      // The sender writes the other peer's port in its Via (as a client with a separate receive port would).
-      const built = sender.build({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>', viaParams: '' });
-      const text = built.text.replace(sender.hostPort, viaPortOwner.hostPort);
-      sender.sendRaw(text);
-      const response = await viaPortOwner.responseTo(built.branch);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('via')).toContain('received=127.0.0.1');
-      expect(response.headers.get('via')).not.toContain('rport');
-      expect(sender.received).toHaveLength(0);
-    } finally {
-      await viaPortOwner.close();
-    }
+    const viaPortOwner = await fx.udpPeer();
+    // The sender writes the other peer's port in its Via (as a client with a separate receive port would).
+    const built = sender.build({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>', viaParams: '' });
+    const text = built.text.replace(sender.hostPort, viaPortOwner.hostPort);
+    sender.sendRaw(text);
+    const response = await viaPortOwner.responseTo(built.branch);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('via')).toContain('received=127.0.0.1');
+    expect(response.headers.get('via')).not.toContain('rport');
+    expect(sender.received).toHaveLength(0);
   });
 
   it('given a Via with rport, when answered, then the response goes to the source port and says so in rport', async () => {

@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const ALICE = 'sip:alice@example.com';
@@ -35,7 +35,6 @@ let fx: CompositorFixture;
 beforeEach(async () => {
   fx = await startFixture({ tls: { cert, key } });
 });
-afterEach(async () => fx.stop());
 
 describe('TCP', () => {
   it('given a watcher over TCP with an unreachable Contact, when alice publishes, then the NOTIFY comes over its connection', async () => {
@@ -72,17 +71,13 @@ describe('TLS', () => {
   it('given a TLS client trusting the test certificate, when it publishes and subscribes, then both work over the TLS connection', async () => {
     const tls = fx.server.addresses.tls;
     if (tls === undefined) throw new Error('TLS listener missing');
-    const peer = await SipTestPeer.tls({ host: tls.host, port: tls.port }, cert);
-    try {
-      expect((await peer.request(publishSpec(ALICE, { body: aliceSays('secure') }))).status).toBe(200);
-      await peer.request(subscribeSpec(peer, ALICE));
-      const notify = await peer.nextRequest();
-      expect(notify.body).toContain('secure');
-      expect(notify.headers.get('via')).toMatch(/^SIP\/2\.0\/TLS /);
-      expect(tls.uri).toBe(`sip:127.0.0.1:${tls.port};transport=tls`);
-    } finally {
-      await peer.close();
-    }
+    const peer = await fx.tlsPeer(cert);
+    expect((await peer.request(publishSpec(ALICE, { body: aliceSays('secure') }))).status).toBe(200);
+    await peer.request(subscribeSpec(peer, ALICE));
+    const notify = await peer.nextRequest();
+    expect(notify.body).toContain('secure');
+    expect(notify.headers.get('via')).toMatch(/^SIP\/2\.0\/TLS /);
+    expect(tls.uri).toBe(`sip:127.0.0.1:${tls.port};transport=tls`);
   });
 });
 
@@ -115,11 +110,7 @@ describe('WebSocket (RFC 7118)', () => {
 describe('listeners', () => {
   it('given ports set to null, when started, then only the remaining transports listen', async () => {
     const udpOnly = await startFixture({ tcpPort: null, wsPort: null });
-    try {
-      expect(Object.keys(udpOnly.server.addresses)).toEqual(['udp']);
-    } finally {
-      await udpOnly.stop();
-    }
+    expect(Object.keys(udpOnly.server.addresses)).toEqual(['udp']);
   });
 
   it('given a port already taken, when started, then startCompositor rejects with the bind error', async () => {

@@ -6,7 +6,7 @@
  * as the benchmark does.
  */
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -15,15 +15,8 @@ const WORKER = fileURLToPath(new URL('../../support/compositor/pidf-validator-wo
 const ALICE = 'sip:alice@example.com';
 const note = (text: string) => pidf(ALICE, [{ id: 'desk', basic: 'open', note: text }]);
 
-let fx: CompositorFixture | undefined;
-afterEach(async () => {
-  await fx?.stop();
-  fx = undefined;
-});
-
-async function withPool(workerFile: string | URL = WORKER): Promise<CompositorFixture> {
-  fx = await startFixture({ bodyValidation: { workerFile } });
-  return fx;
+function withPool(workerFile: string | URL = WORKER): Promise<CompositorFixture> {
+  return startFixture({ bodyValidation: { workerFile } });
 }
 
 describe('body validation on a worker thread', () => {

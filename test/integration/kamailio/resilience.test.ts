@@ -6,53 +6,24 @@
  *   reconnects with back-off, registers again, publishes again (412 → afresh) and subscribes again,
  *   paced, and the watcher sees the presence again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
-import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-client';
-import type { SipTimers } from '../../../electron/sip/sip-client-types';
-import { startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
-import { startLossyUdpRelay, type LossyUdpRelay } from '../../support/sip/lossy-udp-relay';
+import { startKamailio } from '../../support/kamailio/kamailio';
+import { startLossyUdpRelay } from '../../support/sip/lossy-udp-relay';
+import { createClients } from '../../support/sip/sip-clients';
 import { exchanges, readTraced } from '../../support/sip/trace-reading';
 import { waitFor } from '../../support/sip/wait-for';
 
-/** Quicker than RFC 3261's defaults so that a test takes seconds; the protocol logic is the same. */
-const FAST: Partial<SipTimers> = {
-  t1: 100,
-  t2: 800,
-  keepAliveInterval: 200,
-  keepAliveTimeout: 1_000,
-  connectTimeout: 2_000,
-  reconnectBase: 200,
-  reconnectMax: 1_000,
-  retryBase: 300,
-  retryMax: 2_000,
-  resubscribePacing: 100,
-};
-
-function account(user: string, server: string, extra: Partial<SipAccountConfig> = {}): SipAccountConfig {
-  return { aor: `sip:${user}@example.com`, server, register: true, publish: true, registerExpires: 60, publishExpires: 60, subscribeExpires: 60, ...extra };
-}
+/** The server's disappearance noticed within about a second (keep-alives every 200 ms), and re-subscriptions paced far enough apart to measure. */
+const QUICK_LOSS_DETECTION = { keepAliveInterval: 200, keepAliveTimeout: 1_000, resubscribePacing: 100 };
 
 describe('resilience against a real presence server (Kamailio)', () => {
-  let kamailio: RunningKamailio | undefined;
-  let relay: LossyUdpRelay | undefined;
-  const clients: SipClient[] = [];
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 1_000 })));
-    await relay?.close();
-    relay = undefined;
-    await kamailio?.stop();
-    kamailio = undefined;
-  });
-
   it('given UDP through a relay that drops 30 % of the datagrams each way, when alice publishes, modifies and removes, then bob still sees busy, then away, then offline', async () => {
-    kamailio = await startKamailio({ transports: ['udp'], fixContacts: true });
-    relay = await startLossyUdpRelay({ targetPort: kamailio.ports.udp ?? 0, lossRate: 0.3, seed: 20_240_611 });
-    const server = `sip:127.0.0.1:${relay.port}`;
-    const alice = new SipClient(account('alice', server, { subscribeExpires: 20 }), { timers: { t1: 100, t2: 800 } });
-    const bob = new SipClient(account('bob', server, { subscribeExpires: 20 }), { timers: { t1: 100, t2: 800 } });
-    clients.push(alice, bob);
+    const kamailio = await startKamailio({ transports: ['udp'], fixContacts: true });
+    onTestFinished(() => kamailio.stop());
+    const relay = await startLossyUdpRelay({ targetPort: kamailio.ports.udp ?? 0, lossRate: 0.3, seed: 20_240_611 });
+    onTestFinished(() => relay.close());
+    const [alice, bob] = createClients(`sip:127.0.0.1:${relay.port}`, ['alice', 'bob'], { account: { subscribeExpires: 20 } });
     const aliceTrace: UnnumberedTraceEntry[] = [];
     alice.onTrace((entry) => aliceTrace.push(entry));
 
@@ -98,11 +69,9 @@ describe('resilience against a real presence server (Kamailio)', () => {
 
   for (const transport of ['udp', 'tcp', 'ws'] as const) {
     it(`given ${transport}, when the server goes away and comes back with its memory wiped, then registration, publication and subscriptions are restored and paced`, async () => {
-      kamailio = await startKamailio({ transports: ['udp', 'tcp', 'ws'] });
-      const server = kamailio.serverUri(transport);
-      const alice = new SipClient(account('alice', server), { timers: FAST });
-      const bob = new SipClient(account('bob', server), { timers: FAST });
-      clients.push(alice, bob);
+      const kamailio = await startKamailio({ transports: ['udp', 'tcp', 'ws'] });
+      onTestFinished(() => kamailio.stop());
+      const [alice, bob] = createClients(kamailio.serverUri(transport), ['alice', 'bob'], { timers: QUICK_LOSS_DETECTION });
       const aliceTrace: UnnumberedTraceEntry[] = [];
       const bobTrace: UnnumberedTraceEntry[] = [];
       alice.onTrace((entry) => aliceTrace.push(entry));

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
-import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-client';
-import { startKamailio, type KamailioTransport, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { createClients } from '../../support/sip/sip-clients';
 import { makeTestCertificates, type TestCertificates } from '../../support/sip/test-certificates';
 import { exchanges } from '../../support/sip/trace-reading';
 import { waitFor } from '../../support/sip/wait-for';
@@ -16,7 +16,6 @@ import { waitFor } from '../../support/sip/wait-for';
 describe('publication and watching over each transport (Kamailio)', () => {
   let kamailio: RunningKamailio;
   let certificates: TestCertificates;
-  const clients: SipClient[] = [];
 
   beforeAll(async () => {
     certificates = await makeTestCertificates();
@@ -26,21 +25,8 @@ describe('publication and watching over each transport (Kamailio)', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.stop({ timeoutMs: 2_000 })));
     await kamailio?.stop();
     await certificates?.remove();
-  });
-
-  const account = (user: string, transport: KamailioTransport, extra: Partial<SipAccountConfig> = {}): SipAccountConfig => ({
-    aor: `sip:${user}@example.com`,
-    server: kamailio.serverUri(transport),
-    register: true,
-    publish: true,
-    registerExpires: 300,
-    publishExpires: 300,
-    subscribeExpires: 300,
-    tlsCaFile: certificates.caFile,
-    ...extra,
   });
 
   for (const transport of ['udp', 'tcp', 'tls', 'ws'] as const) {
@@ -48,9 +34,8 @@ describe('publication and watching over each transport (Kamailio)', () => {
       const user = `alice-${transport}`;
       const aor = `sip:${user}@example.com`;
       // A 2-second publication is refreshed after one second (half-way).
-      const alice = new SipClient(account(user, transport, { publishExpires: 2 }));
-      const bob = new SipClient(account(`bob-${transport}`, transport));
-      clients.push(alice, bob);
+      const [alice] = createClients(kamailio.serverUri(transport), [user], { account: { publishExpires: 2, tlsCaFile: certificates.caFile } });
+      const [bob] = createClients(kamailio.serverUri(transport), [`bob-${transport}`], { account: { tlsCaFile: certificates.caFile } });
       const trace: UnnumberedTraceEntry[] = [];
       alice.onTrace((entry) => trace.push(entry));
       expect(await alice.start()).toMatchObject({ phase: 'registered' });
@@ -102,8 +87,7 @@ describe('publication and watching over each transport (Kamailio)', () => {
   }
 
   it('given a TLS server whose certificate is signed by an authority we do not trust, when the account starts, then it fails with a TLS problem and sends nothing', async () => {
-    const eve = new SipClient(account('eve', 'tls', { tlsCaFile: certificates.otherCaFile }));
-    clients.push(eve);
+    const [eve] = createClients(kamailio.serverUri('tls'), ['eve'], { account: { tlsCaFile: certificates.otherCaFile } });
     const trace: UnnumberedTraceEntry[] = [];
     eve.onTrace((entry) => trace.push(entry));
     const state = await eve.start();

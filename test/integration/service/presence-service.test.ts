@@ -4,40 +4,37 @@
  * Nothing is mocked; the "renderer" is a ServiceProbe that does the ready handshake and records events.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_ACCOUNT_SETTINGS, type AccountForm } from '../../../shared/account/account-settings';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import { startCompositor, type RunningCompositor } from '../../../electron/compositor';
+import type { RunningCompositor } from '../../../electron/compositor';
 import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../../../electron/service/presence-service';
 import { MemorySecretStore } from '../../../electron/service/secret-store';
-import { SipClient } from '../../../electron/sip/sip-client';
+import type { SipClient } from '../../../electron/sip/sip-client';
+import { startFixture } from '../../support/compositor/compositor-fixture';
+import { freePort } from '../../support/net/free-port';
 import { ServiceProbe } from '../../support/service-probe';
+import { startClients } from '../../support/sip/sip-clients';
 import { makeTestCertificates } from '../../support/sip/test-certificates';
+import { waitFor } from '../../support/sip/wait-for';
 
 const DOMAIN = 'example.test';
 const ME = `sip:alice@${DOMAIN}`;
 
 let dataDir: string;
 let compositor: RunningCompositor;
-const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'presently-service-'));
-  compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0 });
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  await compositor.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+  compositor = (await startFixture()).server;
 });
 
 function newService(options: Partial<PresenceServiceOptions> = {}): PresenceService {
   const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined, ...options });
-  cleanups.push(() => service.stop({ timeoutMs: 2_000 }));
+  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
   return service;
 }
 
@@ -46,43 +43,14 @@ function account(overrides: Partial<AccountForm> = {}): AccountForm {
 }
 
 /** Another real user agent on the compositor (a colleague, or a watcher of ours). */
-async function peer(aor: string): Promise<SipClient> {
-  const client = new SipClient({
-    aor,
-    server: compositor.addresses.udp!.uri,
-    register: true,
-    publish: true,
-    registerExpires: 600,
-    publishExpires: 600,
-    subscribeExpires: 600,
-  });
-  cleanups.push(() => client.stop({ timeoutMs: 2_000 }));
-  await client.start();
+async function peer(user: string): Promise<SipClient> {
+  const [client] = await startClients(compositor.addresses.udp!.uri, [user], { domain: DOMAIN });
   return client;
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-async function freeTcpPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
+/** The next update of `aor` at `client` that satisfies `predicate`. */
 function waitForBuddy(client: SipClient, aor: string, predicate: (b: BuddyPresence) => boolean, what: string): Promise<BuddyPresence> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(client.buddies.find((b) => b.aor === aor))}`));
-    }, 15_000);
-    const stop = client.onBuddy((buddy) => {
-      if (buddy.aor !== aor || !predicate(buddy)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(buddy);
-    });
-  });
+  return waitFor(client.onBuddy.bind(client), (buddy) => buddy.aor === aor && predicate(buddy), { what });
 }
 
 describe('presence service with an account on a real presence server', () => {
@@ -98,7 +66,7 @@ describe('presence service with an account on a real presence server', () => {
     const service = newService();
     await service.start();
     const probe = ServiceProbe.attach(service);
-    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    const watcher = await peer('watcher');
     watcher.watch(ME);
 
     const session = await service.saveAccount(account());
@@ -118,7 +86,7 @@ describe('presence service with an account on a real presence server', () => {
     await service.start();
     await service.saveAccount(account());
     const probe = ServiceProbe.attach(service);
-    const bob = await peer(`sip:bob@${DOMAIN}`);
+    const bob = await peer('bob');
 
     await expect(service.addBuddy({ aor: 'bob at example', displayName: 'Bob', group: '' })).rejects.toThrow(/cannot contain spaces/);
     const entry = await service.addBuddy({ aor: `bob@${DOMAIN}`, displayName: 'Bob', group: 'Team' });
@@ -144,7 +112,7 @@ describe('presence service with an account on a real presence server', () => {
     await first.stop({ timeoutMs: 2_000 });
     expect(await readFile(path.join(dataDir, 'settings.json'), 'utf8')).not.toContain('hunter2');
 
-    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    const watcher = await peer('watcher');
     watcher.watch(ME);
     const second = newService({ secretStore });
     await second.start();
@@ -160,7 +128,7 @@ describe('presence service with an account on a real presence server', () => {
     await service.start();
     await service.saveAccount(account());
     await service.setStatus({ status: 'available', note: 'Here' });
-    const watcher = await peer(`sip:watcher@${DOMAIN}`);
+    const watcher = await peer('watcher');
     watcher.watch(ME);
     await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'available', 'available');
 
@@ -171,7 +139,7 @@ describe('presence service with an account on a real presence server', () => {
   });
 
   it('given a server that is not there, then the connection reports failed with why; when it is there and the user retries, then it registers', async () => {
-    const port = await freeTcpPort();
+    const port = await freePort();
     const service = newService({ sipOptions: { timers: { connectTimeout: 2_000, reconnectBase: 60_000, reconnectMax: 60_000 } } });
     await service.start();
     const probe = ServiceProbe.attach(service);
@@ -180,8 +148,7 @@ describe('presence service with an account on a real presence server', () => {
     expect(failed.problem?.message).toEqual(expect.any(String));
     expect(failed.problem?.message.length).toBeGreaterThan(10);
 
-    const server = await startCompositor({ host: '127.0.0.1', udpPort: null, tcpPort: port, wsPort: null });
-    cleanups.push(() => server.stop());
+    await startFixture({ udpPort: null, tcpPort: port, wsPort: null });
     const mark = probe.mark();
     await service.reconnect();
     await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration after retrying' });
@@ -205,9 +172,8 @@ describe('presence service with an account on a real presence server', () => {
 
   it('given a TLS server signed by a company CA, then the account connects only with that CA file given in the settings', async () => {
     const certificates = await makeTestCertificates();
-    cleanups.push(() => certificates.remove());
-    const tlsServer = await startCompositor({ host: '127.0.0.1', udpPort: null, tcpPort: null, wsPort: null, tls: { cert: certificates.certPem, key: certificates.keyPem } });
-    cleanups.push(() => tlsServer.stop());
+    onTestFinished(() => certificates.remove());
+    const { server: tlsServer } = await startFixture({ udpPort: null, tcpPort: null, wsPort: null, tls: { cert: certificates.certPem, key: certificates.keyPem } });
     const server = `sip:127.0.0.1:${tlsServer.addresses.tls!.port};transport=tls`;
     const service = newService();
     await service.start();

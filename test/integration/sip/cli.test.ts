@@ -5,10 +5,12 @@
  * 403, 489, silence. Checks the JSON lines, the messages and the exit codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
+import { freePort } from '../../support/net/free-port';
 import { ensureCliBuilt } from '../../support/sip/build-cli';
 import { runCli, type CliProcess } from '../../support/sip/cli-process';
-import { answerRegister, ScriptedSipServer } from '../../support/sip/scripted-sip-server';
+import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
+import { answerRegister } from '../../support/sip/scripted-sip-server';
 
 const running: CliProcess[] = [];
 
@@ -77,11 +79,6 @@ describe('presently publish and presently watch against Kamailio', () => {
 });
 
 describe('presently publish exit codes (scripted peer)', () => {
-  let server: ScriptedSipServer | undefined;
-  afterAll(async () => {
-    await server?.close();
-  });
-
   it('given nothing listens, then it exits 3 and says the server cannot be reached', async () => {
     const port = await freePort();
     const run = cli(['publish', '--once', '--aor', 'sip:alice@example.com', '--server', `sip:127.0.0.1:${port};transport=tcp`]);
@@ -90,16 +87,15 @@ describe('presently publish exit codes (scripted peer)', () => {
   });
 
   it('given the registrar answers 403, then it exits 4 and says forbidden', async () => {
-    server = await ScriptedSipServer.start('tcp');
+    const server = await startScriptedServer('tcp');
     server.onRequest = (request) => request.respond(403, 'Forbidden');
     const run = cli(['publish', '--once', '--aor', 'sip:alice@example.com', '--server', server.uri]);
     expect(await run.exited).toBe(4);
     expect(run.stderr()).toMatch(/Registration refused by the server: forbidden \(403 Forbidden\)\./);
-    await server.close();
   });
 
   it('given the server answers PUBLISH with 489, then it exits 5 and says the server does not accept presence publications', async () => {
-    server = await ScriptedSipServer.start('udp');
+    const server = await startScriptedServer('udp');
     server.onRequest = (request) => {
       if (!answerRegister(request)) request.respond(489, 'Bad Event');
     };
@@ -107,17 +103,15 @@ describe('presently publish exit codes (scripted peer)', () => {
     expect(await run.exited).toBe(5);
     expect(run.stderr()).toMatch(/This server does not accept presence publications \(489 Bad Event\)\./);
     expect(JSON.parse(run.stdout[0] ?? '{}')).toMatchObject({ phase: 'unsupported', statusCode: 489 });
-    await server.close();
   });
 
   it('given a server that never answers, then it exits 6 after 64·T1 and says it timed out', async () => {
-    server = await ScriptedSipServer.start('udp');
+    const server = await startScriptedServer('udp');
     server.onRequest = () => undefined;
     const run = cli(['publish', '--once', '--sip-t1', '20', '--aor', 'sip:alice@example.com', '--server', server.uri]);
     expect(await run.exited).toBe(6);
     expect(run.stderr()).toMatch(/no answer from sip:127\.0\.0\.1:\d+: Registration failed: the server did not answer \(timeout\)\./);
     expect(server.requestsOf('REGISTER').length).toBeGreaterThan(3);
-    await server.close();
   });
 
   it.each([

@@ -5,37 +5,23 @@
  * cannot be made to give on demand. The normal life cycle against a real server is in
  * test/integration/kamailio/.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-client';
+import { describe, expect, it } from 'vitest';
+import type { SipAccountConfig } from '../../../electron/sip/sip-client';
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
-import { answerRegister, ScriptedSipServer, type ScriptedRequest, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
+import { answerRegister, type ScriptedRequest, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { createClients, startClients } from '../../support/sip/sip-clients';
 import { waitFor } from '../../support/sip/wait-for';
 
-const FAST: Partial<SipTimers> = { t1: 50, t2: 400, retryBase: 300, retryMax: 1_000, reconnectBase: 200, reconnectMax: 1_000 };
-
-let server: ScriptedSipServer | undefined;
-const clients: SipClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 500 })));
-  await server?.close();
-  server = undefined;
-});
-
-async function setUp(transport: ScriptedTransport, onPublish: (request: ScriptedRequest, index: number) => void, extra: Partial<SipAccountConfig> = {}, timers = FAST) {
-  server = await ScriptedSipServer.start(transport);
+async function setUp(transport: ScriptedTransport, onPublish: (request: ScriptedRequest, index: number) => void, account: Partial<SipAccountConfig> = {}, timers: Partial<SipTimers> = {}) {
+  const server = await startScriptedServer(transport);
   let publishes = 0;
   server.onRequest = (request) => {
     if (answerRegister(request)) return;
     if (request.method === 'PUBLISH') onPublish(request, publishes++);
     else request.respond(405, 'Method Not Allowed');
   };
-  const client = new SipClient(
-    { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: true, registerExpires: 600, publishExpires: 600, subscribeExpires: 600, ...extra },
-    { timers },
-  );
-  clients.push(client);
-  expect(await client.start()).toMatchObject({ phase: 'registered' });
+  const [client] = await startClients(server.uri, ['alice'], { account, timers });
   return { client, server };
 }
 
@@ -157,7 +143,7 @@ describe('presence publication (scripted server)', () => {
   });
 
   it('given registration is slow, when we publish right after starting, then the PUBLISH waits for the first successful registration', async () => {
-    server = await ScriptedSipServer.start('tcp');
+    const server = await startScriptedServer('tcp');
     let registeredAt = 0;
     server.onRequest = (request) => {
       if (request.method === 'REGISTER') {
@@ -167,11 +153,7 @@ describe('presence publication (scripted server)', () => {
         }, 300);
       } else if (request.method === 'PUBLISH') ok(request, 'e1');
     };
-    const client = new SipClient(
-      { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: true, registerExpires: 600, publishExpires: 600, subscribeExpires: 600 },
-      { timers: FAST },
-    );
-    clients.push(client);
+    const [client] = createClients(server.uri, ['alice']);
     void client.start();
     expect(await client.setPresence('busy', '')).toMatchObject({ phase: 'published' });
     const publish = await server.waitForRequest((r) => r.method === 'PUBLISH');
@@ -181,7 +163,7 @@ describe('presence publication (scripted server)', () => {
 
   it('given UDP and a server that never answers, when we publish, then the request is retransmitted at T1, 2·T1, … capped at T2 and the attempt fails as a timeout after 64·T1', async () => {
     const arrivals: number[] = [];
-    const { client } = await setUp('udp', () => arrivals.push(Date.now()), {}, { ...FAST, t1: 40, t2: 160 });
+    const { client } = await setUp('udp', () => arrivals.push(Date.now()), {}, { t1: 40, t2: 160 });
     const started = Date.now();
     const state = await client.setPresence('busy', '');
     const elapsed = Date.now() - started;
@@ -215,11 +197,7 @@ describe('presence publication (scripted server)', () => {
 
     // Again with a server that ignores the removal: stop() still ends on time.
     answerRemovals = false;
-    const second = new SipClient(
-      { aor: 'sip:bob@example.com', server: server.uri, register: true, publish: true, registerExpires: 600, publishExpires: 600, subscribeExpires: 600 },
-      { timers: FAST },
-    );
-    clients.push(second);
+    const [second] = createClients(server.uri, ['bob']);
     await second.start();
     await second.setPresence('away', '');
     const started = Date.now();

@@ -4,32 +4,17 @@
  * the registrar grants, 423 with Min-Expires, and a refresh the registrar refuses. Digest challenges
  * (401) against a real registrar are in test/integration/kamailio/presence-interop.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SipClient } from '../../../electron/sip/sip-client';
-import type { SipTimers } from '../../../electron/sip/sip-client-types';
-import { ScriptedSipServer, type ScriptedRequest } from '../../support/sip/scripted-sip-server';
+import { describe, expect, it } from 'vitest';
+import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
+import type { ScriptedRequest } from '../../support/sip/scripted-sip-server';
+import { createClients } from '../../support/sip/sip-clients';
 import { waitFor } from '../../support/sip/wait-for';
 
-const FAST: Partial<SipTimers> = { t1: 50, t2: 400, reconnectBase: 200, reconnectMax: 1_000 };
-
-let server: ScriptedSipServer | undefined;
-const clients: SipClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 300 })));
-  await server?.close();
-  server = undefined;
-});
-
 async function setUp(onRegister: (request: ScriptedRequest, index: number) => void, registerExpires = 600) {
-  server = await ScriptedSipServer.start('udp');
+  const server = await startScriptedServer('udp');
   let index = 0;
   server.onRequest = (request) => (request.method === 'REGISTER' ? onRegister(request, index++) : request.respond(405, 'Method Not Allowed'));
-  const client = new SipClient(
-    { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: false, registerExpires, publishExpires: 600, subscribeExpires: 600 },
-    { timers: FAST },
-  );
-  clients.push(client);
+  const [client] = createClients(server.uri, ['alice'], { account: { publish: false, registerExpires } });
   return { client, server };
 }
 

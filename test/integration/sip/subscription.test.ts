@@ -4,24 +4,18 @@
  * NOTIFYs and answers each case needs — pending, malformed bodies, terminations with each reason,
  * retry-after, 423 — which a real server cannot be made to produce on demand.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildPidf } from '../../../shared/pidf';
-import { SipClient } from '../../../electron/sip/sip-client';
-import type { SipTimers } from '../../../electron/sip/sip-client-types';
-import { answerRegister, ScriptedSipServer, type ScriptedRequest, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import type { SipClient } from '../../../electron/sip/sip-client';
+import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
+import { answerRegister, type ScriptedRequest, type ScriptedSipServer, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { createClients, startClients } from '../../support/sip/sip-clients';
 import { waitFor } from '../../support/sip/wait-for';
 
-const FAST: Partial<SipTimers> = { t1: 50, t2: 400, retryBase: 300, retryMax: 1_000 };
 const BOB = 'sip:bob@example.com';
 
+/** The current test's notifier: the answers a test scripts for setUp send their NOTIFYs through it. */
 let server: ScriptedSipServer | undefined;
-const clients: SipClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 300 })));
-  await server?.close();
-  server = undefined;
-});
 
 const pidf = (status: 'busy' | 'away' | 'available', note: string) => ({
   contentType: 'application/pidf+xml',
@@ -30,7 +24,7 @@ const pidf = (status: 'busy' | 'away' | 'available', note: string) => ({
 
 /** A scripted notifier: SUBSCRIBEs go to `onSubscribe` (default: 200 with the requested Expires). */
 async function setUp(transport: ScriptedTransport, onSubscribe?: (request: ScriptedRequest, index: number) => void, subscribeExpires = 600) {
-  server = await ScriptedSipServer.start(transport);
+  server = await startScriptedServer(transport);
   let index = 0;
   server.onRequest = (request) => {
     if (answerRegister(request)) return;
@@ -39,12 +33,7 @@ async function setUp(transport: ScriptedTransport, onSubscribe?: (request: Scrip
       else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
     } else request.respond(405, 'Method Not Allowed');
   };
-  const client = new SipClient(
-    { aor: 'sip:alice@example.com', server: server.uri, register: true, publish: false, registerExpires: 600, publishExpires: 600, subscribeExpires },
-    { timers: FAST },
-  );
-  clients.push(client);
-  expect(await client.start()).toMatchObject({ phase: 'registered' });
+  const [client] = await startClients(server.uri, ['alice'], { account: { publish: false, subscribeExpires } });
   return { client, server };
 }
 
@@ -166,7 +155,7 @@ describe('buddy subscriptions (scripted notifier)', () => {
   });
 
   it('given a notifier that challenges every SUBSCRIBE (407), when the subscription is refreshed twice, then each request has a higher CSeq than the last (RFC 3261 §12.2.1.1)', async () => {
-    server = await ScriptedSipServer.start('tcp');
+    server = await startScriptedServer('tcp');
     server.onRequest = (request) => {
       if (answerRegister(request)) return;
       if (request.header('proxy-authorization') === undefined) {
@@ -176,11 +165,7 @@ describe('buddy subscriptions (scripted notifier)', () => {
       request.respond(200, 'OK', ['Expires: 2']);
       if (request.header('to')?.includes('tag=') !== true) server?.sendNotify(request, { cseq: 1, subscriptionState: 'active;expires=2', body: pidf('away', '') });
     };
-    const client = new SipClient(
-      { aor: 'sip:alice@example.com', password: 'secret', server: server.uri, register: true, publish: false, registerExpires: 600, publishExpires: 600, subscribeExpires: 2 },
-      { timers: FAST },
-    );
-    clients.push(client);
+    const [client] = createClients(server.uri, ['alice'], { account: { password: 'secret', publish: false, subscribeExpires: 2 } });
     await client.start();
     client.watch(BOB);
     // initial (challenged, authorised) + two refreshes (challenged, authorised each)

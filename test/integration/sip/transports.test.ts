@@ -5,38 +5,25 @@
  * speak SIP. TLS (with a certificate made at test time) is covered against Kamailio in
  * test/integration/kamailio/transport-matrix.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
 import { buildPidf } from '../../../shared/pidf';
-import { SipClient, type SipAccountConfig } from '../../../electron/sip/sip-client';
+import type { SipClient, SipAccountConfig } from '../../../electron/sip/sip-client';
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
-import { freePort } from '../../support/kamailio/kamailio';
-import { answerRegister, ScriptedSipServer, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { freePort } from '../../support/net/free-port';
+import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
+import { answerRegister, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import { createClients } from '../../support/sip/sip-clients';
 import { makeTestCertificates } from '../../support/sip/test-certificates';
 import { waitFor } from '../../support/sip/wait-for';
 
-const FAST: Partial<SipTimers> = { t1: 50, t2: 400, reconnectBase: 200, reconnectMax: 1_000, connectTimeout: 1_000 };
-
-let server: ScriptedSipServer | undefined;
-const clients: SipClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.stop({ timeoutMs: 300 })));
-  await server?.close();
-  server = undefined;
-});
-
-function client(uri: string, extra: Partial<SipAccountConfig> = {}, timers: Partial<SipTimers> = FAST): SipClient {
-  const c = new SipClient(
-    { aor: 'sip:alice@example.com', server: uri, register: true, publish: true, registerExpires: 600, publishExpires: 600, subscribeExpires: 600, ...extra },
-    { timers },
-  );
-  clients.push(c);
-  return c;
+function client(uri: string, account: Partial<SipAccountConfig> = {}, timers: Partial<SipTimers> = {}): SipClient {
+  const [alice] = createClients(uri, ['alice'], { account, timers });
+  return alice;
 }
 
 async function registrar(transport: ScriptedTransport, options: { offerSipSubprotocol?: boolean } = {}) {
-  server = await ScriptedSipServer.start(transport, options);
+  const server = await startScriptedServer(transport, options);
   server.onRequest = (request) => {
     if (!answerRegister(request)) request.respond(200, 'OK', ['SIP-ETag: e1', 'Expires: 600']);
   };
@@ -74,7 +61,7 @@ describe('transports (scripted peer)', () => {
 
   for (const transport of ['udp', 'tcp'] as const) {
     it(`given an IPv6 server (${transport}, [::1]), when we register and publish, then Via and Contact carry the bracketed address and answers are accepted`, async () => {
-      server = await ScriptedSipServer.start(transport, { host: '::1' });
+      const server = await startScriptedServer(transport, { host: '::1' });
       server.onRequest = (request) => {
         if (!answerRegister(request)) request.respond(200, 'OK', ['SIP-ETag: v6', 'Expires: 600']);
       };
@@ -155,7 +142,7 @@ describe('transports (scripted peer)', () => {
 
   it('given TCP, when the server stops answering our keep-alive pings, then the connection is declared dead and we reconnect and register again', async () => {
     const peer = await registrar('tcp');
-    const alice = client(peer.uri, {}, { ...FAST, keepAliveInterval: 100, keepAliveTimeout: 300 });
+    const alice = client(peer.uri, {}, { keepAliveInterval: 100, keepAliveTimeout: 300 });
     await alice.start();
     // Let one ping be answered, so that the server is known to answer them.
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -210,7 +197,7 @@ describe('transports (scripted peer)', () => {
   it('given WSS with a certificate from a CA we were told to trust, then we register; with only an unrelated CA, the connection is refused', async () => {
     const certificates = await makeTestCertificates();
     try {
-      server = await ScriptedSipServer.start('wss', { tls: { keyPem: certificates.keyPem, certPem: certificates.certPem } });
+      const server = await startScriptedServer('wss', { tls: { keyPem: certificates.keyPem, certPem: certificates.certPem } });
       server.onRequest = (request) => void answerRegister(request);
       const trusted = client(server.uri, { tlsCaFile: certificates.caFile });
       const trace: UnnumberedTraceEntry[] = [];

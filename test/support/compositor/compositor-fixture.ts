@@ -2,7 +2,11 @@
  * Test fixture for the compositor: starts one on 127.0.0.1 with free ports, collects its log lines, makes
  * test peers, and stops everything afterwards. Plus short helpers for the PUBLISH and SUBSCRIBE requests
  * the tests send again and again (each helper writes the request in full through SipTestPeer).
+ *
+ *   const fx = await startFixture({ minExpires: 1 });   // in a test or a beforeEach: stopped after the test
+ *   const watcher = await fx.udpPeer();                  // closed with the fixture
  */
+import { onTestFinished } from 'vitest';
 import { startCompositor, type CompositorLogEntry, type CompositorOptions, type RunningCompositor } from '../../../electron/compositor';
 import { SipTestPeer, type RequestSpec, type Target } from './sip-test-peer';
 
@@ -13,15 +17,30 @@ export interface CompositorFixture {
   /** A new UDP peer talking to the compositor (closed by `stop`). */
   udpPeer(): Promise<SipTestPeer>;
   tcpPeer(): Promise<SipTestPeer>;
+  /** A TLS peer that trusts only `ca`, the PEM certificate the compositor was started with. */
+  tlsPeer(ca: string): Promise<SipTestPeer>;
   wsPeer(): Promise<SipTestPeer>;
+  /** Stops the compositor and closes the peers; calling it again is harmless. */
   stop(): Promise<void>;
 }
 
+/**
+ * Starts a fixture for the current test, stopped when the test finishes, passed or failed (vitest's
+ * onTestFinished, after afterEach). Call it in a test or a beforeEach; a suite sharing one compositor
+ * uses startSharedFixture.
+ */
 export async function startFixture(options: CompositorOptions = {}): Promise<CompositorFixture> {
+  const fixture = await startSharedFixture(options);
+  onTestFinished(() => fixture.stop());
+  return fixture;
+}
+
+/** Starts a fixture that the caller stops (in afterAll, for a compositor shared by a suite's tests). */
+export async function startSharedFixture(options: CompositorOptions = {}): Promise<CompositorFixture> {
   const log: CompositorLogEntry[] = [];
   const server = await startCompositor({ ...options, log: (entry) => log.push(entry) });
   const peers: SipTestPeer[] = [];
-  const target = (transport: 'udp' | 'tcp' | 'ws'): Target => {
+  const target = (transport: 'udp' | 'tcp' | 'tls' | 'ws'): Target => {
     const bound = server.addresses[transport];
     if (bound === undefined) throw new Error(`${transport} is off in this fixture`);
     return { host: bound.host, port: bound.port };
@@ -30,6 +49,7 @@ export async function startFixture(options: CompositorOptions = {}): Promise<Com
     peers.push(peer);
     return peer;
   };
+  let stopped: Promise<void> | undefined;
   return {
     server,
     log,
@@ -38,10 +58,14 @@ export async function startFixture(options: CompositorOptions = {}): Promise<Com
     },
     udpPeer: async () => keep(await SipTestPeer.udp(target('udp'))),
     tcpPeer: async () => keep(await SipTestPeer.tcp(target('tcp'))),
+    tlsPeer: async (ca) => keep(await SipTestPeer.tls(target('tls'), ca)),
     wsPeer: async () => keep(await SipTestPeer.ws(target('ws'))),
-    stop: async () => {
-      await server.stop();
-      await Promise.all(peers.map((peer) => peer.close()));
+    stop: () => {
+      stopped ??= (async () => {
+        await server.stop();
+        await Promise.all(peers.map((peer) => peer.close()));
+      })();
+      return stopped;
     },
   };
 }

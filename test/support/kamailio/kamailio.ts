@@ -32,6 +32,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../net/free-port';
 
 export type KamailioTransport = 'udp' | 'tcp' | 'tls' | 'ws';
 
@@ -83,26 +84,6 @@ const MODULE_DIR = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarc
 );
 
 const DBTEXT_SCHEMA = '/usr/share/kamailio/dbtext/kamailio';
-
-/** A port free for both UDP and TCP on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = net.createServer();
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
-    });
-    const udp = dgram.createSocket('udp4');
-    const isFree = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, '127.0.0.1', () => resolve(true));
-    });
-    udp.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (isFree) return port;
-  }
-  throw new Error('No free port pair found on 127.0.0.1.');
-}
 
 function configText(options: KamailioOptions, ports: Partial<Record<KamailioTransport, number>>, dir: string): string {
   const domain = options.domain ?? 'example.com';

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { ArrivalWaits } from './wait-for';
 
 export const CLI_PATH = path.resolve(import.meta.dirname, '../../../dist/cli/presently.cjs');
 
@@ -22,47 +23,31 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   const stdout: string[] = [];
   let stderr = '';
   let partial = '';
-  const waiters = new Set<() => void>();
+  const lineWaits = new ArrivalWaits();
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     partial += chunk;
-    const lines = partial.split('\n');
-    partial = lines.pop() ?? '';
-    stdout.push(...lines.filter((l) => l !== ''));
-    for (const wake of [...waiters]) wake();
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    stdout.push(...complete.filter((l) => l !== ''));
+    lineWaits.arrived();
   });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => lineWaits.end());
   return {
     child,
     stdout,
     stderr: () => stderr,
     exited,
     waitForLine: (predicate, timeoutMs = 15_000, what = 'a matching line') =>
-      new Promise<string>((resolve, reject) => {
-        const check = () => {
-          const line = stdout.find(predicate);
-          if (line === undefined) return false;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(line);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`presently did not print ${what} within ${timeoutMs} ms.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr}`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-        void exited.then(() => {
-          if (waiters.has(check) && !check()) {
-            clearTimeout(timer);
-            waiters.delete(check);
-            reject(new Error(`presently exited without printing ${what}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr}`));
-          }
-        });
-      }),
+      lineWaits.until(
+        () => stdout.find(predicate),
+        timeoutMs,
+        (ended) => `presently ${ended ? `exited without printing ${what}` : `did not print ${what} within ${timeoutMs} ms`}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr}`,
+      ),
   };
 }

@@ -16,6 +16,7 @@ import net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
 import { headerName, headerValue, readMessageHead, splitMessage } from '../../../electron/sip/transport/sip-message-head';
+import { ArrivalWaits } from './wait-for';
 
 export type ScriptedTransport = 'udp' | 'tcp' | 'ws' | 'wss';
 
@@ -93,7 +94,7 @@ export class ScriptedSipServer {
   readonly requests: ScriptedRequest[] = [];
   readonly responses: ScriptedResponse[] = [];
   private readonly answered = new Map<string, string>();
-  private readonly waiters = new Set<() => void>();
+  private readonly arrivals = new ArrivalWaits();
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
   private httpServer: http.Server | https.Server | undefined;
@@ -138,12 +139,12 @@ export class ScriptedSipServer {
 
   /** Resolves with the first request (already received or to come) that matches. */
   waitForRequest(predicate: (request: ScriptedRequest) => boolean, timeoutMs = 15_000, what = 'a request'): Promise<ScriptedRequest> {
-    return this.waitForItem(() => this.requests.find(predicate), timeoutMs, what, () => this.requests.map((r) => r.method));
+    return this.arrivals.until(() => this.requests.find(predicate), timeoutMs, () => this.didNotSee(what, timeoutMs, this.requests.map((r) => r.method)));
   }
 
   /** Resolves with the first response (already received or to come) that matches. */
   waitForResponse(predicate: (response: ScriptedResponse) => boolean, timeoutMs = 15_000, what = 'a response'): Promise<ScriptedResponse> {
-    return this.waitForItem(() => this.responses.find(predicate), timeoutMs, what, () => this.responses.map((r) => `${r.statusCode} ${r.cseqMethod}`));
+    return this.arrivals.until(() => this.responses.find(predicate), timeoutMs, () => this.didNotSee(what, timeoutMs, this.responses.map((r) => `${r.statusCode} ${r.cseqMethod}`)));
   }
 
   /** Requests of one method, in arrival order. */
@@ -298,7 +299,7 @@ export class ScriptedSipServer {
     const view = messageView(raw, flow);
     if (head.kind === 'response') {
       this.responses.push({ ...view, statusCode: head.statusCode, cseqMethod: head.method });
-      this.wake();
+      this.arrivals.arrived();
       return;
     }
     const key = `${head.branch ?? ''}|${head.method}`;
@@ -327,31 +328,12 @@ export class ScriptedSipServer {
       },
     };
     this.requests.push(request);
-    this.wake();
+    this.arrivals.arrived();
     this.onRequest(request);
   }
 
-  private waitForItem<T>(find: () => T | undefined, timeoutMs: number, what: string, seen: () => string[]): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        const found = find();
-        if (found === undefined) return false;
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve(found);
-        return true;
-      };
-      const wake = () => void check();
-      const timer = setTimeout(() => {
-        this.waiters.delete(wake);
-        reject(new Error(`The scripted server did not see ${what} within ${timeoutMs} ms; it saw: ${seen().join(', ') || 'nothing'}`));
-      }, timeoutMs);
-      if (!check()) this.waiters.add(wake);
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+  private didNotSee(what: string, timeoutMs: number, seen: readonly string[]): string {
+    return `The scripted server did not see ${what} within ${timeoutMs} ms; it saw: ${seen.join(', ') || 'nothing'}`;
   }
 }
 

@@ -1,6 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
-import { TraceBuffer } from '../../../shared/trace/trace-buffer';
 import type { TraceEntry } from '../../../shared/trace/trace-entry';
 import { useTraceStore } from '../../../renderer/src/stores/trace-store';
 
@@ -18,8 +17,6 @@ const snapshot = (entries: number[], lastSeq: number, capacity = 100_000): AppSn
 const seqs = () => useTraceStore.getState().buffer.toArray().map((r) => r.entry.seq);
 
 describe('trace store', () => {
-  beforeEach(() => useTraceStore.setState({ buffer: new TraceBuffer(100_000), version: 0, lastSeq: 0, capacity: 100_000, clearedThroughSeq: 0 }));
-
   it('given a snapshot, when a batch overlaps it, then nothing is duplicated and each entry is summarised', () => {
     const { actions } = useTraceStore.getState();
     actions.snapshotReceived(snapshot([1, 2, 3], 3, 5));

@@ -5,16 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuddyPresence } from '../../../../shared/presence/presence-state';
 import { parsePresenceBody } from '../../../../shared/pidf';
-import { SipClient } from '../../../../electron/sip/sip-client';
+import type { SipClient } from '../../../../electron/sip/sip-client';
 import { startCompositor, type RunningCompositor } from '../../../../electron/compositor';
 import { startDemoColleagues } from '../../../../electron/service/demo/demo-colleagues';
 import type { RunningDemoColleagues } from '../../../../electron/service/demo/demo-types';
+import { TestSipClients } from '../../../support/sip/sip-clients';
 
 const DOMAIN = 'demo.presently.invalid';
 
 describe('demo colleagues', () => {
   let compositor: RunningCompositor;
   let demo: RunningDemoColleagues;
+  const sharedClients = new TestSipClients();
   let watcher: SipClient;
   const latest = new Map<string, BuddyPresence>();
   const waiters: Array<{ test: (b: BuddyPresence) => boolean; resolve: (b: BuddyPresence) => void }> = [];
@@ -30,15 +32,7 @@ describe('demo colleagues', () => {
     const server = compositor.addresses.udp?.uri as string;
     // Long intervals: in this test, changes happen only when the test asks for them.
     demo = await startDemoColleagues({ server, domain: DOMAIN, changeIntervalMs: [3_600_000, 3_600_000] });
-    watcher = new SipClient({
-      aor: `sip:you@${DOMAIN}`,
-      server,
-      register: true,
-      publish: false,
-      registerExpires: 600,
-      publishExpires: 600,
-      subscribeExpires: 600,
-    });
+    [watcher] = await sharedClients.start(server, ['you'], { domain: DOMAIN, account: { publish: false } });
     watcher.onBuddy((buddy) => {
       latest.set(buddy.aor, buddy);
       for (let i = waiters.length - 1; i >= 0; i--) {
@@ -49,12 +43,11 @@ describe('demo colleagues', () => {
         }
       }
     });
-    await watcher.start();
     for (const colleague of demo.colleagues) watcher.watch(colleague.aor);
   });
 
   afterAll(async () => {
-    await watcher.stop({ timeoutMs: 2000 });
+    await sharedClients.stopAll();
     await demo.stop();
     await compositor.stop();
   });
