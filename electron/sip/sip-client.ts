@@ -40,12 +40,13 @@ import {
   type SipTimers,
   type StopOptions,
 } from './sip-client-types';
-import { backoffMs, problemFromFailure } from './sip-problem';
+import { problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
 import { fetchPresence } from './subscribe/presence-fetch';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
+import { MAX_EXPIRES_SECONDS, backoffMs } from './usage/refresh-policy';
 
 export type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions } from './sip-client-types';
 
@@ -134,7 +135,7 @@ export class SipClient {
       ['publishExpires', config.publishExpires],
       ['subscribeExpires', config.subscribeExpires],
     ] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
+      if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_SECONDS) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
     }
     this.connectionValue = { phase: 'idle', server: config.server };
     const hasPassword = config.password !== undefined && config.password !== '';

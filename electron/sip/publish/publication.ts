@@ -34,8 +34,9 @@ import type { IncomingResponse } from 'sip.js/lib/core/index.js';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
 import type { PublicationState, SipProblem } from '../../../shared/presence/presence-state';
 import { buildPidf } from '../../../shared/pidf';
-import { backoffMs, problemFromResponse, readInterval, refreshDelayMs, responseOrigin, retryAfterSeconds } from '../sip-problem';
+import { problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
+import { decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 
 export interface PublicationOptions {
   readonly aor: URI;
@@ -61,8 +62,6 @@ type Work = 'publish' | 'refresh' | 'remove';
 type LinkState = 'up' | 'pending' | 'down';
 
 const UNSUPPORTED_CODES = new Set([404, 405, 489, 501]);
-const MAX_EXPIRES = 2 ** 31 - 1;
-const MAX_423_RETRIES = 3;
 
 export class Publication {
   private stateValue: PublicationState = { phase: 'idle' };
@@ -212,7 +211,7 @@ export class Publication {
           return;
         }
         const etag = message.getHeader('sip-etag')?.trim();
-        const granted = readInterval(message.getHeader('expires'), 1, MAX_EXPIRES) ?? expires;
+        const granted = readGrantedExpires(message.getHeader('expires')) ?? expires;
         // §4.1: without an entity tag we could not refresh; a modify would then have to start afresh.
         this.etag = etag === undefined || etag === '' ? undefined : etag;
         this.scheduleRefresh(granted);
@@ -237,15 +236,15 @@ export class Publication {
         sendBody = true;
         continue;
       }
-      if (code === 423 && retries423 < MAX_423_RETRIES && work !== 'remove') {
-        const minimum = readInterval(message.getHeader('min-expires'), expires + 1, MAX_EXPIRES);
-        if (minimum !== undefined) {
-          retries423 += 1;
-          this.expires = minimum;
-          expires = minimum;
-          continue;
-        }
-        this.fail({ statusCode: 423, message: `Publication failed: the server asked for an unusable interval (Min-Expires: ${message.getHeader('min-expires') ?? 'missing'}).` }, false);
+      const tooBrief = code === 423 && work !== 'remove' ? decideIntervalTooBrief(message.getHeader('min-expires'), expires, retries423) : undefined;
+      if (tooBrief?.kind === 'retry') {
+        retries423 += 1;
+        this.expires = tooBrief.expires;
+        expires = tooBrief.expires;
+        continue;
+      }
+      if (tooBrief?.kind === 'unusable') {
+        this.fail(unusableIntervalProblem('Publication', message.getHeader('min-expires')), false);
         return;
       }
       this.onFailure(response, work);
@@ -274,19 +273,20 @@ export class Publication {
       this.fail(problem, false);
       return;
     }
-    const isRetriable = origin === 'timeout' || code === 408 || (code >= 500 && code < 600) || retryAfterSeconds(message) !== undefined;
+    const retryAfter = readRetryAfter(message.getHeader('retry-after'));
+    const isRetriable = origin === 'timeout' || code === 408 || (code >= 500 && code < 600) || retryAfter !== undefined;
     if (work === 'remove' && !isRetriable) {
       this.etag = undefined;
       this.fail(problem, false);
       return;
     }
-    this.fail(problem, isRetriable, retryAfterSeconds(message));
+    this.fail(problem, isRetriable, retryAfter);
   }
 
   private fail(problem: SipProblem, retry: boolean, retryAfter?: number): void {
     let retryAt: number | undefined;
     if (retry) {
-      const delay = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(this.retryAttempt, this.options.retryBase, this.options.retryMax, this.options.random);
+      const delay = retryDelayMs(retryAfter, this.retryAttempt, this.options.retryBase, this.options.retryMax, this.options.random);
       this.retryAttempt += 1;
       retryAt = Date.now() + delay;
       this.clearRetry();
