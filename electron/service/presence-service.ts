@@ -46,6 +46,7 @@ import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
 import type { BuddyPresence, ConnectionState, PublicationState } from '../../shared/presence/presence-state';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { rejectOnTimeout } from '../deadline';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
 import { UserFacingError } from '../ipc/request-router';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
@@ -515,14 +516,14 @@ export class PresenceService {
     this.session = null;
     const deadline = this.now() + timeoutMs;
     try {
-      await withTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
+      await rejectOnTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
     } catch (error) {
       this.log('warn', `the SIP session did not stop cleanly: ${String(error)}`);
     }
     for (const unsubscribe of session.unsubscribe) unsubscribe();
     if (session.demo) {
       const left = Math.max(500, deadline - this.now());
-      await withTimeout(session.demo.environment.stop(), left).catch((error: unknown) =>
+      await rejectOnTimeout(session.demo.environment.stop(), left).catch((error: unknown) =>
         this.log('warn', `the offline demo did not stop cleanly: ${String(error)}`),
       );
     }
@@ -621,21 +622,4 @@ export class PresenceService {
     this.log('error', `saving ${what} failed: ${String(error)}`);
     this.notify('error', `Your ${what} could not be saved (${(error as Error).message}).`);
   }
-}
-
-/** Resolves or rejects like `promise`, or rejects after `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -28,6 +28,7 @@ import type { ChosenStatus } from '../../shared/presence/presence-status';
 import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { waitAtMost } from '../deadline';
 import { Publication } from './publish/publication';
 import { Registration } from './register/registration';
 import { parseServerTarget, type ServerTarget } from './server-target';
@@ -230,13 +231,13 @@ export class SipClient {
       const publication = this.publisher.state;
       // A PUBLISH still in flight will have an entity tag by the time the removal (queued after it) goes.
       if (this.config.publish && (publication.etag !== undefined || publication.phase === 'publishing')) {
-        await withTimeout(this.publisher.remove(), remaining() / 2);
+        await waitAtMost(this.publisher.remove(), remaining() / 2);
       }
       const ends = [...this.subscriptions.values()].map((s) => s.stop(remaining() / 2));
       await Promise.all(ends);
       await this.registration?.unregister(remaining());
     };
-    await withTimeout(polite(), remaining());
+    await waitAtMost(polite(), remaining());
     this.publisher.dispose();
     // Subscriptions the polite phase could not end in time are dropped without another request.
     this.isLinkUp = false;
@@ -499,19 +500,4 @@ export class SipClient {
     this.connectionValue = state;
     this.connectionListeners.emit(state);
   }
-}
-
-/** Waits for `promise` at most `ms` milliseconds; never rejects. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.then(
-      () => undefined,
-      () => undefined,
-    ),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }

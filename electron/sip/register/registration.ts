@@ -16,6 +16,7 @@
 import type { URI } from 'sip.js/lib/grammar/index.js';
 import type { IncomingResponse } from 'sip.js/lib/core/index.js';
 import type { SipProblem } from '../../../shared/presence/presence-state';
+import { waitAtMost } from '../../deadline';
 import { problemFromResponse, responseOrigin, unusableIntervalProblem, type ResponseOrigin } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
 import { decideIntervalTooBrief, readGrantedExpires, refreshDelayMs } from '../usage/refresh-policy';
@@ -111,14 +112,7 @@ export class Registration {
     this.expiresAtValue = undefined;
     this.setPhase('unregistered');
     if (!wasRegistered || !this.stack.currentConnection) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.send(0).then(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(this.send(0), timeoutMs);
   }
 
   /** Forgets the binding without sending anything (the connection is gone). */

@@ -22,6 +22,7 @@ import type { URI } from 'sip.js/lib/grammar/index.js';
 import { SubscriptionDialog, type IncomingNotifyRequest, type IncomingResponse, type OutgoingSubscribeRequest, type Subscription } from 'sip.js/lib/core/index.js';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
 import { ACCEPTED_PRESENCE_TYPES } from '../../../shared/pidf';
+import { waitAtMost } from '../../deadline';
 import { problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
 import { backoffMs, decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
@@ -110,8 +111,7 @@ export class BuddySubscription {
     }
     if (!dialog) return;
     if (this.isLinkUp && this.stack.currentConnection) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await waitAtMost(
         new Promise<void>((resolve) => {
           dialog.delegate = {
             onNotify: (notify) => {
@@ -135,11 +135,8 @@ export class BuddySubscription {
             resolve(); // sip.js refuses once the dialog has terminated: nothing to end
           }
         }),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
+        timeoutMs,
+      );
     }
     dialog.dispose();
   }
