@@ -21,6 +21,7 @@
  * is answered 500 and logged.
  */
 import { APP_VERSION } from '../app-identity';
+import { errorMessage } from '../../shared/error-message';
 import { aorOf, type Aor } from './message/aor';
 import { newTag } from './message/ids';
 import { buildResponse, REASON_PHRASES, type SourceAddress } from './message/response';
@@ -310,7 +311,7 @@ class CompositorServer implements RunningCompositor {
       if (!this.isStopping) this.onRequest(message, flow);
     } catch (error) {
       // A defect, not bad input: keep serving and say so.
-      this.logEvent('internal-error', null, flow.label, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      this.logEvent('internal-error', null, flow.label, `internal error: ${errorMessage(error)}`);
     }
   }
 
@@ -356,7 +357,7 @@ class CompositorServer implements RunningCompositor {
     try {
       reply = this.route(request, flow, key, (later) => this.answer(request, flow, via, key, later));
     } catch (error) {
-      reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+      reply = { status: 500, note: `internal error: ${errorMessage(error)}` };
     }
     if (reply === DEFERRED) {
       if (!flow.isReliable) this.serverTransactions.markPending(key);
@@ -384,7 +385,7 @@ class CompositorServer implements RunningCompositor {
       try {
         reply.after();
       } catch (error) {
-        this.logEvent('internal-error', reply.aor ?? null, flow.label, `internal error after ${request.method}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logEvent('internal-error', reply.aor ?? null, flow.label, `internal error after ${request.method}: ${errorMessage(error)}`);
       }
     }
   }

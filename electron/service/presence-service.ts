@@ -35,6 +35,7 @@ import type {
   TraceExportRequest,
   TraceExportResult,
 } from '../../shared/ipc/contract';
+import { errorMessage } from '../../shared/error-message';
 import {
   checkAccountForm,
   describeAccountErrors,
@@ -313,12 +314,12 @@ export class PresenceService {
       }
       if (previous && previous.aor !== account.aor) await this.secrets.delete(passwordKey(previous.aor));
     } catch (error) {
-      throw new UserFacingError(`The password could not be stored in the system keychain (${(error as Error).message}); nothing was saved.`);
+      throw new UserFacingError(`The password could not be stored in the system keychain (${errorMessage(error)}); nothing was saved.`);
     }
     try {
       await this.settingsStore.setAccount(account);
     } catch (error) {
-      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+      throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
     }
 
     await this.transition(async () => {
@@ -335,7 +336,7 @@ export class PresenceService {
     try {
       await this.settingsStore.setAccount(null);
     } catch (error) {
-      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+      throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
     }
     await this.transition(async () => {
       await this.stopSession(this.stopTimeoutMs);
@@ -415,7 +416,7 @@ export class PresenceService {
     } catch (error) {
       // The form's rules passed but the engine cannot use the account: say why on the status line.
       this.log('error', `the account cannot be used: ${String(error)}`);
-      this.connection = { phase: 'failed', server: account.server, problem: { message: (error as Error).message } };
+      this.connection = { phase: 'failed', server: account.server, problem: { message: errorMessage(error) } };
       this.setMode('account');
       this.emitState('onConnectionChanged', this.connection);
       return;
@@ -443,7 +444,7 @@ export class PresenceService {
     } catch (error) {
       this.log('error', `the offline demo did not start: ${String(error)}`);
       this.setMode('offline');
-      this.notify('error', `The offline demo could not start (${(error as Error).message}). Open Settings to add your SIP account.`);
+      this.notify('error', `The offline demo could not start (${errorMessage(error)}). Open Settings to add your SIP account.`);
       return;
     }
     const config: SipAccountConfig = {
@@ -620,6 +621,6 @@ export class PresenceService {
 
   private reportSaveFailure(what: string, error: unknown): void {
     this.log('error', `saving ${what} failed: ${String(error)}`);
-    this.notify('error', `Your ${what} could not be saved (${(error as Error).message}).`);
+    this.notify('error', `Your ${what} could not be saved (${errorMessage(error)}).`);
   }
 }

@@ -24,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
+import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
 import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
@@ -129,7 +130,7 @@ export class SipClient {
       this.target = parseServerTarget(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
       if (config.outboundProxy !== undefined) parseServerTarget(config.server);
     } catch (error) {
-      throw new SipConfigError(error instanceof Error ? error.message : String(error));
+      throw new SipConfigError(errorMessage(error));
     }
     for (const [name, value] of [
       ['registerExpires', config.registerExpires],
@@ -350,7 +351,7 @@ export class SipClient {
   private connectSafely(): void {
     this.connect().catch((error: unknown) => {
       this.logger('error', `Connection attempt failed unexpectedly: ${String(error)}`);
-      if (this.lifecycle === 'running') this.attemptFailed({ message: `Connecting failed: ${error instanceof Error ? error.message : String(error)}` });
+      if (this.lifecycle === 'running') this.attemptFailed({ message: `Connecting failed: ${errorMessage(error)}` });
     });
   }
 
@@ -366,7 +367,7 @@ export class SipClient {
       try {
         caPem = await readFile(this.config.tlsCaFile, 'utf8');
       } catch (error) {
-        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`, cause: 'tls' });
+        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${errorMessage(error)}`, cause: 'tls' });
         return;
       }
     }
@@ -390,7 +391,7 @@ export class SipClient {
       );
     } catch (error) {
       if (isCurrent()) {
-        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: error instanceof Error ? error.message : String(error), cause: 'unreachable' });
+        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' });
       }
       return;
     }

@@ -31,6 +31,7 @@
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
 import type { IncomingResponse } from 'sip.js/lib/core/index.js';
+import { errorMessage } from '../../../shared/error-message';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
 import type { PublicationState, SipProblem } from '../../../shared/presence/presence-state';
 import { buildPidf } from '../../../shared/pidf';
@@ -165,7 +166,7 @@ export class Publication {
           if (work !== undefined) await this.execute(work);
         } catch (error) {
           // A bug or a sip.js refusal must not leave callers waiting or escape as an unhandled rejection.
-          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Publication failed: ${error instanceof Error ? error.message : String(error)}` } });
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Publication failed: ${errorMessage(error)}` } });
         }
         for (const resolve of waiters) resolve(this.stateValue);
       }

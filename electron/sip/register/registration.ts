@@ -15,6 +15,7 @@
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
 import type { IncomingResponse } from 'sip.js/lib/core/index.js';
+import { errorMessage } from '../../../shared/error-message';
 import type { SipProblem } from '../../../shared/presence/presence-state';
 import { waitAtMost } from '../../deadline';
 import { problemFromResponse, responseOrigin, unusableIntervalProblem, type ResponseOrigin } from '../sip-problem';
@@ -84,7 +85,7 @@ export class Registration {
         // sip.js refused to build or send the request: report it like any failure, never reject.
         ok: false,
         origin: 'transport',
-        problem: { message: `Registration failed: ${error instanceof Error ? error.message : String(error)}`, cause: 'connection-lost' },
+        problem: { message: `Registration failed: ${errorMessage(error)}`, cause: 'connection-lost' },
       }))
       .then((result) => {
       if (epoch !== this.epoch) return result;
