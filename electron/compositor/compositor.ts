@@ -22,6 +22,7 @@
  */
 import { APP_VERSION } from '../app-identity';
 import { errorMessage } from '../../shared/error-message';
+import { T1_MS, T2_MS, T4_MS, transactionTimeoutMs } from '../../shared/sip/timers';
 import { aorOf, type Aor } from './message/aor';
 import { newTag } from './message/ids';
 import { buildResponse, REASON_PHRASES, type SourceAddress } from './message/response';
@@ -53,7 +54,7 @@ import { startWsListener } from './transport/ws-listener';
 export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
 /** Methods counted by name in `requestsByMethod`; anything else counts as `other`. */
 const COUNTED_METHODS = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'INVITE', 'CANCEL', 'BYE', 'MESSAGE', 'INFO', 'REFER', 'UPDATE', 'PRACK']);
-const DEFAULT_TIMERS: SipTimerValues = { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 };
+const DEFAULT_TIMERS: SipTimerValues = { t1Ms: T1_MS, t2Ms: T2_MS, t4Ms: T4_MS };
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
 const STOP_GRACE_MS = 300;
@@ -153,7 +154,7 @@ class CompositorServer implements RunningCompositor {
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly config: Config) {
-    this.serverTransactions = new ServerTransactionTable(64 * config.timers.t1Ms);
+    this.serverTransactions = new ServerTransactionTable(transactionTimeoutMs(config.timers.t1Ms));
     this.clientTransactions = new ClientTransactions(config.timers);
     this.notifier = new Notifier({
       expiry: config.expiry,

@@ -27,6 +27,7 @@ import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
 import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
+import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { waitAtMost } from '../deadline';
@@ -305,7 +306,7 @@ export class SipClient {
     const subscription = this.subscriptions.get(key);
     if (!subscription) return;
     this.subscriptions.delete(key);
-    await subscription.stop(options.timeoutMs ?? 64 * this.timers.t1);
+    await subscription.stop(options.timeoutMs ?? transactionTimeoutMs(this.timers.t1));
   }
 
   /** One-shot fetch (SUBSCRIBE with Expires: 0, RFC 6665 §4.4.3): the buddy's presence right now. */
@@ -323,7 +324,7 @@ export class SipClient {
       target,
       aor: aor.trim(),
       from: this.aor,
-      timeoutMs: options.timeoutMs ?? 64 * this.timers.t1,
+      timeoutMs: options.timeoutMs ?? transactionTimeoutMs(this.timers.t1),
       hasPassword: this.config.password !== undefined && this.config.password !== '',
     });
   }
