@@ -56,6 +56,12 @@ export function unusableIntervalProblem(action: string, minExpires: string | und
   return { statusCode: 423, message: `${action} failed: the server asked for an unusable interval (Min-Expires: ${minExpires ?? 'missing'}).` };
 }
 
+/** `problem` as the reason for `outcome`, e.g. "Not watching: the connection to the server was lost." */
+export function problemAsReason(outcome: string, problem: SipProblem): SipProblem {
+  const reason = problem.message;
+  return { ...problem, message: `${outcome}: ${reason.length === 0 ? reason : reason[0]?.toLowerCase() + reason.slice(1)}` };
+}
+
 /** A connection that could not be opened, or broke, as a problem. */
 export function problemFromFailure(failure: TransportFailure): SipProblem {
   switch (failure.code) {

@@ -35,7 +35,7 @@ import { errorMessage } from '../../../shared/error-message';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
 import type { PublicationState, SipProblem } from '../../../shared/presence/presence-state';
 import { buildPidf } from '../../../shared/pidf';
-import { problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
+import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
 import { decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 
@@ -156,7 +156,7 @@ export class Publication {
         if (this.link === 'down') {
           // Keep what the user wants; it is published when the link comes back (resume()).
           const problem = this.linkProblem ?? { message: 'Not connected to the server.' };
-          this.update({ ...this.wantedFields(), phase: 'failed', problem: { ...problem, message: `Not published yet: ${lowerFirst(problem.message)}` } });
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: problemAsReason('Not published yet', problem) });
           for (const resolve of this.waiters.splice(0)) resolve(this.stateValue);
           break;
         }
@@ -370,8 +370,4 @@ export class Publication {
     this.stateValue = state;
     this.options.onChange(state);
   }
-}
-
-function lowerFirst(text: string): string {
-  return text.length === 0 ? text : text[0]?.toLowerCase() + text.slice(1);
 }

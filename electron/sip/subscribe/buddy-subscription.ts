@@ -23,7 +23,7 @@ import { SubscriptionDialog, type IncomingNotifyRequest, type IncomingResponse, 
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
 import { ACCEPTED_PRESENCE_TYPES } from '../../../shared/pidf';
 import { waitAtMost } from '../../deadline';
-import { problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
+import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
 import { backoffMs, decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 import { NO_PUBLISHED_STATE, readNotifyBody } from './notify-body';
@@ -93,7 +93,7 @@ export class BuddySubscription {
     if (this.isStopped) return;
     const phase = this.buddyValue.subscription;
     if (phase.phase === 'terminated' && phase.retryAt === undefined) return;
-    this.setSubscription({ phase: 'error', problem: { ...problem, message: `Not watching: ${lowerFirst(problem.message)}` } });
+    this.setSubscription({ phase: 'error', problem: problemAsReason('Not watching', problem) });
   }
 
   /** Ends the subscription (SUBSCRIBE Expires: 0); resolves when answered or after `timeoutMs`. */
@@ -407,8 +407,4 @@ export class BuddySubscription {
 function syncLocalCseq(dialog: Subscription, request: OutgoingSubscribeRequest | undefined): void {
   if (!request || !(dialog instanceof SubscriptionDialog)) return;
   while ((dialog.localSequenceNumber ?? 0) < request.message.cseq) dialog.incrementLocalSequenceNumber();
-}
-
-function lowerFirst(text: string): string {
-  return text.length === 0 ? text : text[0]?.toLowerCase() + text.slice(1);
 }

@@ -5,7 +5,8 @@
  *
  *   2xx ─► granted = Expires (decimal seconds, 1 … 2^31−1; else the interval we asked for)
  *          └─► refresh after max(½·granted, granted − 64·T1)          (a refresh gets a whole transaction
- *                                                                    timeout to succeed before expiry)
+ *                                                                    timeout to succeed before expiry;
+ *                                                                    no timer waits longer than 2^31−1 ms)
  *   423 ─► retried 3 times already? ── yes ─► 'exhausted': give up, the server's answer is the problem
  *            │ no
  *            ▼
@@ -33,6 +34,9 @@ export const MAX_423_RETRIES = 3;
 /** Longest accepted shift of a back-off delay either way, as a fraction of it. */
 const JITTER = 0.2;
 
+/** The longest delay setTimeout keeps (about 24.8 days); a longer one fires after 1 ms instead, so delays are capped. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * A validated interval header (Expires, Min-Expires): decimal seconds within [min, max], else undefined.
  * sip.js turns a malformed value into `Expires: NaN`; we refuse it instead.
@@ -50,9 +54,9 @@ export function readGrantedExpires(value: string | undefined): number | undefine
   return readInterval(value, 1, MAX_EXPIRES_SECONDS);
 }
 
-/** When to refresh something that expires in `seconds`: half-way, or 64·T1 before the end if later. */
+/** When to refresh something that expires in `seconds`: half-way, or 64·T1 before the end if later (at most ~24.8 days). */
 export function refreshDelayMs(seconds: number, t1Ms: number): number {
-  return Math.max(seconds * 500, seconds * 1000 - transactionTimeoutMs(t1Ms));
+  return Math.min(MAX_TIMER_DELAY_MS, Math.max(seconds * 500, seconds * 1000 - transactionTimeoutMs(t1Ms)));
 }
 
 /** What to do after a 423 Interval Too Brief. */
@@ -85,5 +89,5 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 
 /** How long to wait before retry number `attempt` (from 0): the server's Retry-After seconds if it sent one, else back-off. */
 export function retryDelayMs(retryAfterSeconds: number | undefined, attempt: number, base: number, max: number, random: () => number): number {
-  return retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffMs(attempt, base, max, random);
+  return retryAfterSeconds !== undefined ? Math.min(MAX_TIMER_DELAY_MS, retryAfterSeconds * 1000) : backoffMs(attempt, base, max, random);
 }

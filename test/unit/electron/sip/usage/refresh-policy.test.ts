@@ -40,6 +40,12 @@ describe('interval headers and timing rules', () => {
     expect(refreshDelayMs(600, 500)).toBe(568_000);
   });
 
+  it('never asks for a timer longer than setTimeout can hold (it would fire at once and refresh in a loop)', () => {
+    expect(refreshDelayMs(3_000_000, 500)).toBe(2 ** 31 - 1);
+    expect(refreshDelayMs(2 ** 31 - 1, 500)).toBe(2 ** 31 - 1);
+    expect(retryDelayMs(999_999_999, 0, 1_000, 60_000, () => 0.5)).toBe(2 ** 31 - 1);
+  });
+
   it('backs off exponentially with ±20 % jitter, capped', () => {
     expect(backoffMs(0, 1_000, 60_000, () => 0.5)).toBe(1_000);
     expect(backoffMs(3, 1_000, 60_000, () => 0.5)).toBe(8_000);
