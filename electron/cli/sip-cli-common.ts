@@ -6,6 +6,7 @@ import type { ConnectionState, SipProblem } from '../../shared/presence/presence
 import { T1_MS } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import type { SipAccountConfig } from '../sip/sip-client-types';
+import { MAX_EXPIRES_SECONDS } from '../sip/usage/refresh-policy';
 
 /** Exit codes of the SIP subcommands. */
 export const EXIT = {
@@ -107,7 +108,7 @@ export function accountFromOptions(
     aor: values.aor,
     server: values.server,
     register: values['no-register'] !== true,
-    registerExpires: integerOption('register-expires', values['register-expires'], 600, 1, 2 ** 31 - 1),
+    registerExpires: integerOption('register-expires', values['register-expires'], 600, 1, MAX_EXPIRES_SECONDS),
     ...rest,
     ...(values.user === undefined ? {} : { authUser: values.user }),
     ...(password === undefined || password === '' ? {} : { password }),

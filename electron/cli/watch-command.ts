@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { BuddyPresence } from '../../shared/presence/presence-state';
 import { T2_MS } from '../../shared/sip/timers';
 import { parseSipUri, SipClient, SipConfigError } from '../sip/sip-client';
+import { MAX_EXPIRES_SECONDS } from '../sip/usage/refresh-policy';
 import {
   ACCOUNT_HELP,
   ACCOUNT_OPTIONS,
@@ -81,7 +82,7 @@ export async function runWatchCommand(args: readonly string[], io: SipCommandIo)
     const { config, t1 } = accountFromOptions(values, io.env, {
       publish: false,
       publishExpires: 600,
-      subscribeExpires: integerOption('expires', values.expires, 600, 1, 2 ** 31 - 1),
+      subscribeExpires: integerOption('expires', values.expires, 600, 1, MAX_EXPIRES_SECONDS),
     });
     client = new SipClient(config, t1 === undefined ? {} : { timers: { t1, t2: Math.max(t1 * 8, T2_MS) } });
   } catch (error) {
