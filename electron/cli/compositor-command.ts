@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../shared/error-message';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
@@ -87,7 +88,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   try {
     parsed = parseCommandLine(args);
   } catch (error) {
-    io.err(`presently compositor: ${error instanceof Error ? error.message : String(error)}\n(see presently compositor --help)`);
+    io.err(`presently compositor: ${errorMessage(error)}\n(see presently compositor --help)`);
     return 2;
   }
   if (parsed === 'help') {
@@ -128,7 +129,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
         colleagues = await startDemoColleagues({ server: target.uri, domain: demo });
         io.out(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
       } catch (error) {
-        io.err(`presently compositor: the demo colleagues could not start: ${error instanceof Error ? error.message : String(error)}`);
+        io.err(`presently compositor: the demo colleagues could not start: ${errorMessage(error)}`);
       }
     }
   }
@@ -266,7 +267,7 @@ function readPem(file: string, name: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`${name}: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new Error(`${name}: cannot read ${file} (${errorMessage(error)})`, { cause: error });
   }
 }
 
@@ -282,7 +283,7 @@ function startFailure(error: unknown): string {
     case 'EADDRNOTAVAIL':
       return `cannot listen on${where}: this machine has no such address (check --host)`;
     default:
-      return e.message ?? String(error);
+      return errorMessage(error);
   }
 }
 

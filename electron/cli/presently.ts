@@ -3,6 +3,7 @@
  * lives in its own module under electron/cli/ and is listed in `subcommands` below.
  */
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { errorMessage } from '../../shared/error-message';
 import { compositorCommand } from './compositor-command';
 import { publishCommand } from './publish-command';
 import type { Subcommand } from './subcommand';
@@ -48,7 +49,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`presently: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`presently: ${errorMessage(error)}`);
     process.exitCode = 1;
   },
 );

@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import type { PublicationState } from '../../shared/presence/presence-state';
 import { CHOSEN_STATUSES, isChosenStatus, type ChosenStatus } from '../../shared/presence/presence-status';
+import { T2_MS } from '../../shared/sip/timers';
 import { SipClient, SipConfigError } from '../sip/sip-client';
+import { MAX_EXPIRES_SECONDS } from '../sip/usage/refresh-policy';
 import {
   ACCOUNT_HELP,
   ACCOUNT_OPTIONS,
@@ -82,10 +84,10 @@ export async function runPublishCommand(args: readonly string[], io: SipCommandI
     trace = values.trace === true;
     const { config, t1 } = accountFromOptions(values, io.env, {
       publish: true,
-      publishExpires: integerOption('expires', values.expires, 600, 1, 2 ** 31 - 1),
+      publishExpires: integerOption('expires', values.expires, 600, 1, MAX_EXPIRES_SECONDS),
       subscribeExpires: 600,
     });
-    client = new SipClient(config, t1 === undefined ? {} : { timers: { t1, t2: Math.max(t1 * 8, 4_000) } });
+    client = new SipClient(config, t1 === undefined ? {} : { timers: { t1, t2: Math.max(t1 * 8, T2_MS) } });
   } catch (error) {
     if (error instanceof UsageError || error instanceof SipConfigError || (error instanceof Error && 'code' in error)) {
       io.err(`presently publish: ${error.message}\n(see presently publish --help)`);

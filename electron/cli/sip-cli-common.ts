@@ -3,8 +3,10 @@
  * went wrong, and the `--trace` printer. Both run the same engine (electron/sip/) as the app.
  */
 import type { ConnectionState, SipProblem } from '../../shared/presence/presence-state';
+import { T1_MS } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import type { SipAccountConfig } from '../sip/sip-client-types';
+import { MAX_EXPIRES_SECONDS } from '../sip/usage/refresh-policy';
 
 /** Exit codes of the SIP subcommands. */
 export const EXIT = {
@@ -79,7 +81,7 @@ export const ACCOUNT_HELP = `Account:
   --ca-file PEM           extra certificate authorities to trust for TLS/WSS
   --no-register           do not REGISTER first
   --register-expires S    registration interval in seconds (default 600)
-  --sip-t1 MS             RFC 3261 T1 in milliseconds (default 500); requests time out after 64×T1
+  --sip-t1 MS             RFC 3261 T1 in milliseconds (default ${T1_MS}); requests time out after 64×T1
   --trace                 print every SIP message sent and received on stderr`;
 
 type AccountValues = { [K in keyof typeof ACCOUNT_OPTIONS]?: (typeof ACCOUNT_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -106,7 +108,7 @@ export function accountFromOptions(
     aor: values.aor,
     server: values.server,
     register: values['no-register'] !== true,
-    registerExpires: integerOption('register-expires', values['register-expires'], 600, 1, 2 ** 31 - 1),
+    registerExpires: integerOption('register-expires', values['register-expires'], 600, 1, MAX_EXPIRES_SECONDS),
     ...rest,
     ...(values.user === undefined ? {} : { authUser: values.user }),
     ...(password === undefined || password === '' ? {} : { password }),
@@ -115,7 +117,7 @@ export function accountFromOptions(
     ...(values['ws-path'] === undefined ? {} : { wsPath: values['ws-path'] }),
     ...(values['ca-file'] === undefined ? {} : { tlsCaFile: values['ca-file'] }),
   };
-  const t1 = values['sip-t1'] === undefined ? undefined : integerOption('sip-t1', values['sip-t1'], 500, 10, 10_000);
+  const t1 = values['sip-t1'] === undefined ? undefined : integerOption('sip-t1', values['sip-t1'], T1_MS, 10, 10_000);
   return { config, t1 };
 }
 

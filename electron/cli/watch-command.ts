@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { BuddyPresence } from '../../shared/presence/presence-state';
+import { T2_MS } from '../../shared/sip/timers';
 import { parseSipUri, SipClient, SipConfigError } from '../sip/sip-client';
+import { MAX_EXPIRES_SECONDS } from '../sip/usage/refresh-policy';
 import {
   ACCOUNT_HELP,
   ACCOUNT_OPTIONS,
@@ -80,9 +82,9 @@ export async function runWatchCommand(args: readonly string[], io: SipCommandIo)
     const { config, t1 } = accountFromOptions(values, io.env, {
       publish: false,
       publishExpires: 600,
-      subscribeExpires: integerOption('expires', values.expires, 600, 1, 2 ** 31 - 1),
+      subscribeExpires: integerOption('expires', values.expires, 600, 1, MAX_EXPIRES_SECONDS),
     });
-    client = new SipClient(config, t1 === undefined ? {} : { timers: { t1, t2: Math.max(t1 * 8, 4_000) } });
+    client = new SipClient(config, t1 === undefined ? {} : { timers: { t1, t2: Math.max(t1 * 8, T2_MS) } });
   } catch (error) {
     if (error instanceof UsageError || error instanceof SipConfigError || (error instanceof Error && 'code' in error)) {
       io.err(`presently watch: ${error.message}\n(see presently watch --help)`);

@@ -26,6 +26,8 @@
  * registrar. Each case is logged once per source address (`OncePerSource`), not once per message.
  */
 import { APP_VERSION } from '../app-identity';
+import { errorMessage } from '../../shared/error-message';
+import { T1_MS, T2_MS, T4_MS, transactionTimeoutMs } from '../../shared/sip/timers';
 import { aorOf, type Aor } from './message/aor';
 import { newTag } from './message/ids';
 import { buildResponse, REASON_PHRASES, type SourceAddress } from './message/response';
@@ -62,7 +64,7 @@ import { startWsListener } from './transport/ws-listener';
 export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
 /** Methods counted by name in `requestsByMethod`; anything else counts as `other`. */
 const COUNTED_METHODS = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'INVITE', 'CANCEL', 'BYE', 'MESSAGE', 'INFO', 'REFER', 'UPDATE', 'PRACK']);
-const DEFAULT_TIMERS: SipTimerValues = { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 };
+const DEFAULT_TIMERS: SipTimerValues = { t1Ms: T1_MS, t2Ms: T2_MS, t4Ms: T4_MS };
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
 const STOP_GRACE_MS = 300;
@@ -169,7 +171,7 @@ class CompositorServer implements RunningCompositor {
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly config: Config) {
-    this.serverTransactions = new ServerTransactionTable(64 * config.timers.t1Ms);
+    this.serverTransactions = new ServerTransactionTable(transactionTimeoutMs(config.timers.t1Ms));
     this.clientTransactions = new ClientTransactions(config.timers);
     this.notifier = new Notifier({
       expiry: config.expiry,
@@ -377,7 +379,7 @@ class CompositorServer implements RunningCompositor {
       this.onRequest(message, flow, data.length);
     } catch (error) {
       // A defect, not bad input: keep serving and say so.
-      this.logEvent('internal-error', null, flow.label, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+      this.logEvent('internal-error', null, flow.label, `internal error: ${errorMessage(error)}`);
     }
   }
 
@@ -423,7 +425,7 @@ class CompositorServer implements RunningCompositor {
     try {
       reply = this.route(request, flow, receivedBytes, key, (later) => this.answer(request, flow, via, key, later));
     } catch (error) {
-      reply = { status: 500, note: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+      reply = { status: 500, note: `internal error: ${errorMessage(error)}` };
     }
     if (reply === DEFERRED) {
       if (!flow.isReliable) this.serverTransactions.markPending(key);
@@ -452,7 +454,7 @@ class CompositorServer implements RunningCompositor {
       try {
         reply.after();
       } catch (error) {
-        this.logEvent('internal-error', reply.aor ?? null, flow.label, `internal error after ${request.method}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logEvent('internal-error', reply.aor ?? null, flow.label, `internal error after ${request.method}: ${errorMessage(error)}`);
       }
     }
   }

@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { MAX_BUDDIES, checkBuddyForm, type Buddy, type BuddyForm } from '../../shared/buddy/buddy';
+import { errorMessage } from '../../shared/error-message';
 import * as v from '../../shared/validation';
 import { UserFacingError } from '../ipc/user-facing-error';
 import { DocumentFile, type DocumentFormat, type LoadResult } from './json-file';
@@ -119,7 +120,7 @@ export class BuddyStore {
     try {
       await this.file.save(next);
     } catch (error) {
-      throw new UserFacingError(`The buddy list could not be saved (${(error as Error).message}); nothing was changed.`);
+      throw new UserFacingError(`The buddy list could not be saved (${errorMessage(error)}); nothing was changed.`);
     }
     this.current = next;
   }

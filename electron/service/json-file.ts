@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../shared/error-message';
 
 /** Every file we write has this envelope; `schemaVersion` says how to read the rest. */
 export interface VersionedDocument {
@@ -60,7 +61,7 @@ function readProblem<T>(text: string, format: DocumentFormat<T>): { ok: true; va
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `it is not valid JSON (${(error as Error).message})` };
+    return { ok: false, error: `it is not valid JSON (${errorMessage(error)})` };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'it is not a JSON object' };
   const version = (raw as { schemaVersion?: unknown }).schemaVersion;

@@ -34,6 +34,7 @@ import type {
   TraceExportRequest,
   TraceExportResult,
 } from '../../shared/ipc/contract';
+import { errorMessage } from '../../shared/error-message';
 import {
   checkAccountForm,
   describeAccountErrors,
@@ -45,6 +46,7 @@ import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
 import type { BuddyPresence, ConnectionState, PublicationState } from '../../shared/presence/presence-state';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { rejectOnTimeout } from '../deadline';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
 import { UserFacingError } from '../ipc/user-facing-error';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
@@ -313,12 +315,12 @@ export class PresenceService {
       }
       if (previous && previous.aor !== account.aor) await this.secrets.delete(passwordKey(previous.aor));
     } catch (error) {
-      throw new UserFacingError(`The password could not be stored in the system keychain (${(error as Error).message}); nothing was saved.`);
+      throw new UserFacingError(`The password could not be stored in the system keychain (${errorMessage(error)}); nothing was saved.`);
     }
     try {
       await this.settingsStore.setAccount(account);
     } catch (error) {
-      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+      throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
     }
 
     await this.transition(async () => {
@@ -335,7 +337,7 @@ export class PresenceService {
     try {
       await this.settingsStore.setAccount(null);
     } catch (error) {
-      throw new UserFacingError(`The settings could not be saved (${(error as Error).message}).`);
+      throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
     }
     await this.transition(async () => {
       await this.stopSession(this.stopTimeoutMs);
@@ -415,7 +417,7 @@ export class PresenceService {
     } catch (error) {
       // The form's rules passed but the engine cannot use the account: say why on the status line.
       this.log('error', `the account cannot be used: ${String(error)}`);
-      this.connection = { phase: 'failed', server: account.server, problem: { message: (error as Error).message } };
+      this.connection = { phase: 'failed', server: account.server, problem: { message: errorMessage(error) } };
       this.setMode('account');
       this.outbox.emitState('onConnectionChanged', this.connection);
       return;
@@ -443,7 +445,7 @@ export class PresenceService {
     } catch (error) {
       this.log('error', `the offline demo did not start: ${String(error)}`);
       this.setMode('offline');
-      this.notify('error', `The offline demo could not start (${(error as Error).message}). Open Settings to add your SIP account.`);
+      this.notify('error', `The offline demo could not start (${errorMessage(error)}). Open Settings to add your SIP account.`);
       return;
     }
     const config: SipAccountConfig = {
@@ -516,14 +518,14 @@ export class PresenceService {
     this.session = null;
     const deadline = this.now() + timeoutMs;
     try {
-      await withTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
+      await rejectOnTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
     } catch (error) {
       this.log('warn', `the SIP session did not stop cleanly: ${String(error)}`);
     }
     for (const unsubscribe of session.unsubscribe) unsubscribe();
     if (session.demo) {
       const left = Math.max(500, deadline - this.now());
-      await withTimeout(session.demo.environment.stop(), left).catch((error: unknown) =>
+      await rejectOnTimeout(session.demo.environment.stop(), left).catch((error: unknown) =>
         this.log('warn', `the offline demo did not stop cleanly: ${String(error)}`),
       );
     }
@@ -615,23 +617,6 @@ export class PresenceService {
 
   private reportSaveFailure(what: string, error: unknown): void {
     this.log('error', `saving ${what} failed: ${String(error)}`);
-    this.notify('error', `Your ${what} could not be saved (${(error as Error).message}).`);
+    this.notify('error', `Your ${what} could not be saved (${errorMessage(error)}).`);
   }
-}
-
-/** Resolves or rejects like `promise`, or rejects after `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

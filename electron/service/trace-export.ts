@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '../../shared/error-message';
 import type { TraceExportRequest, TraceExportResult } from '../../shared/ipc/contract';
 import { PcapWriter } from '../../shared/trace/pcap';
 import type { TraceEntry } from '../../shared/trace/trace-entry';
@@ -100,7 +101,7 @@ export async function exportTrace(
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new UserFacingError(`The trace could not be saved to ${target} (${(error as Error).message}).`);
+    throw new UserFacingError(`The trace could not be saved to ${target} (${errorMessage(error)}).`);
   }
   return { saved: true, path: target, messages: entries.length, bytes };
 }

@@ -3,6 +3,7 @@
  * (electron/service/), the command line (electron/cli/) and the compositor's simulated colleagues use
  * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
  */
+import { T1_MS, T2_MS } from '../../shared/sip/timers';
 import type { TraceTransport } from '../../shared/trace/trace-entry';
 
 /** One SIP account as the engine needs it. */
@@ -68,8 +69,8 @@ export interface SipTimers {
 }
 
 export const DEFAULT_SIP_TIMERS: SipTimers = {
-  t1: 500,
-  t2: 4_000,
+  t1: T1_MS,
+  t2: T2_MS,
   keepAliveInterval: 25_000,
   keepAliveTimeout: 10_000,
   connectTimeout: 10_000,

@@ -23,10 +23,13 @@
 import { randomUUID } from 'node:crypto';
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
+import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
 import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
+import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
+import { waitAtMost } from '../deadline';
 import { Publication } from './publish/publication';
 import { Registration } from './register/registration';
 import { parseServerTarget, type ServerTarget } from './server-target';
@@ -39,13 +42,14 @@ import {
   type SipTimers,
   type StopOptions,
 } from './sip-client-types';
-import { backoffMs, problemFromFailure } from './sip-problem';
+import { problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
 import { fetchPresence } from './subscribe/presence-fetch';
 import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
+import { MAX_EXPIRES_SECONDS, backoffMs } from './usage/refresh-policy';
 
 export type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions } from './sip-client-types';
 
@@ -127,14 +131,14 @@ export class SipClient {
       this.target = parseServerTarget(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
       if (config.outboundProxy !== undefined) parseServerTarget(config.server);
     } catch (error) {
-      throw new SipConfigError(error instanceof Error ? error.message : String(error));
+      throw new SipConfigError(errorMessage(error));
     }
     for (const [name, value] of [
       ['registerExpires', config.registerExpires],
       ['publishExpires', config.publishExpires],
       ['subscribeExpires', config.subscribeExpires],
     ] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
+      if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_SECONDS) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
     }
     this.connectionValue = { phase: 'idle', server: config.server };
     const hasPassword = config.password !== undefined && config.password !== '';
@@ -229,13 +233,13 @@ export class SipClient {
       const publication = this.publisher.state;
       // A PUBLISH still in flight will have an entity tag by the time the removal (queued after it) goes.
       if (this.config.publish && (publication.etag !== undefined || publication.phase === 'publishing')) {
-        await withTimeout(this.publisher.remove(), remaining() / 2);
+        await waitAtMost(this.publisher.remove(), remaining() / 2);
       }
       const ends = [...this.subscriptions.values()].map((s) => s.stop(remaining() / 2));
       await Promise.all(ends);
       await this.registration?.unregister(remaining());
     };
-    await withTimeout(polite(), remaining());
+    await waitAtMost(polite(), remaining());
     this.publisher.dispose();
     // Subscriptions the polite phase could not end in time are dropped without another request.
     this.isLinkUp = false;
@@ -302,7 +306,7 @@ export class SipClient {
     const subscription = this.subscriptions.get(key);
     if (!subscription) return;
     this.subscriptions.delete(key);
-    await subscription.stop(options.timeoutMs ?? 64 * this.timers.t1);
+    await subscription.stop(options.timeoutMs ?? transactionTimeoutMs(this.timers.t1));
   }
 
   /** One-shot fetch (SUBSCRIBE with Expires: 0, RFC 6665 §4.4.3): the buddy's presence right now. */
@@ -320,7 +324,7 @@ export class SipClient {
       target,
       aor: aor.trim(),
       from: this.aor,
-      timeoutMs: options.timeoutMs ?? 64 * this.timers.t1,
+      timeoutMs: options.timeoutMs ?? transactionTimeoutMs(this.timers.t1),
       hasPassword: this.config.password !== undefined && this.config.password !== '',
     });
   }
@@ -348,7 +352,7 @@ export class SipClient {
   private connectSafely(): void {
     this.connect().catch((error: unknown) => {
       this.logger('error', `Connection attempt failed unexpectedly: ${String(error)}`);
-      if (this.lifecycle === 'running') this.attemptFailed({ message: `Connecting failed: ${error instanceof Error ? error.message : String(error)}` });
+      if (this.lifecycle === 'running') this.attemptFailed({ message: `Connecting failed: ${errorMessage(error)}` });
     });
   }
 
@@ -364,7 +368,7 @@ export class SipClient {
       try {
         caPem = await readCaFile(this.config.tlsCaFile);
       } catch (error) {
-        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`, cause: 'tls' });
+        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${errorMessage(error)}`, cause: 'tls' });
         return;
       }
     }
@@ -388,7 +392,7 @@ export class SipClient {
       );
     } catch (error) {
       if (isCurrent()) {
-        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: error instanceof Error ? error.message : String(error), cause: 'unreachable' });
+        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' });
       }
       return;
     }
@@ -498,19 +502,4 @@ export class SipClient {
     this.connectionValue = state;
     this.connectionListeners.emit(state);
   }
-}
-
-/** Waits for `promise` at most `ms` milliseconds; never rejects. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.then(
-      () => undefined,
-      () => undefined,
-    ),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
 }

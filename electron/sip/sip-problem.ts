@@ -10,6 +10,7 @@ import type { TransportFailure } from './transport/sip-connection';
 /** How a response came about: from the server, or made locally for a timeout or a lost connection. */
 export type ResponseOrigin = 'server' | 'timeout' | 'transport';
 
+/** Where `message` came from: the server, or our own timeout or transport-error answer. */
 export function responseOrigin(message: IncomingResponseMessage): ResponseOrigin {
   const local = message.getHeader(LOCAL_RESPONSE_HEADER);
   if (local !== undefined) return local.trim().startsWith('timeout') ? 'timeout' : 'transport';
@@ -50,34 +51,15 @@ export function problemFromResponse(action: string, message: IncomingResponseMes
   }
 }
 
-/** The Retry-After delay in seconds (RFC 3261 §20.33), or undefined when absent or unreadable. */
-export function retryAfterSeconds(message: IncomingResponseMessage): number | undefined {
-  const value = message.getHeader('retry-after');
-  const match = value === undefined ? null : /^\s*(\d{1,9})/.exec(value);
-  return match ? Number(match[1]) : undefined;
+/** A 423 whose Min-Expires we cannot use (missing, malformed, or no longer than what we asked for). */
+export function unusableIntervalProblem(action: string, minExpires: string | undefined): SipProblem {
+  return { statusCode: 423, message: `${action} failed: the server asked for an unusable interval (Min-Expires: ${minExpires ?? 'missing'}).` };
 }
 
-/**
- * A validated interval header (Expires, Min-Expires): decimal seconds within [min, max], else undefined.
- * sip.js's own handling turns a malformed value into `Expires: NaN` (docs/sip-js.md §8); we refuse it instead.
- */
-export function readInterval(value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (!/^\d{1,10}$/.test(trimmed)) return undefined;
-  const seconds = Number(trimmed);
-  return seconds >= min && seconds <= max ? seconds : undefined;
-}
-
-/** When to refresh something that expires in `seconds`: half-way, or 64·T1 before the end if later. */
-export function refreshDelayMs(seconds: number, t1: number): number {
-  return Math.max(seconds * 500, seconds * 1000 - 64 * t1);
-}
-
-/** Exponential back-off with ±20 % jitter: base·2^attempt capped at max. */
-export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
-  const raw = Math.min(max, base * 2 ** Math.min(attempt, 30));
-  return Math.round(raw * (0.8 + 0.4 * random()));
+/** `problem` as the reason for `outcome`, e.g. "Not watching: the connection to the server was lost." */
+export function problemAsReason(outcome: string, problem: SipProblem): SipProblem {
+  const reason = problem.message;
+  return { ...problem, message: `${outcome}: ${reason.length === 0 ? reason : reason[0]?.toLowerCase() + reason.slice(1)}` };
 }
 
 /** A connection that could not be opened, or broke, as a problem. */

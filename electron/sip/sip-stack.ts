@@ -30,6 +30,7 @@ import {
   type UserAgentCoreConfiguration,
 } from 'sip.js/lib/core/index.js';
 import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js';
+import { errorMessage } from '../../shared/error-message';
 import type { SipLogger, SipTimers, SipTransportKind } from './sip-client-types';
 import { ReliabilityLayer } from './transport/reliability-layer';
 import type { SipConnection } from './transport/sip-connection';
@@ -82,7 +83,7 @@ export class SipStack {
         const layer = this.layer;
         if (!layer) return Promise.reject(new TransportError('Not connected to the server.'));
         return layer.send(message).catch((error: unknown) => {
-          throw new TransportError(error instanceof Error ? error.message : String(error));
+          throw new TransportError(errorMessage(error));
         });
       },
     };

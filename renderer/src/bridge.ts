@@ -6,6 +6,7 @@
  * only then sends events, so each store first takes the snapshot and then applies newer changes.
  */
 import type { PresenceApi } from '../../shared/ipc/contract';
+import { errorMessage } from '../../shared/error-message';
 import { useAppStore } from './stores/app-store';
 import { useBuddyStore } from './stores/buddy-store';
 import { useSelfStore } from './stores/self-store';
@@ -38,7 +39,7 @@ export function startBridge(api: PresenceApi): () => void {
       trace.snapshotReceived(snapshot);
       app.handshakeCompleted(snapshot);
     },
-    (error: unknown) => app.handshakeFailed(error instanceof Error ? error.message : String(error)),
+    (error: unknown) => app.handshakeFailed(errorMessage(error)),
   );
 
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());

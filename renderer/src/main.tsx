@@ -1,5 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { errorMessage } from '../../shared/error-message';
 import { App } from './App';
 import { startBridge } from './bridge';
 import { presenceApi } from './presence-api';
@@ -9,7 +10,7 @@ import './styles.css';
 try {
   startBridge(presenceApi());
 } catch (error) {
-  useAppStore.getState().actions.handshakeFailed(error instanceof Error ? error.message : String(error));
+  useAppStore.getState().actions.handshakeFailed(errorMessage(error));
 }
 
 const root = document.getElementById('root');

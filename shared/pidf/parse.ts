@@ -18,6 +18,7 @@
  * other than the five predefined ones are refused (xml.ts).
  */
 import { ACCEPTED_PRESENCE_TYPES, parsePresenceContentType, type PresenceContentType } from './content-type';
+import { errorMessage } from '../error-message';
 import type {
   LocalizedNote,
   ParsePresenceResult,
@@ -66,7 +67,7 @@ export function parsePresenceBody(body: string, contentType: string, options: Pa
     return parseUnsafe(body, contentType, options);
   } catch (error) {
     // Defence in depth: every known failure is a typed error already; anything else is still not a throw.
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     return fail('malformed-xml', `Presence body could not be read: ${printable(detail)}`);
   }
 }

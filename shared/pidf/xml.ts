@@ -13,6 +13,7 @@
  * entity reference is a well-formedness error, never an expansion.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { errorMessage } from '../error-message';
 import { NS_XML } from './namespaces';
 
 /** An element named by namespace URI (null: no namespace) and local name. */
@@ -82,7 +83,7 @@ export function parseXml(source: string): XmlParseResult {
   try {
     raw = parser.parse(text);
   } catch (error) {
-    return { ok: false, message: `Malformed XML: ${printable(error instanceof Error ? error.message : String(error))}` };
+    return { ok: false, message: `Malformed XML: ${printable(errorMessage(error))}` };
   }
   try {
     const roots = (Array.isArray(raw) ? (raw as RawNode[]) : []).filter((node) => !isTextNode(node));
@@ -92,7 +93,7 @@ export function parseXml(source: string): XmlParseResult {
     return { ok: true, root: toElement(roots[0], DEFAULT_SCOPE, 0) };
   } catch (error) {
     if (error instanceof XmlSyntaxError) return { ok: false, message: error.message };
-    return { ok: false, message: `Malformed XML: ${printable(error instanceof Error ? error.message : String(error))}` };
+    return { ok: false, message: `Malformed XML: ${printable(errorMessage(error))}` };
   }
 }
 

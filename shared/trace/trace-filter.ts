@@ -9,6 +9,7 @@
  * batches costs the size of the batch, not of the buffer. `npm run bench:trace` prints the figures.
  */
 import type { TraceDirection } from './trace-entry';
+import { errorMessage } from '../error-message';
 import type { TraceBuffer } from './trace-buffer';
 import type { TraceRecord } from './trace-summary';
 
@@ -77,7 +78,7 @@ export function compileTraceFilter(spec: TraceFilterSpec): CompileFilterResult {
     try {
       search = new RegExp(spec.isRegex ? text : escapeRegExp(text), 'i');
     } catch (error) {
-      return { ok: false, error: `Not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` };
+      return { ok: false, error: `Not a valid regular expression: ${errorMessage(error).replace(/^Invalid regular expression: /, '')}` };
     }
   }
   const methods = spec.methods === null ? null : new Set(spec.methods.map((m) => m.toUpperCase()));

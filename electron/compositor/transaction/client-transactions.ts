@@ -17,6 +17,7 @@
  * Completed/Timer K is not kept: a late retransmitted response matches nothing and is ignored, which is
  * what Completed would do with it.
  */
+import { transactionTimeoutMs } from '../../../shared/sip/timers';
 import type { SipResponse } from '../message/sip-message';
 import { parseCSeq } from '../message/sip-headers';
 import type { Flow } from '../transport/flow';
@@ -69,7 +70,7 @@ export class ClientTransactions {
       onOutcome,
       interval: this.timers.t1Ms,
       retransmitTimer: null,
-      timeoutTimer: setTimeout(() => this.finish(transaction, { kind: 'timeout' }), 64 * this.timers.t1Ms),
+      timeoutTimer: setTimeout(() => this.finish(transaction, { kind: 'timeout' }), transactionTimeoutMs(this.timers.t1Ms)),
     };
     if (!flow.isReliable) transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
     this.live.set(branch, transaction);

@@ -31,11 +31,13 @@
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
 import type { IncomingResponse } from 'sip.js/lib/core/index.js';
+import { errorMessage } from '../../../shared/error-message';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
 import type { PublicationState, SipProblem } from '../../../shared/presence/presence-state';
 import { buildPidf } from '../../../shared/pidf';
-import { backoffMs, problemFromResponse, readInterval, refreshDelayMs, responseOrigin, retryAfterSeconds } from '../sip-problem';
+import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
+import { decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 
 export interface PublicationOptions {
   readonly aor: URI;
@@ -61,8 +63,6 @@ type Work = 'publish' | 'refresh' | 'remove';
 type LinkState = 'up' | 'pending' | 'down';
 
 const UNSUPPORTED_CODES = new Set([404, 405, 489, 501]);
-const MAX_EXPIRES = 2 ** 31 - 1;
-const MAX_423_RETRIES = 3;
 
 export class Publication {
   private stateValue: PublicationState = { phase: 'idle' };
@@ -156,7 +156,7 @@ export class Publication {
         if (this.link === 'down') {
           // Keep what the user wants; it is published when the link comes back (resume()).
           const problem = this.linkProblem ?? { message: 'Not connected to the server.' };
-          this.update({ ...this.wantedFields(), phase: 'failed', problem: { ...problem, message: `Not published yet: ${lowerFirst(problem.message)}` } });
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: problemAsReason('Not published yet', problem) });
           for (const resolve of this.waiters.splice(0)) resolve(this.stateValue);
           break;
         }
@@ -166,7 +166,7 @@ export class Publication {
           if (work !== undefined) await this.execute(work);
         } catch (error) {
           // A bug or a sip.js refusal must not leave callers waiting or escape as an unhandled rejection.
-          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Publication failed: ${error instanceof Error ? error.message : String(error)}` } });
+          this.update({ ...this.wantedFields(), phase: 'failed', problem: { message: `Publication failed: ${errorMessage(error)}` } });
         }
         for (const resolve of waiters) resolve(this.stateValue);
       }
@@ -212,7 +212,7 @@ export class Publication {
           return;
         }
         const etag = message.getHeader('sip-etag')?.trim();
-        const granted = readInterval(message.getHeader('expires'), 1, MAX_EXPIRES) ?? expires;
+        const granted = readGrantedExpires(message.getHeader('expires')) ?? expires;
         // §4.1: without an entity tag we could not refresh; a modify would then have to start afresh.
         this.etag = etag === undefined || etag === '' ? undefined : etag;
         this.scheduleRefresh(granted);
@@ -237,15 +237,15 @@ export class Publication {
         sendBody = true;
         continue;
       }
-      if (code === 423 && retries423 < MAX_423_RETRIES && work !== 'remove') {
-        const minimum = readInterval(message.getHeader('min-expires'), expires + 1, MAX_EXPIRES);
-        if (minimum !== undefined) {
-          retries423 += 1;
-          this.expires = minimum;
-          expires = minimum;
-          continue;
-        }
-        this.fail({ statusCode: 423, message: `Publication failed: the server asked for an unusable interval (Min-Expires: ${message.getHeader('min-expires') ?? 'missing'}).` }, false);
+      const tooBrief = code === 423 && work !== 'remove' ? decideIntervalTooBrief(message.getHeader('min-expires'), expires, retries423) : undefined;
+      if (tooBrief?.kind === 'retry') {
+        retries423 += 1;
+        this.expires = tooBrief.expires;
+        expires = tooBrief.expires;
+        continue;
+      }
+      if (tooBrief?.kind === 'unusable') {
+        this.fail(unusableIntervalProblem('Publication', message.getHeader('min-expires')), false);
         return;
       }
       this.onFailure(response, work);
@@ -274,19 +274,20 @@ export class Publication {
       this.fail(problem, false);
       return;
     }
-    const isRetriable = origin === 'timeout' || code === 408 || (code >= 500 && code < 600) || retryAfterSeconds(message) !== undefined;
+    const retryAfter = readRetryAfter(message.getHeader('retry-after'));
+    const isRetriable = origin === 'timeout' || code === 408 || (code >= 500 && code < 600) || retryAfter !== undefined;
     if (work === 'remove' && !isRetriable) {
       this.etag = undefined;
       this.fail(problem, false);
       return;
     }
-    this.fail(problem, isRetriable, retryAfterSeconds(message));
+    this.fail(problem, isRetriable, retryAfter);
   }
 
   private fail(problem: SipProblem, retry: boolean, retryAfter?: number): void {
     let retryAt: number | undefined;
     if (retry) {
-      const delay = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(this.retryAttempt, this.options.retryBase, this.options.retryMax, this.options.random);
+      const delay = retryDelayMs(retryAfter, this.retryAttempt, this.options.retryBase, this.options.retryMax, this.options.random);
       this.retryAttempt += 1;
       retryAt = Date.now() + delay;
       this.clearRetry();
@@ -369,8 +370,4 @@ export class Publication {
     this.stateValue = state;
     this.options.onChange(state);
   }
-}
-
-function lowerFirst(text: string): string {
-  return text.length === 0 ? text : text[0]?.toLowerCase() + text.slice(1);
 }

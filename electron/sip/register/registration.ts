@@ -15,9 +15,12 @@
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
 import type { IncomingResponse } from 'sip.js/lib/core/index.js';
+import { errorMessage } from '../../../shared/error-message';
 import type { SipProblem } from '../../../shared/presence/presence-state';
-import { problemFromResponse, readInterval, refreshDelayMs, responseOrigin, type ResponseOrigin } from '../sip-problem';
+import { waitAtMost } from '../../deadline';
+import { problemFromResponse, responseOrigin, unusableIntervalProblem, type ResponseOrigin } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
+import { decideIntervalTooBrief, readGrantedExpires, refreshDelayMs } from '../usage/refresh-policy';
 
 export type RegistrationPhase = 'unregistered' | 'registering' | 'registered' | 'failed';
 
@@ -37,9 +40,6 @@ export interface RegistrationOptions {
   /** Called after every change of phase. */
   readonly onChange: () => void;
 }
-
-const MAX_423_RETRIES = 3;
-const MAX_EXPIRES = 2 ** 31 - 1;
 
 export class Registration {
   private phaseValue: RegistrationPhase = 'unregistered';
@@ -85,7 +85,7 @@ export class Registration {
         // sip.js refused to build or send the request: report it like any failure, never reject.
         ok: false,
         origin: 'transport',
-        problem: { message: `Registration failed: ${error instanceof Error ? error.message : String(error)}`, cause: 'connection-lost' },
+        problem: { message: `Registration failed: ${errorMessage(error)}`, cause: 'connection-lost' },
       }))
       .then((result) => {
       if (epoch !== this.epoch) return result;
@@ -113,14 +113,7 @@ export class Registration {
     this.expiresAtValue = undefined;
     this.setPhase('unregistered');
     if (!wasRegistered || !this.stack.currentConnection) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.send(0).then(() => undefined),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(this.send(0), timeoutMs);
   }
 
   /** Forgets the binding without sending anything (the connection is gone). */
@@ -140,18 +133,14 @@ export class Registration {
       const granted = this.grantedExpires(response) ?? expires;
       return { ok: true, expires: granted, expiresAt: Date.now() + granted * 1000 };
     }
-    if (code === 423 && retries423 < MAX_423_RETRIES) {
-      // §10.2.8: retry with at least Min-Expires — if the value is sane and larger than what we asked.
-      const minimum = readInterval(message.getHeader('min-expires'), expires + 1, MAX_EXPIRES);
-      if (minimum !== undefined) {
-        this.expires = minimum;
-        return this.attempt(minimum, retries423 + 1);
+    if (code === 423) {
+      const minExpires = message.getHeader('min-expires');
+      const verdict = decideIntervalTooBrief(minExpires, expires, retries423);
+      if (verdict.kind === 'retry') {
+        this.expires = verdict.expires;
+        return this.attempt(verdict.expires, retries423 + 1);
       }
-      return {
-        ok: false,
-        origin: 'server',
-        problem: { statusCode: 423, message: `Registration failed: the server asked for an unusable interval (Min-Expires: ${message.getHeader('min-expires') ?? 'missing'}).` },
-      };
+      if (verdict.kind === 'unusable') return { ok: false, origin: 'server', problem: unusableIntervalProblem('Registration', minExpires) };
     }
     return { ok: false, origin: responseOrigin(message), problem: problemFromResponse('Registration', message, this.options.hasPassword) };
   }
@@ -186,11 +175,11 @@ export class Registration {
     for (let i = 0; i < count; i++) {
       const contact = message.parseHeader('contact', i) as { uri?: URI; getParam?: (name: string) => string | undefined } | undefined;
       if (contact !== undefined && contact.uri?.user === ours && contact.getParam) {
-        const value = readInterval(contact.getParam('expires'), 1, MAX_EXPIRES);
+        const value = readGrantedExpires(contact.getParam('expires'));
         if (value !== undefined) return value;
       }
     }
-    return readInterval(message.getHeader('expires'), 1, MAX_EXPIRES);
+    return readGrantedExpires(message.getHeader('expires'));
   }
 
   private scheduleRefresh(expires: number): void {

@@ -22,8 +22,10 @@ import type { URI } from 'sip.js/lib/grammar/index.js';
 import { SubscriptionDialog, type IncomingNotifyRequest, type IncomingResponse, type OutgoingSubscribeRequest, type Subscription } from 'sip.js/lib/core/index.js';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
 import { ACCEPTED_PRESENCE_TYPES } from '../../../shared/pidf';
-import { backoffMs, problemFromResponse, readInterval, refreshDelayMs, responseOrigin, retryAfterSeconds } from '../sip-problem';
+import { waitAtMost } from '../../deadline';
+import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
+import { backoffMs, decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 import { NO_PUBLISHED_STATE, readNotifyBody } from './notify-body';
 import { parseSubscriptionState, resubscribePolicy } from './subscription-state-header';
 
@@ -45,8 +47,6 @@ export interface BuddySubscriptionOptions {
 
 /** Responses after which subscribing again is pointless until something changes. */
 const FINAL_FAILURES = new Set([400, 401, 403, 405, 407, 415, 416, 420, 489, 501, 603]);
-const MAX_EXPIRES = 2 ** 31 - 1;
-const MAX_423_RETRIES = 3;
 
 export const PRESENCE_ACCEPT = ACCEPTED_PRESENCE_TYPES.join(', ');
 
@@ -93,7 +93,7 @@ export class BuddySubscription {
     if (this.isStopped) return;
     const phase = this.buddyValue.subscription;
     if (phase.phase === 'terminated' && phase.retryAt === undefined) return;
-    this.setSubscription({ phase: 'error', problem: { ...problem, message: `Not watching: ${lowerFirst(problem.message)}` } });
+    this.setSubscription({ phase: 'error', problem: problemAsReason('Not watching', problem) });
   }
 
   /** Ends the subscription (SUBSCRIBE Expires: 0); resolves when answered or after `timeoutMs`. */
@@ -111,8 +111,7 @@ export class BuddySubscription {
     }
     if (!dialog) return;
     if (this.isLinkUp && this.stack.currentConnection) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await waitAtMost(
         new Promise<void>((resolve) => {
           dialog.delegate = {
             onNotify: (notify) => {
@@ -136,11 +135,8 @@ export class BuddySubscription {
             resolve(); // sip.js refuses once the dialog has terminated: nothing to end
           }
         }),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
+        timeoutMs,
+      );
     }
     dialog.dispose();
   }
@@ -168,8 +164,8 @@ export class BuddySubscription {
       if (code >= 200 && code < 300) {
         // RFC 6665 §4.1.2.1: the NOTIFY, not the 2xx, says pending or active; note the granted expiry.
         this.retries423 = 0;
-        const granted = readInterval(response.message.getHeader('expires'), 0, MAX_EXPIRES);
-        if (granted !== undefined && this.dialog && granted > 0) this.scheduleRefresh(granted);
+        const granted = readGrantedExpires(response.message.getHeader('expires'));
+        if (granted !== undefined && this.dialog) this.scheduleRefresh(granted);
         return;
       }
       this.initial = undefined;
@@ -209,27 +205,33 @@ export class BuddySubscription {
   private onSubscribeFailure(response: IncomingResponse, expires: number): void {
     const message = response.message;
     const code = message.statusCode ?? 0;
-    if (code === 423 && this.retries423 < MAX_423_RETRIES) {
-      const minimum = readInterval(message.getHeader('min-expires'), expires + 1, MAX_EXPIRES);
-      if (minimum !== undefined) {
+    const action = `Watching ${this.buddyValue.aor}`;
+    if (code === 423) {
+      const minExpires = message.getHeader('min-expires');
+      const verdict = decideIntervalTooBrief(minExpires, expires, this.retries423);
+      if (verdict.kind === 'retry') {
         this.retries423 += 1;
-        this.expires = minimum;
+        this.expires = verdict.expires;
         this.subscribe();
         return;
       }
+      // Asking again for an interval the server refused only earns the same 423: stay in error.
+      const problem = verdict.kind === 'unusable' ? unusableIntervalProblem(action, minExpires) : problemFromResponse(action, message, this.options.hasPassword);
+      this.setSubscription({ phase: 'error', problem });
+      return;
     }
-    const problem = problemFromResponse(`Watching ${this.buddyValue.aor}`, message, this.options.hasPassword);
+    const problem = problemFromResponse(action, message, this.options.hasPassword);
     const origin = responseOrigin(message);
     if (origin === 'transport') {
       // The connection went away; linkUp() subscribes again after the reconnection.
       this.setSubscription({ phase: 'error', problem });
       return;
     }
-    if (origin === 'server' && (FINAL_FAILURES.has(code) || (code === 423 && this.retries423 >= MAX_423_RETRIES))) {
+    if (origin === 'server' && FINAL_FAILURES.has(code)) {
       this.setSubscription({ phase: 'error', problem });
       return;
     }
-    this.retryLater(problem, retryAfterSeconds(message));
+    this.retryLater(problem, readRetryAfter(message.getHeader('retry-after')));
   }
 
   private onNotify(notify: IncomingNotifyRequest): void {
@@ -291,10 +293,8 @@ export class BuddySubscription {
       this.setSubscription({ phase: 'terminated', ...(reason === undefined ? {} : { reason }) });
       return;
     }
-    let delay: number;
-    if (retryAfter !== undefined) delay = retryAfter * 1000;
-    else if (policy === 'now' && this.attempt === 0) delay = 0;
-    else delay = backoffMs(Math.max(0, this.attempt - 1), this.options.retryBase, this.options.retryMax, this.options.random);
+    const resubscribesAtOnce = retryAfter === undefined && policy === 'now' && this.attempt === 0;
+    const delay = resubscribesAtOnce ? 0 : retryDelayMs(retryAfter, Math.max(0, this.attempt - 1), this.options.retryBase, this.options.retryMax, this.options.random);
     this.attempt += 1;
     this.scheduleRetry(delay, { phase: 'terminated', ...(reason === undefined ? {} : { reason }) });
   }
@@ -310,7 +310,7 @@ export class BuddySubscription {
   }
 
   private retryLater(problem: SipProblem, retryAfter: number | undefined): void {
-    const delay = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(this.attempt, this.options.retryBase, this.options.retryMax, this.options.random);
+    const delay = retryDelayMs(retryAfter, this.attempt, this.options.retryBase, this.options.retryMax, this.options.random);
     this.attempt += 1;
     this.scheduleRetry(delay, { phase: 'error', problem });
   }
@@ -346,22 +346,20 @@ export class BuddySubscription {
       if (code >= 200 && code < 300) {
         // A refresh that worked: the subscription is healthy, so back-off starts over.
         this.attempt = 0;
-        const granted = readInterval(response.message.getHeader('expires'), 1, MAX_EXPIRES);
+        const granted = readGrantedExpires(response.message.getHeader('expires'));
         if (granted !== undefined) this.scheduleRefresh(granted);
         return;
       }
-      if (code === 423 && retries423 < MAX_423_RETRIES) {
-        const minimum = readInterval(response.message.getHeader('min-expires'), expires + 1, MAX_EXPIRES);
-        if (minimum !== undefined) {
-          this.expires = minimum;
-          this.refresh(retries423 + 1);
-          return;
-        }
+      const verdict = code === 423 ? decideIntervalTooBrief(response.message.getHeader('min-expires'), expires, retries423) : undefined;
+      if (verdict?.kind === 'retry') {
+        this.expires = verdict.expires;
+        this.refresh(retries423 + 1);
+        return;
       }
       if (responseOrigin(response.message) === 'transport') return; // linkDown() handles it
       // The refresh failed: this dialog cannot be trusted any more; start a new subscription.
       this.forgetDialog();
-      this.retryLater(problemFromResponse(`Refreshing the watch of ${this.buddyValue.aor}`, response.message, this.options.hasPassword), retryAfterSeconds(response.message));
+      this.retryLater(problemFromResponse(`Refreshing the watch of ${this.buddyValue.aor}`, response.message, this.options.hasPassword), readRetryAfter(response.message.getHeader('retry-after')));
     };
     try {
       request = dialog.subscribe(
@@ -409,8 +407,4 @@ export class BuddySubscription {
 function syncLocalCseq(dialog: Subscription, request: OutgoingSubscribeRequest | undefined): void {
   if (!request || !(dialog instanceof SubscriptionDialog)) return;
   while ((dialog.localSequenceNumber ?? 0) < request.message.cseq) dialog.incrementLocalSequenceNumber();
-}
-
-function lowerFirst(text: string): string {
-  return text.length === 0 ? text : text[0]?.toLowerCase() + text.slice(1);
 }

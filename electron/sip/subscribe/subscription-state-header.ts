@@ -2,6 +2,7 @@
  * The `Subscription-State` header of a NOTIFY (RFC 6665 §8.2.3 grammar, §4.1.3 semantics):
  * `active|pending|terminated` with `expires`, `reason` and `retry-after` parameters.
  */
+import { MAX_EXPIRES_SECONDS, readInterval } from '../usage/refresh-policy';
 
 export type SubscriptionStateValue = 'active' | 'pending' | 'terminated';
 
@@ -27,7 +28,7 @@ export function parseSubscriptionState(value: string | undefined): SubscriptionS
   for (const param of params) {
     const [rawName, rawValue = ''] = param.split('=', 2).map((s) => s.trim());
     const name = rawName?.toLowerCase();
-    const number = /^\d{1,10}$/.test(rawValue) ? Number(rawValue) : undefined;
+    const number = readInterval(rawValue, 0, MAX_EXPIRES_SECONDS);
     if (name === 'expires' && number !== undefined) expires = number;
     else if (name === 'retry-after' && number !== undefined) retryAfter = number;
     else if (name === 'reason' && /^[A-Za-z0-9._!%*+`'~-]+$/.test(rawValue)) reason = rawValue.toLowerCase();

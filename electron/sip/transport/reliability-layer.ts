@@ -22,11 +22,13 @@
  *              │ E: retransmit     │ E: retransmit every T2
  *              └──────── F: 64·T1 ─┴──► local 408 ──► (forgotten)
  */
+import { transactionTimeoutMs } from '../../../shared/sip/timers';
 import { readMessageHead, splitMessage, headerName, type SipMessageHead } from './sip-message-head';
 
 /** The header that marks a response made here rather than received. */
 export const LOCAL_RESPONSE_HEADER = 'X-Presently-Local';
 
+/** The RFC 3261 §17.1.1.1 timers the layer runs on, in milliseconds (defaults in shared/sip/timers.ts). */
 export interface ReliabilityTimers {
   readonly t1: number;
   readonly t2: number;
@@ -140,7 +142,7 @@ export class ReliabilityLayer {
       interval: this.timers.t1,
       isProceeding: false,
       retransmit: undefined,
-      giveUp: setTimeout(() => this.timeOut(key), 64 * this.timers.t1),
+      giveUp: setTimeout(() => this.timeOut(key), transactionTimeoutMs(this.timers.t1)),
     };
     this.pending.set(key, entry);
     if (!this.link.isReliable) this.scheduleRetransmit(key, entry);
@@ -176,7 +178,7 @@ export class ReliabilityLayer {
     const entry = this.pending.get(key);
     if (!entry) return;
     this.stop(key, entry);
-    const seconds = (64 * this.timers.t1) / 1000;
+    const seconds = transactionTimeoutMs(this.timers.t1) / 1000;
     this.deliver(localResponse(entry.text, 408, 'Request Timeout', 'timeout', `no response within ${seconds} s`));
   }
 
@@ -200,7 +202,7 @@ export class ReliabilityLayer {
         this.responses.delete(oldest);
       }
     }
-    const expiry = setTimeout(() => this.responses.delete(key), 64 * this.timers.t1);
+    const expiry = setTimeout(() => this.responses.delete(key), transactionTimeoutMs(this.timers.t1));
     expiry.unref();
     this.responses.set(key, { text, expiry });
   }

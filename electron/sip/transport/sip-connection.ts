@@ -10,6 +10,7 @@
  *   open() ──► connected ──send/receive──► … ──(close() | peer closed | error | keep-alive lost)──► closed
  */
 import type { TraceEndpoint, UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
+import { errorMessage } from '../../../shared/error-message';
 import type { SipTimers, SipTransportKind } from '../sip-client-types';
 
 /** Why a connection could not be opened or was lost; `message` is written for the user. */
@@ -71,7 +72,7 @@ export function traceEntry(
 /** A user-readable failure for a Node socket error. */
 export function failureFromSocketError(error: unknown, where: string): TransportFailure {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

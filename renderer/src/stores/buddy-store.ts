@@ -4,13 +4,14 @@
  * grouping and search are derived in buddies/buddy-view.ts, not stored.
  */
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
 import type { BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
 import type { RequestOutcome } from './session-store';
 
-const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error instanceof Error ? error.message : String(error) });
+const failure = (error: unknown): RequestOutcome => ({ ok: false, message: errorMessage(error) });
 
 interface BuddyState {
   readonly buddies: readonly BuddyEntry[];

@@ -4,6 +4,7 @@
  * `pending` until the server has answered, so the picker can say "Publishing…".
  */
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot, SelfPresence } from '../../../shared/ipc/contract';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
 import { presenceApi } from '../presence-api';
@@ -39,7 +40,7 @@ export const useSelfStore = create<SelfState>()((set) => ({
         set({ self, pending: null });
         return self;
       } catch (error) {
-        set({ pending: null, requestError: error instanceof Error ? error.message : String(error) });
+        set({ pending: null, requestError: errorMessage(error) });
         return null;
       }
     },
@@ -47,7 +48,7 @@ export const useSelfStore = create<SelfState>()((set) => ({
       try {
         set({ self: await presenceApi().forgetRecentNote(note) });
       } catch (error) {
-        set({ requestError: error instanceof Error ? error.message : String(error) });
+        set({ requestError: errorMessage(error) });
       }
     },
   },

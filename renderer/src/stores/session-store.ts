@@ -4,6 +4,7 @@
  * `onConnectionChanged`; components read it for the demo banner, the status line and the settings form.
  */
 import { create } from 'zustand';
+import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot, SessionInfo } from '../../../shared/ipc/contract';
 import type { AccountForm } from '../../../shared/account/account-settings';
 import type { ConnectionState } from '../../../shared/presence/presence-state';
@@ -12,7 +13,7 @@ import { presenceApi } from '../presence-api';
 /** The outcome of a request the user made: done, or the reason main gave. */
 export type RequestOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error instanceof Error ? error.message : String(error) });
+const failure = (error: unknown): RequestOutcome => ({ ok: false, message: errorMessage(error) });
 
 interface SessionState {
   readonly session: SessionInfo;

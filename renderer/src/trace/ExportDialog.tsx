@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message';
 import type { TraceExportFormat, TraceExportResult, TraceExportScope } from '../../../shared/ipc/contract';
 import { Dialog } from '../components/Dialog';
 import { useTraceViewStore } from './trace-view-store';
@@ -36,7 +37,7 @@ export function ExportDialog({ choices, onClose, onSaved }: { choices: readonly 
       if (result.saved) onSaved(result);
       else setBusy(false);
     } catch (failure) {
-      setError((failure as Error).message);
+      setError(errorMessage(failure));
       setBusy(false);
     }
   };

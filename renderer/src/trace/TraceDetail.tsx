@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { errorMessage } from '../../../shared/error-message';
 import { parsePresenceBody, parsePresenceContentType, summarizePresence } from '../../../shared/pidf';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import type { PresenceSummary } from '../../../shared/presence/presence-state';
@@ -38,7 +39,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
   const copy = () => {
     copyText(entry.raw).then(
       () => setCopyState({ seq: entry.seq, text: 'Copied.' }),
-      (error: unknown) => setCopyState({ seq: entry.seq, text: `Could not copy: ${(error as Error).message}` }),
+      (error: unknown) => setCopyState({ seq: entry.seq, text: `Could not copy: ${errorMessage(error)}` }),
     );
   };
 

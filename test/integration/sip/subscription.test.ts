@@ -139,6 +139,18 @@ describe('buddy subscriptions (scripted notifier)', () => {
     await untilBuddy(client, (b) => b.presence?.status === 'available', 'available');
   });
 
+  it('given 423 with a Min-Expires that is not a number, when we subscribe, then the watch is in error with a clear problem and the refused interval is not asked for again', async () => {
+    const { client, server } = await setUp('tcp', (request) => request.respond(423, 'Interval Too Brief', ['Min-Expires: soon']));
+    client.watch(BOB);
+    const watched = await untilBuddy(client, (b) => b.subscription.phase === 'error', 'error');
+    expect(watched.subscription).toMatchObject({ problem: { statusCode: 423 } });
+    expect(watched.subscription.problem?.message).toMatch(/unusable interval \(Min-Expires: soon\)/);
+    expect(watched.subscription).not.toHaveProperty('retryAt');
+    // Longer than FAST.retryBase: a back-off retry would have come by now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.requestsOf('SUBSCRIBE')).toHaveLength(1);
+  });
+
   it('given an active subscription that expires in 2 s, then it is refreshed inside the dialog before it expires', async () => {
     const { client, server } = await setUp('tcp', (request) => request.respond(200, 'OK', ['Expires: 2']), 2);
     client.watch(BOB);

@@ -8,6 +8,8 @@ describe('Subscription-State (RFC 6665 §4.1.3)', () => {
     ['terminated;reason=probation;retry-after=20', { state: 'terminated', reason: 'probation', retryAfter: 20 }],
     ['terminated;reason=Rejected', { state: 'terminated', reason: 'rejected' }],
     ['active;expires=soon;x-vendor=1', { state: 'active' }],
+    ['active;expires=9999999999', { state: 'active' }],
+    ['terminated;reason=giveup;retry-after=2147483648', { state: 'terminated', reason: 'giveup' }],
   ])('reads "%s"', (value, expected) => {
     expect(parseSubscriptionState(value)).toEqual(expected);
   });
