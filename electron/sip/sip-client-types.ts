@@ -3,7 +3,6 @@
  * (electron/service/), the command line (electron/cli/) and the compositor's simulated colleagues use
  * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
  */
-import type { TraceTransport } from '../../shared/trace/trace-entry';
 
 /** One SIP account as the engine needs it. */
 export interface SipAccountConfig {
@@ -107,6 +106,3 @@ export interface FetchOptions {
   /** Give up waiting for the NOTIFY after this long (default 64·T1). */
   readonly timeoutMs?: number;
 }
-
-/** The transport kinds a server URI can select (same tokens as the trace). */
-export type SipTransportKind = TraceTransport;

@@ -30,7 +30,8 @@ import {
   type UserAgentCoreConfiguration,
 } from 'sip.js/lib/core/index.js';
 import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js';
-import type { SipLogger, SipTimers, SipTransportKind } from './sip-client-types';
+import type { SipTransport } from '../../shared/sip/transport';
+import type { SipLogger, SipTimers } from './sip-client-types';
 import { ReliabilityLayer } from './transport/reliability-layer';
 import type { SipConnection } from './transport/sip-connection';
 
@@ -42,7 +43,7 @@ export interface SipStackOptions {
   readonly userAgent: string;
   /** Preloaded route set (an outbound proxy), as Route header values. */
   readonly routeSet: readonly string[];
-  readonly transportKind: SipTransportKind;
+  readonly transportKind: SipTransport;
   readonly timers: SipTimers;
   readonly logger: SipLogger;
 }

@@ -29,7 +29,7 @@
 import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type StoredPublication } from '../../../shared/pidf';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
-import { eventPackage, mediaType } from '../message/sip-headers';
+import { eventPackage, mediaType } from '../../../shared/sip/header-values';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { AcceptanceClock } from './acceptance-clock';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
