@@ -94,7 +94,7 @@ export function forEachHeaderField(text: string, visit: HeaderFieldVisitor, mode
     const first = text.charCodeAt(lineStart);
     if (first === 32 || first === 9) {
       if (isPending) {
-        value += ' ' + text.slice(lineStart, lineEnd).trim();
+        value += ' ' + trimmedSlice(text, lineStart, lineEnd);
         fieldEnd = lineEnd;
       } else if (strict) return 'Header continuation line without a header';
       lineStart = lineBreak + 1;
@@ -115,7 +115,7 @@ export function forEachHeaderField(text: string, visit: HeaderFieldVisitor, mode
     }
     name = text.slice(lineStart, colon).trimEnd();
     if (strict && !isToken(name)) return `Malformed header name: ${printable(name, 40)}`;
-    value = text.slice(colon + 1, lineEnd).trim();
+    value = trimmedSlice(text, colon + 1, lineEnd);
     fieldStart = lineStart;
     fieldEnd = lineEnd;
     isPending = true;
@@ -123,6 +123,28 @@ export function forEachHeaderField(text: string, visit: HeaderFieldVisitor, mode
   }
   if (isPending) visit(canonicalHeaderName(name), value, name, fieldStart, fieldEnd);
   return null;
+}
+
+/**
+ * `text.slice(start, end).trim()`, but the usual spaces and tabs are stepped over by index first, so the
+ * common value is sliced once and not copied again by trim().
+ */
+function trimmedSlice(text: string, start: number, end: number): string {
+  let from = start;
+  let to = end;
+  while (from < to && isSpaceOrTab(text.charCodeAt(from))) from++;
+  while (to > from && isSpaceOrTab(text.charCodeAt(to - 1))) to--;
+  const slice = text.slice(from, to);
+  return from < to && (isOtherWhitespace(text.charCodeAt(from)) || isOtherWhitespace(text.charCodeAt(to - 1))) ? slice.trim() : slice;
+}
+
+function isSpaceOrTab(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Characters trim() may remove besides space and tab: other ASCII controls it counts as space, and any non-ASCII. */
+function isOtherWhitespace(c: number): boolean {
+  return (c >= 10 && c <= 13) || c >= 0x80;
 }
 
 /** Splits a message into start line, header fields and body, leniently. Never throws. */

@@ -60,7 +60,8 @@ export interface TraceSummary {
 /** Summarises one raw message. Never throws: unreadable input gives kind `unparsable`. */
 export function summarizeSipMessage(raw: string): TraceSummary {
   const size = utf8Length(raw);
-  if (raw.trim() === '') return { ...EMPTY, kind: 'keep-alive', label: 'keep-alive', size };
+  // Whitespace only; a search for the first other character stops at once on a real message (trim() copied it).
+  if (!/\S/.test(raw)) return { ...EMPTY, kind: 'keep-alive', label: 'keep-alive', size };
 
   const end = findHeaderSectionEnd(raw);
   const bodySize = end ? utf8Length(raw.slice(end.bodyStart)) : 0;

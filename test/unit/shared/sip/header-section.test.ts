@@ -40,6 +40,10 @@ describe('visiting header fields', () => {
     expect(fields(crlf.replaceAll('\r\n', '\n')).list).toEqual(fields(crlf).list);
   });
 
+  it('given values edged by tabs, a bare CR or a no-break space, when read, then they are trimmed like String.trim', () => {
+    expect(fields('X x SIP/2.0\r\nA:\t one \t\r\nB: two\r\r\nC: \u00a0three\u00a0\r\n\r\n').list).toEqual(['a|A|one', 'referred-by|B|two', 'content-type|C|three']);
+  });
+
   it('given a whole message, when read, then the body is never read as header fields', () => {
     expect(fields('MESSAGE x SIP/2.0\r\nTo: t\r\n\r\nNot-A-Header: body').list).toEqual(['to|To|t']);
   });
