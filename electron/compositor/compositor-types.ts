@@ -4,6 +4,7 @@
  * server: an RFC 3903 Event State Compositor with an RFC 6665/RFC 3856 notifier and a small RFC 3261
  * registrar (see `compositor.ts`). No Electron here; it runs under plain Node.
  */
+import type { SipTransport } from '../../shared/sip/transport';
 
 /** A certificate and key (PEM) for the TLS listener. */
 export interface CompositorTlsOptions {
@@ -133,8 +134,8 @@ export interface BodyValidationOptions {
   readonly execArgv?: readonly string[];
 }
 
-/** The transports a compositor can listen on. */
-export type CompositorTransport = 'udp' | 'tcp' | 'tls' | 'ws';
+/** The transports a compositor can listen on (every SIP transport but WSS). */
+export type CompositorTransport = Exclude<SipTransport, 'wss'>;
 
 /** A bound listener. */
 export interface BoundAddress {

@@ -31,9 +31,9 @@ import { T1_MS, T2_MS, T4_MS, transactionTimeoutMs } from '../../shared/sip/time
 import { aorOf, type Aor } from './message/aor';
 import { newTag } from './message/ids';
 import { buildResponse, REASON_PHRASES, type SourceAddress } from './message/response';
-import { hostPort, parseNameAddr, parseUri, parseVia, splitCommaValues, type Via } from './message/sip-headers';
-import { parseCSeq } from './message/sip-headers';
-import { parseSipMessage, printable, type SipRequest } from './message/sip-message';
+import { hostPort, parseCSeq, parseNameAddr, parseUri, parseVia, splitCommaValues, type Via } from '../../shared/sip/header-values';
+import { printable } from '../../shared/sip/header-section';
+import { parseSipMessage, type SipRequest } from './message/sip-message';
 import type {
   BoundAddress,
   CompositorCounters,
@@ -508,7 +508,7 @@ class CompositorServer implements RunningCompositor {
       fromAor: aorOf(from.uri),
       toAor,
       callId: request.headers.get('call-id') ?? '',
-      cseq: parseCSeq(request.headers.get('cseq') ?? '0 X').seq,
+      cseq: parseCSeq(request.headers.get('cseq') ?? '')?.seq ?? 0,
       now: Date.now(),
       receivedBytes,
       respondLater,

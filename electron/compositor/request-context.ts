@@ -8,7 +8,7 @@
 import type { LimitName } from './limits/limits';
 import type { Aor } from './message/aor';
 import type { HeaderLines } from './message/response';
-import type { NameAddr, SipUri } from './message/sip-headers';
+import type { NameAddr, SipUri } from '../../shared/sip/header-values';
 import type { SipRequest } from './message/sip-message';
 import type { Flow } from './transport/flow';
 

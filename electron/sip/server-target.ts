@@ -5,11 +5,11 @@
  * (`transport=ws|wss`). No DNS NAPTR/SRV lookups: a numeric or A/AAAA host and an explicit or default port.
  */
 import { Grammar } from 'sip.js/lib/grammar/index.js';
-import type { SipTransportKind } from './sip-client-types';
+import { isSipTransport, type SipTransport } from '../../shared/sip/transport';
 
 /** Where and how to connect. */
 export interface ServerTarget {
-  readonly kind: SipTransportKind;
+  readonly kind: SipTransport;
   /** Host name or IP literal (IPv6 without brackets). */
   readonly host: string;
   readonly port: number;
@@ -24,12 +24,7 @@ export class ServerUriError extends Error {
   override readonly name = 'ServerUriError';
 }
 
-const DEFAULT_PORTS: Readonly<Record<SipTransportKind, number>> = { udp: 5060, tcp: 5060, tls: 5061, ws: 80, wss: 443 };
-const KINDS: readonly SipTransportKind[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
-
-function isKind(value: string): value is SipTransportKind {
-  return (KINDS as readonly string[]).includes(value);
-}
+const DEFAULT_PORTS: Readonly<Record<SipTransport, number>> = { udp: 5060, tcp: 5060, tls: 5061, ws: 80, wss: 443 };
 
 /**
  * Parses `sip:host[:port][;transport=…]` or `sips:host[:port]` into a target.
@@ -44,10 +39,10 @@ export function parseServerTarget(server: string, options: { wsPath?: string } =
 
   const param = uri.getParam('transport');
   const requested = typeof param === 'string' ? param.toLowerCase() : undefined;
-  if (requested !== undefined && !isKind(requested)) {
+  if (requested !== undefined && !isSipTransport(requested)) {
     throw new ServerUriError(`Transport "${requested}" in "${server}" is not one of udp, tcp, tls, ws, wss.`);
   }
-  let kind: SipTransportKind = requested ?? (scheme === 'sips' ? 'tls' : 'udp');
+  let kind: SipTransport = requested ?? (scheme === 'sips' ? 'tls' : 'udp');
   if (scheme === 'sips') {
     // RFC 3261 §26.2.2: sips: demands TLS on every hop; over WebSockets that means wss.
     if (kind === 'udp' || kind === 'tcp' || kind === 'tls') kind = 'tls';

@@ -4,7 +4,6 @@
  * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
  */
 import { T1_MS, T2_MS } from '../../shared/sip/timers';
-import type { TraceTransport } from '../../shared/trace/trace-entry';
 
 /** One SIP account as the engine needs it. */
 export interface SipAccountConfig {
@@ -108,6 +107,3 @@ export interface FetchOptions {
   /** Give up waiting for the NOTIFY after this long (default 64·T1). */
   readonly timeoutMs?: number;
 }
-
-/** The transport kinds a server URI can select (same tokens as the trace). */
-export type SipTransportKind = TraceTransport;

@@ -31,7 +31,8 @@ import {
 } from 'sip.js/lib/core/index.js';
 import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
-import type { SipLogger, SipTimers, SipTransportKind } from './sip-client-types';
+import type { SipTransport } from '../../shared/sip/transport';
+import type { SipLogger, SipTimers } from './sip-client-types';
 import { ReliabilityLayer } from './transport/reliability-layer';
 import type { SipConnection } from './transport/sip-connection';
 
@@ -43,7 +44,7 @@ export interface SipStackOptions {
   readonly userAgent: string;
   /** Preloaded route set (an outbound proxy), as Route header values. */
   readonly routeSet: readonly string[];
-  readonly transportKind: SipTransportKind;
+  readonly transportKind: SipTransport;
   readonly timers: SipTimers;
   readonly logger: SipLogger;
 }

@@ -6,7 +6,8 @@
  * The password is never part of these objects on disk: it travels once, in `AccountForm.password`,
  * from the form to main, which hands it to the secret store (OS keychain) and keeps only `hasPassword`.
  */
-import { parseSipAddress, parseSipServer, type SipTransportName } from './sip-address';
+import type { SipTransport } from '../sip/transport';
+import { parseSipAddress, parseSipServer } from './sip-address';
 import { hasControlCharacters } from './text-rules';
 
 /** The account's settings, as stored in settings.json (no password). */
@@ -78,7 +79,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
 };
 
 /** The transport an account's server URI names (the form's transport choice). */
-export function transportOf(serverUri: string): SipTransportName {
+export function transportOf(serverUri: string): SipTransport {
   const parsed = parseSipServer(serverUri);
   return parsed.ok ? parsed.value.transport : 'udp';
 }

@@ -8,11 +8,7 @@
  * parameter (RFC 3261 §19.1.1; `ws`/`wss` from RFC 7118 §5.2). Both sides use these: the renderer for
  * instant form feedback, the main process again because the renderer is not trusted.
  */
-
-/** Transports a SIP account can use: RFC 3261 (udp, tcp, tls) and RFC 7118 (ws, wss). */
-export type SipTransportName = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
-
-export const SIP_TRANSPORTS: readonly SipTransportName[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
+import { isSipTransport, type SipTransport } from '../sip/transport';
 
 /** Longest address we accept; real AORs are far shorter, this bounds what we store and send. */
 export const MAX_SIP_ADDRESS_LENGTH = 256;
@@ -36,7 +32,7 @@ export interface SipServerAddress {
   readonly scheme: 'sip' | 'sips';
   readonly host: string;
   readonly port: number | null;
-  readonly transport: SipTransportName;
+  readonly transport: SipTransport;
   /** `sip:host[:port];transport=x` (always with the transport, so nobody has to guess). */
   readonly uri: string;
 }
@@ -95,7 +91,7 @@ export function parseSipAddress(input: string): Parsed<SipAddress> {
  * `transport` parameter, else `fallbackTransport` (the form's transport choice), else `udp`
  * (`tls` for `sips:`, RFC 3261 §26.2.2). A user part is accepted and dropped.
  */
-export function parseSipServer(input: string, fallbackTransport?: SipTransportName): Parsed<SipServerAddress> {
+export function parseSipServer(input: string, fallbackTransport?: SipTransport): Parsed<SipServerAddress> {
   const text = input.trim();
   const example = 'sip:pbx.example.com;transport=tls';
   if (text === '') return fail(`Enter a server address, like pbx.example.com or ${example}.`);
@@ -119,15 +115,15 @@ export function parseSipServer(input: string, fallbackTransport?: SipTransportNa
 
   const [hostpartRaw = '', ...params] = rest.split(';');
   const hostpart = hostpartRaw.slice(hostpartRaw.lastIndexOf('@') + 1);
-  let transport: SipTransportName | null = null;
+  let transport: SipTransport | null = null;
   for (const param of params) {
     const [name = '', value = ''] = param.split('=');
     if (name.toLowerCase() !== 'transport') continue;
     const lower = value.toLowerCase();
-    if (!(SIP_TRANSPORTS as readonly string[]).includes(lower)) {
+    if (!isSipTransport(lower)) {
       return fail(`Transport “${value}” is not one Presently speaks; choose UDP, TCP, TLS, WS or WSS.`);
     }
-    transport = lower as SipTransportName;
+    transport = lower;
   }
   transport ??= fallbackTransport ?? (scheme === 'sips' ? 'tls' : 'udp');
   if (scheme === 'sips' && (transport === 'udp' || transport === 'tcp' || transport === 'ws')) {
@@ -183,7 +179,7 @@ function fail(message: string): { ok: false; message: string } {
  * The settings form shows a server as an address (`pbx.example.com:5061`, or `sips:…`) and a separate
  * transport choice; these two functions convert between that and the stored URI.
  */
-export function splitServerUri(uri: string): { address: string; transport: SipTransportName } {
+export function splitServerUri(uri: string): { address: string; transport: SipTransport } {
   const parsed = parseSipServer(uri);
   if (!parsed.ok) return { address: uri, transport: 'udp' };
   const { scheme, host, port, transport } = parsed.value;
@@ -194,7 +190,7 @@ export function splitServerUri(uri: string): { address: string; transport: SipTr
  * Joins the form's address and transport choice into a server URI. Unreadable input comes back with
  * the transport appended, so that checking it later reports what is wrong with it.
  */
-export function joinServerUri(address: string, transport: SipTransportName): string {
+export function joinServerUri(address: string, transport: SipTransport): string {
   const withoutTransport = address.trim().replace(/;transport=[^;]*/gi, '');
   if (withoutTransport === '') return '';
   const parsed = parseSipServer(withoutTransport, transport);

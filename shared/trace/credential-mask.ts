@@ -10,8 +10,7 @@
  * Only the header section is touched; the body and every other header stay byte for byte as they were.
  * A masked header is written on one line (any folding is joined).
  */
-import { canonicalHeaderName } from '../sip/header-names';
-import { findHeaderEnd } from './sip-message';
+import { forEachHeaderField } from '../sip/header-section';
 
 /** What a masked value is replaced with. */
 export const MASK = '<masked>';
@@ -21,28 +20,16 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization']);
 
 /** The message with its credentials masked (the same string when it has none). */
 export function maskCredentials(raw: string): string {
-  const end = findHeaderEnd(raw);
-  const headEnd = end ? end.headEnd : raw.length;
-  const head = raw.slice(0, headEnd);
-  if (!/authorization/i.test(head)) return raw;
-
-  const newline = head.includes('\r\n') ? '\r\n' : '\n';
-  const lines = head.split(/\r?\n/);
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    const isField = i > 0 && colon > 0 && line.charCodeAt(0) !== 32 && line.charCodeAt(0) !== 9;
-    if (!isField || !CREDENTIAL_HEADERS.has(canonicalHeaderName(line.slice(0, colon)))) {
-      out.push(line);
-      continue;
-    }
-    // Gather folded continuation lines into the value.
-    let value = line.slice(colon + 1).trim();
-    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1]!)) value += ` ${lines[++i]!.trim()}`;
-    out.push(`${line.slice(0, colon)}: ${maskCredentialValue(value)}`);
-  }
-  return out.join(newline) + raw.slice(headEnd);
+  // Most messages carry no credentials: a plain search spares them the header walk.
+  if (!/authorization/i.test(raw)) return raw;
+  let out = '';
+  let copiedUpTo = 0;
+  forEachHeaderField(raw, (key, value, name, fieldStart, fieldEnd) => {
+    if (!CREDENTIAL_HEADERS.has(key)) return;
+    out += `${raw.slice(copiedUpTo, fieldStart)}${name}: ${maskCredentialValue(value)}`;
+    copiedUpTo = fieldEnd;
+  });
+  return copiedUpTo === 0 ? raw : out + raw.slice(copiedUpTo);
 }
 
 /** Masks one Authorization / Proxy-Authorization value (`Digest username="a", response="…"`). */

@@ -3,9 +3,8 @@
  * the exact text. Recorded by the SIP engine (electron/sip/), shown by the trace pane, exported as text
  * and pcap. Plain data: it crosses IPC in batches.
  */
+import type { SipTransport } from '../sip/transport';
 
-/** The transport a message travelled on, as in a Via header's transport token (lower case). */
-export type TraceTransport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** `out`: this app sent it; `in`: this app received it. */
 export type TraceDirection = 'in' | 'out';
@@ -22,7 +21,8 @@ export interface TraceEntry {
   /** Wall-clock time in milliseconds since the epoch (fractional part allowed), for display and pcap. */
   readonly at: number;
   readonly direction: TraceDirection;
-  readonly transport: TraceTransport;
+  /** The transport the message travelled on. */
+  readonly transport: SipTransport;
   readonly local: TraceEndpoint;
   readonly remote: TraceEndpoint;
   /** The whole message exactly as on the wire (start line, headers, blank line, body), as UTF-8 text. */

@@ -7,8 +7,9 @@
  * Computed once per trace entry when it arrives (see trace-buffer.ts), never per render or per filter run.
  */
 import type { TraceEntry } from './trace-entry';
-import { canonicalHeaderName } from '../sip/header-names';
-import { findHeaderEnd, readNameAddr, readParam, uriWithoutParams, utf8Length } from './sip-message';
+import { findHeaderSectionEnd, forEachHeaderField, startLineOf } from '../sip/header-section';
+import { commaValueEnd, parseCSeq, parseDeltaSeconds, readParam, splitNameAddr, uriWithoutParams, type NameAddrParts } from '../sip/header-values';
+import { readStartLine } from '../sip/start-line';
 
 /**
  * - `request` / `response`: a SIP message with a readable start line;
@@ -56,77 +57,46 @@ export interface TraceSummary {
   readonly addressKey: string;
 }
 
-const REQUEST_LINE = /^([A-Za-z][A-Za-z0-9.!%*_+`'~-]*) (\S+) SIP\/2\.0$/;
-const STATUS_LINE = /^SIP\/2\.0 (\d{3})(?: (.*))?$/;
-
 /** Summarises one raw message. Never throws: unreadable input gives kind `unparsable`. */
 export function summarizeSipMessage(raw: string): TraceSummary {
   const size = utf8Length(raw);
-  if (raw.trim() === '') return { ...EMPTY, kind: 'keep-alive', label: 'keep-alive', size };
+  // Whitespace only; a search for the first other character stops at once on a real message (trim() copied it).
+  if (!/\S/.test(raw)) return { ...EMPTY, kind: 'keep-alive', label: 'keep-alive', size };
 
-  const end = findHeaderEnd(raw);
-  const head = end ? raw.slice(0, end.headEnd) : raw;
+  const end = findHeaderSectionEnd(raw);
   const bodySize = end ? utf8Length(raw.slice(end.bodyStart)) : 0;
-  const firstBreak = head.indexOf('\n');
-  const startLine = (firstBreak >= 0 ? head.slice(0, firstBreak) : head).replace(/\r$/, '').trim();
 
   let kind: TraceMessageKind = 'unparsable';
   let method = '';
   let statusCode = 0;
   let reason = '';
   let requestUri = '';
-  const request = REQUEST_LINE.exec(startLine);
-  const status = request ? null : STATUS_LINE.exec(startLine);
-  if (request) {
+  const startLine = readStartLine(startLineOf(raw).trim());
+  if (startLine?.kind === 'request') {
     kind = 'request';
-    method = request[1]!.toUpperCase();
-    requestUri = request[2]!;
-  } else if (status) {
+    method = startLine.method.toUpperCase();
+    requestUri = startLine.requestUri;
+  } else if (startLine?.kind === 'response') {
     kind = 'response';
-    statusCode = Number(status[1]);
-    reason = status[2] ?? '';
+    statusCode = startLine.status;
+    reason = startLine.reason;
   }
 
-  // One pass over the header lines, keeping the first of each field we show.
+  // One pass over the header fields, keeping the first of each field we show.
   const found: Record<string, string> = {};
   let hasCredentials = false;
-  let lineStart = firstBreak >= 0 ? firstBreak + 1 : head.length;
-  let currentKey: string | null = null;
-  while (lineStart < head.length) {
-    let lineEnd = head.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = head.length;
-    let line = head.slice(lineStart, lineEnd);
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    lineStart = lineEnd + 1;
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) {
-      // A folded continuation of the field before (RFC 3261 §7.3.1).
-      if (currentKey !== null && found[currentKey] !== undefined) found[currentKey] += ` ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      currentKey = null;
-      continue;
-    }
-    const key = canonicalHeaderName(line.slice(0, colon));
+  forEachHeaderField(raw, (key, value) => {
     if (key === 'authorization' || key === 'proxy-authorization') hasCredentials = true;
-    if (!WANTED.has(key) || found[key] !== undefined) {
-      currentKey = null;
-      continue;
-    }
-    found[key] = line.slice(colon + 1).trim();
-    currentKey = key;
-  }
+    else if (WANTED.has(key) && found[key] === undefined) found[key] = value;
+  });
 
-  const from = readNameAddr(found['from'] ?? '');
-  const to = readNameAddr(found['to'] ?? '');
+  const from = splitNameAddr(found['from'] ?? '') ?? NO_ADDRESS;
+  const to = splitNameAddr(found['to'] ?? '') ?? NO_ADDRESS;
   const cseq = found['cseq'] ?? '';
-  const cseqMatch = /^(\d+)\s+(\S+)/.exec(cseq);
-  if (kind === 'response' && cseqMatch) method = cseqMatch[2]!.toUpperCase();
-  const via = found['via'] ?? '';
+  const cseqParts = parseCSeq(cseq);
+  if (kind === 'response' && cseqParts) method = cseqParts.method.toUpperCase();
   const expiresText = found['expires'];
-  const expires = expiresText !== undefined && /^\d{1,10}$/.test(expiresText) ? Number(expiresText) : null;
+  const expires = expiresText === undefined ? null : parseDeltaSeconds(expiresText);
   const callId = found['call-id'] ?? '';
   const fromUri = uriWithoutParams(from.uri);
   const toUri = uriWithoutParams(to.uri);
@@ -144,8 +114,8 @@ export function summarizeSipMessage(raw: string): TraceSummary {
     toTag: readParam(to.params, 'tag') ?? '',
     callId,
     cseq,
-    cseqNumber: cseqMatch ? Number(cseqMatch[1]) : 0,
-    branch: readParam(via.slice(via.indexOf(';') >= 0 ? via.indexOf(';') : via.length), 'branch') ?? '',
+    cseqNumber: cseqParts?.seq ?? 0,
+    branch: topViaBranch(found['via'] ?? ''),
     event: found['event'] ?? '',
     etag: found['sip-etag'] ?? '',
     ifMatch: found['sip-if-match'] ?? '',
@@ -157,6 +127,16 @@ export function summarizeSipMessage(raw: string): TraceSummary {
     bodySize,
     addressKey: `${callId}\n${fromUri}\n${toUri}\n${requestUri}`.toLowerCase(),
   };
+}
+
+/**
+ * The branch of the top via-parm (RFC 3261 §20.42), read from its parameters alone: the summary runs once per
+ * trace entry, and a full parseVia (sent-by, a parameter map) costs more than the column needs.
+ */
+function topViaBranch(via: string): string {
+  const top = via.slice(0, commaValueEnd(via));
+  const params = top.indexOf(';');
+  return params === -1 ? '' : (readParam(top.slice(params), 'branch') ?? '');
 }
 
 /** The trace entry together with its summary: what the trace pane keeps per message. */
@@ -187,9 +167,12 @@ export function readSubscriptionState(value: string): { state: string; expires: 
   const state = (semicolon >= 0 ? value.slice(0, semicolon) : value).trim().toLowerCase();
   const params = semicolon >= 0 ? value.slice(semicolon) : '';
   const expiresText = readParam(params, 'expires');
-  const expires = expiresText !== undefined && /^\d{1,10}$/.test(expiresText) ? Number(expiresText) : null;
+  const expires = expiresText === undefined ? null : parseDeltaSeconds(expiresText);
   return { state, expires, reason: readParam(params, 'reason') ?? '' };
 }
+
+/** What a missing or unreadable From/To reads as. */
+const NO_ADDRESS: NameAddrParts = { isNameAddr: false, displayName: '', uri: '', params: '' };
 
 const WANTED = new Set(['from', 'to', 'call-id', 'cseq', 'via', 'event', 'sip-etag', 'sip-if-match', 'expires', 'subscription-state', 'content-type']);
 
@@ -218,3 +201,19 @@ const EMPTY: TraceSummary = {
   bodySize: 0,
   addressKey: '',
 };
+
+/** UTF-8 length in bytes of a string (what the message weighed on the wire). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}

@@ -30,7 +30,7 @@ import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type St
 import { ExpiryQueue } from '../expiry/expiry-queue';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
-import { eventPackage, mediaType } from '../message/sip-headers';
+import { eventPackage, mediaType } from '../../../shared/sip/header-values';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { overCapacity } from '../limits/limits';
 import { AcceptanceClock } from './acceptance-clock';

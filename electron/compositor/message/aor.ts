@@ -7,7 +7,7 @@
  * the PIDF entity `pres:alice@example.com` (RFC 3863 §4.1.1) name the same presentity. The user part
  * is case-sensitive and the host is not (RFC 3261 §19.1.4).
  */
-import { parseUri, type SipUri } from './sip-headers';
+import { parseUri, type SipUri } from '../../../shared/sip/header-values';
 
 /** Schemes that can name a presentity. */
 const AOR_SCHEMES = new Set(['sip', 'sips', 'pres']);

@@ -3,8 +3,9 @@
  * a To tag added), §18.2.1 + RFC 3581 §4 (the server adds `received` and fills `rport` in the top Via so
  * the response finds its way back through NAT), §21 (reason phrases).
  */
+import { printable } from '../../../shared/sip/header-section';
+import { commaValueEnd, tagOf } from '../../../shared/sip/header-values';
 import type { SipRequest } from './sip-message';
-import { printable } from './sip-message';
 
 /** Default reason phrases for the codes the compositor sends (RFC 3261 §21, RFC 3903 §11.2.1, RFC 6665). */
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
@@ -73,7 +74,7 @@ export function buildResponse(request: SipRequest, status: number, source: Sourc
   }
   out += 'From: ' + (headers.get('from') ?? '') + '\r\n';
   const to = headers.get('to') ?? '';
-  out += 'To: ' + (options.toTag !== undefined && !hasTag(to) ? `${to};tag=${options.toTag}` : to) + '\r\n';
+  out += 'To: ' + (options.toTag !== undefined && tagOf(to) === null ? `${to};tag=${options.toTag}` : to) + '\r\n';
   out += 'Call-ID: ' + (headers.get('call-id') ?? '') + '\r\n';
   out += 'CSeq: ' + (headers.get('cseq') ?? '') + '\r\n';
   if (options.headers !== undefined) {
@@ -86,16 +87,11 @@ export function buildResponse(request: SipRequest, status: number, source: Sourc
   return out;
 }
 
-function hasTag(value: string): boolean {
-  const close = value.lastIndexOf('>');
-  return value.toLowerCase().indexOf(';tag=', close === -1 ? 0 : close) !== -1;
-}
-
 /** Adds `received` / fills `rport` in the first via-parm of a Via header line (which may hold several). */
 function stampTopVia(line: string, source: SourceAddress): string {
-  const comma = firstViaEnd(line);
-  const first = comma === -1 ? line : line.slice(0, comma);
-  const rest = comma === -1 ? '' : line.slice(comma);
+  const comma = commaValueEnd(line);
+  const first = line.slice(0, comma);
+  const rest = line.slice(comma);
   const parts = first.split(';');
   let hasReceived = false;
   for (let i = 1; i < parts.length; i++) {
@@ -109,15 +105,4 @@ function stampTopVia(line: string, source: SourceAddress): string {
   }
   if (!hasReceived) parts.push(`received=${source.address}`);
   return parts.join(';') + rest;
-}
-
-/** Index of the comma ending the first via-parm, or -1 (commas inside quoted strings do not count). */
-function firstViaEnd(line: string): number {
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line.charCodeAt(i);
-    if (ch === 34) quoted = !quoted;
-    else if (ch === 44 && !quoted) return i;
-  }
-  return -1;
 }

@@ -1,19 +1,22 @@
 /**
- * SIP message parsing for the compositor — RFC 3261 §7 (message format), §7.3.1 (header folding,
- * comma-separated values), §7.3.3 (compact forms), §18.3 (framing: Content-Length on datagrams),
- * §25 (grammar, as far as a server needs it).
+ * SIP message framing for the compositor — RFC 3261 §7 (message format), §18.3 (framing: Content-Length
+ * on datagrams and streams), §8.1.1 (the header fields every request carries).
  *
  * Why our own parser and not sip.js's `Core.Parser.parseMessage`: measured on this machine it parses
- * about 900 PUBLISH requests per second (it runs every header through its PEG grammar and throws on
- * Expires, SIP-ETag, SIP-If-Match and Min-Expires, docs/sip-js.md §8); the compositor's target is 12,000 per
- * second. This parser splits the message into a start line and raw header values and parses only the
- * few headers the server reads (Via, From/To, CSeq, …) on demand, in `sip-headers.ts`.
+ * about 900 PUBLISH requests per second (it runs every header through its PEG grammar and drops
+ * Expires, SIP-ETag, SIP-If-Match and Min-Expires it cannot parse, docs/sip-js.md §8); the compositor's
+ * target is 12,000 per second. This
+ * file finds the header section's end in the bytes and slices the body; the start line and the header
+ * fields are read by the shared strict reader (shared/sip/header-section.ts, start-line.ts), and the few
+ * values the server needs (Via, From/To, CSeq, …) are parsed on demand (shared/sip/header-values.ts).
  *
  * It never throws on hostile input: every failure is a `SipParseFailure` that says what is wrong and,
  * when the header section was readable, carries the partial message so the caller can answer 400.
  */
 
-import { canonicalHeaderName } from '../../../shared/sip/header-names';
+import { forEachHeaderField, printable, startLineOf } from '../../../shared/sip/header-section';
+import { parseCSeq } from '../../../shared/sip/header-values';
+import { readStartLine } from '../../../shared/sip/start-line';
 
 /** An ordered list of header fields; names are stored lower-case, long form. */
 export class SipHeaders {
@@ -22,9 +25,9 @@ export class SipHeaders {
   /** Raw values with leading/trailing whitespace trimmed and folded lines joined. */
   readonly values: string[] = [];
 
-  /** Appends a header field (name in any case or compact form). */
-  add(name: string, value: string): void {
-    this.names.push(canonicalHeaderName(name));
+  /** Appends a header field; `key` is its lower-case long-form name (as the shared header reader gives it). */
+  add(key: string, value: string): void {
+    this.names.push(key);
     this.values.push(value);
   }
 
@@ -50,6 +53,7 @@ export class SipHeaders {
     return n;
   }
 
+  /** Whether at least one header field line carries this name. */
   has(name: string): boolean {
     return this.names.includes(name);
   }
@@ -104,8 +108,6 @@ export type SipParseResult = { readonly ok: true; readonly message: SipMessage }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const LF_HEADER_END = Buffer.from('\n\n');
-const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-const SIP_VERSION = 'SIP/2.0';
 
 /** Header fields every request and response must carry (RFC 3261 §8.1.1; Max-Forwards is tolerated missing). */
 const MANDATORY = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
@@ -128,25 +130,23 @@ export function parseSipMessage(data: Buffer, isDatagram: boolean): SipParseResu
     }
   }
   const headerText = data.toString('utf8', 0, headerEnd === -1 ? data.length : headerEnd);
-  const lines = splitLines(headerText);
-  const startLine = lines[0] ?? '';
-  const head = parseStartLine(startLine);
+  const startLine = startLineOf(headerText);
+  const head = readStartLine(startLine);
   if (head === null) return fail('bad-start-line', `Malformed start line: ${printable(startLine, 60)}`);
 
   const headers = new SipHeaders();
-  const headerError = parseHeaderLines(lines, headers);
+  const headerError = forEachHeaderField(headerText, (key, value) => headers.add(key, value), 'strict');
   const partial: SipRequest | undefined =
-    head.kind === 'request' ? { kind: 'request', method: head.method, requestUri: head.uri, headers, body: '', bodyBytes: 0 } : undefined;
+    head.kind === 'request' ? { kind: 'request', method: head.method, requestUri: head.requestUri, headers, body: '', bodyBytes: 0 } : undefined;
   if (headerError !== null) return fail('bad-header', headerError, partial);
   if (headerEnd === -1) return fail('no-header-end', 'Truncated message: the header section has no end (empty line)', partial);
 
   for (const name of MANDATORY) {
     if (!headers.has(name)) return fail('missing-header', `Missing ${displayName(name)} header`, partial);
   }
-  const cseq = headers.get('cseq') ?? '';
-  const cseqMatch = /^(\d{1,10})\s+(\S+)$/.exec(cseq);
-  if (cseqMatch === null || Number(cseqMatch[1]) > 0x7fffffff) return fail('bad-cseq', 'Malformed CSeq header', partial);
-  if (head.kind === 'request' && cseqMatch[2] !== head.method) {
+  const cseq = parseCSeq(headers.get('cseq') ?? '');
+  if (cseq === null) return fail('bad-cseq', 'Malformed CSeq header', partial);
+  if (head.kind === 'request' && cseq.method !== head.method) {
     return fail('bad-cseq', 'CSeq method does not match the request method', partial);
   }
 
@@ -169,60 +169,9 @@ export function parseSipMessage(data: Buffer, isDatagram: boolean): SipParseResu
   }
   const body = bodyBytes === 0 ? '' : data.toString('utf8', bodyStart, bodyStart + bodyBytes);
   if (head.kind === 'request') {
-    return { ok: true, message: { kind: 'request', method: head.method, requestUri: head.uri, headers, body, bodyBytes } };
+    return { ok: true, message: { kind: 'request', method: head.method, requestUri: head.requestUri, headers, body, bodyBytes } };
   }
   return { ok: true, message: { kind: 'response', status: head.status, reason: head.reason, headers, body, bodyBytes } };
-}
-
-type StartLine =
-  | { readonly kind: 'request'; readonly method: string; readonly uri: string }
-  | { readonly kind: 'response'; readonly status: number; readonly reason: string };
-
-function parseStartLine(line: string): StartLine | null {
-  if (line.startsWith(SIP_VERSION + ' ')) {
-    const status = line.slice(8, 11);
-    if (!/^[1-6]\d\d$/.test(status) || (line.length > 11 && line[11] !== ' ')) return null;
-    return { kind: 'response', status: Number(status), reason: line.slice(12) };
-  }
-  const firstSpace = line.indexOf(' ');
-  const lastSpace = line.lastIndexOf(' ');
-  if (firstSpace <= 0 || lastSpace === firstSpace) return null;
-  const method = line.slice(0, firstSpace);
-  const uri = line.slice(firstSpace + 1, lastSpace);
-  if (line.slice(lastSpace + 1) !== SIP_VERSION || !TOKEN.test(method) || uri.length === 0 || uri.includes(' ')) return null;
-  return { kind: 'request', method, uri };
-}
-
-/** Splits at CRLF (or a bare LF) without a regular expression on the common path. */
-function splitLines(text: string): string[] {
-  const lines = text.split('\r\n');
-  if (text.indexOf('\n') === -1 || lines.every((line) => line.indexOf('\n') === -1)) return lines;
-  return text.split(/\r?\n/);
-}
-
-/** Fills `headers` from lines[1…], joining folded lines (RFC 3261 §7.3.1); returns an error sentence or null. */
-function parseHeaderLines(lines: readonly string[], headers: SipHeaders): string | null {
-  let pendingName: string | null = null;
-  let pendingValue = '';
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.length === 0) continue;
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) {
-      if (pendingName === null) return 'Header continuation line without a header';
-      pendingValue += ' ' + line.trim();
-      continue;
-    }
-    if (pendingName !== null) headers.add(pendingName, pendingValue);
-    const colon = line.indexOf(':');
-    if (colon <= 0) return `Malformed header line: ${printable(line, 40)}`;
-    const name = line.slice(0, colon).trimEnd();
-    if (!TOKEN.test(name)) return `Malformed header name: ${printable(name, 40)}`;
-    pendingName = name;
-    pendingValue = line.slice(colon + 1).trim();
-  }
-  if (pendingName !== null) headers.add(pendingName, pendingValue);
-  return null;
 }
 
 function fail(error: SipParseError, detail: string, partial?: SipRequest): SipParseFailure {
@@ -234,11 +183,4 @@ export function displayName(name: string): string {
   if (name === 'call-id') return 'Call-ID';
   if (name === 'cseq') return 'CSeq';
   return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
-}
-
-/** Text safe to put in a log line or a reason phrase: no control characters, bounded length. */
-export function printable(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, '?');
-  return clean.length > max ? clean.slice(0, max) + '…' : clean;
 }

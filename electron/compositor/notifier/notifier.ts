@@ -33,7 +33,7 @@
 import { isIP } from 'node:net';
 import type { Aor } from '../message/aor';
 import { newBranch, newTag } from '../message/ids';
-import { eventPackage, mediaType, parseNameAddr, parseUri, splitCommaValues } from '../message/sip-headers';
+import { eventPackage, mediaType, parseNameAddr, parseUri, splitCommaValues } from '../../../shared/sip/header-values';
 import type { SipResponse } from '../message/sip-message';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import type { ClientOutcome, ClientTransactions } from '../transaction/client-transactions';

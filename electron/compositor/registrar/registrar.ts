@@ -14,7 +14,7 @@
  *                                         └── expiry ──► gone
  */
 import type { Aor } from '../message/aor';
-import { parseNameAddr, splitCommaValues } from '../message/sip-headers';
+import { parseNameAddr, splitCommaValues } from '../../../shared/sip/header-values';
 import { decideExpiry, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity } from '../limits/limits';

@@ -19,7 +19,7 @@
  */
 import { transactionTimeoutMs } from '../../../shared/sip/timers';
 import type { SipResponse } from '../message/sip-message';
-import { parseCSeq } from '../message/sip-headers';
+import { parseCSeq } from '../../../shared/sip/header-values';
 import type { Flow } from '../transport/flow';
 import { firstViaParm } from './server-transactions';
 import type { SipTimerValues } from '../compositor-types';
@@ -84,7 +84,7 @@ export class ClientTransactions {
     if (branch === null) return false;
     const transaction = this.live.get(branch);
     if (transaction === undefined) return false;
-    if (parseCSeq(response.headers.get('cseq') ?? '').method !== transaction.method) return false;
+    if (parseCSeq(response.headers.get('cseq') ?? '')?.method !== transaction.method) return false;
     if (response.status < 200) {
       // Proceeding: keep retransmitting, but only every T2 (§17.1.2.2).
       transaction.interval = this.timers.t2Ms;

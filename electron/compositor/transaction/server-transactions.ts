@@ -20,7 +20,7 @@
  * themselves live off the JavaScript heap in a ResponseArena (see there for why).
  */
 import type { SipRequest } from '../message/sip-message';
-import { tagOf, type Via } from '../message/sip-headers';
+import { tagOf, type Via } from '../../../shared/sip/header-values';
 import { ResponseArena } from './response-arena';
 
 const MAGIC_COOKIE = 'z9hG4bK';

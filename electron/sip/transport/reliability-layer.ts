@@ -23,7 +23,8 @@
  *              └──────── F: 64·T1 ─┴──► local 408 ──► (forgotten)
  */
 import { transactionTimeoutMs } from '../../../shared/sip/timers';
-import { readMessageHead, splitMessage, headerName, type SipMessageHead } from './sip-message-head';
+import { splitSipMessage } from '../../../shared/sip/header-section';
+import { readMessageHead, type SipMessageHead } from './sip-message-head';
 
 /** The header that marks a response made here rather than received. */
 export const LOCAL_RESPONSE_HEADER = 'X-Presently-Local';
@@ -213,10 +214,14 @@ function keyOf(branch: string, method: string): string {
   return `${branch}\u0000${method === 'ACK' ? 'INVITE' : method}`;
 }
 
+/** The header fields a response copies from its request (RFC 3261 §8.2.6.2). */
+const COPIED_TO_RESPONSES = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
+
 /** The response a transaction layer would hand up for `request`: its Via, From, To, Call-ID and CSeq. */
 export function localResponse(request: string, statusCode: number, reason: string, kind: 'timeout' | 'transport', detail: string): string {
-  const parts = splitMessage(request);
-  const copied = (parts?.headerLines ?? []).filter((line) => ['via', 'from', 'to', 'call-id', 'cseq'].includes(headerName(line)));
+  const copied = splitSipMessage(request)
+    .headers.filter((field) => COPIED_TO_RESPONSES.has(field.key))
+    .map((field) => `${field.name}: ${field.value}`);
   return [
     `SIP/2.0 ${statusCode} ${reason}`,
     ...copied,

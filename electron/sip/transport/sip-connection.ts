@@ -11,7 +11,8 @@
  */
 import type { TraceEndpoint, UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
 import { errorMessage } from '../../../shared/error-message';
-import type { SipTimers, SipTransportKind } from '../sip-client-types';
+import type { SipTransport } from '../../../shared/sip/transport';
+import type { SipTimers } from '../sip-client-types';
 
 /** Why a connection could not be opened or was lost; `message` is written for the user. */
 export type TransportFailureCode = 'dns' | 'refused' | 'unreachable' | 'timeout' | 'tls' | 'protocol' | 'closed';
@@ -37,7 +38,7 @@ export interface ConnectionEvents {
 }
 
 export interface SipConnection {
-  readonly kind: SipTransportKind;
+  readonly kind: SipTransport;
   /** True for TCP/TLS/WS: no retransmissions (RFC 3261 §17.1.2.2 Timer E only over unreliable transports). */
   readonly isReliable: boolean;
   readonly local: TraceEndpoint;

@@ -6,7 +6,8 @@ import {
   type AccountField,
   type AccountForm,
 } from '../../../shared/account/account-settings';
-import { SIP_TRANSPORTS, joinServerUri, splitServerUri, type SipTransportName } from '../../../shared/account/sip-address';
+import { joinServerUri, splitServerUri } from '../../../shared/account/sip-address';
+import { SIP_TRANSPORTS, type SipTransport } from '../../../shared/sip/transport';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
@@ -21,7 +22,7 @@ interface Draft {
   /** Remove the stored password (only offered when one is stored). */
   forgetPassword: boolean;
   serverAddress: string;
-  transport: SipTransportName;
+  transport: SipTransport;
   wsPath: string;
   tlsCaFile: string;
   outboundProxy: string;
@@ -49,7 +50,7 @@ const FIELD_IDS: Record<AccountField, string> = {
 };
 
 /** Transports that verify the server's certificate, where a CA file applies. */
-function isVerifiedTransport(transport: SipTransportName): boolean {
+function isVerifiedTransport(transport: SipTransport): boolean {
   return transport === 'tls' || transport === 'wss';
 }
 
@@ -197,7 +198,7 @@ export function SettingsDialog() {
             </FormField>
             <div className="field">
               <label htmlFor="account-transport">Transport</label>
-              <select id="account-transport" value={draft.transport} onChange={(e) => set('transport', e.target.value as SipTransportName)}>
+              <select id="account-transport" value={draft.transport} onChange={(e) => set('transport', e.target.value as SipTransport)}>
                 {SIP_TRANSPORTS.map((t) => (
                   <option key={t} value={t}>
                     {t.toUpperCase()}

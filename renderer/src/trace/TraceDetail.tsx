@@ -4,7 +4,7 @@ import { parsePresenceBody, parsePresenceContentType, summarizePresence } from '
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import type { PresenceSummary } from '../../../shared/presence/presence-state';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
-import { splitSipMessage } from '../../../shared/trace/sip-message';
+import { splitSipMessage } from '../../../shared/sip/header-section';
 import { formatDateTimeMicros, formatEndpoint } from '../../../shared/trace/trace-format';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
 import { StatusDot } from '../components/StatusDot';

@@ -12,8 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
 import { parseSipMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../electron/compositor/message/sip-message';
+import { commaValueEnd, parseVia, readParam } from '../../../shared/sip/header-values';
+import type { SipTransport } from '../../../shared/sip/transport';
 
-export type PeerTransport = 'udp' | 'tcp' | 'tls' | 'ws';
+/** The transports the compositor listens on, and so the ones a test peer speaks. */
+export type PeerTransport = Exclude<SipTransport, 'wss'>;
 
 export interface Target {
   readonly host: string;
@@ -256,11 +259,12 @@ export class SipTestPeer {
     text += `From: ${h.get('from')}\r\nTo: ${h.get('to')}\r\nCall-ID: ${h.get('call-id')}\r\nCSeq: ${h.get('cseq')}\r\n`;
     for (const [name, value] of extraHeaders) text += `${name}: ${value}\r\n`;
     text += 'Content-Length: 0\r\n\r\n';
-    const via = h.get('via') ?? '';
-    const rport = /;rport=(\d+)/.exec(via);
-    const sentBy = /^SIP\/2\.0\/\w+\s+([^;:\s]+):(\d+)/.exec(via);
+    const viaLine = h.get('via') ?? '';
+    const topVia = viaLine.slice(0, commaValueEnd(viaLine));
+    const via = parseVia(topVia);
+    const rport = readParam(topVia, 'rport');
     // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target.
-    const to = this.transport === 'udp' && sentBy !== null ? { host: sentBy[1] as string, port: Number(rport?.[1] ?? sentBy[2]) } : undefined;
+    const to = this.transport === 'udp' && via !== null && via.port !== null ? { host: via.host, port: rport ? Number(rport) : via.port } : undefined;
     this.write(text, to);
   }
 

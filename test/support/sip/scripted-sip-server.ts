@@ -15,10 +15,16 @@ import https from 'node:https';
 import net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SipStreamFramer } from '../../../electron/net/sip-stream-framer';
-import { headerName, headerValue, readMessageHead, splitMessage } from '../../../electron/sip/transport/sip-message-head';
+import { readMessageHead } from '../../../electron/sip/transport/sip-message-head';
+import { canonicalHeaderName } from '../../../shared/sip/header-names';
+import { splitSipMessage } from '../../../shared/sip/header-section';
+import { splitCommaValues, splitNameAddr, tagOf } from '../../../shared/sip/header-values';
+import { readStartLine } from '../../../shared/sip/start-line';
+import type { SipTransport } from '../../../shared/sip/transport';
 import { ArrivalWaits } from './wait-for';
 
-export type ScriptedTransport = 'udp' | 'tcp' | 'ws' | 'wss';
+/** The transports a scripted server listens on (no TLS: the client's TLS is tested against Kamailio and the compositor). */
+export type ScriptedTransport = Exclude<SipTransport, 'tls'>;
 
 /** Where a message came from and how to send back to it. */
 export interface ScriptedFlow {
@@ -51,32 +57,17 @@ export interface ScriptedResponse extends ScriptedMessage {
   readonly cseqMethod: string;
 }
 
-function messageView(raw: string, flow: ScriptedFlow) {
-  const parts = splitMessage(raw);
-  const lines = parts?.headerLines ?? [];
-  const headers = (name: string) =>
-    lines
-      .filter((line) => headerName(line) === name.toLowerCase())
-      .flatMap((line) => (['via', 'contact', 'route', 'record-route'].includes(name.toLowerCase()) ? splitCommas(headerValue(line)) : [headerValue(line)]));
-  return { raw, flow, headers, header: (name: string) => headers(name)[0], body: parts?.body ?? '', startLine: parts?.startLine ?? '' };
-}
+/** Header fields whose comma-separated values `headers()` returns one by one (RFC 3261 §7.3.1). */
+const LIST_HEADERS = new Set(['via', 'contact', 'route', 'record-route']);
 
-function splitCommas(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = '';
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && ch === '<') depth += 1;
-    if (!quoted && ch === '>') depth -= 1;
-    if (ch === ',' && !quoted && depth === 0) {
-      out.push(current.trim());
-      current = '';
-    } else current += ch;
-  }
-  if (current.trim() !== '') out.push(current.trim());
-  return out;
+function messageView(raw: string, flow: ScriptedFlow) {
+  const parts = splitSipMessage(raw);
+  const headers = (name: string) => {
+    const key = canonicalHeaderName(name);
+    const values = parts.headers.filter((field) => field.key === key).map((field) => field.value);
+    return LIST_HEADERS.has(key) ? values.flatMap(splitCommaValues) : values;
+  };
+  return { raw, flow, headers, header: (name: string) => headers(name)[0], body: parts.body, startLine: parts.startLine };
 }
 
 let tagCounter = 0;
@@ -160,7 +151,7 @@ export class ScriptedSipServer {
     subscribe: ScriptedRequest,
     options: { readonly cseq: number; readonly subscriptionState: string; readonly body?: { contentType: string; content: string } },
   ): string {
-    const contact = /<([^>]+)>/.exec(subscribe.header('contact') ?? '')?.[1] ?? subscribe.requestUri;
+    const contact = splitNameAddr(subscribe.header('contact') ?? '')?.uri || subscribe.requestUri;
     const from = `${(subscribe.header('to') ?? '').replace(/;tag=[^;]*/, '')};tag=${subscribe.toTag}`;
     const lines = [
       `NOTIFY ${contact} SIP/2.0`,
@@ -310,12 +301,13 @@ export class ScriptedSipServer {
     }
     if (head.method === 'ACK') return;
     let isAnswered = false;
-    const existingTag = /;\s*tag=([^;\s]+)/i.exec(view.header('to') ?? '')?.[1];
+    const existingTag = tagOf(view.header('to') ?? '');
+    const startLine = readStartLine(view.startLine);
     const toTag = existingTag ?? token('s');
     const request: ScriptedRequest = {
       ...view,
       method: head.method,
-      requestUri: view.startLine.split(' ')[1] ?? '',
+      requestUri: startLine?.kind === 'request' ? startLine.requestUri : '',
       toTag,
       respond: (statusCode, reason, extraHeaders = [], body) => {
         const text = buildResponse(view, toTag, statusCode, reason, extraHeaders, body);

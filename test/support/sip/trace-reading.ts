@@ -2,7 +2,8 @@
  * Reading SIP messages out of trace entries in tests: start line, headers by name, body.
  */
 import type { UnnumberedTraceEntry } from '../../../shared/trace/trace-entry';
-import { headerName, headerValue, readMessageHead, splitMessage } from '../../../electron/sip/transport/sip-message-head';
+import { readMessageHead } from '../../../electron/sip/transport/sip-message-head';
+import { findHeader, splitSipMessage } from '../../../shared/sip/header-section';
 
 export interface TracedMessage {
   readonly direction: 'in' | 'out';
@@ -19,18 +20,15 @@ export interface TracedMessage {
 
 export function readTraced(entry: UnnumberedTraceEntry): TracedMessage | null {
   const head = readMessageHead(entry.raw);
-  const parts = splitMessage(entry.raw);
-  if (!head || !parts) return null;
+  if (!head) return null;
+  const parts = splitSipMessage(entry.raw);
   return {
     direction: entry.direction,
     startLine: parts.startLine,
     method: head.method,
     statusCode: head.statusCode,
     branch: head.branch,
-    header: (name) => {
-      const line = parts.headerLines.find((l) => headerName(l) === name.toLowerCase());
-      return line === undefined ? undefined : headerValue(line);
-    },
+    header: (name) => findHeader(parts, name),
     body: parts.body,
     raw: entry.raw,
   };

@@ -4,7 +4,8 @@
  * remove), a presence subscription with its NOTIFYs, OPTIONS pings and a keep-alive. Shaped after what
  * the SIP engine sends and Kamailio / the compositor answer (see draft-olson-simple-publish-02 §12's M1–M14 flow).
  */
-import type { TraceEntry, TraceTransport } from '../../../../shared/trace/trace-entry';
+import type { SipTransport } from '../../../../shared/sip/transport';
+import type { TraceEntry } from '../../../../shared/trace/trace-entry';
 
 export const ME = 'sip:alice@example.com';
 export const BOB = 'sip:bob@example.com';
@@ -68,7 +69,7 @@ export function pidf(entity: string, basic: 'open' | 'closed', note: string, act
 }
 
 /** Numbers messages into trace entries, `stepMs` apart, in the given direction per message. */
-export function entries(messages: readonly (readonly ['in' | 'out', string])[], options: { startAt?: number; stepMs?: number; firstSeq?: number; transport?: TraceTransport } = {}): TraceEntry[] {
+export function entries(messages: readonly (readonly ['in' | 'out', string])[], options: { startAt?: number; stepMs?: number; firstSeq?: number; transport?: SipTransport } = {}): TraceEntry[] {
   const startAt = options.startAt ?? Date.UTC(2024, 4, 1, 12, 0, 0);
   return messages.map(([direction, raw], i) => ({
     seq: (options.firstSeq ?? 1) + i,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSubscriptionState, responseClass, summarizeSipMessage } from '../../../../shared/trace/trace-summary';
-import { splitSipMessage } from '../../../../shared/trace/sip-message';
+import { splitSipMessage } from '../../../../shared/sip/header-section';
 import { BOB, ME, pidf, request, response } from './sip-fixtures';
 
 describe('summarizeSipMessage', () => {
