@@ -105,7 +105,7 @@ export async function runPublishCommand(args: readonly string[], io: SipCommandI
     last = line;
   };
   let isStarted = false;
-  client.onConnection((state) => {
+  client.onAccountState((state) => {
     // Before the first attempt has settled, its failure is reported once below, with the exit code.
     if (isStarted && state.phase === 'failed' && state.problem) io.err(`presently publish: ${state.problem.message}${state.retryAt ? ` (retrying in ${Math.round((state.retryAt - Date.now()) / 1000)} s)` : ''}`);
   });

@@ -2,7 +2,7 @@
  * What `presently publish` and `presently watch` share: the account options, exit codes that say what
  * went wrong, and the `--trace` printer. Both run the same engine (electron/sip/) as the app.
  */
-import type { ConnectionState, SipProblem } from '../../shared/presence/presence-state';
+import type { AccountState, SipProblem } from '../../shared/presence/presence-state';
 import { T1_MS } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import type { SipAccountConfig } from '../sip/sip-client-types';
@@ -138,7 +138,7 @@ export function exitCodeFor(problem: SipProblem | undefined, isUnsupported = fal
 }
 
 /** The message for a failed start: what we tried to reach, and why it did not work. */
-export function describeFailedStart(state: ConnectionState): string {
+export function describeFailedStart(state: AccountState): string {
   const why = state.problem?.message ?? 'the connection failed';
   switch (state.problem?.cause) {
     case 'unreachable':

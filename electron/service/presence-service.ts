@@ -43,7 +43,7 @@ import {
   type AccountView,
 } from '../../shared/account/account-settings';
 import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
-import type { BuddyPresence, ConnectionState, PublicationState } from '../../shared/presence/presence-state';
+import type { BuddyPresence, AccountState, PublicationState } from '../../shared/presence/presence-state';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { rejectOnTimeout } from '../deadline';
@@ -108,7 +108,7 @@ export const SNAPSHOT_TRACE_ENTRIES = 5_000;
 /** The buddy list group the demo colleagues are filed under. */
 export const DEMO_GROUP = 'Demo colleagues';
 
-const IDLE_CONNECTION: ConnectionState = { phase: 'idle', server: '' };
+const IDLE_ACCOUNT_STATE: AccountState = { phase: 'idle', server: '' };
 const IDLE_PUBLICATION: PublicationState = { phase: 'idle' };
 
 /** One running SIP user agent and what belongs to it. */
@@ -134,7 +134,7 @@ export class PresenceService {
 
   private mode: SessionMode = 'starting';
   private session: Session | null = null;
-  private connection: ConnectionState = IDLE_CONNECTION;
+  private accountState: AccountState = IDLE_ACCOUNT_STATE;
   private publication: PublicationState = IDLE_PUBLICATION;
   private readonly presenceByAor = new Map<string, BuddyPresence>();
   /** Session transitions, one at a time. */
@@ -189,13 +189,13 @@ export class PresenceService {
   // ── Renderer connection and the ready handshake ───────────────────────────────────────────────────
 
   /** A renderer (window or test page) exists and will call `rendererReady` once it listens. */
-  connectRenderer(sink: EventSink): void {
+  attachRenderer(sink: EventSink): void {
     this.outbox.detach();
     this.rendererSink = sink;
   }
 
   /** The renderer went away; events queue until the next one is ready. */
-  disconnectRenderer(): void {
+  detachRenderer(): void {
     this.outbox.detach();
     this.rendererSink = null;
   }
@@ -219,7 +219,7 @@ export class PresenceService {
       info: this.getAppInfo(),
       startedAt: this.startedAt,
       session: this.sessionInfo(),
-      connection: this.connection,
+      accountState: this.accountState,
       self: this.selfPresence(),
       buddies: this.buddyEntries(),
       trace: {
@@ -417,9 +417,9 @@ export class PresenceService {
     } catch (error) {
       // The form's rules passed but the engine cannot use the account: say why on the status line.
       this.log('error', `the account cannot be used: ${String(error)}`);
-      this.connection = { phase: 'failed', server: account.server, problem: { message: errorMessage(error) } };
+      this.accountState = { phase: 'failed', server: account.server, problem: { message: errorMessage(error) } };
       this.setMode('account');
-      this.outbox.emitState('onConnectionChanged', this.connection);
+      this.outbox.emitState('onAccountStateChanged', this.accountState);
       return;
     }
     this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
@@ -473,15 +473,15 @@ export class PresenceService {
     const { client } = session;
     this.session = session;
     this.presenceByAor.clear();
-    this.connection = client.connection;
+    this.accountState = client.accountState;
     this.publication = IDLE_PUBLICATION;
 
     const isCurrent = () => this.session === session;
     session.unsubscribe.push(
-      client.onConnection((state) => {
+      client.onAccountState((state) => {
         if (!isCurrent()) return;
-        this.connection = state;
-        this.outbox.emitState('onConnectionChanged', state);
+        this.accountState = state;
+        this.outbox.emitState('onAccountStateChanged', state);
       }),
       client.onPublication((state) => {
         if (!isCurrent()) return;
@@ -499,7 +499,7 @@ export class PresenceService {
     );
 
     this.setMode(session.kind);
-    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
     this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
 
@@ -529,10 +529,10 @@ export class PresenceService {
         this.log('warn', `the offline demo did not stop cleanly: ${String(error)}`),
       );
     }
-    this.connection = { ...IDLE_CONNECTION, phase: 'stopped', server: this.connection.server };
+    this.accountState = { ...IDLE_ACCOUNT_STATE, phase: 'stopped', server: this.accountState.server };
     this.publication = IDLE_PUBLICATION;
     this.presenceByAor.clear();
-    this.outbox.emitState('onConnectionChanged', this.connection);
+    this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
   }
 

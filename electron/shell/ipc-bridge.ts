@@ -35,13 +35,13 @@ export function connectWindowToService(
   const send = (channel: string, payload: unknown) => {
     if (!contents.isDestroyed()) contents.send(channel, payload);
   };
-  service.connectRenderer(send);
+  service.attachRenderer(send);
   // A reload starts a new renderer that must handshake again; queue events until it does.
   contents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) service.connectRenderer(send);
+    if (details.isMainFrame && !details.isSameDocument) service.attachRenderer(send);
   });
   window.on('closed', () => {
-    service.disconnectRenderer();
+    service.detachRenderer();
     for (const channel of router.channels) ipcMain.removeHandler(channel);
   });
 }

@@ -7,7 +7,7 @@
  * §17 timers sip.js lacks) → sip.js's core (./sip-stack.ts) → registration (./register/), publication
  * (./publish/) and one subscription per buddy (./subscribe/) → this facade.
  *
- * Connection life cycle (the `connection` state, see ConnectionPhase):
+ * The account's life cycle (its `AccountState`; the one drawing of AccountPhase):
  *
  *   idle ──start()──► connecting ──open──► registering ──2xx──► registered ──┐
  *                        ▲   │ failure          │ failure                    │ lost connection, or
@@ -25,12 +25,12 @@ import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
-import type { BuddyPresence, ConnectionState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
+import type { BuddyPresence, AccountState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
 import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { waitAtMost } from '../deadline';
-import { Publication } from './publish/publication';
+import { PresencePublisher } from './publish/presence-publisher';
 import { Registration } from './register/registration';
 import { parseServerTarget, type ServerTarget } from './server-target';
 import {
@@ -99,24 +99,24 @@ export class SipClient {
   private readonly aor: URI;
   private readonly stack: SipStack;
   private readonly registration: Registration | undefined;
-  private readonly publisher: Publication;
+  private readonly publisher: PresencePublisher;
   private readonly subscriptions = new Map<string, BuddySubscription>();
-  private readonly connectionListeners = new Listeners<ConnectionState>();
+  private readonly accountStateListeners = new Listeners<AccountState>();
   private readonly publicationListeners = new Listeners<PublicationState>();
   private readonly buddyListeners = new Listeners<BuddyPresence>();
   private readonly traceListeners = new Listeners<UnnumberedTraceEntry>();
 
-  private connectionValue: ConnectionState;
+  private accountStateValue: AccountState;
   private lifecycle: Lifecycle = 'idle';
-  private connectionNow: SipConnection | undefined;
+  private activeConnection: SipConnection | undefined;
   /** Incremented per connection attempt; callbacks of older attempts are ignored. */
   private attemptGeneration = 0;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private isLinkUp = false;
-  private firstAttempt: Promise<ConnectionState> | undefined;
+  private firstAttempt: Promise<AccountState> | undefined;
   private stopping: Promise<void> | undefined;
-  private settleFirstAttempt: ((state: ConnectionState) => void) | undefined;
+  private settleFirstAttempt: ((state: AccountState) => void) | undefined;
 
   /** @throws SipConfigError when the AOR, server or outbound proxy cannot be used. */
   constructor(
@@ -140,7 +140,7 @@ export class SipClient {
     ] as const) {
       if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_SECONDS) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
     }
-    this.connectionValue = { phase: 'idle', server: config.server };
+    this.accountStateValue = { phase: 'idle', server: config.server };
     const hasPassword = config.password !== undefined && config.password !== '';
     this.stack = new SipStack({
       aor: this.aor,
@@ -167,7 +167,7 @@ export class SipClient {
         onChange: () => this.onRegistrationChange(),
       });
     }
-    this.publisher = new Publication(this.stack, {
+    this.publisher = new PresencePublisher(this.stack, {
       aor: this.aor,
       expires: config.publishExpires,
       tupleId: `t${createRandomToken(8).toLowerCase()}`,
@@ -182,8 +182,8 @@ export class SipClient {
   }
 
   /** The connection (and registration) as last reported. */
-  get connection(): ConnectionState {
-    return this.connectionValue;
+  get accountState(): AccountState {
+    return this.accountStateValue;
   }
 
   /** Our own publication as last reported. */
@@ -201,9 +201,9 @@ export class SipClient {
    * has succeeded or failed; after a failure the engine keeps retrying with back-off. Never rejects.
    * A stopped client stays stopped: make a new one to start again.
    */
-  start(): Promise<ConnectionState> {
+  start(): Promise<AccountState> {
     if (this.firstAttempt) return this.firstAttempt;
-    if (this.lifecycle !== 'idle') return Promise.resolve(this.connectionValue);
+    if (this.lifecycle !== 'idle') return Promise.resolve(this.accountStateValue);
     this.lifecycle = 'running';
     this.firstAttempt = new Promise((resolve) => {
       this.settleFirstAttempt = resolve;
@@ -247,14 +247,14 @@ export class SipClient {
     for (const subscription of this.subscriptions.values()) void subscription.stop(0);
     this.registration?.reset();
     this.isLinkUp = false;
-    const connection = this.connectionNow;
-    this.connectionNow = undefined;
+    const connection = this.activeConnection;
+    this.activeConnection = undefined;
     this.stack.detach('stopped');
     this.stack.shutdown();
     connection?.close();
     this.lifecycle = 'stopped';
-    this.setConnection({ phase: 'stopped', server: this.config.server });
-    this.settleFirstAttempt?.(this.connectionValue);
+    this.setAccountState({ phase: 'stopped', server: this.config.server });
+    this.settleFirstAttempt?.(this.accountStateValue);
   }
 
   /** Publishes (or modifies) our presence; resolves when the server answered or the attempt failed. */
@@ -329,8 +329,8 @@ export class SipClient {
     });
   }
 
-  onConnection(listener: (state: ConnectionState) => void): Unsubscribe {
-    return this.connectionListeners.add(listener);
+  onAccountState(listener: (state: AccountState) => void): Unsubscribe {
+    return this.accountStateListeners.add(listener);
   }
 
   onPublication(listener: (state: PublicationState) => void): Unsubscribe {
@@ -360,7 +360,7 @@ export class SipClient {
     this.attemptGeneration += 1;
     const generation = this.attemptGeneration;
     const isCurrent = () => generation === this.attemptGeneration && this.lifecycle === 'running';
-    this.setConnection({ phase: 'connecting', server: this.config.server });
+    this.setAccountState({ phase: 'connecting', server: this.config.server });
     this.publisher.setLink('pending');
 
     let caPem: string | undefined;
@@ -379,10 +379,10 @@ export class SipClient {
         this.target,
         {
           message: (text) => {
-            if (this.connectionNow === connection) this.stack.receive(text);
+            if (this.activeConnection === connection) this.stack.receive(text);
           },
           closed: (failure) => {
-            if (this.connectionNow === connection && isCurrent()) {
+            if (this.activeConnection === connection && isCurrent()) {
               this.connectionLost(failure ?? new TransportFailure('closed', 'The connection was closed.'));
             }
           },
@@ -400,24 +400,24 @@ export class SipClient {
       connection.close();
       return;
     }
-    this.connectionNow = connection;
+    this.activeConnection = connection;
     this.stack.attach(connection);
     this.logger('info', `Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`);
 
     if (this.registration) {
-      this.setConnection({ phase: 'registering', server: this.config.server });
+      this.setAccountState({ phase: 'registering', server: this.config.server });
       const result = await this.registration.register();
-      if (!isCurrent() || this.connectionNow !== connection) return;
+      if (!isCurrent() || this.activeConnection !== connection) return;
       if (!result.ok) {
         this.attemptFailed(result.problem);
         return;
       }
-      this.setConnection({ phase: 'registered', server: this.config.server, registrationExpiresAt: result.expiresAt });
+      this.setAccountState({ phase: 'registered', server: this.config.server, registrationExpiresAt: result.expiresAt });
     } else {
-      this.setConnection({ phase: 'connected', server: this.config.server });
+      this.setAccountState({ phase: 'connected', server: this.config.server });
     }
     this.reconnectAttempt = 0;
-    this.settleFirstAttempt?.(this.connectionValue);
+    this.settleFirstAttempt?.(this.accountStateValue);
     this.bringLinkUp(generation);
   }
 
@@ -451,7 +451,7 @@ export class SipClient {
     this.bringLinkDown(problem);
     this.scheduleReconnect(problem);
     // Lost while still registering for the first time (UDP: an ICMP "port unreachable"): that attempt failed.
-    this.settleFirstAttempt?.(this.connectionValue);
+    this.settleFirstAttempt?.(this.accountStateValue);
   }
 
   /** A connection attempt (or its registration) failed. */
@@ -459,7 +459,7 @@ export class SipClient {
     this.dropConnection(problem.message);
     this.bringLinkDown(problem);
     this.scheduleReconnect(problem);
-    this.settleFirstAttempt?.(this.connectionValue);
+    this.settleFirstAttempt?.(this.accountStateValue);
   }
 
   /** A re-REGISTER failed: start over with a fresh connection (the server may have restarted). */
@@ -470,8 +470,8 @@ export class SipClient {
   }
 
   private dropConnection(reason: string): void {
-    const connection = this.connectionNow;
-    this.connectionNow = undefined;
+    const connection = this.activeConnection;
+    this.activeConnection = undefined;
     this.stack.detach(reason);
     this.registration?.reset();
     connection?.close();
@@ -482,7 +482,7 @@ export class SipClient {
     clearTimeout(this.reconnectTimer);
     const delay = backoffMs(this.reconnectAttempt, this.timers.reconnectBase, this.timers.reconnectMax, this.random);
     this.reconnectAttempt += 1;
-    this.setConnection({ phase: 'failed', server: this.config.server, problem, retryAt: Date.now() + delay });
+    this.setAccountState({ phase: 'failed', server: this.config.server, problem, retryAt: Date.now() + delay });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.lifecycle === 'running') this.connectSafely();
@@ -491,15 +491,15 @@ export class SipClient {
 
   private onRegistrationChange(): void {
     const registration = this.registration;
-    if (!registration || this.connectionValue.phase !== 'registered') return;
+    if (!registration || this.accountStateValue.phase !== 'registered') return;
     const expiresAt = registration.expiresAt;
-    if (registration.phase === 'registered' && expiresAt !== undefined && expiresAt !== this.connectionValue.registrationExpiresAt) {
-      this.setConnection({ phase: 'registered', server: this.config.server, registrationExpiresAt: expiresAt });
+    if (registration.phase === 'registered' && expiresAt !== undefined && expiresAt !== this.accountStateValue.registrationExpiresAt) {
+      this.setAccountState({ phase: 'registered', server: this.config.server, registrationExpiresAt: expiresAt });
     }
   }
 
-  private setConnection(state: ConnectionState): void {
-    this.connectionValue = state;
-    this.connectionListeners.emit(state);
+  private setAccountState(state: AccountState): void {
+    this.accountStateValue = state;
+    this.accountStateListeners.emit(state);
   }
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { BuddyDialog } from './components/BuddyDialog';
 import { BuddyList } from './components/BuddyList';
-import { ConnectionStatusLine } from './components/ConnectionStatusLine';
+import { AccountStatusLine } from './components/AccountStatusLine';
 import { DemoBanner } from './components/DemoBanner';
 import { MainTabs } from './components/MainTabs';
 import { NoticeArea } from './components/NoticeArea';
@@ -18,7 +18,7 @@ import { TracePane } from './trace/TracePane';
  * Keyboard: `/` searches buddies, Ctrl+, (⌘, on macOS) opens the settings.
  */
 export function App() {
-  const connection = useAppStore((s) => s.connection);
+  const connection = useAppStore((s) => s.mainLink);
   const info = useAppInfo();
   const dialog = useUiStore((s) => s.dialog);
   const tab = useUiStore((s) => s.tab);
@@ -51,7 +51,7 @@ export function App() {
           <span aria-hidden="true">⚙</span> Settings
         </button>
       </header>
-      <ConnectionStatusLine />
+      <AccountStatusLine />
       {connection.state === 'failed' && (
         <p role="alert" className="error handshake-error" data-testid="handshake-error">
           Could not reach the Presently core: {connection.reason}

@@ -13,7 +13,7 @@ import * as v from '../validation';
 import type { Validator } from '../validation';
 import type { AccountForm, AccountView } from '../account/account-settings';
 import type { BuddyEntry, BuddyForm } from '../buddy/buddy';
-import type { BuddyPresence, ConnectionState, PublicationState } from '../presence/presence-state';
+import type { BuddyPresence, AccountState, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import type { TraceEntry } from '../trace/trace-entry';
 
@@ -122,7 +122,7 @@ export interface AppSnapshot {
   /** Milliseconds since the epoch when the main-process core started. */
   readonly startedAt: number;
   readonly session: SessionInfo;
-  readonly connection: ConnectionState;
+  readonly accountState: AccountState;
   readonly self: SelfPresence;
   /** The buddy list in stored order (the window sorts it). */
   readonly buddies: readonly BuddyEntry[];
@@ -196,7 +196,7 @@ export interface StateEvents {
   /** The session changed: demo started or stopped, account saved or removed. */
   onSessionChanged(listener: (session: SessionInfo) => void): Unsubscribe;
   /** The connection to the server moved a step (connecting, registered, failed: why). */
-  onConnectionChanged(listener: (connection: ConnectionState) => void): Unsubscribe;
+  onAccountStateChanged(listener: (connection: AccountState) => void): Unsubscribe;
   /** Our own status, note or publication changed. */
   onSelfPresenceChanged(listener: (self: SelfPresence) => void): Unsubscribe;
   /** The buddy list itself changed (added, edited, removed, demo colleagues in or out): the whole list. */
@@ -290,7 +290,7 @@ export const eventChannels: {
 } = {
   onNotice: { channel: 'app:notice' },
   onSessionChanged: { channel: 'account:session', snapshot: 'session' },
-  onConnectionChanged: { channel: 'account:connection', snapshot: 'connection' },
+  onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
   onBuddiesChanged: { channel: 'buddy:list', snapshot: 'buddies' },
   onBuddyPresenceChanged: { channel: 'buddy:presence', snapshot: 'buddies' },

@@ -20,7 +20,7 @@
  * their language in the merged document (XML 1.0 §2.12 inheritance).
  */
 import type { PresenceContentType } from './content-type';
-import type { StoredPublication } from './model';
+import type { PublishedDocument } from './model';
 import { NS_CPIM_PIDF, NS_DATA_MODEL, NS_PIDF, NS_XML, PERSON_NAMESPACES } from './namespaces';
 import { parsePresenceBody, sourceTreeOf } from './parse';
 import { documentToTree, serializePresenceTree } from './serialize';
@@ -36,7 +36,7 @@ export const CLOSED_TUPLE_ID = 'presently-offline';
 
 export function composePresenceDocuments(
   entity: string,
-  publications: readonly StoredPublication[],
+  publications: readonly PublishedDocument[],
   options: ComposeOptions = {},
 ): string {
   // Oldest first, so later (newer) publications overwrite; equal times keep the caller's order.
@@ -105,7 +105,7 @@ export function composePresenceDocuments(
 }
 
 /** The publication's `<presence>` tree in the PIDF namespace, or null if its body no longer parses. */
-function presenceTreeOf(publication: StoredPublication): XmlElement | null {
+function presenceTreeOf(publication: PublishedDocument): XmlElement | null {
   const { document, body } = publication;
   if (document.contentType === 'application/xpidf+xml') return documentToTree(document);
   let tree = sourceTreeOf(document);

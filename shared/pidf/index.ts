@@ -25,7 +25,7 @@ export type {
   PidfErrorCode,
   PidfPerson,
   PidfTuple,
-  StoredPublication,
+  PublishedDocument,
   XpidfStatus,
 } from './model';
 export { buildPidf, normalizeNote, PUBLISHED_STATUS, type BuildPidfInput } from './build';

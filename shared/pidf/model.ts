@@ -105,7 +105,7 @@ export type PidfErrorCode = PidfError['code'];
 export type ParsePresenceResult = { readonly ok: true; readonly document: PidfDocument } | { readonly ok: false; readonly error: PidfError };
 
 /** A live publication as the compositor holds it (RFC 3903 §6): the body as received and its parsed form. */
-export interface StoredPublication {
+export interface PublishedDocument {
   readonly body: string;
   readonly document: PidfDocument;
   /** When the compositor accepted it (ms since the epoch): the newer publication wins a tuple id clash. */

@@ -22,17 +22,11 @@ export interface SipProblem {
 }
 
 /**
- * The account's connection, step by step, for the status line.
- *
- *   idle ──start──► connecting ──► registering ──► registered ◄─┐
- *                       │  ▲            │                        │ refresh
- *                       ▼  │ back-off   ▼                        │
- *                     failed ◄──────────┴──── connection lost ───┘
- *   (any) ──stop──► stopped
- *
- * With registration switched off, `connecting` is followed by `connected`.
+ * The account's state, step by step, for the status line: `connecting` (opening the transport),
+ * `connected` (open, registration switched off), `registering`, `registered`, `failed` (with a retry
+ * time), `stopped`. The engine's transitions are drawn once, in electron/sip/sip-client.ts.
  */
-export type ConnectionPhase =
+export type AccountPhase =
   | 'idle'
   | 'connecting'
   | 'connected'
@@ -41,8 +35,9 @@ export type ConnectionPhase =
   | 'failed'
   | 'stopped';
 
-export interface ConnectionState {
-  readonly phase: ConnectionPhase;
+/** What the status line shows of the account. */
+export interface AccountState {
+  readonly phase: AccountPhase;
   /** The server URI the account uses, e.g. `sip:example.com;transport=tls`. */
   readonly server: string;
   /** Why we are `failed` (or what went wrong before a retry). */
@@ -54,13 +49,10 @@ export interface ConnectionState {
 }
 
 /**
- * Our own presence publication (RFC 3903), as the status picker shows it.
- *
- *   idle ──publish──► publishing ──200──► published ──refresh/modify──► publishing …
- *                          │                  │
- *                          ├─ 489/501/404/405 ─► unsupported   (stop; the server takes no PUBLISH)
- *                          ├─ other error ─────► failed        (retrying at retryAt, or given up)
- *   published ──remove──► removing ──► removed
+ * Our own presence publication (RFC 3903), as the status picker shows it: `publishing` (a request is
+ * out), `published`, `removing`, `removed`, `failed` (retrying at `retryAt`, or given up),
+ * `unsupported` (the server takes no PUBLISH). The transitions are drawn once, in
+ * electron/sip/publish/presence-publisher.ts.
  */
 export type PublicationPhase = 'idle' | 'publishing' | 'published' | 'removing' | 'removed' | 'failed' | 'unsupported';
 

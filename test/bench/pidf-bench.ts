@@ -16,7 +16,7 @@ import {
   parsePresenceBody,
   summarizePresence,
   type BuildPidfInput,
-  type StoredPublication,
+  type PublishedDocument,
 } from '../../shared/pidf';
 import { CHOSEN_STATUSES } from '../../shared/presence/presence-status';
 
@@ -72,7 +72,7 @@ const averageBytes = Math.round(builtBodies.reduce((n, b) => n + Buffer.byteLeng
 const rpid = fixture('rfc4480-rpid-example.xml');
 const asterisk = fixture('asterisk-res-pjsip-pidf-in-use-eyebeam.xml');
 
-function publicationOf(body: string, receivedAt: number): StoredPublication {
+function publicationOf(body: string, receivedAt: number): PublishedDocument {
   const result = parsePresenceBody(body, 'application/pidf+xml');
   if (!result.ok) throw new Error(result.error.message);
   return { body, document: result.document, receivedAt };

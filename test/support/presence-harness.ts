@@ -124,23 +124,23 @@ export async function startPresenceHarness(options: HarnessOptions = {}): Promis
           .catch(() => undefined);
       };
       openPage = { page, deliver };
-      current.service.connectRenderer(deliver);
+      current.service.attachRenderer(deliver);
       page.on('framenavigated', (frame) => {
-        if (frame === page.mainFrame()) current.service.connectRenderer(deliver);
+        if (frame === page.mainFrame()) current.service.attachRenderer(deliver);
       });
       await page.goto(server.url);
     },
     async restartService() {
-      current.service.disconnectRenderer();
+      current.service.detachRenderer();
       await current.service.stop();
       current = await createService();
       if (openPage) {
-        current.service.connectRenderer(openPage.deliver);
+        current.service.attachRenderer(openPage.deliver);
         await openPage.page.reload();
       }
     },
     async close() {
-      current.service.disconnectRenderer();
+      current.service.detachRenderer();
       await current.service.stop();
       await server.close();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

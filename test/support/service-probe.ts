@@ -22,7 +22,7 @@ export class ServiceProbe {
   /** Connects as the renderer and completes the ready handshake. */
   static attach(service: PresenceService): ServiceProbe {
     const probe = new ServiceProbe(service);
-    service.connectRenderer((channel, payload) => {
+    service.attachRenderer((channel, payload) => {
       probe.events.push({ channel, payload });
       probe.arrivals.arrived();
     });

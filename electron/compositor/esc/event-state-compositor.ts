@@ -26,7 +26,7 @@
  * left. The composite is built lazily and cached until the next change: a PUBLISH for an AOR nobody
  * watches costs no composition.
  */
-import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type StoredPublication } from '../../../shared/pidf';
+import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type PublishedDocument } from '../../../shared/pidf';
 import { ExpiryQueue } from '../expiry/expiry-queue';
 import { aorOfText, type Aor } from '../message/aor';
 import { newEntityTag } from '../message/ids';
@@ -45,7 +45,7 @@ export type ComposedContentType = 'application/pidf+xml' | 'application/cpim-pid
 export const COMPOSED_CONTENT_TYPES: readonly ComposedContentType[] = ['application/pidf+xml', 'application/cpim-pidf+xml'];
 
 /** One live publication: the state one device (EPA) published for an AOR. */
-export interface Publication {
+export interface EventPublication {
   /** The current entity-tag; replaced on every refresh/modify. */
   etag: string;
   readonly presentity: Presentity;
@@ -74,7 +74,7 @@ export interface Publication {
 export interface Presentity {
   readonly aor: Aor;
   /** Live publications, in order of creation (composition orders by receivedAt); usually one to three. */
-  readonly publications: Publication[];
+  readonly publications: EventPublication[];
   /** Composed documents by media type until the next change; null until first composed. */
   composites: Map<ComposedContentType, ComposedDocument> | null;
 }
@@ -93,7 +93,7 @@ export interface EscOptions {
   /** Called after every change of an AOR's composed state (publication added, modified, removed, expired). */
   readonly onChange: (presentity: Presentity) => void;
   /** Called when a publication expires (for the log). */
-  readonly onExpired?: (publication: Publication) => void;
+  readonly onExpired?: (publication: EventPublication) => void;
   /** Whether anyone watches an AOR now (then parsed documents are kept for composition). */
   readonly isWatched: (aor: Aor) => boolean;
   /** Caps on live publications: in total, and per AOR (its devices). */
@@ -105,8 +105,8 @@ export interface EscOptions {
 
 export class EventStateCompositor {
   private readonly presentities = new Map<string, Presentity>();
-  private readonly byEtag = new Map<string, Publication>();
-  private readonly expiries: ExpiryQueue<Publication>;
+  private readonly byEtag = new Map<string, EventPublication>();
+  private readonly expiries: ExpiryQueue<EventPublication>;
   private readonly now: () => number;
   /** AORs with a PUBLISH at the validator pool, and the PUBLISHes for them that arrived since, in order. */
   private readonly waiting = new Map<string, IncomingRequest[]>();
@@ -173,7 +173,7 @@ export class EventStateCompositor {
 
     // RFC 3903 §6 step 6: SIP-If-Match names a live publication of this AOR, or 412.
     const ifMatches = headers.getAll('sip-if-match');
-    let existing: Publication | null = null;
+    let existing: EventPublication | null = null;
     if (ifMatches.length > 0) {
       const etag = (ifMatches[0] as string).trim();
       if (ifMatches.length > 1 || etag.length === 0 || /[\s,]/.test(etag)) {
@@ -350,7 +350,7 @@ export class EventStateCompositor {
       presentity = { aor, publications: [], composites: null };
       this.presentities.set(aor.key, presentity);
     }
-    const publication: Publication = {
+    const publication: EventPublication = {
       etag,
       presentity,
       body,
@@ -367,11 +367,11 @@ export class EventStateCompositor {
     this.changed(presentity);
   }
 
-  private reschedule(publication: Publication, expiresAt: number): void {
+  private reschedule(publication: EventPublication, expiresAt: number): void {
     this.expiries.schedule(publication, expiresAt);
   }
 
-  private remove(publication: Publication): void {
+  private remove(publication: EventPublication): void {
     this.expiries.cancel(publication);
     this.byEtag.delete(publication.etag);
     const presentity = publication.presentity;
@@ -381,7 +381,7 @@ export class EventStateCompositor {
     this.changed(presentity);
   }
 
-  private expire(publication: Publication): void {
+  private expire(publication: EventPublication): void {
     if (this.byEtag.get(publication.etag) !== publication) return;
     this.expiredCount++;
     this.remove(publication);
@@ -394,8 +394,8 @@ export class EventStateCompositor {
   }
 }
 
-function composeNow(aor: Aor, publications: readonly Publication[], contentType: ComposedContentType): ComposedDocument {
-  const stored: StoredPublication[] = [];
+function composeNow(aor: Aor, publications: readonly EventPublication[], contentType: ComposedContentType): ComposedDocument {
+  const stored: PublishedDocument[] = [];
   for (const publication of publications) {
     if (publication.document === null) {
       // Validated when it was published, so it parses; kept from now on, since someone is watching.

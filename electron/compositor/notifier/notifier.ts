@@ -46,7 +46,7 @@ import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
 
 
 /** One watcher's subscription dialog. */
-export interface Subscription {
+export interface WatcherDialog {
   readonly id: string;
   readonly aor: Aor;
   /** Who watches: the SUBSCRIBE's From AOR key (its URI when From names no AOR), for the per-watcher cap. */
@@ -98,18 +98,18 @@ export interface NotifierOptions {
   /** Whether a live registration of the watcher's AOR came from this UDP address (anti-reflection). */
   isRegisteredFrom(watcherKey: string, endpoint: Endpoint): boolean;
   /** A NOTIFY went to the SUBSCRIBE's source instead of the next hop it named (for the once-per-source log). */
-  onLimited(limit: LimitName, subscription: Subscription, detail: string): void;
+  onLimited(limit: LimitName, subscription: WatcherDialog, detail: string): void;
   /** A watcher was dropped or a subscription ended on its own, for the log. */
-  onEvent(what: 'dropped' | 'expired' | 'notify-failed', subscription: Subscription, detail: string): void;
+  onEvent(what: 'dropped' | 'expired' | 'notify-failed', subscription: WatcherDialog, detail: string): void;
   readonly now?: () => number;
 }
 
 export class Notifier {
-  private readonly byDialog = new Map<string, Subscription>();
-  private readonly byAor = new Map<string, Set<Subscription>>();
+  private readonly byDialog = new Map<string, WatcherDialog>();
+  private readonly byAor = new Map<string, Set<WatcherDialog>>();
   /** Live subscriptions per watcher key. */
   private readonly byWatcher = new Map<string, number>();
-  private readonly expiries: ExpiryQueue<Subscription>;
+  private readonly expiries: ExpiryQueue<WatcherDialog>;
   private readonly coalescing = new Map<string, { aor: Aor; timer: NodeJS.Timeout }>();
   private readonly now: () => number;
   notifiesSent = 0;
@@ -185,7 +185,7 @@ export class Notifier {
     const routeSet = headers.getAll('record-route').flatMap(splitCommaValues);
     const localTag = newTag();
     const now = incoming.now;
-    const subscription: Subscription = {
+    const subscription: WatcherDialog = {
       id: dialogId(incoming.callId, localTag, fromTag),
       aor: toAor,
       watcherKey,
@@ -306,7 +306,7 @@ export class Notifier {
     return null;
   }
 
-  private install(subscription: Subscription): void {
+  private install(subscription: WatcherDialog): void {
     this.byDialog.set(subscription.id, subscription);
     this.byWatcher.set(subscription.watcherKey, (this.byWatcher.get(subscription.watcherKey) ?? 0) + 1);
     let watchers = this.byAor.get(subscription.aor.key);
@@ -318,7 +318,7 @@ export class Notifier {
     this.expiries.schedule(subscription, subscription.expiresAt);
   }
 
-  private uninstall(subscription: Subscription): void {
+  private uninstall(subscription: WatcherDialog): void {
     if (this.byDialog.delete(subscription.id)) {
       const ofWatcher = (this.byWatcher.get(subscription.watcherKey) ?? 1) - 1;
       if (ofWatcher === 0) this.byWatcher.delete(subscription.watcherKey);
@@ -332,7 +332,7 @@ export class Notifier {
     this.expiries.cancel(subscription);
   }
 
-  private notifyWatchers(aor: Aor, watchers: ReadonlySet<Subscription>): void {
+  private notifyWatchers(aor: Aor, watchers: ReadonlySet<WatcherDialog>): void {
     // One composition per format per change, shared by every watcher of the AOR.
     const documents = new Map<ComposedContentType, ComposedDocument>();
     for (const subscription of watchers) {
@@ -345,7 +345,7 @@ export class Notifier {
     }
   }
 
-  private sendState(subscription: Subscription, document?: ComposedDocument): void {
+  private sendState(subscription: WatcherDialog, document?: ComposedDocument): void {
     if (subscription.isTerminated) return;
     if (subscription.isNotifyInFlight) {
       subscription.hasQueuedState = true;
@@ -355,7 +355,7 @@ export class Notifier {
   }
 
   /** Ends a subscription: no more state NOTIFYs, one final NOTIFY with `terminated;reason=…`. */
-  private terminate(subscription: Subscription, reason: string): void {
+  private terminate(subscription: WatcherDialog, reason: string): void {
     if (subscription.isTerminated) return;
     subscription.isTerminated = true;
     this.uninstall(subscription);
@@ -367,7 +367,7 @@ export class Notifier {
   }
 
   /** Sends one NOTIFY: the active state, or the final one when `terminationReason` is set. */
-  private transmit(subscription: Subscription, terminationReason: string | null, document?: ComposedDocument): void {
+  private transmit(subscription: WatcherDialog, terminationReason: string | null, document?: ComposedDocument): void {
     const now = this.now();
     const doc = document ?? this.options.documentFor(subscription.aor, subscription.contentType);
     const subscriptionState =
@@ -405,7 +405,7 @@ export class Notifier {
     this.options.transactions.start(branch, 'NOTIFY', message, destination, onOutcome);
   }
 
-  private onNotifyOutcome(subscription: Subscription, wasFinal: boolean, outcome: ClientOutcome): void {
+  private onNotifyOutcome(subscription: WatcherDialog, wasFinal: boolean, outcome: ClientOutcome): void {
     subscription.isNotifyInFlight = false;
     const failure = notifyFailure(outcome);
     if (failure !== null) {
@@ -435,7 +435,7 @@ export class Notifier {
   }
 
   /** RFC 3261 §12.2.1.1: Request-URI and Route headers from the route set and remote target. */
-  private requestTarget(subscription: Subscription): { requestUri: string; routes: readonly string[] } {
+  private requestTarget(subscription: WatcherDialog): { requestUri: string; routes: readonly string[] } {
     const routeSet = subscription.routeSet;
     if (routeSet.length === 0) return { requestUri: subscription.remoteTarget, routes: [] };
     const first = parseNameAddr(routeSet[0] as string);
@@ -447,7 +447,7 @@ export class Notifier {
   }
 
   /** Where the next NOTIFY goes (see the module comment); null when the watcher's connection is gone. */
-  private destinationFlow(subscription: Subscription): Flow | null {
+  private destinationFlow(subscription: WatcherDialog): Flow | null {
     const flow = subscription.flow;
     if (flow.isReliable) return flow.isOpen ? flow : null;
     const nextHop = subscription.routeSet.length > 0 ? (parseNameAddr(subscription.routeSet[0] as string)?.uri ?? null) : parseUri(subscription.remoteTarget);

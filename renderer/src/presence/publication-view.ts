@@ -5,7 +5,7 @@
  */
 import { assertNever } from '../../../shared/assert-never';
 import type { SessionMode } from '../../../shared/ipc/contract';
-import type { ConnectionState, PublicationState } from '../../../shared/presence/presence-state';
+import type { AccountState, PublicationState } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { formatIn } from './status-view';
 
@@ -50,7 +50,7 @@ export function describePublication(publication: PublicationState, isPublishingE
 }
 
 /** The connection's state in one short phrase for the status line. */
-export function describeConnection(connection: ConnectionState, mode: SessionMode, now: number): StatusText {
+export function describeAccountState(connection: AccountState, mode: SessionMode, now: number): StatusText {
   const server = connection.server || 'the server';
   switch (connection.phase) {
     case 'idle':

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { AppSnapshot, Notice } from '../../../shared/ipc/contract';
 
 /** Progress of the ready handshake with the main process. */
-export type MainConnection =
+export type MainProcessLink =
   | { readonly state: 'connecting' }
   | { readonly state: 'ready'; readonly snapshot: AppSnapshot }
   | { readonly state: 'failed'; readonly reason: string };
@@ -15,7 +15,7 @@ export type MainConnection =
 const MAX_NOTICES = 50;
 
 interface AppState {
-  readonly connection: MainConnection;
+  readonly mainLink: MainProcessLink;
   readonly notices: readonly Notice[];
   readonly actions: {
     handshakeCompleted(snapshot: AppSnapshot): void;
@@ -26,11 +26,11 @@ interface AppState {
 }
 
 export const useAppStore = create<AppState>()((set) => ({
-  connection: { state: 'connecting' },
+  mainLink: { state: 'connecting' },
   notices: [],
   actions: {
-    handshakeCompleted: (snapshot) => set({ connection: { state: 'ready', snapshot } }),
-    handshakeFailed: (reason) => set({ connection: { state: 'failed', reason } }),
+    handshakeCompleted: (snapshot) => set({ mainLink: { state: 'ready', snapshot } }),
+    handshakeFailed: (reason) => set({ mainLink: { state: 'failed', reason } }),
     noticeReceived: (notice) => set((s) => ({ notices: [...s.notices, notice].slice(-MAX_NOTICES) })),
     noticeDismissed: (notice) => set((s) => ({ notices: s.notices.filter((n) => n !== notice) })),
   },
@@ -38,4 +38,4 @@ export const useAppStore = create<AppState>()((set) => ({
 
 /** The app's identity once the handshake is done. */
 export const useAppInfo = () =>
-  useAppStore((s) => (s.connection.state === 'ready' ? s.connection.snapshot.info : null));
+  useAppStore((s) => (s.mainLink.state === 'ready' ? s.mainLink.snapshot.info : null));

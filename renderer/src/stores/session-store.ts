@@ -1,13 +1,13 @@
 /**
  * The session (offline demo or the user's account, and the saved account's settings) and the
  * connection to the server, step by step. Fed by the snapshot and by `onSessionChanged` /
- * `onConnectionChanged`; components read it for the demo banner, the status line and the settings form.
+ * `onAccountStateChanged`; components read it for the demo banner, the status line and the settings form.
  */
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot, SessionInfo } from '../../../shared/ipc/contract';
 import type { AccountForm } from '../../../shared/account/account-settings';
-import type { ConnectionState } from '../../../shared/presence/presence-state';
+import type { AccountState } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
 
 /** The outcome of a request the user made: done, or the reason main gave. */
@@ -17,11 +17,11 @@ const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error
 
 interface SessionState {
   readonly session: SessionInfo;
-  readonly connection: ConnectionState;
+  readonly accountState: AccountState;
   readonly actions: {
     snapshotReceived(snapshot: AppSnapshot): void;
     sessionChanged(session: SessionInfo): void;
-    connectionChanged(connection: ConnectionState): void;
+    accountStateChanged(connection: AccountState): void;
     /** Saves the account and connects with it. */
     accountSaveRequested(form: AccountForm): Promise<RequestOutcome>;
     /** Forgets the account and goes back to the offline demo. */
@@ -34,11 +34,11 @@ export const INITIAL_SESSION: SessionInfo = { mode: 'starting', account: null, d
 
 export const useSessionStore = create<SessionState>()((set) => ({
   session: INITIAL_SESSION,
-  connection: { phase: 'idle', server: '' },
+  accountState: { phase: 'idle', server: '' },
   actions: {
-    snapshotReceived: (snapshot) => set({ session: snapshot.session, connection: snapshot.connection }),
+    snapshotReceived: (snapshot) => set({ session: snapshot.session, accountState: snapshot.accountState }),
     sessionChanged: (session) => set({ session }),
-    connectionChanged: (connection) => set({ connection }),
+    accountStateChanged: (accountState) => set({ accountState }),
     async accountSaveRequested(form) {
       try {
         set({ session: await presenceApi().saveAccount(form) });

@@ -28,8 +28,8 @@ describe('resilience against a real presence server (Kamailio)', () => {
     alice.onTrace((entry) => aliceTrace.push(entry));
 
     // Registration may need several attempts: the engine keeps trying with back-off on its own.
-    await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: (await alice.start()), timeoutMs: 40_000, what: 'alice registered' });
-    await waitFor(bob.onConnection.bind(bob), (c) => c.phase === 'registered', { current: (await bob.start()), timeoutMs: 40_000, what: 'bob registered' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: (await alice.start()), timeoutMs: 40_000, what: 'alice registered' });
+    await waitFor(bob.onAccountState.bind(bob), (c) => c.phase === 'registered', { current: (await bob.start()), timeoutMs: 40_000, what: 'bob registered' });
     bob.watch('sip:alice@example.com');
 
     const steps = [
@@ -84,8 +84,8 @@ describe('resilience against a real presence server (Kamailio)', () => {
       await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.presence?.status === 'busy', { current: bob.buddies[0], what: 'busy at bob' });
 
       // The server goes away: both notice (connection closed, or ICMP port unreachable on a keep-alive).
-      const aliceLost = waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'failed', { what: 'alice noticing', timeoutMs: 10_000 });
-      const bobLost = waitFor(bob.onConnection.bind(bob), (c) => c.phase === 'failed', { what: 'bob noticing', timeoutMs: 10_000 });
+      const aliceLost = waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { what: 'alice noticing', timeoutMs: 10_000 });
+      const bobLost = waitFor(bob.onAccountState.bind(bob), (c) => c.phase === 'failed', { what: 'bob noticing', timeoutMs: 10_000 });
       await kamailio.stopProcess();
       const lost = await aliceLost;
       await bobLost;
@@ -98,7 +98,7 @@ describe('resilience against a real presence server (Kamailio)', () => {
 
       const restartedAt = Date.now();
       await kamailio.startProcess();
-      await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'alice registered again', timeoutMs: 15_000 });
+      await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'alice registered again', timeoutMs: 15_000 });
       await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', { current: alice.publication, what: 'alice published again', timeoutMs: 15_000 });
       const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.subscription.phase === 'active' && b.presence?.status === 'busy', {
         current: bob.buddies.find((b) => b.aor === buddies[0]),

@@ -71,7 +71,7 @@ describe('presence service with an account on a real presence server', () => {
 
     const session = await service.saveAccount(account());
     expect(session).toMatchObject({ mode: 'account', account: { aor: ME, displayName: 'Alice', hasPassword: false } });
-    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { what: 'registration' });
+    await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { what: 'registration' });
 
     const self = await service.setStatus({ status: 'busy', note: 'Writing the quarterly report' });
     expect(self.publication).toMatchObject({ phase: 'published', status: 'busy', note: 'Writing the quarterly report', etag: expect.any(String) });
@@ -144,14 +144,14 @@ describe('presence service with an account on a real presence server', () => {
     await service.start();
     const probe = ServiceProbe.attach(service);
     await service.saveAccount(account({ server: `sip:127.0.0.1:${port};transport=tcp` }));
-    const failed = await probe.waitFor('onConnectionChanged', (c) => c.phase === 'failed', { what: 'the connection to fail' });
+    const failed = await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'failed', { what: 'the connection to fail' });
     expect(failed.problem?.message).toEqual(expect.any(String));
     expect(failed.problem?.message.length).toBeGreaterThan(10);
 
     await startFixture({ udpPort: null, tcpPort: port, wsPort: null });
     const mark = probe.mark();
     await service.reconnect();
-    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration after retrying' });
+    await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration after retrying' });
   });
 
   for (const transport of ['udp', 'tcp', 'ws'] as const) {
@@ -161,7 +161,7 @@ describe('presence service with an account on a real presence server', () => {
       const probe = ServiceProbe.attach(service);
       const bound = compositor.addresses[transport]!;
       await service.saveAccount(account({ server: `sip:127.0.0.1:${bound.port};transport=${transport}` }));
-      await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { what: `registration over ${transport}` });
+      await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { what: `registration over ${transport}` });
       const self = await service.setStatus({ status: 'on-the-phone', note: `over ${transport}` });
       expect(self.publication.phase).toBe('published');
       await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('PUBLISH ')));
@@ -182,13 +182,13 @@ describe('presence service with an account on a real presence server', () => {
     // Without the CA the certificate is not trusted: the status line says so and nothing connects.
     let mark = probe.mark();
     await service.saveAccount(account({ server }));
-    const refused = await probe.waitFor('onConnectionChanged', (c) => c.phase === 'failed', { since: mark, what: 'TLS refused' });
+    const refused = await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'failed', { since: mark, what: 'TLS refused' });
     expect(refused.problem?.message).toMatch(/certificate/i);
 
     mark = probe.mark();
     const session = await service.saveAccount(account({ server, tlsCaFile: certificates.caFile }));
     expect(session.account).toMatchObject({ server, tlsCaFile: certificates.caFile });
-    await probe.waitFor('onConnectionChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration over TLS' });
+    await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration over TLS' });
     expect((await service.setStatus({ status: 'busy', note: 'over TLS' })).publication.phase).toBe('published');
     const saved = JSON.parse(await readFile(path.join(dataDir, 'settings.json'), 'utf8')) as { settings: { account: { tlsCaFile?: string } } };
     expect(JSON.stringify(saved)).toContain(JSON.stringify(certificates.caFile));
@@ -218,7 +218,7 @@ describe('presence service with an account on a real presence server', () => {
     const service = newService();
     await service.start();
     const delivered: { channel: string; payload: unknown }[] = [];
-    service.connectRenderer((channel, payload) => delivered.push({ channel, payload }));
+    service.attachRenderer((channel, payload) => delivered.push({ channel, payload }));
     service.notify('info', 'queued notice');
     await service.saveAccount(account());
     await service.addBuddy({ aor: `sip:dave@${DOMAIN}`, displayName: '', group: '' });

@@ -193,7 +193,7 @@ describe('presence publication (scripted server)', () => {
     expect(remove?.header('sip-if-match')).toBe('e1');
     expect(remove?.body).toBe('');
     expect(server.requestsOf('REGISTER').at(-1)?.header('expires')).toBe('0');
-    expect(client.connection.phase).toBe('stopped');
+    expect(client.accountState.phase).toBe('stopped');
 
     // Again with a server that ignores the removal: stop() still ends on time.
     answerRemovals = false;
@@ -203,6 +203,6 @@ describe('presence publication (scripted server)', () => {
     const started = Date.now();
     await second.stop({ timeoutMs: 600 });
     expect(Date.now() - started).toBeLessThan(1_200);
-    expect(second.connection.phase).toBe('stopped');
+    expect(second.accountState.phase).toBe('stopped');
   });
 });

@@ -46,11 +46,11 @@ describe('registration (scripted registrar)', () => {
   it('given a registrar that refuses the refresh (403), then the connection is reported failed with the reason and retried with back-off', async () => {
     const { client, server } = await setUp((request, index) => (index === 1 ? request.respond(403, 'Forbidden') : grant(request, 1)));
     expect(await client.start()).toMatchObject({ phase: 'registered' });
-    const failed = await waitFor(client.onConnection.bind(client), (c) => c.phase === 'failed', { current: client.connection, what: 'a failed refresh' });
+    const failed = await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'failed', { current: client.accountState, what: 'a failed refresh' });
     expect(failed.problem).toMatchObject({ statusCode: 403 });
     expect(failed.problem?.message).toBe('Registration refused by the server: forbidden (403 Forbidden).');
     expect(failed.retryAt).toBeGreaterThan(Date.now());
-    await waitFor(client.onConnection.bind(client), (c) => c.phase === 'registered', { current: client.connection, what: 'registered again' });
+    await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'registered', { current: client.accountState, what: 'registered again' });
     expect(server.requestsOf('REGISTER').length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -101,7 +101,7 @@ describe('transports (scripted peer)', () => {
       const notifyAnswer = await peer.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
       expect(notifyAnswer.statusCode).toBeGreaterThanOrEqual(400);
       // Still registered and working.
-      expect(alice.connection.phase).toBe('registered');
+      expect(alice.accountState.phase).toBe('registered');
       expect(await alice.setPresence('busy', 'still here')).toMatchObject({ phase: 'published' });
     });
   }
@@ -147,10 +147,10 @@ describe('transports (scripted peer)', () => {
     // Let one ping be answered, so that the server is known to answer them.
     await new Promise((resolve) => setTimeout(resolve, 150));
     peer.answerPings = false;
-    const lost = await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'failed', { current: alice.connection, what: 'a dead connection', timeoutMs: 5_000 });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'a dead connection', timeoutMs: 5_000 });
     expect(lost.problem?.message).toBe('The server stopped answering keep-alives.');
     peer.answerPings = true;
-    await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'registered again', timeoutMs: 5_000 });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again', timeoutMs: 5_000 });
     expect(peer.requestsOf('REGISTER').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -160,9 +160,9 @@ describe('transports (scripted peer)', () => {
     await alice.start();
     const register = await peer.waitForRequest((r) => r.method === 'REGISTER');
     register.flow.send('OPTIONS sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKx\r\n\r\n');
-    const lost = await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'failed', { current: alice.connection, what: 'a dropped connection' });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'a dropped connection' });
     expect(lost.problem?.message).toMatch(/malformed message stream \(Content-Length is required on stream transports\)/);
-    await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'registered again' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again' });
   });
 
   it('given TCP, when the server closes the connection, then the loss is reported with a retry time and the engine reconnects by itself', async () => {
@@ -170,11 +170,11 @@ describe('transports (scripted peer)', () => {
     const alice = client(peer.uri);
     await alice.start();
     await peer.close();
-    const lost = await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'failed', { current: alice.connection, what: 'the loss' });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'the loss' });
     expect(lost.problem?.message).toMatch(/closed the connection|Nothing answers/);
     expect(lost.retryAt).toBeGreaterThan(Date.now() - 50);
     await peer.reopen();
-    await waitFor(alice.onConnection.bind(alice), (c) => c.phase === 'registered', { current: alice.connection, what: 'registered again' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again' });
   });
 
   it('given a WebSocket server that does not offer the "sip" subprotocol, when we connect, then it fails saying so', async () => {

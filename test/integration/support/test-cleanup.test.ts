@@ -29,8 +29,8 @@ describe('cleanup after a failed test', () => {
   });
 
   it('then every client was stopped and both servers were closed', async () => {
-    expect(onCompositor.map((client) => client.connection.phase)).toEqual(['stopped', 'stopped']);
-    expect(onScripted.map((client) => client.connection.phase)).toEqual(['stopped']);
+    expect(onCompositor.map((client) => client.accountState.phase)).toEqual(['stopped', 'stopped']);
+    expect(onScripted.map((client) => client.accountState.phase)).toEqual(['stopped']);
     // Their ports can be bound again: nothing listens on them any more.
     const compositor = await startCompositor({ udpPort: compositorPort, tcpPort: null, wsPort: null });
     await compositor.stop();

@@ -35,7 +35,7 @@ describe('renderer stores between tests', () => {
     useUiStore.getState().actions.tabSelected('trace');
     useTraceViewStore.getState().actions.paused(1);
 
-    expect(useAppStore.getState().connection.state).toBe('failed');
+    expect(useAppStore.getState().mainLink.state).toBe('failed');
     expect(useBuddyStore.getState().buddies).toHaveLength(1);
     expect(useSelfStore.getState().self.status).toBe('busy');
     expect(useSessionStore.getState().session.mode).toBe('offline');
@@ -45,10 +45,10 @@ describe('renderer stores between tests', () => {
   });
 
   it('then the next test starts from every store\'s initial state, with an empty trace buffer', () => {
-    expect(useAppStore.getState()).toMatchObject({ connection: { state: 'connecting' }, notices: [] });
+    expect(useAppStore.getState()).toMatchObject({ mainLink: { state: 'connecting' }, notices: [] });
     expect(useBuddyStore.getState().buddies).toEqual([]);
     expect(useSelfStore.getState()).toMatchObject({ self: INITIAL_SELF, pending: null, requestError: null });
-    expect(useSessionStore.getState()).toMatchObject({ session: INITIAL_SESSION, connection: { phase: 'idle', server: '' } });
+    expect(useSessionStore.getState()).toMatchObject({ session: INITIAL_SESSION, accountState: { phase: 'idle', server: '' } });
     expect(useTraceStore.getState()).toMatchObject({ version: 0, lastSeq: 0, capacity: 100_000, clearedThroughSeq: 0 });
     expect(useTraceStore.getState().buffer.size).toBe(0);
     expect(useUiStore.getState()).toMatchObject({ tab: 'buddies', dialog: null });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeConnection, describePublication, publicationStep } from '../../../renderer/src/presence/publication-view';
+import { describeAccountState, describePublication, publicationStep } from '../../../renderer/src/presence/publication-view';
 
 const now = 1_800_000_000_000;
 
@@ -24,9 +24,9 @@ describe('words for our publication and connection', () => {
   });
 
   it('names each connection step and a failure with its reason and retry', () => {
-    expect(describeConnection({ phase: 'registering', server: 'sip:pbx;transport=tcp' }, 'account', now).text).toBe('Registering with sip:pbx;transport=tcp…');
+    expect(describeAccountState({ phase: 'registering', server: 'sip:pbx;transport=tcp' }, 'account', now).text).toBe('Registering with sip:pbx;transport=tcp…');
     expect(
-      describeConnection({ phase: 'failed', server: 'sip:pbx', problem: { statusCode: 403, message: 'Wrong password (403 Forbidden).' }, retryAt: now + 12_000 }, 'account', now),
+      describeAccountState({ phase: 'failed', server: 'sip:pbx', problem: { statusCode: 403, message: 'Wrong password (403 Forbidden).' }, retryAt: now + 12_000 }, 'account', now),
     ).toEqual({ text: 'Failed: Wrong password (403 Forbidden). — retrying in 12 s', tone: 'problem' });
     expect(publicationStep({ phase: 'publishing' })).toEqual({ text: 'publishing…', tone: 'progress' });
     expect(publicationStep({ phase: 'idle' })).toBeNull();

@@ -36,20 +36,20 @@ describe('event outbox', () => {
   it('drops state events until the snapshot is taken, then queues them with the notices, in order', () => {
     const outbox = new EventOutbox();
     const delivered: unknown[] = [];
-    outbox.emitState('onConnectionChanged', connection('covered by the snapshot'));
+    outbox.emitState('onAccountStateChanged', connection('covered by the snapshot'));
     outbox.emit('onNotice', notice('queued before'));
     outbox.snapshotTaken();
-    outbox.emitState('onConnectionChanged', connection('newer than the snapshot'));
+    outbox.emitState('onAccountStateChanged', connection('newer than the snapshot'));
     outbox.emit('onNotice', notice('queued after'));
     expect(delivered).toEqual([]);
 
     outbox.attach((channel, payload) => delivered.push([channel, payload]));
-    outbox.emitState('onConnectionChanged', connection('sent directly'));
+    outbox.emitState('onAccountStateChanged', connection('sent directly'));
     expect(delivered).toEqual([
       ['app:notice', notice('queued before')],
-      ['account:connection', connection('newer than the snapshot')],
+      ['account:state', connection('newer than the snapshot')],
       ['app:notice', notice('queued after')],
-      ['account:connection', connection('sent directly')],
+      ['account:state', connection('sent directly')],
     ]);
   });
 
@@ -58,7 +58,7 @@ describe('event outbox', () => {
     outbox.snapshotTaken();
     outbox.attach(() => undefined);
     outbox.detach();
-    outbox.emitState('onConnectionChanged', connection('the next snapshot covers this'));
+    outbox.emitState('onAccountStateChanged', connection('the next snapshot covers this'));
     const delivered: unknown[] = [];
     outbox.attach((channel, payload) => delivered.push([channel, payload]));
     expect(delivered).toEqual([]);

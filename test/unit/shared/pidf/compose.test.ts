@@ -10,20 +10,20 @@ import {
   parsePresenceBody,
   summarizePresence,
   type PidfDocument,
-  type StoredPublication,
+  type PublishedDocument,
 } from '../../../../shared/pidf';
 import { parseXml, type XmlElement } from '../../../../shared/pidf/xml';
 import { fixture } from './fixture-files';
 
 const AOR = 'sip:alice@example.com';
 
-function publication(body: string, receivedAt: number, contentType = 'application/pidf+xml'): StoredPublication {
+function publication(body: string, receivedAt: number, contentType = 'application/pidf+xml'): PublishedDocument {
   const result = parsePresenceBody(body, contentType);
   if (!result.ok) throw new Error(result.error.message);
   return { body, document: result.document, receivedAt };
 }
 
-function published(tupleId: string, status: Parameters<typeof buildPidf>[0]['status'], receivedAt: number, note?: string): StoredPublication {
+function published(tupleId: string, status: Parameters<typeof buildPidf>[0]['status'], receivedAt: number, note?: string): PublishedDocument {
   return publication(buildPidf({ entity: AOR, tupleId, status, note, timestamp: new Date(receivedAt), contact: `sip:alice@${tupleId}.example.com` }), receivedAt);
 }
 
@@ -184,7 +184,7 @@ describe('composePresenceDocuments', () => {
 
   it('given a document that lost its parse tree (a structured clone), then it reads the body again and still keeps extensions', () => {
     const original = publication(fixture('rfc4479-data-model-example.xml'), 1);
-    const cloned: StoredPublication = { ...original, document: structuredClone(original.document) };
+    const cloned: PublishedDocument = { ...original, document: structuredClone(original.document) };
     const body = composePresenceDocuments(AOR, [cloned]);
     expect(elementNames(body)).toContain('{urn:ietf:params:xml:ns:pidf:caps}servcaps');
   });

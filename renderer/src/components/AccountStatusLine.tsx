@@ -1,17 +1,17 @@
-import { describeConnection, publicationStep } from '../presence/publication-view';
+import { describeAccountState, publicationStep } from '../presence/publication-view';
 import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
 import { useNow } from './use-now';
 
 /** One line under the header: the connection's step and the publication's, and what failed and why. */
-export function ConnectionStatusLine() {
-  const connection = useSessionStore((s) => s.connection);
+export function AccountStatusLine() {
+  const connection = useSessionStore((s) => s.accountState);
   const mode = useSessionStore((s) => s.session.mode);
   const publication = useSelfStore((s) => s.self.publication);
   const { reconnectRequested } = useSessionStore((s) => s.actions);
   const now = useNow(1_000);
 
-  const step = describeConnection(connection, mode, now);
+  const step = describeAccountState(connection, mode, now);
   const published = publicationStep(publication);
   const tone = step.tone === 'problem' || published?.tone === 'problem' ? 'problem' : step.tone;
 

@@ -18,6 +18,8 @@
  *   489, 501, 404, 405             → stop: the server does not accept presence publications;
  *   other failures                 → report and stop until the user publishes again.
  *
+ * PublicationPhase (the one drawing of it):
+ *
  *   idle ──publish──► publishing ──2xx──► published ──refresh timer / modify──► publishing …
  *                        │   ▲ 412, 423        │
  *                        │   └─────────────────┘
@@ -39,7 +41,7 @@ import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalP
 import type { SipStack } from '../sip-stack';
 import { decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
 
-export interface PublicationOptions {
+export interface PresencePublisherOptions {
   readonly aor: URI;
   readonly expires: number;
   readonly tupleId: string;
@@ -64,7 +66,7 @@ type LinkState = 'up' | 'pending' | 'down';
 
 const UNSUPPORTED_CODES = new Set([404, 405, 489, 501]);
 
-export class Publication {
+export class PresencePublisher {
   private stateValue: PublicationState = { phase: 'idle' };
   private wanted: Wanted | null = null;
   private etag: string | undefined;
@@ -85,7 +87,7 @@ export class Publication {
 
   constructor(
     private readonly stack: SipStack,
-    private readonly options: PublicationOptions,
+    private readonly options: PresencePublisherOptions,
   ) {
     this.expires = options.expires;
     this.callId = stack.makeRequest('PUBLISH', options.aor, options.aor, options.aor, []).callId;
