@@ -1,11 +1,13 @@
 /**
- * Saved failing inputs: `<target>-s<seed>-i<index>.bin` holds the exact bytes, the `.json` beside it says
- * what failed and how it was made. test/unit/fuzz/regressions.test.ts replays every pair.
+ * Saved failing inputs: `<target>-s<seed>-i<index>.bin` holds the exact bytes (`.bin.gz` gzipped, for
+ * inputs over 64 KiB: megabyte bodies are mostly one repeated byte), the `.json` beside it says what
+ * failed and how it was made. test/unit/fuzz/regressions.test.ts replays every pair.
  *
  * A regression whose product fix is still to come carries `knownIssue` (one sentence naming the defect):
  * its replay is expected to fail until the fix lands, and then the field must be deleted.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TARGET_NAMES, type Failure, type TargetName } from './targets/target';
@@ -37,15 +39,19 @@ export function regressionName(target: TargetName, seed: number, index: number):
   return `${target}-s${seed}-i${index}`;
 }
 
-/** Writes the input and its description; returns the .bin path. */
+/** Inputs larger than this are stored gzipped. */
+const GZIP_ABOVE_BYTES = 64 * 1024;
+
+/** Writes the input and its description; returns the input's path. */
 export function saveRegression(dir: string, meta: RegressionMeta, bytes: Buffer): string {
   mkdirSync(dir, { recursive: true });
   const base = join(dir, regressionName(meta.target, meta.seed, meta.index));
   // Details can be stack traces; the first lines are enough to recognise the defect.
   const failures = meta.failures.map((failure) => ({ kind: failure.kind, detail: failure.detail.split('\n').slice(0, 6).join('\n') }));
   writeFileSync(`${base}.json`, JSON.stringify({ ...meta, failures }, null, 2) + '\n');
-  writeFileSync(`${base}.bin`, bytes);
-  return `${base}.bin`;
+  const path = bytes.length > GZIP_ABOVE_BYTES ? `${base}.bin.gz` : `${base}.bin`;
+  writeFileSync(path, bytes.length > GZIP_ABOVE_BYTES ? gzipSync(bytes) : bytes);
+  return path;
 }
 
 /** Every saved regression in `dir`, sorted by name. */
@@ -63,6 +69,7 @@ export function loadRegressions(dir: string = REGRESSION_DIR): Regression[] {
       const name = file.slice(0, -'.json'.length);
       const meta = JSON.parse(readFileSync(join(dir, file), 'utf8')) as RegressionMeta;
       if (!(TARGET_NAMES as readonly string[]).includes(meta.target)) throw new Error(`${file}: unknown target "${meta.target}"`);
-      return { name, meta, bytes: readFileSync(join(dir, `${name}.bin`)) };
+      const gzipped = join(dir, `${name}.bin.gz`);
+      return { name, meta, bytes: existsSync(gzipped) ? gunzipSync(readFileSync(gzipped)) : readFileSync(join(dir, `${name}.bin`)) };
     });
 }

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { presenceSession, pidf as traceFixturePidf } from '../../unit/shared/trace/sip-fixtures';
+import type { Prng } from '../prng';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/pidf/', import.meta.url));
 const SIPP = fileURLToPath(new URL('../../support/compositor/sipp/', import.meta.url));
@@ -125,6 +126,20 @@ function compositorTestRequests(): SipSeed[] {
       ),
     },
   ];
+}
+
+/**
+ * `text` with a branch, Call-ID and tags of its own drawn from `rng`: a UDP server answers a request
+ * with a seen branch from its transaction cache (RFC 3261 §17.2.2) without processing it again, so
+ * inputs made from one seed must not look like retransmissions of each other.
+ */
+export function withFreshIdentifiers(text: string, rng: Prng): string {
+  const id = (): string => rng.below(2 ** 32).toString(36);
+  const callId = id();
+  return text
+    .replace(/branch=z9hG4bK[^;\s,]*/g, () => `branch=z9hG4bK-${id()}`)
+    .replace(/^(Call-ID|i)([ \t]*:[ \t]*)[^\r\n]*/gim, (_whole, name: string, colon: string) => `${name}${colon}${callId}@fuzz`)
+    .replace(/;tag=[^;\s,>]*/g, () => `;tag=${id()}`);
 }
 
 let sipCache: readonly SipSeed[] | undefined;

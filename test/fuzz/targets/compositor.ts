@@ -18,7 +18,7 @@ import { WebSocket } from 'ws';
 import { startCompositor, type CompositorLogEntry, type CompositorTransport, type RunningCompositor } from '../../../electron/compositor';
 import { mutateSip } from '../mutators';
 import type { Prng } from '../prng';
-import { compositorSeeds } from '../seeds';
+import { compositorSeeds, withFreshIdentifiers } from '../seeds';
 import type { Failure, FuzzInput, FuzzTarget, InputResult, TargetName } from './target';
 
 /** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
@@ -176,7 +176,9 @@ async function tcpDelivery(port: number): Promise<Delivery> {
       socket.write(text);
       return waiter.wait(branch, Math.max(1, deadlineMs - (performance.now() - startedAt)));
     },
-    close: async () => control?.destroy(),
+    close: async () => {
+      control?.destroy();
+    },
   };
 }
 
@@ -208,7 +210,9 @@ async function wsDelivery(port: number): Promise<Delivery> {
       live.send(Buffer.from(text), { binary: true });
       return waiter.wait(branch, deadlineMs);
     },
-    close: async () => socket?.terminate(),
+    close: async () => {
+      socket?.terminate();
+    },
   };
 }
 
@@ -250,7 +254,8 @@ export function compositorTarget(transport: FuzzedTransport, options: Compositor
     name: `compositor-${transport}` as TargetName,
     generate(rng: Prng): FuzzInput {
       const seed = rng.pick(compositorSeeds());
-      const mutation = rng.chance(0.03) ? { text: seed.text, applied: [] } : mutateSip(seed.text, rng);
+      const text = withFreshIdentifiers(seed.text, rng);
+      const mutation = rng.chance(0.03) ? { text, applied: [] } : mutateSip(text, rng);
       const bytes = Buffer.from(mutation.text, 'latin1');
       return { bytes: transport === 'udp' ? bytes.subarray(0, MAX_DATAGRAM) : bytes, seedName: seed.name, mutators: mutation.applied };
     },
