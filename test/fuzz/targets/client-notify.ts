@@ -14,13 +14,12 @@ import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { SipClient } from '../../../electron/sip/sip-client';
 import { answerRegister, ScriptedSipServer, type ScriptedRequest } from '../../support/sip/scripted-sip-server';
 import { waitFor } from '../../support/sip/wait-for';
-import { mutateSip } from '../mutators';
+import { mutateOrKeep, mutateSip } from '../mutators';
 import type { Prng } from '../prng';
 import { NOTIFY_PLACEHOLDERS, notifySeeds, notifyTemplate } from '../seeds';
-import type { Failure, FuzzInput, FuzzTarget, InputResult } from './target';
+import { MAX_UDP_PAYLOAD, type Failure, type FuzzInput, type FuzzTarget, type InputResult } from './target';
 
 const BOB = 'sip:bob@example.com';
-const MAX_DATAGRAM = 65_507;
 /** RFC 3261 §8.1.1.5: a CSeq number is below 2^31. */
 const MAX_CSEQ = 2 ** 31 - 1;
 
@@ -144,8 +143,8 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
     name: 'client-notify',
     generate(rng: Prng): FuzzInput {
       const seed = rng.pick(notifySeeds());
-      const mutation = rng.chance(0.03) ? { text: seed.text, applied: [] } : mutateSip(seed.text, rng);
-      return { bytes: Buffer.from(mutation.text, 'latin1').subarray(0, MAX_DATAGRAM), seedName: seed.name, mutators: mutation.applied };
+      const mutation = mutateOrKeep(seed.text, rng, mutateSip);
+      return { bytes: Buffer.from(mutation.text, 'latin1').subarray(0, MAX_UDP_PAYLOAD), seedName: seed.name, mutators: mutation.applied };
     },
     start,
     async run(template: Buffer): Promise<InputResult> {

@@ -16,13 +16,11 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { startCompositor, type CompositorLogEntry, type CompositorTransport, type RunningCompositor } from '../../../electron/compositor';
-import { mutateSip } from '../mutators';
+import { mutateOrKeep, mutateSip } from '../mutators';
 import type { Prng } from '../prng';
 import { compositorSeeds, withFreshIdentifiers } from '../seeds';
-import type { Failure, FuzzInput, FuzzTarget, InputResult, TargetName } from './target';
+import { MAX_UDP_PAYLOAD, type Failure, type FuzzInput, type FuzzTarget, type InputResult, type TargetName } from './target';
 
-/** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes). */
-const MAX_DATAGRAM = 65_507;
 /** The probe's AOR: no seed uses it, so its log entries are told apart from the input's. */
 const PROBE_AOR = 'sip:fuzz-probe@127.0.0.1';
 /** A 500 the RFC asks for: an out-of-order CSeq (RFC 3261 §10.3 step 7 for REGISTER, §12.2.2 in a dialog). */
@@ -58,7 +56,7 @@ function judge(entries: readonly CompositorLogEntry[]): { outcomes: string[]; fa
   return { outcomes, failures };
 }
 
-/** Resolves with the text a reader accumulates once it holds a complete answer to `branch`, or null on timeout. */
+/** Collects what a socket receives and resolves with the status of the answer to one branch (null: none in time). */
 class ResponseWaiter {
   private text = '';
   private pending: { branch: string; resolve: (status: number | null) => void; timer: NodeJS.Timeout } | undefined;
@@ -122,7 +120,7 @@ async function udpDelivery(port: number): Promise<Delivery> {
   const sentBy = `127.0.0.1:${socket.address().port}`;
   return {
     deliver(bytes, deadlineMs) {
-      socket.send(bytes.subarray(0, MAX_DATAGRAM), port, '127.0.0.1');
+      socket.send(bytes.subarray(0, MAX_UDP_PAYLOAD), port, '127.0.0.1');
       const { text, branch } = probe('udp', sentBy);
       socket.send(text, port, '127.0.0.1');
       return waiter.wait(branch, deadlineMs);
@@ -255,9 +253,9 @@ export function compositorTarget(transport: FuzzedTransport, options: Compositor
     generate(rng: Prng): FuzzInput {
       const seed = rng.pick(compositorSeeds());
       const text = withFreshIdentifiers(seed.text, rng);
-      const mutation = rng.chance(0.03) ? { text, applied: [] } : mutateSip(text, rng);
+      const mutation = mutateOrKeep(text, rng, mutateSip);
       const bytes = Buffer.from(mutation.text, 'latin1');
-      return { bytes: transport === 'udp' ? bytes.subarray(0, MAX_DATAGRAM) : bytes, seedName: seed.name, mutators: mutation.applied };
+      return { bytes: transport === 'udp' ? bytes.subarray(0, MAX_UDP_PAYLOAD) : bytes, seedName: seed.name, mutators: mutation.applied };
     },
     start,
     async run(bytes: Buffer): Promise<InputResult> {

@@ -5,7 +5,7 @@
  * and summarising a parsed document has no excuse to.
  */
 import { parsePresenceBody, summarizePresence } from '../../../shared/pidf';
-import { mutateXml } from '../mutators';
+import { mutateOrKeep, mutateXml } from '../mutators';
 import type { Prng } from '../prng';
 import { pidfSeeds } from '../seeds';
 import type { FuzzInput, FuzzTarget, InputResult } from './target';
@@ -37,7 +37,7 @@ export function pidfTarget(): FuzzTarget {
     generate(rng: Prng): FuzzInput {
       const seed = rng.pick(pidfSeeds());
       const contentType = rng.chance(0.1) ? rng.pick(CONTENT_TYPES) : seed.contentType;
-      const mutation = rng.chance(0.03) ? { text: seed.body, applied: [] } : mutateXml(seed.body, rng);
+      const mutation = mutateOrKeep(seed.body, rng, mutateXml);
       return { bytes: Buffer.from(`${contentType.replace(/\n/g, ' ')}\n${mutation.text}`, 'latin1'), seedName: seed.name, mutators: mutation.applied };
     },
     start: async () => undefined,

@@ -4,6 +4,9 @@
  */
 import type { Prng } from '../prng';
 
+/** The largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP header bytes): longer UDP inputs are cut to it. */
+export const MAX_UDP_PAYLOAD = 65_507;
+
 /** The targets `--target` can name. */
 export const TARGET_NAMES = ['pidf', 'compositor-udp', 'compositor-tcp', 'compositor-ws', 'client-notify'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
