@@ -108,6 +108,12 @@ export const SNAPSHOT_TRACE_ENTRIES = 5_000;
 /** The buddy list group the demo colleagues are filed under. */
 export const DEMO_GROUP = 'Demo colleagues';
 
+/**
+ * How long removing the publication before sleep may take: the system gives a suspend handler little
+ * time, and a removal that does not make it expires on the server anyway.
+ */
+export const SUSPEND_TIMEOUT_MS = 2_000;
+
 const IDLE_ACCOUNT_STATE: AccountState = { phase: 'idle', server: '' };
 const IDLE_PUBLICATION: PublicationState = { phase: 'idle' };
 
@@ -232,6 +238,7 @@ export class PresenceService {
 
   /** Tells the user something through the window's notice area. */
   notify(level: NoticeLevel, text: string): void {
+    this.log(level === 'warning' ? 'warn' : level, `notice: ${text}`);
     this.outbox.emit('onNotice', { level, text, at: this.now() });
   }
 
@@ -355,6 +362,31 @@ export class PresenceService {
       if (kind === 'account' && account) await this.startAccountSession(account);
       else await this.startDemoSession();
     });
+  }
+
+  // ── System sleep and network changes ────────────────────────────────────────────────────────────
+
+  /**
+   * The computer is going to sleep: our publication is removed (within `timeoutMs`) so that watchers
+   * see us offline instead of a status nobody is behind. The session itself stays.
+   */
+  async systemSuspended(options: { timeoutMs?: number } = {}): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.log('info', 'the computer is going to sleep: removing our publication');
+    await session.client.suspend({ timeoutMs: options.timeoutMs ?? SUSPEND_TIMEOUT_MS }).catch((error: unknown) => this.log('warn', `removing the publication before sleep failed: ${String(error)}`));
+  }
+
+  /** The computer woke up: connect, register, publish and subscribe again now, not when a keep-alive fails. */
+  systemResumed(): void {
+    this.log('info', 'the computer woke up: reconnecting');
+    this.session?.client.reconnectNow();
+  }
+
+  /** The network changed (back online, or another address): the old connection is likely dead; reconnect now. */
+  networkChanged(): void {
+    this.log('info', 'the network changed: reconnecting');
+    this.session?.client.reconnectNow();
   }
 
   // ── Trace ───────────────────────────────────────────────────────────────────────────────────────
@@ -481,6 +513,7 @@ export class PresenceService {
       client.onAccountState((state) => {
         if (!isCurrent()) return;
         this.accountState = state;
+        this.log(state.phase === 'failed' ? 'warn' : 'info', describeAccountStep(state));
         this.outbox.emitState('onAccountStateChanged', state);
       }),
       client.onPublication((state) => {
@@ -619,4 +652,11 @@ export class PresenceService {
     this.log('error', `saving ${what} failed: ${String(error)}`);
     this.notify('error', `Your ${what} could not be saved (${errorMessage(error)}).`);
   }
+}
+
+/** One log line for an account state change: the phase, the server and, after a failure, why and when the retry is. */
+function describeAccountStep(state: AccountState): string {
+  const problem = state.problem ? `: ${state.problem.message}` : '';
+  const retry = state.retryAt === undefined ? '' : ` (retry at ${new Date(state.retryAt).toISOString()})`;
+  return `account ${state.phase} ${state.server}${problem}${retry}`;
 }

@@ -117,6 +117,8 @@ export class SipClient {
   private firstAttempt: Promise<AccountState> | undefined;
   private stopping: Promise<void> | undefined;
   private settleFirstAttempt: ((state: AccountState) => void) | undefined;
+  /** The status and note `suspend()` took off the server, published again by `reconnectNow()`. */
+  private presenceBeforeSuspend: { readonly status: ChosenStatus; readonly note: string } | undefined;
 
   /** @throws SipConfigError when the AOR, server or outbound proxy cannot be used. */
   constructor(
@@ -265,6 +267,8 @@ export class SipClient {
     if (this.lifecycle === 'stopping' || this.lifecycle === 'stopped') {
       return Promise.resolve({ ...this.publisher.state, phase: 'failed', problem: { message: 'The account has been stopped.' } });
     }
+    // A choice made while suspended is what the user wants now, not the status from before.
+    this.presenceBeforeSuspend = undefined;
     return this.publisher.publish(status, note);
   }
 
@@ -344,6 +348,47 @@ export class SipClient {
   /** Every SIP message sent or received, as the transport saw it. */
   onTrace(listener: (entry: UnnumberedTraceEntry) => void): Unsubscribe {
     return this.traceListeners.add(listener);
+  }
+
+  // ── system sleep and network changes ──────────────────────────────────────────────────────────
+
+  /**
+   * The computer is about to sleep: removes our publication (RFC 3903 §4.5, PUBLISH with Expires: 0)
+   * within `timeoutMs`, so watchers see us offline instead of a status nobody is behind. The account
+   * stays as it is (registration, subscriptions, the connection); `reconnectNow()` publishes the same
+   * status again. Resolves with the publication's state when the removal was answered or time ran out.
+   */
+  async suspend(options: StopOptions): Promise<PublicationState> {
+    if (this.lifecycle !== 'running' || !this.config.publish) return this.publisher.state;
+    const { status, note } = this.publisher.state;
+    // Suspending twice (no resume in between) keeps the status from before the first.
+    if (this.presenceBeforeSuspend === undefined && status !== undefined) this.presenceBeforeSuspend = { status, note: note ?? '' };
+    await waitAtMost(this.publisher.remove(), Math.max(0, options.timeoutMs));
+    return this.publisher.state;
+  }
+
+  /**
+   * Drops the current connection, if any, and connects again at once with the back-off reset — after
+   * the computer woke up or the network changed, when the old connection (or its NAT binding, or the
+   * local address it was bound to) is most likely dead but no keep-alive has failed yet. Registers,
+   * publishes (the status from before `suspend()`, if any) and subscribes again as after any
+   * reconnection. Does nothing before `start()` or once stopping.
+   */
+  reconnectNow(): void {
+    if (this.lifecycle !== 'running') return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.reconnectAttempt = 0;
+    // The attempt in flight, if any, is abandoned: its callbacks see a newer generation.
+    this.attemptGeneration += 1;
+    const problem: SipProblem = { message: 'Reconnecting: the computer woke up or the network changed.' };
+    this.dropConnection(problem.message);
+    this.bringLinkDown(problem);
+    this.connectSafely();
+    // After connectSafely: the link is 'pending' now, so this publish waits for it instead of failing.
+    const restore = this.presenceBeforeSuspend;
+    this.presenceBeforeSuspend = undefined;
+    if (restore && this.config.publish) void this.publisher.publish(restore.status, restore.note);
   }
 
   // ── connection life cycle ─────────────────────────────────────────────────────────────────────
