@@ -21,6 +21,7 @@ const roomsBelow = {
   compositor: ['net'],
   ipc: [],
   service: ['ipc', 'sip', 'compositor', 'net'],
+  desktop: ['service', 'sip'],
   cli: ['service', 'sip', 'compositor', 'net'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];

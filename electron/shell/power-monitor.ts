@@ -1,0 +1,31 @@
+/**
+ * `PowerEvents` (electron/desktop/power-events.ts) from Electron: powerMonitor's suspend, resume,
+ * lock-screen and unlock-screen events and idle time, and network changes from the Node-only poller
+ * (electron/desktop/power-network-watch.ts) fed with `net.isOnline()`. Call only after app 'ready'.
+ */
+import { net, powerMonitor } from 'electron';
+import type { PowerEventName, PowerEvents } from '../desktop/power-events';
+import { watchNetwork } from '../desktop/power-network-watch';
+
+/** The desktop's power events; `dispose()` stops the network polling. */
+export function createElectronPowerEvents(): PowerEvents & { dispose(): void } {
+  const networkListeners = new Set<() => void>();
+  const stopWatching = watchNetwork({
+    isOnline: () => net.isOnline(),
+    onChange: () => {
+      for (const listener of [...networkListeners]) listener();
+    },
+  });
+  return {
+    on(event: PowerEventName, listener: () => void) {
+      if (event === 'network-change') {
+        networkListeners.add(listener);
+        return () => networkListeners.delete(listener);
+      }
+      powerMonitor.on(event, listener);
+      return () => powerMonitor.off(event, listener);
+    },
+    getSystemIdleTime: () => powerMonitor.getSystemIdleTime(),
+    dispose: stopWatching,
+  };
+}
