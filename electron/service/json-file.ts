@@ -106,11 +106,15 @@ async function exists(file: string): Promise<boolean> {
 
 /** Writes `value` as `file` atomically (see the module comment). */
 export async function writeDocumentAtomically<T>(file: string, format: DocumentFormat<T>, value: T): Promise<void> {
+  await writeTextAtomically(file, `${JSON.stringify({ schemaVersion: format.schemaVersion, ...format.encode(value) }, null, 2)}\n`);
+}
+
+/** Writes `text` as `file` (mode `mode` when new) atomically: temporary file, fsync, rename, folder fsync. */
+export async function writeTextAtomically(file: string, text: string, mode = 0o600): Promise<void> {
   const directory = path.dirname(file);
   await mkdir(directory, { recursive: true });
   const temporary = path.join(directory, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const text = `${JSON.stringify({ schemaVersion: format.schemaVersion, ...format.encode(value) }, null, 2)}\n`;
-  const handle = await open(temporary, 'wx', 0o600);
+  const handle = await open(temporary, 'wx', mode);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

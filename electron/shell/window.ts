@@ -6,6 +6,7 @@
 import { BrowserWindow, nativeTheme } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from '../desktop/window-state-bounds';
 
 /** Where the built renderer and preload sit relative to the bundled main (dist/main/main.cjs). */
 export const RENDERER_INDEX = path.join(__dirname, '..', 'renderer', 'index.html');
@@ -16,10 +17,9 @@ export const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href;
 
 export function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1180,
-    height: 760,
-    minWidth: 720,
-    minHeight: 480,
+    ...DEFAULT_WINDOW_SIZE,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     title: 'Presently',
     show: false,
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1d1f23' : '#f6f7f9',
