@@ -60,9 +60,10 @@ export class WindowStateStore {
 
   /**
    * Saves the window's state `delayMs` after its last move or resize, and at once when it closes.
-   * Save failures go to `onError`. Returns the function that cancels a pending save.
+   * Save failures go to `onError`. Returns `saveNow` for a quit that cannot wait for the delay (the
+   * window closes only after the app has begun to exit); `flush()` then waits for the write.
    */
-  track(window: TrackedWindow, onError: (error: unknown) => void, delayMs = WINDOW_STATE_SAVE_DELAY_MS): () => void {
+  track(window: TrackedWindow, onError: (error: unknown) => void, delayMs = WINDOW_STATE_SAVE_DELAY_MS): { saveNow(): void } {
     let timer: NodeJS.Timeout | undefined;
     const saveNow = () => {
       clearTimeout(timer);
@@ -78,7 +79,7 @@ export class WindowStateStore {
     };
     for (const event of ['move', 'resize', 'maximize', 'unmaximize'] as const) window.on(event, saveSoon);
     window.on('close', saveNow);
-    return () => clearTimeout(timer);
+    return { saveNow };
   }
 
   /** Resolves when every save so far is on disk. */

@@ -24,6 +24,7 @@
  */
 import type {
   AppInfo,
+  AppPreferences,
   AppSnapshot,
   DemoInfo,
   NoticeLevel,
@@ -44,6 +45,7 @@ import {
 } from '../../shared/account/account-settings';
 import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
 import type { BuddyPresence, AccountState, PublicationState } from '../../shared/presence/presence-state';
+import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { rejectOnTimeout } from '../deadline';
@@ -97,6 +99,13 @@ export interface PresenceServiceOptions {
   readonly stopTimeoutMs?: number;
   readonly now?: () => number;
   readonly log?: ServiceLogger;
+  /**
+   * Puts changed preferences into effect before they are saved (the app: start at login); a rejection
+   * keeps the old ones and its message reaches the user.
+   */
+  readonly applyPreferences?: (preferences: AppPreferences) => Promise<void>;
+  /** Receives every SIP message while the user has "trace to file" on (the app: the log file). */
+  readonly traceToFile?: (entry: UnnumberedTraceEntry) => void;
 }
 
 /**
@@ -233,6 +242,7 @@ export class PresenceService {
         lastSeq: this.recorder.lastSeq,
         capacity: this.recorder.capacity,
       },
+      preferences: this.settingsStore.preferences,
     };
   }
 
@@ -362,6 +372,31 @@ export class PresenceService {
       if (kind === 'account' && account) await this.startAccountSession(account);
       else await this.startDemoSession();
     });
+  }
+
+  // ── Preferences ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The preferences as saved (defaults for those never changed). */
+  get preferences(): AppPreferences {
+    return this.settingsStore.preferences;
+  }
+
+  /** Puts the changed preferences into effect, then saves them; a failure keeps the old ones and says why. */
+  async setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences> {
+    const next = { ...this.settingsStore.preferences, ...change };
+    try {
+      await this.options.applyPreferences?.(next);
+    } catch (error) {
+      this.log('error', `applying preferences failed: ${String(error)}`);
+      throw new UserFacingError(`The preference could not be applied (${errorMessage(error)}); nothing was changed.`);
+    }
+    try {
+      await this.settingsStore.setPreferences(change);
+    } catch (error) {
+      throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
+    }
+    this.outbox.emitState('onPreferencesChanged', this.settingsStore.preferences);
+    return this.settingsStore.preferences;
   }
 
   // ── System sleep and network changes ────────────────────────────────────────────────────────────
@@ -527,7 +562,9 @@ export class PresenceService {
         this.outbox.emitState('onBuddyPresenceChanged', presence);
       }),
       client.onTrace((entry) => {
-        if (isCurrent()) this.recorder.record(entry);
+        if (!isCurrent()) return;
+        this.recorder.record(entry);
+        if (this.settingsStore.preferences.traceToFile) this.options.traceToFile?.(entry);
       }),
     );
 

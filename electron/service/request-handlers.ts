@@ -19,5 +19,6 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),
     exportTrace: (request) => service.exportTrace(request),
+    setPreferences: (change) => service.setPreferences(change),
   };
 }

@@ -6,7 +6,9 @@
  *   { "schemaVersion": 1,
  *     "account": AccountSettings | null,
  *     "presence": { "status": ChosenStatus, "note": string },
- *     "recentNotes": string[] }
+ *     "recentNotes": string[],
+ *     "preferences"?: { "startAtLogin"?: boolean, "traceToFile"?: boolean } }
+ *   (preferences came later: absent ones are the defaults, so older files read unchanged)
  */
 import path from 'node:path';
 import {
@@ -15,6 +17,7 @@ import {
   describeAccountErrors,
   type AccountSettings,
 } from '../../shared/account/account-settings';
+import { DEFAULT_PREFERENCES, preferencesChange, type AppPreferences } from '../../shared/ipc/contract';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import * as v from '../../shared/validation';
 import { DocumentFile, type DocumentFormat, type LoadResult } from './json-file';
@@ -28,6 +31,8 @@ export interface Settings {
   readonly account: AccountSettings | null;
   readonly presence: { readonly status: ChosenStatus; readonly note: string };
   readonly recentNotes: readonly string[];
+  /** Absent until first changed (the defaults apply); read them through `SettingsStore.preferences`. */
+  readonly preferences?: AppPreferences;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -59,6 +64,7 @@ const settingsShape = v.object({
   account: v.nullable(accountShape),
   presence: v.object({ status: v.literal(...CHOSEN_STATUSES), note: text(MAX_NOTE_LENGTH) }),
   recentNotes: v.array(text(MAX_NOTE_LENGTH), { maxLength: MAX_RECENT_NOTES }),
+  preferences: v.optional(preferencesChange()),
 });
 
 export const settingsFormat: DocumentFormat<Settings> = {
@@ -66,13 +72,14 @@ export const settingsFormat: DocumentFormat<Settings> = {
   decode(raw) {
     const shape = settingsShape.validate(raw);
     if (!shape.ok) return shape;
-    const { account, presence, recentNotes } = shape.value;
-    if (account === null) return { ok: true, value: { account: null, presence, recentNotes } };
+    const { account, presence, recentNotes, preferences } = shape.value;
+    const rest = { presence, recentNotes, ...(preferences === undefined ? {} : { preferences: { ...DEFAULT_PREFERENCES, ...preferences } }) };
+    if (account === null) return { ok: true, value: { account: null, ...rest } };
     // A hand-edited file must meet the same rules as the form.
     const checked = checkAccountForm(account);
     if (!checked.ok) return { ok: false, error: `account: ${describeAccountErrors(checked.errors)}` };
     const { password: _none, ...settings } = checked.value;
-    return { ok: true, value: { account: settings, presence, recentNotes } };
+    return { ok: true, value: { account: settings, ...rest } };
   },
   encode: (settings) => ({ ...settings }),
 };
@@ -109,6 +116,16 @@ export class SettingsStore {
   async setPresence(status: ChosenStatus, note: string): Promise<void> {
     const recentNotes = note === '' ? this.current.recentNotes : withRecentNote(this.current.recentNotes, note);
     await this.update({ ...this.current, presence: { status, note }, recentNotes });
+  }
+
+  /** The preferences, the defaults filled in. */
+  get preferences(): AppPreferences {
+    return { ...DEFAULT_PREFERENCES, ...this.current.preferences };
+  }
+
+  /** Changes the given preferences, keeping the others. */
+  async setPreferences(change: Partial<AppPreferences>): Promise<void> {
+    await this.update({ ...this.current, preferences: { ...this.preferences, ...change } });
   }
 
   async forgetRecentNote(note: string): Promise<void> {

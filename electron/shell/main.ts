@@ -5,13 +5,24 @@
  * and on quit stops the service cleanly within a time limit. Everything else lives in Node-only modules
  * that are tested without Electron.
  */
-import { app, session, type BrowserWindow } from 'electron';
+import { app, screen, session, type BrowserWindow } from 'electron';
+import path from 'node:path';
+import type { AppPreferences } from '../../shared/ipc/contract';
+import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
+import { LOG_FOLDER, LogFile } from '../desktop/log-file';
+import { routeConsoleToLog } from '../desktop/log-console';
+import { connectPowerEvents } from '../desktop/power-events';
+import { visibleWindowBounds } from '../desktop/window-state-bounds';
+import { WindowStateStore, type WindowState } from '../desktop/window-state-store';
 import { createRequestHandlers } from '../service/request-handlers';
 import { createRequestRouter, type RequestRouter } from '../ipc/request-router';
 import { startCompositorDemo } from '../service/demo/compositor-demo';
-import { PresenceService } from '../service/presence-service';
+import { PresenceService, type ServiceLogger } from '../service/presence-service';
+import type { SipLogger } from '../sip/sip-client-types';
 import { connectWindowToService } from './ipc-bridge';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store';
+import { setStartAtLogin } from './login-item';
+import { createElectronPowerEvents } from './power-monitor';
 import { createSaveFileDialog } from './save-file-dialog';
 import { createMainWindow, RENDERER_URL } from './window';
 
@@ -32,6 +43,41 @@ if (!app.requestSingleInstanceLock()) {
   let router: RequestRouter | null = null;
   let mainWindow: BrowserWindow | null = null;
 
+  // ── Desktop integration (electron/desktop/): log file, sleep and network, start at login, window bounds ──
+  const logFile = new LogFile({ folder: path.join(app.getPath('userData'), LOG_FOLDER) });
+  const mainLog = routeConsoleToLog(logFile);
+  const windowStates = new WindowStateStore(app.getPath('userData'));
+  let savedWindowState: WindowState | null = null;
+  let windowTracking: { saveNow(): void } | null = null;
+  /** Puts a new window where it was last time (moved onto a display that still exists) and remembers where it goes. */
+  const placeWindow = (window: BrowserWindow) => {
+    if (savedWindowState) {
+      const { bounds, isMaximized } = savedWindowState;
+      const onScreen = visibleWindowBounds(bounds, [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((display) => display.workArea));
+      if (onScreen) window.setBounds(onScreen);
+      if (isMaximized) window.once('ready-to-show', () => window.maximize());
+    }
+    windowTracking = windowStates.track(window, (error) => console.error('[main] saving the window position failed', error));
+  };
+  /** The service's options that connect it to the desktop: logging, trace to file, start at login. */
+  const desktopServiceOptions = {
+    log: ((level, message) => mainLog.write(level, `[presence] ${message}`)) satisfies ServiceLogger,
+    // sip.js's own debug chatter stays out of the file: it can quote whole messages, bodies included.
+    sipOptions: {
+      logger: ((level, message) => {
+        if (level !== 'debug') mainLog.write(level, `[sip] ${message}`);
+      }) satisfies SipLogger,
+    },
+    traceToFile: (entry: UnnumberedTraceEntry) => logFile.writeSipMessage(entry),
+    applyPreferences: (preferences: AppPreferences) => setStartAtLogin(preferences.startAtLogin),
+  };
+  /** Before quitting: what is still waiting to be written. */
+  const flushDesktop = async () => {
+    if (mainWindow && !mainWindow.isDestroyed()) windowTracking?.saveNow();
+    await Promise.all([windowStates.flush(), logFile.flush()]).catch((error: unknown) => console.error('[main] writing the window position or the log failed', error));
+  };
+  // ── end of desktop integration ──
+
   const showMainWindow = () => {
     if (!service || !router) return;
     if (mainWindow && !mainWindow.isDestroyed()) {
@@ -40,6 +86,7 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     mainWindow = createMainWindow();
+    placeWindow(mainWindow);
     connectWindowToService(mainWindow, RENDERER_URL, router, service);
     mainWindow.on('closed', () => (mainWindow = null));
   };
@@ -69,6 +116,7 @@ if (!app.requestSingleInstanceLock()) {
     void service
       .stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS })
       .catch((error: unknown) => console.error('[main] shutdown failed', error))
+      .then(flushDesktop)
       .finally(() => {
         shutdown = 'done';
         app.quit();
@@ -76,7 +124,7 @@ if (!app.requestSingleInstanceLock()) {
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
 
@@ -93,7 +141,10 @@ if (!app.requestSingleInstanceLock()) {
       secretStore,
       startDemo: () => startCompositorDemo(),
       saveFileChooser: createSaveFileDialog(() => mainWindow),
+      ...desktopServiceOptions,
     });
+    connectPowerEvents(createElectronPowerEvents(), service, (message) => mainLog.write('info', `[power] ${message}`));
+    savedWindowState = await windowStates.load().catch(() => null);
     for (const message of early) service.notify('warning', message);
     router = createRequestRouter(createRequestHandlers(service), (message, error) => console.error(`[main] ${message}`, error));
     showMainWindow();

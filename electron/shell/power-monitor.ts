@@ -22,8 +22,10 @@ export function createElectronPowerEvents(): PowerEvents & { dispose(): void } {
         networkListeners.add(listener);
         return () => networkListeners.delete(listener);
       }
-      powerMonitor.on(event, listener);
-      return () => powerMonitor.off(event, listener);
+      // As a plain emitter: the typed overloads take one literal event name at a time.
+      const emitter: NodeJS.EventEmitter = powerMonitor;
+      emitter.on(event, listener);
+      return () => emitter.off(event, listener);
     },
     getSystemIdleTime: () => powerMonitor.getSystemIdleTime(),
     dispose: stopWatching,

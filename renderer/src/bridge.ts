@@ -9,6 +9,7 @@ import type { PresenceApi } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
 import { useAppStore } from './stores/app-store';
 import { useBuddyStore } from './stores/buddy-store';
+import { usePreferencesStore } from './stores/preferences-store';
 import { useSelfStore } from './stores/self-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
@@ -20,6 +21,7 @@ export function startBridge(api: PresenceApi): () => void {
   const self = useSelfStore.getState().actions;
   const buddies = useBuddyStore.getState().actions;
   const trace = useTraceStore.getState().actions;
+  const preferences = usePreferencesStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -29,6 +31,7 @@ export function startBridge(api: PresenceApi): () => void {
     api.onBuddiesChanged((list) => buddies.buddiesChanged(list)),
     api.onBuddyPresenceChanged((presence) => buddies.buddyPresenceChanged(presence)),
     api.onTraceBatch((batch) => trace.traceBatchReceived(batch)),
+    api.onPreferencesChanged((changed) => preferences.preferencesChanged(changed)),
   ];
 
   api.rendererReady().then(
@@ -37,6 +40,7 @@ export function startBridge(api: PresenceApi): () => void {
       self.snapshotReceived(snapshot);
       buddies.snapshotReceived(snapshot);
       trace.snapshotReceived(snapshot);
+      preferences.snapshotReceived(snapshot);
       app.handshakeCompleted(snapshot);
     },
     (error: unknown) => app.handshakeFailed(errorMessage(error)),

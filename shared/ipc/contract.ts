@@ -116,6 +116,20 @@ export interface TraceExportResult {
   readonly bytes: number;
 }
 
+/** How Presently behaves on this computer: the settings dialog's advanced section, saved with the settings. */
+export interface AppPreferences {
+  /** Start Presently when the user logs in to the computer. */
+  readonly startAtLogin: boolean;
+  /** Also write every SIP message, credentials masked, to the log file in the data folder. */
+  readonly traceToFile: boolean;
+}
+
+/** The preferences of a first start. */
+export const DEFAULT_PREFERENCES: AppPreferences = {
+  startAtLogin: false,
+  traceToFile: false,
+};
+
 /** What the renderer needs to draw its first frame, returned by the ready handshake. */
 export interface AppSnapshot {
   readonly info: AppInfo;
@@ -127,6 +141,7 @@ export interface AppSnapshot {
   /** The buddy list in stored order (the window sorts it). */
   readonly buddies: readonly BuddyEntry[];
   readonly trace: TraceSnapshot;
+  readonly preferences: AppPreferences;
 }
 
 /** Severity of a notice from the main process. */
@@ -184,6 +199,9 @@ export interface PresenceRequests {
    * written.
    */
   exportTrace(request: TraceExportRequest): Promise<TraceExportResult>;
+
+  /** Changes the given preferences (each applies at once: start at login is set up or removed). */
+  setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences>;
 }
 
 /**
@@ -205,6 +223,8 @@ export interface StateEvents {
   onBuddyPresenceChanged(listener: (presence: BuddyPresence) => void): Unsubscribe;
   /** SIP messages recorded since the last batch (sent every ~100 ms while there is traffic). */
   onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
+  /** The preferences changed. */
+  onPreferencesChanged(listener: (preferences: AppPreferences) => void): Unsubscribe;
 }
 
 /**
@@ -262,6 +282,7 @@ export const requestChannels: {
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
+  setPreferences: { channel: 'app:set-preferences', payload: preferencesChange() },
 };
 
 /**
@@ -295,6 +316,7 @@ export const eventChannels: {
   onBuddiesChanged: { channel: 'buddy:list', snapshot: 'buddies' },
   onBuddyPresenceChanged: { channel: 'buddy:presence', snapshot: 'buddies' },
   onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
+  onPreferencesChanged: { channel: 'app:preferences', snapshot: 'preferences' },
 };
 
 // The validators below check shape and size only; what the values mean (a SIP address that parses, an
@@ -320,6 +342,14 @@ function traceExportRequest(): Validator<TraceExportRequest> {
       v.object({ kind: v.literal('messages'), seqs: v.array(seq, { maxLength: MAX_EXPORT_MESSAGES }) }),
     ),
     includeCredentials: v.boolean,
+  });
+}
+
+/** A change of preferences: any of them, each a boolean. */
+export function preferencesChange(): Validator<Partial<AppPreferences>> {
+  return v.object({
+    startAtLogin: v.optional(v.boolean),
+    traceToFile: v.optional(v.boolean),
   });
 }
 

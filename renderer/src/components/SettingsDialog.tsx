@@ -7,7 +7,9 @@ import {
   type AccountForm,
 } from '../../../shared/account/account-settings';
 import { joinServerUri, splitServerUri } from '../../../shared/account/sip-address';
+import type { AppPreferences } from '../../../shared/ipc/contract';
 import { SIP_TRANSPORTS, type SipTransport } from '../../../shared/sip/transport';
+import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
@@ -63,6 +65,8 @@ export function SettingsDialog() {
   const session = useSessionStore((s) => s.session);
   const { accountSaveRequested, accountRemoveRequested } = useSessionStore((s) => s.actions);
   const { dialogClosed } = useUiStore((s) => s.actions);
+  const preferences = usePreferencesStore((s) => s.preferences);
+  const { preferencesChangeRequested } = usePreferencesStore((s) => s.actions);
   const saved = session.account;
   const [draft, setDraft] = useState<Draft>(() => {
     const base = saved ?? DEFAULT_ACCOUNT_SETTINGS;
@@ -138,6 +142,13 @@ export function SettingsDialog() {
     setIsSaving(false);
     if (outcome.ok) dialogClosed();
     else setFailure(outcome.message);
+  };
+
+  // Preferences apply at once, apart from the account form and its Save.
+  const changePreference = async (change: Partial<AppPreferences>) => {
+    setFailure(null);
+    const outcome = await preferencesChangeRequested(change);
+    if (!outcome.ok) setFailure(outcome.message);
   };
 
   const isWebSocket = draft.transport === 'ws' || draft.transport === 'wss';
@@ -261,6 +272,29 @@ export function SettingsDialog() {
               </FormField>
             ))}
           </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Advanced</legend>
+          <p className="field-hint">These apply at once.</p>
+          <label className="checkbox">
+            <input
+              id="preference-start-at-login"
+              type="checkbox"
+              checked={preferences.startAtLogin}
+              onChange={(e) => void changePreference({ startAtLogin: e.target.checked })}
+            />
+            Start Presently when I log in
+          </label>
+          <label className="checkbox">
+            <input
+              id="preference-trace-to-file"
+              type="checkbox"
+              checked={preferences.traceToFile}
+              onChange={(e) => void changePreference({ traceToFile: e.target.checked })}
+            />
+            Also write SIP messages to the log file (passwords and credentials are masked)
+          </label>
         </fieldset>
 
         {failure && (

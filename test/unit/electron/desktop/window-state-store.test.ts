@@ -46,7 +46,7 @@ describe('window state store', () => {
     const store = new WindowStateStore(dataDir);
     const save = vi.spyOn(store, 'save');
     const window = new FakeWindow();
-    store.track(window, (error) => {
+    const tracking = store.track(window, (error) => {
       throw error;
     }, 500);
     for (let i = 0; i < 10; i++) {
@@ -65,9 +65,16 @@ describe('window state store', () => {
     expect(save).toHaveBeenCalledTimes(2);
     vi.advanceTimersByTime(1_000);
     expect(save).toHaveBeenCalledTimes(2);
+    // A quit saves what a pending debounce would have.
+    window.bounds = { x: 30, y: 40, width: 900, height: 700 };
+    window.fire('move');
+    tracking.saveNow();
+    expect(save).toHaveBeenCalledTimes(3);
+    vi.advanceTimersByTime(1_000);
+    expect(save).toHaveBeenCalledTimes(3);
     vi.useRealTimers();
     await store.flush();
-    expect(await new WindowStateStore(dataDir).load()).toEqual({ bounds: { x: 19, y: 20, width: 809, height: 600 }, isMaximized: true });
+    expect(await new WindowStateStore(dataDir).load()).toEqual({ bounds: { x: 30, y: 40, width: 900, height: 700 }, isMaximized: true });
     expect(JSON.parse(await readFile(path.join(dataDir, WINDOW_STATE_FILE_NAME), 'utf8'))).toMatchObject({ schemaVersion: 1 });
   });
 });

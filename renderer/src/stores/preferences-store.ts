@@ -1,0 +1,35 @@
+/**
+ * The app's preferences (start at login, trace to file), as main last reported them. Fed by the
+ * snapshot and `onPreferencesChanged`; the settings dialog's advanced section reads and changes them.
+ */
+import { create } from 'zustand';
+import { errorMessage } from '../../../shared/error-message';
+import { DEFAULT_PREFERENCES, type AppPreferences, type AppSnapshot } from '../../../shared/ipc/contract';
+import { presenceApi } from '../presence-api';
+import type { RequestOutcome } from './session-store';
+
+interface PreferencesState {
+  readonly preferences: AppPreferences;
+  readonly actions: {
+    snapshotReceived(snapshot: AppSnapshot): void;
+    preferencesChanged(preferences: AppPreferences): void;
+    /** Changes the given preferences; main applies them at once. */
+    preferencesChangeRequested(change: Partial<AppPreferences>): Promise<RequestOutcome>;
+  };
+}
+
+export const usePreferencesStore = create<PreferencesState>()((set) => ({
+  preferences: DEFAULT_PREFERENCES,
+  actions: {
+    snapshotReceived: (snapshot) => set({ preferences: snapshot.preferences }),
+    preferencesChanged: (preferences) => set({ preferences }),
+    async preferencesChangeRequested(change) {
+      try {
+        set({ preferences: await presenceApi().setPreferences(change) });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+  },
+}));
