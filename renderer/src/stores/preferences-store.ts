@@ -18,16 +18,20 @@ interface PreferencesState {
   };
 }
 
-export const usePreferencesStore = create<PreferencesState>()((set) => ({
+export const usePreferencesStore = create<PreferencesState>()((set, get) => ({
   preferences: DEFAULT_PREFERENCES,
   actions: {
     snapshotReceived: (snapshot) => set({ preferences: snapshot.preferences }),
     preferencesChanged: (preferences) => set({ preferences }),
     async preferencesChangeRequested(change) {
+      // Shown at once (a checkbox must not flip back while main works), put back if main refuses.
+      const before = get().preferences;
+      set({ preferences: { ...before, ...change } });
       try {
         set({ preferences: await presenceApi().setPreferences(change) });
         return { ok: true };
       } catch (error) {
+        set({ preferences: before });
         return { ok: false, message: errorMessage(error) };
       }
     },
