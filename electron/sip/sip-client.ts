@@ -14,6 +14,8 @@
  *                        │   ▼                  ▼                            │ a failed re-REGISTER
  *                        └── failed (retryAt: back-off 2 s … 2 min with jitter) ◄┘
  *   (without registration: connecting ──open──► connected)
+ *   any but idle/stopped ──reconnectNow()──► connecting: connection dropped, back-off reset (after sleep
+ *                                            or a network change); suspend() removes only the publication
  *   any ──stop()──► stopped: publication removed, subscriptions ended, unregistered — within timeoutMs.
  *
  * After every (re)connection and registration the link is "up": the publication is sent again (it
