@@ -7,10 +7,10 @@ import { net, powerMonitor } from 'electron';
 import type { PowerEventName, PowerEvents } from '../desktop/power-events';
 import { watchNetwork } from '../desktop/power-network-watch';
 
-/** The desktop's power events; `dispose()` stops the network polling. */
-export function createElectronPowerEvents(): PowerEvents & { dispose(): void } {
+/** The desktop's power events. The network polling runs for the app's lifetime (it does not hold a quit). */
+export function createElectronPowerEvents(): PowerEvents {
   const networkListeners = new Set<() => void>();
-  const stopWatching = watchNetwork({
+  watchNetwork({
     isOnline: () => net.isOnline(),
     onChange: () => {
       for (const listener of [...networkListeners]) listener();
@@ -28,6 +28,5 @@ export function createElectronPowerEvents(): PowerEvents & { dispose(): void } {
       return () => emitter.off(event, listener);
     },
     getSystemIdleTime: () => powerMonitor.getSystemIdleTime(),
-    dispose: stopWatching,
   };
 }
