@@ -76,6 +76,10 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow && !mainWindow.isDestroyed()) windowTracking?.saveNow();
     await Promise.all([windowStates.flush(), logFile.flush()]).catch((error: unknown) => console.error('[main] writing the window position or the log failed', error));
   };
+  /** Rewrites the start-at-login entry when it is on: the app's path may have changed (an AppImage moved, an update). */
+  const refreshStartAtLogin = async () => {
+    if (service?.preferences.startAtLogin) await setStartAtLogin(true).catch((error: unknown) => console.error('[main] refreshing start at login failed', error));
+  };
   // ── end of desktop integration ──
 
   const showMainWindow = () => {
@@ -148,6 +152,6 @@ if (!app.requestSingleInstanceLock()) {
     for (const message of early) service.notify('warning', message);
     router = createRequestRouter(createRequestHandlers(service), (message, error) => console.error(`[main] ${message}`, error));
     showMainWindow();
-    void service.start().catch((error: unknown) => console.error('[main] the presence service did not start', error));
+    void service.start().then(refreshStartAtLogin, (error: unknown) => console.error('[main] the presence service did not start', error));
   });
 }
