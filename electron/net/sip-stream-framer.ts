@@ -38,7 +38,6 @@ export interface SipStreamFramerOptions {
   readonly maxBodyBytes?: number;
 }
 
-const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** The head of the message being received, kept until its body is complete. */
