@@ -24,6 +24,7 @@
  */
 import { transactionTimeoutMs } from '../../../shared/sip/timers';
 import { splitSipMessage } from '../../../shared/sip/header-section';
+import { tagOf } from '../../../shared/sip/header-values';
 import { readMessageHead, type SipMessageHead } from './sip-message-head';
 
 /** The header that marks a response made here rather than received. */
@@ -236,12 +237,22 @@ export function localResponse(request: string, statusCode: number, reason: strin
   return responseTo(request, statusCode, reason, [`${LOCAL_RESPONSE_HEADER}: ${kind}; detail="${detail.replace(/["\\\r\n]/g, ' ')}"`]);
 }
 
-/** A bodiless response to `request` (RFC 3261 §8.2.6.2: Via, From, To, Call-ID and CSeq copied). */
-function responseTo(request: string, statusCode: number, reason: string, extraHeaders: readonly string[]): string {
+/**
+ * A bodiless response to `request` (RFC 3261 §8.2.6.2: Via, From, To, Call-ID and CSeq copied; for one
+ * sent to the peer, `toTag` is added to a To without a tag, as a UAS must).
+ */
+export function responseTo(request: string, statusCode: number, reason: string, extraHeaders: readonly string[], toTag?: string): string {
   const copied = splitSipMessage(request)
     .headers.filter((field) => COPIED_TO_RESPONSES.has(field.key))
-    .map((field) => `${field.name}: ${field.value}`);
+    .map((field) => (field.key === 'to' && toTag !== undefined && tagOf(field.value) === null ? `${field.name}: ${field.value};tag=${toTag}` : `${field.name}: ${field.value}`));
   return [`SIP/2.0 ${statusCode} ${reason}`, ...copied, ...extraHeaders, 'Content-Length: 0', '', ''].join('\r\n');
+}
+
+/** Whether `request` carries every header a response must copy (without them nothing can be answered). */
+export function hasResponseHeaders(request: string): boolean {
+  const seen = new Set<string>();
+  for (const field of splitSipMessage(request).headers) if (COPIED_TO_RESPONSES.has(field.key)) seen.add(field.key);
+  return seen.size === COPIED_TO_RESPONSES.size;
 }
 
 /** Line breaks before the end of the header section: an upper bound of its header fields, by one scan. */
