@@ -103,10 +103,10 @@ export interface PresenceServiceOptions {
  * How many trace entries the snapshot carries: a window that opens late lists the newest 5,000 (a
  * snapshot of 100,000 would stall the handshake); exports still cover everything the recorder keeps.
  */
-export const SNAPSHOT_TRACE_ENTRIES = 5_000;
+const SNAPSHOT_TRACE_ENTRIES = 5_000;
 
 /** The buddy list group the demo colleagues are filed under. */
-export const DEMO_GROUP = 'Demo colleagues';
+const DEMO_GROUP = 'Demo colleagues';
 
 const IDLE_ACCOUNT_STATE: AccountState = { phase: 'idle', server: '' };
 const IDLE_PUBLICATION: PublicationState = { phase: 'idle' };

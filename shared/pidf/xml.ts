@@ -218,7 +218,7 @@ const REFERENCE = /&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_][\w.-]*);|&/g;
  * Decodes the five predefined entities and character references (XML 1.0 §4.1, §4.6). Any other
  * reference is refused: with no DTD there is nothing it could legally refer to.
  */
-export function decodeText(text: string): string {
+function decodeText(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(REFERENCE, (match: string, body: string | undefined) => {
     if (body === undefined) throw new XmlSyntaxError('Malformed XML: a bare "&" (write &amp;).');
@@ -285,9 +285,6 @@ export function printable(text: string, max = 60): string {
 
 // ─── Tree helpers ────────────────────────────────────────────────────────────────────────────────
 
-export function isElement(node: XmlNode): node is XmlElement {
-  return typeof node !== 'string';
-}
 
 /** A namespace to match: one URI, null for "no namespace", or a set of URIs. */
 export type NamespaceMatch = string | null | ReadonlySet<string>;
