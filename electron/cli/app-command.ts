@@ -35,7 +35,15 @@ const RENDERER_DIR = typeof __dirname === 'string' ? path.join(__dirname, '..', 
 
 export const appCommand: Subcommand = {
   summary: 'run the app in the default browser (--web), for machines without Electron',
-  run: (args) => runAppCommand(args, processIo()),
+  run: (args) => {
+    const io = processIo();
+    // Under `npm start` a Ctrl-C arrives twice (from the terminal and passed on by scripts/start.mjs):
+    // once stopping, further signals are ignored so they cannot cut the clean shutdown short.
+    void io.stopRequested.then(() => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => undefined);
+    });
+    return runAppCommand(args, io);
+  },
 };
 
 /** Runs the command; resolves with the exit code (0 after a clean stop, 2 for bad usage, 1 when it cannot start). */

@@ -35,9 +35,10 @@ export async function findStaticFile(root: string, pathname: string): Promise<St
   } catch {
     return null;
   }
+  // A backslash is a separator on Windows, and a NUL ends a path in the OS: neither belongs in our URLs.
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const base = path.resolve(root);
-  const file = path.resolve(base, `.${path.posix.normalize(decoded)}`);
+  const file = path.resolve(base, `.${decoded}`);
   if (!file.startsWith(base + path.sep)) return null;
   const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()];
   if (contentType === undefined) return null;
