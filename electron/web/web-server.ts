@@ -44,6 +44,9 @@ const CLOSE_TAKEN_OVER = 4000;
 /** How long a closing socket waits for the page's answer before it is dropped. */
 const CLOSING_HANDSHAKE_MS = 1_000;
 
+/** Said to a browser that asks for the page without the token, e.g. from an old bookmark. */
+const PAGE_REFUSED = 'Open Presently from the address it printed in its terminal: that address carries the key this page needs.\n';
+
 /** Options the server cannot run with, such as a non-loopback host. */
 export class WebServerConfigError extends Error {
   override readonly name = 'WebServerConfigError';
@@ -115,7 +118,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (url.pathname === '/' || url.pathname === '/index.html') {
       if (!isWebToken(token, url.searchParams.get('token'))) {
         log(`[web] refused the page: ${url.searchParams.has('token') ? 'wrong' : 'no'} token`);
-        return send(response, 403);
+        return send(response, 403, { 'Content-Type': 'text/plain; charset=utf-8' }, PAGE_REFUSED);
       }
       return send(response, 200, { 'Content-Type': 'text/html; charset=utf-8' }, request.method === 'HEAD' ? '' : page?.html);
     }

@@ -76,7 +76,8 @@ function openSocket(options: { protocols?: string[]; origin?: string } = {}): Pr
 
 describe('the page', () => {
   it('given no token or a wrong one, when the page is requested, then it is refused with 403', async () => {
-    expect((await get('/')).status).toBe(403);
+    const refused = await get('/');
+    expect(refused).toMatchObject({ status: 403, body: expect.stringContaining('Open Presently from the address it printed') });
     expect((await get('/index.html?token=wrong')).status).toBe(403);
     expect((await get(`/?token=${server.token}x`)).status).toBe(403);
   });
