@@ -16,10 +16,19 @@ const isWebForced = args.includes('--web');
 /** A download of about 100 MB on a slow line; beyond this, start in the browser. */
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 
-const electronPackageDir = path.dirname(require.resolve('electron/package.json'));
+/** Where the electron package is; null in an install without dev dependencies. */
+function electronPackage() {
+  try {
+    return path.dirname(require.resolve('electron/package.json'));
+  } catch {
+    return null;
+  }
+}
+const electronPackageDir = electronPackage();
 
 /** The installed Electron binary's path, found as the electron package finds it, or null. */
 function installedElectron() {
+  if (electronPackageDir === null) return null;
   const pathFile = path.join(electronPackageDir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const relative = readFileSync(pathFile, 'utf8');
@@ -31,6 +40,7 @@ function installedElectron() {
 
 /** Runs the electron package's own installer without showing its output; the binary's path, or null. */
 function downloadElectron() {
+  if (electronPackageDir === null) return null;
   console.log('The Electron binary is not installed yet; downloading it (first start)…');
   spawnSync(process.execPath, [path.join(electronPackageDir, 'install.js')], { stdio: 'ignore', timeout: DOWNLOAD_TIMEOUT_MS });
   return installedElectron();
@@ -51,10 +61,10 @@ if (electronPath !== null) {
 } else {
   if (!isWebForced) {
     console.log(
-      'Electron could not be downloaded (no connection to its download site?), so the desktop window cannot start; ' +
-        'Presently starts in your browser instead: the same app, without a tray icon or the system keychain. ' +
-        'For the desktop window, run `node node_modules/electron/install.js` once where the download works; ' +
-        'the next `npm start` opens it.\n',
+      'The Electron binary could not be downloaded (is its download site reachable from here?), so the desktop window ' +
+        'cannot start; Presently starts in your browser instead: the same app, without a tray icon or the system keychain. ' +
+        'The electron package fetches its binary on first start, so the next `npm start` tries again; ' +
+        '`node node_modules/electron/install.js` fetches it alone and shows why it fails.\n',
     );
   }
   const cli = path.join(import.meta.dirname, '..', 'dist', 'cli', 'presently.cjs');

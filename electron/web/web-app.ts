@@ -18,7 +18,7 @@ import { MemorySecretStore, memoryOnlyPasswordNotice } from '../service/secret-s
 import { startWebServer } from './web-server';
 
 /** How long stopping may take to remove our publication, end subscriptions and unregister (as in the desktop app). */
-export const WEB_SHUTDOWN_TIMEOUT_MS = 4_000;
+const WEB_SHUTDOWN_TIMEOUT_MS = 4_000;
 
 /** Told in the window at start: what the desktop window has that a browser tab has not. */
 export const WEB_MODE_NOTICE =

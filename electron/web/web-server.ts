@@ -94,43 +94,34 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new WebServerConfigError(`The port must be a whole number from 0 to 65535, not ${port}.`);
   const log = options.log ?? (() => undefined);
   const indexHtml = await readFile(path.join(options.rendererDir, 'index.html'), 'utf8').catch(() => {
-    throw new WebServerConfigError(`The built renderer is missing (${options.rendererDir}); run \`npm run build\` first.`);
+    throw new Error(`The built renderer is missing (${options.rendererDir}); run \`npm run build\` first.`);
   });
 
-  const token = createWebToken();
-  let authority = '';
-  let origin = '';
-  let page: ServedPage | null = null;
-  let renderer: WebSocket | null = null;
-
-  const server = createServer((request, response) => {
-    void answerHttp(request, response).catch((error: unknown) => {
-      log(`[web] ${request.url ?? ''} failed: ${String(error)}`);
-      if (!response.headersSent) send(response, 500);
-      else response.destroy();
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
     });
   });
-
-  const answerHttp = async (request: IncomingMessage, response: ServerResponse) => {
-    if (request.headers.host !== authority) return send(response, 403);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { Allow: 'GET, HEAD' });
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (!isWebToken(token, url.searchParams.get('token'))) {
-        log(`[web] refused the page: ${url.searchParams.has('token') ? 'wrong' : 'no'} token`);
-        return send(response, 403, { 'Content-Type': 'text/plain; charset=utf-8' }, PAGE_REFUSED);
-      }
-      return send(response, 200, { 'Content-Type': 'text/html; charset=utf-8' }, request.method === 'HEAD' ? '' : page?.html);
-    }
-    const found = await findStaticFile(options.rendererDir, url.pathname);
-    if (!found) return send(response, 404);
-    return send(response, 200, { 'Content-Type': found.contentType }, request.method === 'HEAD' ? '' : await readFile(found.file));
-  };
+  const bound = (server.address() as AddressInfo).port;
+  const authority = host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`;
+  const origin = `http://${authority}`;
+  let page: ServedPage;
+  try {
+    page = servedPage(indexHtml, `ws://${authority}${WEB_IPC_PATH}`);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const token = createWebToken();
+  let renderer: WebSocket | null = null;
 
   /** Every response carries the security headers; the page's policy covers the other files too. */
   const send = (response: ServerResponse, status: number, headers: Record<string, string> = {}, body?: string | Buffer) => {
     response.writeHead(status, {
-      'Content-Security-Policy': page?.policyHeader ?? "default-src 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy': page.policyHeader,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
@@ -141,6 +132,30 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
     response.end(body);
   };
+
+  const answerHttp = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.host !== authority) return send(response, 403);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, { Allow: 'GET, HEAD' });
+    const url = new URL(request.url ?? '/', origin);
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      if (!isWebToken(token, url.searchParams.get('token'))) {
+        log(`[web] refused the page: ${url.searchParams.has('token') ? 'wrong' : 'no'} token`);
+        return send(response, 403, { 'Content-Type': 'text/plain; charset=utf-8' }, PAGE_REFUSED);
+      }
+      return send(response, 200, { 'Content-Type': 'text/html; charset=utf-8' }, request.method === 'HEAD' ? '' : page.html);
+    }
+    const found = await findStaticFile(options.rendererDir, url.pathname);
+    if (!found) return send(response, 404);
+    return send(response, 200, { 'Content-Type': found.contentType }, request.method === 'HEAD' ? '' : await readFile(found.file));
+  };
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void answerHttp(request, response).catch((error: unknown) => {
+      log(`[web] ${request.url ?? ''} failed: ${String(error)}`);
+      if (!response.headersSent) send(response, 500);
+      else response.destroy();
+    });
+  });
 
   const sockets = new WebSocketServer({
     noServer: true,
@@ -196,18 +211,6 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       options.renderer.detachRenderer();
     });
   };
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
-  authority = host.includes(':') ? `[${host}]:${bound}` : `${host}:${bound}`;
-  origin = `http://${authority}`;
-  page = servedPage(indexHtml, `ws://${authority}${WEB_IPC_PATH}`);
 
   return {
     url: `${origin}/?token=${token}`,
