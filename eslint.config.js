@@ -21,7 +21,8 @@ const roomsBelow = {
   compositor: ['net'],
   ipc: [],
   service: ['ipc', 'sip', 'compositor', 'net'],
-  cli: ['service', 'sip', 'compositor', 'net'],
+  cli: ['web', 'service', 'sip', 'compositor', 'net'],
+  web: ['ipc', 'service', 'sip', 'compositor', 'net'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];
 

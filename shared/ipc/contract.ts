@@ -19,8 +19,8 @@ import type { TraceEntry } from '../trace/trace-entry';
 
 // ── Data that crosses the boundary ────────────────────────────────────────────────────────────────
 
-/** Which host runs the main-process core: Electron, or plain Node (tests, command line). */
-export type RuntimeKind = 'electron' | 'node';
+/** Which host runs the main-process core: Electron, plain Node (tests, command line), or the web mode (a browser tab). */
+export type RuntimeKind = 'electron' | 'node' | 'web';
 
 /** Identity and versions of the running app, shown in the window's footer and the About box. */
 export interface AppInfo {
