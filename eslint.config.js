@@ -22,6 +22,7 @@ const roomsBelow = {
   ipc: [],
   service: ['ipc', 'sip', 'compositor', 'net'],
   cli: ['service', 'sip', 'compositor', 'net'],
+  desktop: ['service', 'ipc'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];
 
