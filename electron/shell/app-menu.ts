@@ -2,6 +2,7 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import { appMenu, type AppMenuAction, type AppMenuContext, type AppMenuItem } from '../desktop/app-menu';
 
+/** Sets the application menu for `context`; our own items call `perform` with their action. */
 export function installAppMenu(context: AppMenuContext, perform: (action: AppMenuAction) => void): void {
   const toOptions = (item: AppMenuItem): MenuItemConstructorOptions => {
     switch (item.kind) {

@@ -7,6 +7,7 @@ import { Notification } from 'electron';
 import type { FocusTarget } from '../../shared/ipc/contract';
 import type { DesktopNotifier } from '../desktop/desktop-notifier';
 
+/** A DesktopNotifier on Electron's `Notification`; a click calls `focus` with the notification's target. */
 export function createElectronNotifier(focus: (target: FocusTarget) => void): DesktopNotifier {
   // Shown notifications are kept until closed: one only garbage-collected drops its click handler.
   const shown = new Set<Notification>();
