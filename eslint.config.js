@@ -23,6 +23,7 @@ const roomsBelow = {
   service: ['ipc', 'sip', 'compositor', 'net'],
   cli: ['web', 'service', 'sip', 'compositor', 'net'],
   web: ['ipc', 'service', 'sip', 'compositor', 'net'],
+  desktop: ['service', 'ipc'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];
 

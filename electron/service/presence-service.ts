@@ -26,6 +26,8 @@ import type {
   AppInfo,
   AppSnapshot,
   DemoInfo,
+  DesktopPreferences,
+  FocusTarget,
   NoticeLevel,
   RuntimeKind,
   SelfPresence,
@@ -54,7 +56,7 @@ import { BuddyStore } from './buddy-store';
 import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
 import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
-import { SettingsStore } from './settings-store';
+import { SettingsStore, type DesktopSettings } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
@@ -221,6 +223,7 @@ export class PresenceService {
       session: this.sessionInfo(),
       accountState: this.accountState,
       self: this.selfPresence(),
+      preferences: this.preferences(),
       buddies: this.buddyEntries(),
       trace: {
         entries: this.recorder.recent(SNAPSHOT_TRACE_ENTRIES),
@@ -228,6 +231,28 @@ export class PresenceService {
         capacity: this.recorder.capacity,
       },
     };
+  }
+
+  /** What the tray shows: the same session, account state and own presence the window gets. */
+  get desktopView(): { readonly session: SessionInfo; readonly accountState: AccountState; readonly self: SelfPresence } {
+    return { session: this.sessionInfo(), accountState: this.accountState, self: this.selfPresence() };
+  }
+
+  /** The desktop settings in force (close-to-tray, whether it was explained). */
+  get desktopSettings(): DesktopSettings {
+    return this.settingsStore.desktop;
+  }
+
+  /** Saves desktop settings (the renderer's preferences, or the shell's own flags) and tells the window. */
+  async setDesktopSettings(change: Partial<DesktopSettings>): Promise<DesktopPreferences> {
+    await this.settingsStore.setDesktop(change).catch((error: unknown) => this.reportSaveFailure('desktop preferences', error));
+    this.outbox.emitState('onPreferencesChanged', this.preferences());
+    return this.preferences();
+  }
+
+  /** Asks the window to show a buddy or a screen (queued until the window is ready). */
+  requestFocus(target: FocusTarget): void {
+    this.outbox.emit('onFocusRequested', target);
   }
 
   /** Tells the user something through the window's notice area. */
@@ -570,6 +595,10 @@ export class PresenceService {
       demo: this.session?.demo?.info ?? null,
       isPasswordStorePersistent: this.secrets.isPersistent,
     };
+  }
+
+  private preferences(): DesktopPreferences {
+    return { keepRunningInTray: this.settingsStore.desktop.keepRunningInTray };
   }
 
   private accountView(account: AccountSettings): AccountView {

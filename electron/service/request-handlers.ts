@@ -18,6 +18,7 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     saveAccount: (form) => service.saveAccount(form),
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),
+    setPreferences: (preferences) => service.setDesktopSettings(preferences),
     exportTrace: (request) => service.exportTrace(request),
   };
 }

@@ -6,7 +6,10 @@
  *   { "schemaVersion": 1,
  *     "account": AccountSettings | null,
  *     "presence": { "status": ChosenStatus, "note": string },
- *     "recentNotes": string[] }
+ *     "recentNotes": string[],
+ *     "desktop"?: { "keepRunningInTray": boolean, "hasExplainedTray": boolean } }
+ *
+ * `desktop` was added after the first files were written; absent means DEFAULT_DESKTOP_SETTINGS.
  */
 import path from 'node:path';
 import {
@@ -24,10 +27,23 @@ export const SETTINGS_FILE_NAME = 'settings.json';
 /** How many recent notes the picker offers. */
 export const MAX_RECENT_NOTES = 5;
 
+/** How the desktop app behaves around its window (see electron/desktop/close-policy.ts). */
+export interface DesktopSettings {
+  /** Closing the window keeps Presently running in the tray. */
+  readonly keepRunningInTray: boolean;
+  /** The user has been told once that closing the window keeps Presently running, and how to quit. */
+  readonly hasExplainedTray: boolean;
+}
+
+/** Closing to the tray is on until the user turns it off; the explanation is still due. */
+export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = { keepRunningInTray: true, hasExplainedTray: false };
+
 export interface Settings {
   readonly account: AccountSettings | null;
   readonly presence: { readonly status: ChosenStatus; readonly note: string };
   readonly recentNotes: readonly string[];
+  /** Absent until the user or the app first changes one (older files have none). */
+  readonly desktop?: DesktopSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -59,6 +75,7 @@ const settingsShape = v.object({
   account: v.nullable(accountShape),
   presence: v.object({ status: v.literal(...CHOSEN_STATUSES), note: text(MAX_NOTE_LENGTH) }),
   recentNotes: v.array(text(MAX_NOTE_LENGTH), { maxLength: MAX_RECENT_NOTES }),
+  desktop: v.optional(v.object({ keepRunningInTray: v.boolean, hasExplainedTray: v.boolean })),
 });
 
 export const settingsFormat: DocumentFormat<Settings> = {
@@ -66,13 +83,14 @@ export const settingsFormat: DocumentFormat<Settings> = {
   decode(raw) {
     const shape = settingsShape.validate(raw);
     if (!shape.ok) return shape;
-    const { account, presence, recentNotes } = shape.value;
-    if (account === null) return { ok: true, value: { account: null, presence, recentNotes } };
+    const { account, presence, recentNotes, desktop } = shape.value;
+    const rest = { presence, recentNotes, ...(desktop ? { desktop } : {}) };
+    if (account === null) return { ok: true, value: { account: null, ...rest } };
     // A hand-edited file must meet the same rules as the form.
     const checked = checkAccountForm(account);
     if (!checked.ok) return { ok: false, error: `account: ${describeAccountErrors(checked.errors)}` };
     const { password: _none, ...settings } = checked.value;
-    return { ok: true, value: { account: settings, presence, recentNotes } };
+    return { ok: true, value: { account: settings, ...rest } };
   },
   encode: (settings) => ({ ...settings }),
 };
@@ -109,6 +127,16 @@ export class SettingsStore {
   async setPresence(status: ChosenStatus, note: string): Promise<void> {
     const recentNotes = note === '' ? this.current.recentNotes : withRecentNote(this.current.recentNotes, note);
     await this.update({ ...this.current, presence: { status, note }, recentNotes });
+  }
+
+  /** The desktop settings in force: the saved ones, or the defaults. */
+  get desktop(): DesktopSettings {
+    return this.current.desktop ?? DEFAULT_DESKTOP_SETTINGS;
+  }
+
+  /** Changes some desktop settings, keeping the others. */
+  async setDesktop(change: Partial<DesktopSettings>): Promise<void> {
+    await this.update({ ...this.current, desktop: { ...this.desktop, ...change } });
   }
 
   async forgetRecentNote(note: string): Promise<void> {

@@ -1,24 +1,40 @@
 /**
  * Electron entry point: the thin shell around the Node-only core. It enforces one running instance,
- * applies app-wide security rules, creates the PresenceService (data in the user-data folder, passwords
- * through safeStorage, the offline demo when no account is configured), creates the window, connects it,
- * and on quit stops the service cleanly within a time limit. Everything else lives in Node-only modules
- * that are tested without Electron.
+ * applies app-wide security rules, serves the renderer on `app://`, creates the PresenceService (data
+ * in the user-data folder, passwords through safeStorage, the offline demo when no account is
+ * configured), the window, the tray icon, the application menu and the connection notifications, and
+ * on quit stops the service cleanly within a time limit. Every decision — what the tray shows, whether
+ * closing hides or quits, when to notify, which menu items exist — is made in electron/desktop/ and
+ * tested without Electron.
  */
-import { app, session, type BrowserWindow } from 'electron';
+import { mkdir } from 'node:fs/promises';
+import { app, session, shell, type BrowserWindow } from 'electron';
+import type { AppScreen, FocusTarget } from '../../shared/ipc/contract';
+import { appMenu, type AppMenuAction } from '../desktop/app-menu';
+import { ClosePolicy, trayExplanation } from '../desktop/close-policy';
+import { ConnectionNotifications } from '../desktop/connection-notifications';
+import { respectingDoNotDisturb } from '../desktop/desktop-notifier';
+import { SHELL_TEST_VIEW, type ShellTestView } from '../desktop/shell-test-view';
+import { performTrayAction, trayIconStatus, trayTooltip, type TrayHost } from '../desktop/tray-menu';
 import { createRequestHandlers } from '../service/request-handlers';
 import { createRequestRouter, type RequestRouter } from '../ipc/request-router';
 import { startCompositorDemo } from '../service/demo/compositor-demo';
 import { PresenceService } from '../service/presence-service';
+import { RENDERER_URL } from '../desktop/app-scheme';
+import { installAppMenu } from './app-menu';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { createElectronNotifier } from './electron-notifier';
 import { connectWindowToService } from './ipc-bridge';
 import { createSafeStorageSecretStore } from './safe-storage-secret-store';
 import { createSaveFileDialog } from './save-file-dialog';
-import { createMainWindow, RENDERER_URL } from './window';
+import { createTray } from './tray';
+import { createMainWindow, RENDERER_ROOT } from './window';
 
 /** How long quitting may take to remove our publication, end subscriptions and unregister. */
 const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 app.enableSandbox();
+registerAppScheme();
 
 // A data folder of the user's choosing (portable installs, and tests that need a fresh profile).
 // Set before anything reads userData; the single-instance lock is per data folder too.
@@ -31,17 +47,51 @@ if (!app.requestSingleInstanceLock()) {
   let service: PresenceService | null = null;
   let router: RequestRouter | null = null;
   let mainWindow: BrowserWindow | null = null;
+  let removeTray: (() => void) | null = null;
+  let connectionNotifications: ConnectionNotifications | null = null;
+  const closePolicy = new ClosePolicy(process.platform);
+  const isDevelopment = !app.isPackaged;
 
   const showMainWindow = () => {
     if (!service || !router) return;
     if (mainWindow && !mainWindow.isDestroyed()) {
       if (mainWindow.isMinimized()) mainWindow.restore();
+      if (!mainWindow.isVisible()) mainWindow.show();
       mainWindow.focus();
       return;
     }
-    mainWindow = createMainWindow();
-    connectWindowToService(mainWindow, RENDERER_URL, router, service);
-    mainWindow.on('closed', () => (mainWindow = null));
+    const window = createMainWindow();
+    mainWindow = window;
+    connectWindowToService(window, RENDERER_URL, router, service);
+    window.on('close', (event) => {
+      if (!service) return;
+      const decision = closePolicy.windowClosing(service.desktopSettings);
+      if (decision.kind === 'close') return;
+      event.preventDefault();
+      window.hide();
+      if (decision.explain) {
+        notifier.show({ ...trayExplanation(process.platform), onClick: { kind: 'screen', screen: 'main' }, suppressWhileDoNotDisturb: false });
+        void service.setDesktopSettings({ hasExplainedTray: true });
+      }
+    });
+    window.on('closed', () => (mainWindow = null));
+  };
+
+  /** Brings the window forward and, unless the target is the window itself, shows the target in it. */
+  const focus = (target: FocusTarget) => {
+    showMainWindow();
+    if (target.kind === 'buddy' || target.screen !== 'main') service?.requestFocus(target);
+  };
+  const showScreen = (screen: AppScreen) => focus({ kind: 'screen', screen });
+
+  const notifier = respectingDoNotDisturb(createElectronNotifier(focus), () => service?.desktopView.self.status ?? 'available');
+
+  const performMenuAction = (action: AppMenuAction) => {
+    if (action.kind === 'show-screen') return showScreen(action.screen);
+    const logs = app.getPath('logs');
+    void mkdir(logs, { recursive: true })
+      .then(() => shell.openPath(logs))
+      .catch((error: unknown) => console.error('[main] the log folder could not be opened', error));
   };
 
   // No page of ours navigates, opens windows, embeds webviews or needs a permission.
@@ -55,22 +105,24 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', showMainWindow);
   app.on('activate', showMainWindow);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (closePolicy.allWindowsClosed() === 'quit') app.quit();
   });
 
   // Clean shutdown: hold the quit until the service has removed our publication, ended the
   // subscriptions and unregistered (it gives up after SHUTDOWN_TIMEOUT_MS), then quit for real.
-  let shutdown: 'running' | 'stopping' | 'done' = 'running';
   app.on('before-quit', (event) => {
-    if (shutdown === 'done' || !service) return;
+    const decision = closePolicy.quitting(service !== null);
+    if (decision === 'proceed' || !service) return;
     event.preventDefault();
-    if (shutdown === 'stopping') return;
-    shutdown = 'stopping';
+    if (decision === 'hold') return;
+    connectionNotifications?.dispose();
+    removeTray?.();
+    removeTray = null;
     void service
       .stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS })
       .catch((error: unknown) => console.error('[main] shutdown failed', error))
       .finally(() => {
-        shutdown = 'done';
+        closePolicy.shutDown();
         app.quit();
       });
   });
@@ -79,11 +131,12 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
+    serveAppScheme(RENDERER_ROOT);
 
     const dataDir = app.getPath('userData');
     const early: string[] = [];
     const secretStore = createSafeStorageSecretStore(dataDir, (message) => (service ? service.notify('warning', message) : early.push(message)));
-    service = new PresenceService({
+    const presence = new PresenceService({
       host: {
         runtime: 'electron',
         platform: process.platform,
@@ -94,9 +147,42 @@ if (!app.requestSingleInstanceLock()) {
       startDemo: () => startCompositorDemo(),
       saveFileChooser: createSaveFileDialog(() => mainWindow),
     });
-    for (const message of early) service.notify('warning', message);
-    router = createRequestRouter(createRequestHandlers(service), (message, error) => console.error(`[main] ${message}`, error));
+    service = presence;
+    for (const message of early) presence.notify('warning', message);
+    router = createRequestRouter(createRequestHandlers(presence), (message, error) => console.error(`[main] ${message}`, error));
+
+    const menuContext = { platform: process.platform, isDevelopment };
+    installAppMenu(menuContext, performMenuAction);
+    const trayHost: TrayHost = { setStatus: (choice) => presence.setStatus(choice), showScreen, quit: () => app.quit() };
+    const testView = process.env.PRESENTLY_TEST_HOOKS === '1' ? exposeTestView(menuContext, trayHost) : null;
+    removeTray = createTray(presence, trayHost, (menu, state) => {
+      if (testView) testView.tray = { menu, state, tooltip: trayTooltip(state), icon: trayIconStatus(state) };
+    });
+
+    const alerts = new ConnectionNotifications(notifier);
+    connectionNotifications = alerts;
+    presence.outbox.observeState((change) => {
+      if (change.name === 'onAccountStateChanged') alerts.accountStateChanged(change.payload);
+      else if (change.name === 'onSelfPresenceChanged') alerts.publicationChanged(change.payload.publication);
+    });
+
     showMainWindow();
-    void service.start().catch((error: unknown) => console.error('[main] the presence service did not start', error));
+    void presence.start().catch((error: unknown) => console.error('[main] the presence service did not start', error));
   });
+
+  /** Puts the shell's test view on the global object (PRESENTLY_TEST_HOOKS=1 only). */
+  function exposeTestView(menuContext: { platform: string; isDevelopment: boolean }, trayHost: TrayHost): ShellTestView {
+    const view: ShellTestView = {
+      tray: null,
+      appMenu: appMenu(menuContext),
+      isWindowVisible: () => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.isVisible(),
+      chooseTrayItem(label) {
+        const item = view.tray?.menu.find((entry) => entry.kind === 'item' && entry.label === label);
+        if (item?.kind !== 'item' || !item.enabled) throw new Error(`no enabled tray item "${label}"`);
+        performTrayAction(item.action, trayHost);
+      },
+    };
+    Object.assign(globalThis, { [SHELL_TEST_VIEW]: view });
+    return view;
+  }
 }

@@ -10,8 +10,10 @@ import { errorMessage } from '../../shared/error-message';
 import { useAppStore } from './stores/app-store';
 import { useBuddyStore } from './stores/buddy-store';
 import { useSelfStore } from './stores/self-store';
+import { usePreferencesStore } from './stores/preferences-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
+import { useUiStore } from './stores/ui-store';
 
 /** Attaches every listener, then tells main the renderer is ready. Returns a function that detaches. */
 export function startBridge(api: PresenceApi): () => void {
@@ -20,6 +22,8 @@ export function startBridge(api: PresenceApi): () => void {
   const self = useSelfStore.getState().actions;
   const buddies = useBuddyStore.getState().actions;
   const trace = useTraceStore.getState().actions;
+  const preferences = usePreferencesStore.getState().actions;
+  const ui = useUiStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -29,6 +33,8 @@ export function startBridge(api: PresenceApi): () => void {
     api.onBuddiesChanged((list) => buddies.buddiesChanged(list)),
     api.onBuddyPresenceChanged((presence) => buddies.buddyPresenceChanged(presence)),
     api.onTraceBatch((batch) => trace.traceBatchReceived(batch)),
+    api.onPreferencesChanged((changed) => preferences.preferencesChanged(changed)),
+    api.onFocusRequested((target) => ui.focusRequested(target)),
   ];
 
   api.rendererReady().then(
@@ -37,6 +43,7 @@ export function startBridge(api: PresenceApi): () => void {
       self.snapshotReceived(snapshot);
       buddies.snapshotReceived(snapshot);
       trace.snapshotReceived(snapshot);
+      preferences.snapshotReceived(snapshot);
       app.handshakeCompleted(snapshot);
     },
     (error: unknown) => app.handshakeFailed(errorMessage(error)),

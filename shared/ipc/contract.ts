@@ -116,6 +116,18 @@ export interface TraceExportResult {
   readonly bytes: number;
 }
 
+/** How the desktop app behaves around its window, stored with the settings. */
+export interface DesktopPreferences {
+  /** Closing the window keeps Presently running in the tray, presence published (off: closing quits, except on macOS). */
+  readonly keepRunningInTray: boolean;
+}
+
+/** A screen main can bring forward: the main window, the status picker, the account settings. */
+export type AppScreen = 'main' | 'status-picker' | 'settings';
+
+/** What main asks the window to show, e.g. after a click on a tray item or a notification. */
+export type FocusTarget = { readonly kind: 'buddy'; readonly aor: string } | { readonly kind: 'screen'; readonly screen: AppScreen };
+
 /** What the renderer needs to draw its first frame, returned by the ready handshake. */
 export interface AppSnapshot {
   readonly info: AppInfo;
@@ -124,6 +136,7 @@ export interface AppSnapshot {
   readonly session: SessionInfo;
   readonly accountState: AccountState;
   readonly self: SelfPresence;
+  readonly preferences: DesktopPreferences;
   /** The buddy list in stored order (the window sorts it). */
   readonly buddies: readonly BuddyEntry[];
   readonly trace: TraceSnapshot;
@@ -177,6 +190,9 @@ export interface PresenceRequests {
   /** Tries to connect again now instead of waiting for the next back-off attempt. */
   reconnect(): Promise<void>;
 
+  /** Saves the desktop preferences; they apply from the next time the window is closed. */
+  setPreferences(preferences: DesktopPreferences): Promise<DesktopPreferences>;
+
   /**
    * Writes recorded SIP messages as text or pcap to a file the user picks in a save dialog (main has
    * the whole trace; the sandboxed renderer cannot write files). Resolves with `saved: false` if the
@@ -205,6 +221,8 @@ export interface StateEvents {
   onBuddyPresenceChanged(listener: (presence: BuddyPresence) => void): Unsubscribe;
   /** SIP messages recorded since the last batch (sent every ~100 ms while there is traffic). */
   onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
+  /** The desktop preferences changed. */
+  onPreferencesChanged(listener: (preferences: DesktopPreferences) => void): Unsubscribe;
 }
 
 /**
@@ -214,6 +232,8 @@ export interface StateEvents {
 export interface NoticeEvents {
   /** A notice for the user. */
   onNotice(listener: (notice: Notice) => void): Unsubscribe;
+  /** Main asks the window to show a buddy or a screen (the tray's "Set a note…", a notification's click). */
+  onFocusRequested(listener: (target: FocusTarget) => void): Unsubscribe;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
@@ -261,6 +281,7 @@ export const requestChannels: {
   saveAccount: { channel: 'account:save', payload: accountForm() },
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },
+  setPreferences: { channel: 'app:set-preferences', payload: v.object({ keepRunningInTray: v.boolean }) },
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
 };
 
@@ -289,12 +310,14 @@ export const eventChannels: {
   readonly [E in NoticeEventName]: { readonly channel: Channel };
 } = {
   onNotice: { channel: 'app:notice' },
+  onFocusRequested: { channel: 'app:focus' },
   onSessionChanged: { channel: 'account:session', snapshot: 'session' },
   onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
   onBuddiesChanged: { channel: 'buddy:list', snapshot: 'buddies' },
   onBuddyPresenceChanged: { channel: 'buddy:presence', snapshot: 'buddies' },
   onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
+  onPreferencesChanged: { channel: 'app:preferences', snapshot: 'preferences' },
 };
 
 // The validators below check shape and size only; what the values mean (a SIP address that parses, an

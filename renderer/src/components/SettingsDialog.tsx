@@ -7,7 +7,9 @@ import {
   type AccountForm,
 } from '../../../shared/account/account-settings';
 import { joinServerUri, splitServerUri } from '../../../shared/account/sip-address';
+import type { DesktopPreferences } from '../../../shared/ipc/contract';
 import { SIP_TRANSPORTS, type SipTransport } from '../../../shared/sip/transport';
+import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
@@ -63,6 +65,8 @@ export function SettingsDialog() {
   const session = useSessionStore((s) => s.session);
   const { accountSaveRequested, accountRemoveRequested } = useSessionStore((s) => s.actions);
   const { dialogClosed } = useUiStore((s) => s.actions);
+  const preferences = usePreferencesStore((s) => s.preferences);
+  const { preferencesChosen } = usePreferencesStore((s) => s.actions);
   const saved = session.account;
   const [draft, setDraft] = useState<Draft>(() => {
     const base = saved ?? DEFAULT_ACCOUNT_SETTINGS;
@@ -138,6 +142,12 @@ export function SettingsDialog() {
     setIsSaving(false);
     if (outcome.ok) dialogClosed();
     else setFailure(outcome.message);
+  };
+
+  // Saved at once, apart from the account form: it needs no reconnect, and Cancel is about the account.
+  const changePreferences = async (changed: DesktopPreferences) => {
+    const outcome = await preferencesChosen(changed);
+    if (!outcome.ok) setFailure(outcome.message);
   };
 
   const isWebSocket = draft.transport === 'ws' || draft.transport === 'wss';
@@ -261,6 +271,19 @@ export function SettingsDialog() {
               </FormField>
             ))}
           </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Desktop</legend>
+          <label className="checkbox">
+            <input
+              id="desktop-keep-running-in-tray"
+              type="checkbox"
+              checked={preferences.keepRunningInTray}
+              onChange={(e) => void changePreferences({ keepRunningInTray: e.target.checked })}
+            />
+            Keep running in the tray when the window is closed
+          </label>
         </fieldset>
 
         {failure && (

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_SETTINGS } from '../../../../shared/account/account-settings';
-import { DEFAULT_SETTINGS, SettingsStore } from '../../../../electron/service/settings-store';
+import { DEFAULT_DESKTOP_SETTINGS, DEFAULT_SETTINGS, SettingsStore } from '../../../../electron/service/settings-store';
 
 const account = {
   ...DEFAULT_ACCOUNT_SETTINGS,
@@ -42,6 +42,23 @@ describe('settings store', () => {
       presence: { status: 'available', note: '' },
       recentNotes: ['Lunch', 'In the lab'],
     });
+  });
+
+  it('given a file without desktop settings, then the defaults apply: keep running in the tray, not yet explained; changes come back', async () => {
+    const first = new SettingsStore(dir);
+    await first.load();
+    await first.setPresence('busy', 'In the lab');
+    const older = new SettingsStore(dir);
+    await older.load();
+    expect(older.desktop).toEqual(DEFAULT_DESKTOP_SETTINGS);
+    expect(DEFAULT_DESKTOP_SETTINGS).toEqual({ keepRunningInTray: true, hasExplainedTray: false });
+
+    await older.setDesktop({ hasExplainedTray: true });
+    await older.setDesktop({ keepRunningInTray: false });
+    const later = new SettingsStore(dir);
+    await later.load();
+    expect(later.desktop).toEqual({ keepRunningInTray: false, hasExplainedTray: true });
+    expect(later.settings.presence).toEqual({ status: 'busy', note: 'In the lab' });
   });
 
   it('keeps the five most recent distinct notes, newest first, and forgets one on request', async () => {
