@@ -21,8 +21,9 @@ const roomsBelow = {
   compositor: ['net'],
   ipc: [],
   service: ['ipc', 'sip', 'compositor', 'net'],
-  desktop: ['service', 'sip'],
-  cli: ['service', 'sip', 'compositor', 'net'],
+  cli: ['web', 'service', 'sip', 'compositor', 'net'],
+  web: ['ipc', 'service', 'sip', 'compositor', 'net'],
+  desktop: ['service'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];
 

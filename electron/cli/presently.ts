@@ -4,12 +4,13 @@
  */
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { errorMessage } from '../../shared/error-message';
+import { appCommand } from './app-command';
 import { compositorCommand } from './compositor-command';
 import { publishCommand } from './publish-command';
 import type { Subcommand } from './subcommand';
 import { watchCommand } from './watch-command';
 
-const subcommands: Readonly<Record<string, Subcommand>> = { publish: publishCommand, watch: watchCommand, compositor: compositorCommand };
+const subcommands: Readonly<Record<string, Subcommand>> = { publish: publishCommand, watch: watchCommand, compositor: compositorCommand, app: appCommand };
 
 function usage(): string {
   const names = Object.keys(subcommands);

@@ -11,6 +11,9 @@
  * The renderer attaches its listeners and calls `rendererReady()`; the service takes the snapshot and
  * attaches the outbox after its reply has gone out. When the window reloads (or a test harness attaches a
  * new page) the host calls `detach()`: notices queue again and state events wait for the next snapshot.
+ *
+ * Main-process views of the same state (the tray) `observeState`: they get every state event as it is
+ * emitted, whether or not a renderer is attached.
  */
 import {
   eventChannels,
@@ -24,6 +27,9 @@ import {
 /** Where delivered events go: `webContents.send` in Electron, `page.evaluate` in the test harness. */
 export type EventSink = (channel: Channel, payload: unknown) => void;
 
+/** One state event as emitted, for main-process observers. */
+export type StateChange = { readonly [E in StateEventName]: { readonly name: E; readonly payload: EventPayload<E> } }[StateEventName];
+
 /** Queued events beyond this many are dropped oldest-first; the snapshot at ready covers the state. */
 const MAX_QUEUED_EVENTS = 10_000;
 
@@ -34,6 +40,7 @@ export class EventOutbox {
   private dropped = 0;
   /** The renderer's snapshot has been taken: state changes from now on are newer than it. */
   private hasSnapshot = false;
+  private readonly stateObservers = new Set<(change: StateChange) => void>();
 
   /** Sends notice `name` now, or when the renderer becomes ready. */
   emit<E extends NoticeEventName>(name: E, payload: EventPayload<E>): void {
@@ -42,7 +49,14 @@ export class EventOutbox {
 
   /** Sends state event `name` if the renderer has its snapshot; before that, the snapshot covers it. */
   emitState<E extends StateEventName>(name: E, payload: EventPayload<E>): void {
+    for (const observer of this.stateObservers) observer({ name, payload } as StateChange);
     if (this.hasSnapshot) this.enqueue(name, payload);
+  }
+
+  /** Calls `observer` with every state event from now on, renderer or not; returns its unsubscribe. */
+  observeState(observer: (change: StateChange) => void): () => void {
+    this.stateObservers.add(observer);
+    return () => this.stateObservers.delete(observer);
   }
 
   /** The renderer's snapshot was just taken: state events from now on go out, after what is queued. */

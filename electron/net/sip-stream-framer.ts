@@ -38,7 +38,6 @@ export interface SipStreamFramerOptions {
   readonly maxBodyBytes?: number;
 }
 
-const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** The head of the message being received, kept until its body is complete. */
@@ -182,26 +181,32 @@ export class SipStreamFramer {
 
   /** A keep-alive at the start of the buffer, `null` to wait for more bytes, `undefined` if none. */
   private takeKeepAlive(): FramedItem | null | undefined {
-    const buffer = this.buffer;
-    if (!buffer.subarray(0, 2).equals(CRLF)) return buffer.length === 1 && buffer[0] === 0x0d ? null : undefined;
+    // Reads the bytes in place (no subarray per call): a flood of keep-alives is one loop over the bytes.
+    const held = this.end - this.start;
+    const at = (offset: number) => this.store[this.start + offset];
+    if (held < 2 || at(0) !== 0x0d || at(1) !== 0x0a) return held === 1 && at(0) === 0x0d ? null : undefined;
     if (this.crlfIsPong) {
       this.skip(2);
-      return { kind: 'pong' };
+      return PONG;
     }
-    if (buffer.length < 4) {
+    if (held < 4) {
       // "\r\n" alone may be a pong or the first half of a ping; wait unless the next byte decides it.
-      if (buffer.length === 2 || buffer[2] === 0x0d) return null;
+      if (held === 2 || at(2) === 0x0d) return null;
       this.skip(2);
-      return { kind: 'pong' };
+      return PONG;
     }
-    if (buffer.subarray(0, 4).equals(HEADER_END)) {
+    if (at(2) === 0x0d && at(3) === 0x0a) {
       this.skip(4);
-      return { kind: 'ping' };
+      return PING;
     }
     this.skip(2);
-    return { kind: 'pong' };
+    return PONG;
   }
 }
+
+/** Keep-alives carry no data: one object each, shared. */
+const PING: FramedItem = { kind: 'ping' };
+const PONG: FramedItem = { kind: 'pong' };
 
 /**
  * The values of every Content-Length (or compact `l`) header line, trimmed, in order. A scan of the

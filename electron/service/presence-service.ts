@@ -27,6 +27,7 @@ import type {
   AppPreferences,
   AppSnapshot,
   DemoInfo,
+  FocusTarget,
   NoticeLevel,
   RuntimeKind,
   SelfPresence,
@@ -100,10 +101,11 @@ export interface PresenceServiceOptions {
   readonly now?: () => number;
   readonly log?: ServiceLogger;
   /**
-   * Puts changed preferences into effect before they are saved (the app: start at login); a rejection
-   * keeps the old ones and its message reaches the user.
+   * Puts changed preferences into effect before they are saved (the app: start at login, and closing the
+   * window to the tray or not); `previous` are those in force until now. A rejection keeps the old ones
+   * and its message reaches the user.
    */
-  readonly applyPreferences?: (preferences: AppPreferences) => Promise<void>;
+  readonly applyPreferences?: (preferences: AppPreferences, previous: AppPreferences) => Promise<void>;
   /** Receives every SIP message while the user has "trace to file" on (the app: the log file). */
   readonly traceToFile?: (entry: UnnumberedTraceEntry) => void;
 }
@@ -112,16 +114,16 @@ export interface PresenceServiceOptions {
  * How many trace entries the snapshot carries: a window that opens late lists the newest 5,000 (a
  * snapshot of 100,000 would stall the handshake); exports still cover everything the recorder keeps.
  */
-export const SNAPSHOT_TRACE_ENTRIES = 5_000;
+const SNAPSHOT_TRACE_ENTRIES = 5_000;
 
 /** The buddy list group the demo colleagues are filed under. */
-export const DEMO_GROUP = 'Demo colleagues';
+const DEMO_GROUP = 'Demo colleagues';
 
 /**
  * How long removing the publication before sleep may take: the system gives a suspend handler little
  * time, and a removal that does not make it expires on the server anyway.
  */
-export const SUSPEND_TIMEOUT_MS = 2_000;
+const SUSPEND_TIMEOUT_MS = 2_000;
 
 const IDLE_ACCOUNT_STATE: AccountState = { phase: 'idle', server: '' };
 const IDLE_PUBLICATION: PublicationState = { phase: 'idle' };
@@ -244,6 +246,26 @@ export class PresenceService {
       },
       preferences: this.settingsStore.preferences,
     };
+  }
+
+  /** What the tray shows: the same session, account state and own presence the window gets. */
+  get desktopView(): { readonly session: SessionInfo; readonly accountState: AccountState; readonly self: SelfPresence } {
+    return { session: this.sessionInfo(), accountState: this.accountState, self: this.selfPresence() };
+  }
+
+  /** Whether the one-time "still running in the tray" notice was shown (the app's own note, not a preference). */
+  get hasExplainedTray(): boolean {
+    return this.settingsStore.hasExplainedTray;
+  }
+
+  /** Remembers that the "still running in the tray" notice was shown; a failure to save is only reported. */
+  async markTrayExplained(): Promise<void> {
+    await this.settingsStore.markTrayExplained().catch((error: unknown) => this.reportSaveFailure('settings', error));
+  }
+
+  /** Asks the window to show a buddy or a screen (queued until the window is ready). */
+  requestFocus(target: FocusTarget): void {
+    this.outbox.emit('onFocusRequested', target);
   }
 
   /** Tells the user something through the window's notice area. */
@@ -383,9 +405,10 @@ export class PresenceService {
 
   /** Puts the changed preferences into effect, then saves them; a failure keeps the old ones and says why. */
   async setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences> {
-    const next = { ...this.settingsStore.preferences, ...change };
+    const previous = this.settingsStore.preferences;
+    const next = { ...previous, ...change };
     try {
-      await this.options.applyPreferences?.(next);
+      await this.options.applyPreferences?.(next, previous);
     } catch (error) {
       this.log('error', `applying preferences failed: ${String(error)}`);
       throw new UserFacingError(`The preference could not be applied (${errorMessage(error)}); nothing was changed.`);

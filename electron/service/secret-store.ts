@@ -17,6 +17,11 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
 }
 
+/** What the window says when passwords are held by a MemorySecretStore; `why` names what is missing, e.g. "This system offers no keychain". */
+export function memoryOnlyPasswordNotice(why: string): string {
+  return `${why}, so your SIP password is kept only until Presently quits.`;
+}
+
 /** The key an account's password is stored under. */
 export const passwordKey = (aor: string): string => `sip-password:${aor}`;
 

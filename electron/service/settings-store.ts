@@ -7,8 +7,14 @@
  *     "account": AccountSettings | null,
  *     "presence": { "status": ChosenStatus, "note": string },
  *     "recentNotes": string[],
- *     "preferences"?: { "startAtLogin"?: boolean, "traceToFile"?: boolean } }
- *   (preferences came later: absent ones are the defaults, so older files read unchanged)
+ *     "preferences"?: { "keepRunningInTray"?: boolean, "startAtLogin"?: boolean, "traceToFile"?: boolean },
+ *     "hasExplainedTray"?: boolean }
+ *   (both came later: absent ones are the defaults, so older files read unchanged)
+ *
+ * `preferences` are the user's choices (the contract's AppPreferences); `hasExplainedTray` is the app's
+ * own note that the one-time "still running in the tray" notice was shown. Files written while these
+ * were kept together as `"desktop": { "keepRunningInTray", "hasExplainedTray" }` still load; the next
+ * save writes the fields above instead.
  */
 import path from 'node:path';
 import {
@@ -33,6 +39,8 @@ export interface Settings {
   readonly recentNotes: readonly string[];
   /** Absent until first changed (the defaults apply); read them through `SettingsStore.preferences`. */
   readonly preferences?: AppPreferences;
+  /** The one-time notice that closing the window keeps Presently running was shown (absent: not yet). */
+  readonly hasExplainedTray?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -65,6 +73,9 @@ const settingsShape = v.object({
   presence: v.object({ status: v.literal(...CHOSEN_STATUSES), note: text(MAX_NOTE_LENGTH) }),
   recentNotes: v.array(text(MAX_NOTE_LENGTH), { maxLength: MAX_RECENT_NOTES }),
   preferences: v.optional(preferencesChange()),
+  hasExplainedTray: v.optional(v.boolean),
+  // The older spelling (see the module comment): read, never written.
+  desktop: v.optional(v.object({ keepRunningInTray: v.boolean, hasExplainedTray: v.boolean })),
 });
 
 export const settingsFormat: DocumentFormat<Settings> = {
@@ -72,8 +83,16 @@ export const settingsFormat: DocumentFormat<Settings> = {
   decode(raw) {
     const shape = settingsShape.validate(raw);
     if (!shape.ok) return shape;
-    const { account, presence, recentNotes, preferences } = shape.value;
-    const rest = { presence, recentNotes, ...(preferences === undefined ? {} : { preferences: { ...DEFAULT_PREFERENCES, ...preferences } }) };
+    const { account, presence, recentNotes, desktop, ...stored } = shape.value;
+    // The older spelling counts only where the newer one is absent (an absent optional field is not copied).
+    const preferences = desktop ? { keepRunningInTray: desktop.keepRunningInTray, ...stored.preferences } : stored.preferences;
+    const hasExplainedTray = stored.hasExplainedTray ?? desktop?.hasExplainedTray;
+    const rest = {
+      presence,
+      recentNotes,
+      ...(preferences === undefined ? {} : { preferences: { ...DEFAULT_PREFERENCES, ...preferences } }),
+      ...(hasExplainedTray === undefined ? {} : { hasExplainedTray }),
+    };
     if (account === null) return { ok: true, value: { account: null, ...rest } };
     // A hand-edited file must meet the same rules as the form.
     const checked = checkAccountForm(account);
@@ -126,6 +145,16 @@ export class SettingsStore {
   /** Changes the given preferences, keeping the others. */
   async setPreferences(change: Partial<AppPreferences>): Promise<void> {
     await this.update({ ...this.current, preferences: { ...this.preferences, ...change } });
+  }
+
+  /** Whether the one-time "still running in the tray" notice was shown. */
+  get hasExplainedTray(): boolean {
+    return this.current.hasExplainedTray ?? false;
+  }
+
+  /** Records that the "still running in the tray" notice was shown, so it is not shown again. */
+  async markTrayExplained(): Promise<void> {
+    await this.update({ ...this.current, hasExplainedTray: true });
   }
 
   async forgetRecentNote(note: string): Promise<void> {

@@ -37,14 +37,14 @@ export interface SaveFileChooser {
 const SLICE = 2_000;
 
 /** Picks the entries a request names, oldest first, from everything the recorder keeps. */
-export function selectTraceEntries(kept: readonly TraceEntry[], scope: TraceExportRequest['scope']): TraceEntry[] {
+function selectTraceEntries(kept: readonly TraceEntry[], scope: TraceExportRequest['scope']): TraceEntry[] {
   if (scope.kind === 'all') return kept.filter((e) => e.seq > scope.afterSeq);
   const wanted = new Set(scope.seqs);
   return kept.filter((e) => wanted.has(e.seq));
 }
 
 /** The file name offered in the save dialog. */
-export function defaultExportName(format: TraceExportRequest['format'], now: number): string {
+function defaultExportName(format: TraceExportRequest['format'], now: number): string {
   const d = new Date(now);
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;

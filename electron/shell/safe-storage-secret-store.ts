@@ -8,14 +8,12 @@
  * Must be called after the app is ready (safeStorage needs it on Linux).
  */
 import { safeStorage } from 'electron';
-import { EncryptedFileSecretStore, MemorySecretStore, type SecretStore } from '../service/secret-store';
+import { EncryptedFileSecretStore, MemorySecretStore, memoryOnlyPasswordNotice, type SecretStore } from '../service/secret-store';
 
 export function createSafeStorageSecretStore(dataDir: string, tell: (message: string) => void): SecretStore {
   const isLinuxPlainText = process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
   if (!safeStorage.isEncryptionAvailable() || isLinuxPlainText) {
-    tell(
-      'This system offers no keychain Presently can use (on Linux: GNOME Keyring or KWallet), so your SIP password is kept only until Presently quits.',
-    );
+    tell(memoryOnlyPasswordNotice('This system offers no keychain Presently can use (on Linux: GNOME Keyring or KWallet)'));
     return new MemorySecretStore();
   }
   return new EncryptedFileSecretStore(

@@ -1,19 +1,17 @@
 /**
  * The main window, with Electron's security checklist applied: context isolation, sandbox, no Node in
- * the page, no navigation away from our page, no new windows, no permission grants. The page's Content
- * Security Policy is in renderer/index.html (a meta tag, since the page loads from a file).
+ * the page, no navigation away from our page, no new windows, no permission grants. The page loads
+ * from `app://presently/` (app-protocol.ts), not from a file; its Content Security Policy is in
+ * renderer/index.html (a meta tag, so the browser tests' server needs no header of its own).
  */
 import { BrowserWindow, nativeTheme } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { RENDERER_URL } from '../desktop/app-scheme';
 import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE } from '../desktop/window-state-bounds';
 
 /** Where the built renderer and preload sit relative to the bundled main (dist/main/main.cjs). */
-export const RENDERER_INDEX = path.join(__dirname, '..', 'renderer', 'index.html');
+export const RENDERER_ROOT = path.join(__dirname, '..', 'renderer');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
-
-/** The exact URL our page has; IPC from any other URL is refused. */
-export const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href;
 
 export function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -38,6 +36,6 @@ export function createMainWindow(): BrowserWindow {
   });
 
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(RENDERER_INDEX);
+  void window.loadURL(RENDERER_URL);
   return window;
 }

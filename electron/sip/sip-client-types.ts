@@ -65,6 +65,9 @@ export interface SipTimers {
   /** First retry delay after a 408/5xx to PUBLISH or SUBSCRIBE; doubles up to `retryMax`, with jitter. */
   readonly retryBase: number;
   readonly retryMax: number;
+  /** First re-SUBSCRIBE delay after a refusal a person must lift (403, 404, 489, `rejected`, …); doubles up to `refusalRetryMax`. */
+  readonly refusalRetryBase: number;
+  readonly refusalRetryMax: number;
 }
 
 export const DEFAULT_SIP_TIMERS: SipTimers = {
@@ -78,6 +81,8 @@ export const DEFAULT_SIP_TIMERS: SipTimers = {
   resubscribePacing: 50,
   retryBase: 5_000,
   retryMax: 300_000,
+  refusalRetryBase: 300_000,
+  refusalRetryMax: 3_600_000,
 };
 
 /** Where the engine writes diagnostics it does not report as state (never the user's password). */

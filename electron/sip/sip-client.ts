@@ -294,9 +294,9 @@ export class SipClient {
       expires: this.config.subscribeExpires,
       hasPassword: this.config.password !== undefined && this.config.password !== '',
       t1: this.timers.t1,
-      retryBase: this.timers.retryBase,
-      retryMax: this.timers.retryMax,
+      backoff: this.timers,
       random: this.random,
+      logger: this.logger,
       onChange: (buddy) => {
         if (this.subscriptions.get(key) === subscription) this.buddyListeners.emit(buddy);
       },

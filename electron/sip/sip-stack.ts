@@ -13,6 +13,13 @@
  * connection, never to an address.
  * Contact: `sip:<random user>@<local ip>:<local port>;transport=<kind>` (UDP without the parameter),
  * likewise updated when the connection changes.
+ *
+ * Nothing a peer sends is answered 500 by us. Every NOTIFY passes notify-screen.ts's header checks before the core
+ * sees it (refused ones are reported to `onNotifyRefused` listeners, so that the buddy can show a warning); an
+ * out-of-order NOTIFY in a subscription dialog is answered 200 and dropped (see `isStaleNotify`); a request sip.js's
+ * parser refuses (say a Content-Type that is not type/subtype) is answered 400 from its raw headers, where sip.js would
+ * say nothing and leave the peer retransmitting until it gives up; and a request sip.js throws on is answered 400
+ * rather than 500.
  */
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import {
@@ -22,6 +29,7 @@ import {
   Levels,
   LoggerFactory,
   Parser,
+  SubscriptionDialog,
   TransportError,
   UserAgentCore,
   type Contact,
@@ -33,8 +41,10 @@ import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js
 import { errorMessage } from '../../shared/error-message';
 import type { SipTransport } from '../../shared/sip/transport';
 import type { SipLogger, SipTimers } from './sip-client-types';
-import { ReliabilityLayer } from './transport/reliability-layer';
+import { screenNotify, type NotifyRefusal } from './subscribe/notify-screen';
+import { hasResponseHeaders, ReliabilityLayer, responseTo } from './transport/reliability-layer';
 import type { SipConnection } from './transport/sip-connection';
+import { readMessageHead } from './transport/sip-message-head';
 
 export interface SipStackOptions {
   readonly aor: URI;
@@ -51,6 +61,9 @@ export interface SipStackOptions {
 
 const MANDATORY_HEADERS = ['from', 'to', 'call_id', 'cseq', 'via'] as const;
 
+/** Told about a NOTIFY the stack refused before the core saw it: its Call-ID and what we answered. */
+export type RefusedNotifyListener = (callId: string, refusal: NotifyRefusal) => void;
+
 export class SipStack {
   readonly core: UserAgentCore;
   readonly contact: Contact;
@@ -60,6 +73,7 @@ export class SipStack {
   private readonly contactUser = createRandomToken(10);
   /** The `.invalid` host RFC 7118 suggests for WebSocket Via and Contact; fixed per stack. */
   private readonly wsHost = `${createRandomToken(12).toLowerCase()}.invalid`;
+  private readonly refusedNotifyListeners = new Set<RefusedNotifyListener>();
 
   constructor(private readonly options: SipStackOptions) {
     const loggerFactory = new LoggerFactory();
@@ -158,6 +172,12 @@ export class SipStack {
     }
   }
 
+  /** Calls `listener` for every NOTIFY refused by notify-screen.ts's checks; returns the function that stops it. */
+  onNotifyRefused(listener: RefusedNotifyListener): () => void {
+    this.refusedNotifyListeners.add(listener);
+    return () => this.refusedNotifyListeners.delete(listener);
+  }
+
   /** A message from the connection. */
   receive(text: string): void {
     this.layer?.receive(text);
@@ -198,7 +218,8 @@ export class SipStack {
     const logger = this.configuration.loggerFactory.getLogger('sip.parser');
     const message = Parser.parseMessage(text, logger);
     if (!message) {
-      this.options.logger('warn', 'Dropped a message that could not be parsed.');
+      this.options.logger('warn', 'Refused a message that could not be parsed.');
+      this.refuseUnparsable(text);
       return;
     }
     for (const header of MANDATORY_HEADERS) {
@@ -216,6 +237,7 @@ export class SipStack {
           this.core.replyStateless(message, { statusCode: 400, reasonPhrase: 'Truncated Message' });
           return;
         }
+        if (message.method === 'NOTIFY' && this.answerNotifyBeforeCore(message)) return;
         this.core.receiveIncomingRequestFromTransport(message);
       } else if (message instanceof IncomingResponseMessage) {
         // RFC 3261 §18.1.2: a response whose top Via is not ours is discarded.
@@ -231,15 +253,78 @@ export class SipStack {
         this.core.receiveIncomingResponseFromTransport(message);
       }
     } catch (error) {
-      // sip.js throws on some unexpected input (e.g. an out-of-dialog PRACK); never let it escape.
+      // sip.js throws on some unexpected input (e.g. an out-of-dialog PRACK, a NOTIFY whose From has no tag); never
+      // let it escape. The request is one we cannot process, not a fault of ours a retry would cure: 400, not 500
+      // (which invites the same request again, RFC 3261 §21.5.1, and makes a notifier drop the subscription).
       this.options.logger('error', `sip.js could not handle a ${message instanceof IncomingRequestMessage ? message.method : 'response'}: ${String(error)}`);
       if (message instanceof IncomingRequestMessage && message.method !== 'ACK') {
         try {
-          this.core.replyStateless(message, { statusCode: 500, reasonPhrase: 'Server Internal Error' });
+          this.core.replyStateless(message, { statusCode: 400, reasonPhrase: 'Bad Request' });
         } catch {
           // Nothing more we can do for a request sip.js cannot even answer.
         }
       }
     }
+  }
+
+  /**
+   * Answers 400 to a request sip.js's parser refused, built from its raw Via, From, To, Call-ID and CSeq as RFC 3261
+   * §8.2.6.2 says (a To tag added when missing); without all five, or for an ACK, nothing can or may be answered.
+   */
+  private refuseUnparsable(text: string): void {
+    const head = readMessageHead(text);
+    const layer = this.layer;
+    if (!layer || head?.kind !== 'request' || head.method === 'ACK' || head.callId === null) return;
+    if (!hasResponseHeaders(text)) return;
+    const response = responseTo(text, 400, 'Bad Request', [`User-Agent: ${this.options.userAgent}`], createRandomToken(10));
+    layer.send(response).catch(() => undefined); // a lost connection is reported by the connection itself
+    if (head.method !== 'NOTIFY') return;
+    this.tellNotifyRefused(head.callId, {
+      statusCode: 400,
+      reasonPhrase: 'Bad Request',
+      extraHeaders: [],
+      problem: { statusCode: 400, message: 'A NOTIFY Presently could not parse, answered 400 Bad Request.' },
+    });
+  }
+
+  private tellNotifyRefused(callId: string, refusal: NotifyRefusal): void {
+    for (const listener of [...this.refusedNotifyListeners]) {
+      try {
+        listener(callId, refusal);
+      } catch (error) {
+        this.options.logger('error', `A refused NOTIFY's listener failed: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  /** Answers a NOTIFY that must not reach the core (refused by the screen, or out of order); true when it did. */
+  private answerNotifyBeforeCore(message: IncomingRequestMessage): boolean {
+    const refusal = screenNotify(message);
+    if (refusal) {
+      this.core.replyStateless(message, { statusCode: refusal.statusCode, reasonPhrase: refusal.reasonPhrase, extraHeaders: [...refusal.extraHeaders] });
+      this.tellNotifyRefused(message.callId, refusal);
+      return true;
+    }
+    if (this.isStaleNotify(message)) {
+      this.options.logger('debug', `Answered 200 to an out-of-order NOTIFY (CSeq ${message.cseq}) without applying it.`);
+      this.core.replyStateless(message, { statusCode: 200 });
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A NOTIFY in a subscription dialog whose CSeq is not above the last one we took. RFC 3261 §12.2.2 has a UAS answer
+   * such a request 500, and sip.js does. We answer 200 and do not apply it instead, because in a subscription dialog
+   * it is a late retransmission (our response cache keeps answers for 64·T1 only) or a NOTIFY that UDP delivered after
+   * a newer one, and a presence NOTIFY carries the whole state (RFC 3856 §6.5), so the newer state we already applied
+   * supersedes it. A failure answer gains nothing and costs the subscription: a notifier removes a subscription whose
+   * NOTIFY failed (RFC 6665 §4.2.2), and RFC 6665 requires no 500 here. Other methods keep RFC 3261's rule.
+   */
+  private isStaleNotify(message: IncomingRequestMessage): boolean {
+    if (message.toTag === undefined) return false;
+    const dialog = this.core.dialogs.get(message.callId + message.toTag + message.fromTag);
+    const highest = dialog instanceof SubscriptionDialog ? dialog.remoteSequenceNumber : undefined;
+    return highest !== undefined && message.cseq <= highest;
   }
 }

@@ -13,6 +13,7 @@ import { usePreferencesStore } from './stores/preferences-store';
 import { useSelfStore } from './stores/self-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
+import { useUiStore } from './stores/ui-store';
 
 /** Attaches every listener, then tells main the renderer is ready. Returns a function that detaches. */
 export function startBridge(api: PresenceApi): () => void {
@@ -22,6 +23,7 @@ export function startBridge(api: PresenceApi): () => void {
   const buddies = useBuddyStore.getState().actions;
   const trace = useTraceStore.getState().actions;
   const preferences = usePreferencesStore.getState().actions;
+  const ui = useUiStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -32,6 +34,7 @@ export function startBridge(api: PresenceApi): () => void {
     api.onBuddyPresenceChanged((presence) => buddies.buddyPresenceChanged(presence)),
     api.onTraceBatch((batch) => trace.traceBatchReceived(batch)),
     api.onPreferencesChanged((changed) => preferences.preferencesChanged(changed)),
+    api.onFocusRequested((target) => ui.focusRequested(target)),
   ];
 
   api.rendererReady().then(

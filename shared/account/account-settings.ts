@@ -6,7 +6,6 @@
  * The password is never part of these objects on disk: it travels once, in `AccountForm.password`,
  * from the form to main, which hands it to the secret store (OS keychain) and keeps only `hasPassword`.
  */
-import type { SipTransport } from '../sip/transport';
 import { parseSipAddress, parseSipServer } from './sip-address';
 import { hasControlCharacters } from './text-rules';
 
@@ -78,11 +77,6 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   subscribeExpires: 600,
 };
 
-/** The transport an account's server URI names (the form's transport choice). */
-export function transportOf(serverUri: string): SipTransport {
-  const parsed = parseSipServer(serverUri);
-  return parsed.ok ? parsed.value.transport : 'udp';
-}
 
 export type AccountCheck =
   | { readonly ok: true; readonly value: AccountForm }

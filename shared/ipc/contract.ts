@@ -19,8 +19,8 @@ import type { TraceEntry } from '../trace/trace-entry';
 
 // ── Data that crosses the boundary ────────────────────────────────────────────────────────────────
 
-/** Which host runs the main-process core: Electron, or plain Node (tests, command line). */
-export type RuntimeKind = 'electron' | 'node';
+/** Which host runs the main-process core: Electron, plain Node (tests, command line), or the web mode (a browser tab). */
+export type RuntimeKind = 'electron' | 'node' | 'web';
 
 /** Identity and versions of the running app, shown in the window's footer and the About box. */
 export interface AppInfo {
@@ -116,8 +116,10 @@ export interface TraceExportResult {
   readonly bytes: number;
 }
 
-/** How Presently behaves on this computer: the settings dialog's advanced section, saved with the settings. */
+/** The user's choices for how Presently behaves on this computer (the settings dialog's Desktop and Advanced sections), saved with the settings. */
 export interface AppPreferences {
+  /** Closing the window keeps Presently running in the tray, presence published (off: closing quits, except on macOS). */
+  readonly keepRunningInTray: boolean;
   /** Start Presently when the user logs in to the computer. */
   readonly startAtLogin: boolean;
   /** Also write every SIP message, credentials masked, to the log file in the data folder. */
@@ -126,9 +128,16 @@ export interface AppPreferences {
 
 /** The preferences of a first start. */
 export const DEFAULT_PREFERENCES: AppPreferences = {
+  keepRunningInTray: true,
   startAtLogin: false,
   traceToFile: false,
 };
+
+/** A screen main can bring forward: the main window, the status picker, the account settings. */
+export type AppScreen = 'main' | 'status-picker' | 'settings';
+
+/** What main asks the window to show, e.g. after a click on a tray item or a notification. */
+export type FocusTarget = { readonly kind: 'buddy'; readonly aor: string } | { readonly kind: 'screen'; readonly screen: AppScreen };
 
 /** What the renderer needs to draw its first frame, returned by the ready handshake. */
 export interface AppSnapshot {
@@ -200,7 +209,7 @@ export interface PresenceRequests {
    */
   exportTrace(request: TraceExportRequest): Promise<TraceExportResult>;
 
-  /** Changes the given preferences (each applies at once: start at login is set up or removed). */
+  /** Changes the given preferences; each applies at once (start at login is set up or removed, closing the window follows the tray choice). */
   setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences>;
 }
 
@@ -234,6 +243,8 @@ export interface StateEvents {
 export interface NoticeEvents {
   /** A notice for the user. */
   onNotice(listener: (notice: Notice) => void): Unsubscribe;
+  /** Main asks the window to show a buddy or a screen (the tray's "Set a note…", a notification's click). */
+  onFocusRequested(listener: (target: FocusTarget) => void): Unsubscribe;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
@@ -310,6 +321,7 @@ export const eventChannels: {
   readonly [E in NoticeEventName]: { readonly channel: Channel };
 } = {
   onNotice: { channel: 'app:notice' },
+  onFocusRequested: { channel: 'app:focus' },
   onSessionChanged: { channel: 'account:session', snapshot: 'session' },
   onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
@@ -348,6 +360,7 @@ function traceExportRequest(): Validator<TraceExportRequest> {
 /** A change of preferences: any of them, each a boolean. */
 export function preferencesChange(): Validator<Partial<AppPreferences>> {
   return v.object({
+    keepRunningInTray: v.optional(v.boolean),
     startAtLogin: v.optional(v.boolean),
     traceToFile: v.optional(v.boolean),
   });

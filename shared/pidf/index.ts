@@ -32,5 +32,5 @@ export { buildPidf, normalizeNote, PUBLISHED_STATUS, type BuildPidfInput } from 
 export { DEFAULT_MAX_PRESENCE_BYTES, parsePresenceBody, type ParsePresenceOptions } from './parse';
 export { pickNote, summarizePresence, type SummarizeOptions } from './summarize';
 export { CLOSED_TUPLE_ID, composePresenceDocuments, type ComposeOptions } from './compose';
-export { serializePidfDocument, type SerializeDocumentOptions } from './serialize';
+export { type SerializeDocumentOptions } from './serialize';
 export * from './namespaces';

@@ -12,9 +12,9 @@ export const NS_DATA_MODEL = 'urn:ietf:params:xml:ns:pidf:data-model';
 /** RFC 4480: Rich Presence Information Data (`rpid:activities`, `rpid:class`, `rpid:mood`, …). */
 export const NS_RPID = 'urn:ietf:params:xml:ns:pidf:rpid';
 /** RFC 4482: Contact Information (CIPID: `c:card`, `c:display-name`, `c:homepage`, `c:icon`, …). */
-export const NS_CIPID = 'urn:ietf:params:xml:ns:pidf:cipid';
+const NS_CIPID = 'urn:ietf:params:xml:ns:pidf:cipid';
 /** RFC 5196: user agent capabilities (`caps:servcaps`). */
-export const NS_CAPS = 'urn:ietf:params:xml:ns:pidf:caps';
+const NS_CAPS = 'urn:ietf:params:xml:ns:pidf:caps';
 /** RFC 4589: location types, used inside `rpid:place-type`. */
 export const NS_LOCATION_TYPE = 'urn:ietf:params:xml:ns:location-type';
 /** Linphone's extension: `<pidfonline:online/>` inside a tuple's status while the app runs. */
@@ -23,9 +23,9 @@ export const NS_LINPHONE_ONLINE = 'http://www.linphone.org/xsds/pidfonline.xsd';
  * The RPID drafts' namespaces before RFC 4480, still sent by Asterisk's chan_sip (and FreeSWITCH's
  * copy of it for eyeBeam): `pp:person`, `ep:activities` (rpid-person) and `es:` (rpid-status).
  */
-export const NS_LEGACY_PERSON = 'urn:ietf:params:xml:ns:pidf:person';
-export const NS_LEGACY_RPID_PERSON = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-person';
-export const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:rpid:status:rpid-status';
+const NS_LEGACY_PERSON = 'urn:ietf:params:xml:ns:pidf:person';
+const NS_LEGACY_RPID_PERSON = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-person';
+const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:rpid:status:rpid-status';
 /** The `xml:` prefix's namespace (for `xml:lang`); always bound, never declared. */
 export const NS_XML = 'http://www.w3.org/XML/1998/namespace';
 

@@ -26,10 +26,6 @@ export interface SerializeDocumentOptions {
   readonly contentType?: Exclude<PresenceContentType, 'application/xpidf+xml'>;
 }
 
-/** The document as PIDF text (parsePresenceBody reads it back to an equal model, XPIDF words aside). */
-export function serializePidfDocument(document: PidfDocument, options: SerializeDocumentOptions = {}): string {
-  return serializePresenceTree(documentToTree(document), options);
-}
 
 /** Writes a `<presence>` tree in the PIDF namespace with the conventional prefixes. */
 export function serializePresenceTree(root: XmlElement, options: SerializeDocumentOptions = {}): string {
@@ -52,7 +48,7 @@ export function documentToTree(document: PidfDocument): XmlElement {
   ]);
 }
 
-export function tupleToTree(tuple: PidfTuple): XmlElement {
+function tupleToTree(tuple: PidfTuple): XmlElement {
   const statusChildren: XmlNode[] = [];
   if (tuple.basic !== null) statusChildren.push(element(NS_PIDF, 'basic', {}, [tuple.basic]));
   if (tuple.isOnline) statusChildren.push(element(NS_LINPHONE_ONLINE, 'online'));

@@ -180,7 +180,7 @@ function phraseNotes(document: PidfDocument, personAndTupleNotes: readonly Local
 }
 
 /** Rule 2a. Returns null when no activity decides (none, `unknown`, `working`, …). */
-export function statusFromActivities(activities: readonly string[]): PresenceStatus | null {
+function statusFromActivities(activities: readonly string[]): PresenceStatus | null {
   const names = activities.map((a) => a.trim().toLowerCase());
   const otherTexts = names.filter((n) => n.startsWith('other:')).map((n) => normalizePhrase(n.slice('other:'.length)));
   if (names.includes('permanent-absence')) return 'offline';
@@ -200,7 +200,7 @@ export function statusFromActivities(activities: readonly string[]): PresenceSta
 }
 
 /** Rule 2b: the first note that is exactly a known phrase. */
-export function statusFromNotes(notes: readonly LocalizedNote[]): PresenceStatus | null {
+function statusFromNotes(notes: readonly LocalizedNote[]): PresenceStatus | null {
   for (const note of notes) {
     const status = NOTE_PHRASES.get(normalizePhrase(note.text));
     if (status !== undefined) return status;
@@ -238,7 +238,7 @@ const XPIDF_STATUS: Readonly<Record<string, PresenceStatus>> = {
 };
 
 /** Rule 2c: the substatus when known, else the status; an unknown word on an open atom is available. */
-export function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
+function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
   if (xpidf.status === 'closed') return 'offline';
   return (xpidf.substatus !== null ? XPIDF_SUBSTATUS[xpidf.substatus] : undefined) ?? XPIDF_STATUS[xpidf.status] ?? 'available';
 }

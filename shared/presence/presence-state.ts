@@ -79,8 +79,15 @@ export interface SubscriptionState {
   readonly phase: SubscriptionPhase;
   /** For `terminated`: the Subscription-State reason (`timeout`, `rejected`, `noresource`, `deactivated`, …). */
   readonly reason?: string;
+  /**
+   * For `error`: why. For `unknown`, `pending` and `active`: a warning that the last NOTIFY could not be used (refused,
+   * or its body unreadable; `statusCode` is then our answer) — the phase and the presence are the last good ones.
+   */
   readonly problem?: SipProblem;
-  /** When we will subscribe again (ms since the epoch), after a termination that allows it or an error. */
+  /**
+   * When we will subscribe again (ms since the epoch): set after every termination and error, except a lost
+   * connection (then we subscribe again once reconnected).
+   */
   readonly retryAt?: number;
   /** When the subscription expires unless refreshed (ms since the epoch), while `pending` or `active`. */
   readonly expiresAt?: number;

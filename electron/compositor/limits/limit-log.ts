@@ -8,7 +8,7 @@
 import type { LimitName } from './limits';
 
 /** Default time a logged source stays remembered: five minutes. */
-export const LIMIT_LOG_FORGET_MS = 5 * 60_000;
+const LIMIT_LOG_FORGET_MS = 5 * 60_000;
 const DEFAULT_CAPACITY = 4096;
 
 /** Decides which limit cases are logged: the first per limit and source address within a window. */

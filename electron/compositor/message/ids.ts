@@ -13,7 +13,7 @@ let pool = randomBytes(POOL_BYTES);
 let offset = 0;
 
 /** `bytes` random bytes, base64url-encoded (no padding). */
-export function randomToken(bytes: number): string {
+function randomToken(bytes: number): string {
   if (offset + bytes > POOL_BYTES) {
     pool = randomBytes(POOL_BYTES);
     offset = 0;

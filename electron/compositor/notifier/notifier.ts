@@ -79,6 +79,12 @@ export interface WatcherDialog {
   hasQueuedState: boolean;
   /** A termination waiting for the in-flight NOTIFY to be answered. */
   queuedTermination: string | null;
+  /**
+   * Over UDP, what NOTIFY retransmissions may cost until the watcher has answered one: the SUBSCRIBE's
+   * size times the amplification factor (a spoofed source must not be flooded with ~11 copies of a large
+   * NOTIFY). Null once the watcher answered a NOTIFY, or on a connection (nothing to spoof there).
+   */
+  unverifiedBudgetBytes: number | null;
 }
 
 export interface NotifierOptions {
@@ -94,7 +100,7 @@ export interface NotifierOptions {
   udpFlowTo(address: string, port: number): Flow | null;
   readonly serverName: string;
   /** Caps on live subscriptions: in total, and per watcher. */
-  readonly limits: { readonly maxSubscriptions: number; readonly maxSubscriptionsPerWatcher: number };
+  readonly limits: { readonly maxSubscriptions: number; readonly maxSubscriptionsPerWatcher: number; readonly udpAmplificationFactor: number };
   /** Whether a live registration of the watcher's AOR came from this UDP address (anti-reflection). */
   isRegisteredFrom(watcherKey: string, endpoint: Endpoint): boolean;
   /** A NOTIFY went to the SUBSCRIBE's source instead of the next hop it named (for the once-per-source log). */
@@ -207,6 +213,7 @@ export class Notifier {
       isNotifyInFlight: false,
       hasQueuedState: false,
       queuedTermination: null,
+      unverifiedBudgetBytes: incoming.flow.isReliable ? null : incoming.receivedBytes * this.options.limits.udpAmplificationFactor,
     };
     const okHeaders: Array<[string, string]> = [
       ['Expires', String(seconds)],
@@ -402,11 +409,20 @@ export class Notifier {
       queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
       return;
     }
-    this.options.transactions.start(branch, 'NOTIFY', message, destination, onOutcome);
+    this.options.transactions.start(branch, 'NOTIFY', message, destination, onOutcome, this.copiesAllowed(subscription, destination, message));
+  }
+
+  /** How often a NOTIFY may be sent over UDP to a watcher that has not answered one yet: at least once. */
+  private copiesAllowed(subscription: WatcherDialog, destination: Flow, message: string): number {
+    const budget = subscription.unverifiedBudgetBytes;
+    if (budget === null || destination.isReliable) return Infinity;
+    return Math.max(1, Math.floor(budget / Buffer.byteLength(message)));
   }
 
   private onNotifyOutcome(subscription: WatcherDialog, wasFinal: boolean, outcome: ClientOutcome): void {
     subscription.isNotifyInFlight = false;
+    // Any answer shows the watcher is really at that address: retransmit to it normally from now on.
+    if (outcome.kind === 'response') subscription.unverifiedBudgetBytes = null;
     const failure = notifyFailure(outcome);
     if (failure !== null) {
       this.notifyFailures++;

@@ -37,6 +37,8 @@ interface ClientTransaction {
   readonly flow: Flow;
   readonly onOutcome: (outcome: ClientOutcome) => void;
   interval: number;
+  /** Copies that may still be sent over an unreliable flow (Timer E stops at 0; Timer F still runs). */
+  copiesLeft: number;
   retransmitTimer: NodeJS.Timeout | null;
   timeoutTimer: NodeJS.Timeout;
 }
@@ -55,9 +57,10 @@ export class ClientTransactions {
 
   /**
    * Sends `message` (whose top Via carries `branch`) over `flow` and reports exactly one outcome,
-   * asynchronously, never by throwing.
+   * asynchronously, never by throwing. `maxCopies` bounds how often it is sent over UDP in all (the first
+   * send included), for destinations that have not yet shown they asked for it (anti-amplification).
    */
-  start(branch: string, method: string, message: string, flow: Flow, onOutcome: (outcome: ClientOutcome) => void): void {
+  start(branch: string, method: string, message: string, flow: Flow, onOutcome: (outcome: ClientOutcome) => void, maxCopies = Infinity): void {
     if (!flow.send(message)) {
       queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
       return;
@@ -69,10 +72,11 @@ export class ClientTransactions {
       flow,
       onOutcome,
       interval: this.timers.t1Ms,
+      copiesLeft: maxCopies - 1,
       retransmitTimer: null,
       timeoutTimer: setTimeout(() => this.finish(transaction, { kind: 'timeout' }), transactionTimeoutMs(this.timers.t1Ms)),
     };
-    if (!flow.isReliable) transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
+    if (!flow.isReliable && transaction.copiesLeft > 0) transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
     this.live.set(branch, transaction);
   }
 
@@ -119,8 +123,9 @@ export class ClientTransactions {
       return;
     }
     this.retransmissions++;
+    transaction.copiesLeft--;
     transaction.interval = Math.min(transaction.interval * 2, this.timers.t2Ms);
-    transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
+    transaction.retransmitTimer = transaction.copiesLeft > 0 ? setTimeout(() => this.retransmit(transaction), transaction.interval) : null;
   }
 
   private finish(transaction: ClientTransaction, outcome: ClientOutcome): void {

@@ -65,6 +65,7 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
     const timers = guard.startTimers(flow.label, remoteAddress, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       let completed = 0;
+      let pings = 0;
       for (const item of framer.push(chunk)) {
         switch (item.kind) {
           case 'message':
@@ -73,7 +74,7 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
             break;
           case 'ping':
             completed++;
-            if (flow.isOpen) socket.write('\r\n');
+            pings++;
             break;
           case 'pong':
             completed++;
@@ -92,6 +93,9 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
             break;
         }
       }
+      // RFC 5626 §4.4.1: each ping gets its pong; the pongs of one chunk go out in one write, so a flood of
+      // pings costs one write per chunk instead of one per ping (and never more bytes than it brought).
+      if (pings > 0 && flow.isOpen && !framer.hasFailed) socket.write(pings === 1 ? '\r\n' : '\r\n'.repeat(pings));
       timers.received(streamProgress(completed, chunk, framer.hasFailed ? 0 : framer.pendingBytes, timers.midMessage));
     });
     socket.on('error', () => socket.destroy());

@@ -10,24 +10,48 @@
  *                     │  │ 423 → again with Min-Expires        │                   │ refresh timer:
  *                     │  └ failure ─► error ──back-off──► subscribing            │ re-SUBSCRIBE in dialog
  *                     └──────────── NOTIFY terminated(reason) ─► terminated ──────┘
- *   terminated: deactivated/timeout → subscribe again at once (then with back-off if it repeats);
- *               probation/giveup/unknown → after retry-after seconds, else back-off (§4.1.3);
- *               rejected/noresource/invariant → stay terminated.
+ *   Every end schedules a new SUBSCRIBE, at the pace refresh-policy.ts decides (Retry-After / retry-after honoured):
+ *     at once — deactivated, timeout, 481 to a refresh, the dialog lost (then back-off if it repeats);
+ *     seconds — no answer, 408, 480, 500, 502–504, probation, giveup, unknown reasons;
+ *     minutes to an hour — refusals a person must lift: 403, 404, 489, …, rejected, noresource, invariant.
+ *   A NOTIFY we cannot use ends nothing: one notify-screen.ts refuses (400, 415, 489) and one whose body cannot be
+ *   read (answered 200) leave the phase and the last good presence as they were, with a warning in `problem`.
+ *   Every callback from sip.js or a timer runs guarded: an exception of ours is logged, a NOTIFY still gets its 200,
+ *   and anything else starts the subscription over — it never reaches sip.js (which would answer 500).
  *   stop(): SUBSCRIBE Expires: 0 in the dialog, then forget it — always within the given time.
  *
  * `unknown` (no NOTIFY yet) and `pending` (awaiting the buddy's authorisation) are never shown as
  * offline; the presence document stays null until a NOTIFY carries one.
  */
 import type { URI } from 'sip.js/lib/grammar/index.js';
-import { SubscriptionDialog, type IncomingNotifyRequest, type IncomingResponse, type OutgoingSubscribeRequest, type Subscription } from 'sip.js/lib/core/index.js';
+import {
+  SubscriptionDialog,
+  type IncomingNotifyRequest,
+  type IncomingResponse,
+  type OutgoingSubscribeRequest,
+  type Subscription,
+} from 'sip.js/lib/core/index.js';
+import { errorMessage } from '../../../shared/error-message';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
-import { ACCEPTED_PRESENCE_TYPES } from '../../../shared/pidf';
+import { PRESENCE_ACCEPT_HEADER } from '../../../shared/pidf';
 import { waitAtMost } from '../../deadline';
+import type { SipLogger } from '../sip-client-types';
 import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
 import type { SipStack } from '../sip-stack';
-import { backoffMs, decideIntervalTooBrief, readGrantedExpires, readRetryAfter, refreshDelayMs, retryDelayMs } from '../usage/refresh-policy';
+import {
+  decideIntervalTooBrief,
+  readGrantedExpires,
+  readRetryAfter,
+  refreshDelayMs,
+  resubscribeDelayMs,
+  resubscribePaceAfterResponse,
+  resubscribePaceAfterTermination,
+  type ResubscribeBackoff,
+  type ResubscribePace,
+} from '../usage/refresh-policy';
 import { NO_PUBLISHED_STATE, readNotifyBody } from './notify-body';
-import { parseSubscriptionState, resubscribePolicy } from './subscription-state-header';
+import { PRESENCE_EVENT, type NotifyRefusal } from './notify-screen';
+import { parseSubscriptionState } from './subscription-state-header';
 
 export interface BuddySubscriptionOptions {
   /** The buddy's AOR (Request-URI and To). */
@@ -39,16 +63,13 @@ export interface BuddySubscriptionOptions {
   readonly expires: number;
   readonly hasPassword: boolean;
   readonly t1: number;
-  readonly retryBase: number;
-  readonly retryMax: number;
+  /** The back-off ranges of re-SUBSCRIBEs after an end (refresh-policy.ts). */
+  readonly backoff: ResubscribeBackoff;
   readonly random: () => number;
+  /** Where an exception of ours inside a sip.js or timer callback is written (it is never passed on). */
+  readonly logger: SipLogger;
   readonly onChange: (buddy: BuddyPresence) => void;
 }
-
-/** Responses after which subscribing again is pointless until something changes. */
-const FINAL_FAILURES = new Set([400, 401, 403, 405, 407, 415, 416, 420, 489, 501, 603]);
-
-export const PRESENCE_ACCEPT = ACCEPTED_PRESENCE_TYPES.join(', ');
 
 export class BuddySubscription {
   private buddyValue: BuddyPresence;
@@ -63,6 +84,9 @@ export class BuddySubscription {
   private retryTimer: NodeJS.Timeout | undefined;
   private isLinkUp = false;
   private isStopped = false;
+  /** The Call-ID of the current attempt and its dialog: NOTIFYs the stack refused are matched by it. */
+  private callId: string | undefined;
+  private readonly stopHearingRefusals: () => void;
 
   constructor(
     private readonly stack: SipStack,
@@ -70,6 +94,9 @@ export class BuddySubscription {
   ) {
     this.expires = options.expires;
     this.buddyValue = { aor: options.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
+    this.stopHearingRefusals = stack.onNotifyRefused((callId, refusal) => {
+      if (callId === this.callId) this.onRefusedNotify(refusal);
+    });
   }
 
   get buddy(): BuddyPresence {
@@ -80,7 +107,6 @@ export class BuddySubscription {
   linkUp(): void {
     this.isLinkUp = true;
     if (this.isStopped || this.dialog || this.initial || this.retryTimer) return;
-    if (this.buddyValue.subscription.phase === 'terminated' && this.buddyValue.subscription.retryAt === undefined) return;
     this.subscribe();
   }
 
@@ -91,8 +117,6 @@ export class BuddySubscription {
     this.clearTimers();
     this.forgetDialog();
     if (this.isStopped) return;
-    const phase = this.buddyValue.subscription;
-    if (phase.phase === 'terminated' && phase.retryAt === undefined) return;
     this.setSubscription({ phase: 'error', problem: problemAsReason('Not watching', problem) });
   }
 
@@ -100,6 +124,7 @@ export class BuddySubscription {
   async stop(timeoutMs: number): Promise<void> {
     if (this.isStopped) return;
     this.isStopped = true;
+    this.stopHearingRefusals();
     this.generation += 1;
     this.clearTimers();
     const dialog = this.dialog;
@@ -114,10 +139,11 @@ export class BuddySubscription {
       await waitAtMost(
         new Promise<void>((resolve) => {
           dialog.delegate = {
-            onNotify: (notify) => {
-              notify.accept();
-              if (parseSubscriptionState(notify.message.getHeader('subscription-state'))?.state === 'terminated') resolve();
-            },
+            onNotify: (notify) =>
+              this.guardNotify(notify, () => {
+                notify.accept();
+                if (parseSubscriptionState(notify.message.getHeader('subscription-state'))?.state === 'terminated') resolve();
+              }),
             onTerminated: () => resolve(),
           };
           try {
@@ -148,57 +174,62 @@ export class BuddySubscription {
     const isCurrent = () => generation === this.generation && !this.isStopped;
     const expires = this.expires;
     const request = this.stack.makeRequest('SUBSCRIBE', this.options.target, this.options.from, this.options.target, [
-      'Event: presence',
-      `Accept: ${PRESENCE_ACCEPT}`,
+      `Event: ${PRESENCE_EVENT}`,
+      `Accept: ${PRESENCE_ACCEPT_HEADER}`,
       `Expires: ${expires}`,
       `Contact: ${this.stack.contactHeader()}`,
       'Allow: ACK, BYE, CANCEL, NOTIFY, OPTIONS',
     ]);
+    this.callId = request.callId;
     const current = this.buddyValue.subscription;
     if (current.phase !== 'active' && current.phase !== 'pending' && !(current.phase === 'unknown' && current.problem === undefined)) {
       this.setSubscription({ phase: 'unknown' });
     }
-    const onFinal = (response: IncomingResponse) => {
-      if (!isCurrent()) return;
-      const code = response.message.statusCode ?? 0;
-      if (code >= 200 && code < 300) {
-        // RFC 6665 §4.1.2.1: the NOTIFY, not the 2xx, says pending or active; note the granted expiry.
-        this.retries423 = 0;
-        const granted = readGrantedExpires(response.message.getHeader('expires'));
-        if (granted !== undefined && this.dialog) this.scheduleRefresh(granted);
-        return;
-      }
-      this.initial = undefined;
-      this.onSubscribeFailure(response, expires);
-    };
+    const onFinal = (response: IncomingResponse) =>
+      this.guard('Reading the answer to SUBSCRIBE', () => {
+        if (!isCurrent()) return;
+        const code = response.message.statusCode ?? 0;
+        if (code >= 200 && code < 300) {
+          // RFC 6665 §4.1.2.1: the NOTIFY, not the 2xx, says pending or active; note the granted expiry.
+          this.retries423 = 0;
+          const granted = readGrantedExpires(response.message.getHeader('expires'));
+          if (granted !== undefined && this.dialog) this.scheduleRefresh(granted);
+          return;
+        }
+        this.initial = undefined;
+        this.onSubscribeFailure(response, expires);
+      });
     this.initial = this.stack.core.subscribe(request, {
       onAccept: onFinal,
       onReject: onFinal,
       onRedirect: onFinal,
-      onNotify: ({ request: notify, subscription }) => {
-        if (!isCurrent()) {
-          // A NOTIFY for an attempt we gave up: end that subscription at the notifier.
-          notify.reject({ statusCode: 481 });
-          subscription?.dispose();
-          return;
-        }
-        this.initial = undefined;
-        if (subscription) {
-          this.dialog = subscription;
-          subscription.delegate = {
-            onNotify: (inDialog) => (isCurrent() ? this.onNotify(inDialog) : inDialog.accept()),
-            onTerminated: () => {
-              if (isCurrent() && this.dialog === subscription) this.onDialogLost(subscription);
-            },
-          };
-        }
-        this.onNotify(notify);
-      },
-      onNotifyTimeout: () => {
-        if (!isCurrent()) return;
-        this.initial = undefined;
-        this.retryLater({ message: 'Subscription failed: the server accepted it but sent no NOTIFY.' }, undefined);
-      },
+      onNotify: ({ request: notify, subscription }) =>
+        this.guardNotify(notify, () => {
+          if (!isCurrent()) {
+            // A NOTIFY for an attempt we gave up: end that subscription at the notifier.
+            notify.reject({ statusCode: 481 });
+            subscription?.dispose();
+            return;
+          }
+          this.initial = undefined;
+          if (subscription) {
+            this.dialog = subscription;
+            subscription.delegate = {
+              onNotify: (inDialog) => this.guardNotify(inDialog, () => (isCurrent() ? this.onNotify(inDialog) : inDialog.accept())),
+              onTerminated: () =>
+                this.guard('Ending the dialog', () => {
+                  if (isCurrent() && this.dialog === subscription) this.onDialogLost(subscription);
+                }),
+            };
+          }
+          this.onNotify(notify);
+        }),
+      onNotifyTimeout: () =>
+        this.guard('Giving up waiting for the first NOTIFY', () => {
+          if (!isCurrent()) return;
+          this.initial = undefined;
+          this.retryLater('soon', { message: 'Subscription failed: the server accepted it but sent no NOTIFY.' }, undefined);
+        }),
     });
   }
 
@@ -215,9 +246,14 @@ export class BuddySubscription {
         this.subscribe();
         return;
       }
-      // Asking again for an interval the server refused only earns the same 423: stay in error.
-      const problem = verdict.kind === 'unusable' ? unusableIntervalProblem(action, minExpires) : problemFromResponse(action, message, this.options.hasPassword);
-      this.setSubscription({ phase: 'error', problem });
+      // Asking again at once for an interval the server refused only earns the same 423: its configuration has to
+      // change first, so ask again slowly, with a fresh allowance of 423 retries.
+      this.retries423 = 0;
+      const problem =
+        verdict.kind === 'unusable'
+          ? unusableIntervalProblem(action, minExpires)
+          : problemFromResponse(action, message, this.options.hasPassword);
+      this.retryLater('slow', problem, undefined);
       return;
     }
     const problem = problemFromResponse(action, message, this.options.hasPassword);
@@ -227,29 +263,15 @@ export class BuddySubscription {
       this.setSubscription({ phase: 'error', problem });
       return;
     }
-    if (origin === 'server' && FINAL_FAILURES.has(code)) {
-      this.setSubscription({ phase: 'error', problem });
-      return;
-    }
-    this.retryLater(problem, readRetryAfter(message.getHeader('retry-after')));
+    this.retryLater(paceAfter(response), problem, readRetryAfter(message.getHeader('retry-after')));
   }
 
+  /** A NOTIFY that passed notify-screen.ts: answered 200, its Subscription-State applied, its body read if it can be. */
   private onNotify(notify: IncomingNotifyRequest): void {
     const message = notify.message;
     const header = parseSubscriptionState(message.getHeader('subscription-state'));
-    if (!header) {
-      // sip.js has answered 489 already to a NOTIFY without a usable Subscription-State.
-      return;
-    }
+    if (!header) throw new Error('A NOTIFY without a readable Subscription-State passed the screen.');
     const verdict = readNotifyBody(message.body, message.getHeader('content-type'));
-    if (verdict.kind === 'unsupported-type') {
-      notify.reject({ statusCode: 415, extraHeaders: [`Accept: ${PRESENCE_ACCEPT}`] });
-      this.generation += 1;
-      this.clearTimers();
-      this.forgetDialog();
-      this.setSubscription({ phase: 'error', problem: verdict.problem });
-      return;
-    }
     notify.accept();
 
     let presence = this.buddyValue.presence;
@@ -286,51 +308,67 @@ export class BuddySubscription {
     this.options.onChange(this.buddyValue);
   }
 
-  private onTerminated(reason: string | undefined, retryAfter: number | undefined, presence: BuddyPresence['presence'], changedAt: number | null): void {
-    const policy = resubscribePolicy(reason);
+  private onTerminated(
+    reason: string | undefined,
+    retryAfter: number | undefined,
+    presence: BuddyPresence['presence'],
+    changedAt: number | null,
+  ): void {
     this.buddyValue = { ...this.buddyValue, presence, changedAt };
-    if (policy === 'never') {
-      this.setSubscription({ phase: 'terminated', ...(reason === undefined ? {} : { reason }) });
-      return;
-    }
-    const resubscribesAtOnce = retryAfter === undefined && policy === 'now' && this.attempt === 0;
-    const delay = resubscribesAtOnce ? 0 : retryDelayMs(retryAfter, Math.max(0, this.attempt - 1), this.options.retryBase, this.options.retryMax, this.options.random);
-    this.attempt += 1;
-    this.scheduleRetry(delay, { phase: 'terminated', ...(reason === undefined ? {} : { reason }) });
+    this.scheduleRetry(resubscribePaceAfterTermination(reason), retryAfter, {
+      phase: 'terminated',
+      ...(reason === undefined ? {} : { reason }),
+    });
   }
 
-  /** The dialog ended without a terminating NOTIFY (481 to a refresh, no NOTIFY after a refresh). */
+  /** The dialog ended without a terminating NOTIFY (no NOTIFY after a refresh, or sip.js refused to refresh it). */
   private onDialogLost(dialog: Subscription): void {
     if (this.dialog !== dialog) return;
     this.dialog = undefined;
     this.clearTimers();
-    const delay = this.attempt === 0 ? 0 : backoffMs(this.attempt - 1, this.options.retryBase, this.options.retryMax, this.options.random);
-    this.attempt += 1;
-    this.scheduleRetry(delay, { phase: 'terminated', reason: 'timeout' });
+    this.scheduleRetry('at-once', undefined, { phase: 'terminated', reason: 'timeout' });
   }
 
-  private retryLater(problem: SipProblem, retryAfter: number | undefined): void {
-    const delay = retryDelayMs(retryAfter, this.attempt, this.options.retryBase, this.options.retryMax, this.options.random);
-    this.attempt += 1;
-    this.scheduleRetry(delay, { phase: 'error', problem });
+  /**
+   * The stack refused a NOTIFY of this subscription (notify-screen.ts): nothing changes but the warning, which the
+   * next NOTIFY we can use clears. Between attempts (terminated, error) the state already says more.
+   */
+  private onRefusedNotify(refusal: NotifyRefusal): void {
+    const current = this.buddyValue.subscription;
+    if (this.isStopped || current.phase === 'terminated' || current.phase === 'error') return;
+    this.setSubscription({ ...current, problem: refusal.problem });
   }
 
-  private scheduleRetry(delay: number, state: SubscriptionState): void {
+  private retryLater(pace: ResubscribePace, problem: SipProblem, retryAfter: number | undefined): void {
+    this.scheduleRetry(pace, retryAfter, { phase: 'error', problem });
+  }
+
+  private scheduleRetry(pace: ResubscribePace, retryAfter: number | undefined, state: SubscriptionState): void {
+    const delay = resubscribeDelayMs(pace, retryAfter, this.attempt, this.options.backoff, this.options.random);
+    this.attempt += 1;
     clearTimeout(this.retryTimer);
     this.setSubscription({ ...state, retryAt: Date.now() + delay });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.subscribe();
-    }, delay);
+    this.retryTimer = setTimeout(
+      () =>
+        this.guard('Subscribing again', () => {
+          this.retryTimer = undefined;
+          this.subscribe();
+        }),
+      delay,
+    );
   }
 
   /** RFC 6665 §4.1.2.2: refresh in the dialog before it expires. */
   private scheduleRefresh(expires: number): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.refresh(0);
-    }, refreshDelayMs(expires, this.options.t1));
+    this.refreshTimer = setTimeout(
+      () =>
+        this.guard('Refreshing', () => {
+          this.refreshTimer = undefined;
+          this.refresh(0);
+        }),
+      refreshDelayMs(expires, this.options.t1),
+    );
   }
 
   private refresh(retries423: number): void {
@@ -339,33 +377,40 @@ export class BuddySubscription {
     const generation = this.generation;
     const expires = this.expires;
     let request: OutgoingSubscribeRequest | undefined;
-    const onFinal = (response: IncomingResponse) => {
-      syncLocalCseq(dialog, request);
-      if (generation !== this.generation || this.dialog !== dialog) return;
-      const code = response.message.statusCode ?? 0;
-      if (code >= 200 && code < 300) {
-        // A refresh that worked: the subscription is healthy, so back-off starts over.
-        this.attempt = 0;
-        const granted = readGrantedExpires(response.message.getHeader('expires'));
-        if (granted !== undefined) this.scheduleRefresh(granted);
-        return;
-      }
-      const verdict = code === 423 ? decideIntervalTooBrief(response.message.getHeader('min-expires'), expires, retries423) : undefined;
-      if (verdict?.kind === 'retry') {
-        this.expires = verdict.expires;
-        this.refresh(retries423 + 1);
-        return;
-      }
-      if (responseOrigin(response.message) === 'transport') return; // linkDown() handles it
-      // The refresh failed: this dialog cannot be trusted any more; start a new subscription.
-      this.forgetDialog();
-      this.retryLater(problemFromResponse(`Refreshing the watch of ${this.buddyValue.aor}`, response.message, this.options.hasPassword), readRetryAfter(response.message.getHeader('retry-after')));
-    };
+    const onFinal = (response: IncomingResponse) =>
+      this.guard('Reading the answer to a refresh', () => {
+        syncLocalCseq(dialog, request);
+        if (generation !== this.generation || this.dialog !== dialog) return;
+        const code = response.message.statusCode ?? 0;
+        if (code >= 200 && code < 300) {
+          // A refresh that worked: the subscription is healthy, so back-off starts over.
+          this.attempt = 0;
+          const granted = readGrantedExpires(response.message.getHeader('expires'));
+          if (granted !== undefined) this.scheduleRefresh(granted);
+          return;
+        }
+        const verdict = code === 423 ? decideIntervalTooBrief(response.message.getHeader('min-expires'), expires, retries423) : undefined;
+        if (verdict?.kind === 'retry') {
+          this.expires = verdict.expires;
+          this.refresh(retries423 + 1);
+          return;
+        }
+        if (responseOrigin(response.message) === 'transport') return; // linkDown() handles it
+        // The refresh failed: this dialog cannot be trusted any more; start a new subscription (at once after a 481).
+        this.forgetDialog();
+        const problem = problemFromResponse(`Refreshing the watch of ${this.buddyValue.aor}`, response.message, this.options.hasPassword);
+        this.retryLater(paceAfter(response), problem, readRetryAfter(response.message.getHeader('retry-after')));
+      });
     try {
       request = dialog.subscribe(
         { onAccept: onFinal, onReject: onFinal, onRedirect: onFinal },
         {
-          extraHeaders: ['Event: presence', `Accept: ${PRESENCE_ACCEPT}`, `Expires: ${expires}`, `Contact: ${this.stack.contactHeader()}`],
+          extraHeaders: [
+            `Event: ${PRESENCE_EVENT}`,
+            `Accept: ${PRESENCE_ACCEPT_HEADER}`,
+            `Expires: ${expires}`,
+            `Contact: ${this.stack.contactHeader()}`,
+          ],
         },
       );
     } catch {
@@ -397,6 +442,53 @@ export class BuddySubscription {
     this.buddyValue = { ...this.buddyValue, subscription };
     this.options.onChange(this.buddyValue);
   }
+
+  /**
+   * Runs a callback of sip.js or of a timer. An exception of ours is logged and the subscription starts over: thrown
+   * into sip.js it would become a 500 or leave a dialog nobody handles.
+   */
+  private guard(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.options.logger('error', `${what} for ${this.buddyValue.aor} failed: ${errorMessage(error)}`);
+      if (this.isStopped) return;
+      this.generation += 1;
+      this.clearTimers();
+      this.forgetDialog();
+      this.retryLater(
+        'soon',
+        { message: `Watching ${this.buddyValue.aor} failed inside Presently (${errorMessage(error)}); trying again.` },
+        undefined,
+      );
+    }
+  }
+
+  /**
+   * Runs our handling of a NOTIFY. An exception of ours is logged, the NOTIFY is answered 200 if it was not yet (the
+   * request was fine; a failure answer would end the subscription at the notifier) and the buddy keeps its dialog and
+   * last good state, with a warning.
+   */
+  private guardNotify(notify: IncomingNotifyRequest, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.options.logger('error', `Handling a NOTIFY for ${this.buddyValue.aor} failed: ${errorMessage(error)}`);
+      try {
+        notify.accept();
+      } catch {
+        // It was answered before the failure.
+      }
+      const current = this.buddyValue.subscription;
+      if (this.isStopped || current.phase === 'terminated' || current.phase === 'error') return;
+      this.setSubscription({ ...current, problem: { message: `Presently could not process the update: ${errorMessage(error)}` } });
+    }
+  }
+}
+
+/** The re-SUBSCRIBE pace after a failure response: ours (a timeout) is 'soon', the server's as refresh-policy.ts decides. */
+function paceAfter(response: IncomingResponse): ResubscribePace {
+  return responseOrigin(response.message) === 'timeout' ? 'soon' : resubscribePaceAfterResponse(response.message.statusCode ?? 0);
 }
 
 /**

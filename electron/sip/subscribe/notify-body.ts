@@ -1,35 +1,29 @@
 /**
- * What a presence NOTIFY (RFC 3856 §6, RFC 6665 §4.1.3) tells the buddy list, and how we answer it.
+ * What the body of a presence NOTIFY (RFC 3856 §6, RFC 6665 §4.1.3) tells the buddy list. Its headers have passed
+ * notify-screen.ts already, so a body here is of a type we offered in Accept.
  *
- * - A body of a type we accept is parsed by the PIDF codec and summarised; we answer 200.
- * - A body we accept but cannot read (malformed XML, not a presence document) is reported on the buddy
- *   and answered 200 all the same: the Subscription-State in the request is still valid, and a failure
- *   response would make the notifier remove the whole subscription (RFC 6665 §4.2.2).
- * - A body of a type we never offered in Accept is answered 415 with our Accept (RFC 3261 §8.2.3); the
- *   notifier will keep sending what we cannot read, so the subscription is not retried.
+ * - A body the PIDF codec reads is summarised; we answer 200.
+ * - A body of an accepted type that cannot be read (malformed XML, not a presence document) is reported on the buddy
+ *   as a warning and answered 200 all the same: the request itself is well-formed, its Subscription-State still
+ *   applies, and a failure response would make the notifier remove the whole subscription (RFC 6665 §4.2.2).
  * - No body: while `pending` the buddy has not authorised us yet ("awaiting authorisation", not offline);
  *   while `active` the presentity has no published state, which watchers show as offline.
  */
 import type { PresenceSummary, SipProblem } from '../../../shared/presence/presence-state';
-import { parsePresenceBody, parsePresenceContentType, summarizePresence } from '../../../shared/pidf';
+import { parsePresenceBody, summarizePresence } from '../../../shared/pidf';
 
+/** What a NOTIFY's body says: a presence summary, nothing, or something we could not read (and why). */
 export type NotifyBodyVerdict =
   | { readonly kind: 'presence'; readonly presence: PresenceSummary }
   | { readonly kind: 'empty' }
-  | { readonly kind: 'unreadable'; readonly problem: SipProblem }
-  | { readonly kind: 'unsupported-type'; readonly problem: SipProblem };
+  | { readonly kind: 'unreadable'; readonly problem: SipProblem };
 
 /** Presence of a presentity with no published state. */
 export const NO_PUBLISHED_STATE: PresenceSummary = { status: 'offline', note: null, activities: [], devices: [] };
 
+/** Reads a screened NOTIFY's body (with its Content-Type header value). */
 export function readNotifyBody(body: string, contentType: string | undefined): NotifyBodyVerdict {
   if (body.trim() === '') return { kind: 'empty' };
-  if (parsePresenceContentType(contentType) === null) {
-    return {
-      kind: 'unsupported-type',
-      problem: { statusCode: 415, message: `The server sends presence as "${contentType ?? 'no content type'}", which Presently cannot read.` },
-    };
-  }
   const parsed = parsePresenceBody(body, contentType ?? '');
   if (!parsed.ok) {
     return { kind: 'unreadable', problem: { message: `The server sent a presence document Presently could not read: ${parsed.error.message}` } };

@@ -40,22 +40,3 @@ export function parseSubscriptionState(value: string | undefined): SubscriptionS
     ...(retryAfter === undefined ? {} : { retryAfter }),
   };
 }
-
-/**
- * RFC 6665 §4.1.3: what a subscriber does after `terminated` with each reason — subscribe again at once
- * (`deactivated`, `timeout`), after retry-after or later (`probation`, `giveup`, and reasons we do not
- * know), or never (`rejected`, `noresource`, `invariant`).
- */
-export function resubscribePolicy(reason: string | undefined): 'now' | 'later' | 'never' {
-  switch (reason) {
-    case 'deactivated':
-    case 'timeout':
-      return 'now';
-    case 'rejected':
-    case 'noresource':
-    case 'invariant':
-      return 'never';
-    default:
-      return 'later';
-  }
-}

@@ -24,6 +24,7 @@
  */
 import { transactionTimeoutMs } from '../../../shared/sip/timers';
 import { splitSipMessage } from '../../../shared/sip/header-section';
+import { tagOf } from '../../../shared/sip/header-values';
 import { readMessageHead, type SipMessageHead } from './sip-message-head';
 
 /** The header that marks a response made here rather than received. */
@@ -49,6 +50,14 @@ interface PendingRequest {
   retransmit: NodeJS.Timeout | undefined;
   readonly giveUp: NodeJS.Timeout;
 }
+
+/**
+ * The most header lines a message from the peer may have before sip.js parses it. sip.js's grammar
+ * costs about 0.5 ms per header line, so one datagram of 1,600 lines held the client for most of a
+ * second; a real NOTIFY or response has a few dozen. A request over the bound is answered 513 (RFC 3261
+ * §21.5.14) here, a response over it is dropped (as if lost; the request's own retry or timeout follows).
+ */
+export const MAX_HEADER_LINES = 200;
 
 /** Responses kept for answering retransmissions; bounded so that a flood cannot grow it without limit. */
 const MAX_CACHED_RESPONSES = 1_000;
@@ -102,9 +111,15 @@ export class ReliabilityLayer {
       this.deliver(text); // sip.js's parser decides what to do with it
       return;
     }
+    const isOversized = headerLineCount(text) > MAX_HEADER_LINES;
     if (head.kind === 'response') {
+      if (isOversized) return;
       this.onResponse(head);
       this.deliver(text);
+      return;
+    }
+    if (isOversized) {
+      this.link.send(responseTo(text, 513, 'Message Too Large', [`Warning: 399 presently "more than ${MAX_HEADER_LINES} header lines"`])).catch(() => undefined);
       return;
     }
     if (!this.link.isReliable && head.branch !== null) {
@@ -219,15 +234,34 @@ const COPIED_TO_RESPONSES = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
 
 /** The response a transaction layer would hand up for `request`: its Via, From, To, Call-ID and CSeq. */
 export function localResponse(request: string, statusCode: number, reason: string, kind: 'timeout' | 'transport', detail: string): string {
+  return responseTo(request, statusCode, reason, [`${LOCAL_RESPONSE_HEADER}: ${kind}; detail="${detail.replace(/["\\\r\n]/g, ' ')}"`]);
+}
+
+/**
+ * A bodiless response to `request` (RFC 3261 §8.2.6.2: Via, From, To, Call-ID and CSeq copied; for one
+ * sent to the peer, `toTag` is added to a To without a tag, as a UAS must).
+ */
+export function responseTo(request: string, statusCode: number, reason: string, extraHeaders: readonly string[], toTag?: string): string {
   const copied = splitSipMessage(request)
     .headers.filter((field) => COPIED_TO_RESPONSES.has(field.key))
-    .map((field) => `${field.name}: ${field.value}`);
-  return [
-    `SIP/2.0 ${statusCode} ${reason}`,
-    ...copied,
-    `${LOCAL_RESPONSE_HEADER}: ${kind}; detail="${detail.replace(/["\\\r\n]/g, ' ')}"`,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
+    .map((field) => (field.key === 'to' && toTag !== undefined && tagOf(field.value) === null ? `${field.name}: ${field.value};tag=${toTag}` : `${field.name}: ${field.value}`));
+  return [`SIP/2.0 ${statusCode} ${reason}`, ...copied, ...extraHeaders, 'Content-Length: 0', '', ''].join('\r\n');
+}
+
+/** Whether `request` carries every header a response must copy (without them nothing can be answered). */
+export function hasResponseHeaders(request: string): boolean {
+  const seen = new Set<string>();
+  for (const field of splitSipMessage(request).headers) if (COPIED_TO_RESPONSES.has(field.key)) seen.add(field.key);
+  return seen.size === COPIED_TO_RESPONSES.size;
+}
+
+/** Line breaks before the end of the header section: an upper bound of its header fields, by one scan. */
+function headerLineCount(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    // A blank line (LF right after LF, or after CR LF) ends the header section.
+    if (text.charCodeAt(at + 1) === 10 || (text.charCodeAt(at + 1) === 13 && text.charCodeAt(at + 2) === 10)) break;
+    if (++lines > MAX_HEADER_LINES) break;
+  }
+  return lines;
 }

@@ -57,7 +57,7 @@ export interface OpenConnectionOptions {
 }
 
 /** Wall-clock time with sub-millisecond precision, for trace entries. */
-export function traceTime(): number {
+function traceTime(): number {
   return performance.timeOrigin + performance.now();
 }
 

@@ -19,6 +19,21 @@
  *            ▼
  *          base·2^attempt, capped at max, ±20 % jitter
  *
+ *   a subscription that ended ─► its pace:
+ *     'at-once'  deactivated, timeout, 481, the dialog lost
+ *     'soon'     no answer, 408, 480, 500, 502–504, probation, giveup, unknown reasons
+ *     'slow'     403, 404, 489, 501, every other refusal, rejected, noresource, invariant
+ *          └─► Retry-After / retry-after present? ── yes ─► that many seconds
+ *                │ no
+ *                ▼
+ *              'at-once' and the first attempt? ── yes ─► 0
+ *                │ no
+ *                ▼
+ *              back-off: 'slow' from refusalRetryBase (minutes, up to an hour), the others from retryBase (seconds)
+ *   A subscription is never given up, not even after a 423 it gave up on: a refusal only a person can lift (a
+ *   permission, an account, the server's configuration) is asked again slowly, so that the fix is picked up
+ *   without anyone restarting the app.
+ *
  * The 423 rules are RFC 3261 §10.2.8 (REGISTER) with the Min-Expires header of §20.23, which RFC 3903
  * §4.1/§6 (PUBLISH) and RFC 6665 §4.1.2.1/§4.2.1.4 (SUBSCRIBE and its refresh) use the same way. Retry-After
  * is RFC 3261 §20.33, in seconds (sip.js's subscriber reads it as milliseconds).
@@ -90,4 +105,69 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 /** How long to wait before retry number `attempt` (from 0): the server's Retry-After seconds if it sent one, else back-off. */
 export function retryDelayMs(retryAfterSeconds: number | undefined, attempt: number, base: number, max: number, random: () => number): number {
   return retryAfterSeconds !== undefined ? Math.min(MAX_TIMER_DELAY_MS, retryAfterSeconds * 1000) : backoffMs(attempt, base, max, random);
+}
+
+/**
+ * How soon a subscription that ended is tried again: 'at-once' (the notifier ended it for a reason that passes by
+ * itself; at once the first time, then as 'soon'), 'soon' (a failure that may pass within seconds) or 'slow' (a
+ * refusal that a person must lift first).
+ */
+export type ResubscribePace = 'at-once' | 'soon' | 'slow';
+
+/** The back-off ranges of the paces, in ms: 'at-once' and 'soon' use retryBase…retryMax, 'slow' refusalRetryBase…refusalRetryMax. */
+export interface ResubscribeBackoff {
+  readonly retryBase: number;
+  readonly retryMax: number;
+  readonly refusalRetryBase: number;
+  readonly refusalRetryMax: number;
+}
+
+/**
+ * The pace after a NOTIFY with `Subscription-State: terminated` and `reason` (RFC 6665 §4.1.3): `deactivated` and
+ * `timeout` invite an immediate new SUBSCRIBE; `probation`, `giveup` and reasons we do not know a later one; `rejected`,
+ * `noresource` and `invariant` say that asking again is pointless until something changes, so only slowly.
+ */
+export function resubscribePaceAfterTermination(reason: string | undefined): ResubscribePace {
+  switch (reason) {
+    case 'deactivated':
+    case 'timeout':
+      return 'at-once';
+    case 'rejected':
+    case 'noresource':
+    case 'invariant':
+      return 'slow';
+    default:
+      return 'soon';
+  }
+}
+
+/** Failure responses that say "not now" rather than "no" (RFC 3261 §21.4.9, §21.4.18, §21.5.1, §21.5.3–§21.5.5). */
+const PASSING_FAILURES = new Set([408, 480, 500, 502, 503, 504]);
+
+/**
+ * The pace after a final failure response from the server to SUBSCRIBE or its refresh: 481 means the notifier lost the
+ * subscription (RFC 6665 §4.1.2.2: subscribe afresh); a passing failure is retried within seconds; every other refusal
+ * (403, 404, 489, 501, 401/407 with the wrong password, …) needs a person to change something first. Our own
+ * timeouts and lost connections are not the server's answer and are 'soon'.
+ */
+export function resubscribePaceAfterResponse(statusCode: number): ResubscribePace {
+  if (statusCode === 481) return 'at-once';
+  return PASSING_FAILURES.has(statusCode) ? 'soon' : 'slow';
+}
+
+/**
+ * How long to wait before subscribing again after `attempt` earlier retries (from 0): the server's Retry-After (or
+ * `retry-after` parameter) seconds when given, whatever the pace; else 0 for 'at-once' the first time; else back-off
+ * in the pace's range ('at-once' counts its immediate first attempt, so its second waits retryBase).
+ */
+export function resubscribeDelayMs(
+  pace: ResubscribePace,
+  retryAfterSeconds: number | undefined,
+  attempt: number,
+  backoff: ResubscribeBackoff,
+  random: () => number,
+): number {
+  if (pace === 'slow') return retryDelayMs(retryAfterSeconds, attempt, backoff.refusalRetryBase, backoff.refusalRetryMax, random);
+  if (pace === 'at-once' && retryAfterSeconds === undefined && attempt === 0) return 0;
+  return retryDelayMs(retryAfterSeconds, pace === 'at-once' ? attempt - 1 : attempt, backoff.retryBase, backoff.retryMax, random);
 }

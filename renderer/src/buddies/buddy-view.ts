@@ -3,7 +3,7 @@
  * name. Pure functions over store data, so that they are tested without a browser.
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
-import { describeBuddy, type BuddyDisplay } from '../presence/status-view';
+import { describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
 /** One row, with what it shows computed once. */
 export interface BuddyRowView {
@@ -47,4 +47,59 @@ export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyG
 /** By availability, then name, then address (so equal names keep a stable order). */
 export function compareRows(a: BuddyRowView, b: BuddyRowView): number {
   return a.display.rank - b.display.rank || collator.compare(a.name, b.name) || a.entry.aor.localeCompare(b.entry.aor);
+}
+
+/** A line under a buddy's address about its subscription: a warning while watching, or why not and when we try again. */
+export interface BuddyNotice {
+  /** `warning`: still watching, the last update was not usable; `problem`: not watching now. */
+  readonly tone: 'warning' | 'problem';
+  readonly text: string;
+}
+
+/** RFC 6665 §4.1.3's termination reasons in the user's words. */
+const END_REASONS: Readonly<Record<string, string>> = {
+  deactivated: 'the server moved the subscription',
+  timeout: 'the subscription expired',
+  rejected: 'refused by the buddy or the server',
+  noresource: 'the server knows no such address',
+  probation: 'the server paused the subscription',
+  giveup: 'the buddy did not answer the request to watch them',
+  invariant: 'the server can no longer offer this presence',
+};
+
+/**
+ * What a row says about its subscription at `now`, or null when all is well: "Bob's last update could not be read
+ * (…); showing the previous one.", "Not watching: refused by the buddy or the server · retrying at 14:05".
+ */
+export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice | null {
+  const { subscription, presence } = row.entry.presence;
+  switch (subscription.phase) {
+    case 'unknown':
+    case 'pending':
+    case 'active': {
+      if (!subscription.problem) return null;
+      const kept = presence ? 'showing the previous one' : 'there is no earlier one to show';
+      return { tone: 'warning', text: `${row.name}'s last update could not be read (${asClause(subscription.problem.message)}); ${kept}.` };
+    }
+    case 'terminated': {
+      const reason = subscription.reason === undefined ? 'ended' : (END_REASONS[subscription.reason] ?? `ended (${subscription.reason})`);
+      return { tone: 'problem', text: `Not watching: ${reason} · ${retrying(subscription.retryAt, now)}` };
+    }
+    case 'error':
+      // The status label carries the problem itself; this line says what happens next.
+      return { tone: 'problem', text: `Not watching · ${retrying(subscription.retryAt, now)}` };
+  }
+}
+
+/** "retrying in 40 s" within the next minute and a half, "retrying at 14:05" later, "retrying once reconnected" without a time. */
+function retrying(retryAt: number | undefined, now: number): string {
+  if (retryAt === undefined) return 'retrying once reconnected';
+  if (retryAt - now < 90_000) return `retrying ${formatIn(retryAt, now)}`;
+  return `retrying at ${new Date(retryAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/** A sentence as a clause inside another: first letter lower-case, no final full stop. */
+function asClause(sentence: string): string {
+  const trimmed = sentence.trim().replace(/\.$/, '');
+  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
 }

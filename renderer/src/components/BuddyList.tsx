@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
+import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
@@ -97,6 +97,7 @@ function BuddyRow(props: {
   const isSaved = entry.source === 'saved';
   const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
+  const notice = describeBuddyNotice(row, now);
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -110,7 +111,7 @@ function BuddyRow(props: {
       data-buddy-row
       data-testid="buddy-row"
       data-aor={entry.aor}
-      aria-label={`${name}, ${display.label}${presence?.note ? `, “${presence.note}”` : ''}`}
+      aria-label={`${name}, ${display.label}${presence?.note ? `, “${presence.note}”` : ''}${notice ? `, ${notice.text}` : ''}`}
       onKeyDown={(event) => {
         if (event.target !== event.currentTarget || !isSaved) return;
         if (event.key !== 'Enter' && event.key !== 'Delete') return;
@@ -130,6 +131,11 @@ function BuddyRow(props: {
           {entry.source === 'demo' && <span className="badge">demo</span>}
         </div>
         <div className="buddy-aor muted">{entry.aor}</div>
+        {notice && (
+          <div className={`buddy-notice notice-${notice.tone}`} data-testid="buddy-notice">
+            {notice.text}
+          </div>
+        )}
         {presence?.note && (
           <div className="buddy-note" data-testid="buddy-note">
             {presence.note}

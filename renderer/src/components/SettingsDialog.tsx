@@ -144,7 +144,7 @@ export function SettingsDialog() {
     else setFailure(outcome.message);
   };
 
-  // Preferences apply at once, apart from the account form and its Save.
+  // Preferences apply at once, apart from the account form: they need no reconnect, and Cancel is about the account.
   const changePreference = async (change: Partial<AppPreferences>) => {
     setFailure(null);
     const outcome = await preferencesChangeRequested(change);
@@ -275,8 +275,17 @@ export function SettingsDialog() {
         </fieldset>
 
         <fieldset>
-          <legend>Advanced</legend>
+          <legend>Desktop</legend>
           <p className="field-hint">These apply at once.</p>
+          <label className="checkbox">
+            <input
+              id="preference-keep-running-in-tray"
+              type="checkbox"
+              checked={preferences.keepRunningInTray}
+              onChange={(e) => void changePreference({ keepRunningInTray: e.target.checked })}
+            />
+            Keep running in the tray when the window is closed
+          </label>
           <label className="checkbox">
             <input
               id="preference-start-at-login"
@@ -286,6 +295,10 @@ export function SettingsDialog() {
             />
             Start Presently when I log in
           </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>Advanced</legend>
           <label className="checkbox">
             <input
               id="preference-trace-to-file"
@@ -293,8 +306,9 @@ export function SettingsDialog() {
               checked={preferences.traceToFile}
               onChange={(e) => void changePreference({ traceToFile: e.target.checked })}
             />
-            Also write SIP messages to the log file (passwords and credentials are masked)
+            Write SIP messages to the log file (trace to file)
           </label>
+          <p className="field-hint">Applies at once. Passwords and credentials are masked.</p>
         </fieldset>
 
         {failure && (

@@ -1,6 +1,7 @@
 /**
- * The app's preferences (start at login, trace to file), as main last reported them. Fed by the
- * snapshot and `onPreferencesChanged`; the settings dialog's advanced section reads and changes them.
+ * The app's preferences (keep running in the tray, start at login, trace to file), as main last reported
+ * them. Fed by the snapshot and `onPreferencesChanged`; the settings dialog's Desktop and Advanced
+ * sections read and change them.
  */
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';

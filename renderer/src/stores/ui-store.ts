@@ -1,5 +1,7 @@
 /** What the window shows right now: the active tab and the open dialog. Renderer-only state. */
 import { create } from 'zustand';
+import { assertNever } from '../../../shared/assert-never';
+import type { FocusTarget } from '../../../shared/ipc/contract';
 
 export type MainTab = 'buddies' | 'trace';
 
@@ -17,6 +19,8 @@ interface UiState {
     tabSelected(tab: MainTab): void;
     dialogOpened(dialog: NonNullable<OpenDialog>): void;
     dialogClosed(): void;
+    /** Main asked to show a screen (the tray's "Set a note…", a notification's click) or a buddy. */
+    focusRequested(target: FocusTarget): void;
   };
 }
 
@@ -27,5 +31,18 @@ export const useUiStore = create<UiState>()((set) => ({
     tabSelected: (tab) => set({ tab }),
     dialogOpened: (dialog) => set({ dialog }),
     dialogClosed: () => set({ dialog: null }),
+    focusRequested(target) {
+      if (target.kind === 'buddy') return set({ tab: 'buddies', dialog: null });
+      switch (target.screen) {
+        case 'main':
+          return set({ dialog: null });
+        case 'status-picker':
+          return set({ dialog: { kind: 'status' } });
+        case 'settings':
+          return set({ dialog: { kind: 'settings' } });
+        default:
+          return assertNever(target.screen);
+      }
+    },
   },
 }));

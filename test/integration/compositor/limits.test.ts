@@ -219,6 +219,25 @@ describe('UDP anti-reflection and amplification', () => {
     expect(limitedLines(f, 'udpReflection')).toHaveLength(1);
   });
 
+  it('given a UDP source that never answers (a spoofed one), when its SUBSCRIBE gets a NOTIFY, then the copies stay within 3× the SUBSCRIBE', async () => {
+    fx = await startFixture({ timers: { t1Ms: 40, t2Ms: 160 }, limits: { udpAmplificationFactor: 3 } });
+    const epa = await fx.udpPeer();
+    const note = 'a note that makes the NOTIFY larger than the SUBSCRIBE '.repeat(8);
+    await epa.request(publishSpec(ALICE, { body: pidf(ALICE, [{ id: 't1', basic: 'open', note }]) }));
+    const victim = await fx.udpPeer();
+    victim.notifyAnswer = null;
+    const subscribe = victim.build(subscribeSpec(victim, ALICE));
+    victim.sendRaw(subscribe.text);
+    await victim.responseTo(subscribe.branch);
+    const subscribeBytes = Buffer.byteLength(subscribe.text);
+    await expect.poll(() => fx!.server.counters().watchersDropped, { timeout: 6000 }).toBe(1);
+    const notifies = victim.received.filter((r) => r.message.kind === 'request');
+    const notifyBytes = Buffer.byteLength(notifies[0]!.raw);
+    expect(notifies.length).toBeGreaterThanOrEqual(1);
+    expect(notifies.length).toBe(Math.max(1, Math.floor((3 * subscribeBytes) / notifyBytes)));
+    expect(notifies.length * notifyBytes).toBeLessThanOrEqual(Math.max(notifyBytes, 3 * subscribeBytes));
+  });
+
   it('given 20 bindings, when a small REGISTER query comes over UDP, then the 200 stays within 3× its size and a Warning says how many are listed', async () => {
     const f = await start({});
     const tcp = await f.tcpPeer();

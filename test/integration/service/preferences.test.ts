@@ -28,19 +28,19 @@ async function startedService(options: Partial<PresenceServiceOptions> = {}): Pr
 }
 
 describe('preferences', () => {
-  it('given a first start, then both are off; when one is changed, then it is applied, sent to the window and still there after a restart', async () => {
+  it('given a first start, then start at login and trace to file are off and keep running in the tray is on; when one is changed, then it is applied, sent to the window and still there after a restart', async () => {
     const applied: AppPreferences[] = [];
     const service = await startedService({ applyPreferences: async (p) => void applied.push(p) });
     const probe = ServiceProbe.attach(service);
-    expect(probe.snapshot.preferences).toEqual({ startAtLogin: false, traceToFile: false });
+    expect(probe.snapshot.preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
 
-    expect(await service.setPreferences({ startAtLogin: true })).toEqual({ startAtLogin: true, traceToFile: false });
-    expect(applied).toEqual([{ startAtLogin: true, traceToFile: false }]);
+    expect(await service.setPreferences({ startAtLogin: true })).toEqual({ keepRunningInTray: true, startAtLogin: true, traceToFile: false });
+    expect(applied).toEqual([{ keepRunningInTray: true, startAtLogin: true, traceToFile: false }]);
     await probe.waitFor('onPreferencesChanged', (p) => p.startAtLogin, { what: 'the change' });
     await service.stop();
 
     const again = await startedService();
-    expect(again.preferences).toEqual({ startAtLogin: true, traceToFile: false });
+    expect(again.preferences).toEqual({ keepRunningInTray: true, startAtLogin: true, traceToFile: false });
   });
 
   it('given applying fails (the autostart folder cannot be written), then the user reads why and nothing is saved', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { DEFAULT_ACCOUNT_SETTINGS, type AccountForm } from '../../../shared/account/account-settings';
-import type { BuddyPresence } from '../../../shared/presence/presence-state';
+import type { AccountState, BuddyPresence } from '../../../shared/presence/presence-state';
 import type { RunningCompositor } from '../../../electron/compositor';
 import { nodeHostInfo, PresenceService, type PresenceServiceOptions } from '../../../electron/service/presence-service';
 import { MemorySecretStore } from '../../../electron/service/secret-store';
@@ -234,6 +234,30 @@ describe('presence service with an account on a real presence server', () => {
     expect(delivered[0]).toEqual({ channel: 'app:notice', payload: expect.objectContaining({ text: 'queued notice' }) });
     expect(delivered.filter((e) => e.channel === 'account:session' || e.channel === 'buddy:list')).toEqual([]);
     expect(delivered.some((e) => e.channel === 'presence:self' && (e.payload as { status: string }).status !== 'away')).toBe(false);
+  });
+
+  it('given the tray observing state, then it sees every state event with no window attached, and the desktop view and preferences follow', async () => {
+    const service = newService();
+    const seen: string[] = [];
+    const stop = service.outbox.observeState((change) => seen.push(change.name));
+    await service.start();
+    const registered = waitFor<AccountState>(
+      (listener) => service.outbox.observeState((change) => change.name === 'onAccountStateChanged' && listener(change.payload)),
+      (state) => state.phase === 'registered',
+      { what: 'registered' },
+    );
+    await service.saveAccount(account());
+    await registered;
+    await service.setStatus({ status: 'busy', note: 'In a workshop' });
+    stop();
+    expect(seen).toEqual(expect.arrayContaining(['onSessionChanged', 'onAccountStateChanged', 'onSelfPresenceChanged']));
+    expect(service.desktopView).toMatchObject({ session: { mode: 'account' }, accountState: { phase: 'registered' }, self: { status: 'busy', note: 'In a workshop', publication: { phase: 'published' } } });
+
+    expect(service.rendererReady().preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
+    expect(await service.setPreferences({ keepRunningInTray: false })).toEqual({ keepRunningInTray: false, startAtLogin: false, traceToFile: false });
+    expect(service.hasExplainedTray).toBe(false);
+    await service.markTrayExplained();
+    expect({ keepRunningInTray: service.preferences.keepRunningInTray, hasExplainedTray: service.hasExplainedTray }).toEqual({ keepRunningInTray: false, hasExplainedTray: true });
   });
 
   it('records the trace: numbered from 1, sent in batches, and in the snapshot of a window that opens late', async () => {

@@ -1,16 +1,18 @@
 /**
  * Buddy subscriptions (RFC 6665, RFC 3856) against a scripted notifier on real loopback sockets
  * (test/support/sip/scripted-sip-server.ts): the test plays the presence server and sends exactly the
- * NOTIFYs and answers each case needs — pending, malformed bodies, terminations with each reason,
- * retry-after, 423 — which a real server cannot be made to produce on demand.
+ * NOTIFYs and answers each case needs — pending, malformed bodies, damaged headers, terminations with each
+ * reason, retry-after, 423 — which a real server cannot be made to produce on demand.
  */
 import { describe, expect, it } from 'vitest';
 import { buildPidf } from '../../../shared/pidf';
 import type { SipClient } from '../../../electron/sip/sip-client';
+import type { SipTimers } from '../../../electron/sip/sip-client-types';
+import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
 import { answerRegister, type ScriptedRequest, type ScriptedSipServer, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
 import { createClients, startClients } from '../../support/sip/sip-clients';
-import { waitFor } from '../../support/sip/wait-for';
+import { collect, waitFor } from '../../support/sip/wait-for';
 
 const BOB = 'sip:bob@example.com';
 
@@ -23,7 +25,12 @@ const pidf = (status: 'busy' | 'away' | 'available', note: string) => ({
 });
 
 /** A scripted notifier: SUBSCRIBEs go to `onSubscribe` (default: 200 with the requested Expires). */
-async function setUp(transport: ScriptedTransport, onSubscribe?: (request: ScriptedRequest, index: number) => void, subscribeExpires = 600) {
+async function setUp(
+  transport: ScriptedTransport,
+  onSubscribe?: (request: ScriptedRequest, index: number) => void,
+  subscribeExpires = 600,
+  timers: Partial<SipTimers> = {},
+) {
   server = await startScriptedServer(transport);
   let index = 0;
   server.onRequest = (request) => {
@@ -33,7 +40,7 @@ async function setUp(transport: ScriptedTransport, onSubscribe?: (request: Scrip
       else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
     } else request.respond(405, 'Method Not Allowed');
   };
-  const [client] = await startClients(server.uri, ['alice'], { account: { publish: false, subscribeExpires } });
+  const [client] = await startClients(server.uri, ['alice'], { account: { publish: false, subscribeExpires }, timers });
   return { client, server };
 }
 
@@ -79,7 +86,7 @@ describe('buddy subscriptions (scripted notifier)', () => {
     expect(answer.statusCode).toBe(200);
   });
 
-  it('given a NOTIFY whose body is of a type we never accepted, then it is answered 415 with our Accept and the buddy shows the problem', async () => {
+  it('given a first NOTIFY whose body is of a type we never accepted, then it is answered 415 with our Accept and the buddy shows the problem while the subscription waits on', async () => {
     const { client, server } = await setUp('tcp');
     client.watch(BOB);
     const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
@@ -87,18 +94,22 @@ describe('buddy subscriptions (scripted notifier)', () => {
     const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
     expect(answer.statusCode).toBe(415);
     expect(answer.header('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml, application/xpidf+xml');
-    const shown = await untilBuddy(client, (b) => b.subscription.phase === 'error', 'an error');
+    const shown = await untilBuddy(client, (b) => b.subscription.problem !== undefined, 'a reported problem');
     expect(shown.subscription.problem).toMatchObject({ statusCode: 415 });
+    expect(shown.subscription.phase).toBe('unknown');
     expect(shown.presence).toBeNull();
   });
 
-  it('given the notifier ends the subscription with reason "rejected", then the buddy is terminated(rejected) and no new SUBSCRIBE is sent', async () => {
+  it('given the notifier ends the subscription with reason "rejected", then the buddy is terminated(rejected) and asks again only after minutes, not at the pace of a passing failure', async () => {
     const { client, server } = await setUp('tcp');
     client.watch(BOB);
     const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    const endedAt = Date.now();
     server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'terminated;reason=rejected' });
     const ended = await untilBuddy(client, (b) => b.subscription.phase === 'terminated', 'terminated');
-    expect(ended.subscription).toEqual({ phase: 'terminated', reason: 'rejected' });
+    expect(ended.subscription).toMatchObject({ phase: 'terminated', reason: 'rejected' });
+    // DEFAULT_SIP_TIMERS.refusalRetryBase (5 min) less the 20 % jitter.
+    expect(ended.subscription.retryAt).toBeGreaterThanOrEqual(endedAt + 240_000);
     // Three back-off periods later there is still only the one SUBSCRIBE.
     await expect(server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== subscribe, 900)).rejects.toThrow(/did not see/);
   });
@@ -139,13 +150,14 @@ describe('buddy subscriptions (scripted notifier)', () => {
     await untilBuddy(client, (b) => b.presence?.status === 'available', 'available');
   });
 
-  it('given 423 with a Min-Expires that is not a number, when we subscribe, then the watch is in error with a clear problem and the refused interval is not asked for again', async () => {
+  it('given 423 with a Min-Expires that is not a number, when we subscribe, then the watch is in error with a clear problem and the refused interval is asked for again only after minutes', async () => {
     const { client, server } = await setUp('tcp', (request) => request.respond(423, 'Interval Too Brief', ['Min-Expires: soon']));
     client.watch(BOB);
     const watched = await untilBuddy(client, (b) => b.subscription.phase === 'error', 'error');
     expect(watched.subscription).toMatchObject({ problem: { statusCode: 423 } });
     expect(watched.subscription.problem?.message).toMatch(/unusable interval \(Min-Expires: soon\)/);
-    expect(watched.subscription).not.toHaveProperty('retryAt');
+    // DEFAULT_SIP_TIMERS.refusalRetryBase (5 min) less the 20 % jitter.
+    expect(watched.subscription.retryAt).toBeGreaterThanOrEqual(Date.now() + 239_000);
     // Longer than FAST.retryBase: a back-off retry would have come by now.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(server.requestsOf('SUBSCRIBE')).toHaveLength(1);
@@ -254,6 +266,139 @@ describe('buddy subscriptions (scripted notifier)', () => {
     const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
     expect(answer.statusCode).toBe(481);
   });
+});
+
+/** Short refusal back-off for the tests that wait for it: the slow pace at 1.5 s (±20 %), the fast one at FAST_TIMERS' 300 ms. */
+const SHORT_REFUSAL_TIMERS: Partial<SipTimers> = { refusalRetryBase: 1_500, refusalRetryMax: 3_000 };
+
+describe('subscribing again after a real end (scripted notifier)', () => {
+  it('given "terminated;reason=deactivated", then we subscribe again at once with a new dialog', async () => {
+    const { client, server } = await setUp('tcp', undefined, 600, SHORT_REFUSAL_TIMERS);
+    client.watch(BOB);
+    const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(first, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('away', '') });
+    await untilBuddy(client, (b) => b.subscription.phase === 'active', 'active');
+    const endedAt = Date.now();
+    server.sendNotify(first, { cseq: 2, subscriptionState: 'terminated;reason=deactivated' });
+    const again = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 2_000);
+    expect(Date.now() - endedAt).toBeLessThan(300); // before even one FAST_TIMERS.retryBase
+    expect(again.header('call-id')).not.toBe(first.header('call-id'));
+    expect(again.header('to')).not.toContain('tag=');
+  });
+
+  it.each([
+    ['the notifier ends it with "terminated;reason=rejected"', 'terminated'],
+    ['the SUBSCRIBE is refused with 403', 'error'],
+  ] as const)('given %s, then we subscribe again on our own, slowly (the refusal back-off), and the buddy says when', async (_case, phase) => {
+    const endedAt = { ms: 0 };
+    const { client, server } = await setUp(
+      'tcp',
+      (request, index) => {
+        if (index === 0 && phase === 'error') {
+          endedAt.ms = Date.now();
+          request.respond(403, 'Forbidden');
+        } else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
+      },
+      600,
+      SHORT_REFUSAL_TIMERS,
+    );
+    client.watch(BOB);
+    const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    if (phase === 'terminated') {
+      endedAt.ms = Date.now();
+      server.sendNotify(first, { cseq: 1, subscriptionState: 'terminated;reason=rejected' });
+    }
+    const ended = await untilBuddy(client, (b) => b.subscription.phase === phase, phase);
+    expect(ended.subscription.retryAt).toBeGreaterThanOrEqual(endedAt.ms + 1_200);
+    expect(ended.subscription.retryAt).toBeLessThanOrEqual(Date.now() + 1_800);
+    if (phase === 'error') expect(ended.subscription.problem).toMatchObject({ statusCode: 403 });
+    else expect(ended.subscription.reason).toBe('rejected');
+    const again = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 3_000);
+    expect(Date.now() - endedAt.ms).toBeGreaterThanOrEqual(1_150);
+    expect(again.header('call-id')).not.toBe(first.header('call-id'));
+  });
+});
+
+/** One way a NOTIFY can be damaged, and the answer it must get (the subscription survives each). */
+interface Damage {
+  readonly kind: string;
+  readonly expected: number;
+  /** Turns the well-formed NOTIFY text into the damaged one (a changed body keeps its Content-Length right). */
+  readonly damage: (text: string) => string;
+}
+
+const withoutHeader = (name: string) => (text: string) => text.replace(new RegExp(`\r\n${name}: [^\r]*`), '');
+const withHeader = (name: string, value: string) => (text: string) => text.replace(new RegExp(`\r\n${name}: [^\r]*`), `\r\n${name}: ${value}`);
+const withBody = (body: string) => (text: string) => {
+  const head = text.slice(0, text.indexOf('\r\n\r\n'));
+  return `${head.replace(/\r\nContent-Length: \d+/, `\r\nContent-Length: ${Buffer.byteLength(body)}`)}\r\n\r\n${body}`;
+};
+
+const DAMAGES: readonly Damage[] = [
+  { kind: 'no Content-Type', expected: 400, damage: withoutHeader('Content-Type') },
+  { kind: 'garbled Content-Type', expected: 400, damage: withHeader('Content-Type', 'pidf') },
+  { kind: 'wrong content type', expected: 415, damage: withHeader('Content-Type', 'text/plain') },
+  { kind: 'no Subscription-State', expected: 400, damage: withoutHeader('Subscription-State') },
+  { kind: 'garbled Subscription-State', expected: 400, damage: withHeader('Subscription-State', ';;expires=60') },
+  { kind: 'unknown Subscription-State', expected: 400, damage: withHeader('Subscription-State', 'sleeping;expires=60') },
+  { kind: 'no Event', expected: 400, damage: withoutHeader('Event') },
+  { kind: 'garbled Event', expected: 400, damage: withHeader('Event', ';id=7') },
+  { kind: 'wrong Event', expected: 489, damage: withHeader('Event', 'dialog') },
+  { kind: 'garbage body', expected: 200, damage: withBody('\u0000\u0001 not xml at all }{') },
+  { kind: 'truncated XML', expected: 200, damage: (text) => withBody(text.slice(text.indexOf('\r\n\r\n') + 4, -40))(text) },
+  { kind: 'not a presence document', expected: 200, damage: withBody('<?xml version="1.0"?><dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info"/>') },
+  // An older CSeq than one already taken (RFC 3261 §12.2.2 would have it answered 500): answered 200, not applied.
+  { kind: 'out-of-order CSeq', expected: 200, damage: (text) => text.replace(/\r\nCSeq: \d+ NOTIFY/, '\r\nCSeq: 1 NOTIFY') },
+];
+
+describe('a storm of damaged NOTIFYs in an active dialog (scripted notifier)', () => {
+  it('given 1,000 damaged NOTIFYs and then a valid one, then each damaged kind gets its answer (never 500), the subscription is never ended, and the valid one is shown within a second', async () => {
+    const { client, server } = await setUp('tcp');
+    client.watch(BOB);
+    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('away', 'Lunch') });
+    await untilBuddy(client, (b) => b.presence?.status === 'away', 'away');
+    const seen = collect<BuddyPresence>(client.onBuddy.bind(client));
+
+    const kindOfBranch = new Map<string, string>();
+    const branchOf = (text: string) => /;branch=([^;\s]+)/.exec(text)?.[1] ?? '';
+    const busy = pidf('busy', 'Damaged');
+    for (let i = 0; i < 1_000; i++) {
+      const damage = DAMAGES[i % DAMAGES.length] as Damage;
+      const text = damage.damage(server.notifyText(subscribe, { cseq: 2 + i, subscriptionState: 'active;expires=600', body: busy }));
+      kindOfBranch.set(branchOf(text), damage.kind);
+      subscribe.flow.send(text);
+    }
+    const notifyAnswers = () => server.responses.filter((r) => r.cseqMethod === 'NOTIFY');
+    await server.waitForResponse(() => notifyAnswers().length >= 1_001, 30_000, '1,000 answers to damaged NOTIFYs');
+
+    const validSentAt = Date.now();
+    server.sendNotify(subscribe, { cseq: 1_002, subscriptionState: 'active;expires=600', body: pidf('available', 'Back') });
+    const shown = await untilBuddy(client, (b) => b.presence?.status === 'available', 'the valid NOTIFY shown');
+    expect(Date.now() - validSentAt).toBeLessThan(1_000);
+    seen.stop();
+    await server.waitForResponse(() => notifyAnswers().length >= 1_002, 5_000, 'the answer to the valid NOTIFY');
+
+    const histogram: Record<string, Record<number, number>> = {};
+    for (const answer of notifyAnswers().slice(1)) {
+      const kind = kindOfBranch.get(branchOf(answer.header('via') ?? '')) ?? 'the valid one';
+      const counts = (histogram[kind] ??= {});
+      counts[answer.statusCode] = (counts[answer.statusCode] ?? 0) + 1;
+    }
+    const expected: Record<string, Record<number, number>> = { 'the valid one': { 200: 1 } };
+    DAMAGES.forEach((damage, index) => {
+      expected[damage.kind] = { [damage.expected]: Math.ceil((1_000 - index) / DAMAGES.length) };
+    });
+    expect(histogram).toEqual(expected);
+
+    // Never ended by the damage: one SUBSCRIBE, the same dialog, active throughout, nothing damaged applied.
+    expect(server.requestsOf('SUBSCRIBE')).toHaveLength(1);
+    expect(seen.values.every((b) => b.subscription.phase === 'active')).toBe(true);
+    expect(seen.values.some((b) => b.presence?.status === 'busy')).toBe(false);
+    expect(seen.values.some((b) => b.subscription.problem?.statusCode === 400)).toBe(true);
+    expect(shown.subscription).not.toHaveProperty('problem');
+    expect(shown.presence).toMatchObject({ note: 'Back' });
+  }, 60_000);
 });
 
 /** A SUBSCRIBE-shaped record for a dialog the client never created: its REGISTER tells where it is. */

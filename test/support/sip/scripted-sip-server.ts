@@ -52,6 +52,13 @@ export interface ScriptedRequest extends ScriptedMessage {
   respond(statusCode: number, reason: string, extraHeaders?: readonly string[], body?: { contentType: string; content: string }): string;
 }
 
+/** What a scripted NOTIFY carries: its CSeq, the Subscription-State value, and a body if any. */
+export interface NotifyOptions {
+  readonly cseq: number;
+  readonly subscriptionState: string;
+  readonly body?: { contentType: string; content: string };
+}
+
 export interface ScriptedResponse extends ScriptedMessage {
   readonly statusCode: number;
   readonly cseqMethod: string;
@@ -147,10 +154,14 @@ export class ScriptedSipServer {
    * Sends a NOTIFY in the dialog a SUBSCRIBE created (we are the notifier): To/From swapped, our tag
    * from the 2xx we sent, Request-URI = the subscriber's Contact.
    */
-  sendNotify(
-    subscribe: ScriptedRequest,
-    options: { readonly cseq: number; readonly subscriptionState: string; readonly body?: { contentType: string; content: string } },
-  ): string {
+  sendNotify(subscribe: ScriptedRequest, options: NotifyOptions): string {
+    const text = this.notifyText(subscribe, options);
+    subscribe.flow.send(text);
+    return text;
+  }
+
+  /** The NOTIFY sendNotify would send, for a test that damages it before sending it itself. */
+  notifyText(subscribe: ScriptedRequest, options: NotifyOptions): string {
     const contact = splitNameAddr(subscribe.header('contact') ?? '')?.uri || subscribe.requestUri;
     const from = `${(subscribe.header('to') ?? '').replace(/;tag=[^;]*/, '')};tag=${subscribe.toTag}`;
     const lines = [
@@ -168,9 +179,7 @@ export class ScriptedSipServer {
     if (options.body) lines.push(`Content-Type: ${options.body.contentType}`);
     const body = options.body?.content ?? '';
     lines.push(`Content-Length: ${Buffer.byteLength(body)}`, '', body);
-    const text = lines.join('\r\n');
-    subscribe.flow.send(text);
-    return text;
+    return lines.join('\r\n');
   }
 
   /** Stops listening and drops every connection (the server "goes away"); the port is kept for reopen(). */

@@ -63,4 +63,15 @@ describe('event outbox', () => {
     outbox.attach((channel, payload) => delivered.push([channel, payload]));
     expect(delivered).toEqual([]);
   });
+
+  it('tells state observers every state event as it is emitted, with or without a renderer, until they unsubscribe', () => {
+    const outbox = new EventOutbox();
+    const observed: unknown[] = [];
+    const stop = outbox.observeState((change) => observed.push(change));
+    outbox.emitState('onAccountStateChanged', connection('before any renderer'));
+    outbox.emit('onNotice', notice('not state'));
+    stop();
+    outbox.emitState('onAccountStateChanged', connection('after unsubscribing'));
+    expect(observed).toEqual([{ name: 'onAccountStateChanged', payload: connection('before any renderer') }]);
+  });
 });

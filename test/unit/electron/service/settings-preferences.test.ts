@@ -15,7 +15,7 @@ describe('settings preferences', () => {
     await writeFile(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify({ schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [] }));
     const store = new SettingsStore(dir);
     expect((await store.load()).kind).toBe('loaded');
-    expect(store.preferences).toEqual({ startAtLogin: false, traceToFile: false });
+    expect(store.preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
   });
 
   it('given one preference changed, then the other keeps its value and both are in the file', async () => {
@@ -23,7 +23,7 @@ describe('settings preferences', () => {
     await store.load();
     await store.setPreferences({ traceToFile: true });
     await store.setPreferences({ startAtLogin: true });
-    expect(JSON.parse(await readFile(store.path, 'utf8')).preferences).toEqual({ startAtLogin: true, traceToFile: true });
+    expect(JSON.parse(await readFile(store.path, 'utf8')).preferences).toEqual({ keepRunningInTray: true, startAtLogin: true, traceToFile: true });
   });
 
   it('given a preference that is not a boolean (a hand-edited file), then the file is set aside', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_SETTINGS } from '../../../../shared/account/account-settings';
-import { DEFAULT_SETTINGS, SettingsStore } from '../../../../electron/service/settings-store';
+import { DEFAULT_PREFERENCES } from '../../../../shared/ipc/contract';
+import { DEFAULT_SETTINGS, SETTINGS_FILE_NAME, SettingsStore } from '../../../../electron/service/settings-store';
 
 const account = {
   ...DEFAULT_ACCOUNT_SETTINGS,
@@ -42,6 +43,37 @@ describe('settings store', () => {
       presence: { status: 'available', note: '' },
       recentNotes: ['Lunch', 'In the lab'],
     });
+  });
+
+  it('given a file without desktop settings, then the defaults apply: keep running in the tray, not yet explained; changes come back', async () => {
+    const first = new SettingsStore(dir);
+    await first.load();
+    await first.setPresence('busy', 'In the lab');
+    const older = new SettingsStore(dir);
+    await older.load();
+    expect(older.preferences).toEqual(DEFAULT_PREFERENCES);
+    expect({ keepRunningInTray: DEFAULT_PREFERENCES.keepRunningInTray, hasExplainedTray: older.hasExplainedTray }).toEqual({ keepRunningInTray: true, hasExplainedTray: false });
+
+    await older.markTrayExplained();
+    await older.setPreferences({ keepRunningInTray: false });
+    const later = new SettingsStore(dir);
+    await later.load();
+    expect({ keepRunningInTray: later.preferences.keepRunningInTray, hasExplainedTray: later.hasExplainedTray }).toEqual({ keepRunningInTray: false, hasExplainedTray: true });
+    expect(later.settings.presence).toEqual({ status: 'busy', note: 'In the lab' });
+  });
+
+  it('given a file that kept the tray choice and its notice together as "desktop", then both are read, and the next save writes "preferences" and "hasExplainedTray"', async () => {
+    const stored = { schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [], desktop: { keepRunningInTray: false, hasExplainedTray: true } };
+    await writeFile(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify(stored));
+    const store = new SettingsStore(dir);
+    expect((await store.load()).kind).toBe('loaded');
+    expect(store.preferences).toEqual({ ...DEFAULT_PREFERENCES, keepRunningInTray: false });
+    expect(store.hasExplainedTray).toBe(true);
+
+    await store.setPreferences({ startAtLogin: true });
+    const written = JSON.parse(await readFile(store.path, 'utf8')) as Record<string, unknown>;
+    expect(written).toMatchObject({ preferences: { keepRunningInTray: false, startAtLogin: true, traceToFile: false }, hasExplainedTray: true });
+    expect(written).not.toHaveProperty('desktop');
   });
 
   it('keeps the five most recent distinct notes, newest first, and forgets one on request', async () => {

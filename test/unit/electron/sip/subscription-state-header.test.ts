@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSubscriptionState, resubscribePolicy } from '../../../../electron/sip/subscribe/subscription-state-header';
+import { parseSubscriptionState } from '../../../../electron/sip/subscribe/subscription-state-header';
 
 describe('Subscription-State (RFC 6665 §4.1.3)', () => {
   it.each([
@@ -16,19 +16,5 @@ describe('Subscription-State (RFC 6665 §4.1.3)', () => {
 
   it.each([undefined, '', 'waiting;expires=5'])('refuses %s', (value) => {
     expect(parseSubscriptionState(value)).toBeNull();
-  });
-
-  it.each([
-    ['deactivated', 'now'],
-    ['timeout', 'now'],
-    ['probation', 'later'],
-    ['giveup', 'later'],
-    [undefined, 'later'],
-    ['x-unknown', 'later'],
-    ['rejected', 'never'],
-    ['noresource', 'never'],
-    ['invariant', 'never'],
-  ] as const)('after reason %s subscribes again %s', (reason, policy) => {
-    expect(resubscribePolicy(reason)).toBe(policy);
   });
 });

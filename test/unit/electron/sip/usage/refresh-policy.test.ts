@@ -7,6 +7,9 @@ import {
   readInterval,
   readRetryAfter,
   refreshDelayMs,
+  resubscribeDelayMs,
+  resubscribePaceAfterResponse,
+  resubscribePaceAfterTermination,
   retryDelayMs,
 } from '../../../../../electron/sip/usage/refresh-policy';
 
@@ -87,5 +90,72 @@ describe('Retry-After', () => {
     expect(retryDelayMs(30, 5, 1_000, 60_000, () => 0.5)).toBe(30_000);
     expect(retryDelayMs(0, 5, 1_000, 60_000, () => 0.5)).toBe(0);
     expect(retryDelayMs(undefined, 2, 1_000, 60_000, () => 0.5)).toBe(4_000);
+  });
+});
+
+describe('subscribing again after an end', () => {
+  const backoff = { retryBase: 1_000, retryMax: 60_000, refusalRetryBase: 300_000, refusalRetryMax: 3_600_000 };
+  const middle = () => 0.5;
+
+  it.each([
+    ['deactivated', 'at-once'],
+    ['timeout', 'at-once'],
+    ['probation', 'soon'],
+    ['giveup', 'soon'],
+    [undefined, 'soon'],
+    ['x-unknown', 'soon'],
+    ['rejected', 'slow'],
+    ['noresource', 'slow'],
+    ['invariant', 'slow'],
+  ] as const)('after "terminated;reason=%s" the pace is %s (RFC 6665 §4.1.3) — never "give up"', (reason, pace) => {
+    expect(resubscribePaceAfterTermination(reason)).toBe(pace);
+  });
+
+  it.each([
+    [481, 'at-once'],
+    [408, 'soon'],
+    [480, 'soon'],
+    [500, 'soon'],
+    [503, 'soon'],
+    [400, 'slow'],
+    [401, 'slow'],
+    [403, 'slow'],
+    [404, 'slow'],
+    [407, 'slow'],
+    [415, 'slow'],
+    [489, 'slow'],
+    [501, 'slow'],
+    [504, 'soon'],
+    [603, 'slow'],
+  ] as const)('after a %i from the server the pace is %s', (code, pace) => {
+    expect(resubscribePaceAfterResponse(code)).toBe(pace);
+  });
+
+  it('subscribes again at once the first time the notifier ends it for a passing reason, then backs off in seconds', () => {
+    expect(resubscribeDelayMs('at-once', undefined, 0, backoff, middle)).toBe(0);
+    expect(resubscribeDelayMs('at-once', undefined, 1, backoff, middle)).toBe(1_000);
+    expect(resubscribeDelayMs('at-once', undefined, 3, backoff, middle)).toBe(4_000);
+    expect(resubscribeDelayMs('at-once', 7, 0, backoff, middle)).toBe(7_000);
+  });
+
+  it('backs off in seconds after a failure that may pass', () => {
+    expect(resubscribeDelayMs('soon', undefined, 0, backoff, middle)).toBe(1_000);
+    expect(resubscribeDelayMs('soon', undefined, 2, backoff, middle)).toBe(4_000);
+    expect(resubscribeDelayMs('soon', undefined, 20, backoff, middle)).toBe(60_000);
+  });
+
+  it('after a refusal asks again in minutes, doubling to an hour, with jitter', () => {
+    expect(resubscribeDelayMs('slow', undefined, 0, backoff, middle)).toBe(300_000);
+    expect(resubscribeDelayMs('slow', undefined, 1, backoff, middle)).toBe(600_000);
+    expect(resubscribeDelayMs('slow', undefined, 4, backoff, middle)).toBe(3_600_000);
+    expect(resubscribeDelayMs('slow', undefined, 30, backoff, middle)).toBe(3_600_000);
+    expect(resubscribeDelayMs('slow', undefined, 0, backoff, () => 0)).toBe(240_000);
+    expect(resubscribeDelayMs('slow', undefined, 0, backoff, () => 0.999_999)).toBe(360_000);
+  });
+
+  it('honours the server\'s Retry-After (or retry-after) seconds at every pace', () => {
+    expect(resubscribeDelayMs('slow', 30, 3, backoff, middle)).toBe(30_000);
+    expect(resubscribeDelayMs('soon', 2, 5, backoff, middle)).toBe(2_000);
+    expect(resubscribeDelayMs('at-once', 0, 0, backoff, middle)).toBe(0);
   });
 });

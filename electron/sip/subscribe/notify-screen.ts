@@ -1,0 +1,90 @@
+/**
+ * The header checks every NOTIFY passes before sip.js's core sees it, and the answer to one that fails. They run
+ * first because sip.js's subscription dialog applies a NOTIFY's Subscription-State (a `terminated` one disposes of the
+ * dialog) before our delegate sees the request, so a NOTIFY we refuse must never reach it; and because sip.js answers
+ * 489 where the request is merely malformed.
+ *
+ *   Event missing or unreadable ─────────────────────► 400  (RFC 6665 §8.2.1: Event is mandatory in a NOTIFY)
+ *   Event of another package than presence ─────────► 489 + Allow-Events  (RFC 6665 §4.1.3, §8.2.2)
+ *   Subscription-State missing or unreadable ────────► 400  (RFC 6665 §4.1.3: a NOTIFY MUST contain it)
+ *   a body without Content-Type, or not type/subtype ► 400  (RFC 3261 §20.15: MUST be present with a body)
+ *   a body of a type we never offered in Accept ────► 415 + Accept  (RFC 3261 §8.2.3)
+ *   anything else passes; a body of an accepted type that cannot be read is answered 200 (notify-body.ts)
+ *
+ * A refused NOTIFY changes nothing on our side: the subscription, its dialog and the last good presence stay, and the
+ * buddy shows a warning. The notifier may end the subscription after a failure answer (RFC 6665 §4.2.2); then our next
+ * refresh is answered 481 and we subscribe afresh at once.
+ */
+import type { IncomingRequestMessage } from 'sip.js/lib/core/index.js';
+import type { SipProblem } from '../../../shared/presence/presence-state';
+import { PRESENCE_ACCEPT_HEADER, parsePresenceContentType } from '../../../shared/pidf';
+import { parseSubscriptionState } from './subscription-state-header';
+
+/** The one event package the client subscribes to (RFC 3856 §4). */
+export const PRESENCE_EVENT = 'presence';
+
+/** The answer to a NOTIFY that failed a check, and what to tell the user about it. */
+export interface NotifyRefusal {
+  readonly statusCode: 400 | 415 | 489;
+  readonly reasonPhrase: string;
+  readonly extraHeaders: readonly string[];
+  /** For the buddy's warning; `statusCode` is the code we answered with. */
+  readonly problem: SipProblem;
+}
+
+/** RFC 3261 §25.1 token characters. */
+const TOKEN = "[A-Za-z0-9.!%*_+`'~-]+";
+/** RFC 6665 §8.4 `Event`: an event type (tokens joined by dots, which `TOKEN` includes), then parameters. */
+const EVENT_HEADER = new RegExp(`^\\s*(${TOKEN})\\s*(?:;.*)?$`, 's');
+/** RFC 3261 §20.15 `Content-Type`: type "/" subtype, then parameters. */
+const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}\\s*/\\s*${TOKEN}\\s*(?:;.*)?$`, 's');
+
+/** Checks `message` (a NOTIFY) as the table above says; undefined when it passes. */
+export function screenNotify(message: IncomingRequestMessage): NotifyRefusal | undefined {
+  const event = message.getHeader('event');
+  if (event === undefined) return malformed('Missing Event', 'No Event header in the NOTIFY');
+  const eventType = EVENT_HEADER.exec(event)?.[1];
+  if (eventType === undefined) return malformed('Malformed Event', 'An unreadable Event header in the NOTIFY');
+  // Compared exactly, as sip.js's core matches a NOTIFY to its subscription by the exact event token.
+  if (eventType !== PRESENCE_EVENT) {
+    return {
+      statusCode: 489,
+      reasonPhrase: 'Bad Event',
+      extraHeaders: [`Allow-Events: ${PRESENCE_EVENT}`],
+      problem: {
+        statusCode: 489,
+        message: `A NOTIFY for the "${eventType.slice(0, 40)}" event instead of presence, answered 489 Bad Event.`,
+      },
+    };
+  }
+  const state = message.getHeader('subscription-state');
+  if (state === undefined) return malformed('Missing Subscription-State', 'No Subscription-State header in the NOTIFY');
+  if (parseSubscriptionState(state) === null)
+    return malformed('Malformed Subscription-State', 'An unreadable Subscription-State header in the NOTIFY');
+  if (message.body.trim() === '') return undefined;
+  const contentType = message.getHeader('content-type');
+  if (contentType === undefined) return malformed('Missing Content-Type', 'A presence document without a Content-Type header');
+  if (!MEDIA_TYPE.test(contentType)) return malformed('Malformed Content-Type', 'An unreadable Content-Type header in the NOTIFY');
+  if (parsePresenceContentType(contentType) === null) {
+    const mediaType = contentType.split(';')[0]?.trim().slice(0, 60) ?? '';
+    return {
+      statusCode: 415,
+      reasonPhrase: 'Unsupported Media Type',
+      extraHeaders: [`Accept: ${PRESENCE_ACCEPT_HEADER}`],
+      problem: {
+        statusCode: 415,
+        message: `Presence sent as "${mediaType}", which Presently cannot read, answered 415 Unsupported Media Type.`,
+      },
+    };
+  }
+  return undefined;
+}
+
+function malformed(reasonPhrase: string, what: string): NotifyRefusal {
+  return {
+    statusCode: 400,
+    reasonPhrase,
+    extraHeaders: [],
+    problem: { statusCode: 400, message: `${what}, answered 400 ${reasonPhrase}.` },
+  };
+}
