@@ -9,6 +9,7 @@ import {
 import { joinServerUri, splitServerUri } from '../../../shared/account/sip-address';
 import type { AppPreferences } from '../../../shared/ipc/contract';
 import { SIP_TRANSPORTS, type SipTransport } from '../../../shared/sip/transport';
+import { useAppInfo } from '../stores/app-store';
 import { usePreferencesStore } from '../stores/preferences-store';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
@@ -65,6 +66,7 @@ export function SettingsDialog() {
   const session = useSessionStore((s) => s.session);
   const { accountSaveRequested, accountRemoveRequested } = useSessionStore((s) => s.actions);
   const { dialogClosed } = useUiStore((s) => s.actions);
+  const runtime = useAppInfo()?.runtime;
   const preferences = usePreferencesStore((s) => s.preferences);
   const { preferencesChangeRequested } = usePreferencesStore((s) => s.actions);
   const saved = session.account;
@@ -274,6 +276,8 @@ export function SettingsDialog() {
           </div>
         </fieldset>
 
+        {/* A browser tab (the web mode) has no tray and no login item: these choices would do nothing there. */}
+        {runtime !== 'web' && (
         <fieldset>
           <legend>Desktop</legend>
           <p className="field-hint">These apply at once.</p>
@@ -296,6 +300,7 @@ export function SettingsDialog() {
             Start Presently when I log in
           </label>
         </fieldset>
+        )}
 
         <fieldset>
           <legend>Advanced</legend>
