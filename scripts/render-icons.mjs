@@ -49,7 +49,10 @@ function templateTray(status) {
   }
 }
 
-const browser = await chromium.launch({ executablePath: process.env.PRESENTLY_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.PRESENTLY_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 
 /** Screenshots `svg` (markup of a square drawing) at `size` px with a transparent background into `file`. */
 async function render(svg, size, file) {
@@ -62,12 +65,22 @@ async function render(svg, size, file) {
 try {
   const appIcon = await readFile('assets/icon.svg', 'utf8');
   for (const size of [512, 1024]) {
-    await render(appIcon.replace('width="512" height="512"', `width="${size}" height="${size}"`), size, size === 512 ? 'assets/icon.png' : `assets/icon-${size}.png`);
+    await render(
+      appIcon.replace('width="512" height="512"', `width="${size}" height="${size}"`),
+      size,
+      size === 512 ? 'assets/icon.png' : `assets/icon-${size}.png`,
+    );
   }
   await mkdir('assets/tray', { recursive: true });
   for (const status of Object.keys(STATUS_COLOURS)) {
-    for (const [suffix, draw] of [['', colouredTray], ['Template', templateTray]]) {
-      for (const [scale, size] of [['', 16], ['@2x', 32]]) {
+    for (const [suffix, draw] of [
+      ['', colouredTray],
+      ['Template', templateTray],
+    ]) {
+      for (const [scale, size] of [
+        ['', 16],
+        ['@2x', 32],
+      ]) {
         const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="${size}" height="${size}" style="display:block">${draw(status)}</svg>`;
         await render(svg, size, `assets/tray/tray-${status}${suffix}${scale}.png`);
       }

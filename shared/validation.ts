@@ -75,9 +75,7 @@ export const boolean: Validator<boolean> = validator('a boolean', (input, path) 
 export function literal<const T extends readonly string[]>(...values: T): Validator<T[number]> {
   const expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
   return validator(expected, (input, path) =>
-    typeof input === 'string' && (values as readonly string[]).includes(input)
-      ? ok(input as T[number])
-      : fail(path, expected, input),
+    typeof input === 'string' && (values as readonly string[]).includes(input) ? ok(input as T[number]) : fail(path, expected, input),
   );
 }
 

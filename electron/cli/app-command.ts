@@ -47,7 +47,11 @@ export const appCommand: Subcommand = {
 };
 
 /** Runs the command; resolves with the exit code (0 after a clean stop, 2 for bad usage, 1 when it cannot start). */
-export async function runAppCommand(args: readonly string[], io: SipCommandIo, open: (url: string) => Promise<boolean> = openInBrowser): Promise<number> {
+export async function runAppCommand(
+  args: readonly string[],
+  io: SipCommandIo,
+  open: (url: string) => Promise<boolean> = openInBrowser,
+): Promise<number> {
   let options: { shouldOpen: boolean; port: number; host: string | undefined; dataDir: string };
   try {
     const { values } = parseArgs({
@@ -66,7 +70,8 @@ export async function runAppCommand(args: readonly string[], io: SipCommandIo, o
       io.out(HELP);
       return EXIT.ok;
     }
-    if (!values.web) throw new UsageError('only the web mode runs from the command line: add --web (the desktop window starts with npm start).');
+    if (!values.web)
+      throw new UsageError('only the web mode runs from the command line: add --web (the desktop window starts with npm start).');
     options = {
       shouldOpen: values['no-open'] !== true,
       port: integerOption('port', values.port, 0, 0, 65_535),

@@ -180,7 +180,11 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
   const tls =
     certFile !== undefined && keyFile !== undefined
-      ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key'), port: port(values['tls-port'] ?? '5061', '--tls-port') ?? 5061 }
+      ? {
+          cert: readPem(certFile, '--tls-cert'),
+          key: readPem(keyFile, '--tls-key'),
+          port: port(values['tls-port'] ?? '5061', '--tls-port') ?? 5061,
+        }
       : undefined;
   const options: CompositorOptions = {
     host: values.host ?? '127.0.0.1',
@@ -210,7 +214,8 @@ function validatorThreads(value: string | undefined): Pick<CompositorOptions, 'b
   if (threads === 0) return {};
   const workerFile = typeof __dirname === 'string' ? join(__dirname, 'pidf-validator-worker.cjs') : null;
   if (workerFile === null || !existsSync(workerFile)) {
-    if (value !== undefined) throw new Error('--threads needs the built CLI (npm run build:node): the validator thread is bundled beside it');
+    if (value !== undefined)
+      throw new Error('--threads needs the built CLI (npm run build:node): the validator thread is bundled beside it');
     return {};
   }
   return { bodyValidation: { workerFile, threads } };
@@ -254,7 +259,8 @@ function limitOptions(values: Readonly<Record<string, string | boolean | string[
 /** A port number or `off` (null). */
 function port(value: string, name: string): number | null {
   if (value === 'off' || value === 'none') return null;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new Error(`${name} must be a port number (0–65535) or "off", not "${value}"`);
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new Error(`${name} must be a port number (0–65535) or "off", not "${value}"`);
   return Number(value);
 }
 

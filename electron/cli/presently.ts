@@ -10,7 +10,12 @@ import { publishCommand } from './publish-command';
 import type { Subcommand } from './subcommand';
 import { watchCommand } from './watch-command';
 
-const subcommands: Readonly<Record<string, Subcommand>> = { publish: publishCommand, watch: watchCommand, compositor: compositorCommand, app: appCommand };
+const subcommands: Readonly<Record<string, Subcommand>> = {
+  publish: publishCommand,
+  watch: watchCommand,
+  compositor: compositorCommand,
+  app: appCommand,
+};
 
 function usage(): string {
   const names = Object.keys(subcommands);

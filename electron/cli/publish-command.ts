@@ -68,7 +68,13 @@ export async function runPublishCommand(args: readonly string[], io: SipCommandI
   try {
     const { values } = parseArgs({
       args: [...args],
-      options: { ...ACCOUNT_OPTIONS, status: { type: 'string' }, note: { type: 'string' }, expires: { type: 'string' }, once: { type: 'boolean' } },
+      options: {
+        ...ACCOUNT_OPTIONS,
+        status: { type: 'string' },
+        note: { type: 'string' },
+        expires: { type: 'string' },
+        once: { type: 'boolean' },
+      },
       allowPositionals: false,
       strict: true,
     });
@@ -107,7 +113,10 @@ export async function runPublishCommand(args: readonly string[], io: SipCommandI
   let isStarted = false;
   client.onAccountState((state) => {
     // Before the first attempt has settled, its failure is reported once below, with the exit code.
-    if (isStarted && state.phase === 'failed' && state.problem) io.err(`presently publish: ${state.problem.message}${state.retryAt ? ` (retrying in ${Math.round((state.retryAt - Date.now()) / 1000)} s)` : ''}`);
+    if (isStarted && state.phase === 'failed' && state.problem)
+      io.err(
+        `presently publish: ${state.problem.message}${state.retryAt ? ` (retrying in ${Math.round((state.retryAt - Date.now()) / 1000)} s)` : ''}`,
+      );
   });
 
   const started = await client.start();

@@ -104,7 +104,10 @@ export async function runWatchCommand(args: readonly string[], io: SipCommandIo)
   let isStarted = false;
   client.onAccountState((state) => {
     // Before the first attempt has settled, its failure is reported once below, with the exit code.
-    if (isStarted && state.phase === 'failed' && state.problem) io.err(`presently watch: ${state.problem.message}${state.retryAt ? ` (retrying in ${Math.round((state.retryAt - Date.now()) / 1000)} s)` : ''}`);
+    if (isStarted && state.phase === 'failed' && state.problem)
+      io.err(
+        `presently watch: ${state.problem.message}${state.retryAt ? ` (retrying in ${Math.round((state.retryAt - Date.now()) / 1000)} s)` : ''}`,
+      );
   });
 
   const started = await client.start();

@@ -63,7 +63,21 @@ import { startWsListener } from './transport/ws-listener';
 /** Methods we implement, for `Allow` (RFC 3261 §20.5). */
 export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
 /** Methods counted by name in `requestsByMethod`; anything else counts as `other`. */
-const COUNTED_METHODS = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'OPTIONS', 'NOTIFY', 'INVITE', 'CANCEL', 'BYE', 'MESSAGE', 'INFO', 'REFER', 'UPDATE', 'PRACK']);
+const COUNTED_METHODS = new Set([
+  'REGISTER',
+  'PUBLISH',
+  'SUBSCRIBE',
+  'OPTIONS',
+  'NOTIFY',
+  'INVITE',
+  'CANCEL',
+  'BYE',
+  'MESSAGE',
+  'INFO',
+  'REFER',
+  'UPDATE',
+  'PRACK',
+]);
 const DEFAULT_TIMERS: SipTimerValues = { t1Ms: T1_MS, t2Ms: T2_MS, t4Ms: T4_MS };
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
@@ -113,14 +127,16 @@ function normalise(options: CompositorOptions): Config {
     default: options.defaultExpires ?? 3600,
   };
   for (const [name, value] of Object.entries(expiry)) {
-    if (!Number.isInteger(value) || value < 0) throw new CompositorConfigError(`${name} expires must be a whole number of seconds ≥ 0 (got ${value})`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new CompositorConfigError(`${name} expires must be a whole number of seconds ≥ 0 (got ${value})`);
   }
   if (expiry.min > expiry.max) throw new CompositorConfigError(`minimum expires (${expiry.min}) is above the maximum (${expiry.max})`);
   if (expiry.default === 0) throw new CompositorConfigError('default expires must be above 0');
   const port = (name: string, value: number | null | undefined): number | null => {
     if (value === null) return null;
     const chosen = value ?? 0;
-    if (!Number.isInteger(chosen) || chosen < 0 || chosen > 65535) throw new CompositorConfigError(`${name} port must be 0–65535 or null (got ${chosen})`);
+    if (!Number.isInteger(chosen) || chosen < 0 || chosen > 65535)
+      throw new CompositorConfigError(`${name} port must be 0–65535 or null (got ${chosen})`);
     return chosen;
   };
   const limits: CompositorLimits = { ...defaultLimits(expiry.max), ...options.limits };
@@ -196,7 +212,8 @@ class CompositorServer implements RunningCompositor {
             workerFile: validation.workerFile,
             ...(validation.threads === undefined ? {} : { threads: validation.threads }),
             ...(validation.execArgv === undefined ? {} : { execArgv: validation.execArgv }),
-            onFailure: (message) => this.logEvent('validator-failed', null, null, `${message}; validating PUBLISH bodies inline from now on`),
+            onFailure: (message) =>
+              this.logEvent('validator-failed', null, null, `${message}; validating PUBLISH bodies inline from now on`),
           });
     this.esc = new EventStateCompositor({
       ...(this.validatorPool === undefined ? {} : { validatorPool: this.validatorPool }),
@@ -204,8 +221,7 @@ class CompositorServer implements RunningCompositor {
       limits: config.limits,
       thirdPartyPublishers: config.thirdPartyPublishers,
       onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
-      onExpired: (publication) =>
-        this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
+      onExpired: (publication) => this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
     });
     this.registrar = new Registrar(config.expiry, config.limits);
@@ -226,7 +242,18 @@ class CompositorServer implements RunningCompositor {
       this.bound(this.udp);
     }
     if (ports.tcp !== null) {
-      this.bound(await startStreamListener({ transport: 'tcp', host, port: ports.tcp, maxMessageBytes, guard, onMessage, onFramingFailure, onClose }));
+      this.bound(
+        await startStreamListener({
+          transport: 'tcp',
+          host,
+          port: ports.tcp,
+          maxMessageBytes,
+          guard,
+          onMessage,
+          onFramingFailure,
+          onClose,
+        }),
+      );
     }
     if (this.config.tls !== undefined) {
       const tls = this.config.tls;
@@ -346,7 +373,9 @@ class CompositorServer implements RunningCompositor {
         const detail = `header section of ${headerBytes} bytes exceeds ${maxHeaderBytes}`;
         this.limited('maxHeaderBytes', flow.label, flow.remoteAddress, detail);
         this.onFramingFailure(
-          headerBytes === data.length ? { reason: 'headers-too-large', detail } : { reason: 'headers-too-large', detail, headerText: data.toString('utf8', 0, headerBytes) },
+          headerBytes === data.length
+            ? { reason: 'headers-too-large', detail }
+            : { reason: 'headers-too-large', detail, headerText: data.toString('utf8', 0, headerBytes) },
           flow,
         );
         return;
@@ -385,7 +414,8 @@ class CompositorServer implements RunningCompositor {
 
   private onFramingFailure(failure: StreamFailure, flow: Flow): void {
     this.malformedMessages++;
-    const isTooLarge = failure.reason === 'body-too-large' || failure.reason === 'message-too-large' || failure.reason === 'headers-too-large';
+    const isTooLarge =
+      failure.reason === 'body-too-large' || failure.reason === 'message-too-large' || failure.reason === 'headers-too-large';
     const status = isTooLarge ? 513 : 400;
     if (failure.headerText !== undefined) {
       const parsed = parseSipMessage(Buffer.from(failure.headerText + '\r\n\r\n'), true);
@@ -490,14 +520,16 @@ class CompositorServer implements RunningCompositor {
 
     // §8.2.2.1 and RFC 3903 §6 step 1: requests for domains we do not serve.
     if (method !== 'OPTIONS') {
-      if (!this.servesHost(requestUri.host)) return { status: 404, reason: 'Not Found (domain not served here)', note: `domain ${requestUri.host}` };
+      if (!this.servesHost(requestUri.host))
+        return { status: 404, reason: 'Not Found (domain not served here)', note: `domain ${requestUri.host}` };
       if (toAor !== null && !this.servesHost(toAor.host)) {
         return { status: 404, reason: 'Not Found (domain not served here)', aor: toAor.uri, note: `domain ${toAor.host}` };
       }
     }
     // §8.2.2.3: we support no extensions, so any Require gets 420 naming what we do not support.
     const required = request.headers.getAll('require').flatMap(splitCommaValues);
-    if (required.length > 0) return { status: 420, headers: [['Unsupported', required.join(', ')]], note: `requires ${required.join(', ')}` };
+    if (required.length > 0)
+      return { status: 420, headers: [['Unsupported', required.join(', ')]], note: `requires ${required.join(', ')}` };
 
     const incoming: IncomingRequest = {
       request,
@@ -555,11 +587,16 @@ class CompositorServer implements RunningCompositor {
   private answerBare(request: SipRequest, flow: Flow, status: number, reason: string, note: string): void {
     const viaLine = request.headers.get('via');
     const via = viaLine === undefined ? null : parseVia(firstViaParm(viaLine));
-    const response = buildResponse(request, status, { address: flow.remoteAddress, port: flow.remotePort }, {
-      reason,
-      toTag: newTag(),
-      server: this.config.serverName,
-    });
+    const response = buildResponse(
+      request,
+      status,
+      { address: flow.remoteAddress, port: flow.remotePort },
+      {
+        reason,
+        toTag: newTag(),
+        server: this.config.serverName,
+      },
+    );
     (via === null ? flow : this.responseFlow(via, flow))?.send(response);
     this.responsesByStatus.set(status, (this.responsesByStatus.get(status) ?? 0) + 1);
     if (this.config.log !== null) this.logRequest(request, flow, { status, reason, note });

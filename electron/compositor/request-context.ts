@@ -62,9 +62,7 @@ export interface ExpiryPolicy {
 }
 
 export type ExpiryDecision =
-  | { readonly kind: 'granted'; readonly seconds: number }
-  | { readonly kind: 'too-brief' }
-  | { readonly kind: 'malformed' };
+  { readonly kind: 'granted'; readonly seconds: number } | { readonly kind: 'too-brief' } | { readonly kind: 'malformed' };
 
 /**
  * RFC 3903 §6 step 7 / RFC 6665 §4.2.1.1 / RFC 3261 §10.3 step 7: no value → the default; 0 stays 0

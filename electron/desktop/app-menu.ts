@@ -60,7 +60,12 @@ export interface AppMenuContext {
 
 const role = (name: AppMenuRole): AppMenuItem => ({ kind: 'role', role: name });
 const separator: AppMenuItem = { kind: 'separator' };
-const settings: AppMenuItem = { kind: 'action', label: 'Settings…', action: { kind: 'show-screen', screen: 'settings' }, accelerator: 'CmdOrCtrl+,' };
+const settings: AppMenuItem = {
+  kind: 'action',
+  label: 'Settings…',
+  action: { kind: 'show-screen', screen: 'settings' },
+  accelerator: 'CmdOrCtrl+,',
+};
 
 /** The menu bar for `context`. */
 export function appMenu(context: AppMenuContext): AppMenu[] {
@@ -68,12 +73,34 @@ export function appMenu(context: AppMenuContext): AppMenu[] {
   const first: AppMenu = isMac
     ? {
         label: APP_NAME,
-        items: [role('about'), separator, settings, separator, role('services'), separator, role('hide'), role('hideOthers'), role('unhide'), separator, role('quit')],
+        items: [
+          role('about'),
+          separator,
+          settings,
+          separator,
+          role('services'),
+          separator,
+          role('hide'),
+          role('hideOthers'),
+          role('unhide'),
+          separator,
+          role('quit'),
+        ],
       }
     : { label: 'File', items: [settings, separator, role('close'), role('quit')] };
   const edit: AppMenu = {
     label: 'Edit',
-    items: [role('undo'), role('redo'), separator, role('cut'), role('copy'), role('paste'), ...(isMac ? [role('pasteAndMatchStyle')] : []), role('delete'), role('selectAll')],
+    items: [
+      role('undo'),
+      role('redo'),
+      separator,
+      role('cut'),
+      role('copy'),
+      role('paste'),
+      ...(isMac ? [role('pasteAndMatchStyle')] : []),
+      role('delete'),
+      role('selectAll'),
+    ],
   };
   const view: AppMenu = {
     label: 'View',
@@ -86,10 +113,15 @@ export function appMenu(context: AppMenuContext): AppMenu[] {
       role('togglefullscreen'),
     ],
   };
-  const window: AppMenu[] = isMac ? [{ label: 'Window', items: [role('minimize'), role('zoom'), role('close'), separator, role('front')] }] : [];
+  const window: AppMenu[] = isMac
+    ? [{ label: 'Window', items: [role('minimize'), role('zoom'), role('close'), separator, role('front')] }]
+    : [];
   const help: AppMenu = {
     label: 'Help',
-    items: [{ kind: 'action', label: 'Open log folder', action: { kind: 'open-log-folder' } }, ...(isMac ? [] : [separator, role('about')])],
+    items: [
+      { kind: 'action', label: 'Open log folder', action: { kind: 'open-log-folder' } },
+      ...(isMac ? [] : [separator, role('about')]),
+    ],
   };
   return [first, edit, view, ...window, help];
 }

@@ -25,7 +25,8 @@ export interface LinuxAutostartTarget {
 
 /** The autostart entry's path. */
 export function autostartFilePath(target: Pick<LinuxAutostartTarget, 'xdgConfigHome' | 'homeDir'>): string {
-  const configHome = target.xdgConfigHome && path.isAbsolute(target.xdgConfigHome) ? target.xdgConfigHome : path.join(target.homeDir, '.config');
+  const configHome =
+    target.xdgConfigHome && path.isAbsolute(target.xdgConfigHome) ? target.xdgConfigHome : path.join(target.homeDir, '.config');
   return path.join(configHome, 'autostart', AUTOSTART_FILE_NAME);
 }
 
@@ -47,7 +48,7 @@ export function autostartEntry(target: Pick<LinuxAutostartTarget, 'execPath' | '
     '[Desktop Entry]',
     'Type=Application',
     `Name=${APP_NAME}`,
-    'Comment=SIP presence: your status and your colleagues\'',
+    "Comment=SIP presence: your status and your colleagues'",
     `Exec=${exec}`,
     'Terminal=false',
     'X-GNOME-Autostart-enabled=true',

@@ -77,7 +77,8 @@ export class ConnectionNotifications {
       return;
     }
     // A failure without a status code is the link's (timeout, unreachable): the connection notices cover it.
-    const isRefusal = publication.phase === 'unsupported' || (publication.phase === 'failed' && publication.problem?.statusCode !== undefined);
+    const isRefusal =
+      publication.phase === 'unsupported' || (publication.phase === 'failed' && publication.problem?.statusCode !== undefined);
     if (!isRefusal || this.hasToldRefusal) return;
     this.hasToldRefusal = true;
     this.notifier.show({

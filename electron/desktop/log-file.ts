@@ -51,7 +51,10 @@ const CREDENTIAL_LINE = /((?:proxy-)?authorization)(\s*:\s*)([^\r\n]*)/gi;
 /** `text` with every credential masked: SIP messages by their headers, other text line by line. */
 export function maskForLog(text: string): string {
   const masked = maskCredentials(text);
-  return masked.replace(CREDENTIAL_LINE, (_all, name: string, colon: string, value: string) => `${name}${colon}${maskCredentialValue(value)}`);
+  return masked.replace(
+    CREDENTIAL_LINE,
+    (_all, name: string, colon: string, value: string) => `${name}${colon}${maskCredentialValue(value)}`,
+  );
 }
 
 /** `detail` as JSON with password-like fields replaced by the mask, and its strings masked too. */

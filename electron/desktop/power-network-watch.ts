@@ -32,7 +32,11 @@ export interface NetworkWatchOptions {
  */
 export function networkSignature(isOnline: boolean, interfaces: InterfaceTable): string {
   const addresses = Object.entries(interfaces)
-    .flatMap(([name, infos]) => (infos ?? []).filter((info) => !info.internal && !info.address.toLowerCase().startsWith('fe80:')).map((info) => `${name}=${info.address}`))
+    .flatMap(([name, infos]) =>
+      (infos ?? [])
+        .filter((info) => !info.internal && !info.address.toLowerCase().startsWith('fe80:'))
+        .map((info) => `${name}=${info.address}`),
+    )
     .sort();
   return `${isOnline ? 'online' : 'offline'} ${addresses.join(' ')}`;
 }

@@ -13,7 +13,12 @@ export const SHELL_TEST_VIEW = '__presentlyShell';
 /** The shell as the test sees it. */
 export interface ShellTestView {
   /** The tray menu as last built, with the state it was built from (the shell updates it on every rebuild). */
-  tray: { readonly menu: readonly TrayMenuItem[]; readonly tooltip: string; readonly icon: TrayIconStatus; readonly state: TrayState } | null;
+  tray: {
+    readonly menu: readonly TrayMenuItem[];
+    readonly tooltip: string;
+    readonly icon: TrayIconStatus;
+    readonly state: TrayState;
+  } | null;
   readonly appMenu: readonly AppMenu[];
   /** Whether the main window exists and is shown. */
   isWindowVisible(): boolean;

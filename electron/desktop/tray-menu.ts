@@ -123,7 +123,14 @@ export function trayMenu(state: TrayState): TrayMenuItem[] {
     ...because,
     action: { kind: 'set-status', status, note: recent },
   }));
-  const item = (label: string, action: TrayAction): TrayMenuItem => ({ kind: 'item', label, type: 'normal', checked: false, enabled: true, action });
+  const item = (label: string, action: TrayAction): TrayMenuItem => ({
+    kind: 'item',
+    label,
+    type: 'normal',
+    checked: false,
+    enabled: true,
+    action,
+  });
 
   return [
     ...(reason === null ? [] : [{ kind: 'info', label: reason } as const, { kind: 'separator' } as const]),

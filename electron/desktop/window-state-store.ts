@@ -27,7 +27,8 @@ const extent = v.number({ integer: true, min: 1, max: 1_000_000 });
 
 export const windowStateFormat: DocumentFormat<WindowState> = {
   schemaVersion: 1,
-  decode: (raw) => v.object({ bounds: v.object({ x: coordinate, y: coordinate, width: extent, height: extent }), isMaximized: v.boolean }).validate(raw),
+  decode: (raw) =>
+    v.object({ bounds: v.object({ x: coordinate, y: coordinate, width: extent, height: extent }), isMaximized: v.boolean }).validate(raw),
   encode: (state) => ({ ...state }),
 };
 

@@ -169,7 +169,11 @@ export class PresenceService {
     this.recorder = new TraceRecorder(
       (entries) => this.outbox.emitState('onTraceBatch', { entries }),
       options.trace,
-      (maxChars) => this.notify('info', `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`),
+      (maxChars) =>
+        this.notify(
+          'info',
+          `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`,
+        ),
     );
   }
 
@@ -290,7 +294,12 @@ export class PresenceService {
       } catch (error) {
         this.log('error', `publishing failed: ${String(error)}`);
         if (this.session === session) {
-          this.publication = { phase: 'failed', status: choice.status, note, problem: { message: 'Presently could not publish your status; see the log.' } };
+          this.publication = {
+            phase: 'failed',
+            status: choice.status,
+            note,
+            problem: { message: 'Presently could not publish your status; see the log.' },
+          };
         }
       }
       this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
@@ -432,7 +441,9 @@ export class PresenceService {
     const session = this.session;
     if (!session) return;
     this.log('info', 'the computer is going to sleep: removing our publication');
-    await session.client.suspend({ timeoutMs: options.timeoutMs ?? SUSPEND_TIMEOUT_MS }).catch((error: unknown) => this.log('warn', `removing the publication before sleep failed: ${String(error)}`));
+    await session.client
+      .suspend({ timeoutMs: options.timeoutMs ?? SUSPEND_TIMEOUT_MS })
+      .catch((error: unknown) => this.log('warn', `removing the publication before sleep failed: ${String(error)}`));
   }
 
   /** The computer woke up: connect, register, publish and subscribe again now, not when a keep-alive fails. */
@@ -517,7 +528,10 @@ export class PresenceService {
 
   /** The engine's options, with this computer named as our device for watchers with several of them. */
   private sipClientOptions(): SipClientOptions {
-    return { deviceLabel: `${APP_NAME} on ${PLATFORM_NAMES[this.options.host.platform] ?? this.options.host.platform}`, ...this.options.sipOptions };
+    return {
+      deviceLabel: `${APP_NAME} on ${PLATFORM_NAMES[this.options.host.platform] ?? this.options.host.platform}`,
+      ...this.options.sipOptions,
+    };
   }
 
   private async startDemoSession(): Promise<void> {
@@ -690,7 +704,12 @@ export class PresenceService {
   }
 
   private entryFor(buddy: Buddy, source: 'saved' | 'demo'): BuddyEntry {
-    const presence = this.presenceByAor.get(buddy.aor) ?? { aor: buddy.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
+    const presence = this.presenceByAor.get(buddy.aor) ?? {
+      aor: buddy.aor,
+      subscription: { phase: 'unknown' },
+      presence: null,
+      changedAt: null,
+    };
     return { aor: buddy.aor, displayName: buddy.displayName, group: buddy.group, source, presence };
   }
 

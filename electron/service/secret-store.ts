@@ -59,10 +59,12 @@ const secretsFormat: DocumentFormat<Readonly<Record<string, string>>> = {
   decode(raw) {
     if (typeof raw !== 'object' || raw === null) return { ok: false, error: 'not an object' };
     const secrets = (raw as { secrets?: unknown }).secrets;
-    if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets)) return { ok: false, error: 'secrets: expected an object' };
+    if (typeof secrets !== 'object' || secrets === null || Array.isArray(secrets))
+      return { ok: false, error: 'secrets: expected an object' };
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(secrets)) {
-      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return { ok: false, error: `secrets.${key}: expected base64` };
+      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        return { ok: false, error: `secrets.${key}: expected base64` };
       out[key] = value;
     }
     return { ok: true, value: out };
@@ -111,7 +113,9 @@ export class EncryptedFileSecretStore implements SecretStore {
   private secrets(): Promise<Record<string, string>> {
     this.loaded ??= this.file.load().then((result) => {
       if (result.kind === 'set-aside') {
-        this.onSetAside(`The saved passwords could not be read (${result.reason}); the file was kept as ${result.movedTo}. Enter your password again in Settings.`);
+        this.onSetAside(
+          `The saved passwords could not be read (${result.reason}); the file was kept as ${result.movedTo}. Enter your password again in Settings.`,
+        );
       }
       return result.kind === 'loaded' ? { ...result.value } : {};
     });

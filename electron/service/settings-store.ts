@@ -17,12 +17,7 @@
  * save writes the fields above instead.
  */
 import path from 'node:path';
-import {
-  EXPIRES_RANGE,
-  checkAccountForm,
-  describeAccountErrors,
-  type AccountSettings,
-} from '../../shared/account/account-settings';
+import { EXPIRES_RANGE, checkAccountForm, describeAccountErrors, type AccountSettings } from '../../shared/account/account-settings';
 import { DEFAULT_PREFERENCES, preferencesChange, type AppPreferences } from '../../shared/ipc/contract';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import * as v from '../../shared/validation';

@@ -71,7 +71,8 @@ export async function exportTrace(
   const target = await chooser.choose({
     title: request.format === 'pcap' ? 'Export SIP trace as pcap' : 'Export SIP trace as text',
     defaultName: defaultExportName(request.format, now),
-    filters: request.format === 'pcap' ? [{ name: 'Packet capture', extensions: ['pcap'] }] : [{ name: 'Text', extensions: ['txt', 'log'] }],
+    filters:
+      request.format === 'pcap' ? [{ name: 'Packet capture', extensions: ['pcap'] }] : [{ name: 'Text', extensions: ['txt', 'log'] }],
   });
   if (target === null) return { saved: false, path: null, messages: 0, bytes: 0 };
   if (!path.isAbsolute(target)) throw new UserFacingError(`The trace was not saved: "${target}" is not a full path to a file.`);

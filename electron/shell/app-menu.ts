@@ -14,5 +14,7 @@ export function installAppMenu(context: AppMenuContext, perform: (action: AppMen
         return { label: item.label, ...(item.accelerator ? { accelerator: item.accelerator } : {}), click: () => perform(item.action) };
     }
   };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(context).map((menu) => ({ label: menu.label, submenu: menu.items.map(toOptions) }))));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenu(context).map((menu) => ({ label: menu.label, submenu: menu.items.map(toOptions) }))),
+  );
 }

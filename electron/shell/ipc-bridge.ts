@@ -8,12 +8,7 @@ import type { IpcResult } from '../../shared/ipc/contract';
 import type { RequestRouter } from '../ipc/request-router';
 import type { PresenceService } from '../service/presence-service';
 
-export function connectWindowToService(
-  window: BrowserWindow,
-  rendererUrl: string,
-  router: RequestRouter,
-  service: PresenceService,
-): void {
+export function connectWindowToService(window: BrowserWindow, rendererUrl: string, router: RequestRouter, service: PresenceService): void {
   const contents = window.webContents;
 
   const isTrustedSender = (event: IpcMainInvokeEvent): boolean =>

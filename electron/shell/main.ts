@@ -87,7 +87,8 @@ if (!app.requestSingleInstanceLock()) {
   };
   /** Rewrites the start-at-login entry when it is on: the app's path may have changed (an AppImage moved, an update). */
   const refreshStartAtLogin = async () => {
-    if (service?.preferences.startAtLogin) await setStartAtLogin(true).catch((error: unknown) => console.error('[main] refreshing start at login failed', error));
+    if (service?.preferences.startAtLogin)
+      await setStartAtLogin(true).catch((error: unknown) => console.error('[main] refreshing start at login failed', error));
   };
 
   // ── Window placement: where the window was last time, kept on a display that still exists ──
@@ -98,7 +99,10 @@ if (!app.requestSingleInstanceLock()) {
   const placeWindow = (window: BrowserWindow) => {
     if (savedWindowState) {
       const { bounds, isMaximized } = savedWindowState;
-      const onScreen = visibleWindowBounds(bounds, [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((display) => display.workArea));
+      const onScreen = visibleWindowBounds(
+        bounds,
+        [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((display) => display.workArea),
+      );
       if (onScreen) window.setBounds(onScreen);
       if (isMaximized) window.once('ready-to-show', () => window.maximize());
     }
@@ -107,7 +111,9 @@ if (!app.requestSingleInstanceLock()) {
   /** Before quitting, after the service has stopped: the window's position and the log lines still waiting to be written. */
   const flushWindowStateAndLog = async () => {
     if (mainWindow && !mainWindow.isDestroyed()) windowTracking?.saveNow();
-    await Promise.all([windowStates.flush(), logFile.flush()]).catch((error: unknown) => console.error('[main] writing the window position or the log failed', error));
+    await Promise.all([windowStates.flush(), logFile.flush()]).catch((error: unknown) =>
+      console.error('[main] writing the window position or the log failed', error),
+    );
   };
 
   const showMainWindow = () => {
@@ -124,12 +130,19 @@ if (!app.requestSingleInstanceLock()) {
     connectWindowToService(window, RENDERER_URL, router, service);
     window.on('close', (event) => {
       if (!service) return;
-      const decision = closePolicy.windowClosing({ keepRunningInTray: service.preferences.keepRunningInTray, hasExplainedTray: service.hasExplainedTray });
+      const decision = closePolicy.windowClosing({
+        keepRunningInTray: service.preferences.keepRunningInTray,
+        hasExplainedTray: service.hasExplainedTray,
+      });
       if (decision.kind === 'close') return;
       event.preventDefault();
       window.hide();
       if (decision.explain) {
-        notifier.show({ ...trayExplanation(process.platform), onClick: { kind: 'screen', screen: 'main' }, suppressWhileDoNotDisturb: false });
+        notifier.show({
+          ...trayExplanation(process.platform),
+          onClick: { kind: 'screen', screen: 'main' },
+          suppressWhileDoNotDisturb: false,
+        });
         void service.markTrayExplained();
       }
     });
@@ -194,7 +207,9 @@ if (!app.requestSingleInstanceLock()) {
     serveAppScheme(RENDERER_ROOT);
 
     const early: string[] = [];
-    const secretStore = createSafeStorageSecretStore(dataDir, (message) => (service ? service.notify('warning', message) : early.push(message)));
+    const secretStore = createSafeStorageSecretStore(dataDir, (message) =>
+      service ? service.notify('warning', message) : early.push(message),
+    );
     const presence = new PresenceService({
       host: {
         runtime: 'electron',

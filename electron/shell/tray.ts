@@ -5,14 +5,28 @@
  */
 import path from 'node:path';
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
-import { menuLabel, performTrayAction, trayIconFile, trayIconStatus, trayMenu, trayTooltip, type TrayHost, type TrayMenuItem, type TrayState } from '../desktop/tray-menu';
+import {
+  menuLabel,
+  performTrayAction,
+  trayIconFile,
+  trayIconStatus,
+  trayMenu,
+  trayTooltip,
+  type TrayHost,
+  type TrayMenuItem,
+  type TrayState,
+} from '../desktop/tray-menu';
 import type { PresenceService } from '../service/presence-service';
 
 /** The tray icons next to the bundled main (dist/main/main.cjs → assets/tray/), in the asar when packaged. */
 const TRAY_ICONS = path.join(__dirname, '..', '..', 'assets', 'tray');
 
 /** Shows the tray icon until the returned function removes it; `onModel` sees each menu built (test hook). */
-export function createTray(service: PresenceService, host: TrayHost, onModel?: (menu: TrayMenuItem[], state: TrayState) => void): () => void {
+export function createTray(
+  service: PresenceService,
+  host: TrayHost,
+  onModel?: (menu: TrayMenuItem[], state: TrayState) => void,
+): () => void {
   const platform = process.platform;
   const iconFor = (state: TrayState) => {
     const image = nativeImage.createFromPath(path.join(TRAY_ICONS, trayIconFile(trayIconStatus(state), platform)));

@@ -57,7 +57,8 @@ export function parseServerTarget(server: string, options: { wsPath?: string } =
   let wsUrl: string | undefined;
   if (kind === 'ws' || kind === 'wss') {
     const path = options.wsPath ?? '/';
-    if (!path.startsWith('/') || /\s/.test(path)) throw new ServerUriError(`WebSocket path "${path}" must start with / and contain no spaces.`);
+    if (!path.startsWith('/') || /\s/.test(path))
+      throw new ServerUriError(`WebSocket path "${path}" must start with / and contain no spaces.`);
     const hostPart = host.includes(':') ? `[${host}]` : host;
     wsUrl = `${kind}://${hostPart}:${port}${path}`;
   }

@@ -142,7 +142,8 @@ export class SipClient {
       ['publishExpires', config.publishExpires],
       ['subscribeExpires', config.subscribeExpires],
     ] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_SECONDS) throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
+      if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_SECONDS)
+        throw new SipConfigError(`${name} must be a whole number of seconds ≥ 1 (got ${value}).`);
     }
     this.accountStateValue = { phase: 'idle', server: config.server };
     const hasPassword = config.password !== undefined && config.password !== '';
@@ -264,7 +265,12 @@ export class SipClient {
   /** Publishes (or modifies) our presence; resolves when the server answered or the attempt failed. */
   setPresence(status: ChosenStatus, note: string): Promise<PublicationState> {
     if (!this.config.publish) {
-      return Promise.resolve({ phase: 'failed', status, note, problem: { message: 'Publishing presence is switched off for this account.' } });
+      return Promise.resolve({
+        phase: 'failed',
+        status,
+        note,
+        problem: { message: 'Publishing presence is switched off for this account.' },
+      });
     }
     if (this.lifecycle === 'stopping' || this.lifecycle === 'stopped') {
       return Promise.resolve({ ...this.publisher.state, phase: 'failed', problem: { message: 'The account has been stopped.' } });
@@ -415,7 +421,8 @@ export class SipClient {
       try {
         caPem = await readCaFile(this.config.tlsCaFile);
       } catch (error) {
-        if (isCurrent()) this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${errorMessage(error)}`, cause: 'tls' });
+        if (isCurrent())
+          this.attemptFailed({ message: `Could not read the CA file ${this.config.tlsCaFile}: ${errorMessage(error)}`, cause: 'tls' });
         return;
       }
     }
@@ -439,7 +446,9 @@ export class SipClient {
       );
     } catch (error) {
       if (isCurrent()) {
-        this.attemptFailed(error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' });
+        this.attemptFailed(
+          error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' },
+        );
       }
       return;
     }
@@ -449,7 +458,10 @@ export class SipClient {
     }
     this.activeConnection = connection;
     this.stack.attach(connection);
-    this.logger('info', `Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`);
+    this.logger(
+      'info',
+      `Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`,
+    );
 
     if (this.registration) {
       this.setAccountState({ phase: 'registering', server: this.config.server });

@@ -53,7 +53,10 @@ export function problemFromResponse(action: string, message: IncomingResponseMes
 
 /** A 423 whose Min-Expires we cannot use (missing, malformed, or no longer than what we asked for). */
 export function unusableIntervalProblem(action: string, minExpires: string | undefined): SipProblem {
-  return { statusCode: 423, message: `${action} failed: the server asked for an unusable interval (Min-Expires: ${minExpires ?? 'missing'}).` };
+  return {
+    statusCode: 423,
+    message: `${action} failed: the server asked for an unusable interval (Min-Expires: ${minExpires ?? 'missing'}).`,
+  };
 }
 
 /** `problem` as the reason for `outcome`, e.g. "Not watching: the connection to the server was lost." */

@@ -256,7 +256,10 @@ export class SipStack {
       // sip.js throws on some unexpected input (e.g. an out-of-dialog PRACK, a NOTIFY whose From has no tag); never
       // let it escape. The request is one we cannot process, not a fault of ours a retry would cure: 400, not 500
       // (which invites the same request again, RFC 3261 §21.5.1, and makes a notifier drop the subscription).
-      this.options.logger('error', `sip.js could not handle a ${message instanceof IncomingRequestMessage ? message.method : 'response'}: ${String(error)}`);
+      this.options.logger(
+        'error',
+        `sip.js could not handle a ${message instanceof IncomingRequestMessage ? message.method : 'response'}: ${String(error)}`,
+      );
       if (message instanceof IncomingRequestMessage && message.method !== 'ACK') {
         try {
           this.core.replyStateless(message, { statusCode: 400, reasonPhrase: 'Bad Request' });
@@ -301,7 +304,11 @@ export class SipStack {
   private answerNotifyBeforeCore(message: IncomingRequestMessage): boolean {
     const refusal = screenNotify(message);
     if (refusal) {
-      this.core.replyStateless(message, { statusCode: refusal.statusCode, reasonPhrase: refusal.reasonPhrase, extraHeaders: [...refusal.extraHeaders] });
+      this.core.replyStateless(message, {
+        statusCode: refusal.statusCode,
+        reasonPhrase: refusal.reasonPhrase,
+        extraHeaders: [...refusal.extraHeaders],
+      });
       this.tellNotifyRefused(message.callId, refusal);
       return true;
     }

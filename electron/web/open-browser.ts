@@ -9,7 +9,11 @@ import { spawn } from 'node:child_process';
 export function openInBrowser(url: string): Promise<boolean> {
   // `start` is built into cmd.exe; its first quoted argument is a window title, hence the empty one.
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
   return new Promise((resolve) => {
     const opener = spawn(command, args, { stdio: 'ignore', detached: process.platform !== 'win32', windowsHide: true });
     opener.once('error', () => resolve(false));

@@ -22,7 +22,8 @@ export interface ServedPage {
 /** The built page `indexHtml` with its policy opened to `socketUrl` only, and the matching header; throws when the page has no policy. */
 export function servedPage(indexHtml: string, socketUrl: string): ServedPage {
   const match = META_POLICY.exec(indexHtml);
-  if (!match?.[2]) throw new Error('The built page (dist/renderer/index.html) has no Content-Security-Policy meta tag; rebuild it with `npm run build`.');
+  if (!match?.[2])
+    throw new Error('The built page (dist/renderer/index.html) has no Content-Security-Policy meta tag; rebuild it with `npm run build`.');
   const directives = match[2]
     .split(';')
     .map((directive) => directive.trim())

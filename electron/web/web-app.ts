@@ -63,7 +63,8 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     log: (level, message) => options.log(`[presence] ${level === 'info' ? '' : `${level}: `}${message}`),
   });
   const router = createRequestRouter(createRequestHandlers(service), (message, error) =>
-    options.log(`[web] ${message}: ${error instanceof Error ? error.stack : String(error)}`),);
+    options.log(`[web] ${message}: ${error instanceof Error ? error.stack : String(error)}`),
+  );
   const server = await startWebServer({
     router,
     renderer: service,

@@ -91,7 +91,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     );
   }
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new WebServerConfigError(`The port must be a whole number from 0 to 65535, not ${port}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new WebServerConfigError(`The port must be a whole number from 0 to 65535, not ${port}.`);
   const log = options.log ?? (() => undefined);
   const indexHtml = await readFile(path.join(options.rendererDir, 'index.html'), 'utf8').catch(() => {
     throw new Error(`The built renderer is missing (${options.rendererDir}); run \`npm run build\` first.`);
@@ -200,7 +201,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       }
       if (socket !== renderer) {
         log(`[web] refused ${frame.channel} from a tab that was taken over`);
-        sendFrame({ kind: 'response', id: frame.id, result: { ok: false, error: { code: 'forbidden-sender', message: 'Request refused: unknown sender.' } } });
+        sendFrame({
+          kind: 'response',
+          id: frame.id,
+          result: { ok: false, error: { code: 'forbidden-sender', message: 'Request refused: unknown sender.' } },
+        });
         return;
       }
       void options.router.handle(frame.channel, frame.payload).then((result) => sendFrame({ kind: 'response', id: frame.id, result }));

@@ -47,7 +47,13 @@ export function App() {
         <SelfStatusButton />
         <div className="header-spacer" />
         <h1 className="app-title">Presently</h1>
-        <button type="button" className="settings-button" aria-label="Settings" title="Settings (Ctrl+,)" onClick={() => dialogOpened({ kind: 'settings' })}>
+        <button
+          type="button"
+          className="settings-button"
+          aria-label="Settings"
+          title="Settings (Ctrl+,)"
+          onClick={() => dialogOpened({ kind: 'settings' })}
+        >
           <span aria-hidden="true">⚙</span> Settings
         </button>
       </header>

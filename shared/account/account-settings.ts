@@ -77,10 +77,8 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   subscribeExpires: 600,
 };
 
-
 export type AccountCheck =
-  | { readonly ok: true; readonly value: AccountForm }
-  | { readonly ok: false; readonly errors: Partial<Record<AccountField, string>> };
+  { readonly ok: true; readonly value: AccountForm } | { readonly ok: false; readonly errors: Partial<Record<AccountField, string>> };
 
 /**
  * Checks every field and returns the normalised form (AOR and server URIs rewritten in their canonical
@@ -91,14 +89,16 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
 
   const displayName = form.displayName.trim();
   if (displayName.length > MAX_DISPLAY_NAME_LENGTH) errors.displayName = `At most ${MAX_DISPLAY_NAME_LENGTH} characters.`;
-  if (hasControlCharacters(displayName) || /["\\]/.test(displayName)) errors.displayName = 'The display name cannot contain quotes, backslashes or control characters.';
+  if (hasControlCharacters(displayName) || /["\\]/.test(displayName))
+    errors.displayName = 'The display name cannot contain quotes, backslashes or control characters.';
 
   const aor = parseSipAddress(form.aor);
   if (!aor.ok) errors.aor = aor.message;
 
   const authUser = form.authUser.trim();
   if (authUser.length > MAX_AUTH_USER_LENGTH) errors.authUser = `At most ${MAX_AUTH_USER_LENGTH} characters.`;
-  else if (hasControlCharacters(authUser) || /[\s"\\]/.test(authUser)) errors.authUser = 'The user name cannot contain spaces, quotes, backslashes or control characters.';
+  else if (hasControlCharacters(authUser) || /[\s"\\]/.test(authUser))
+    errors.authUser = 'The user name cannot contain spaces, quotes, backslashes or control characters.';
 
   if (form.password !== undefined) {
     if (form.password.length > MAX_PASSWORD_LENGTH) errors.password = `At most ${MAX_PASSWORD_LENGTH} characters.`;

@@ -63,7 +63,8 @@ export function parseSipAddress(input: string): Parsed<SipAddress> {
   let rest = text;
   if (schemeMatch) {
     const name = schemeMatch[1]!.toLowerCase();
-    if (name !== 'sip' && name !== 'sips') return fail(`“${schemeMatch[1]}:” is not a SIP address; use sip: or sips:, like ${EXAMPLE_AOR}.`);
+    if (name !== 'sip' && name !== 'sips')
+      return fail(`“${schemeMatch[1]}:” is not a SIP address; use sip: or sips:, like ${EXAMPLE_AOR}.`);
     scheme = name;
     rest = text.slice(schemeMatch[0].length);
   }
@@ -98,7 +99,9 @@ export function parseSipServer(input: string, fallbackTransport?: SipTransport):
   if (text.length > MAX_SIP_ADDRESS_LENGTH) return fail(`A server address can have at most ${MAX_SIP_ADDRESS_LENGTH} characters.`);
   if (/\s/.test(text)) return fail('A server address cannot contain spaces.');
   if (/^(wss?|https?):\/\//i.test(text)) {
-    return fail(`Write the server as a SIP address (${example.replace('tls', 'wss')}) and choose the transport; the WebSocket path has its own field.`);
+    return fail(
+      `Write the server as a SIP address (${example.replace('tls', 'wss')}) and choose the transport; the WebSocket path has its own field.`,
+    );
   }
 
   // `sip:`/`sips:` always name the scheme; any other `word:` does unless a port follows (`host:5060`).
@@ -107,7 +110,8 @@ export function parseSipServer(input: string, fallbackTransport?: SipTransport):
   let rest = text;
   if (schemeMatch) {
     const name = schemeMatch[1]!.toLowerCase();
-    if (name !== 'sip' && name !== 'sips') return fail(`“${schemeMatch[1]}:” is not a SIP server address; use sip: or sips:, like ${example}.`);
+    if (name !== 'sip' && name !== 'sips')
+      return fail(`“${schemeMatch[1]}:” is not a SIP server address; use sip: or sips:, like ${example}.`);
     scheme = name;
     rest = text.slice(schemeMatch[0].length);
   }

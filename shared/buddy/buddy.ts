@@ -40,8 +40,7 @@ export const MAX_BUDDIES = 1_000;
 export const DEFAULT_GROUP_LABEL = 'Buddies';
 
 export type BuddyCheck =
-  | { readonly ok: true; readonly value: Buddy }
-  | { readonly ok: false; readonly errors: Partial<Record<BuddyField, string>> };
+  { readonly ok: true; readonly value: Buddy } | { readonly ok: false; readonly errors: Partial<Record<BuddyField, string>> };
 
 /** Checks a buddy form and returns it normalised (AOR canonical, names trimmed), or one sentence per bad field. */
 export function checkBuddyForm(form: BuddyForm): BuddyCheck {

@@ -95,8 +95,7 @@ export type TraceExportFormat = 'text' | 'pcap';
  * last clear; 0 for all), or exactly the listed ones (the selection, or what the filter shows).
  */
 export type TraceExportScope =
-  | { readonly kind: 'all'; readonly afterSeq: number }
-  | { readonly kind: 'messages'; readonly seqs: readonly number[] };
+  { readonly kind: 'all'; readonly afterSeq: number } | { readonly kind: 'messages'; readonly seqs: readonly number[] };
 
 /** A request to write part of the trace to a file the user chooses. */
 export interface TraceExportRequest {

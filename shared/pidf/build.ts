@@ -64,7 +64,9 @@ export interface BuildPidfInput {
 }
 
 /** What each status publishes: `basic` and the RPID activities (element names; `other:x` → <rpid:other>x</rpid:other>). */
-export const PUBLISHED_STATUS: Readonly<Record<ChosenStatus, { readonly basic: 'open' | 'closed'; readonly activities: readonly string[] }>> = {
+export const PUBLISHED_STATUS: Readonly<
+  Record<ChosenStatus, { readonly basic: 'open' | 'closed'; readonly activities: readonly string[] }>
+> = {
   available: { basic: 'open', activities: [] },
   away: { basic: 'open', activities: ['away'] },
   busy: { basic: 'open', activities: ['busy'] },

@@ -34,11 +34,7 @@ export interface ComposeOptions {
 /** The tuple id of the document that stands for "nobody published": one closed tuple. */
 export const CLOSED_TUPLE_ID = 'presently-offline';
 
-export function composePresenceDocuments(
-  entity: string,
-  publications: readonly PublishedDocument[],
-  options: ComposeOptions = {},
-): string {
+export function composePresenceDocuments(entity: string, publications: readonly PublishedDocument[], options: ComposeOptions = {}): string {
   // Oldest first, so later (newer) publications overwrite; equal times keep the caller's order.
   const ordered = [...publications].sort((a, b) => a.receivedAt - b.receivedAt);
 

@@ -8,12 +8,7 @@
  *   summarizePresence(document) ─► PresenceSummary                       (the buddy list's view)
  *   composePresenceDocuments(aor, publications) ─► the NOTIFY body        (the compositor)
  */
-export {
-  ACCEPTED_PRESENCE_TYPES,
-  PRESENCE_ACCEPT_HEADER,
-  parsePresenceContentType,
-  type PresenceContentType,
-} from './content-type';
+export { ACCEPTED_PRESENCE_TYPES, PRESENCE_ACCEPT_HEADER, parsePresenceContentType, type PresenceContentType } from './content-type';
 export type {
   BasicStatus,
   LocalizedNote,

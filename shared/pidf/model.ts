@@ -102,7 +102,8 @@ export interface PidfError {
 
 export type PidfErrorCode = PidfError['code'];
 
-export type ParsePresenceResult = { readonly ok: true; readonly document: PidfDocument } | { readonly ok: false; readonly error: PidfError };
+export type ParsePresenceResult =
+  { readonly ok: true; readonly document: PidfDocument } | { readonly ok: false; readonly error: PidfError };
 
 /** A live publication as the compositor holds it (RFC 3903 §6): the body as received and its parsed form. */
 export interface PublishedDocument {

@@ -30,11 +30,7 @@ const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:rpid:status:rpid-stat
 export const NS_XML = 'http://www.w3.org/XML/1998/namespace';
 
 /** Namespaces whose `activities`, `class`, `mood`, … elements we read as RPID. */
-export const RPID_NAMESPACES: ReadonlySet<string> = new Set([
-  NS_RPID,
-  NS_LEGACY_RPID_PERSON,
-  NS_LEGACY_RPID_STATUS,
-]);
+export const RPID_NAMESPACES: ReadonlySet<string> = new Set([NS_RPID, NS_LEGACY_RPID_PERSON, NS_LEGACY_RPID_STATUS]);
 
 /** Namespaces whose `person` element we read as a person (RFC 4479, and the RPID draft's `pp:person`). */
 export const PERSON_NAMESPACES: ReadonlySet<string> = new Set([NS_DATA_MODEL, NS_LEGACY_PERSON]);

@@ -31,16 +31,7 @@ import type {
   XpidfStatus,
 } from './model';
 import { NS_CPIM_PIDF, NS_DATA_MODEL, NS_LINPHONE_ONLINE, NS_PIDF, NS_XML, PERSON_NAMESPACES, RPID_NAMESPACES } from './namespaces';
-import {
-  attribute,
-  childElements,
-  findDescendants,
-  firstChild,
-  parseXml,
-  printable,
-  textContent,
-  type XmlElement,
-} from './xml';
+import { attribute, childElements, findDescendants, firstChild, parseXml, printable, textContent, type XmlElement } from './xml';
 
 /** RFC 3903 leaves the limit to the server; presence documents are a few hundred bytes to a few KiB. */
 export const DEFAULT_MAX_PRESENCE_BYTES = 64 * 1024;
@@ -53,7 +44,8 @@ export interface ParsePresenceOptions {
 /** The markup declarations of a DTD (XML 1.0 §2.8, §4.2); matched case-insensitively to be safe. */
 const MARKUP_DECLARATION = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
 /** XPIDF's external-only DOCTYPE: name `presence`, a public/system identifier, no internal subset. */
-const XPIDF_DOCTYPE = /<!DOCTYPE\s+presence(?:\s+PUBLIC\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')|\s+SYSTEM\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*'))?\s*>/;
+const XPIDF_DOCTYPE =
+  /<!DOCTYPE\s+presence(?:\s+PUBLIC\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')|\s+SYSTEM\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*'))?\s*>/;
 
 /**
  * Parses a presence body into the typed model. Never throws.
@@ -75,7 +67,10 @@ export function parsePresenceBody(body: string, contentType: string, options: Pa
 function parseUnsafe(body: string, contentType: string, options: ParsePresenceOptions): ParsePresenceResult {
   const declared = parsePresenceContentType(contentType);
   if (declared === null) {
-    return fail('unsupported-type', `Content type "${printable(String(contentType))}" is not a presence format (${ACCEPTED_PRESENCE_TYPES.join(', ')}).`);
+    return fail(
+      'unsupported-type',
+      `Content type "${printable(String(contentType))}" is not a presence format (${ACCEPTED_PRESENCE_TYPES.join(', ')}).`,
+    );
   }
   if (typeof body !== 'string') return fail('invalid', 'Presence body is not text.');
 
@@ -109,7 +104,12 @@ function parseUnsafe(body: string, contentType: string, options: ParsePresenceOp
   }
   // Some old clients (WengoPhone, early SIP Express Router scripts) send PIDF with no namespace at
   // all. A <presence entity> holding <tuple>s is unmistakable, so it is read as PIDF.
-  if (root.name === 'presence' && root.ns === null && attribute(root, 'entity') !== undefined && childElements(root, null, 'tuple').length > 0) {
+  if (
+    root.name === 'presence' &&
+    root.ns === null &&
+    attribute(root, 'entity') !== undefined &&
+    childElements(root, null, 'tuple').length > 0
+  ) {
     return readPidf(root, declared === 'application/cpim-pidf+xml' ? 'application/cpim-pidf+xml' : 'application/pidf+xml');
   }
   const where = root.ns === null ? 'no namespace' : `namespace ${printable(root.ns)}`;
@@ -227,7 +227,8 @@ function readPerson(person: XmlElement, base: string | null, parentLang: string 
   const activityElements = findDescendants(person, RPID_NAMESPACES, 'activities', 3);
   const notes = readNotes(childElements(person, NS_DATA_MODEL, 'note'), lang);
   // RFC 4480 lets <activities> carry its own notes; the RPID drafts' person had PIDF notes.
-  for (const activities of activityElements) notes.push(...readNotes(childElements(activities, RPID_NAMESPACES, 'note'), langOf(activities, lang)));
+  for (const activities of activityElements)
+    notes.push(...readNotes(childElements(activities, RPID_NAMESPACES, 'note'), langOf(activities, lang)));
   notes.push(...readNotes(childElements(person, base, 'note'), lang));
   const mood = firstChild(person, RPID_NAMESPACES, 'mood');
   const placeType = firstChild(person, RPID_NAMESPACES, 'place-type');
@@ -354,7 +355,11 @@ function readXpidf(root: XmlElement): ParsePresenceResult {
       const xpidf: XpidfStatus = { status: statusWord, substatus: substatusWord };
       const addressUri = attribute(address, 'uri')?.trim();
       const priority = readPriority(attribute(address, 'priority'));
-      const contact: PidfContact | null = addressUri ? (priority === undefined ? { uri: addressUri } : { uri: addressUri, priority }) : null;
+      const contact: PidfContact | null = addressUri
+        ? priority === undefined
+          ? { uri: addressUri }
+          : { uri: addressUri, priority }
+        : null;
       tuples.push({
         id: addresses.length === 1 ? atomId : `${atomId}-${addressIndex + 1}`,
         basic: statusWord === 'closed' ? 'closed' : statusWord === '' ? null : 'open',

@@ -10,22 +10,13 @@
  */
 import type { PresenceContentType } from './content-type';
 import type { LocalizedNote, PidfDocument, PidfPerson, PidfTuple, PidfDevice } from './model';
-import {
-  CONVENTIONAL_PREFIXES,
-  NS_CPIM_PIDF,
-  NS_DATA_MODEL,
-  NS_LINPHONE_ONLINE,
-  NS_LOCATION_TYPE,
-  NS_PIDF,
-  NS_RPID,
-} from './namespaces';
+import { CONVENTIONAL_PREFIXES, NS_CPIM_PIDF, NS_DATA_MODEL, NS_LINPHONE_ONLINE, NS_LOCATION_TYPE, NS_PIDF, NS_RPID } from './namespaces';
 import { element, renameNamespace, serializeXml, stripNonXmlChars, type XmlElement, type XmlNode } from './xml';
 
 export interface SerializeDocumentOptions {
   /** PIDF (default) or the CPIM-era namespace for watchers that accept only `application/cpim-pidf+xml`. */
   readonly contentType?: Exclude<PresenceContentType, 'application/xpidf+xml'>;
 }
-
 
 /** Writes a `<presence>` tree in the PIDF namespace with the conventional prefixes. */
 export function serializePresenceTree(root: XmlElement, options: SerializeDocumentOptions = {}): string {
@@ -60,9 +51,7 @@ function tupleToTree(tuple: PidfTuple): XmlElement {
     tuple.deviceId !== null ? element(NS_DATA_MODEL, 'deviceID', {}, [clean(tuple.deviceId)]) : null,
     tuple.class !== null ? element(NS_RPID, 'class', {}, [clean(tuple.class)]) : null,
     tuple.userInput !== null ? element(NS_RPID, 'user-input', {}, [tuple.userInput]) : null,
-    tuple.contact
-      ? element(NS_PIDF, 'contact', { priority: tuple.contact.priority?.toString() }, [clean(tuple.contact.uri)])
-      : null,
+    tuple.contact ? element(NS_PIDF, 'contact', { priority: tuple.contact.priority?.toString() }, [clean(tuple.contact.uri)]) : null,
     ...notesToTree(NS_PIDF, tuple.notes),
     tuple.timestamp !== null ? element(NS_PIDF, 'timestamp', {}, [clean(tuple.timestamp)]) : null,
   ]);
@@ -73,7 +62,14 @@ function personToTree(person: PidfPerson): XmlElement {
     person.activities.length > 0 ? activitiesToTree(person.activities) : null,
     person.class !== null ? element(NS_RPID, 'class', {}, [clean(person.class)]) : null,
     person.placeType !== null ? element(NS_RPID, 'place-type', {}, [enumerationElement(person.placeType, NS_LOCATION_TYPE)]) : null,
-    person.mood.length > 0 ? element(NS_RPID, 'mood', {}, person.mood.map((m) => enumerationElement(m, NS_RPID))) : null,
+    person.mood.length > 0
+      ? element(
+          NS_RPID,
+          'mood',
+          {},
+          person.mood.map((m) => enumerationElement(m, NS_RPID)),
+        )
+      : null,
     person.userInput !== null ? element(NS_RPID, 'user-input', {}, [person.userInput]) : null,
     ...notesToTree(NS_DATA_MODEL, person.notes),
     person.timestamp !== null ? element(NS_DATA_MODEL, 'timestamp', {}, [clean(person.timestamp)]) : null,
@@ -89,7 +85,12 @@ function deviceToTree(device: PidfDevice): XmlElement {
 }
 
 function activitiesToTree(activities: readonly string[]): XmlElement {
-  return element(NS_RPID, 'activities', {}, activities.map((a) => enumerationElement(a, NS_RPID)));
+  return element(
+    NS_RPID,
+    'activities',
+    {},
+    activities.map((a) => enumerationElement(a, NS_RPID)),
+  );
 }
 
 /** `away` → <rpid:away/>; `other:dnd` → <rpid:other>dnd</rpid:other>; a phrase that is no element name → other. */

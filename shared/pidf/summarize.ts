@@ -282,7 +282,9 @@ export function pickNote(notes: readonly LocalizedNote[], languages: readonly st
   if (notes.length === 0) return null;
   for (const language of languages) {
     const wanted = language.toLowerCase();
-    const match = notes.find((n) => n.lang !== undefined && (n.lang.toLowerCase() === wanted || n.lang.toLowerCase().startsWith(`${wanted}-`)));
+    const match = notes.find(
+      (n) => n.lang !== undefined && (n.lang.toLowerCase() === wanted || n.lang.toLowerCase().startsWith(`${wanted}-`)),
+    );
     if (match) return match.text;
   }
   const unlabelled = notes.find((n) => n.lang === undefined);

@@ -241,7 +241,8 @@ function decodeText(text: string): string {
     if (body === undefined) throw new XmlSyntaxError('Malformed XML: a bare "&" (write &amp;).');
     if (body.startsWith('#')) {
       const code = body[1] === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
-      if (!isXmlChar(code)) throw new XmlSyntaxError(`Malformed XML: the character reference "${printable(match)}" is not an XML character.`);
+      if (!isXmlChar(code))
+        throw new XmlSyntaxError(`Malformed XML: the character reference "${printable(match)}" is not an XML character.`);
       return String.fromCodePoint(code);
     }
     const replacement = PREDEFINED[body];
@@ -263,8 +264,9 @@ function isXmlChar(code: number): boolean {
 }
 
 /** Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF). */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes what XML 1.0 cannot carry, so user text never makes our documents malformed. */
 export function stripNonXmlChars(text: string): string {
@@ -301,7 +303,6 @@ export function printable(text: string, max = 60): string {
 }
 
 // ─── Tree helpers ────────────────────────────────────────────────────────────────────────────────
-
 
 /** A namespace to match: one URI, null for "no namespace", or a set of URIs. */
 export type NamespaceMatch = string | null | ReadonlySet<string>;
@@ -439,7 +440,8 @@ function assignPrefixes(root: XmlElement, options: SerializeOptions): Prefixes {
   }
   let counter = 1;
   const pick = (senderPrefix: string | null): string => {
-    let prefix = senderPrefix !== null && isNcName(senderPrefix) && !taken.has(senderPrefix) && !/^xml/i.test(senderPrefix) ? senderPrefix : null;
+    let prefix =
+      senderPrefix !== null && isNcName(senderPrefix) && !taken.has(senderPrefix) && !/^xml/i.test(senderPrefix) ? senderPrefix : null;
     while (prefix === null || taken.has(prefix)) prefix = `ns${counter++}`;
     taken.add(prefix);
     return prefix;

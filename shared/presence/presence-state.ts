@@ -26,14 +26,7 @@ export interface SipProblem {
  * `connected` (open, registration switched off), `registering`, `registered`, `failed` (with a retry
  * time), `stopped`. The engine's transitions are drawn once, in electron/sip/sip-client.ts.
  */
-export type AccountPhase =
-  | 'idle'
-  | 'connecting'
-  | 'connected'
-  | 'registering'
-  | 'registered'
-  | 'failed'
-  | 'stopped';
+export type AccountPhase = 'idle' | 'connecting' | 'connected' | 'registering' | 'registered' | 'failed' | 'stopped';
 
 /** What the status line shows of the account. */
 export interface AccountState {

@@ -22,7 +22,13 @@ export type HeaderSectionMode = 'strict' | 'lenient';
  * (folded lines joined, trimmed), the name as written, and where the field's text starts and ends in the
  * message (its last line, without the line break). Return false to stop reading.
  */
-export type HeaderFieldVisitor = (key: string, value: string, nameAsWritten: string, fieldStart: number, fieldEnd: number) => boolean | void;
+export type HeaderFieldVisitor = (
+  key: string,
+  value: string,
+  nameAsWritten: string,
+  fieldStart: number,
+  fieldEnd: number,
+) => boolean | void;
 
 /** Where the header section ends: the index of the line break before the empty line, and where the body starts. */
 export interface HeaderSectionEnd {

@@ -139,7 +139,7 @@ export function commaValueEnd(text: string, from = 0): number {
 /** Splits a header value at commas that separate values (not inside quotes or angle brackets); drops empty parts. */
 export function splitCommaValues(text: string): string[] {
   const out: string[] = [];
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     const end = commaValueEnd(text, start);
     const part = text.slice(start, end).trim();
     if (part.length > 0) out.push(part);
@@ -154,7 +154,7 @@ export function splitCommaValues(text: string): string[] {
  * Semicolons inside quoted strings do not separate. Stops when `visit` returns false.
  */
 export function forEachParam(text: string, visit: (name: string, value: string) => boolean | void): void {
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const end = separatorIndex(text, start, SEMICOLON, false);
     let equals = -1;
     for (let i = start; i < end; i++) {
@@ -163,7 +163,10 @@ export function forEachParam(text: string, visit: (name: string, value: string) 
         break;
       }
     }
-    const name = text.slice(start, equals === -1 ? end : equals).trim().toLowerCase();
+    const name = text
+      .slice(start, equals === -1 ? end : equals)
+      .trim()
+      .toLowerCase();
     if (name.length > 0 && visit(name, equals === -1 ? '' : unquote(text.slice(equals + 1, end).trim())) === false) return;
     start = end + 1;
   }
@@ -275,7 +278,12 @@ export function splitNameAddr(text: string): NameAddrParts | null {
   if (open < value.length) {
     const close = value.indexOf('>', open + 1);
     if (close === -1) return null;
-    return { isNameAddr: true, displayName: value.slice(0, open).trim(), uri: value.slice(open + 1, close).trim(), params: value.slice(close + 1).trim() };
+    return {
+      isNameAddr: true,
+      displayName: value.slice(0, open).trim(),
+      uri: value.slice(open + 1, close).trim(),
+      params: value.slice(close + 1).trim(),
+    };
   }
   const semicolon = value.indexOf(';');
   if (semicolon === -1) return { isNameAddr: false, displayName: '', uri: value, params: '' };
@@ -383,7 +391,8 @@ export function mediaType(value: string): string {
 function quotedStringEnd(text: string, open: number): number {
   for (let i = open + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++; // quoted-pair: the next character cannot close the string
+    if (c === BACKSLASH)
+      i++; // quoted-pair: the next character cannot close the string
     else if (c === DQUOTE) return i + 1;
   }
   return -1;

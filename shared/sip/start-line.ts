@@ -24,7 +24,13 @@ export function readStartLine(line: string): StartLine | null {
   }
   const firstSpace = line.indexOf(' ');
   const lastSpace = line.lastIndexOf(' ');
-  if (firstSpace <= 0 || lastSpace === firstSpace || lastSpace !== line.length - SIP_VERSION.length - 1 || !isSipVersion(line, lastSpace + 1)) return null;
+  if (
+    firstSpace <= 0 ||
+    lastSpace === firstSpace ||
+    lastSpace !== line.length - SIP_VERSION.length - 1 ||
+    !isSipVersion(line, lastSpace + 1)
+  )
+    return null;
   const method = line.slice(0, firstSpace);
   const requestUri = line.slice(firstSpace + 1, lastSpace);
   if (!isToken(method) || requestUri.length === 0 || requestUri.includes(' ')) return null;

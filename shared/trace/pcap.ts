@@ -127,7 +127,10 @@ function mapV4(ip: IpBytes): IpBytes {
 
 /** Parses an IPv4 or IPv6 literal (zone index ignored); anything else gives 0.0.0.0. */
 export function parseIp(text: string): IpBytes {
-  const address = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const address = text
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   const v4 = parseV4(address);
   if (v4) return v4;
   return parseV6(address) ?? new Uint8Array(4);
@@ -219,7 +222,14 @@ function recordHeader(time: { seconds: number; micros: number }, included: numbe
  * Allocates a packet with room for the IP header, `transportLength` bytes of transport header and the
  * payload, writes the IP header, and returns the packet and where the transport header starts.
  */
-function ipPacket(src: IpBytes, dst: IpBytes, protocol: 6 | 17, transportLength: number, payload: Uint8Array, id: number): { packet: Uint8Array; at: number } {
+function ipPacket(
+  src: IpBytes,
+  dst: IpBytes,
+  protocol: 6 | 17,
+  transportLength: number,
+  payload: Uint8Array,
+  id: number,
+): { packet: Uint8Array; at: number } {
   const ipLength = src.length === 4 ? 20 : 40;
   const packet = new Uint8Array(ipLength + transportLength + payload.length);
   const view = new DataView(packet.buffer);
@@ -253,7 +263,15 @@ function pseudoHeaderSum(src: IpBytes, dst: IpBytes, protocol: number, length: n
   return sum + (length >>> 16) + (length & 0xffff) + protocol;
 }
 
-function udpPacket(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, payload: Uint8Array, claimed: number, id: number): Uint8Array {
+function udpPacket(
+  src: IpBytes,
+  dst: IpBytes,
+  sourcePort: number,
+  destinationPort: number,
+  payload: Uint8Array,
+  claimed: number,
+  id: number,
+): Uint8Array {
   const { packet, at } = ipPacket(src, dst, 17, 8, payload, id);
   const view = new DataView(packet.buffer, at);
   view.setUint16(0, sourcePort & 0xffff);
@@ -268,7 +286,16 @@ function udpPacket(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPo
   return packet;
 }
 
-function tcpPacket(src: IpBytes, dst: IpBytes, sourcePort: number, destinationPort: number, seq: number, ack: number, payload: Uint8Array, id: number): Uint8Array {
+function tcpPacket(
+  src: IpBytes,
+  dst: IpBytes,
+  sourcePort: number,
+  destinationPort: number,
+  seq: number,
+  ack: number,
+  payload: Uint8Array,
+  id: number,
+): Uint8Array {
   const { packet, at } = ipPacket(src, dst, 6, 20, payload, id);
   const view = new DataView(packet.buffer, at);
   view.setUint16(0, sourcePort & 0xffff);

@@ -25,7 +25,8 @@ export function prettyPrintBody(body: string, contentType: string): PrettyBody {
   const trimmed = body.trim();
   const looksXml = type.endsWith('+xml') || type.endsWith('/xml') || (type === '' && trimmed.startsWith('<'));
   const looksJson = type.endsWith('+json') || type.endsWith('/json') || (type === '' && /^[[{]/.test(trimmed));
-  if (body.length > MAX_PRETTY || trimmed === '') return { text: body, language: looksXml ? 'xml' : looksJson ? 'json' : 'text', isReformatted: false };
+  if (body.length > MAX_PRETTY || trimmed === '')
+    return { text: body, language: looksXml ? 'xml' : looksJson ? 'json' : 'text', isReformatted: false };
   if (looksXml) {
     const text = prettyPrintXml(trimmed);
     return text === null ? { text: body, language: 'xml', isReformatted: false } : { text, language: 'xml', isReformatted: text !== body };

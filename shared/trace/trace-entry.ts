@@ -5,7 +5,6 @@
  */
 import type { SipTransport } from '../sip/transport';
 
-
 /** `out`: this app sent it; `in`: this app received it. */
 export type TraceDirection = 'in' | 'out';
 

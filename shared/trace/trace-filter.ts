@@ -49,7 +49,22 @@ export const EMPTY_TRACE_FILTER: TraceFilterSpec = {
 };
 
 /** The methods the pane offers as checkboxes, presence first; others seen in the trace are added. */
-export const COMMON_METHODS = ['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'NOTIFY', 'OPTIONS', 'MESSAGE', 'INVITE', 'ACK', 'BYE', 'CANCEL', 'INFO', 'UPDATE', 'REFER', 'PRACK'] as const;
+export const COMMON_METHODS = [
+  'REGISTER',
+  'PUBLISH',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'OPTIONS',
+  'MESSAGE',
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'INFO',
+  'UPDATE',
+  'REFER',
+  'PRACK',
+] as const;
 
 /** Event packages sent as keep-alive pings rather than state (some phones and SBCs). */
 const KEEP_ALIVE_EVENTS = new Set(['keep-alive', 'keepalive']);
@@ -61,7 +76,8 @@ export interface CompiledTraceFilter {
   matches(record: TraceRecord): boolean;
 }
 
-export type CompileFilterResult = { readonly ok: true; readonly filter: CompiledTraceFilter } | { readonly ok: false; readonly error: string };
+export type CompileFilterResult =
+  { readonly ok: true; readonly filter: CompiledTraceFilter } | { readonly ok: false; readonly error: string };
 
 /** Longest free-text or regular expression accepted (a pasted Call-ID or message line fits easily). */
 export const MAX_FILTER_TEXT = 1024;
@@ -84,14 +100,18 @@ export function compileTraceFilter(spec: TraceFilterSpec): CompileFilterResult {
   const methods = spec.methods === null ? null : new Set(spec.methods.map((m) => m.toUpperCase()));
   const address = spec.address.trim().toLowerCase();
   const { direction, kinds, hideOptionsAndKeepAlives } = spec;
-  const isEmpty = search === null && methods === null && address === '' && direction === 'both' && kinds === 'all' && !hideOptionsAndKeepAlives;
+  const isEmpty =
+    search === null && methods === null && address === '' && direction === 'both' && kinds === 'all' && !hideOptionsAndKeepAlives;
 
   const matches = (record: TraceRecord): boolean => {
     const { entry, summary } = record;
     if (direction !== 'both' && entry.direction !== direction) return false;
     if (kinds === 'requests' && summary.kind !== 'request') return false;
     if (kinds === 'responses' && summary.kind !== 'response') return false;
-    if (hideOptionsAndKeepAlives && (summary.kind === 'keep-alive' || summary.method === 'OPTIONS' || KEEP_ALIVE_EVENTS.has(summary.event.toLowerCase()))) {
+    if (
+      hideOptionsAndKeepAlives &&
+      (summary.kind === 'keep-alive' || summary.method === 'OPTIONS' || KEEP_ALIVE_EVENTS.has(summary.event.toLowerCase()))
+    ) {
       return false;
     }
     if (methods !== null && !methods.has(summary.method)) return false;

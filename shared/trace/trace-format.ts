@@ -19,7 +19,10 @@ const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 /** `14:03:07.123` — the list's time column (milliseconds). */
 export function formatClockMs(at: number, zone: TraceTimeZone = 'local'): string {
   const date = new Date(Math.floor(at));
-  const [h, m, s] = zone === 'utc' ? [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()] : [date.getHours(), date.getMinutes(), date.getSeconds()];
+  const [h, m, s] =
+    zone === 'utc'
+      ? [date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+      : [date.getHours(), date.getMinutes(), date.getSeconds()];
   return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(Math.floor(at) % 1000, 3)}`;
 }
 
@@ -39,7 +42,9 @@ export function formatDateTimeMicros(at: number, zone: TraceTimeZone = 'local'):
 
 /** Sender and receiver of an entry. */
 export function entryEndpoints(entry: TraceEntry): { source: TraceEndpoint; destination: TraceEndpoint } {
-  return entry.direction === 'out' ? { source: entry.local, destination: entry.remote } : { source: entry.remote, destination: entry.local };
+  return entry.direction === 'out'
+    ? { source: entry.local, destination: entry.remote }
+    : { source: entry.remote, destination: entry.local };
 }
 
 export interface TextExportOptions {

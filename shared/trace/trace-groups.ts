@@ -261,7 +261,14 @@ export class TraceGroupIndex {
     // A response: only final answers to the group's defining request change its state.
     const code = summary.statusCode;
     if (code < 200) return;
-    const defining = group.kind === 'publication' ? 'PUBLISH' : group.kind === 'subscription' ? 'SUBSCRIBE' : group.kind === 'registration' ? 'REGISTER' : null;
+    const defining =
+      group.kind === 'publication'
+        ? 'PUBLISH'
+        : group.kind === 'subscription'
+          ? 'SUBSCRIBE'
+          : group.kind === 'registration'
+            ? 'REGISTER'
+            : null;
     if (defining === null || summary.method !== defining) return;
     if (code === 401 || code === 407) {
       // A challenge: the request is about to be sent again with credentials.

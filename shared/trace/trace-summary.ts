@@ -8,7 +8,15 @@
  */
 import type { TraceEntry } from './trace-entry';
 import { findHeaderSectionEnd, forEachHeaderField, startLineOf } from '../sip/header-section';
-import { commaValueEnd, parseCSeq, parseDeltaSeconds, readParam, splitNameAddr, uriWithoutParams, type NameAddrParts } from '../sip/header-values';
+import {
+  commaValueEnd,
+  parseCSeq,
+  parseDeltaSeconds,
+  readParam,
+  splitNameAddr,
+  uriWithoutParams,
+  type NameAddrParts,
+} from '../sip/header-values';
 import { readStartLine } from '../sip/start-line';
 
 /**
@@ -174,7 +182,19 @@ export function readSubscriptionState(value: string): { state: string; expires: 
 /** What a missing or unreadable From/To reads as. */
 const NO_ADDRESS: NameAddrParts = { isNameAddr: false, displayName: '', uri: '', params: '' };
 
-const WANTED = new Set(['from', 'to', 'call-id', 'cseq', 'via', 'event', 'sip-etag', 'sip-if-match', 'expires', 'subscription-state', 'content-type']);
+const WANTED = new Set([
+  'from',
+  'to',
+  'call-id',
+  'cseq',
+  'via',
+  'event',
+  'sip-etag',
+  'sip-if-match',
+  'expires',
+  'subscription-state',
+  'content-type',
+]);
 
 const EMPTY: TraceSummary = {
   kind: 'unparsable',

@@ -17,7 +17,9 @@ const server = await startCompositor({
   udpPort: 0,
   tcpPort: null,
   wsPort: null,
-  ...(threads > 0 ? { bodyValidation: { workerFile: new URL('../support/compositor/pidf-validator-worker.dev.mjs', import.meta.url), threads } } : {}),
+  ...(threads > 0
+    ? { bodyValidation: { workerFile: new URL('../support/compositor/pidf-validator-worker.dev.mjs', import.meta.url), threads } }
+    : {}),
 });
 process.stdout.write(JSON.stringify({ udp: server.addresses.udp }) + '\n');
 

@@ -61,7 +61,11 @@ async function startServer(profileDir?: string): Promise<ServerProcess> {
     process.execPath,
     [
       ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
-      '--import', 'tsx', 'test/bench/compositor-bench-server.ts', '--threads', String(THREADS),
+      '--import',
+      'tsx',
+      'test/bench/compositor-bench-server.ts',
+      '--threads',
+      String(THREADS),
     ],
     { cwd: process.cwd() },
   );
@@ -106,9 +110,22 @@ async function runSipp(port: number, rate: number, calls: number, dir: string, s
   const sipp = spawn(
     'sipp',
     [
-      `127.0.0.1:${port}`, '-sf', scenario, '-i', '127.0.0.1', '-p', '0',
-      '-r', String(rate), '-m', String(calls), '-nostdin', '-buff_size', String(8 * 1024 * 1024),
-      '-timeout', `${Math.ceil(calls / rate) * 4 + 40}s`,
+      `127.0.0.1:${port}`,
+      '-sf',
+      scenario,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-r',
+      String(rate),
+      '-m',
+      String(calls),
+      '-nostdin',
+      '-buff_size',
+      String(8 * 1024 * 1024),
+      '-timeout',
+      `${Math.ceil(calls / rate) * 4 + 40}s`,
       ...(statFile === undefined ? [] : ['-trace_stat', '-stf', statFile, '-fd', '1']),
     ],
     { cwd: dir, stdio: 'ignore' },
@@ -295,7 +312,10 @@ async function fanOut(): Promise<{ completion: number[]; latencies: number[] }> 
     b = branch();
     roundStart = performance.now();
     const answered = endpoint.request(publishText(endpoint, aor, `round ${r}`, etag, b, r + 2), b);
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`round ${r}: only ${received} NOTIFYs`)), 10_000))]);
+    await Promise.race([
+      done,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`round ${r}: only ${received} NOTIFYs`)), 10_000)),
+    ]);
     completion.push(performance.now() - roundStart);
     etag = /SIP-ETag:\s*(\S+)/i.exec(await answered)?.[1] ?? null;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -370,7 +390,11 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1
 async function main(): Promise<void> {
   const sippVersion = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
   const hasSipp = sippVersion.status !== null && /SIPp v[\d.]+/.test(sippVersion.stdout + sippVersion.stderr);
-  console.log(`Presently compositor benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Presently compositor benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     `Server in its own process, ${THREADS === 0 ? 'PUBLISH bodies validated on its main thread' : `PUBLISH bodies validated on ${THREADS} worker thread(s)`}; ` +
       "figures depend on the machine's other load.\n",
@@ -381,14 +405,18 @@ async function main(): Promise<void> {
       console.log('PUBLISH/s: skipped — sipp is not installed (Debian package sip-tester).\n');
     } else {
       const version = /SIPp v[\d.]+/.exec(sippVersion.stdout + sippVersion.stderr)?.[0] ?? '';
-      console.log(`PUBLISH/s sustained — sipp ${version}, initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate, fresh server per rate:`);
+      console.log(
+        `PUBLISH/s sustained — sipp ${version}, initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate, fresh server per rate:`,
+      );
       await rateTable(RATES, 'initial');
     }
   }
 
   if (args.only === 'refresh') {
     if (hasSipp) {
-      console.log(`PUBLISH/s, steady state — per device 1 initial PUBLISH + 4 refreshes (SIP-If-Match, no body), UDP, ${SECONDS} s per rate:`);
+      console.log(
+        `PUBLISH/s, steady state — per device 1 initial PUBLISH + 4 refreshes (SIP-If-Match, no body), UDP, ${SECONDS} s per rate:`,
+      );
       await rateTable((args['refresh-rates'] as string).split(',').map(Number), 'refresh');
     }
   }
@@ -397,7 +425,9 @@ async function main(): Promise<void> {
     const { completion, latencies } = await fanOut();
     const p50 = percentile(completion, 50);
     console.log(`Fan-out — one PUBLISH to an AOR with ${WATCHERS} watchers (UDP), ${ROUNDS} rounds, driver in this process:`);
-    console.log(`  all ${WATCHERS} NOTIFYs received after: p50 ${ms(p50)}, p99 ${ms(percentile(completion, 99))}, best ${ms(Math.min(...completion))}`);
+    console.log(
+      `  all ${WATCHERS} NOTIFYs received after: p50 ${ms(p50)}, p99 ${ms(percentile(completion, 99))}, best ${ms(Math.min(...completion))}`,
+    );
     console.log(`  → ${Math.round((WATCHERS / p50) * 1000).toLocaleString('en')} NOTIFY/s (p50 round)`);
     console.log(`  each NOTIFY after its PUBLISH: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}\n`);
   }
@@ -407,7 +437,11 @@ async function main(): Promise<void> {
     console.log(`PUBLISH → NOTIFY latency — one watcher, ${CHANGES} sequential changes (UDP):`);
     console.log(`  p50 ${ms(percentile(samples, 50))}, p99 ${ms(percentile(samples, 99))}, max ${ms(Math.max(...samples))}`);
   }
-  console.log(`\nLoad average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine affect every figure above)`);
+  console.log(
+    `\nLoad average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other processes on the machine affect every figure above)`,
+  );
 }
 
 await main();

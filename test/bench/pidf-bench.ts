@@ -86,15 +86,23 @@ function parseAndSummarise(body: string): number {
 
 const figures: Figure[] = [
   measure('build', `our PUBLISH body, ${averageBytes} B average`, (i) => buildPidf(inputs[i % inputs.length]!).length),
-  measure('parse + summarise', `our PUBLISH body, ${averageBytes} B average`, (i) => parseAndSummarise(builtBodies[i % builtBodies.length]!)),
+  measure('parse + summarise', `our PUBLISH body, ${averageBytes} B average`, (i) =>
+    parseAndSummarise(builtBodies[i % builtBodies.length]!),
+  ),
   measure('parse + summarise', `Asterisk NOTIFY, ${Buffer.byteLength(asterisk)} B`, () => parseAndSummarise(asterisk)),
   measure('parse + summarise', `RFC 4480 full example, ${Buffer.byteLength(rpid)} B`, () => parseAndSummarise(rpid)),
   measure('build + parse + summarise', 'round trip of our body', (i) => parseAndSummarise(buildPidf(inputs[i % inputs.length]!))),
-  measure('compose', '3 publications (2 ours + RFC 4480) into one NOTIFY body', () => composePresenceDocuments('sip:alice@example.com', threeDevices).length),
+  measure(
+    'compose',
+    '3 publications (2 ours + RFC 4480) into one NOTIFY body',
+    () => composePresenceDocuments('sip:alice@example.com', threeDevices).length,
+  ),
 ];
 
 console.log(`PIDF codec, Node ${process.version}, ${SECONDS} s per measurement, one thread`);
 for (const f of figures) {
-  console.log(`  ${f.name.padEnd(26)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(9)} documents/s  (${f.microsEach.toFixed(1)} µs each)  ${f.detail}`);
+  console.log(
+    `  ${f.name.padEnd(26)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(9)} documents/s  (${f.microsEach.toFixed(1)} µs each)  ${f.detail}`,
+  );
 }
 if (sink === Number.MIN_SAFE_INTEGER) console.log('unreachable');

@@ -31,9 +31,13 @@ function summary(name: string, samples: number[]): string {
 }
 
 async function measure(transport: 'udp' | 'tcp', server: string): Promise<string[]> {
-  const watcher = spawn(process.execPath, [path.join(ROOT, 'dist/cli/presently.cjs'), 'watch', 'sip:alice@example.com', '--aor', 'sip:bob@example.com', '--server', server], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const watcher = spawn(
+    process.execPath,
+    [path.join(ROOT, 'dist/cli/presently.cjs'), 'watch', 'sip:alice@example.com', '--aor', 'sip:bob@example.com', '--server', server],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lineWaiters: Array<{ note: string; resolve: (at: number) => void }> = [];
   let sawActive: () => void = () => undefined;
   const active = new Promise<void>((resolve) => {
@@ -77,7 +81,10 @@ async function measure(transport: 'udp' | 'tcp', server: string): Promise<string
   await alice.stop({ timeoutMs: 2_000 });
   watcher.kill('SIGINT');
   await new Promise((resolve) => watcher.once('exit', resolve));
-  return [summary(`${transport.toUpperCase()} setPresence → watch line`, endToEnd), summary(`${transport.toUpperCase()} PUBLISH round trip`, roundTrip)];
+  return [
+    summary(`${transport.toUpperCase()} setPresence → watch line`, endToEnd),
+    summary(`${transport.toUpperCase()} PUBLISH round trip`, roundTrip),
+  ];
 }
 
 async function main(): Promise<void> {

@@ -47,18 +47,58 @@ function traffic(count: number): TraceEntry[] {
     const pair: ['in' | 'out', string][] =
       n < 12
         ? [
-            ['in', request({ method: 'NOTIFY', from: buddy, callId: `sub-${i % 50}`, cseq: i, headers: ['Event: presence', `Subscription-State: active;expires=${600 - (i % 600)}`], body: pidf(buddy, 'open', notes[i % notes.length]!, 'busy') })],
+            [
+              'in',
+              request({
+                method: 'NOTIFY',
+                from: buddy,
+                callId: `sub-${i % 50}`,
+                cseq: i,
+                headers: ['Event: presence', `Subscription-State: active;expires=${600 - (i % 600)}`],
+                body: pidf(buddy, 'open', notes[i % notes.length]!, 'busy'),
+              }),
+            ],
             ['out', response({ code: 200, reason: 'OK', method: 'NOTIFY', from: buddy, callId: `sub-${i % 50}`, cseq: i })],
           ]
         : n < 15
           ? [
-              ['out', request({ method: 'PUBLISH', callId: 'pub', cseq: i, headers: ['Event: presence', 'Expires: 600', `SIP-If-Match: e${i - 1}`] })],
-              ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub', cseq: i, headers: [`SIP-ETag: e${i}`, 'Expires: 600'] })],
+              [
+                'out',
+                request({
+                  method: 'PUBLISH',
+                  callId: 'pub',
+                  cseq: i,
+                  headers: ['Event: presence', 'Expires: 600', `SIP-If-Match: e${i - 1}`],
+                }),
+              ],
+              [
+                'in',
+                response({
+                  code: 200,
+                  reason: 'OK',
+                  method: 'PUBLISH',
+                  callId: 'pub',
+                  cseq: i,
+                  headers: [`SIP-ETag: e${i}`, 'Expires: 600'],
+                }),
+              ],
             ]
           : n < 17
             ? [
-                ['out', request({ method: 'SUBSCRIBE', to: i % 2 ? BOB : buddy, callId: `sub-${i % 50}`, cseq: i, headers: ['Event: presence', 'Expires: 600'] })],
-                ['in', response({ code: 200, reason: 'OK', method: 'SUBSCRIBE', callId: `sub-${i % 50}`, cseq: i, headers: ['Expires: 600'] })],
+                [
+                  'out',
+                  request({
+                    method: 'SUBSCRIBE',
+                    to: i % 2 ? BOB : buddy,
+                    callId: `sub-${i % 50}`,
+                    cseq: i,
+                    headers: ['Event: presence', 'Expires: 600'],
+                  }),
+                ],
+                [
+                  'in',
+                  response({ code: 200, reason: 'OK', method: 'SUBSCRIBE', callId: `sub-${i % 50}`, cseq: i, headers: ['Expires: 600'] }),
+                ],
               ]
             : n < 19
               ? [
@@ -66,7 +106,19 @@ function traffic(count: number): TraceEntry[] {
                   ['in', response({ code: 200, reason: 'OK', method: 'OPTIONS', callId: `ping-${i}`, cseq: 1 })],
                 ]
               : [
-                  ['out', request({ method: 'REGISTER', uri: 'sip:example.com', callId: 'reg', cseq: i, headers: ['Expires: 600', 'Authorization: Digest username="alice", realm="example.com", nonce="n", uri="sip:example.com", response="0123456789abcdef0123456789abcdef"'] })],
+                  [
+                    'out',
+                    request({
+                      method: 'REGISTER',
+                      uri: 'sip:example.com',
+                      callId: 'reg',
+                      cseq: i,
+                      headers: [
+                        'Expires: 600',
+                        'Authorization: Digest username="alice", realm="example.com", nonce="n", uri="sip:example.com", response="0123456789abcdef0123456789abcdef"',
+                      ],
+                    }),
+                  ],
                   ['in', response({ code: 200, reason: 'OK', method: 'REGISTER', callId: 'reg', cseq: i, headers: ['Expires: 600'] })],
                 ];
     for (const [direction, raw] of pair) {
@@ -91,7 +143,9 @@ const ms = (value: number) => `${value.toFixed(1).padStart(7)} ms`;
 
 const entries = traffic(ENTRIES);
 const megabytes = entries.reduce((n, e) => n + e.raw.length, 0) / 1e6;
-console.log(`Trace pane, ${ENTRIES.toLocaleString('en-US')} entries (${megabytes.toFixed(1)} MB of SIP text), Node ${process.version}, median of ${RUNS} runs`);
+console.log(
+  `Trace pane, ${ENTRIES.toLocaleString('en-US')} entries (${megabytes.toFixed(1)} MB of SIP text), Node ${process.version}, median of ${RUNS} runs`,
+);
 
 // ── Append in batches ────────────────────────────────────────────────────────────────────────────
 {
@@ -120,7 +174,9 @@ console.log(`Trace pane, ${ENTRIES.toLocaleString('en-US')} entries (${megabytes
     groupTotals.push(groupTotal);
   }
   console.log(`\nappend in batches of ${BATCH} (summarising each entry once)`);
-  console.log(`  all ${ENTRIES.toLocaleString('en-US')} entries            ${ms(median(totals))}  (${((median(totals) / ENTRIES) * 1000).toFixed(2)} µs per entry)`);
+  console.log(
+    `  all ${ENTRIES.toLocaleString('en-US')} entries            ${ms(median(totals))}  (${((median(totals) / ENTRIES) * 1000).toFixed(2)} µs per entry)`,
+  );
   console.log(`  slowest batch                  ${ms(median(worstBatch))}`);
   console.log(`  group index catching up        ${ms(median(groupTotals))}  in total over all batches`);
 }

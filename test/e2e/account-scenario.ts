@@ -22,7 +22,12 @@ export interface ScenarioServer {
   readonly passwords?: Readonly<Record<string, string>>;
 }
 
-export async function runAccountScenario(app: MainWindow, harness: PresenceHarness, server: ScenarioServer, testInfo: TestInfo): Promise<void> {
+export async function runAccountScenario(
+  app: MainWindow,
+  harness: PresenceHarness,
+  server: ScenarioServer,
+  testInfo: TestInfo,
+): Promise<void> {
   const me = `sip:alice@${server.domain}`;
   const bobAor = `sip:bob@${server.domain}`;
   const peerAccount = (user: string) => ({

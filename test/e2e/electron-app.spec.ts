@@ -42,7 +42,10 @@ const trayView = (app: ElectronApplication) =>
 const isWindowVisible = (app: ElectronApplication) =>
   app.evaluate((_electron, name) => ((globalThis as Record<string, unknown>)[name] as ShellTestView).isWindowVisible(), SHELL_TEST_VIEW);
 const chooseTrayItem = (app: ElectronApplication, label: string) =>
-  app.evaluate((_electron, [name, item]) => ((globalThis as Record<string, unknown>)[name] as ShellTestView).chooseTrayItem(item), [SHELL_TEST_VIEW, label] as const);
+  app.evaluate((_electron, [name, item]) => ((globalThis as Record<string, unknown>)[name] as ShellTestView).chooseTrayItem(item), [
+    SHELL_TEST_VIEW,
+    label,
+  ] as const);
 const appMenuModel = (app: ElectronApplication) =>
   app.evaluate((_electron, name) => ((globalThis as Record<string, unknown>)[name] as ShellTestView).appMenu, SHELL_TEST_VIEW);
 
@@ -80,7 +83,17 @@ test.describe('the Electron app', () => {
       expect(page.url()).toBe('app://presently/index.html');
       await expect.poll(() => trayView(app).then((tray) => tray?.icon)).toBe('available');
       const labels = (await trayView(app))?.menu.map((item) => (item.kind === 'separator' ? '—' : item.label));
-      expect(labels?.slice(0, 9)).toEqual(['Available', 'Away', 'Busy', 'Do not disturb', 'On the phone', 'In a meeting', 'Appear offline', '—', 'Set a note…']);
+      expect(labels?.slice(0, 9)).toEqual([
+        'Available',
+        'Away',
+        'Busy',
+        'Do not disturb',
+        'On the phone',
+        'In a meeting',
+        'Appear offline',
+        '—',
+        'Set a note…',
+      ]);
       expect(labels?.slice(-2)).toEqual(['Open Presently', 'Quit Presently']);
       expect((await trayView(app))?.tooltip).toBe('Presently — Available');
 
@@ -109,7 +122,12 @@ test.describe('the Electron app', () => {
   test('has its own application menu: Edit and View with zoom, Help with the log folder, Reload and Developer Tools in development only', async () => {
     await withApp(async (app) => {
       await app.firstWindow();
-      const menu = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((item) => ({ label: item.label, roles: item.submenu?.items.map((sub) => sub.role ?? sub.label) })));
+      const menu = await app.evaluate(({ Menu }) =>
+        Menu.getApplicationMenu()?.items.map((item) => ({
+          label: item.label,
+          roles: item.submenu?.items.map((sub) => sub.role ?? sub.label),
+        })),
+      );
       const expected = (await appMenuModel(app)).map((m) => m.label);
       expect(menu?.map((m) => m.label)).toEqual(expected);
       const view = menu?.find((m) => m.label === 'View')?.roles ?? [];

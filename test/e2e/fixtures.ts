@@ -121,7 +121,10 @@ export class MainWindow {
   }
 
   /** Saves a full-window screenshot with the test's results and attaches it to the report. */
-  async screenshot(testInfo: { outputPath(name: string): string; attach(name: string, options: { path: string; contentType: string }): Promise<void> }, name: string): Promise<void> {
+  async screenshot(
+    testInfo: { outputPath(name: string): string; attach(name: string, options: { path: string; contentType: string }): Promise<void> },
+    name: string,
+  ): Promise<void> {
     const file = testInfo.outputPath(`${name}.png`);
     await this.page.screenshot({ path: file });
     await testInfo.attach(name, { path: file, contentType: 'image/png' });

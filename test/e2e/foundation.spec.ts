@@ -31,16 +31,12 @@ test.describe('foundation: renderer ↔ main round trip', () => {
     await expect(page.getByTestId('notices')).toContainText('Sent after the handshake');
   });
 
-  test('given a payload the contract does not allow, when the page sends it, then main refuses it with a reason', async ({
-    app,
-    page,
-  }) => {
+  test('given a payload the contract does not allow, when the page sends it, then main refuses it with a reason', async ({ app, page }) => {
     await expect(app.handshakeStatus()).toBeVisible();
     const refusal = await page.evaluate(() =>
-      (window as unknown as { __presentlyInvoke(c: string, p: unknown): Promise<unknown> }).__presentlyInvoke(
-        'app:get-info',
-        { evil: true },
-      ),
+      (window as unknown as { __presentlyInvoke(c: string, p: unknown): Promise<unknown> }).__presentlyInvoke('app:get-info', {
+        evil: true,
+      }),
     );
     expect(refusal).toEqual({
       ok: false,

@@ -25,7 +25,10 @@ test.describe('preferences', () => {
     refuse = false;
   });
 
-  test('given the settings, when start at login and trace to file are ticked, then main applies and keeps them without an account being saved', async ({ app, harness }) => {
+  test('given the settings, when start at login and trace to file are ticked, then main applies and keeps them without an account being saved', async ({
+    app,
+    harness,
+  }) => {
     const settings = await app.openSettings();
     const startAtLogin = settings.root.getByRole('checkbox', { name: 'Start Presently when I log in' });
     const traceToFile = settings.root.getByRole('checkbox', { name: /Write SIP messages to the log file/ });
@@ -39,7 +42,10 @@ test.describe('preferences', () => {
     expect(harness.service.sessionMode).toBe('offline');
   });
 
-  test('given the Desktop section, when keep running in the tray is unticked, then main keeps that and the other preferences as they were', async ({ app, harness }) => {
+  test('given the Desktop section, when keep running in the tray is unticked, then main keeps that and the other preferences as they were', async ({
+    app,
+    harness,
+  }) => {
     const settings = await app.openSettings();
     const keepRunningInTray = settings.root.getByRole('checkbox', { name: 'Keep running in the tray when the window is closed' });
     await expect(keepRunningInTray).toBeChecked();

@@ -25,10 +25,17 @@ test.describe('own account on the built-in presence server', () => {
     harness,
   }, testInfo) => {
     const tcp = server.addresses.tcp!;
-    await runAccountScenario(app, harness, { address: `127.0.0.1:${tcp.port}`, transport: 'TCP', uri: server.addresses.udp!.uri, domain: 'example.org' }, testInfo);
+    await runAccountScenario(
+      app,
+      harness,
+      { address: `127.0.0.1:${tcp.port}`, transport: 'TCP', uri: server.addresses.udp!.uri, domain: 'example.org' },
+      testInfo,
+    );
   });
 
-  test('given a server that refuses our publication, when the user sets a status, then the picker says it was not accepted and why', async ({ app }, testInfo) => {
+  test('given a server that refuses our publication, when the user sets a status, then the picker says it was not accepted and why', async ({
+    app,
+  }, testInfo) => {
     // The server keeps presence for example.org only; an example.net account's PUBLISH gets 404.
     const settings = await app.openSettings();
     await settings.fill({ aor: 'sip:alice@example.net', server: `127.0.0.1:${server.addresses.tcp!.port}`, transport: 'TCP' });

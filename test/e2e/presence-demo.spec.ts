@@ -68,7 +68,7 @@ test.describe('offline demo', () => {
     }
   });
 
-  test("given the demo, when a colleague changes status, then the list shows it within a second", async ({ app, harness }) => {
+  test('given the demo, when a colleague changes status, then the list shows it within a second', async ({ app, harness }) => {
     await expect(app.buddyStatus(GRACE)).not.toHaveText('Unknown');
     const started = Date.now();
     const changed = await harness.service.demoEnvironment!.changeNow(GRACE);
@@ -99,7 +99,9 @@ test.describe('offline demo', () => {
     await dialog.submit().click();
     await expect(dialog.root).toBeHidden();
     await expect(app.buddyRow('sip:bob@example.org')).toContainText('Bob');
-    expect(JSON.parse(await readFile(buddiesFile, 'utf8'))).toMatchObject({ buddies: [{ aor: 'sip:bob@example.org', displayName: 'Bob', group: '' }] });
+    expect(JSON.parse(await readFile(buddiesFile, 'utf8'))).toMatchObject({
+      buddies: [{ aor: 'sip:bob@example.org', displayName: 'Bob', group: '' }],
+    });
 
     await harness.restartService();
     await expect(app.demoBanner()).toBeVisible();
@@ -116,12 +118,19 @@ test.describe('offline demo', () => {
       await expect(app.demoBanner()).toBeVisible();
       const settings = await app.openSettings();
       await expect(settings.root).toContainText('You are using the offline demo.');
-      await settings.fill({ displayName: 'Carol', aor: 'carol@example.net', server: `127.0.0.1:${server.addresses.udp!.port}`, transport: 'UDP' });
+      await settings.fill({
+        displayName: 'Carol',
+        aor: 'carol@example.net',
+        server: `127.0.0.1:${server.addresses.udp!.port}`,
+        transport: 'UDP',
+      });
       await app.screenshot(testInfo, 'settings-from-demo');
       await settings.save().click();
       await expect(settings.root).toBeHidden();
       await expect(app.demoBanner()).toBeHidden();
-      await expect(app.connectionStatus()).toContainText(`Account · Registered with sip:127.0.0.1:${server.addresses.udp!.port};transport=udp`);
+      await expect(app.connectionStatus()).toContainText(
+        `Account · Registered with sip:127.0.0.1:${server.addresses.udp!.port};transport=udp`,
+      );
       await expect(app.buddyRows()).toHaveCount(0);
       expect(harness.service.demoEnvironment).toBeNull();
 

@@ -62,7 +62,12 @@ test.describe('trace export against Kamailio with digest authentication', () => 
   }, testInfo) => {
     const trace = new TracePane(page, app);
     const settings = await app.openSettings();
-    await settings.fill({ aor: `sip:alice@${kamailio.domain}`, password: passwords.alice, server: `127.0.0.1:${kamailio.ports.tcp!}`, transport: 'TCP' });
+    await settings.fill({
+      aor: `sip:alice@${kamailio.domain}`,
+      password: passwords.alice,
+      server: `127.0.0.1:${kamailio.ports.tcp!}`,
+      transport: 'TCP',
+    });
     await settings.save().click();
     await expect(app.connectionStatus()).toContainText('Registered with');
     const note = 'Exporting the trace';
@@ -83,7 +88,13 @@ test.describe('trace export against Kamailio with digest authentication', () => 
     const exported = readTextExport(text);
     expect(exported.length).toBeGreaterThanOrEqual(8);
     expect(exported.map((m) => m.seq)).toEqual(exported.map((_, i) => exported[0]!.seq + i));
-    expect(identities(exported.map((m) => m.raw))).toEqual(expect.arrayContaining([expect.stringMatching(/^REGISTER\|/), expect.stringMatching(/^PUBLISH\|/), expect.stringMatching(/^200\|.*PUBLISH$/)]));
+    expect(identities(exported.map((m) => m.raw))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^REGISTER\|/),
+        expect.stringMatching(/^PUBLISH\|/),
+        expect.stringMatching(/^200\|.*PUBLISH$/),
+      ]),
+    );
     expect(text).toContain(note);
     expect(text).toMatch(new RegExp(`^Authorization: Digest .*username="alice".*response="${MASK}"`, 'm'));
     expect(text).toMatch(new RegExp(`^Proxy-Authorization: Digest .*username="alice".*response="${MASK}"`, 'm'));
@@ -93,7 +104,9 @@ test.describe('trace export against Kamailio with digest authentication', () => 
     const unmaskedFile = saveAs.next('unmasked.txt');
     await trace.exportAs({ format: 'Text', messages: /^Everything recorded/, includeCredentials: true });
     await expect(trace.exportResult()).toContainText(`to ${unmaskedFile}`);
-    const responses = [...(await readFile(unmaskedFile, 'utf8')).matchAll(/Authorization: Digest .*response="([0-9a-f]{32})"/g)].map((m) => m[1]!);
+    const responses = [...(await readFile(unmaskedFile, 'utf8')).matchAll(/Authorization: Digest .*response="([0-9a-f]{32})"/g)].map(
+      (m) => m[1]!,
+    );
     expect(responses.length).toBeGreaterThanOrEqual(2);
     for (const response of responses) expect(text).not.toContain(response);
 
@@ -101,7 +114,24 @@ test.describe('trace export against Kamailio with digest authentication', () => 
     const pcapFile = saveAs.next('trace.pcap');
     await trace.exportAs({ format: 'pcap', messages: /^Everything recorded/ });
     await expect(trace.exportResult()).toContainText(`to ${pcapFile}`);
-    const { stdout } = await run('tshark', ['-r', pcapFile, '-Y', 'sip', '-T', 'fields', '-E', 'separator=|', '-e', 'sip.Method', '-e', 'sip.Status-Code', '-e', 'sip.Call-ID', '-e', 'sip.CSeq']);
+    const { stdout } = await run('tshark', [
+      '-r',
+      pcapFile,
+      '-Y',
+      'sip',
+      '-T',
+      'fields',
+      '-E',
+      'separator=|',
+      '-e',
+      'sip.Method',
+      '-e',
+      'sip.Status-Code',
+      '-e',
+      'sip.Call-ID',
+      '-e',
+      'sip.CSeq',
+    ]);
     const listed = stdout
       .trim()
       .split('\n')
@@ -128,7 +158,12 @@ test.describe('trace export against Kamailio with digest authentication', () => 
   test('given the save dialog is cancelled, then nothing is written and the pane says nothing was saved', async ({ app, page }) => {
     const trace = new TracePane(page, app);
     const settings = await app.openSettings();
-    await settings.fill({ aor: `sip:alice@${kamailio.domain}`, password: passwords.alice, server: `127.0.0.1:${kamailio.ports.tcp!}`, transport: 'TCP' });
+    await settings.fill({
+      aor: `sip:alice@${kamailio.domain}`,
+      password: passwords.alice,
+      server: `127.0.0.1:${kamailio.ports.tcp!}`,
+      transport: 'TCP',
+    });
     await settings.save().click();
     await expect(app.connectionStatus()).toContainText('Registered with');
     await trace.open();

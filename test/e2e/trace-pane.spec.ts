@@ -37,10 +37,20 @@ test.describe('SIP trace pane', () => {
     await expect(trace.raw()).toContainText('Event: presence');
     await expect(trace.pidf()).toContainText('Busy');
     await expect(trace.pidf()).toContainText(note);
-    const publishCseq = (await trace.detail().locator('.raw-header', { hasText: /^CSeq:/ }).innerText()).replace(/^CSeq:\s*/, '').trim();
+    const publishCseq = (
+      await trace
+        .detail()
+        .locator('.raw-header', { hasText: /^CSeq:/ })
+        .innerText()
+    )
+      .replace(/^CSeq:\s*/, '')
+      .trim();
     await trace.detail().getByRole('button', { name: 'Filter this Call-ID' }).click();
     await trace.search().fill('');
-    const answer = trace.rows().filter({ has: page.getByTestId('trace-row-cseq').getByText(publishCseq, { exact: true }) }).and(trace.rowsLabelled('200 OK'));
+    const answer = trace
+      .rows()
+      .filter({ has: page.getByTestId('trace-row-cseq').getByText(publishCseq, { exact: true }) })
+      .and(trace.rowsLabelled('200 OK'));
     await expect(answer).toHaveCount(1);
     await answer.click();
     await expect(trace.raw()).toContainText(/SIP-ETag: \S+/);
@@ -75,7 +85,10 @@ test.describe('SIP trace pane', () => {
     // The ladder of the colleague's subscription: SUBSCRIBE, 200, then the NOTIFYs in order.
     await trace.rows().first().click();
     await trace.panelTab('Dialogs & subscriptions').click();
-    await trace.groups().filter({ hasText: `Subscription to ${colleague.aor}` }).click();
+    await trace
+      .groups()
+      .filter({ hasText: `Subscription to ${colleague.aor}` })
+      .click();
     await expect(trace.ladder()).toContainText(`Subscription to ${colleague.aor}`);
     await expect(trace.ladder()).toContainText(/expires in \d+:\d\d/);
     const labels = await trace.arrowLabels();
@@ -99,7 +112,11 @@ test.describe('SIP trace pane', () => {
     expect(harness.internalErrors).toEqual([]);
   });
 
-  test('given the keyboard, then / focuses the filter, arrows move through messages, Enter opens one and it can be copied', async ({ app, harness, page }) => {
+  test('given the keyboard, then / focuses the filter, arrows move through messages, Enter opens one and it can be copied', async ({
+    app,
+    harness,
+    page,
+  }) => {
     const trace = new TracePane(page, app);
     await expect(app.connectionStatus()).toContainText('Registered with');
     await trace.open();
@@ -107,7 +124,7 @@ test.describe('SIP trace pane', () => {
 
     await trace.list().focus();
     await page.keyboard.press('Home');
-    await expect(trace.selectedRow()).toHaveAttribute('data-seq', await trace.rows().first().getAttribute('data-seq') as string);
+    await expect(trace.selectedRow()).toHaveAttribute('data-seq', (await trace.rows().first().getAttribute('data-seq')) as string);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const third = await trace.rows().nth(2).getAttribute('data-seq');
@@ -139,7 +156,11 @@ test.describe('SIP trace pane', () => {
     await expect(trace.list()).toBeFocused();
   });
 
-  test('given pause, then new messages wait until resume; given clear, then the list empties and keeps recording', async ({ app, harness, page }) => {
+  test('given pause, then new messages wait until resume; given clear, then the list empties and keeps recording', async ({
+    app,
+    harness,
+    page,
+  }) => {
     const trace = new TracePane(page, app);
     await expect(app.connectionStatus()).toContainText('Registered with');
     await trace.open();

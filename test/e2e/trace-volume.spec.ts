@@ -36,7 +36,10 @@ test.describe('trace pane with 100,000 messages', () => {
           const isNotify = Math.floor((seq - 1) / 2) % 4 !== 3;
           const method = isNotify ? 'NOTIFY' : 'PUBLISH';
           const head = isRequest ? `${method} sip:you@127.0.0.1:40000;transport=tcp SIP/2.0` : 'SIP/2.0 200 OK';
-          const body = isRequest && isNotify ? `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:${user}"><tuple id="t"><status><basic>open</basic></status><note>Note ${seq}</note></tuple></presence>` : '';
+          const body =
+            isRequest && isNotify
+              ? `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:${user}"><tuple id="t"><status><basic>open</basic></status><note>Note ${seq}</note></tuple></presence>`
+              : '';
           const raw = [
             head,
             `Via: SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bK${seq}`,
@@ -44,7 +47,9 @@ test.describe('trace pane with 100,000 messages', () => {
             'To: <sip:you@example.com>;tag=t1',
             `Call-ID: call-${seq % 50}`,
             `CSeq: ${seq} ${method}`,
-            ...(isNotify && isRequest ? ['Event: presence', 'Subscription-State: active;expires=600', 'Content-Type: application/pidf+xml'] : []),
+            ...(isNotify && isRequest
+              ? ['Event: presence', 'Subscription-State: active;expires=600', 'Content-Type: application/pidf+xml']
+              : []),
             `Content-Length: ${body.length}`,
             '',
             body,
@@ -122,7 +127,10 @@ test.describe('trace pane with 100,000 messages', () => {
 
     testInfo.annotations.push(
       { type: 'figure', description: `handling 200 batches of 500 entries (append, summarise, render): ${Math.round(appendMs)} ms in all` },
-      { type: 'figure', description: `address filter over 100,000 entries, typed to shown (incl. Playwright round trips): ${addressFilterMs} ms` },
+      {
+        type: 'figure',
+        description: `address filter over 100,000 entries, typed to shown (incl. Playwright round trips): ${addressFilterMs} ms`,
+      },
     );
     await app.screenshot(testInfo, 'trace-100000');
   });

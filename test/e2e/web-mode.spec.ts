@@ -43,7 +43,9 @@ test.describe('the web mode', () => {
     expect(await page.evaluate(() => typeof window.presence)).toBe('undefined');
     await expect(app.handshakeStatus()).toHaveText('Connected to the Presently core (web).');
     await expect(app.notices()).toContainText(WEB_MODE_NOTICE);
-    await expect(app.notices()).toContainText('A browser tab cannot use the system keychain, so your SIP password is kept only until Presently quits.');
+    await expect(app.notices()).toContainText(
+      'A browser tab cannot use the system keychain, so your SIP password is kept only until Presently quits.',
+    );
     await expect(app.demoBanner()).toContainText('This is a local demo.');
     await expect(app.connectionStatus()).toContainText('Registered with');
     await expect.poll(() => app.buddyRows().count()).toBeGreaterThanOrEqual(4);

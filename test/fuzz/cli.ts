@@ -79,7 +79,9 @@ async function main(): Promise<number> {
   }
   let failed = false;
   for (const name of options.targets) {
-    console.log(`fuzzing ${name}: ${options.count} inputs, seed ${options.seed}${options.timeLimitMs === undefined ? '' : `, at most ${options.timeLimitMs} ms`}`);
+    console.log(
+      `fuzzing ${name}: ${options.count} inputs, seed ${options.seed}${options.timeLimitMs === undefined ? '' : `, at most ${options.timeLimitMs} ms`}`,
+    );
     const summary = await runTarget(createTarget(name), {
       seed: options.seed,
       count: options.count,

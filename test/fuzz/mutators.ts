@@ -325,7 +325,9 @@ export const SIP_MUTATORS: readonly Mutator[] = [
 
 const BILLION_LAUGHS =
   '<?xml version="1.0"?>\n<!DOCTYPE presence [\n<!ENTITY a "lol">\n' +
-  Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('\n') +
+  Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join(
+    '\n',
+  ) +
   '\n]>\n';
 
 /** The element tags of a document, as [start, end) offsets of `<name`. */
@@ -352,10 +354,16 @@ const entityAttack: Mutator = {
     const body = xml.replace(/^<\?xml[^>]*\?>\s*/, '');
     const attacks = [
       () => BILLION_LAUGHS + insideSomeElement(body, '&j;', rng),
-      () => `<?xml version="1.0"?>\n<!DOCTYPE presence [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n` + insideSomeElement(body, '&xxe;', rng),
+      () =>
+        `<?xml version="1.0"?>\n<!DOCTYPE presence [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n` + insideSomeElement(body, '&xxe;', rng),
       () => `<!DOCTYPE presence SYSTEM "http://127.0.0.1:1/x.dtd">\n` + body,
       () => `<!doctype presence [<!entity e "x">]>` + body,
-      () => insideSomeElement(xml, rng.pick(['&unknown;', '&#0;', '&#xD800;', '&#99999999;', '&#x;', '&', '&amp', '&lt;&gt;&quot;&apos;&amp;', '&#x1F600;']), rng),
+      () =>
+        insideSomeElement(
+          xml,
+          rng.pick(['&unknown;', '&#0;', '&#xD800;', '&#99999999;', '&#x;', '&', '&amp', '&lt;&gt;&quot;&apos;&amp;', '&#x1F600;']),
+          rng,
+        ),
       () => insideSomeElement(xml, '<![CDATA[' + run(rng, 10_000) + ']]>', rng),
       () => insideSomeElement(xml, '<!--' + '-'.repeat(rng.length(1000)) + '-->', rng),
       () => insideSomeElement(xml, '<?pi ' + run(rng, 1000) + '?>', rng),

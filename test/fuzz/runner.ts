@@ -129,19 +129,41 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
       const failures: Failure[] = [...result.failures, ...escapes.take().map((detail): Failure => ({ kind: 'crash', detail }))];
       if (result.slow) failures.push({ kind: 'slow', detail: `${result.ms.toFixed(1)} ms (bound ${slowMs} ms)` });
       for (const outcome of result.outcomes) histogram[outcome] = (histogram[outcome] ?? 0) + 1;
-      if (slowest === null || result.ms > slowest.ms) slowest = { index, ms: result.ms, seedName: input.seedName, mutators: input.mutators };
+      if (slowest === null || result.ms > slowest.ms)
+        slowest = { index, ms: result.ms, seedName: input.seedName, mutators: input.mutators };
       if (failures.length > 0) {
         const kinds = new Set(failures.map((failure) => failure.kind));
         for (const kind of kinds) counts[kind] += 1;
         const savedAs =
           options.regressionDir === null || failing.filter((f) => f.savedAs !== null).length >= (options.maxSaved ?? 25)
             ? null
-            : saveRegression(options.regressionDir, { target: target.name, seed: options.seed, index, seedName: input.seedName, mutators: input.mutators, ms: result.ms, failures }, input.bytes);
-        failing.push({ index, seedName: input.seedName, mutators: input.mutators, bytes: input.bytes.length, ms: result.ms, failures, savedAs });
+            : saveRegression(
+                options.regressionDir,
+                {
+                  target: target.name,
+                  seed: options.seed,
+                  index,
+                  seedName: input.seedName,
+                  mutators: input.mutators,
+                  ms: result.ms,
+                  failures,
+                },
+                input.bytes,
+              );
+        failing.push({
+          index,
+          seedName: input.seedName,
+          mutators: input.mutators,
+          bytes: input.bytes.length,
+          ms: result.ms,
+          failures,
+          savedAs,
+        });
         // A hung server or a lost subscription would fail every input after it: start again from clean.
         if (kinds.has('hang') || kinds.has('not-shown') || kinds.has('crash')) await target.restart();
       }
-      if (options.onProgress !== undefined && (index + 1) % (options.progressEvery ?? 10_000) === 0) options.onProgress(index + 1, performance.now() - startedAt);
+      if (options.onProgress !== undefined && (index + 1) % (options.progressEvery ?? 10_000) === 0)
+        options.onProgress(index + 1, performance.now() - startedAt);
     }
   } finally {
     escapes.dispose();
@@ -201,7 +223,9 @@ export function formatSummary(summary: TargetSummary): string {
   ];
   for (const input of summary.failing.slice(0, 20)) {
     const what = input.failures.map((f) => `${f.kind}: ${f.detail.split('\n')[0]?.slice(0, 160)}`).join('; ');
-    lines.push(`  failing #${input.index} (${input.seedName}; ${input.mutators.join('+') || 'unmutated'}; ${input.bytes} B) ${what}${input.savedAs === null ? '' : ` → ${input.savedAs}`}`);
+    lines.push(
+      `  failing #${input.index} (${input.seedName}; ${input.mutators.join('+') || 'unmutated'}; ${input.bytes} B) ${what}${input.savedAs === null ? '' : ` → ${input.savedAs}`}`,
+    );
   }
   if (summary.failing.length > 20) lines.push(`  … and ${summary.failing.length - 20} more failing inputs`);
   return lines.join('\n');

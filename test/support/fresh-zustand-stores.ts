@@ -23,7 +23,8 @@ vi.mock('zustand', async (importOriginal) => {
     return store;
   };
   // `create(creator)` and the curried `create<State>()(creator)` the stores use.
-  const create = (<T>(stateCreator?: Zustand.StateCreator<T>) => (stateCreator === undefined ? createResettable : createResettable(stateCreator))) as typeof Zustand.create;
+  const create = (<T>(stateCreator?: Zustand.StateCreator<T>) =>
+    stateCreator === undefined ? createResettable : createResettable(stateCreator)) as typeof Zustand.create;
   return { ...zustand, create };
 });
 

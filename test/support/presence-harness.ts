@@ -104,17 +104,14 @@ export async function startPresenceHarness(options: HarnessOptions = {}): Promis
     internalErrors,
     refusedRequests,
     async open(page) {
-      await page.exposeBinding(
-        '__presentlyInvoke',
-        async (source, channel: string, payload: unknown): Promise<IpcResult<unknown>> => {
-          const url = source.frame.url();
-          if (source.frame !== page.mainFrame() || new URL(url).origin !== server.origin) {
-            refusedRequests.push({ channel, url });
-            return { ok: false, error: { code: 'forbidden-sender', message: 'Request refused: unknown sender.' } };
-          }
-          return current.router.handle(channel, payload);
-        },
-      );
+      await page.exposeBinding('__presentlyInvoke', async (source, channel: string, payload: unknown): Promise<IpcResult<unknown>> => {
+        const url = source.frame.url();
+        if (source.frame !== page.mainFrame() || new URL(url).origin !== server.origin) {
+          refusedRequests.push({ channel, url });
+          return { ok: false, error: { code: 'forbidden-sender', message: 'Request refused: unknown sender.' } };
+        }
+        return current.router.handle(channel, payload);
+      });
       await page.addInitScript({ content: await harnessBridgeScript() });
       // Events go to the page through the function harness-bridge.ts installs; a closed or navigating
       // page drops them, and the next renderer handshakes again.

@@ -55,7 +55,9 @@ export class ServiceProbe {
       return match?.payload as EventPayload<E> | undefined;
     };
     return this.arrivals.until(find, timeoutMs, () => {
-      const seen = this.received(name).slice(-4).map((p) => JSON.stringify(p).slice(0, 400));
+      const seen = this.received(name)
+        .slice(-4)
+        .map((p) => JSON.stringify(p).slice(0, 400));
       return `Timed out after ${timeoutMs} ms waiting for ${options.what ?? name}; last ${name}:\n  ${seen.join('\n  ') || '(none)'}`;
     });
   }

@@ -46,7 +46,8 @@ export class SipPeer {
     return this.arrivals.until(
       () => this.notifies.find(predicate),
       timeoutMs,
-      () => `Timed out after ${timeoutMs} ms waiting for a matching NOTIFY; received ${this.notifies.length}:\n${this.notifies.slice(-2).join('\n---\n')}`,
+      () =>
+        `Timed out after ${timeoutMs} ms waiting for a matching NOTIFY; received ${this.notifies.length}:\n${this.notifies.slice(-2).join('\n---\n')}`,
     );
   }
 
@@ -55,7 +56,8 @@ export class SipPeer {
     return this.arrivals.until(
       () => this.client.buddies.find((b) => b.aor === aor && predicate(b)),
       timeoutMs,
-      () => `Timed out after ${timeoutMs} ms waiting for ${aor} to match; last: ${JSON.stringify(this.client.buddies.find((b) => b.aor === aor))}`,
+      () =>
+        `Timed out after ${timeoutMs} ms waiting for ${aor} to match; last: ${JSON.stringify(this.client.buddies.find((b) => b.aor === aor))}`,
     );
   }
 

@@ -213,7 +213,15 @@ export class EventStateCompositor {
       if (contentTypeHeader === undefined) return { status: 400, reason: 'Bad Request (body without Content-Type)', aor };
       const encoding = headers.get('content-encoding');
       if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-        return { status: 415, headers: [['Accept-Encoding', 'identity'], ['Accept', PUBLISH_ACCEPT]], aor, note: `encoding ${encoding}` };
+        return {
+          status: 415,
+          headers: [
+            ['Accept-Encoding', 'identity'],
+            ['Accept', PUBLISH_ACCEPT],
+          ],
+          aor,
+          note: `encoding ${encoding}`,
+        };
       }
       const type = mediaType(contentTypeHeader);
       const known = PUBLISH_CONTENT_TYPES.find((candidate) => candidate === type);
@@ -234,12 +242,19 @@ export class EventStateCompositor {
         }
         const parsed = parsePresenceBody(request.body, contentTypeHeader);
         if (parsed.ok) document = parsed.document;
-        verdict = parsed.ok ? { ok: true, entity: parsed.document.entity } : { ok: false, code: parsed.error.code, message: parsed.error.message };
+        verdict = parsed.ok
+          ? { ok: true, entity: parsed.document.entity }
+          : { ok: false, code: parsed.error.code, message: parsed.error.message };
       }
       if (!verdict.ok) return { status: 400, reason: `Bad Request (${verdict.message.replace(/\.$/, '')})`, aor, note: verdict.code };
       const entity = aorOfText(verdict.entity);
       if (entity === null || entity.key !== toAor.key) {
-        return { status: 403, reason: 'Forbidden (PIDF entity does not match the address-of-record)', aor, note: `entity ${verdict.entity}` };
+        return {
+          status: 403,
+          reason: 'Forbidden (PIDF entity does not match the address-of-record)',
+          aor,
+          note: `entity ${verdict.entity}`,
+        };
       }
     } else if (existing === null) {
       return { status: 400, reason: 'Bad Request (initial publication without a body)', aor };
@@ -273,7 +288,8 @@ export class EventStateCompositor {
     const { maxPublications, maxPublicationsPerAor } = this.options.limits;
     if (this.byEtag.size >= maxPublications) return overCapacity('maxPublications', `${maxPublications} publications live`, aor.uri);
     const live = this.presentities.get(aor.key)?.publications.length ?? 0;
-    if (live >= maxPublicationsPerAor) return overCapacity('maxPublicationsPerAor', `${maxPublicationsPerAor} publications live for this address-of-record`, aor.uri);
+    if (live >= maxPublicationsPerAor)
+      return overCapacity('maxPublicationsPerAor', `${maxPublicationsPerAor} publications live for this address-of-record`, aor.uri);
     return null;
   }
 

@@ -27,7 +27,8 @@ const SEPARATORS = /[\u0001\u0002]/;
 export type OutcomeBatch = string;
 
 /** What the ESC learns about a body validated elsewhere. */
-export type ValidationResult = { readonly ok: true; readonly entity: string } | { readonly ok: false; readonly code: string; readonly message: string };
+export type ValidationResult =
+  { readonly ok: true; readonly entity: string } | { readonly ok: false; readonly code: string; readonly message: string };
 
 export interface ValidatorPoolOptions {
   /** The worker script: pidf-validator-worker (a bundled .cjs, or the .ts with a TypeScript loader in execArgv). */

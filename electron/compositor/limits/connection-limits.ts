@@ -144,7 +144,12 @@ export interface ConnectionGuard {
 
 /** Connection limits as the listeners use them; `onLimited` logs a case (the caller keeps it to once per source). */
 export function connectionGuard(
-  limits: { readonly maxConnections: number; readonly maxConnectionsPerAddress: number; readonly messageDeadlineMs: number; readonly idleTimeoutMs: number },
+  limits: {
+    readonly maxConnections: number;
+    readonly maxConnectionsPerAddress: number;
+    readonly messageDeadlineMs: number;
+    readonly idleTimeoutMs: number;
+  },
   onLimited: (limit: LimitName, label: string, address: string, detail: string) => void,
 ): ConnectionGuard {
   const counter = new ConnectionCounter(limits.maxConnections, limits.maxConnectionsPerAddress);
@@ -165,7 +170,12 @@ export function connectionGuard(
         if (why === 'idle') {
           onLimited('idleTimeoutMs', label, address, `connection closed: nothing received for ${limits.idleTimeoutMs / 1000} s`);
         } else {
-          onLimited('messageDeadlineMs', label, address, `connection closed: a message begun was not complete within ${limits.messageDeadlineMs / 1000} s`);
+          onLimited(
+            'messageDeadlineMs',
+            label,
+            address,
+            `connection closed: a message begun was not complete within ${limits.messageDeadlineMs / 1000} s`,
+          );
         }
         close();
       });

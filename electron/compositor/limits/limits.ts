@@ -42,7 +42,8 @@ export function defaultLimits(maxExpiresSeconds: number): CompositorLimits {
 export function invalidLimit(limits: CompositorLimits): string | null {
   for (const [name, value] of Object.entries(limits)) {
     if (name === 'wsAllowedOrigins') continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) return `limit ${name} must be a whole number ≥ 1 (got ${String(value)})`;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+      return `limit ${name} must be a whole number ≥ 1 (got ${String(value)})`;
   }
   for (const origin of limits.wsAllowedOrigins) {
     if (normaliseOrigin(origin) === null) return `WebSocket origin "${origin}" is not an origin such as https://app.example.com`;

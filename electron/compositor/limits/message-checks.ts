@@ -42,7 +42,11 @@ export function headerProblem(requestUri: string, headers: HeaderFields, maxHead
   if (CONTROL_CHARACTER.test(requestUri)) return { status: 400, reason: 'Bad Request (control character in the Request-URI)', limit: null };
   for (let i = 0; i < headers.values.length; i++) {
     if (CONTROL_CHARACTER.test(headers.values[i] as string)) {
-      return { status: 400, reason: `Bad Request (control character in the ${displayName(headers.names[i] as string)} header)`, limit: null };
+      return {
+        status: 400,
+        reason: `Bad Request (control character in the ${displayName(headers.names[i] as string)} header)`,
+        limit: null,
+      };
     }
   }
   return null;

@@ -137,7 +137,9 @@ export function parseSipMessage(data: Buffer, isDatagram: boolean): SipParseResu
   const headers = new SipHeaders();
   const headerError = forEachHeaderField(headerText, (key, value) => headers.add(key, value), 'strict');
   const partial: SipRequest | undefined =
-    head.kind === 'request' ? { kind: 'request', method: head.method, requestUri: head.requestUri, headers, body: '', bodyBytes: 0 } : undefined;
+    head.kind === 'request'
+      ? { kind: 'request', method: head.method, requestUri: head.requestUri, headers, body: '', bodyBytes: 0 }
+      : undefined;
   if (headerError !== null) return fail('bad-header', headerError, partial);
   if (headerEnd === -1) return fail('no-header-end', 'Truncated message: the header section has no end (empty line)', partial);
 

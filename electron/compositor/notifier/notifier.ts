@@ -44,7 +44,6 @@ import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity, type LimitName } from '../limits/limits';
 import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
 
-
 /** One watcher's subscription dialog. */
 export interface WatcherDialog {
   readonly id: string;
@@ -100,7 +99,11 @@ export interface NotifierOptions {
   udpFlowTo(address: string, port: number): Flow | null;
   readonly serverName: string;
   /** Caps on live subscriptions: in total, and per watcher. */
-  readonly limits: { readonly maxSubscriptions: number; readonly maxSubscriptionsPerWatcher: number; readonly udpAmplificationFactor: number };
+  readonly limits: {
+    readonly maxSubscriptions: number;
+    readonly maxSubscriptionsPerWatcher: number;
+    readonly udpAmplificationFactor: number;
+  };
   /** Whether a live registration of the watcher's AOR came from this UDP address (anti-reflection). */
   isRegisteredFrom(watcherKey: string, endpoint: Endpoint): boolean;
   /** A NOTIFY went to the SUBSCRIBE's source instead of the next hop it named (for the once-per-source log). */
@@ -283,7 +286,8 @@ export class Notifier {
   private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number): Reply {
     const fromTag = tagParam(incoming.from.params) ?? '';
     const subscription = this.byDialog.get(dialogId(incoming.callId, toTag, fromTag));
-    if (subscription === undefined) return { status: 481, reason: 'Subscription Does Not Exist', ...(incoming.toAor ? { aor: incoming.toAor.uri } : {}) };
+    if (subscription === undefined)
+      return { status: 481, reason: 'Subscription Does Not Exist', ...(incoming.toAor ? { aor: incoming.toAor.uri } : {}) };
     const aor = subscription.aor.uri;
     // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
     if (incoming.cseq <= subscription.remoteCseq) return { status: 500, reason: 'Server Internal Error (CSeq out of order)', aor };
@@ -409,7 +413,14 @@ export class Notifier {
       queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
       return;
     }
-    this.options.transactions.start(branch, 'NOTIFY', message, destination, onOutcome, this.copiesAllowed(subscription, destination, message));
+    this.options.transactions.start(
+      branch,
+      'NOTIFY',
+      message,
+      destination,
+      onOutcome,
+      this.copiesAllowed(subscription, destination, message),
+    );
   }
 
   /** How often a NOTIFY may be sent over UDP to a watcher that has not answered one yet: at least once. */
@@ -466,7 +477,10 @@ export class Notifier {
   private destinationFlow(subscription: WatcherDialog): Flow | null {
     const flow = subscription.flow;
     if (flow.isReliable) return flow.isOpen ? flow : null;
-    const nextHop = subscription.routeSet.length > 0 ? (parseNameAddr(subscription.routeSet[0] as string)?.uri ?? null) : parseUri(subscription.remoteTarget);
+    const nextHop =
+      subscription.routeSet.length > 0
+        ? (parseNameAddr(subscription.routeSet[0] as string)?.uri ?? null)
+        : parseUri(subscription.remoteTarget);
     if (nextHop !== null) {
       const host = nextHop.host.startsWith('[') ? nextHop.host.slice(1, -1) : nextHop.host === 'localhost' ? '127.0.0.1' : nextHop.host;
       if (isIP(host) !== 0) {
@@ -474,7 +488,11 @@ export class Notifier {
         if (host === flow.remoteAddress && port === flow.remotePort) return flow;
         const source = { address: flow.remoteAddress, port: flow.remotePort };
         if (!mayNotifyAt({ address: host, port }, source, (endpoint) => this.options.isRegisteredFrom(subscription.watcherKey, endpoint))) {
-          this.options.onLimited('udpReflection', subscription, `NOTIFY sent to the SUBSCRIBE's source, not to ${host}:${port} (not registered from there)`);
+          this.options.onLimited(
+            'udpReflection',
+            subscription,
+            `NOTIFY sent to the SUBSCRIBE's source, not to ${host}:${port} (not registered from there)`,
+          );
           return flow;
         }
         return this.options.udpFlowTo(host, port) ?? flow;

@@ -124,8 +124,16 @@ export class Registrar {
     for (const { uri, seconds } of changes) this.apply(toAor, uri, seconds, incoming);
     const removed = changes.filter((c) => c.seconds === 0).length;
     const bound = changes.length - removed;
-    const what = changes.length === 0 ? 'query' : [bound > 0 ? `${bound} bound` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean).join(', ');
-    return this.ok(toAor, incoming, changes.map((c) => c.uri), what);
+    const what =
+      changes.length === 0
+        ? 'query'
+        : [bound > 0 ? `${bound} bound` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean).join(', ');
+    return this.ok(
+      toAor,
+      incoming,
+      changes.map((c) => c.uri),
+      what,
+    );
   }
 
   dispose(): void {
@@ -177,7 +185,9 @@ export class Registrar {
     const now = incoming.now;
     const forAor = this.bindings.get(aor.key);
     const ordered = new Set([...named.filter((uri) => forAor?.has(uri) === true), ...(forAor?.keys() ?? [])]);
-    let budget = incoming.flow.isReliable ? Infinity : udpResponseBudget(incoming.receivedBytes, this.limits.udpAmplificationFactor) - DATE_AND_WARNING_BYTES;
+    let budget = incoming.flow.isReliable
+      ? Infinity
+      : udpResponseBudget(incoming.receivedBytes, this.limits.udpAmplificationFactor) - DATE_AND_WARNING_BYTES;
     const headers: Array<[string, string]> = [];
     for (const uri of ordered) {
       const binding = forAor?.get(uri) as Binding;
@@ -188,7 +198,10 @@ export class Registrar {
     }
     const listed = headers.length;
     if (listed < ordered.size) {
-      headers.push(['Warning', `399 compositor "${listed} of ${ordered.size} bindings listed: UDP answers are kept small; query over TCP for all"`]);
+      headers.push([
+        'Warning',
+        `399 compositor "${listed} of ${ordered.size} bindings listed: UDP answers are kept small; query over TCP for all"`,
+      ]);
     }
     headers.push(['Date', new Date(now).toUTCString()]);
     const count = listed < ordered.size ? `${listed} of ${ordered.size}` : String(listed);

@@ -26,9 +26,7 @@ import type { SipTimerValues } from '../compositor-types';
 
 /** How a client transaction ended. */
 export type ClientOutcome =
-  | { readonly kind: 'response'; readonly response: SipResponse }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'transport-error' };
+  { readonly kind: 'response'; readonly response: SipResponse } | { readonly kind: 'timeout' } | { readonly kind: 'transport-error' };
 
 interface ClientTransaction {
   readonly branch: string;
@@ -60,7 +58,14 @@ export class ClientTransactions {
    * asynchronously, never by throwing. `maxCopies` bounds how often it is sent over UDP in all (the first
    * send included), for destinations that have not yet shown they asked for it (anti-amplification).
    */
-  start(branch: string, method: string, message: string, flow: Flow, onOutcome: (outcome: ClientOutcome) => void, maxCopies = Infinity): void {
+  start(
+    branch: string,
+    method: string,
+    message: string,
+    flow: Flow,
+    onOutcome: (outcome: ClientOutcome) => void,
+    maxCopies = Infinity,
+  ): void {
     if (!flow.send(message)) {
       queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
       return;
@@ -76,7 +81,8 @@ export class ClientTransactions {
       retransmitTimer: null,
       timeoutTimer: setTimeout(() => this.finish(transaction, { kind: 'timeout' }), transactionTimeoutMs(this.timers.t1Ms)),
     };
-    if (!flow.isReliable && transaction.copiesLeft > 0) transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
+    if (!flow.isReliable && transaction.copiesLeft > 0)
+      transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
     this.live.set(branch, transaction);
   }
 

@@ -177,7 +177,9 @@ export async function startDemoColleagues(options: DemoColleaguesOptions): Promi
     if (client === undefined) throw new DemoColleaguesError(`${colleague.persona.name} has no ${step.device}`);
     const result = await client.setPresence(step.status, step.note);
     if (result.phase !== 'published') {
-      throw new DemoColleaguesError(`${colleague.persona.name} (${step.device}) could not publish: ${result.problem?.message ?? result.phase}`);
+      throw new DemoColleaguesError(
+        `${colleague.persona.name} (${step.device}) could not publish: ${result.problem?.message ?? result.phase}`,
+      );
     }
     colleague.status = step.status;
     colleague.note = step.note;
@@ -211,7 +213,9 @@ export async function startDemoColleagues(options: DemoColleaguesOptions): Promi
     if (isStopped) return;
     isStopped = true;
     for (const colleague of live) if (colleague.timer !== null) clearTimeout(colleague.timer);
-    await Promise.all(live.flatMap((colleague) => [...colleague.clients.values()].map((client) => client.stop({ timeoutMs: STOP_TIMEOUT_MS }))));
+    await Promise.all(
+      live.flatMap((colleague) => [...colleague.clients.values()].map((client) => client.stop({ timeoutMs: STOP_TIMEOUT_MS }))),
+    );
   };
 
   try {

@@ -239,7 +239,8 @@ export class PresencePublisher {
         sendBody = true;
         continue;
       }
-      const tooBrief = code === 423 && work !== 'remove' ? decideIntervalTooBrief(message.getHeader('min-expires'), expires, retries423) : undefined;
+      const tooBrief =
+        code === 423 && work !== 'remove' ? decideIntervalTooBrief(message.getHeader('min-expires'), expires, retries423) : undefined;
       if (tooBrief?.kind === 'retry') {
         retries423 += 1;
         this.expires = tooBrief.expires;
@@ -265,7 +266,10 @@ export class PresencePublisher {
       this.update({
         ...this.wantedFields(),
         phase: 'unsupported',
-        problem: { statusCode: code, message: `This server does not accept presence publications (${code}${message.reasonPhrase ? ` ${message.reasonPhrase}` : ''}).` },
+        problem: {
+          statusCode: code,
+          message: `This server does not accept presence publications (${code}${message.reasonPhrase ? ` ${message.reasonPhrase}` : ''}).`,
+        },
       });
       return;
     }
@@ -344,13 +348,16 @@ export class PresencePublisher {
 
   private scheduleRefresh(expires: number): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      // Without an entity tag (a server that sent none) a refresh is impossible: publish afresh instead.
-      if (this.etag === undefined) this.isDirty = true;
-      else this.isRefreshDue = true;
-      void this.run();
-    }, refreshDelayMs(expires, this.options.t1));
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = undefined;
+        // Without an entity tag (a server that sent none) a refresh is impossible: publish afresh instead.
+        if (this.etag === undefined) this.isDirty = true;
+        else this.isRefreshDue = true;
+        void this.run();
+      },
+      refreshDelayMs(expires, this.options.t1),
+    );
   }
 
   private clearRetry(): void {

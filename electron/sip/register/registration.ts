@@ -88,19 +88,19 @@ export class Registration {
         problem: { message: `Registration failed: ${errorMessage(error)}`, cause: 'connection-lost' },
       }))
       .then((result) => {
-      if (epoch !== this.epoch) return result;
-      this.inFlight = undefined;
-      if (this.isStopped) return result;
-      if (result.ok) {
-        this.expiresAtValue = result.expiresAt;
-        this.setPhase('registered');
-        this.scheduleRefresh(result.expires);
-      } else {
-        this.expiresAtValue = undefined;
-        this.setPhase('failed');
-      }
-      return result;
-    });
+        if (epoch !== this.epoch) return result;
+        this.inFlight = undefined;
+        if (this.isStopped) return result;
+        if (result.ok) {
+          this.expiresAtValue = result.expiresAt;
+          this.setPhase('registered');
+          this.scheduleRefresh(result.expires);
+        } else {
+          this.expiresAtValue = undefined;
+          this.setPhase('failed');
+        }
+        return result;
+      });
     this.inFlight = attempt;
     return attempt;
   }
@@ -185,12 +185,15 @@ export class Registration {
   private scheduleRefresh(expires: number): void {
     this.clearRefresh();
     const epoch = this.epoch;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      void this.register().then((result) => {
-        if (!result.ok && !this.isStopped && epoch === this.epoch) this.options.onRefreshFailed(result);
-      });
-    }, refreshDelayMs(expires, this.options.t1));
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = undefined;
+        void this.register().then((result) => {
+          if (!result.ok && !this.isStopped && epoch === this.epoch) this.options.onRefreshFailed(result);
+        });
+      },
+      refreshDelayMs(expires, this.options.t1),
+    );
   }
 
   private clearRefresh(): void {

@@ -26,7 +26,10 @@ export function readNotifyBody(body: string, contentType: string | undefined): N
   if (body.trim() === '') return { kind: 'empty' };
   const parsed = parsePresenceBody(body, contentType ?? '');
   if (!parsed.ok) {
-    return { kind: 'unreadable', problem: { message: `The server sent a presence document Presently could not read: ${parsed.error.message}` } };
+    return {
+      kind: 'unreadable',
+      problem: { message: `The server sent a presence document Presently could not read: ${parsed.error.message}` },
+    };
   }
   return { kind: 'presence', presence: summarizePresence(parsed.document) };
 }

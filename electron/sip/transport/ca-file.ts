@@ -19,7 +19,9 @@ export async function readCaFile(path: string): Promise<string> {
     const info = await file.stat();
     if (!info.isFile()) throw new Error('it is not a regular file');
     if (info.size > MAX_CA_FILE_BYTES) {
-      throw new Error(`it is ${Math.ceil(info.size / 1024)} KB; a CA file holds a few certificates (at most ${MAX_CA_FILE_BYTES / 1024} KB)`);
+      throw new Error(
+        `it is ${Math.ceil(info.size / 1024)} KB; a CA file holds a few certificates (at most ${MAX_CA_FILE_BYTES / 1024} KB)`,
+      );
     }
     const text = await file.readFile('utf8');
     if (!text.includes(PEM_CERTIFICATE)) throw new Error(`it holds no PEM certificate (a line "${PEM_CERTIFICATE}")`);

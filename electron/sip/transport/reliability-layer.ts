@@ -119,7 +119,9 @@ export class ReliabilityLayer {
       return;
     }
     if (isOversized) {
-      this.link.send(responseTo(text, 513, 'Message Too Large', [`Warning: 399 presently "more than ${MAX_HEADER_LINES} header lines"`])).catch(() => undefined);
+      this.link
+        .send(responseTo(text, 513, 'Message Too Large', [`Warning: 399 presently "more than ${MAX_HEADER_LINES} header lines"`]))
+        .catch(() => undefined);
       return;
     }
     if (!this.link.isReliable && head.branch !== null) {
@@ -166,12 +168,15 @@ export class ReliabilityLayer {
   }
 
   private scheduleRetransmit(key: string, entry: PendingRequest): void {
-    entry.retransmit = setTimeout(() => {
-      if (this.pending.get(key) !== entry) return;
-      this.link.send(entry.text).catch(() => undefined);
-      entry.interval = entry.isProceeding ? this.timers.t2 : Math.min(entry.interval * 2, this.timers.t2);
-      this.scheduleRetransmit(key, entry);
-    }, entry.isProceeding ? this.timers.t2 : entry.interval);
+    entry.retransmit = setTimeout(
+      () => {
+        if (this.pending.get(key) !== entry) return;
+        this.link.send(entry.text).catch(() => undefined);
+        entry.interval = entry.isProceeding ? this.timers.t2 : Math.min(entry.interval * 2, this.timers.t2);
+        this.scheduleRetransmit(key, entry);
+      },
+      entry.isProceeding ? this.timers.t2 : entry.interval,
+    );
   }
 
   private onResponse(head: SipMessageHead): void {
@@ -244,7 +249,11 @@ export function localResponse(request: string, statusCode: number, reason: strin
 export function responseTo(request: string, statusCode: number, reason: string, extraHeaders: readonly string[], toTag?: string): string {
   const copied = splitSipMessage(request)
     .headers.filter((field) => COPIED_TO_RESPONSES.has(field.key))
-    .map((field) => (field.key === 'to' && toTag !== undefined && tagOf(field.value) === null ? `${field.name}: ${field.value};tag=${toTag}` : `${field.name}: ${field.value}`));
+    .map((field) =>
+      field.key === 'to' && toTag !== undefined && tagOf(field.value) === null
+        ? `${field.name}: ${field.value};tag=${toTag}`
+        : `${field.name}: ${field.value}`,
+    );
   return [`SIP/2.0 ${statusCode} ${reason}`, ...copied, ...extraHeaders, 'Content-Length: 0', '', ''].join('\r\n');
 }
 

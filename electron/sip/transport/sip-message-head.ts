@@ -37,7 +37,14 @@ export function readMessageHead(text: string): SipMessageHead | null {
   const branch = topVia === null ? null : (parseVia(topVia)?.branch ?? null);
   const cseq = cseqValue === null ? null : parseCSeq(cseqValue);
   if (startLine.kind === 'response') {
-    return { kind: 'response', method: cseq?.method.toUpperCase() ?? '', statusCode: startLine.status, branch, cseq: cseq?.seq ?? null, callId };
+    return {
+      kind: 'response',
+      method: cseq?.method.toUpperCase() ?? '',
+      statusCode: startLine.status,
+      branch,
+      cseq: cseq?.seq ?? null,
+      callId,
+    };
   }
   return { kind: 'request', method: startLine.method.toUpperCase(), statusCode: 0, branch, cseq: cseq?.seq ?? null, callId };
 }

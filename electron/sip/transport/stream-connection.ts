@@ -69,7 +69,12 @@ export class StreamConnection implements SipConnection {
           : net.connect({ host: target.host, port: target.port });
       const timer = setTimeout(() => {
         s.destroy();
-        reject(new TransportFailure('timeout', `${where} did not accept a ${kind.toUpperCase()} connection within ${options.timers.connectTimeout} ms.`));
+        reject(
+          new TransportFailure(
+            'timeout',
+            `${where} did not accept a ${kind.toUpperCase()} connection within ${options.timers.connectTimeout} ms.`,
+          ),
+        );
       }, options.timers.connectTimeout);
       s.once('error', (error) => {
         clearTimeout(timer);

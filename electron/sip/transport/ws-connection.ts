@@ -52,12 +52,17 @@ export class WsConnection implements SipConnection {
     ws.on('error', (error: Error & { code?: string }) =>
       this.finish(
         error.code === OVERSIZED_FRAME
-          ? new TransportFailure('protocol', `The server at ${url} sent a WebSocket message larger than ${MAX_WS_MESSAGE_BYTES / 1024} KB; the connection was closed.`)
+          ? new TransportFailure(
+              'protocol',
+              `The server at ${url} sent a WebSocket message larger than ${MAX_WS_MESSAGE_BYTES / 1024} KB; the connection was closed.`,
+            )
           : failureFromSocketError(error, url),
       ),
     );
     ws.on('close', (code, reason) =>
-      this.finish(new TransportFailure('closed', `The server closed the WebSocket (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}).`)),
+      this.finish(
+        new TransportFailure('closed', `The server closed the WebSocket (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''}).`),
+      ),
     );
     if (options.timers.keepAliveInterval > 0) {
       this.keepAlive = setInterval(() => this.ping(), options.timers.keepAliveInterval);

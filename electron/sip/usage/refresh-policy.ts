@@ -76,9 +76,7 @@ export function refreshDelayMs(seconds: number, t1Ms: number): number {
 
 /** What to do after a 423 Interval Too Brief. */
 export type IntervalTooBriefVerdict =
-  | { readonly kind: 'retry'; readonly expires: number }
-  | { readonly kind: 'unusable' }
-  | { readonly kind: 'exhausted' };
+  { readonly kind: 'retry'; readonly expires: number } | { readonly kind: 'unusable' } | { readonly kind: 'exhausted' };
 
 /**
  * Decides a 423: retry with the server's `minExpires` header value when it is a sane interval larger than
@@ -103,7 +101,13 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 }
 
 /** How long to wait before retry number `attempt` (from 0): the server's Retry-After seconds if it sent one, else back-off. */
-export function retryDelayMs(retryAfterSeconds: number | undefined, attempt: number, base: number, max: number, random: () => number): number {
+export function retryDelayMs(
+  retryAfterSeconds: number | undefined,
+  attempt: number,
+  base: number,
+  max: number,
+  random: () => number,
+): number {
   return retryAfterSeconds !== undefined ? Math.min(MAX_TIMER_DELAY_MS, retryAfterSeconds * 1000) : backoffMs(attempt, base, max, random);
 }
 

@@ -39,9 +39,7 @@ export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyG
     rows.push(row);
     groups.set(name, rows);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => collator.compare(a, b))
-    .map(([name, rows]) => ({ name, rows: rows.sort(compareRows) }));
+  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compareRows) }));
 }
 
 /** By availability, then name, then address (so equal names keep a stable order). */

@@ -53,13 +53,26 @@ export function BuddyDialog({ editing }: { editing: string | null }) {
       <form onSubmit={(event) => void submit(event)} noValidate>
         <FormField id="buddy-aor" label="SIP address" hint="Like sip:bob@example.com (sip: may be left out)." error={errors.aor}>
           {(control) => (
-            <input {...control} type="text" data-autofocus autoComplete="off" spellCheck={false} value={form.aor} onChange={(e) => change('aor', e.target.value)} />
+            <input
+              {...control}
+              type="text"
+              data-autofocus
+              autoComplete="off"
+              spellCheck={false}
+              value={form.aor}
+              onChange={(e) => change('aor', e.target.value)}
+            />
           )}
         </FormField>
         <FormField id="buddy-name" label="Name" hint="Optional: shown instead of the address." error={errors.displayName}>
           {(control) => <input {...control} type="text" value={form.displayName} onChange={(e) => change('displayName', e.target.value)} />}
         </FormField>
-        <FormField id="buddy-group" label="Group" hint={`Optional: buddies without a group are listed under “${DEFAULT_GROUP_LABEL}”.`} error={errors.group}>
+        <FormField
+          id="buddy-group"
+          label="Group"
+          hint={`Optional: buddies without a group are listed under “${DEFAULT_GROUP_LABEL}”.`}
+          error={errors.group}
+        >
           {(control) => (
             <>
               <input {...control} type="text" list="buddy-groups" value={form.group} onChange={(e) => change('group', e.target.value)} />

@@ -82,12 +82,7 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   );
 }
 
-function BuddyRow(props: {
-  row: BuddyRowView;
-  now: number;
-  isConfirmingRemove: boolean;
-  onConfirmRemove(isConfirming: boolean): void;
-}) {
+function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: boolean; onConfirmRemove(isConfirming: boolean): void }) {
   const { row, now } = props;
   const { entry, display, name } = row;
   const presence = entry.presence.presence;
@@ -195,4 +190,3 @@ function BuddyRow(props: {
     </li>
   );
 }
-

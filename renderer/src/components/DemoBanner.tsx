@@ -24,9 +24,8 @@ export function DemoBanner() {
   return (
     <aside className="banner" data-testid="demo-banner" aria-label="Offline demo">
       <p>
-        <strong>This is a local demo.</strong> A presence server runs on this computer ({demo.server}) with {demo.colleagues}{' '}
-        simulated colleagues who change their status over real SIP. You are signed in as {demo.aor}. Nothing leaves this
-        computer.
+        <strong>This is a local demo.</strong> A presence server runs on this computer ({demo.server}) with {demo.colleagues} simulated
+        colleagues who change their status over real SIP. You are signed in as {demo.aor}. Nothing leaves this computer.
       </p>
       <p>
         To use your own SIP account, open <strong>Settings</strong> and enter your address and server.

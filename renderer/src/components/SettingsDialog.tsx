@@ -165,21 +165,45 @@ export function SettingsDialog() {
       <form onSubmit={(event) => void submit(event)} noValidate>
         {session.mode === 'demo' && (
           <p className="hint-box">
-            You are using the offline demo. Enter your SIP account and choose <strong>Save and connect</strong>: the demo stops
-            and Presently signs in with your account.
+            You are using the offline demo. Enter your SIP account and choose <strong>Save and connect</strong>: the demo stops and
+            Presently signs in with your account.
           </p>
         )}
         <fieldset>
           <legend>Identity</legend>
           <div className="field-grid">
             <FormField id={FIELD_IDS.displayName} label="Display name" error={errors.displayName}>
-              {(c) => <input {...c} type="text" autoComplete="name" value={draft.displayName} onChange={(e) => set('displayName', e.target.value)} />}
+              {(c) => (
+                <input
+                  {...c}
+                  type="text"
+                  autoComplete="name"
+                  value={draft.displayName}
+                  onChange={(e) => set('displayName', e.target.value)}
+                />
+              )}
             </FormField>
             <FormField id={FIELD_IDS.aor} label="SIP address" hint="Your address of record, like sip:alice@example.com." error={errors.aor}>
-              {(c) => <input {...c} type="text" spellCheck={false} autoComplete="username" value={draft.aor} onChange={(e) => set('aor', e.target.value)} />}
+              {(c) => (
+                <input
+                  {...c}
+                  type="text"
+                  spellCheck={false}
+                  autoComplete="username"
+                  value={draft.aor}
+                  onChange={(e) => set('aor', e.target.value)}
+                />
+              )}
             </FormField>
-            <FormField id={FIELD_IDS.authUser} label="Authentication user" hint="Leave empty to use the user part of the address." error={errors.authUser}>
-              {(c) => <input {...c} type="text" spellCheck={false} value={draft.authUser} onChange={(e) => set('authUser', e.target.value)} />}
+            <FormField
+              id={FIELD_IDS.authUser}
+              label="Authentication user"
+              hint="Leave empty to use the user part of the address."
+              error={errors.authUser}
+            >
+              {(c) => (
+                <input {...c} type="text" spellCheck={false} value={draft.authUser} onChange={(e) => set('authUser', e.target.value)} />
+              )}
             </FormField>
             <FormField id={FIELD_IDS.password} label="Password" hint={passwordHint} error={errors.password}>
               {(c) => (
@@ -206,8 +230,21 @@ export function SettingsDialog() {
         <fieldset>
           <legend>Server</legend>
           <div className="field-grid">
-            <FormField id={FIELD_IDS.server} label="Server" hint="Registrar and presence server: pbx.example.com, pbx.example.com:5061 or sips:…" error={errors.server}>
-              {(c) => <input {...c} type="text" spellCheck={false} value={draft.serverAddress} onChange={(e) => set('serverAddress', e.target.value)} />}
+            <FormField
+              id={FIELD_IDS.server}
+              label="Server"
+              hint="Registrar and presence server: pbx.example.com, pbx.example.com:5061 or sips:…"
+              error={errors.server}
+            >
+              {(c) => (
+                <input
+                  {...c}
+                  type="text"
+                  spellCheck={false}
+                  value={draft.serverAddress}
+                  onChange={(e) => set('serverAddress', e.target.value)}
+                />
+              )}
             </FormField>
             <div className="field">
               <label htmlFor="account-transport">Transport</label>
@@ -226,16 +263,33 @@ export function SettingsDialog() {
                 hint="Optional: the full path of a PEM file with your company's certificate authority. The server's certificate is always checked."
                 error={errors.tlsCaFile}
               >
-                {(c) => <input {...c} type="text" spellCheck={false} value={draft.tlsCaFile} onChange={(e) => set('tlsCaFile', e.target.value)} />}
+                {(c) => (
+                  <input {...c} type="text" spellCheck={false} value={draft.tlsCaFile} onChange={(e) => set('tlsCaFile', e.target.value)} />
+                )}
               </FormField>
             )}
             {isWebSocket && (
               <FormField id={FIELD_IDS.wsPath} label="WebSocket path" hint="Like /ws; empty means /." error={errors.wsPath}>
-                {(c) => <input {...c} type="text" spellCheck={false} value={draft.wsPath} onChange={(e) => set('wsPath', e.target.value)} />}
+                {(c) => (
+                  <input {...c} type="text" spellCheck={false} value={draft.wsPath} onChange={(e) => set('wsPath', e.target.value)} />
+                )}
               </FormField>
             )}
-            <FormField id={FIELD_IDS.outboundProxy} label="Outbound proxy" hint="Optional; uses the same transport." error={errors.outboundProxy}>
-              {(c) => <input {...c} type="text" spellCheck={false} value={draft.outboundProxy} onChange={(e) => set('outboundProxy', e.target.value)} />}
+            <FormField
+              id={FIELD_IDS.outboundProxy}
+              label="Outbound proxy"
+              hint="Optional; uses the same transport."
+              error={errors.outboundProxy}
+            >
+              {(c) => (
+                <input
+                  {...c}
+                  type="text"
+                  spellCheck={false}
+                  value={draft.outboundProxy}
+                  onChange={(e) => set('outboundProxy', e.target.value)}
+                />
+              )}
             </FormField>
           </div>
         </fieldset>
@@ -258,7 +312,13 @@ export function SettingsDialog() {
                 ['subscribeExpires', 'Subscription expiry (s)'],
               ] as const
             ).map(([field, label]) => (
-              <FormField key={field} id={FIELD_IDS[field]} label={label} hint={`${EXPIRES_RANGE.min}–${EXPIRES_RANGE.max}`} error={errors[field]}>
+              <FormField
+                key={field}
+                id={FIELD_IDS[field]}
+                label={label}
+                hint={`${EXPIRES_RANGE.min}–${EXPIRES_RANGE.max}`}
+                error={errors[field]}
+              >
                 {(c) => (
                   <input
                     {...c}
@@ -278,28 +338,28 @@ export function SettingsDialog() {
 
         {/* A browser tab (the web mode) has no tray and no login item: these choices would do nothing there. */}
         {runtime !== 'web' && (
-        <fieldset>
-          <legend>Desktop</legend>
-          <p className="field-hint">These apply at once.</p>
-          <label className="checkbox">
-            <input
-              id="preference-keep-running-in-tray"
-              type="checkbox"
-              checked={preferences.keepRunningInTray}
-              onChange={(e) => void changePreference({ keepRunningInTray: e.target.checked })}
-            />
-            Keep running in the tray when the window is closed
-          </label>
-          <label className="checkbox">
-            <input
-              id="preference-start-at-login"
-              type="checkbox"
-              checked={preferences.startAtLogin}
-              onChange={(e) => void changePreference({ startAtLogin: e.target.checked })}
-            />
-            Start Presently when I log in
-          </label>
-        </fieldset>
+          <fieldset>
+            <legend>Desktop</legend>
+            <p className="field-hint">These apply at once.</p>
+            <label className="checkbox">
+              <input
+                id="preference-keep-running-in-tray"
+                type="checkbox"
+                checked={preferences.keepRunningInTray}
+                onChange={(e) => void changePreference({ keepRunningInTray: e.target.checked })}
+              />
+              Keep running in the tray when the window is closed
+            </label>
+            <label className="checkbox">
+              <input
+                id="preference-start-at-login"
+                type="checkbox"
+                checked={preferences.startAtLogin}
+                onChange={(e) => void changePreference({ startAtLogin: e.target.checked })}
+              />
+              Start Presently when I log in
+            </label>
+          </fieldset>
         )}
 
         <fieldset>

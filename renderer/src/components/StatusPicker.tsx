@@ -49,13 +49,7 @@ export function StatusPicker() {
           <legend>Status</legend>
           {CHOSEN_STATUSES.map((option) => (
             <label key={option} className="status-option">
-              <input
-                type="radio"
-                name="status"
-                value={option}
-                checked={status === option}
-                onChange={() => setStatus(option)}
-              />
+              <input type="radio" name="status" value={option} checked={status === option} onChange={() => setStatus(option)} />
               <StatusDot tone={toneOfStatus(option)} />
               <span>{PRESENCE_STATUS_LABELS[option]}</span>
             </label>

@@ -21,7 +21,12 @@ export interface StatusText {
  * The publication's state in one sentence. `isPublishingEnabled` false: the account does not publish;
  * `mode` tells "not signed in" apart from "waiting for the server".
  */
-export function describePublication(publication: PublicationState, isPublishingEnabled: boolean, mode: SessionMode, now: number): StatusText {
+export function describePublication(
+  publication: PublicationState,
+  isPublishingEnabled: boolean,
+  mode: SessionMode,
+  now: number,
+): StatusText {
   const retry = publication.retryAt ? ` Retrying ${formatIn(publication.retryAt, now)}.` : '';
   switch (publication.phase) {
     case 'idle':
@@ -32,8 +37,12 @@ export function describePublication(publication: PublicationState, isPublishingE
     case 'publishing':
       return { text: 'Publishing…', tone: 'progress' };
     case 'published': {
-      const what = publication.status ? ` “${PRESENCE_STATUS_LABELS[publication.status]}${publication.note ? ` — ${publication.note}` : ''}”` : '';
-      const expiry = publication.expiresAt ? ` It expires ${formatIn(publication.expiresAt, now)} unless refreshed; Presently refreshes it.` : '';
+      const what = publication.status
+        ? ` “${PRESENCE_STATUS_LABELS[publication.status]}${publication.note ? ` — ${publication.note}` : ''}”`
+        : '';
+      const expiry = publication.expiresAt
+        ? ` It expires ${formatIn(publication.expiresAt, now)} unless refreshed; Presently refreshes it.`
+        : '';
       return { text: `Published${what}: the server accepted it.${expiry}`, tone: 'ok' };
     }
     case 'removing':
@@ -43,7 +52,10 @@ export function describePublication(publication: PublicationState, isPublishingE
     case 'failed':
       return { text: `Not accepted: ${publication.problem?.message ?? 'the publication failed.'}${retry}`, tone: 'problem' };
     case 'unsupported':
-      return { text: `Not accepted: ${publication.problem?.message ?? 'this server does not take presence publications.'}`, tone: 'problem' };
+      return {
+        text: `Not accepted: ${publication.problem?.message ?? 'this server does not take presence publications.'}`,
+        tone: 'problem',
+      };
     default:
       return assertNever(publication.phase);
   }

@@ -82,7 +82,13 @@ export function describeBuddy(state: BuddyPresence): BuddyDisplay {
   const { subscription, presence } = state;
   switch (subscription.phase) {
     case 'active':
-      if (presence) return { kind: 'presence', tone: toneOfStatus(presence.status), label: PRESENCE_STATUS_LABELS[presence.status], rank: STATUS_RANKS[presence.status] };
+      if (presence)
+        return {
+          kind: 'presence',
+          tone: toneOfStatus(presence.status),
+          label: PRESENCE_STATUS_LABELS[presence.status],
+          rank: STATUS_RANKS[presence.status],
+        };
       return { kind: 'unknown', tone: 'unknown', label: 'Unknown (no presence yet)', rank: RANK_UNKNOWN };
     case 'pending':
       return { kind: 'pending', tone: 'pending', label: 'Awaiting authorisation', rank: RANK_PENDING };
@@ -96,7 +102,12 @@ export function describeBuddy(state: BuddyPresence): BuddyDisplay {
         rank: RANK_NOT_SUBSCRIBED,
       };
     case 'error':
-      return { kind: 'error', tone: 'error', label: `Error: ${subscription.problem?.message ?? 'the subscription failed'}`, rank: RANK_NOT_SUBSCRIBED };
+      return {
+        kind: 'error',
+        tone: 'error',
+        label: `Error: ${subscription.problem?.message ?? 'the subscription failed'}`,
+        rank: RANK_NOT_SUBSCRIBED,
+      };
     default:
       return assertNever(subscription.phase);
   }

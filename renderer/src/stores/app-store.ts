@@ -37,5 +37,4 @@ export const useAppStore = create<AppState>()((set) => ({
 }));
 
 /** The app's identity once the handshake is done. */
-export const useAppInfo = () =>
-  useAppStore((s) => (s.mainLink.state === 'ready' ? s.mainLink.snapshot.info : null));
+export const useAppInfo = () => useAppStore((s) => (s.mainLink.state === 'ready' ? s.mainLink.snapshot.info : null));

@@ -46,7 +46,13 @@ export const useTraceStore = create<TraceState>()((set, get) => ({
       // Another capacity, or a service that started again (its numbering restarted): start afresh.
       if (buffer.capacity !== trace.capacity || trace.lastSeq < buffer.lastSeq) buffer = new TraceBuffer(trace.capacity);
       buffer.append(trace.entries);
-      set((s) => ({ buffer, version: s.version + 1, lastSeq: Math.max(buffer.lastSeq, trace.lastSeq), capacity: buffer.capacity, clearedThroughSeq: s.buffer === buffer ? s.clearedThroughSeq : 0 }));
+      set((s) => ({
+        buffer,
+        version: s.version + 1,
+        lastSeq: Math.max(buffer.lastSeq, trace.lastSeq),
+        capacity: buffer.capacity,
+        clearedThroughSeq: s.buffer === buffer ? s.clearedThroughSeq : 0,
+      }));
     },
     traceBatchReceived: (batch) => {
       const { buffer } = get();

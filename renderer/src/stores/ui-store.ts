@@ -7,10 +7,7 @@ export type MainTab = 'buddies' | 'trace';
 
 /** At most one dialog at a time. `buddy` with an AOR edits that buddy; without, adds one. */
 export type OpenDialog =
-  | { readonly kind: 'status' }
-  | { readonly kind: 'settings' }
-  | { readonly kind: 'buddy'; readonly editing: string | null }
-  | null;
+  { readonly kind: 'status' } | { readonly kind: 'settings' } | { readonly kind: 'buddy'; readonly editing: string | null } | null;
 
 interface UiState {
   readonly tab: MainTab;

@@ -17,7 +17,15 @@ export interface ExportChoice {
  * what the filter shows, or everything recorded; Authorization credentials masked unless the user
  * unmasks them on purpose. Main asks where to save and writes the file.
  */
-export function ExportDialog({ choices, onClose, onSaved }: { choices: readonly ExportChoice[]; onClose(): void; onSaved(result: TraceExportResult): void }) {
+export function ExportDialog({
+  choices,
+  onClose,
+  onSaved,
+}: {
+  choices: readonly ExportChoice[];
+  onClose(): void;
+  onSaved(result: TraceExportResult): void;
+}) {
   const [format, setFormat] = useState<TraceExportFormat>('text');
   const firstAvailable = choices.find((c) => c.id === 'filtered' && c.scope) ?? choices.find((c) => c.scope);
   const [choiceId, setChoiceId] = useState(firstAvailable?.id ?? 'all');
@@ -48,28 +56,39 @@ export function ExportDialog({ choices, onClose, onSaved }: { choices: readonly 
         <fieldset>
           <legend>Format</legend>
           <label className="checkbox">
-            <input type="radio" name="format" value="text" checked={format === 'text'} onChange={() => setFormat('text')} /> Text — time, direction, addresses and
-            the message (like sngrep)
+            <input type="radio" name="format" value="text" checked={format === 'text'} onChange={() => setFormat('text')} /> Text — time,
+            direction, addresses and the message (like sngrep)
           </label>
           <label className="checkbox">
-            <input type="radio" name="format" value="pcap" checked={format === 'pcap'} onChange={() => setFormat('pcap')} /> pcap — opens in Wireshark and tshark,
-            decoded as SIP
+            <input type="radio" name="format" value="pcap" checked={format === 'pcap'} onChange={() => setFormat('pcap')} /> pcap — opens in
+            Wireshark and tshark, decoded as SIP
           </label>
         </fieldset>
         <fieldset>
           <legend>Messages</legend>
           {choices.map((choice) => (
             <label key={choice.id} className="checkbox">
-              <input type="radio" name="scope" value={choice.id} checked={choiceId === choice.id} disabled={!choice.scope} onChange={() => setChoiceId(choice.id)} />
+              <input
+                type="radio"
+                name="scope"
+                value={choice.id}
+                checked={choiceId === choice.id}
+                disabled={!choice.scope}
+                onChange={() => setChoiceId(choice.id)}
+              />
               {choice.label}
             </label>
           ))}
         </fieldset>
         <label className="checkbox">
-          <input type="checkbox" checked={includeCredentials} onChange={(e) => setIncludeCredentials(e.target.checked)} /> Include credentials (Authorization and
-          Proxy-Authorization headers unmasked)
+          <input type="checkbox" checked={includeCredentials} onChange={(e) => setIncludeCredentials(e.target.checked)} /> Include
+          credentials (Authorization and Proxy-Authorization headers unmasked)
         </label>
-        {includeCredentials && <p className="field-hint">The digest responses allow guessing your password offline: share such a file only with people you trust.</p>}
+        {includeCredentials && (
+          <p className="field-hint">
+            The digest responses allow guessing your password offline: share such a file only with people you trust.
+          </p>
+        )}
         {error && (
           <p role="alert" className="error" data-testid="trace-export-error">
             {error}

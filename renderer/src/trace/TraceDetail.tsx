@@ -13,7 +13,10 @@ import { copyText } from './copy-text';
 import { sizeText, toneClass } from './trace-columns';
 import { useTraceViewStore } from './trace-view-store';
 
-type PidfView = { readonly kind: 'none' } | { readonly kind: 'summary'; readonly summary: PresenceSummary } | { readonly kind: 'error'; readonly message: string };
+type PidfView =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'summary'; readonly summary: PresenceSummary }
+  | { readonly kind: 'error'; readonly message: string };
 
 /** "What the buddy list shows" for a presence body, computed with the same codec the buddy list uses. */
 function readPidf(body: string, contentType: string): PidfView {
@@ -50,8 +53,9 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           {summary.kind === 'request' ? `${summary.method} ${summary.requestUri}` : summary.label || summary.kind}
         </h3>
         <p className="muted">
-          #{entry.seq} · {entry.direction === 'out' ? 'sent to' : 'received from'} {formatEndpoint(entry.remote)} via {entry.transport.toUpperCase()} (local{' '}
-          {formatEndpoint(entry.local)}) · {formatDateTimeMicros(entry.at)} · {sizeText(summary.size)}
+          #{entry.seq} · {entry.direction === 'out' ? 'sent to' : 'received from'} {formatEndpoint(entry.remote)} via{' '}
+          {entry.transport.toUpperCase()} (local {formatEndpoint(entry.local)}) · {formatDateTimeMicros(entry.at)} ·{' '}
+          {sizeText(summary.size)}
         </p>
         <div className="trace-detail-actions">
           <button type="button" onClick={copy} data-testid="trace-copy">
@@ -94,11 +98,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
         {pidf.kind !== 'none' && (
           <aside className="trace-pidf" aria-label="What the buddy list shows" data-testid="trace-pidf">
             <h4>What the buddy list shows</h4>
-            {pidf.kind === 'error' ? (
-              <p className="error">{pidf.message}</p>
-            ) : (
-              <PidfSummary summary={pidf.summary} />
-            )}
+            {pidf.kind === 'error' ? <p className="error">{pidf.message}</p> : <PidfSummary summary={pidf.summary} />}
           </aside>
         )}
       </div>
@@ -130,7 +130,8 @@ function PidfSummary({ summary }: { summary: PresenceSummary }) {
           <ul className="trace-pidf-devices">
             {summary.devices.map((device) => (
               <li key={device.id}>
-                <StatusDot tone={toneOfStatus(device.status)} /> <strong>{device.label ?? device.id}</strong> {PRESENCE_STATUS_LABELS[device.status]}
+                <StatusDot tone={toneOfStatus(device.status)} /> <strong>{device.label ?? device.id}</strong>{' '}
+                {PRESENCE_STATUS_LABELS[device.status]}
                 {device.note ? ` — ${device.note}` : ''}
                 {device.contact && <div className="muted cell-mono">{device.contact}</div>}
               </li>

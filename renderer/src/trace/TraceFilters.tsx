@@ -1,5 +1,11 @@
 import { useState, type RefObject } from 'react';
-import { COMMON_METHODS, EMPTY_TRACE_FILTER, type TraceDirectionFilter, type TraceFilterSpec, type TraceKindFilter } from '../../../shared/trace/trace-filter';
+import {
+  COMMON_METHODS,
+  EMPTY_TRACE_FILTER,
+  type TraceDirectionFilter,
+  type TraceFilterSpec,
+  type TraceKindFilter,
+} from '../../../shared/trace/trace-filter';
 import { useTraceStore } from '../stores/trace-store';
 import { useTraceViewStore } from './trace-view-store';
 
@@ -68,17 +74,29 @@ export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLIn
         onChange={(e) => filterChanged({ address: e.target.value })}
         spellCheck={false}
       />
-      <select aria-label="Direction" value={filter.direction} onChange={(e) => filterChanged({ direction: e.target.value as TraceDirectionFilter })}>
+      <select
+        aria-label="Direction"
+        value={filter.direction}
+        onChange={(e) => filterChanged({ direction: e.target.value as TraceDirectionFilter })}
+      >
         <option value="both">Both ways</option>
         <option value="out">Sent</option>
         <option value="in">Received</option>
       </select>
-      <select aria-label="Requests or responses" value={filter.kinds} onChange={(e) => filterChanged({ kinds: e.target.value as TraceKindFilter })}>
+      <select
+        aria-label="Requests or responses"
+        value={filter.kinds}
+        onChange={(e) => filterChanged({ kinds: e.target.value as TraceKindFilter })}
+      >
         <option value="all">Requests + responses</option>
         <option value="requests">Requests</option>
         <option value="responses">Responses</option>
       </select>
-      <details className="trace-methods" onToggle={(e) => e.currentTarget.open && setExtraMethods(seenMethods())} data-testid="trace-methods">
+      <details
+        className="trace-methods"
+        onToggle={(e) => e.currentTarget.open && setExtraMethods(seenMethods())}
+        data-testid="trace-methods"
+      >
         <summary>Methods: {methodsSummary(filter.methods, offered)}</summary>
         <div className="trace-methods-menu" role="group" aria-label="Methods">
           <div className="row">
@@ -91,14 +109,23 @@ export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLIn
           </div>
           {offered.map((method) => (
             <label key={method} className="checkbox">
-              <input type="checkbox" checked={filter.methods === null || filter.methods.includes(method)} onChange={(e) => toggleMethod(method, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={filter.methods === null || filter.methods.includes(method)}
+                onChange={(e) => toggleMethod(method, e.target.checked)}
+              />
               {method}
             </label>
           ))}
         </div>
       </details>
       <label className="checkbox inline">
-        <input type="checkbox" checked={filter.hideOptionsAndKeepAlives} onChange={(e) => filterChanged({ hideOptionsAndKeepAlives: e.target.checked })} /> Hide OPTIONS &amp; keep-alives
+        <input
+          type="checkbox"
+          checked={filter.hideOptionsAndKeepAlives}
+          onChange={(e) => filterChanged({ hideOptionsAndKeepAlives: e.target.checked })}
+        />{' '}
+        Hide OPTIONS &amp; keep-alives
       </label>
       {isFiltered && (
         <button type="button" className="link-button" onClick={filterReset}>

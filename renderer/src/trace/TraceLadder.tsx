@@ -79,7 +79,14 @@ export function TraceLadder({ group }: { group: TraceGroup }) {
         </p>
       </header>
       <div className="trace-ladder-scroll">
-        <svg className="trace-ladder-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="list" aria-label="Messages in order">
+        <svg
+          className="trace-ladder-svg"
+          width={width}
+          height={height}
+          viewBox={`0 0 ${width} ${height}`}
+          role="list"
+          aria-label="Messages in order"
+        >
           {lanes.map((lane, i) => (
             <g key={lane.key} className="ladder-lane">
               <text x={laneX(i)} y={16} textAnchor="middle" className="ladder-lane-label">

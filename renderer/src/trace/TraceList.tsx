@@ -112,7 +112,9 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
         aria-label="SIP messages"
         aria-rowcount={count + 1}
         aria-colcount={COLUMNS.length}
-        aria-activedescendant={visibleSelectedRow >= first && visibleSelectedRow < last && selectedSeq !== null ? `trace-row-${selectedSeq}` : undefined}
+        aria-activedescendant={
+          visibleSelectedRow >= first && visibleSelectedRow < last && selectedSeq !== null ? `trace-row-${selectedSeq}` : undefined
+        }
         tabIndex={0}
         onScroll={onScroll}
         onKeyDown={onKeyDown}
@@ -140,7 +142,9 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
         </div>
         {count === 0 && (
           <p className="trace-empty" data-testid="trace-empty">
-            {view.total === 0 ? 'No SIP messages yet. Everything Presently sends and receives appears here.' : 'No message matches the filter.'}
+            {view.total === 0
+              ? 'No SIP messages yet. Everything Presently sends and receives appears here.'
+              : 'No message matches the filter.'}
           </p>
         )}
       </div>
@@ -161,7 +165,17 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
   );
 }
 
-const TraceRow = memo(function TraceRow({ record, row, isSelected, onOpen }: { record: TraceRecord; row: number; isSelected: boolean; onOpen(seq: number): void }) {
+const TraceRow = memo(function TraceRow({
+  record,
+  row,
+  isSelected,
+  onOpen,
+}: {
+  record: TraceRecord;
+  row: number;
+  isSelected: boolean;
+  onOpen(seq: number): void;
+}) {
   const { entry, summary } = record;
   const addresses = addressesText(entry);
   const fromTo = fromToText(summary);
@@ -182,7 +196,12 @@ const TraceRow = memo(function TraceRow({ record, row, isSelected, onOpen }: { r
       <div role="gridcell" className="trace-cell cell-time">
         {formatClockMs(entry.at)}
       </div>
-      <div role="gridcell" className="trace-cell cell-dir" aria-label={entry.direction === 'out' ? 'sent' : 'received'} title={entry.direction === 'out' ? 'Sent' : 'Received'}>
+      <div
+        role="gridcell"
+        className="trace-cell cell-dir"
+        aria-label={entry.direction === 'out' ? 'sent' : 'received'}
+        title={entry.direction === 'out' ? 'Sent' : 'Received'}
+      >
         {entry.direction === 'out' ? '→' : '←'}
       </div>
       <div role="gridcell" className="trace-cell cell-proto">

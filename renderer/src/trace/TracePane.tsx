@@ -65,9 +65,23 @@ export function TracePane() {
     const group = ladderGroup ?? (selectedSeq !== null ? groups.index.groupOfSeq(selectedSeq) : undefined);
     const filteredSeqs = Array.from({ length: view.count }, (_, i) => view.index.recordAt(i)!.entry.seq);
     setExportChoices([
-      { id: 'selected', label: selected ? `The selected message (#${selected.entry.seq} ${selected.summary.label})` : 'The selected message (none selected)', scope: selected ? { kind: 'messages', seqs: [selected.entry.seq] } : null },
-      { id: 'group', label: group ? `${group.title} (${group.seqs.length} messages)` : 'The dialog of the selected message (none)', scope: group ? { kind: 'messages', seqs: [...group.seqs] } : null },
-      { id: 'filtered', label: `What the list shows (${view.count.toLocaleString()} messages)`, scope: view.count > 0 ? { kind: 'messages', seqs: filteredSeqs } : null },
+      {
+        id: 'selected',
+        label: selected
+          ? `The selected message (#${selected.entry.seq} ${selected.summary.label})`
+          : 'The selected message (none selected)',
+        scope: selected ? { kind: 'messages', seqs: [selected.entry.seq] } : null,
+      },
+      {
+        id: 'group',
+        label: group ? `${group.title} (${group.seqs.length} messages)` : 'The dialog of the selected message (none)',
+        scope: group ? { kind: 'messages', seqs: [...group.seqs] } : null,
+      },
+      {
+        id: 'filtered',
+        label: `What the list shows (${view.count.toLocaleString()} messages)`,
+        scope: view.count > 0 ? { kind: 'messages', seqs: filteredSeqs } : null,
+      },
       {
         id: 'all',
         label: clearedThroughSeq > 0 ? 'Everything recorded since the list was cleared' : 'Everything recorded since Presently started',
@@ -85,13 +99,12 @@ export function TracePane() {
         <div className="trace-status-bar">
           <p className="trace-status" role="status" data-testid="trace-status">
             <span data-testid="trace-count">
-              {view.count === view.total ? `${view.total.toLocaleString()} messages` : `${view.count.toLocaleString()} of ${view.total.toLocaleString()} messages`}
+              {view.count === view.total
+                ? `${view.total.toLocaleString()} messages`
+                : `${view.count.toLocaleString()} of ${view.total.toLocaleString()} messages`}
             </span>
             {pausedAtSeq !== null && (
-              <span className="trace-paused">
-                {' '}
-                · Paused{view.waiting > 0 ? ` — ${view.waiting.toLocaleString()} new` : ''}
-              </span>
+              <span className="trace-paused"> · Paused{view.waiting > 0 ? ` — ${view.waiting.toLocaleString()} new` : ''}</span>
             )}
             {lastExport?.path && (
               <span data-testid="trace-export-result">
@@ -101,7 +114,12 @@ export function TracePane() {
             )}
           </p>
           <div className="trace-actions">
-            <button type="button" aria-pressed={pausedAtSeq !== null} onClick={() => (pausedAtSeq === null ? paused(lastSeq) : resumed())} data-testid="trace-pause">
+            <button
+              type="button"
+              aria-pressed={pausedAtSeq !== null}
+              onClick={() => (pausedAtSeq === null ? paused(lastSeq) : resumed())}
+              data-testid="trace-pause"
+            >
               {pausedAtSeq === null ? '❚❚ Pause' : '▶ Resume'}
             </button>
             <button
@@ -133,7 +151,13 @@ export function TracePane() {
           >
             <div className="trace-panel-tabs" role="tablist" aria-label="Details">
               {PANEL_TABS.map((tab) => (
-                <button key={tab.id} type="button" role="tab" aria-selected={panel === tab.id} onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}>
+                <button
+                  key={tab.id}
+                  type="button"
+                  role="tab"
+                  aria-selected={panel === tab.id}
+                  onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}
+                >
                   {tab.label}
                 </button>
               ))}
@@ -152,13 +176,18 @@ export function TracePane() {
                 (ladderGroup ? (
                   <TraceLadder group={ladderGroup} />
                 ) : (
-                  <p className="trace-empty">Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs & subscriptions”.</p>
+                  <p className="trace-empty">
+                    Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs &
+                    subscriptions”.
+                  </p>
                 ))}
               {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
             </div>
           </section>
         )}
-        {exportChoices && <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />}
+        {exportChoices && (
+          <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />
+        )}
       </div>
     </section>
   );

@@ -109,10 +109,18 @@ function compositorTestRequests(): SipSeed[] {
     { name: 'publish-modify', text: request('PUBLISH', ALICE, ['Event: presence', 'Expires: 600', 'SIP-If-Match: etag-1'], body) },
     { name: 'publish-remove', text: request('PUBLISH', ALICE, ['Event: presence', 'Expires: 0', 'SIP-If-Match: etag-1']) },
     { name: 'publish-require', text: request('PUBLISH', ALICE, ['Event: presence', 'Require: 100rel, timer'], body) },
-    { name: 'publish-cpim', text: request('PUBLISH', ALICE, ['Event: presence'], pidfSeeds()[0]?.body ?? body, 'application/cpim-pidf+xml') },
+    {
+      name: 'publish-cpim',
+      text: request('PUBLISH', ALICE, ['Event: presence'], pidfSeeds()[0]?.body ?? body, 'application/cpim-pidf+xml'),
+    },
     {
       name: 'subscribe',
-      text: request('SUBSCRIBE', 'sip:bob@example.com', ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 600', 'Contact: <sip:alice@127.0.0.1:5070>']),
+      text: request('SUBSCRIBE', 'sip:bob@example.com', [
+        'Event: presence',
+        'Accept: application/pidf+xml',
+        'Expires: 600',
+        'Contact: <sip:alice@127.0.0.1:5070>',
+      ]),
     },
     { name: 'register', text: request('REGISTER', 'sip:example.com', ['Contact: <sip:alice@127.0.0.1:5070>;expires=600', 'Expires: 600']) },
     { name: 'options', text: request('OPTIONS', 'sip:example.com', ['Accept: application/sdp']) },
@@ -199,8 +207,17 @@ export function notifySeeds(): readonly SipSeed[] {
   notifyCache ??= [
     ...pidfSeeds()
       .filter((seed) => !seed.name.startsWith('hostile-'))
-      .map((seed) => ({ name: `notify:${seed.name}`, text: notifyTemplate('active;expires=600', { contentType: seed.contentType, content: seed.body }) })),
-    { name: 'notify:trace-session', text: notifyTemplate('active;expires=590', { contentType: 'application/pidf+xml', content: traceFixturePidf('sip:bob@example.com', 'open', 'Lunch', 'away') }) },
+      .map((seed) => ({
+        name: `notify:${seed.name}`,
+        text: notifyTemplate('active;expires=600', { contentType: seed.contentType, content: seed.body }),
+      })),
+    {
+      name: 'notify:trace-session',
+      text: notifyTemplate('active;expires=590', {
+        contentType: 'application/pidf+xml',
+        content: traceFixturePidf('sip:bob@example.com', 'open', 'Lunch', 'away'),
+      }),
+    },
     { name: 'notify:pending', text: notifyTemplate('pending;expires=600') },
     { name: 'notify:active-empty', text: notifyTemplate('active;expires=600') },
   ];

@@ -97,7 +97,15 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
       } else request.respond(405, 'Method Not Allowed');
     };
     client = new SipClient(
-      { aor: 'sip:alice@example.com', server: notifier.uri, register: true, publish: false, registerExpires: 600, publishExpires: 600, subscribeExpires: 600 },
+      {
+        aor: 'sip:alice@example.com',
+        server: notifier.uri,
+        register: true,
+        publish: false,
+        registerExpires: 600,
+        publishExpires: 600,
+        subscribeExpires: 600,
+      },
       { timers: { t1: 50, t2: 400, retryBase: 100, retryMax: 500 } },
     );
     const state = await client.start();
@@ -121,7 +129,10 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
     probeCounter += 1;
     const note = `probe ${probeCounter}`;
     const watcher = client;
-    const shown = waitFor<BuddyPresence>(watcher.onBuddy.bind(watcher), (b) => b.aor === BOB && b.presence?.note === note, { timeoutMs: deadlineMs, what: note }).then(
+    const shown = waitFor<BuddyPresence>(watcher.onBuddy.bind(watcher), (b) => b.aor === BOB && b.presence?.note === note, {
+      timeoutMs: deadlineMs,
+      what: note,
+    }).then(
       () => true,
       () => false,
     );
@@ -131,7 +142,11 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
     const { bytes, branch } = fill(template, dialog, server.port, highestCseq);
     dialog.subscribe.flow.send(bytes);
     const answer = await server
-      .waitForResponse((r) => r.cseqMethod === 'NOTIFY' && branchOf(r.header('via')) === branch, deadlineMs, 'the answer to the valid NOTIFY')
+      .waitForResponse(
+        (r) => r.cseqMethod === 'NOTIFY' && branchOf(r.header('via')) === branch,
+        deadlineMs,
+        'the answer to the valid NOTIFY',
+      )
       .then(
         (response) => response.statusCode,
         () => null,
@@ -172,7 +187,8 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
         }
       }
       if (outcomes.length === 0) outcomes.push('silent');
-      if (result.status === null) failures.push({ kind: 'hang', detail: `the valid NOTIFY after the input was not answered within ${deadlineMs} ms` });
+      if (result.status === null)
+        failures.push({ kind: 'hang', detail: `the valid NOTIFY after the input was not answered within ${deadlineMs} ms` });
       else if (!result.shown) {
         const buddy = client?.buddies.find((b) => b.aor === BOB);
         failures.push({

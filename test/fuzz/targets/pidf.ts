@@ -38,7 +38,11 @@ export function pidfTarget(): FuzzTarget {
       const seed = rng.pick(pidfSeeds());
       const contentType = rng.chance(0.1) ? rng.pick(CONTENT_TYPES) : seed.contentType;
       const mutation = mutateOrKeep(seed.body, rng, mutateXml);
-      return { bytes: Buffer.from(`${contentType.replace(/\n/g, ' ')}\n${mutation.text}`, 'latin1'), seedName: seed.name, mutators: mutation.applied };
+      return {
+        bytes: Buffer.from(`${contentType.replace(/\n/g, ' ')}\n${mutation.text}`, 'latin1'),
+        seedName: seed.name,
+        mutators: mutation.applied,
+      };
     },
     start: async () => undefined,
     run(bytes: Buffer): Promise<InputResult> {

@@ -51,4 +51,3 @@ export interface FuzzTarget {
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
-

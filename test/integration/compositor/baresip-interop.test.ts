@@ -30,7 +30,18 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'presently-baresip-'));
   writeFileSync(
     join(dir, 'config'),
-    ['poll_method epoll', 'sip_listen 127.0.0.1:0', 'module_path /usr/lib/baresip/modules', 'module g711.so', 'module account.so', 'module contact.so', 'module presence.so', 'audio_player none', 'audio_source none', ''].join('\n'),
+    [
+      'poll_method epoll',
+      'sip_listen 127.0.0.1:0',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module account.so',
+      'module contact.so',
+      'module presence.so',
+      'audio_player none',
+      'audio_source none',
+      '',
+    ].join('\n'),
   );
   // carol publishes (pubint) through the compositor as outbound proxy, registers nowhere (regint=0).
   writeFileSync(join(dir, 'accounts'), `<${CAROL}>;outbound="sip:127.0.0.1:${fx.udp.port}";regint=0;pubint=600\n`);
@@ -51,7 +62,7 @@ afterEach(async () => {
 });
 
 describe('baresip against the compositor', () => {
-  it("given baresip running, then its PUBLISH is accepted and composed, and it watches its contact", async () => {
+  it('given baresip running, then its PUBLISH is accepted and composed, and it watches its contact', async () => {
     await expect.poll(() => fx.server.counters().publicationsActive, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await expect.poll(() => fx.server.counters().subscriptionsActive, { timeout: 10_000 }).toBe(1);
     // baresip 1.0 publishes `<basic>unknown</basic>` until its user picks a status (not RFC 3863, read as

@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec } from '../../support/compositor/compositor-fixture';
 
-function runCli(args: readonly string[]): { child: ChildProcessWithoutNullStreams; output: () => string; line: (pattern: RegExp) => Promise<RegExpMatchArray> } {
+function runCli(args: readonly string[]): {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  line: (pattern: RegExp) => Promise<RegExpMatchArray>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/presently.ts', 'compositor', ...args], { cwd: process.cwd() });
   let text = '';
   const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
@@ -45,10 +49,13 @@ describe('presently compositor (command line)', () => {
     await cli.line(/Press Ctrl-C to stop\./);
     const peer = await SipTestPeer.udp({ host: '127.0.0.1', port: Number(port) });
     try {
-      const body = '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple id="t"><status><basic>open</basic></status></tuple></presence>';
+      const body =
+        '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple id="t"><status><basic>open</basic></status></tuple></presence>';
       expect((await peer.request(publishSpec('sip:alice@example.com', { body }))).status).toBe(200);
       expect((await peer.request(publishSpec('sip:eve@elsewhere.org', { body }))).status).toBe(404);
-      await cli.line(/\d\d:\d\d:\d\d\.\d{3} {2}PUBLISH sip:alice@example\.com ← udp 127\.0\.0\.1:\d+ → 200 OK \(initial, etag \S+, expires 600\)/);
+      await cli.line(
+        /\d\d:\d\d:\d\d\.\d{3} {2}PUBLISH sip:alice@example\.com ← udp 127\.0\.0\.1:\d+ → 200 OK \(initial, etag \S+, expires 600\)/,
+      );
       await cli.line(/PUBLISH sip:eve@elsewhere\.org ← udp 127\.0\.0\.1:\d+ → 404 Not Found \(domain not served here\)/);
     } finally {
       await peer.close();

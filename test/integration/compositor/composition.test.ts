@@ -8,7 +8,8 @@ import type { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const ADA = 'sip:ada@example.com';
-const NS = 'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"';
+const NS =
+  'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"';
 
 function device(tupleId: string, basic: 'open' | 'closed', note: string, person?: { activity: string; note: string }): string {
   const personXml =
@@ -79,7 +80,9 @@ describe('multi-device composition', () => {
   });
 
   it('given two devices, when one removes its publication, then only the other tuple remains; when both are gone, the document is closed', async () => {
-    const deskEtag = (await deskPhone.request(publishSpec(ADA, { body: device('desk-phone', 'open', 'a') }))).headers.get('sip-etag') as string;
+    const deskEtag = (await deskPhone.request(publishSpec(ADA, { body: device('desk-phone', 'open', 'a') }))).headers.get(
+      'sip-etag',
+    ) as string;
     await watcher.nextRequest();
     const laptopEtag = (await laptop.request(publishSpec(ADA, { body: device('laptop', 'open', 'b') }))).headers.get('sip-etag') as string;
     await watcher.nextRequest();

@@ -36,7 +36,12 @@ afterEach(async () => {
 
 /** Sends OPTIONS and waits for its 200: proof the server is alive and has processed everything sent before. */
 async function stillServing(peer: SipTestPeer): Promise<void> {
-  const response = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:probe@example.com>;tag=p', to: '<sip:example.com>' });
+  const response = await peer.request({
+    method: 'OPTIONS',
+    uri: 'sip:example.com',
+    from: '<sip:probe@example.com>;tag=p',
+    to: '<sip:example.com>',
+  });
   expect(response.status).toBe(200);
 }
 
@@ -72,7 +77,10 @@ describe('truncated messages', () => {
 describe('wrong Content-Length', () => {
   it('given a Content-Length larger than the datagram, when received, then 400 says so', async () => {
     const peer = await fx.udpPeer();
-    const response = await peer.request({ ...publishSpec(ALICE, { body: pidf(ALICE, [{ id: 't', basic: 'open' }]) }), contentLength: 5000 });
+    const response = await peer.request({
+      ...publishSpec(ALICE, { body: pidf(ALICE, [{ id: 't', basic: 'open' }]) }),
+      contentLength: 5000,
+    });
     expect([response.status, response.reason]).toEqual([400, 'Bad Request (Content-Length exceeds the message)']);
   });
 
@@ -85,7 +93,9 @@ describe('wrong Content-Length', () => {
 
   it.each(['-1', 'ten', '1e3', '99999999999'])('given Content-Length %j, when received, then 400', async (value) => {
     const peer = await fx.udpPeer();
-    const text = peer.build({ ...publishSpec(ALICE, { body: '<x/>' }), omitContentLength: true }).text.replace('\r\n\r\n', `\r\nContent-Length: ${value}\r\n\r\n`);
+    const text = peer
+      .build({ ...publishSpec(ALICE, { body: '<x/>' }), omitContentLength: true })
+      .text.replace('\r\n\r\n', `\r\nContent-Length: ${value}\r\n\r\n`);
     peer.sendRaw(text);
     await stillServing(peer);
     expect(responsesOf(peer)[0]?.status).toBe(400);
@@ -102,7 +112,8 @@ describe('wrong Content-Length', () => {
 });
 
 describe('oversized messages', () => {
-  const hugeBody = (bytes: number) => `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${ALICE}"><note>${'x'.repeat(bytes)}</note></presence>`;
+  const hugeBody = (bytes: number) =>
+    `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="${ALICE}"><note>${'x'.repeat(bytes)}</note></presence>`;
 
   it('given a 1 MB body over TCP, when the headers arrive, then 513 Message Too Large and the connection is closed', async () => {
     const peer = await fx.tcpPeer();
@@ -193,7 +204,12 @@ describe('garbage and mutated requests', () => {
         uri: ALICE,
         from: '<sip:w@example.com>;tag=1',
         to: `<${ALICE}>`,
-        headers: [['Event', 'presence'], ['Contact', `<${peer.contactUri}>`], ['Expires', '60'], ['Accept', 'application/pidf+xml']],
+        headers: [
+          ['Event', 'presence'],
+          ['Contact', `<${peer.contactUri}>`],
+          ['Expires', '60'],
+          ['Accept', 'application/pidf+xml'],
+        ],
       }).text,
     ];
     const alphabet = ['\r\n', ':', ';', ',', '<', '>', '"', ' ', '\0', 'é', '=', '0', '-', '@', 'sip:', '\r\n\r\n', '&', '<!DOCTYPE x>'];

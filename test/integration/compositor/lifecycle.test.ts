@@ -54,7 +54,12 @@ describe('compositor lifecycle', () => {
     });
     const peer = await SipTestPeer.udp(server.addresses.udp as { host: string; port: number });
     try {
-      const response = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>' });
+      const response = await peer.request({
+        method: 'OPTIONS',
+        uri: 'sip:example.com',
+        from: '<sip:a@example.com>;tag=1',
+        to: '<sip:example.com>',
+      });
       expect(response.status).toBe(200);
     } finally {
       await peer.close();

@@ -62,7 +62,10 @@ describe('connections', () => {
     const answered = async (): Promise<number> => {
       const peer = await f.tcpPeer();
       const options = { method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=a', to: '<sip:example.com>' };
-      return peer.request(options, 500).then((r) => r.status, () => 0);
+      return peer.request(options, 500).then(
+        (r) => r.status,
+        () => 0,
+      );
     };
     await expect.poll(answered, { timeout: 5000 }).toBe(200);
   });
@@ -81,7 +84,12 @@ describe('deadlines', () => {
   it('given a 200 ms message deadline, when a peer sends half a message, then it is closed, while one that finished its message stays', async () => {
     const f = await start({ messageDeadlineMs: 200 });
     const finished = await f.tcpPeer();
-    const options = await finished.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=a', to: '<sip:example.com>' });
+    const options = await finished.request({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=a',
+      to: '<sip:example.com>',
+    });
     expect(options.status).toBe(200);
     const slow = await rawConnection(f.server.addresses.tcp?.port ?? 0);
     slow.socket.write(`OPTIONS sip:example.com SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bK-slow\r\n`);
@@ -119,7 +127,13 @@ describe('header checks', () => {
     const f = await start({ maxHeaderFields: 10 });
     const peer = await f.udpPeer();
     const headers = Array.from({ length: 6 }, (_, i) => [`X-Extra-${i}`, 'x'] as const);
-    const response = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=a', to: '<sip:example.com>', headers });
+    const response = await peer.request({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=a',
+      to: '<sip:example.com>',
+      headers,
+    });
     expect([response.status, response.reason]).toEqual([400, 'Bad Request (more than 10 header fields)']);
     expect(limitedLines(f, 'maxHeaderFields')).toHaveLength(1);
   });
@@ -127,7 +141,9 @@ describe('header checks', () => {
   it('given a 1,000-byte header section limit, when a PUBLISH has a larger one, then 513', async () => {
     const f = await start({ maxHeaderBytes: 1000 });
     const peer = await f.udpPeer();
-    const response = await peer.request(publishSpec(ALICE, { body: pidf(ALICE, [{ id: 't', basic: 'open' }]), extraHeaders: [['X-Filler', 'y'.repeat(1200)]] }));
+    const response = await peer.request(
+      publishSpec(ALICE, { body: pidf(ALICE, [{ id: 't', basic: 'open' }]), extraHeaders: [['X-Filler', 'y'.repeat(1200)]] }),
+    );
     expect(response.status).toBe(513);
     expect(limitedLines(f, 'maxHeaderBytes')).toHaveLength(1);
   });
@@ -145,7 +161,13 @@ describe('header checks', () => {
     expect([response.status, response.reason]).toEqual([400, 'Bad Request (control character in the To header)']);
     // eslint-disable-next-line no-control-regex
     expect(f.log.some((e) => /[\x00-\x1f\x7f]/.test(e.line))).toBe(false);
-    const tabbed = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=b', to: '<sip:example.com>', headers: [['Subject', 'hi\tthere']] });
+    const tabbed = await peer.request({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=b',
+      to: '<sip:example.com>',
+      headers: [['Subject', 'hi\tthere']],
+    });
     expect(tabbed.status).toBe(200);
   });
 });
@@ -170,7 +192,8 @@ describe('state caps (503 + Retry-After, RFC 3261 §21.5.4)', () => {
   it('given 3 publications in total, when a fourth AOR publishes, then 503', async () => {
     const f = await start({ maxPublications: 3 });
     const peer = await f.udpPeer();
-    for (const user of ['a', 'b', 'c']) expect((await peer.request(publishSpec(`sip:${user}@example.com`, { body: body(`sip:${user}@example.com`) }))).status).toBe(200);
+    for (const user of ['a', 'b', 'c'])
+      expect((await peer.request(publishSpec(`sip:${user}@example.com`, { body: body(`sip:${user}@example.com`) }))).status).toBe(200);
     expect((await peer.request(publishSpec('sip:d@example.com', { body: body('sip:d@example.com') }))).status).toBe(503);
   });
 
@@ -187,7 +210,8 @@ describe('state caps (503 + Retry-After, RFC 3261 §21.5.4)', () => {
   it('given 3 subscriptions in total, when a fourth watcher subscribes, then 503', async () => {
     const f = await start({ maxSubscriptions: 3 });
     const watcher = await f.udpPeer();
-    for (const user of ['a', 'b', 'c']) expect((await watcher.request(subscribeSpec(watcher, ALICE, { from: `sip:${user}@example.com` }))).status).toBe(200);
+    for (const user of ['a', 'b', 'c'])
+      expect((await watcher.request(subscribeSpec(watcher, ALICE, { from: `sip:${user}@example.com` }))).status).toBe(200);
     expect((await watcher.request(subscribeSpec(watcher, ALICE, { from: 'sip:d@example.com' }))).status).toBe(503);
   });
 
@@ -244,15 +268,27 @@ describe('UDP anti-reflection and amplification', () => {
     const contacts = Array.from({ length: 20 }, (_, i) => `<sip:bob-device-with-a-long-name-${i}@127.0.0.1:${6000 + i}>`);
     expect((await register(tcp, 'bob', contacts)).status).toBe(200);
     const udp = await f.udpPeer();
-    const query = udp.build({ method: 'REGISTER', uri: 'sip:example.com', from: '<sip:bob@example.com>;tag=q', to: '<sip:bob@example.com>' });
+    const query = udp.build({
+      method: 'REGISTER',
+      uri: 'sip:example.com',
+      from: '<sip:bob@example.com>;tag=q',
+      to: '<sip:bob@example.com>',
+    });
     udp.sendRaw(query.text);
     const answer = await udp.responseTo(query.branch);
     expect(answer.status).toBe(200);
     expect(Buffer.byteLength(answer.raw)).toBeLessThanOrEqual(3 * Buffer.byteLength(query.text));
     const listed = answer.headers.getAll('contact').length;
     expect(listed).toBeLessThan(20);
-    expect(answer.headers.get('warning')).toBe(`399 compositor "${listed} of 20 bindings listed: UDP answers are kept small; query over TCP for all"`);
-    const overTcp = await tcp.request({ method: 'REGISTER', uri: 'sip:example.com', from: '<sip:bob@example.com>;tag=q', to: '<sip:bob@example.com>' });
+    expect(answer.headers.get('warning')).toBe(
+      `399 compositor "${listed} of 20 bindings listed: UDP answers are kept small; query over TCP for all"`,
+    );
+    const overTcp = await tcp.request({
+      method: 'REGISTER',
+      uri: 'sip:example.com',
+      from: '<sip:bob@example.com>;tag=q',
+      to: '<sip:bob@example.com>',
+    });
     expect(overTcp.headers.getAll('contact')).toHaveLength(20);
   });
 });
@@ -282,7 +318,10 @@ describe('WebSocket Origin allow-list', () => {
 });
 
 describe('configuration', () => {
-  it.each([{ maxConnections: 0 }, { idleTimeoutMs: 1.5 }, { wsAllowedOrigins: ['not an origin'] }])('given limits %j, when started, then CompositorConfigError', async (limits) => {
-    await expect(startFixture({ limits })).rejects.toThrow(CompositorConfigError);
-  });
+  it.each([{ maxConnections: 0 }, { idleTimeoutMs: 1.5 }, { wsAllowedOrigins: ['not an origin'] }])(
+    'given limits %j, when started, then CompositorConfigError',
+    async (limits) => {
+      await expect(startFixture({ limits })).rejects.toThrow(CompositorConfigError);
+    },
+  );
 });

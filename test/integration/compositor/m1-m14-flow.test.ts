@@ -23,7 +23,10 @@ function cpimDocument(tuples: ReadonlyArray<{ id: string; basic: 'open' | 'close
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<presence xmlns="urn:ietf:params:xml:ns:cpim-pidf"',
     '  entity="pres:presentity@domain.com">',
-    ...tuples.map((t) => `  <tuple id="${t.id}">\n    <status>\n      <basic>${t.basic}</basic>\n    </status>\n    <timestamp>${t.timestamp}</timestamp>\n  </tuple>`),
+    ...tuples.map(
+      (t) =>
+        `  <tuple id="${t.id}">\n    <status>\n      <basic>${t.basic}</basic>\n    </status>\n    <timestamp>${t.timestamp}</timestamp>\n  </tuple>`,
+    ),
     '</presence>',
     '',
   ].join('\n');
@@ -49,7 +52,9 @@ function tuplesOf(body: string, contentType: string): Array<[string, string | nu
   const parsed = parsePresenceBody(body, contentType);
   if (!parsed.ok) throw new Error(`NOTIFY body does not parse: ${parsed.error.message}`);
   const document: PidfDocument = parsed.document;
-  return document.tuples.map((t): [string, string | null, string | null] => [t.id, t.basic, t.timestamp]).sort((a, b) => a[0].localeCompare(b[0]));
+  return document.tuples
+    .map((t): [string, string | null, string | null] => [t.id, t.basic, t.timestamp])
+    .sort((a, b) => a[0].localeCompare(b[0]));
 }
 
 describe('draft-olson-simple-publish-02 §12 example flow M1–M14 over loopback UDP', () => {

@@ -110,7 +110,11 @@ describe('error answers (RFC 3903 §6)', () => {
   });
 
   it.each([
-    ['malformed XML', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple id="a">', /^Bad Request \(.+\)$/],
+    [
+      'malformed XML',
+      '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple id="a">',
+      /^Bad Request \(.+\)$/,
+    ],
     [
       'a tuple without id',
       '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple><status><basic>open</basic></status></tuple></presence>',
@@ -145,7 +149,9 @@ describe('error answers (RFC 3903 §6)', () => {
   });
 
   it("given bob's entity-tag, when used to modify alice, then 412 (tags are per AOR)", async () => {
-    const bobEtag = (await epa.request(publishSpec('sip:bob@example.com', { body: body('x', 'open', 'sip:bob@example.com') }))).headers.get('sip-etag') as string;
+    const bobEtag = (await epa.request(publishSpec('sip:bob@example.com', { body: body('x', 'open', 'sip:bob@example.com') }))).headers.get(
+      'sip-etag',
+    ) as string;
     expect((await epa.request(publishSpec(ALICE, { etag: bobEtag, body: body() }))).status).toBe(412);
   });
 
@@ -165,7 +171,7 @@ describe('error answers (RFC 3903 §6)', () => {
     expect([response.status, response.reason]).toEqual([403, 'Forbidden (may only publish for your own address-of-record)']);
   });
 
-  it("given a PIDF entity naming someone else, when published, then 403", async () => {
+  it('given a PIDF entity naming someone else, when published, then 403', async () => {
     const response = await epa.request(publishSpec(ALICE, { body: body('x', 'open', 'sip:bob@example.com') }));
     expect([response.status, response.reason]).toEqual([403, 'Forbidden (PIDF entity does not match the address-of-record)']);
   });

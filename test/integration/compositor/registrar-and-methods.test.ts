@@ -20,7 +20,10 @@ const register = (contacts: readonly string[], options: { expires?: string; call
     to: '<sip:bob@example.com>',
     callId: options.callId ?? 'reg-1@test',
     cseq: options.cseq ?? 1,
-    headers: [...contacts.map((c) => ['Contact', c] as const), ...(options.expires === undefined ? [] : [['Expires', options.expires] as const])],
+    headers: [
+      ...contacts.map((c) => ['Contact', c] as const),
+      ...(options.expires === undefined ? [] : [['Expires', options.expires] as const]),
+    ],
   });
 
 describe('REGISTER (RFC 3261 §10.3)', () => {
@@ -35,7 +38,10 @@ describe('REGISTER (RFC 3261 §10.3)', () => {
   it('given two devices, when both register, then the 200 lists both contacts', async () => {
     await register(['<sip:bob@127.0.0.1:5099>'], { expires: '600', cseq: 1 });
     const response = await register(['<sip:bob@127.0.0.1:6000>;expires=1200'], { expires: '600', cseq: 2 });
-    expect(response.headers.getAll('contact').sort()).toEqual(['<sip:bob@127.0.0.1:5099>;expires=600', '<sip:bob@127.0.0.1:6000>;expires=1200']);
+    expect(response.headers.getAll('contact').sort()).toEqual([
+      '<sip:bob@127.0.0.1:5099>;expires=600',
+      '<sip:bob@127.0.0.1:6000>;expires=1200',
+    ]);
   });
 
   it('given Contact: * with Expires: 0, when registered, then every binding is removed', async () => {
@@ -71,37 +77,77 @@ describe('REGISTER (RFC 3261 §10.3)', () => {
 
 describe('other methods', () => {
   it('given OPTIONS, when answered, then 200 with Allow, Allow-Events and Accept', async () => {
-    const response = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>' });
+    const response = await peer.request({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=1',
+      to: '<sip:example.com>',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('allow')).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
     expect(response.headers.get('allow-events')).toBe('presence');
     expect(response.headers.get('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml');
   });
 
-  it.each(['INVITE', 'MESSAGE', 'BYE', 'NOTIFY', 'REFER', 'INFO'])('given %s, when received, then 405 Method Not Allowed with Allow', async (method) => {
-    const response = await peer.request({ method, uri: 'sip:alice@example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:alice@example.com>' });
-    expect([response.status, response.reason, response.headers.get('allow')]).toEqual([405, 'Method Not Allowed', 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS']);
-  });
+  it.each(['INVITE', 'MESSAGE', 'BYE', 'NOTIFY', 'REFER', 'INFO'])(
+    'given %s, when received, then 405 Method Not Allowed with Allow',
+    async (method) => {
+      const response = await peer.request({
+        method,
+        uri: 'sip:alice@example.com',
+        from: '<sip:a@example.com>;tag=1',
+        to: '<sip:alice@example.com>',
+      });
+      expect([response.status, response.reason, response.headers.get('allow')]).toEqual([
+        405,
+        'Method Not Allowed',
+        'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS',
+      ]);
+    },
+  );
 
   it('given a tel: Request-URI, when received, then 416 Unsupported URI Scheme', async () => {
-    const response = await peer.request({ method: 'SUBSCRIBE', uri: 'tel:+15551234', from: '<sip:a@example.com>;tag=1', to: '<tel:+15551234>' });
+    const response = await peer.request({
+      method: 'SUBSCRIBE',
+      uri: 'tel:+15551234',
+      from: '<sip:a@example.com>;tag=1',
+      to: '<tel:+15551234>',
+    });
     expect([response.status, response.reason]).toEqual([416, 'Unsupported URI Scheme']);
   });
 
   it('given a CANCEL, when received, then 481 (nothing is ever pending)', async () => {
-    const response = await peer.request({ method: 'CANCEL', uri: 'sip:alice@example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:alice@example.com>' });
+    const response = await peer.request({
+      method: 'CANCEL',
+      uri: 'sip:alice@example.com',
+      from: '<sip:a@example.com>;tag=1',
+      to: '<sip:alice@example.com>',
+    });
     expect(response.status).toBe(481);
   });
 
   it('given an ACK, when received, then nothing is sent back', async () => {
-    peer.sendRaw(peer.build({ method: 'ACK', uri: 'sip:alice@example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:alice@example.com>;tag=2' }).text);
-    const options = await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>' });
+    peer.sendRaw(
+      peer.build({ method: 'ACK', uri: 'sip:alice@example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:alice@example.com>;tag=2' })
+        .text,
+    );
+    const options = await peer.request({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=1',
+      to: '<sip:example.com>',
+    });
     expect(options.status).toBe(200);
     expect(peer.received).toHaveLength(1);
   });
 
   it('given a malformed From, when received, then 400 names the header', async () => {
-    const response = await peer.request({ method: 'SUBSCRIBE', uri: 'sip:alice@example.com', from: '<sip:a@example.com', to: '<sip:alice@example.com>' });
+    const response = await peer.request({
+      method: 'SUBSCRIBE',
+      uri: 'sip:alice@example.com',
+      from: '<sip:a@example.com',
+      to: '<sip:alice@example.com>',
+    });
     expect([response.status, response.reason]).toEqual([400, 'Bad Request (malformed From header)']);
   });
 });

@@ -17,9 +17,13 @@ const SCENARIOS = join(process.cwd(), 'test/support/compositor/sipp');
 /** Runs sipp against the compositor's UDP port; resolves with its exit code and output. */
 function sipp(port: number, scenario: string, extra: readonly string[]): Promise<{ code: number | null; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'presently-sipp-'));
-  const child = spawn('sipp', [`127.0.0.1:${port}`, '-sf', join(SCENARIOS, scenario), '-i', '127.0.0.1', '-p', '0', '-nostdin', '-timeout', '20s', ...extra], {
-    cwd: dir,
-  });
+  const child = spawn(
+    'sipp',
+    [`127.0.0.1:${port}`, '-sf', join(SCENARIOS, scenario), '-i', '127.0.0.1', '-p', '0', '-nostdin', '-timeout', '20s', ...extra],
+    {
+      cwd: dir,
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,14 +45,22 @@ describe('sipp against the compositor', () => {
   it('given sipp publishing 50 devices, each with four refreshes, when it runs, then every PUBLISH gets 200 with a fresh SIP-ETag', async () => {
     const result = await sipp(fx.udp.port, 'publish-then-refresh.xml', ['-r', '50', '-m', '50']);
     expect(result.code, result.output.slice(-2000)).toBe(0);
-    expect(fx.server.counters()).toMatchObject({ publicationsActive: 50, requestsByMethod: { PUBLISH: 250 }, responsesByStatus: { '200': 250 } });
+    expect(fx.server.counters()).toMatchObject({
+      publicationsActive: 50,
+      requestsByMethod: { PUBLISH: 250 },
+      responsesByStatus: { '200': 250 },
+    });
   });
 
   it('given sipp as a watcher, when alice publishes a change, then sipp receives it and its unsubscribe ends the subscription', async () => {
     const watcher = sipp(fx.udp.port, 'watch-alice.xml', ['-m', '1']);
     await expect.poll(() => fx.server.counters().subscriptionsActive, { timeout: 10_000 }).toBe(1);
     const epa = await fx.udpPeer();
-    const published = await epa.request(publishSpec('sip:alice@example.com', { body: pidf('sip:alice@example.com', [{ id: 't', basic: 'open', note: 'changed by the test' }]) }));
+    const published = await epa.request(
+      publishSpec('sip:alice@example.com', {
+        body: pidf('sip:alice@example.com', [{ id: 't', basic: 'open', note: 'changed by the test' }]),
+      }),
+    );
     expect(published.status).toBe(200);
     const result = await watcher;
     expect(result.code, result.output.slice(-2000)).toBe(0);

@@ -134,7 +134,9 @@ describe('notifying watchers', () => {
     const first = subscribeSpec(watcher, ALICE, { fromTag: 'w2', callId: 'dlg-refresh@test', cseq: 1, expires: 600 });
     const tag = toTagOf(await watcher.request(first));
     await watcher.nextRequest();
-    const refresh = await watcher.request(subscribeSpec(watcher, ALICE, { fromTag: 'w2', toTag: tag, callId: 'dlg-refresh@test', cseq: 2, expires: 1200 }));
+    const refresh = await watcher.request(
+      subscribeSpec(watcher, ALICE, { fromTag: 'w2', toTag: tag, callId: 'dlg-refresh@test', cseq: 2, expires: 1200 }),
+    );
     expect([refresh.status, refresh.headers.get('expires'), toTagOf(refresh)]).toEqual([200, '1200', tag]);
     const notify = await watcher.nextRequest();
     expect(notify.headers.get('subscription-state')).toMatch(/^active;expires=(1200|1199)$/);
@@ -160,7 +162,9 @@ describe('notifying watchers', () => {
     const epa = await fx.udpPeer();
     const tag = toTagOf(await watcher.request(subscribeSpec(watcher, ALICE, { fromTag: 'w4', callId: 'dlg-end@test', cseq: 1 })));
     await watcher.nextRequest();
-    const end = await watcher.request(subscribeSpec(watcher, ALICE, { fromTag: 'w4', toTag: tag, callId: 'dlg-end@test', cseq: 2, expires: 0 }));
+    const end = await watcher.request(
+      subscribeSpec(watcher, ALICE, { fromTag: 'w4', toTag: tag, callId: 'dlg-end@test', cseq: 2, expires: 0 }),
+    );
     expect([end.status, end.headers.get('expires')]).toEqual([200, '0']);
     const final = await watcher.nextRequest();
     expect(final.headers.get('subscription-state')).toBe('terminated;reason=timeout');

@@ -60,7 +60,13 @@ describe('response routing (RFC 3261 §18.2.2, RFC 3581)', () => {
     const sender = await fx.udpPeer();
     const viaPortOwner = await fx.udpPeer();
     // The sender writes the other peer's port in its Via (as a client with a separate receive port would).
-    const built = sender.build({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:a@example.com>;tag=1', to: '<sip:example.com>', viaParams: '' });
+    const built = sender.build({
+      method: 'OPTIONS',
+      uri: 'sip:example.com',
+      from: '<sip:a@example.com>;tag=1',
+      to: '<sip:example.com>',
+      viaParams: '',
+    });
     const text = built.text.replace(sender.hostPort, viaPortOwner.hostPort);
     sender.sendRaw(text);
     const response = await viaPortOwner.responseTo(built.branch);

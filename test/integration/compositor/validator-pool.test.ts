@@ -24,7 +24,9 @@ describe('body validation on a worker thread', () => {
     const pool = await withPool();
     const peer = await pool.udpPeer();
     expect((await peer.request(publishSpec(ALICE, { body: note('fine') }))).status).toBe(200);
-    const bad = await peer.request(publishSpec(ALICE, { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple>' }));
+    const bad = await peer.request(
+      publishSpec(ALICE, { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:alice@example.com"><tuple>' }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.reason).toMatch(/^Bad Request \(Malformed XML/);
     const other = await peer.request(publishSpec(ALICE, { body: pidf('sip:bob@example.com', [{ id: 'x', basic: 'open' }]) }));
@@ -36,13 +38,17 @@ describe('body validation on a worker thread', () => {
   it('given ten PUBLISHes for one AOR sent back to back, when validated on the worker, then they are processed in arrival order', async () => {
     const pool = await withPool();
     const peer = await pool.udpPeer();
-    const built = Array.from({ length: 10 }, (_, i) => peer.build({ ...publishSpec(ALICE, { body: note(`step ${i}`) }), cseq: i + 1, callId: 'order@test' }));
+    const built = Array.from({ length: 10 }, (_, i) =>
+      peer.build({ ...publishSpec(ALICE, { body: note(`step ${i}`) }), cseq: i + 1, callId: 'order@test' }),
+    );
     for (const request of built) peer.sendRaw(request.text);
     const responses = await Promise.all(built.map((request) => peer.responseTo(request.branch)));
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
     // The same tuple id in every publication: the newest wins, and the newest is the last one sent.
     expect(pool.server.currentDocument(ALICE)).toContain('<note>step 9</note>');
-    const order = peer.received.filter((r) => r.message.kind === 'response').map((r) => Number((r.message.headers.get('cseq') ?? '').split(' ')[0]));
+    const order = peer.received
+      .filter((r) => r.message.kind === 'response')
+      .map((r) => Number((r.message.headers.get('cseq') ?? '').split(' ')[0]));
     expect(order).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(pool.server.counters().bodiesValidatedOnWorkers).toBe(10);
   });
@@ -55,7 +61,11 @@ describe('body validation on a worker thread', () => {
     peer.sendRaw(built.text);
     expect((await peer.responseTo(built.branch)).status).toBe(200);
     await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: '<sip:p@example.com>;tag=1', to: '<sip:example.com>' });
-    expect(pool.server.counters()).toMatchObject({ publicationsActive: 1, retransmissionsAbsorbed: 1, requestsByMethod: { PUBLISH: 1, OPTIONS: 1 } });
+    expect(pool.server.counters()).toMatchObject({
+      publicationsActive: 1,
+      retransmissionsAbsorbed: 1,
+      requestsByMethod: { PUBLISH: 1, OPTIONS: 1 },
+    });
     // Absorbed while pending (Trying): the copy got no answer of its own. Inline, it would have got a second 200.
     expect(peer.received.filter((r) => r.message.kind === 'response' && r.raw.includes(built.branch))).toHaveLength(1);
     expect(pool.server.counters().bodiesValidatedOnWorkers).toBe(1);
@@ -66,7 +76,9 @@ describe('body validation on a worker thread', () => {
     const victim = await pool.udpPeer();
     const attacker = await pool.udpPeer();
     const forged = `<x/>\u00021\u0001application/pidf+xml\u0001${pidf('sip:bob@example.com', [{ id: 'f', basic: 'open' }])}`;
-    const victimRequest = victim.build(publishSpec('sip:bob@example.com', { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@example.com"><tuple>' }));
+    const victimRequest = victim.build(
+      publishSpec('sip:bob@example.com', { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@example.com"><tuple>' }),
+    );
     victim.sendRaw(victimRequest.text);
     const attack = await attacker.request(publishSpec(ALICE, { body: forged }));
     expect(attack.status).toBe(400);

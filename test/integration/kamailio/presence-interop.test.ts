@@ -28,7 +28,10 @@ describe('Kamailio presence server interoperability', () => {
       const [alice, bob] = await startClients(kamailio.serverUri(transport), ['alice', 'bob'], { passwords: PASSWORDS });
 
       bob.watch('sip:alice@example.com');
-      await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', { what: 'an active subscription', current: buddyOf(bob, 'sip:alice@example.com') });
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', {
+        what: 'an active subscription',
+        current: buddyOf(bob, 'sip:alice@example.com'),
+      });
 
       const published = await alice.setPresence('busy', 'Writing the quarterly report');
       expect(published).toMatchObject({ phase: 'published', status: 'busy', note: 'Writing the quarterly report' });
@@ -41,7 +44,10 @@ describe('Kamailio presence server interoperability', () => {
       expect(busy.presence).toMatchObject({ status: 'busy', note: 'Writing the quarterly report', activities: ['busy'] });
 
       expect(await alice.clearPresence()).toMatchObject({ phase: 'removed' });
-      const offline = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', { current: bob.buddies[0], what: 'alice offline at bob' });
+      const offline = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', {
+        current: bob.buddies[0],
+        what: 'alice offline at bob',
+      });
       expect(offline.subscription.phase).toBe('active');
       expect(offline.presence?.note).toBeNull();
     });
@@ -71,7 +77,10 @@ describe('Kamailio presence server with watcher authorisation (force_active=0)',
     const [alice, bob] = await startClients(kamailio.serverUri('udp'), ['alice', 'bob']);
     await alice.setPresence('away', 'Lunch');
     bob.watch('sip:alice@example.com');
-    const pending = await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'pending', { current: bob.buddies[0], what: 'a pending subscription' });
+    const pending = await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'pending', {
+      current: bob.buddies[0],
+      what: 'a pending subscription',
+    });
     expect(pending.presence).toBeNull();
     expect(pending.subscription.expiresAt).toEqual(expect.any(Number));
   });

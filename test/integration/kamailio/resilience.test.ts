@@ -28,8 +28,16 @@ describe('resilience against a real presence server (Kamailio)', () => {
     alice.onTrace((entry) => aliceTrace.push(entry));
 
     // Registration may need several attempts: the engine keeps trying with back-off on its own.
-    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: (await alice.start()), timeoutMs: 40_000, what: 'alice registered' });
-    await waitFor(bob.onAccountState.bind(bob), (c) => c.phase === 'registered', { current: (await bob.start()), timeoutMs: 40_000, what: 'bob registered' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', {
+      current: await alice.start(),
+      timeoutMs: 40_000,
+      what: 'alice registered',
+    });
+    await waitFor(bob.onAccountState.bind(bob), (c) => c.phase === 'registered', {
+      current: await bob.start(),
+      timeoutMs: 40_000,
+      what: 'bob registered',
+    });
     bob.watch('sip:alice@example.com');
 
     const steps = [
@@ -54,7 +62,11 @@ describe('resilience against a real presence server (Kamailio)', () => {
     }
     const removed = await alice.clearPresence();
     expect(['removed', 'failed']).toContain(removed.phase);
-    await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', { current: bob.buddies[0], timeoutMs: 40_000, what: 'offline at bob' });
+    await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'offline', {
+      current: bob.buddies[0],
+      timeoutMs: 40_000,
+      what: 'offline at bob',
+    });
 
     // The network really lost datagrams, and the engine really retransmitted.
     const { toServer, toClient } = relay.stats;
@@ -63,7 +75,10 @@ describe('resilience against a real presence server (Kamailio)', () => {
     // About 30 % each way (a seeded generator, so the run is repeatable).
     expect(toServer.dropped / (toServer.dropped + toServer.forwarded)).toBeGreaterThan(0.15);
     expect(toClient.dropped / (toClient.dropped + toClient.forwarded)).toBeGreaterThan(0.15);
-    const sentBranches = aliceTrace.map(readTraced).filter((m) => m?.direction === 'out' && m.statusCode === 0).map((m) => m?.branch);
+    const sentBranches = aliceTrace
+      .map(readTraced)
+      .filter((m) => m?.direction === 'out' && m.statusCode === 0)
+      .map((m) => m?.branch);
     expect(sentBranches.length).toBeGreaterThan(new Set(sentBranches).size);
   }, 180_000);
 
@@ -81,10 +96,16 @@ describe('resilience against a real presence server (Kamailio)', () => {
       const buddies = ['sip:alice@example.com', 'sip:carol@example.com', 'sip:dave@example.com'];
       for (const aor of buddies) bob.watch(aor);
       expect(await alice.setPresence('busy', 'Quarterly planning')).toMatchObject({ phase: 'published' });
-      await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.presence?.status === 'busy', { current: bob.buddies[0], what: 'busy at bob' });
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.presence?.status === 'busy', {
+        current: bob.buddies[0],
+        what: 'busy at bob',
+      });
 
       // The server goes away: both notice (connection closed, or ICMP port unreachable on a keep-alive).
-      const aliceLost = waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { what: 'alice noticing', timeoutMs: 10_000 });
+      const aliceLost = waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', {
+        what: 'alice noticing',
+        timeoutMs: 10_000,
+      });
       const bobLost = waitFor(bob.onAccountState.bind(bob), (c) => c.phase === 'failed', { what: 'bob noticing', timeoutMs: 10_000 });
       await kamailio.stopProcess();
       const lost = await aliceLost;
@@ -98,18 +119,36 @@ describe('resilience against a real presence server (Kamailio)', () => {
 
       const restartedAt = Date.now();
       await kamailio.startProcess();
-      await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'alice registered again', timeoutMs: 15_000 });
-      await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', { current: alice.publication, what: 'alice published again', timeoutMs: 15_000 });
-      const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.aor === buddies[0] && b.subscription.phase === 'active' && b.presence?.status === 'busy', {
-        current: bob.buddies.find((b) => b.aor === buddies[0]),
-        what: 'alice busy at bob again',
+      await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', {
+        current: alice.accountState,
+        what: 'alice registered again',
         timeoutMs: 15_000,
       });
+      await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', {
+        current: alice.publication,
+        what: 'alice published again',
+        timeoutMs: 15_000,
+      });
+      const seen = await waitFor(
+        bob.onBuddy.bind(bob),
+        (b) => b.aor === buddies[0] && b.subscription.phase === 'active' && b.presence?.status === 'busy',
+        {
+          current: bob.buddies.find((b) => b.aor === buddies[0]),
+          what: 'alice busy at bob again',
+          timeoutMs: 15_000,
+        },
+      );
       expect(seen.presence?.note).toBe('Quarterly planning');
-      await waitFor(bob.onBuddy.bind(bob), () => bob.buddies.every((b) => b.subscription.phase === 'active'), { current: bob.buddies[0], what: 'every buddy active again', timeoutMs: 15_000 });
+      await waitFor(bob.onBuddy.bind(bob), () => bob.buddies.every((b) => b.subscription.phase === 'active'), {
+        current: bob.buddies[0],
+        what: 'every buddy active again',
+        timeoutMs: 15_000,
+      });
 
       // The publication came back through a 412: the old entity tag died with the server's memory.
-      const after = exchanges(aliceTrace, 'PUBLISH').filter((x) => (x.response ? readTime(aliceTrace, x.request.raw) >= restartedAt : false));
+      const after = exchanges(aliceTrace, 'PUBLISH').filter((x) =>
+        x.response ? readTime(aliceTrace, x.request.raw) >= restartedAt : false,
+      );
       const statuses = after.map((x) => x.response?.statusCode);
       expect(statuses).toContain(200);
       const fresh = after.find((x) => x.response?.statusCode === 200);

@@ -34,20 +34,30 @@ describe('publication and watching over each transport (Kamailio)', () => {
       const user = `alice-${transport}`;
       const aor = `sip:${user}@example.com`;
       // A 2-second publication is refreshed after one second (half-way).
-      const [alice] = createClients(kamailio.serverUri(transport), [user], { account: { publishExpires: 2, tlsCaFile: certificates.caFile } });
+      const [alice] = createClients(kamailio.serverUri(transport), [user], {
+        account: { publishExpires: 2, tlsCaFile: certificates.caFile },
+      });
       const [bob] = createClients(kamailio.serverUri(transport), [`bob-${transport}`], { account: { tlsCaFile: certificates.caFile } });
       const trace: UnnumberedTraceEntry[] = [];
       alice.onTrace((entry) => trace.push(entry));
       expect(await alice.start()).toMatchObject({ phase: 'registered' });
       expect(await bob.start()).toMatchObject({ phase: 'registered' });
-      expect(trace.every((e) => e.transport === transport && e.local.address === '127.0.0.1' && e.remote.port === kamailio.ports[transport])).toBe(true);
+      expect(
+        trace.every((e) => e.transport === transport && e.local.address === '127.0.0.1' && e.remote.port === kamailio.ports[transport]),
+      ).toBe(true);
 
       bob.watch(aor);
-      await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', { current: bob.buddies[0], what: 'bob watching alice' });
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', {
+        current: bob.buddies[0],
+        what: 'bob watching alice',
+      });
 
       const initial = await alice.setPresence('in-a-meeting', 'Design review');
       expect(initial.phase).toBe('published');
-      await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'in-a-meeting' && b.presence.note === 'Design review', { current: bob.buddies[0], what: 'in-a-meeting at bob' });
+      await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'in-a-meeting' && b.presence.note === 'Design review', {
+        current: bob.buddies[0],
+        what: 'in-a-meeting at bob',
+      });
 
       // The refresh: same state, no body, the tag of the first answer.
       await waitFor(
@@ -57,7 +67,10 @@ describe('publication and watching over each transport (Kamailio)', () => {
       );
       const modified = await alice.setPresence('do-not-disturb', 'Focus time');
       expect(modified.phase).toBe('published');
-      const dnd = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'do-not-disturb', { current: bob.buddies[0], what: 'do-not-disturb at bob' });
+      const dnd = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'do-not-disturb', {
+        current: bob.buddies[0],
+        what: 'do-not-disturb at bob',
+      });
       expect(dnd.presence?.note).toBe('Focus time');
 
       expect(await alice.clearPresence()).toMatchObject({ phase: 'removed' });
@@ -80,7 +93,9 @@ describe('publication and watching over each transport (Kamailio)', () => {
       expect(remove?.request.header('expires')).toBe('0');
       expect(remove?.request.body).toBe('');
       for (let i = 1; i < ok.length; i++) {
-        expect(ok[i]?.request.header('sip-if-match'), `PUBLISH #${i + 1} names the tag of answer #${i}`).toBe(ok[i - 1]?.response?.header('sip-etag'));
+        expect(ok[i]?.request.header('sip-if-match'), `PUBLISH #${i + 1} names the tag of answer #${i}`).toBe(
+          ok[i - 1]?.response?.header('sip-etag'),
+        );
       }
       for (const x of ok) expect(x.request.header('event')).toBe('presence');
     });

@@ -34,7 +34,11 @@ describe('preferences', () => {
     const probe = ServiceProbe.attach(service);
     expect(probe.snapshot.preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
 
-    expect(await service.setPreferences({ startAtLogin: true })).toEqual({ keepRunningInTray: true, startAtLogin: true, traceToFile: false });
+    expect(await service.setPreferences({ startAtLogin: true })).toEqual({
+      keepRunningInTray: true,
+      startAtLogin: true,
+      traceToFile: false,
+    });
     expect(applied).toEqual([{ keepRunningInTray: true, startAtLogin: true, traceToFile: false }]);
     await probe.waitFor('onPreferencesChanged', (p) => p.startAtLogin, { what: 'the change' });
     await service.stop();
@@ -45,7 +49,9 @@ describe('preferences', () => {
 
   it('given applying fails (the autostart folder cannot be written), then the user reads why and nothing is saved', async () => {
     const service = await startedService({ applyPreferences: () => Promise.reject(new Error('EACCES: permission denied')) });
-    await expect(service.setPreferences({ startAtLogin: true })).rejects.toThrow(/could not be applied \(EACCES: permission denied\); nothing was changed/);
+    await expect(service.setPreferences({ startAtLogin: true })).rejects.toThrow(
+      /could not be applied \(EACCES: permission denied\); nothing was changed/,
+    );
     expect(service.preferences.startAtLogin).toBe(false);
   });
 

@@ -74,7 +74,12 @@ describe('presence service with an account on a real presence server', () => {
     await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { what: 'registration' });
 
     const self = await service.setStatus({ status: 'busy', note: 'Writing the quarterly report' });
-    expect(self.publication).toMatchObject({ phase: 'published', status: 'busy', note: 'Writing the quarterly report', etag: expect.any(String) });
+    expect(self.publication).toMatchObject({
+      phase: 'published',
+      status: 'busy',
+      note: 'Writing the quarterly report',
+      etag: expect.any(String),
+    });
     expect(self.recentNotes).toEqual(['Writing the quarterly report']);
 
     const seen = await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'busy', 'the watcher to see busy');
@@ -91,7 +96,12 @@ describe('presence service with an account on a real presence server', () => {
     await expect(service.addBuddy({ aor: 'bob at example', displayName: 'Bob', group: '' })).rejects.toThrow(/cannot contain spaces/);
     const entry = await service.addBuddy({ aor: `bob@${DOMAIN}`, displayName: 'Bob', group: 'Team' });
     expect(entry).toMatchObject({ aor: `sip:bob@${DOMAIN}`, source: 'saved', presence: { subscription: { phase: expect.any(String) } } });
-    expect(probe.received('onBuddiesChanged').at(-1)?.map((b) => b.aor)).toEqual([`sip:bob@${DOMAIN}`]);
+    expect(
+      probe
+        .received('onBuddiesChanged')
+        .at(-1)
+        ?.map((b) => b.aor),
+    ).toEqual([`sip:bob@${DOMAIN}`]);
 
     await bob.setPresence('away', 'Back at 3');
     const presence = await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === `sip:bob@${DOMAIN}` && p.presence?.status === 'away', {
@@ -173,7 +183,12 @@ describe('presence service with an account on a real presence server', () => {
   it('given a TLS server signed by a company CA, then the account connects only with that CA file given in the settings', async () => {
     const certificates = await makeTestCertificates();
     onTestFinished(() => certificates.remove());
-    const { server: tlsServer } = await startFixture({ udpPort: null, tcpPort: null, wsPort: null, tls: { cert: certificates.certPem, key: certificates.keyPem } });
+    const { server: tlsServer } = await startFixture({
+      udpPort: null,
+      tcpPort: null,
+      wsPort: null,
+      tls: { cert: certificates.certPem, key: certificates.keyPem },
+    });
     const server = `sip:127.0.0.1:${tlsServer.addresses.tls!.port};transport=tls`;
     const service = newService();
     await service.start();
@@ -190,7 +205,9 @@ describe('presence service with an account on a real presence server', () => {
     expect(session.account).toMatchObject({ server, tlsCaFile: certificates.caFile });
     await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { since: mark, what: 'registration over TLS' });
     expect((await service.setStatus({ status: 'busy', note: 'over TLS' })).publication.phase).toBe('published');
-    const saved = JSON.parse(await readFile(path.join(dataDir, 'settings.json'), 'utf8')) as { settings: { account: { tlsCaFile?: string } } };
+    const saved = JSON.parse(await readFile(path.join(dataDir, 'settings.json'), 'utf8')) as {
+      settings: { account: { tlsCaFile?: string } };
+    };
     expect(JSON.stringify(saved)).toContain(JSON.stringify(certificates.caFile));
   });
 
@@ -251,13 +268,24 @@ describe('presence service with an account on a real presence server', () => {
     await service.setStatus({ status: 'busy', note: 'In a workshop' });
     stop();
     expect(seen).toEqual(expect.arrayContaining(['onSessionChanged', 'onAccountStateChanged', 'onSelfPresenceChanged']));
-    expect(service.desktopView).toMatchObject({ session: { mode: 'account' }, accountState: { phase: 'registered' }, self: { status: 'busy', note: 'In a workshop', publication: { phase: 'published' } } });
+    expect(service.desktopView).toMatchObject({
+      session: { mode: 'account' },
+      accountState: { phase: 'registered' },
+      self: { status: 'busy', note: 'In a workshop', publication: { phase: 'published' } },
+    });
 
     expect(service.rendererReady().preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
-    expect(await service.setPreferences({ keepRunningInTray: false })).toEqual({ keepRunningInTray: false, startAtLogin: false, traceToFile: false });
+    expect(await service.setPreferences({ keepRunningInTray: false })).toEqual({
+      keepRunningInTray: false,
+      startAtLogin: false,
+      traceToFile: false,
+    });
     expect(service.hasExplainedTray).toBe(false);
     await service.markTrayExplained();
-    expect({ keepRunningInTray: service.preferences.keepRunningInTray, hasExplainedTray: service.hasExplainedTray }).toEqual({ keepRunningInTray: false, hasExplainedTray: true });
+    expect({ keepRunningInTray: service.preferences.keepRunningInTray, hasExplainedTray: service.hasExplainedTray }).toEqual({
+      keepRunningInTray: false,
+      hasExplainedTray: true,
+    });
   });
 
   it('records the trace: numbered from 1, sent in batches, and in the snapshot of a window that opens late', async () => {
@@ -266,9 +294,13 @@ describe('presence service with an account on a real presence server', () => {
     const probe = ServiceProbe.attach(service);
     await service.saveAccount(account());
     await service.setStatus({ status: 'busy', note: '' });
-    const batch = await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)), {
-      what: 'the 200 to our PUBLISH',
-    });
+    const batch = await probe.waitFor(
+      'onTraceBatch',
+      (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)),
+      {
+        what: 'the 200 to our PUBLISH',
+      },
+    );
     expect(batch.entries.length).toBeGreaterThan(0);
     const all = probe.received('onTraceBatch').flatMap((b) => b.entries.map((e) => e.seq));
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));

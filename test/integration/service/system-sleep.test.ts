@@ -66,7 +66,15 @@ describe('presence service across system sleep', () => {
     const { service, probe } = await signedInAndWatched();
     const mark = probe.mark();
     service.networkChanged();
-    await probe.waitFor('onAccountStateChanged', (s) => s.phase === 'connecting', { since: mark, what: 'a new connection', timeoutMs: 1_000 });
-    await probe.waitFor('onAccountStateChanged', (s) => s.phase === 'registered', { since: mark, what: 'registration after the change', timeoutMs: 3_000 });
+    await probe.waitFor('onAccountStateChanged', (s) => s.phase === 'connecting', {
+      since: mark,
+      what: 'a new connection',
+      timeoutMs: 1_000,
+    });
+    await probe.waitFor('onAccountStateChanged', (s) => s.phase === 'registered', {
+      since: mark,
+      what: 'registration after the change',
+      timeoutMs: 3_000,
+    });
   });
 });

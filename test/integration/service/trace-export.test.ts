@@ -76,7 +76,9 @@ async function signInAndPublish(): Promise<ServiceProbe> {
     server: kamailio.serverUri('tcp'),
   });
   await service.setStatus({ status: 'busy', note: 'Exporting' });
-  await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)), { what: 'the 200 to our PUBLISH' });
+  await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)), {
+    what: 'the 200 to our PUBLISH',
+  });
   return probe;
 }
 
@@ -90,7 +92,11 @@ describe('trace export through the service', () => {
     const probe = await signInAndPublish();
     answer = path.join(exportDir, 'trace.txt');
     const { router: r, errors } = router();
-    const result = (await r.handle('trace:export', { format: 'text', scope: { kind: 'all', afterSeq: 0 }, includeCredentials: false })) as IpcResult<TraceExportResult>;
+    const result = (await r.handle('trace:export', {
+      format: 'text',
+      scope: { kind: 'all', afterSeq: 0 },
+      includeCredentials: false,
+    })) as IpcResult<TraceExportResult>;
     expect(errors).toEqual([]);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -98,7 +104,13 @@ describe('trace export through the service', () => {
     const recorded = probe.received('onTraceBatch').flatMap((b) => b.entries);
     expect(result.value).toEqual({ saved: true, path: answer, messages: expect.any(Number), bytes: Buffer.byteLength(text) });
     expect(result.value.messages).toBeGreaterThanOrEqual(recorded.length);
-    expect(asked).toEqual([{ title: 'Export SIP trace as text', defaultName: expect.stringMatching(/^presently-trace-\d{8}-\d{6}\.txt$/), filters: [{ name: 'Text', extensions: ['txt', 'log'] }] }]);
+    expect(asked).toEqual([
+      {
+        title: 'Export SIP trace as text',
+        defaultName: expect.stringMatching(/^presently-trace-\d{8}-\d{6}\.txt$/),
+        filters: [{ name: 'Text', extensions: ['txt', 'log'] }],
+      },
+    ]);
 
     const withCredentials = recorded.filter((e) => /^Authorization: Digest/m.test(e.raw));
     expect(withCredentials.length).toBeGreaterThan(0);
@@ -117,7 +129,11 @@ describe('trace export through the service', () => {
     const recorded = probe.received('onTraceBatch').flatMap((b) => b.entries);
     const publishes = recorded.filter((e) => summarizeSipMessage(e.raw).method === 'PUBLISH');
     answer = path.join(exportDir, 'publish.pcap');
-    const result = await service.exportTrace({ format: 'pcap', scope: { kind: 'messages', seqs: publishes.map((e) => e.seq) }, includeCredentials: false });
+    const result = await service.exportTrace({
+      format: 'pcap',
+      scope: { kind: 'messages', seqs: publishes.map((e) => e.seq) },
+      includeCredentials: false,
+    });
     expect(result).toMatchObject({ saved: true, messages: publishes.length });
     const { stdout } = await run('tshark', ['-r', answer, '-Y', 'sip', '-T', 'fields', '-e', 'sip.CSeq']);
     expect(stdout.trim().split('\n')).toEqual(publishes.map((e) => summarizeSipMessage(e.raw).cseq));
@@ -126,7 +142,12 @@ describe('trace export through the service', () => {
   it('given the user cancels the save dialog, then nothing is written and the answer says so', async () => {
     await signInAndPublish();
     answer = null;
-    expect(await service.exportTrace({ format: 'pcap', scope: { kind: 'all', afterSeq: 0 }, includeCredentials: false })).toEqual({ saved: false, path: null, messages: 0, bytes: 0 });
+    expect(await service.exportTrace({ format: 'pcap', scope: { kind: 'all', afterSeq: 0 }, includeCredentials: false })).toEqual({
+      saved: false,
+      path: null,
+      messages: 0,
+      bytes: 0,
+    });
     expect(await readdir(exportDir)).toEqual([]);
   });
 
@@ -135,7 +156,9 @@ describe('trace export through the service', () => {
     const { router: r, errors } = router();
     const lastSeq = probe.received('onTraceBatch').at(-1)!.entries.at(-1)!.seq;
     answer = path.join(exportDir, 'x.txt');
-    expect(await r.handle('trace:export', { format: 'text', scope: { kind: 'all', afterSeq: lastSeq + 1000 }, includeCredentials: false })).toEqual({
+    expect(
+      await r.handle('trace:export', { format: 'text', scope: { kind: 'all', afterSeq: lastSeq + 1000 }, includeCredentials: false }),
+    ).toEqual({
       ok: false,
       error: { code: 'failed', message: 'There are no SIP messages to export.' },
     });
@@ -143,11 +166,18 @@ describe('trace export through the service', () => {
 
     answer = path.join(exportDir, 'missing-folder', 'x.txt');
     const failed = await r.handle('trace:export', { format: 'text', scope: { kind: 'all', afterSeq: 0 }, includeCredentials: false });
-    expect(failed).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringMatching(/^The trace could not be saved to .*missing-folder.*x\.txt \(ENOENT/) } });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { code: 'failed', message: expect.stringMatching(/^The trace could not be saved to .*missing-folder.*x\.txt \(ENOENT/) },
+    });
 
     const invalid = await r.handle('trace:export', { format: 'html', scope: { kind: 'all', afterSeq: 0 }, includeCredentials: false });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    const tooMany = await r.handle('trace:export', { format: 'text', scope: { kind: 'messages', seqs: new Array(100_001).fill(1) }, includeCredentials: false });
+    const tooMany = await r.handle('trace:export', {
+      format: 'text',
+      scope: { kind: 'messages', seqs: new Array(100_001).fill(1) },
+      includeCredentials: false,
+    });
     expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     expect(errors).toEqual([]);
     expect(await readdir(exportDir)).toEqual([]);

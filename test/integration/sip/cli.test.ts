@@ -42,14 +42,40 @@ describe('presently publish and presently watch against Kamailio', () => {
     const watch = cli(['watch', 'sip:alice@example.com', '--aor', 'sip:bob@example.com', '--server', server, '--password', 'bob-pw']);
     await watch.waitForLine((l) => JSON.parse(l).state === 'active', 15_000, 'an active subscription');
 
-    const publish = cli(['publish', '--aor', 'sip:alice@example.com', '--server', server, '--status', 'busy', '--note', 'Budget meeting — back at 3', '--expires', '120'], {
-      PRESENTLY_PASSWORD: 'alice-pw',
-    });
+    const publish = cli(
+      [
+        'publish',
+        '--aor',
+        'sip:alice@example.com',
+        '--server',
+        server,
+        '--status',
+        'busy',
+        '--note',
+        'Budget meeting — back at 3',
+        '--expires',
+        '120',
+      ],
+      {
+        PRESENTLY_PASSWORD: 'alice-pw',
+      },
+    );
     const published = JSON.parse(await publish.waitForLine((l) => JSON.parse(l).phase === 'published', 15_000, 'published'));
-    expect(published).toMatchObject({ aor: 'sip:alice@example.com', status: 'busy', note: 'Budget meeting — back at 3', etag: expect.any(String) });
+    expect(published).toMatchObject({
+      aor: 'sip:alice@example.com',
+      status: 'busy',
+      note: 'Budget meeting — back at 3',
+      etag: expect.any(String),
+    });
 
     const busy = JSON.parse(await watch.waitForLine((l) => JSON.parse(l).status === 'busy', 15_000, 'busy'));
-    expect(busy).toMatchObject({ aor: 'sip:alice@example.com', state: 'active', status: 'busy', note: 'Budget meeting — back at 3', activities: ['busy'] });
+    expect(busy).toMatchObject({
+      aor: 'sip:alice@example.com',
+      state: 'active',
+      status: 'busy',
+      note: 'Budget meeting — back at 3',
+      activities: ['busy'],
+    });
     expect(busy.tuples).toHaveLength(1);
     expect(busy.tuples[0]).toMatchObject({ status: 'busy', note: 'Budget meeting — back at 3' });
 
@@ -64,7 +90,19 @@ describe('presently publish and presently watch against Kamailio', () => {
   });
 
   it('given --once, then it publishes, prints the result, removes the publication and exits 0; --trace shows the messages on stderr', async () => {
-    const once = cli(['publish', '--once', '--trace', '--aor', 'sip:alice@example.com', '--server', kamailio.serverUri('udp'), '--password', 'alice-pw', '--status', 'away']);
+    const once = cli([
+      'publish',
+      '--once',
+      '--trace',
+      '--aor',
+      'sip:alice@example.com',
+      '--server',
+      kamailio.serverUri('udp'),
+      '--password',
+      'alice-pw',
+      '--status',
+      'away',
+    ]);
     expect(await once.exited).toBe(0);
     expect(once.stdout.map((l) => JSON.parse(l).phase)).toEqual(['published', 'removed']);
     expect(once.stderr()).toMatch(/── [\d:.]+ sent UDP 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+\nPUBLISH sip:alice@example\.com SIP\/2\.0\n/);
@@ -83,7 +121,9 @@ describe('presently publish exit codes (scripted peer)', () => {
     const port = await freePort();
     const run = cli(['publish', '--once', '--aor', 'sip:alice@example.com', '--server', `sip:127.0.0.1:${port};transport=tcp`]);
     expect(await run.exited).toBe(3);
-    expect(run.stderr()).toBe(`presently publish: cannot reach sip:127.0.0.1:${port};transport=tcp: Nothing answers at 127.0.0.1:${port} (connection refused).\n`);
+    expect(run.stderr()).toBe(
+      `presently publish: cannot reach sip:127.0.0.1:${port};transport=tcp: Nothing answers at 127.0.0.1:${port} (connection refused).\n`,
+    );
   });
 
   it('given the registrar answers 403, then it exits 4 and says forbidden', async () => {
@@ -116,7 +156,10 @@ describe('presently publish exit codes (scripted peer)', () => {
 
   it.each([
     [['publish', '--server', 'sip:example.com'], /--aor is required/],
-    [['publish', '--aor', 'sip:a@example.com', '--server', 'sip:example.com', '--status', 'sleepy'], /--status must be one of available, away, busy/],
+    [
+      ['publish', '--aor', 'sip:a@example.com', '--server', 'sip:example.com', '--status', 'sleepy'],
+      /--status must be one of available, away, busy/,
+    ],
     [['publish', '--aor', 'sip:a@example.com', '--server', 'sip:example.com', '--expires', 'ten'], /--expires must be a whole number/],
     [['watch', '--aor', 'sip:a@example.com', '--server', 'sip:example.com'], /name at least one buddy to watch/],
     [['watch', 'bob', '--aor', 'sip:a@example.com', '--server', 'sip:example.com'], /The buddy address "bob" is not a SIP address/],

@@ -13,7 +13,12 @@ import { answerRegister, type ScriptedRequest, type ScriptedTransport } from '..
 import { createClients, startClients } from '../../support/sip/sip-clients';
 import { waitFor } from '../../support/sip/wait-for';
 
-async function setUp(transport: ScriptedTransport, onPublish: (request: ScriptedRequest, index: number) => void, account: Partial<SipAccountConfig> = {}, timers: Partial<SipTimers> = {}) {
+async function setUp(
+  transport: ScriptedTransport,
+  onPublish: (request: ScriptedRequest, index: number) => void,
+  account: Partial<SipAccountConfig> = {},
+  timers: Partial<SipTimers> = {},
+) {
   const server = await startScriptedServer(transport);
   let publishes = 0;
   server.onRequest = (request) => {
@@ -25,7 +30,8 @@ async function setUp(transport: ScriptedTransport, onPublish: (request: Scripted
   return { client, server };
 }
 
-const ok = (request: ScriptedRequest, etag: string, expires = request.header('expires') ?? '600') => request.respond(200, 'OK', [`SIP-ETag: ${etag}`, `Expires: ${expires}`]);
+const ok = (request: ScriptedRequest, etag: string, expires = request.header('expires') ?? '600') =>
+  request.respond(200, 'OK', [`SIP-ETag: ${etag}`, `Expires: ${expires}`]);
 
 describe('presence publication (scripted server)', () => {
   it('given the server has forgotten our entity tag, when we modify, then it answers 412 and we publish afresh with the body, then go on with the new tag', async () => {
@@ -108,7 +114,10 @@ describe('presence publication (scripted server)', () => {
     expect(failed.phase).toBe('failed');
     expect(failed.retryAt).toBeGreaterThanOrEqual(before + 1_000);
     expect(failed.retryAt).toBeLessThan(Date.now() + 1_100);
-    const published = await waitFor(client.onPublication.bind(client), (p) => p.phase === 'published', { current: client.publication, what: 'the retried publication' });
+    const published = await waitFor(client.onPublication.bind(client), (p) => p.phase === 'published', {
+      current: client.publication,
+      what: 'the retried publication',
+    });
     expect(published.etag).toBe('e1');
     const [first, second] = server.requestsOf('PUBLISH');
     expect(second).toBeDefined();
@@ -129,7 +138,11 @@ describe('presence publication (scripted server)', () => {
         ok(request, `e${index + 1}`, request.header('expires'));
       }, 150);
     });
-    const results = await Promise.all([client.setPresence('busy', 'one'), client.setPresence('away', 'two'), client.setPresence('do-not-disturb', 'three')]);
+    const results = await Promise.all([
+      client.setPresence('busy', 'one'),
+      client.setPresence('away', 'two'),
+      client.setPresence('do-not-disturb', 'three'),
+    ]);
     const publishes = server.requestsOf('PUBLISH');
     for (let i = 1; i < publishes.length; i++) {
       expect(arrivedAt[i], `PUBLISH #${i + 1} waited for the answer to #${i}`).toBeGreaterThanOrEqual(answeredAt[i - 1] ?? Infinity);

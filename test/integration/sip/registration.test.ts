@@ -13,7 +13,8 @@ import { waitFor } from '../../support/sip/wait-for';
 async function setUp(onRegister: (request: ScriptedRequest, index: number) => void, registerExpires = 600) {
   const server = await startScriptedServer('udp');
   let index = 0;
-  server.onRequest = (request) => (request.method === 'REGISTER' ? onRegister(request, index++) : request.respond(405, 'Method Not Allowed'));
+  server.onRequest = (request) =>
+    request.method === 'REGISTER' ? onRegister(request, index++) : request.respond(405, 'Method Not Allowed');
   const [client] = createClients(server.uri, ['alice'], { account: { publish: false, registerExpires } });
   return { client, server };
 }
@@ -38,7 +39,10 @@ describe('registration (scripted registrar)', () => {
   });
 
   it('given 423 with Min-Expires 3600, then we register again for 3600 s', async () => {
-    const { client, server } = await setUp((request, index) => (index === 0 ? request.respond(423, 'Interval Too Brief', ['Min-Expires: 3600']) : grant(request, 3600)), 60);
+    const { client, server } = await setUp(
+      (request, index) => (index === 0 ? request.respond(423, 'Interval Too Brief', ['Min-Expires: 3600']) : grant(request, 3600)),
+      60,
+    );
     expect(await client.start()).toMatchObject({ phase: 'registered' });
     expect(server.requestsOf('REGISTER').map((r) => r.header('expires'))).toEqual(['60', '3600']);
   });
@@ -46,11 +50,17 @@ describe('registration (scripted registrar)', () => {
   it('given a registrar that refuses the refresh (403), then the connection is reported failed with the reason and retried with back-off', async () => {
     const { client, server } = await setUp((request, index) => (index === 1 ? request.respond(403, 'Forbidden') : grant(request, 1)));
     expect(await client.start()).toMatchObject({ phase: 'registered' });
-    const failed = await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'failed', { current: client.accountState, what: 'a failed refresh' });
+    const failed = await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'failed', {
+      current: client.accountState,
+      what: 'a failed refresh',
+    });
     expect(failed.problem).toMatchObject({ statusCode: 403 });
     expect(failed.problem?.message).toBe('Registration refused by the server: forbidden (403 Forbidden).');
     expect(failed.retryAt).toBeGreaterThan(Date.now());
-    await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'registered', { current: client.accountState, what: 'registered again' });
+    await waitFor(client.onAccountState.bind(client), (c) => c.phase === 'registered', {
+      current: client.accountState,
+      what: 'registered again',
+    });
     expect(server.requestsOf('REGISTER').length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -10,7 +10,12 @@ import type { SipClient } from '../../../electron/sip/sip-client';
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
-import { answerRegister, type ScriptedRequest, type ScriptedSipServer, type ScriptedTransport } from '../../support/sip/scripted-sip-server';
+import {
+  answerRegister,
+  type ScriptedRequest,
+  type ScriptedSipServer,
+  type ScriptedTransport,
+} from '../../support/sip/scripted-sip-server';
 import { createClients, startClients } from '../../support/sip/sip-clients';
 import { collect, waitFor } from '../../support/sip/wait-for';
 
@@ -77,7 +82,11 @@ describe('buddy subscriptions (scripted notifier)', () => {
     server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: pidf('away', 'Lunch') });
     await untilBuddy(client, (b) => b.presence?.status === 'away', 'away');
 
-    server.sendNotify(subscribe, { cseq: 2, subscriptionState: 'active;expires=600', body: { contentType: 'application/pidf+xml', content: '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple' } });
+    server.sendNotify(subscribe, {
+      cseq: 2,
+      subscriptionState: 'active;expires=600',
+      body: { contentType: 'application/pidf+xml', content: '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple' },
+    });
     const reported = await untilBuddy(client, (b) => b.subscription.problem !== undefined, 'a reported problem');
     expect(reported.subscription.phase).toBe('active');
     expect(reported.subscription.problem?.message).toMatch(/^The server sent a presence document Presently could not read: /);
@@ -90,7 +99,11 @@ describe('buddy subscriptions (scripted notifier)', () => {
     const { client, server } = await setUp('tcp');
     client.watch(BOB);
     const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
-    server.sendNotify(subscribe, { cseq: 1, subscriptionState: 'active;expires=600', body: { contentType: 'text/plain', content: 'bob is busy' } });
+    server.sendNotify(subscribe, {
+      cseq: 1,
+      subscriptionState: 'active;expires=600',
+      body: { contentType: 'text/plain', content: 'bob is busy' },
+    });
     const answer = await server.waitForResponse((r) => r.cseqMethod === 'NOTIFY');
     expect(answer.statusCode).toBe(415);
     expect(answer.header('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml, application/xpidf+xml');
@@ -183,17 +196,29 @@ describe('buddy subscriptions (scripted notifier)', () => {
     server.onRequest = (request) => {
       if (answerRegister(request)) return;
       if (request.header('proxy-authorization') === undefined) {
-        request.respond(407, 'Proxy Authentication Required', ['Proxy-Authenticate: Digest realm="example.com", nonce="n0nce", algorithm=MD5, qop="auth"']);
+        request.respond(407, 'Proxy Authentication Required', [
+          'Proxy-Authenticate: Digest realm="example.com", nonce="n0nce", algorithm=MD5, qop="auth"',
+        ]);
         return;
       }
       request.respond(200, 'OK', ['Expires: 2']);
-      if (request.header('to')?.includes('tag=') !== true) server?.sendNotify(request, { cseq: 1, subscriptionState: 'active;expires=2', body: pidf('away', '') });
+      if (request.header('to')?.includes('tag=') !== true)
+        server?.sendNotify(request, { cseq: 1, subscriptionState: 'active;expires=2', body: pidf('away', '') });
     };
     const [client] = createClients(server.uri, ['alice'], { account: { password: 'secret', publish: false, subscribeExpires: 2 } });
     await client.start();
     client.watch(BOB);
     // initial (challenged, authorised) + two refreshes (challenged, authorised each)
-    await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('proxy-authorization') !== undefined && r.header('to')?.includes('tag=') === true && server?.requestsOf('SUBSCRIBE').filter((x) => x.header('to')?.includes('tag=') === true && x.header('proxy-authorization') !== undefined).length === 2, 5_000);
+    await server.waitForRequest(
+      (r) =>
+        r.method === 'SUBSCRIBE' &&
+        r.header('proxy-authorization') !== undefined &&
+        r.header('to')?.includes('tag=') === true &&
+        server
+          ?.requestsOf('SUBSCRIBE')
+          .filter((x) => x.header('to')?.includes('tag=') === true && x.header('proxy-authorization') !== undefined).length === 2,
+      5_000,
+    );
     const cseqs = server.requestsOf('SUBSCRIBE').map((r) => Number(r.header('cseq')?.split(' ')[0]));
     expect(cseqs.length).toBeGreaterThanOrEqual(6);
     for (let i = 1; i < cseqs.length; i++) expect(cseqs[i], `SUBSCRIBE #${i + 1}`).toBeGreaterThan(cseqs[i - 1] ?? Infinity);
@@ -209,7 +234,12 @@ describe('buddy subscriptions (scripted notifier)', () => {
     expect(fetched.subscription.phase).toBe('terminated');
     expect(server.requestsOf('SUBSCRIBE')).toHaveLength(1);
     expect(server.requestsOf('SUBSCRIBE')[0]?.header('expires')).toBe('0');
-    await expect(server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('cseq') !== server?.requestsOf('SUBSCRIBE')[0]?.header('cseq'), 500)).rejects.toThrow();
+    await expect(
+      server.waitForRequest(
+        (r) => r.method === 'SUBSCRIBE' && r.header('cseq') !== server?.requestsOf('SUBSCRIBE')[0]?.header('cseq'),
+        500,
+      ),
+    ).rejects.toThrow();
     expect(client.buddies).toEqual([]);
   });
 
@@ -289,34 +319,37 @@ describe('subscribing again after a real end (scripted notifier)', () => {
   it.each([
     ['the notifier ends it with "terminated;reason=rejected"', 'terminated'],
     ['the SUBSCRIBE is refused with 403', 'error'],
-  ] as const)('given %s, then we subscribe again on our own, slowly (the refusal back-off), and the buddy says when', async (_case, phase) => {
-    const endedAt = { ms: 0 };
-    const { client, server } = await setUp(
-      'tcp',
-      (request, index) => {
-        if (index === 0 && phase === 'error') {
-          endedAt.ms = Date.now();
-          request.respond(403, 'Forbidden');
-        } else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
-      },
-      600,
-      SHORT_REFUSAL_TIMERS,
-    );
-    client.watch(BOB);
-    const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
-    if (phase === 'terminated') {
-      endedAt.ms = Date.now();
-      server.sendNotify(first, { cseq: 1, subscriptionState: 'terminated;reason=rejected' });
-    }
-    const ended = await untilBuddy(client, (b) => b.subscription.phase === phase, phase);
-    expect(ended.subscription.retryAt).toBeGreaterThanOrEqual(endedAt.ms + 1_200);
-    expect(ended.subscription.retryAt).toBeLessThanOrEqual(Date.now() + 1_800);
-    if (phase === 'error') expect(ended.subscription.problem).toMatchObject({ statusCode: 403 });
-    else expect(ended.subscription.reason).toBe('rejected');
-    const again = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 3_000);
-    expect(Date.now() - endedAt.ms).toBeGreaterThanOrEqual(1_150);
-    expect(again.header('call-id')).not.toBe(first.header('call-id'));
-  });
+  ] as const)(
+    'given %s, then we subscribe again on our own, slowly (the refusal back-off), and the buddy says when',
+    async (_case, phase) => {
+      const endedAt = { ms: 0 };
+      const { client, server } = await setUp(
+        'tcp',
+        (request, index) => {
+          if (index === 0 && phase === 'error') {
+            endedAt.ms = Date.now();
+            request.respond(403, 'Forbidden');
+          } else request.respond(200, 'OK', [`Expires: ${request.header('expires') ?? '600'}`]);
+        },
+        600,
+        SHORT_REFUSAL_TIMERS,
+      );
+      client.watch(BOB);
+      const first = await server.waitForRequest((r) => r.method === 'SUBSCRIBE');
+      if (phase === 'terminated') {
+        endedAt.ms = Date.now();
+        server.sendNotify(first, { cseq: 1, subscriptionState: 'terminated;reason=rejected' });
+      }
+      const ended = await untilBuddy(client, (b) => b.subscription.phase === phase, phase);
+      expect(ended.subscription.retryAt).toBeGreaterThanOrEqual(endedAt.ms + 1_200);
+      expect(ended.subscription.retryAt).toBeLessThanOrEqual(Date.now() + 1_800);
+      if (phase === 'error') expect(ended.subscription.problem).toMatchObject({ statusCode: 403 });
+      else expect(ended.subscription.reason).toBe('rejected');
+      const again = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r !== first, 3_000);
+      expect(Date.now() - endedAt.ms).toBeGreaterThanOrEqual(1_150);
+      expect(again.header('call-id')).not.toBe(first.header('call-id'));
+    },
+  );
 });
 
 /** One way a NOTIFY can be damaged, and the answer it must get (the subscription survives each). */
@@ -328,7 +361,8 @@ interface Damage {
 }
 
 const withoutHeader = (name: string) => (text: string) => text.replace(new RegExp(`\r\n${name}: [^\r]*`), '');
-const withHeader = (name: string, value: string) => (text: string) => text.replace(new RegExp(`\r\n${name}: [^\r]*`), `\r\n${name}: ${value}`);
+const withHeader = (name: string, value: string) => (text: string) =>
+  text.replace(new RegExp(`\r\n${name}: [^\r]*`), `\r\n${name}: ${value}`);
 const withBody = (body: string) => (text: string) => {
   const head = text.slice(0, text.indexOf('\r\n\r\n'));
   return `${head.replace(/\r\nContent-Length: \d+/, `\r\nContent-Length: ${Buffer.byteLength(body)}`)}\r\n\r\n${body}`;
@@ -346,7 +380,11 @@ const DAMAGES: readonly Damage[] = [
   { kind: 'wrong Event', expected: 489, damage: withHeader('Event', 'dialog') },
   { kind: 'garbage body', expected: 200, damage: withBody('\u0000\u0001 not xml at all }{') },
   { kind: 'truncated XML', expected: 200, damage: (text) => withBody(text.slice(text.indexOf('\r\n\r\n') + 4, -40))(text) },
-  { kind: 'not a presence document', expected: 200, damage: withBody('<?xml version="1.0"?><dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info"/>') },
+  {
+    kind: 'not a presence document',
+    expected: 200,
+    damage: withBody('<?xml version="1.0"?><dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info"/>'),
+  },
   // An older CSeq than one already taken (RFC 3261 §12.2.2 would have it answered 500): answered 200, not applied.
   { kind: 'out-of-order CSeq', expected: 200, damage: (text) => text.replace(/\r\nCSeq: \d+ NOTIFY/, '\r\nCSeq: 1 NOTIFY') },
 ];
@@ -408,6 +446,13 @@ async function fakeSubscribe(server: ScriptedSipServer): Promise<ScriptedRequest
     ...register,
     method: 'SUBSCRIBE',
     toTag: 'ghost-tag',
-    header: (name) => (name === 'from' ? '<sip:alice@example.com>;tag=never-sent' : name === 'call-id' ? 'ghost-call-id' : name === 'to' ? `<${BOB}>` : register.header(name)),
+    header: (name) =>
+      name === 'from'
+        ? '<sip:alice@example.com>;tag=never-sent'
+        : name === 'call-id'
+          ? 'ghost-call-id'
+          : name === 'to'
+            ? `<${BOB}>`
+            : register.header(name),
   };
 }

@@ -50,14 +50,21 @@ describe('suspend and reconnect now', () => {
     await alice.suspend({ timeoutMs: 2_000 });
 
     // The sleep took the connections down: both clients fail and wait for a long back-off.
-    const aliceFailed = waitFor(alice.onAccountState.bind(alice), (s) => s.phase === 'failed', { what: 'alice to lose the server', current: alice.accountState });
+    const aliceFailed = waitFor(alice.onAccountState.bind(alice), (s) => s.phase === 'failed', {
+      what: 'alice to lose the server',
+      current: alice.accountState,
+    });
     await before.stop();
     const failed = await aliceFailed;
     await waitFor(bob.onAccountState.bind(bob), (s) => s.phase === 'failed', { what: 'bob to lose the server', current: bob.accountState });
     await startFixture(transports);
 
     const resumedAt = Date.now();
-    const available = untilBuddy(bob, (b) => b.presence?.status === 'available' && b.presence.note === 'At my desk', 'bob to see alice available again');
+    const available = untilBuddy(
+      bob,
+      (b) => b.presence?.status === 'available' && b.presence.note === 'At my desk',
+      'bob to see alice available again',
+    );
     bob.reconnectNow();
     alice.reconnectNow();
     await available;
@@ -76,7 +83,10 @@ describe('suspend and reconnect now', () => {
     alice.reconnectNow();
     await waitFor(alice.onAccountState.bind(alice), (s) => s.phase === 'registered', { what: 'alice to register again' });
     await untilBuddy(bob, (b) => b.presence?.status === 'busy', 'bob to see alice busy');
-    await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', { what: 'the publication to settle', current: alice.publication });
+    await waitFor(alice.onPublication.bind(alice), (p) => p.phase === 'published', {
+      what: 'the publication to settle',
+      current: alice.publication,
+    });
     expect(alice.publication).toMatchObject({ status: 'busy', note: 'In a call' });
   });
 });

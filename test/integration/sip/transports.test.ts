@@ -48,12 +48,18 @@ describe('transports (scripted peer)', () => {
         expect(contact).toMatch(/^<sip:[a-z0-9]+@[a-z0-9]+\.invalid;transport=ws>;expires=600$/);
       } else {
         expect(via).toBe(`SIP/2.0/${transport.toUpperCase()} 127.0.0.1:${localPort};branch=${via.match(/branch=([^;]+)/)?.[1]};rport`);
-        expect(contact).toMatch(new RegExp(`^<sip:[a-z0-9]+@127\\.0\\.0\\.1:${localPort}${transport === 'tcp' ? ';transport=tcp' : ''}>;expires=600$`));
+        expect(contact).toMatch(
+          new RegExp(`^<sip:[a-z0-9]+@127\\.0\\.0\\.1:${localPort}${transport === 'tcp' ? ';transport=tcp' : ''}>;expires=600$`),
+        );
       }
       // The trace tap: what we sent is byte for byte what the server got, with both ends' addresses.
       const sent = trace.find((e) => e.direction === 'out' && e.raw.startsWith('REGISTER'));
       expect(sent?.raw).toBe(register.raw);
-      expect(sent).toMatchObject({ transport, local: { address: '127.0.0.1', port: Number(localPort) }, remote: { address: '127.0.0.1', port: peer.port } });
+      expect(sent).toMatchObject({
+        transport,
+        local: { address: '127.0.0.1', port: Number(localPort) },
+        remote: { address: '127.0.0.1', port: peer.port },
+      });
       const received = trace.find((e) => e.direction === 'in' && e.raw.startsWith('SIP/2.0 200'));
       expect(received?.at).toBeGreaterThanOrEqual(sent?.at ?? Infinity);
     });
@@ -83,7 +89,11 @@ describe('transports (scripted peer)', () => {
       const register = await peer.waitForRequest((r) => r.method === 'REGISTER');
       const contact = /<([^>]+)>/.exec(register.header('contact') ?? '')?.[1] ?? '';
       const head = (method: string, extra: string[]) =>
-        [`${method} ${contact} SIP/2.0`, `Via: SIP/2.0/${transport.toUpperCase()} 127.0.0.1:${peer.port};branch=z9hG4bK${Math.random().toString(36).slice(2)}`, ...extra].join('\r\n');
+        [
+          `${method} ${contact} SIP/2.0`,
+          `Via: SIP/2.0/${transport.toUpperCase()} 127.0.0.1:${peer.port};branch=z9hG4bK${Math.random().toString(36).slice(2)}`,
+          ...extra,
+        ].join('\r\n');
       const garbage = [
         'this is not SIP at all\r\nContent-Length: 0\r\n\r\n',
         // No Call-ID, no CSeq: dropped (RFC 3261 §8.1.1 mandatory headers).
@@ -122,7 +132,10 @@ describe('transports (scripted peer)', () => {
     });
     const notifications: string[] = [];
     const original = subscribe.flow.send;
-    const capture = { ...subscribe, flow: { remote: subscribe.flow.remote, send: (data: string | Buffer) => notifications.push(data.toString()) } };
+    const capture = {
+      ...subscribe,
+      flow: { remote: subscribe.flow.remote, send: (data: string | Buffer) => notifications.push(data.toString()) },
+    };
     peer.sendNotify(capture, { cseq: 1, subscriptionState: 'active;expires=600', body: body('one — ü') });
     peer.sendNotify(capture, { cseq: 2, subscriptionState: 'active;expires=600', body: body('two') });
     peer.sendNotify(capture, { cseq: 3, subscriptionState: 'active;expires=600', body: body('three') });
@@ -147,10 +160,18 @@ describe('transports (scripted peer)', () => {
     // Let one ping be answered, so that the server is known to answer them.
     await new Promise((resolve) => setTimeout(resolve, 150));
     peer.answerPings = false;
-    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'a dead connection', timeoutMs: 5_000 });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', {
+      current: alice.accountState,
+      what: 'a dead connection',
+      timeoutMs: 5_000,
+    });
     expect(lost.problem?.message).toBe('The server stopped answering keep-alives.');
     peer.answerPings = true;
-    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again', timeoutMs: 5_000 });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', {
+      current: alice.accountState,
+      what: 'registered again',
+      timeoutMs: 5_000,
+    });
     expect(peer.requestsOf('REGISTER').length).toBeGreaterThanOrEqual(2);
   });
 
@@ -160,9 +181,15 @@ describe('transports (scripted peer)', () => {
     await alice.start();
     const register = await peer.waitForRequest((r) => r.method === 'REGISTER');
     register.flow.send('OPTIONS sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKx\r\n\r\n');
-    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'a dropped connection' });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', {
+      current: alice.accountState,
+      what: 'a dropped connection',
+    });
     expect(lost.problem?.message).toMatch(/malformed message stream \(Content-Length is required on stream transports\)/);
-    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', {
+      current: alice.accountState,
+      what: 'registered again',
+    });
   });
 
   it('given TCP, when the server closes the connection, then the loss is reported with a retry time and the engine reconnects by itself', async () => {
@@ -170,11 +197,17 @@ describe('transports (scripted peer)', () => {
     const alice = client(peer.uri);
     await alice.start();
     await peer.close();
-    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', { current: alice.accountState, what: 'the loss' });
+    const lost = await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'failed', {
+      current: alice.accountState,
+      what: 'the loss',
+    });
     expect(lost.problem?.message).toMatch(/closed the connection|Nothing answers/);
     expect(lost.retryAt).toBeGreaterThan(Date.now() - 50);
     await peer.reopen();
-    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', { current: alice.accountState, what: 'registered again' });
+    await waitFor(alice.onAccountState.bind(alice), (c) => c.phase === 'registered', {
+      current: alice.accountState,
+      what: 'registered again',
+    });
   });
 
   it('given a WebSocket server that does not offer the "sip" subprotocol, when we connect, then it fails saying so', async () => {
@@ -220,7 +253,7 @@ describe('transports (scripted peer)', () => {
     expect(state.problem?.message).toMatch(/^Could not read the CA file \/nonexistent\/presently-ca\.pem: /);
   });
 
-  it('given an outbound proxy, then every request goes to the proxy with a loose Route to it, and REGISTER names the AOR\'s domain', async () => {
+  it("given an outbound proxy, then every request goes to the proxy with a loose Route to it, and REGISTER names the AOR's domain", async () => {
     const proxy = await registrar('udp');
     // The server itself is not reachable from here: only the proxy is.
     const alice = client('sip:registrar.example.invalid', { outboundProxy: proxy.uri });

@@ -26,7 +26,11 @@ afterAll(async () => {
 
 /** `tshark -r file -Y sip` with the fields we compare, one line per SIP packet. */
 async function tsharkSip(file: string, fields: string[]): Promise<string[][]> {
-  const { stdout } = await run('tshark', ['-r', file, '-Y', 'sip', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(
+    'tshark',
+    ['-r', file, '-Y', 'sip', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   return stdout
     .split('\n')
     .filter((line) => line !== '')
@@ -54,7 +58,11 @@ describe('pcap export read by tshark', () => {
   it('given UDP and IPv6 entries, then tshark decodes those too', async () => {
     const session = presenceSession()
       .filter((e) => e.raw.trim() !== '')
-      .map((e, i): TraceEntry => (i % 2 === 0 ? { ...e, transport: 'udp' } : { ...e, transport: 'tls', local: { address: '::1', port: 40001 }, remote: { address: '::1', port: 5061 } }));
+      .map((e, i): TraceEntry =>
+        i % 2 === 0
+          ? { ...e, transport: 'udp' }
+          : { ...e, transport: 'tls', local: { address: '::1', port: 40001 }, remote: { address: '::1', port: 5061 } },
+      );
     const file = path.join(dir, 'mixed.pcap');
     await writeFile(file, writePcap(session));
     const rows = await tsharkSip(file, ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq', 'udp.srcport', 'ipv6.src']);

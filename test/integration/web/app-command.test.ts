@@ -5,7 +5,16 @@ import { runAppCommand } from '../../../electron/cli/app-command';
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line), stopRequested: new Promise<string>(() => undefined), env: {} } };
+  return {
+    out,
+    err,
+    io: {
+      out: (line: string) => out.push(line),
+      err: (line: string) => err.push(line),
+      stopRequested: new Promise<string>(() => undefined),
+      env: {},
+    },
+  };
 }
 
 describe('presently app', () => {

@@ -48,7 +48,10 @@ afterEach(async () => {
 });
 
 /** A GET with the exact request target and headers given (no URL normalisation by the client). */
-function get(target: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const { hostname, port } = new URL(server.origin);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ hostname, port, path: target, headers }, (response) => {
@@ -64,9 +67,13 @@ function get(target: string, headers: Record<string, string> = {}): Promise<{ st
 
 /** Opens a socket as a page would; resolves when open, rejects with the refusal's HTTP status. */
 function openSocket(options: { protocols?: string[]; origin?: string } = {}): Promise<WebSocket> {
-  const socket = new WebSocket(`${server.origin.replace('http:', 'ws:')}${WEB_IPC_PATH}`, options.protocols ?? webIpcProtocols(server.token), {
-    ...(options.origin === undefined ? {} : { origin: options.origin }),
-  });
+  const socket = new WebSocket(
+    `${server.origin.replace('http:', 'ws:')}${WEB_IPC_PATH}`,
+    options.protocols ?? webIpcProtocols(server.token),
+    {
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+    },
+  );
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
@@ -139,7 +146,9 @@ describe('the IPC socket', () => {
   });
 
   it('given a connected page, when it sends a request, then it reaches the router and the service: the handshake, and a bad payload rejected by validation', async () => {
-    const socket = new WebSocket(`${server.origin.replace('http:', 'ws:')}${WEB_IPC_PATH}`, webIpcProtocols(server.token), { origin: server.origin });
+    const socket = new WebSocket(`${server.origin.replace('http:', 'ws:')}${WEB_IPC_PATH}`, webIpcProtocols(server.token), {
+      origin: server.origin,
+    });
     const api = createPresenceApi(createWebSocketTransport(socket));
 
     const snapshot = await api.rendererReady();
@@ -176,10 +185,13 @@ describe('the IPC socket', () => {
 });
 
 describe('binding', () => {
-  it.each(['0.0.0.0', '::', '192.168.1.10', 'localhost'])('given the host %s, then the server refuses to start, saying it serves this computer only', async (host) => {
-    const router = createRequestRouter(createRequestHandlers(service), () => undefined);
-    const started = startWebServer({ router, renderer: service, rendererDir, host });
-    await expect(started).rejects.toBeInstanceOf(WebServerConfigError);
-    await expect(started).rejects.toThrow('listens on this computer only (127.0.0.1 or ::1)');
-  });
+  it.each(['0.0.0.0', '::', '192.168.1.10', 'localhost'])(
+    'given the host %s, then the server refuses to start, saying it serves this computer only',
+    async (host) => {
+      const router = createRequestRouter(createRequestHandlers(service), () => undefined);
+      const started = startWebServer({ router, renderer: service, rendererDir, host });
+      await expect(started).rejects.toBeInstanceOf(WebServerConfigError);
+      await expect(started).rejects.toThrow('listens on this computer only (127.0.0.1 or ::1)');
+    },
+  );
 });

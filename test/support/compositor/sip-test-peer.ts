@@ -264,7 +264,10 @@ export class SipTestPeer {
     const via = parseVia(topVia);
     const rport = readParam(topVia, 'rport');
     // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target.
-    const to = this.transport === 'udp' && via !== null && via.port !== null ? { host: via.host, port: rport ? Number(rport) : via.port } : undefined;
+    const to =
+      this.transport === 'udp' && via !== null && via.port !== null
+        ? { host: via.host, port: rport ? Number(rport) : via.port }
+        : undefined;
     this.write(text, to);
   }
 
@@ -318,7 +321,11 @@ export class SipTestPeer {
 }
 
 /** A PIDF document with one tuple, for publishing in tests (the codec's builder is for our own status model). */
-export function pidf(entity: string, tuples: ReadonlyArray<{ id: string; basic: 'open' | 'closed'; note?: string; timestamp?: string }>, extra = ''): string {
+export function pidf(
+  entity: string,
+  tuples: ReadonlyArray<{ id: string; basic: 'open' | 'closed'; note?: string; timestamp?: string }>,
+  extra = '',
+): string {
   const tupleXml = tuples
     .map(
       (t) =>

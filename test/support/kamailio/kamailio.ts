@@ -79,9 +79,11 @@ export interface RunningKamailio {
   stop(): Promise<void>;
 }
 
-const MODULE_DIR = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules'].find(
-  (dir) => existsSync(path.join(dir, 'presence.so')),
-);
+const MODULE_DIR = [
+  '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+  '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+  '/usr/lib/kamailio/modules',
+].find((dir) => existsSync(path.join(dir, 'presence.so')));
 
 const DBTEXT_SCHEMA = '/usr/share/kamailio/dbtext/kamailio';
 
@@ -99,7 +101,24 @@ function configText(options: KamailioOptions, ports: Partial<Record<KamailioTran
   ].filter((l) => l !== '');
   const needsAuthorisation = options.forceActive === false;
   const dbUrl = `text://${path.join(dir, 'db')}`;
-  const modules = ['kex', 'corex', 'tm', 'tmx', 'sl', 'rr', 'pv', 'maxfwd', 'textops', 'siputils', 'xlog', 'sanity', 'usrloc', 'registrar', 'auth', 'nathelper'];
+  const modules = [
+    'kex',
+    'corex',
+    'tm',
+    'tmx',
+    'sl',
+    'rr',
+    'pv',
+    'maxfwd',
+    'textops',
+    'siputils',
+    'xlog',
+    'sanity',
+    'usrloc',
+    'registrar',
+    'auth',
+    'nathelper',
+  ];
   modules.push('db_text', 'presence', 'presence_xml');
   if (hasTls) modules.push('tls');
   if (hasWs) modules.push('xhttp', 'websocket');
@@ -237,7 +256,11 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
     );
     await writeFile(
       path.join(db, 'xcap'),
-      ['id(int,auto) username(string) domain(string) doc(string) doc_type(int) etag(string) source(int) doc_uri(string) port(int) ', ...rows, ''].join('\n'),
+      [
+        'id(int,auto) username(string) domain(string) doc(string) doc_type(int) etag(string) source(int) doc_uri(string) port(int) ',
+        ...rows,
+        '',
+      ].join('\n'),
     );
   };
 
@@ -252,7 +275,9 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
       output = (output + chunk).slice(-200_000);
     });
     const exited = new Promise<never>((_, reject) => {
-      process_.once('exit', (code, signal) => reject(new Error(`Kamailio exited during start-up (${code ?? signal}).\n${output.slice(-4000)}`)));
+      process_.once('exit', (code, signal) =>
+        reject(new Error(`Kamailio exited during start-up (${code ?? signal}).\n${output.slice(-4000)}`)),
+      );
       process_.once('error', (error) => reject(error));
     });
     exited.catch(() => undefined);
@@ -309,7 +334,10 @@ async function waitUntilAnswering(port: number, timeoutMs: number): Promise<void
   const local = socket.address().port;
   try {
     await new Promise<void>((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`Kamailio did not answer on udp:127.0.0.1:${port} within ${timeoutMs} ms.`)), timeoutMs);
+      const deadline = setTimeout(
+        () => reject(new Error(`Kamailio did not answer on udp:127.0.0.1:${port} within ${timeoutMs} ms.`)),
+        timeoutMs,
+      );
       socket.on('message', () => {
         clearTimeout(deadline);
         clearInterval(probe);

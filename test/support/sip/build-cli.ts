@@ -23,7 +23,11 @@ function newestSource(dir: string): number {
 }
 
 export async function ensureCliBuilt(): Promise<void> {
-  const sources = Math.max(newestSource(path.join(ROOT, 'electron')), newestSource(path.join(ROOT, 'shared')), statSync(path.join(ROOT, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    newestSource(path.join(ROOT, 'electron')),
+    newestSource(path.join(ROOT, 'shared')),
+    statSync(path.join(ROOT, 'package.json')).mtimeMs,
+  );
   if (existsSync(CLI_PATH) && statSync(CLI_PATH).mtimeMs >= sources) return;
   await buildNodeBundles(['cli'], ROOT);
 }

@@ -47,7 +47,8 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       lineWaits.until(
         () => stdout.find(predicate),
         timeoutMs,
-        (ended) => `presently ${ended ? `exited without printing ${what}` : `did not print ${what} within ${timeoutMs} ms`}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr}`,
+        (ended) =>
+          `presently ${ended ? `exited without printing ${what}` : `did not print ${what} within ${timeoutMs} ms`}.\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr}`,
       ),
   };
 }

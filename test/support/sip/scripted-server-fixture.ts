@@ -6,7 +6,10 @@ import { ScriptedSipServer, type ScriptedTransport } from './scripted-sip-server
  * Starts a scripted server that is closed after the current test. Start it before the test's clients:
  * cleanups run in reverse order, so the clients unregister while the server still answers.
  */
-export async function startScriptedServer(transport: ScriptedTransport, options: Parameters<typeof ScriptedSipServer.start>[1] = {}): Promise<ScriptedSipServer> {
+export async function startScriptedServer(
+  transport: ScriptedTransport,
+  options: Parameters<typeof ScriptedSipServer.start>[1] = {},
+): Promise<ScriptedSipServer> {
   const server = await ScriptedSipServer.start(transport, options);
   onTestFinished(() => server.close());
   return server;

@@ -137,12 +137,30 @@ export class ScriptedSipServer {
 
   /** Resolves with the first request (already received or to come) that matches. */
   waitForRequest(predicate: (request: ScriptedRequest) => boolean, timeoutMs = 15_000, what = 'a request'): Promise<ScriptedRequest> {
-    return this.arrivals.until(() => this.requests.find(predicate), timeoutMs, () => this.didNotSee(what, timeoutMs, this.requests.map((r) => r.method)));
+    return this.arrivals.until(
+      () => this.requests.find(predicate),
+      timeoutMs,
+      () =>
+        this.didNotSee(
+          what,
+          timeoutMs,
+          this.requests.map((r) => r.method),
+        ),
+    );
   }
 
   /** Resolves with the first response (already received or to come) that matches. */
   waitForResponse(predicate: (response: ScriptedResponse) => boolean, timeoutMs = 15_000, what = 'a response'): Promise<ScriptedResponse> {
-    return this.arrivals.until(() => this.responses.find(predicate), timeoutMs, () => this.didNotSee(what, timeoutMs, this.responses.map((r) => `${r.statusCode} ${r.cseqMethod}`)));
+    return this.arrivals.until(
+      () => this.responses.find(predicate),
+      timeoutMs,
+      () =>
+        this.didNotSee(
+          what,
+          timeoutMs,
+          this.responses.map((r) => `${r.statusCode} ${r.cseqMethod}`),
+        ),
+    );
   }
 
   /** Requests of one method, in arrival order. */
@@ -228,7 +246,10 @@ export class ScriptedSipServer {
           udp.bind(port, this.options.host, () => resolve());
         });
         udp.on('message', (data, rinfo) => {
-          const flow: ScriptedFlow = { remote: `${rinfo.address}:${rinfo.port}`, send: (data) => udp.send(data, rinfo.port, rinfo.address) };
+          const flow: ScriptedFlow = {
+            remote: `${rinfo.address}:${rinfo.port}`,
+            send: (data) => udp.send(data, rinfo.port, rinfo.address),
+          };
           this.receive(data.toString('utf8'), flow);
         });
         this.udp = udp;
@@ -266,7 +287,8 @@ export class ScriptedSipServer {
       case 'wss': {
         const refuse = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(426).end();
         const tls = this.options.tls;
-        const server = this.transport === 'wss' && tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, refuse) : http.createServer(refuse);
+        const server =
+          this.transport === 'wss' && tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, refuse) : http.createServer(refuse);
         const wss = new WebSocketServer({
           server,
           handleProtocols: (protocols) => (this.options.offerSipSubprotocol && protocols.has('sip') ? 'sip' : false),

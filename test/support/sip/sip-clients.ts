@@ -41,7 +41,10 @@ export class TestSipClients {
   create<const Users extends readonly string[]>(server: string, users: Users, options: TestClientOptions = {}): ClientsFor<Users> {
     const made = users.map((user) => {
       const password = options.passwords?.[user];
-      const account = testAccount(`sip:${user}@${options.domain ?? 'example.com'}`, server, { ...(password === undefined ? {} : { password }), ...options.account });
+      const account = testAccount(`sip:${user}@${options.domain ?? 'example.com'}`, server, {
+        ...(password === undefined ? {} : { password }),
+        ...options.account,
+      });
       return new SipClient(account, { timers: { ...FAST_TIMERS, ...options.timers } });
     });
     this.clients.push(...made);
@@ -49,7 +52,11 @@ export class TestSipClients {
   }
 
   /** Makes one client per user and starts them one after the other; each must register. */
-  async start<const Users extends readonly string[]>(server: string, users: Users, options: TestClientOptions = {}): Promise<ClientsFor<Users>> {
+  async start<const Users extends readonly string[]>(
+    server: string,
+    users: Users,
+    options: TestClientOptions = {},
+  ): Promise<ClientsFor<Users>> {
     const made = this.create(server, users, options);
     for (const client of made) expect(await client.start(), `${client.config.aor} registers`).toMatchObject({ phase: 'registered' });
     return made;
@@ -69,11 +76,19 @@ function clientsForThisTest(): TestSipClients {
 }
 
 /** Clients for `users` on `server`, not started (for a test that watches or checks the start), stopped when the current test finishes. */
-export function createClients<const Users extends readonly string[]>(server: string, users: Users, options: TestClientOptions = {}): ClientsFor<Users> {
+export function createClients<const Users extends readonly string[]>(
+  server: string,
+  users: Users,
+  options: TestClientOptions = {},
+): ClientsFor<Users> {
   return clientsForThisTest().create(server, users, options);
 }
 
 /** Clients for `users` on `server`, started and registered, stopped when the current test finishes. */
-export function startClients<const Users extends readonly string[]>(server: string, users: Users, options: TestClientOptions = {}): Promise<ClientsFor<Users>> {
+export function startClients<const Users extends readonly string[]>(
+  server: string,
+  users: Users,
+  options: TestClientOptions = {},
+): Promise<ClientsFor<Users>> {
   return clientsForThisTest().start(server, users, options);
 }

@@ -35,7 +35,10 @@ export function readTraced(entry: UnnumberedTraceEntry): TracedMessage | null {
 }
 
 /** Sent requests of a method, with the final response each got (matched by branch), in order. */
-export function exchanges(entries: readonly UnnumberedTraceEntry[], method: string): { request: TracedMessage; response: TracedMessage | undefined }[] {
+export function exchanges(
+  entries: readonly UnnumberedTraceEntry[],
+  method: string,
+): { request: TracedMessage; response: TracedMessage | undefined }[] {
   const messages = entries.map(readTraced).filter((m): m is TracedMessage => m !== null);
   const requests = messages.filter((m) => m.direction === 'out' && m.statusCode === 0 && m.method === method);
   const seen = new Set<string>();

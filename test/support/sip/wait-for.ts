@@ -23,8 +23,15 @@ export function waitFor<T>(
     let unsubscribe: () => void = () => undefined;
     const timer = setTimeout(() => {
       unsubscribe();
-      const last = seen.slice(-5).map((v) => JSON.stringify(v)).join('\n  ');
-      reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a matching event'}; last seen:\n  ${last || '(nothing)'}`));
+      const last = seen
+        .slice(-5)
+        .map((v) => JSON.stringify(v))
+        .join('\n  ');
+      reject(
+        new Error(
+          `Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a matching event'}; last seen:\n  ${last || '(nothing)'}`,
+        ),
+      );
     }, timeoutMs);
     unsubscribe = subscribe((value) => {
       seen.push(value);

@@ -17,7 +17,14 @@ const publish = () => compositorSeeds().find((s) => s.name === 'publish-initial'
 
 describe('Prng', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {
-    const draw = (seed: number) => Array.from({ length: 5 }, ((rng) => () => rng.next())(new Prng(seed)));
+    const draw = (seed: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (rng) => () =>
+            rng.next()
+        )(new Prng(seed)),
+      );
     expect(draw(7)).toEqual(draw(7));
     expect(draw(7)).not.toEqual(draw(8));
   });
@@ -48,7 +55,15 @@ describe('seed corpus', () => {
   it('holds every PIDF fixture, the sipp scenarios’ requests, the trace session’s and the compositor tests’ shapes', () => {
     expect(pidfSeeds().length).toBeGreaterThanOrEqual(37);
     const names = compositorSeeds().map((s) => s.name);
-    for (const prefix of ['sipp:publish-distinct-aors.xml', 'sipp:publish-then-refresh.xml', 'sipp:watch-alice.xml', 'trace-session#', 'publish-initial', 'subscribe', 'register']) {
+    for (const prefix of [
+      'sipp:publish-distinct-aors.xml',
+      'sipp:publish-then-refresh.xml',
+      'sipp:watch-alice.xml',
+      'trace-session#',
+      'publish-initial',
+      'subscribe',
+      'register',
+    ]) {
       expect(names.some((n) => n.startsWith(prefix))).toBe(true);
     }
   });
@@ -61,7 +76,8 @@ describe('seed corpus', () => {
   });
 
   it('writes NOTIFY seeds with a placeholder for every dialog field', () => {
-    for (const seed of notifySeeds()) for (const placeholder of Object.values(NOTIFY_PLACEHOLDERS)) expect(seed.text).toContain(placeholder);
+    for (const seed of notifySeeds())
+      for (const placeholder of Object.values(NOTIFY_PLACEHOLDERS)) expect(seed.text).toContain(placeholder);
   });
 });
 

@@ -5,7 +5,13 @@ import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
 import { describeBuddy } from '../../../renderer/src/presence/status-view';
 
-function entry(aor: string, displayName: string, group: string, status: PresenceStatus | 'pending' | 'unknown', note: string | null = null): BuddyEntry {
+function entry(
+  aor: string,
+  displayName: string,
+  group: string,
+  status: PresenceStatus | 'pending' | 'unknown',
+  note: string | null = null,
+): BuddyEntry {
   const isPresence = status !== 'pending' && status !== 'unknown';
   return {
     aor,
@@ -56,7 +62,11 @@ describe('what a buddy row says about its subscription', () => {
   const away = { status: 'away', note: 'Lunch', activities: [], devices: [] } as const;
   const row = (subscription: BuddyPresence['subscription'], presence: BuddyPresence['presence'] = null): BuddyRowView => {
     const buddy: BuddyPresence = { aor: 'sip:bob@x.org', subscription, presence, changedAt: null };
-    return { entry: { aor: buddy.aor, displayName: 'Bob', group: '', source: 'saved', presence: buddy }, name: 'Bob', display: describeBuddy(buddy) };
+    return {
+      entry: { aor: buddy.aor, displayName: 'Bob', group: '', source: 'saved', presence: buddy },
+      name: 'Bob',
+      display: describeBuddy(buddy),
+    };
   };
 
   it('given a healthy subscription, then nothing', () => {
@@ -65,13 +75,19 @@ describe('what a buddy row says about its subscription', () => {
   });
 
   it('given an update that could not be used while watching, then a warning that keeps the previous presence and status', () => {
-    const unreadable = row({ phase: 'active', problem: { message: 'The server sent a presence document Presently could not read: unclosed tag.' } }, away);
+    const unreadable = row(
+      { phase: 'active', problem: { message: 'The server sent a presence document Presently could not read: unclosed tag.' } },
+      away,
+    );
     expect(describeBuddyNotice(unreadable, now)).toEqual({
       tone: 'warning',
       text: "Bob's last update could not be read (the server sent a presence document Presently could not read: unclosed tag); showing the previous one.",
     });
     expect(unreadable.display).toMatchObject({ kind: 'presence', label: 'Away' });
-    const first = row({ phase: 'unknown', problem: { statusCode: 400, message: 'No Event header in the NOTIFY, answered 400 Missing Event.' } });
+    const first = row({
+      phase: 'unknown',
+      problem: { statusCode: 400, message: 'No Event header in the NOTIFY, answered 400 Missing Event.' },
+    });
     expect(describeBuddyNotice(first, now)?.text).toBe(
       "Bob's last update could not be read (no Event header in the NOTIFY, answered 400 Missing Event); there is no earlier one to show.",
     );
@@ -88,11 +104,15 @@ describe('what a buddy row says about its subscription', () => {
   });
 
   it('given an error, then when we ask again (the status label says why), or that we wait for the connection', () => {
-    const refused = row({ phase: 'error', problem: { statusCode: 403, message: 'Watching sip:bob@x.org refused by the server: forbidden (403 Forbidden).' }, retryAt: now + 300_000 });
+    const refused = row({
+      phase: 'error',
+      problem: { statusCode: 403, message: 'Watching sip:bob@x.org refused by the server: forbidden (403 Forbidden).' },
+      retryAt: now + 300_000,
+    });
     expect(describeBuddyNotice(refused, now)?.text).toMatch(/^Not watching · retrying at \d{1,2}\D\d{2}/);
     expect(refused.display.label).toBe('Error: Watching sip:bob@x.org refused by the server: forbidden (403 Forbidden).');
-    expect(describeBuddyNotice(row({ phase: 'error', problem: { message: 'Not watching: the connection to the server was lost.' } }), now)?.text).toBe(
-      'Not watching · retrying once reconnected',
-    );
+    expect(
+      describeBuddyNotice(row({ phase: 'error', problem: { message: 'Not watching: the connection to the server was lost.' } }), now)?.text,
+    ).toBe('Not watching · retrying once reconnected');
   });
 });

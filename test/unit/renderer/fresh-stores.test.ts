@@ -26,9 +26,17 @@ const entry: TraceEntry = {
 describe('renderer stores between tests', () => {
   it('given a test that changes every store', () => {
     useAppStore.getState().actions.handshakeFailed('no main process');
-    useBuddyStore.getState().actions.buddiesChanged([
-      { aor: 'sip:bob@x.org', displayName: 'Bob', group: '', source: 'saved', presence: { aor: 'sip:bob@x.org', subscription: { phase: 'unknown' }, presence: null, changedAt: null } },
-    ]);
+    useBuddyStore
+      .getState()
+      .actions.buddiesChanged([
+        {
+          aor: 'sip:bob@x.org',
+          displayName: 'Bob',
+          group: '',
+          source: 'saved',
+          presence: { aor: 'sip:bob@x.org', subscription: { phase: 'unknown' }, presence: null, changedAt: null },
+        },
+      ]);
     useSelfStore.getState().actions.selfPresenceChanged({ ...INITIAL_SELF, status: 'busy', note: 'Lab' });
     useSessionStore.getState().actions.sessionChanged({ ...INITIAL_SESSION, mode: 'offline' });
     useTraceStore.getState().actions.traceBatchReceived({ entries: [entry] });
@@ -44,7 +52,7 @@ describe('renderer stores between tests', () => {
     expect(useTraceViewStore.getState().pausedAtSeq).toBe(1);
   });
 
-  it('then the next test starts from every store\'s initial state, with an empty trace buffer', () => {
+  it("then the next test starts from every store's initial state, with an empty trace buffer", () => {
     expect(useAppStore.getState()).toMatchObject({ mainLink: { state: 'connecting' }, notices: [] });
     expect(useBuddyStore.getState().buddies).toEqual([]);
     expect(useSelfStore.getState()).toMatchObject({ self: INITIAL_SELF, pending: null, requestError: null });
@@ -52,6 +60,12 @@ describe('renderer stores between tests', () => {
     expect(useTraceStore.getState()).toMatchObject({ version: 0, lastSeq: 0, capacity: 100_000, clearedThroughSeq: 0 });
     expect(useTraceStore.getState().buffer.size).toBe(0);
     expect(useUiStore.getState()).toMatchObject({ tab: 'buddies', dialog: null });
-    expect(useTraceViewStore.getState()).toMatchObject({ filter: EMPTY_TRACE_FILTER, selectedSeq: null, panel: 'closed', pausedAtSeq: null, lastExport: null });
+    expect(useTraceViewStore.getState()).toMatchObject({
+      filter: EMPTY_TRACE_FILTER,
+      selectedSeq: null,
+      panel: 'closed',
+      pausedAtSeq: null,
+      lastExport: null,
+    });
   });
 });

@@ -13,7 +13,11 @@ const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSu
 describe('what the buddy list shows for a buddy', () => {
   it('given an active subscription with a document, then the status with its tone', () => {
     expect(describeBuddy(buddy({ phase: 'active' }, summary('busy')))).toMatchObject({ kind: 'presence', tone: 'busy', label: 'Busy' });
-    expect(describeBuddy(buddy({ phase: 'active' }, summary('offline')))).toMatchObject({ kind: 'presence', tone: 'offline', label: 'Offline' });
+    expect(describeBuddy(buddy({ phase: 'active' }, summary('offline')))).toMatchObject({
+      kind: 'presence',
+      tone: 'offline',
+      label: 'Offline',
+    });
   });
 
   it('given no answer yet, a pending subscription, or an active one without a document, then none reads as offline', () => {
@@ -23,7 +27,10 @@ describe('what the buddy list shows for a buddy', () => {
   });
 
   it('given a terminated or failed subscription, then it says so with the reason', () => {
-    expect(describeBuddy(buddy({ phase: 'terminated', reason: 'rejected' }))).toMatchObject({ kind: 'not-subscribed', label: 'Not subscribed (rejected)' });
+    expect(describeBuddy(buddy({ phase: 'terminated', reason: 'rejected' }))).toMatchObject({
+      kind: 'not-subscribed',
+      label: 'Not subscribed (rejected)',
+    });
     expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 404, message: 'No such user (404 Not Found).' } }))).toMatchObject({
       kind: 'error',
       label: 'Error: No such user (404 Not Found).',

@@ -21,7 +21,12 @@ describe('buddy store', () => {
     const carol = { ...bob, aor: 'sip:carol@x.org', presence: { ...bob.presence, aor: 'sip:carol@x.org' } };
     const { actions } = useBuddyStore.getState();
     actions.snapshotReceived(snapshot({ buddies: [bob, carol] }));
-    const change = { aor: 'sip:bob@x.org', subscription: { phase: 'active' as const }, presence: { status: 'busy' as const, note: 'x', activities: ['busy'], devices: [] }, changedAt: 5 };
+    const change = {
+      aor: 'sip:bob@x.org',
+      subscription: { phase: 'active' as const },
+      presence: { status: 'busy' as const, note: 'x', activities: ['busy'], devices: [] },
+      changedAt: 5,
+    };
     actions.buddyPresenceChanged(change);
     expect(useBuddyStore.getState().buddies.map((b) => b.presence)).toEqual([change, carol.presence]);
     const before = useBuddyStore.getState().buddies;

@@ -13,8 +13,13 @@ const traceEntry = (seq: number): TraceEntry => ({
   raw: `OPTIONS sip:a@b SIP/2.0\r\nCall-ID: c${seq}\r\nCSeq: ${seq} OPTIONS\r\n\r\n`,
 });
 
-const snapshot = (entries: number[], lastSeq: number, capacity = 100_000): AppSnapshot => ({ trace: { entries: entries.map(traceEntry), lastSeq, capacity } }) as unknown as AppSnapshot;
-const seqs = () => useTraceStore.getState().buffer.toArray().map((r) => r.entry.seq);
+const snapshot = (entries: number[], lastSeq: number, capacity = 100_000): AppSnapshot =>
+  ({ trace: { entries: entries.map(traceEntry), lastSeq, capacity } }) as unknown as AppSnapshot;
+const seqs = () =>
+  useTraceStore
+    .getState()
+    .buffer.toArray()
+    .map((r) => r.entry.seq);
 
 describe('trace store', () => {
   it('given a snapshot, when a batch overlaps it, then nothing is duplicated and each entry is summarised', () => {

@@ -33,7 +33,12 @@ describe('trace views', () => {
     expect(groupIndexFor(buffer).groups()).toHaveLength(2);
     buffer.append(session.slice(6));
     expect(filterIndexFor(buffer, filter).length).toBe(8);
-    expect(groupIndexFor(buffer).groups().map((g) => g.kind).sort()).toEqual(['dialog', 'publication', 'registration', 'subscription']);
+    expect(
+      groupIndexFor(buffer)
+        .groups()
+        .map((g) => g.kind)
+        .sort(),
+    ).toEqual(['dialog', 'publication', 'registration', 'subscription']);
   });
 });
 

@@ -20,11 +20,17 @@ function frameInChunks(text: string, chunkBytes: number): void {
 
 describe('stream framer worst case', () => {
   it('given a Content-Length value padded with a long run of spaces, then framing stays linear', () => {
-    expectLinearTime((n) => padded(`${head}Content-Length: 0`, ' ', n, 'x\r\n\r\n'), (text) => frameInChunks(text, 1 << 20));
+    expectLinearTime(
+      (n) => padded(`${head}Content-Length: 0`, ' ', n, 'x\r\n\r\n'),
+      (text) => frameInChunks(text, 1 << 20),
+    );
   });
 
   it('given a header section trickling in 16-byte chunks, then framing stays linear', () => {
-    expectLinearTime((n) => padded(`${head}X-Pad: `, 'a;', n, '\r\nContent-Length: 0\r\n\r\n'), (text) => frameInChunks(text, 16));
+    expectLinearTime(
+      (n) => padded(`${head}X-Pad: `, 'a;', n, '\r\nContent-Length: 0\r\n\r\n'),
+      (text) => frameInChunks(text, 16),
+    );
   });
 
   it('given a body trickling in 64-byte chunks, then framing stays linear', () => {
@@ -35,7 +41,10 @@ describe('stream framer worst case', () => {
   });
 
   it('given a header of spaces and bare CRs, then framing stays linear', () => {
-    expectLinearTime((n) => padded(`${head}Via: SIP/2.0/TCP`, ' \r', n, '\r\nContent-Length: 0\r\n\r\n'), (text) => frameInChunks(text, 512));
+    expectLinearTime(
+      (n) => padded(`${head}Via: SIP/2.0/TCP`, ' \r', n, '\r\nContent-Length: 0\r\n\r\n'),
+      (text) => frameInChunks(text, 512),
+    );
   });
 });
 
@@ -61,16 +70,28 @@ describe('note summary worst case', () => {
 
 describe('PIDF parse worst case', () => {
   const parse = (body: string) => parsePresenceBody(body, 'application/pidf+xml');
-  const envelope = (inner: string) => `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@x">${inner}</presence>`;
+  const envelope = (inner: string) =>
+    `<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@x">${inner}</presence>`;
   const room = (bytes: number) => bytes - envelope('').length - 1;
 
   it('given many tuples, then parsing stays linear', () => {
     const tuple = (i: number) => `<tuple id="t${i}"><status><basic>open</basic></status></tuple>`;
-    expectLinearTime((n) => envelope(Array.from({ length: Math.floor(room(n) / tuple(99999).length) }, (_, i) => tuple(i)).join('')), parse);
+    expectLinearTime(
+      (n) => envelope(Array.from({ length: Math.floor(room(n) / tuple(99999).length) }, (_, i) => tuple(i)).join('')),
+      parse,
+    );
   });
 
   it('given an element with thousands of attributes, then parsing stays linear', () => {
-    expectLinearTime((n) => envelope(`<tuple id="t" ${padded('', 'a="1" ', room(n) - 60).replace(/a="1"/g, (_m, at: number) => `a${at}="1"`).slice(0, room(n) - 60)}><status><basic>open</basic></status></tuple>`), parse);
+    expectLinearTime(
+      (n) =>
+        envelope(
+          `<tuple id="t" ${padded('', 'a="1" ', room(n) - 60)
+            .replace(/a="1"/g, (_m, at: number) => `a${at}="1"`)
+            .slice(0, room(n) - 60)}><status><basic>open</basic></status></tuple>`,
+        ),
+      parse,
+    );
   });
 
   it('given deep nesting, then parsing stays linear (and is refused, not overflowed)', () => {
@@ -78,12 +99,19 @@ describe('PIDF parse worst case', () => {
   });
 
   it('given long runs of entity-like text and quotes in a note, then parsing stays linear', () => {
-    expectLinearTime((n) => envelope(`<tuple id="t"><status><basic>open</basic></status><note>${padded('', '&amp;"<!--', room(n) - 80).replace(/<!--/g, 'x--')}</note></tuple>`), parse);
+    expectLinearTime(
+      (n) =>
+        envelope(
+          `<tuple id="t"><status><basic>open</basic></status><note>${padded('', '&amp;"<!--', room(n) - 80).replace(/<!--/g, 'x--')}</note></tuple>`,
+        ),
+      parse,
+    );
   });
 });
 
 describe('trace summary and credential mask worst case', () => {
-  const message = (header: string) => `REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 REGISTER\r\n${header}\r\nContent-Length: 0\r\n\r\n`;
+  const message = (header: string) =>
+    `REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq: 1 REGISTER\r\n${header}\r\nContent-Length: 0\r\n\r\n`;
 
   it('given a From of semicolons and quotes, then the trace summary stays linear', () => {
     expectLinearTime((n) => message(padded('From: "', ';"<', n, '>')), summarizeSipMessage);

@@ -53,7 +53,13 @@ describe('demo colleagues', () => {
   });
 
   it('given the demo started, then five named colleagues each have a live publication (six devices)', () => {
-    expect(demo.colleagues.map((c) => c.name)).toEqual(['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Margaret Hamilton']);
+    expect(demo.colleagues.map((c) => c.name)).toEqual([
+      'Ada Lovelace',
+      'Grace Hopper',
+      'Alan Turing',
+      'Katherine Johnson',
+      'Margaret Hamilton',
+    ]);
     expect(demo.colleagues.every((c) => c.aor.endsWith(`@${DOMAIN}`))).toBe(true);
     expect(compositor.counters().publicationsActive).toBe(6);
     expect(compositor.counters().bindingsActive).toBe(7); // six devices and the watcher

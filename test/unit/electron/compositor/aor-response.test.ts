@@ -5,9 +5,12 @@ import { parseSipMessage, type SipRequest } from '../../../../electron/composito
 
 describe('address-of-record canonical form (RFC 3903 §6 step 5)', () => {
   it('given sip:, sips: and pres: forms of one AOR with parameters and escapes, when canonicalised, then they share one key', () => {
-    const keys = ['sip:alice@Example.com;user=phone', 'sips:alice@example.com', 'pres:alice@example.com', 'sip:%61lice@example.com:5060'].map(
-      (text) => aorOfText(text)?.key,
-    );
+    const keys = [
+      'sip:alice@Example.com;user=phone',
+      'sips:alice@example.com',
+      'pres:alice@example.com',
+      'sip:%61lice@example.com:5060',
+    ].map((text) => aorOfText(text)?.key);
     expect(new Set(keys)).toEqual(new Set(['alice@example.com']));
   });
 
@@ -36,7 +39,9 @@ describe('buildResponse (RFC 3261 §8.2.6, RFC 3581)', () => {
 
   it('given a request with rport, when answered, then the top Via gets received and rport and the other Vias stay as they were', () => {
     const text = buildResponse(request, 200, { address: '192.0.2.1', port: 40000 }, { toTag: 'tt' });
-    expect(text).toContain('Via: SIP/2.0/UDP 10.0.0.9:5070;branch=z9hG4bKq;rport=40000;received=192.0.2.1, SIP/2.0/UDP proxy;branch=z9hG4bKp\r\n');
+    expect(text).toContain(
+      'Via: SIP/2.0/UDP 10.0.0.9:5070;branch=z9hG4bKq;rport=40000;received=192.0.2.1, SIP/2.0/UDP proxy;branch=z9hG4bKp\r\n',
+    );
     expect(text).toContain('Via: SIP/2.0/TCP far;branch=z9hG4bKf\r\n');
     expect(text).toContain('To: <sip:x@y>;tag=tt\r\n');
     expect(text.startsWith('SIP/2.0 200 OK\r\n')).toBe(true);

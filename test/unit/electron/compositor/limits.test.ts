@@ -3,7 +3,12 @@
  * a stream chunk's progress, the header checks, the once-per-source log, the UDP rules and the option checks.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionCounter, ConnectionTimers, streamProgress, type ConnectionExpiry } from '../../../../electron/compositor/limits/connection-limits';
+import {
+  ConnectionCounter,
+  ConnectionTimers,
+  streamProgress,
+  type ConnectionExpiry,
+} from '../../../../electron/compositor/limits/connection-limits';
 import { OncePerSource } from '../../../../electron/compositor/limits/limit-log';
 import { defaultLimits, invalidLimit, normaliseOrigin, overCapacity } from '../../../../electron/compositor/limits/limits';
 import { headerProblem, headerSectionBytes } from '../../../../electron/compositor/limits/message-checks';
@@ -12,7 +17,11 @@ import { mayNotifyAt, udpResponseBudget } from '../../../../electron/compositor/
 describe('ConnectionCounter', () => {
   it('given caps of 3 in total and 2 per address, when connections come and go, then each cap refuses by name and a release frees a place', () => {
     const counter = new ConnectionCounter(3, 2);
-    expect([counter.admit('10.0.0.1'), counter.admit('10.0.0.1'), counter.admit('10.0.0.1')]).toEqual([null, null, 'maxConnectionsPerAddress']);
+    expect([counter.admit('10.0.0.1'), counter.admit('10.0.0.1'), counter.admit('10.0.0.1')]).toEqual([
+      null,
+      null,
+      'maxConnectionsPerAddress',
+    ]);
     expect([counter.admit('10.0.0.2'), counter.admit('10.0.0.3')]).toEqual([null, 'maxConnections']);
     counter.release('10.0.0.1');
     expect(counter.admit('10.0.0.3')).toBeNull();
@@ -92,8 +101,20 @@ describe('header checks', () => {
   });
 
   it('given too many fields, a control character in a value or the Request-URI, or a tab, then 400 names what is wrong, except for the tab', () => {
-    expect(headerProblem('sip:x', fields([['a', '1'], ['b', '2'], ['c', '3']]), 2)).toEqual({ status: 400, reason: 'Bad Request (more than 2 header fields)', limit: 'maxHeaderFields' });
-    expect(headerProblem('sip:x', fields([['call-id', 'a\x00b']]), 10)?.reason).toBe('Bad Request (control character in the Call-ID header)');
+    expect(
+      headerProblem(
+        'sip:x',
+        fields([
+          ['a', '1'],
+          ['b', '2'],
+          ['c', '3'],
+        ]),
+        2,
+      ),
+    ).toEqual({ status: 400, reason: 'Bad Request (more than 2 header fields)', limit: 'maxHeaderFields' });
+    expect(headerProblem('sip:x', fields([['call-id', 'a\x00b']]), 10)?.reason).toBe(
+      'Bad Request (control character in the Call-ID header)',
+    );
     expect(headerProblem('sip:x', fields([['subject', 'bell\x07']]), 10)?.limit).toBeNull();
     expect(headerProblem('sip:x', fields([['subject', 'del\x7f']]), 10)?.status).toBe(400);
     expect(headerProblem('sip:x\x1b', fields([]), 10)?.reason).toBe('Bad Request (control character in the Request-URI)');

@@ -41,7 +41,12 @@ describe('ServerTransactionTable', () => {
     expect(table.responseFor('p')?.toString()).toBe('SIP/2.0 202 Later\r\n\r\n');
     now = 32_001;
     table.sweep();
-    expect([table.responseFor('p'), table.responseFor('c'), table.responseFor('h'), table.size]).toEqual([undefined, undefined, undefined, 0]);
+    expect([table.responseFor('p'), table.responseFor('c'), table.responseFor('h'), table.size]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      0,
+    ]);
     table.dispose();
   });
 });

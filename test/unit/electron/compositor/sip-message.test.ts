@@ -72,7 +72,10 @@ describe('parseSipMessage', () => {
       ),
       true,
     );
-    expect(result.ok && result.message.kind === 'response' && [result.message.status, result.message.reason]).toEqual([481, 'Subscription Does Not Exist']);
+    expect(result.ok && result.message.kind === 'response' && [result.message.status, result.message.reason]).toEqual([
+      481,
+      'Subscription Does Not Exist',
+    ]);
   });
 
   it('given a datagram without Content-Length, when parsed, then the body is the rest of the datagram (RFC 3261 §18.3)', () => {

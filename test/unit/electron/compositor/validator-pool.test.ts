@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidatorPool, type ValidationResult } from '../../../../electron/compositor/esc/validator-pool';
 
 const WORKER = new URL('../../../support/compositor/pidf-validator-worker.dev.mjs', import.meta.url);
-const VALID = '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@example.com"><tuple id="t"><status><basic>open</basic></status></tuple></presence>';
+const VALID =
+  '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@example.com"><tuple id="t"><status><basic>open</basic></status></tuple></presence>';
 
 let pool: ValidatorPool | undefined;
 afterEach(async () => {

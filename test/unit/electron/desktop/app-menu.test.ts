@@ -10,7 +10,12 @@ describe('application menu model', () => {
     const menus = appMenu({ platform: 'darwin', isDevelopment: false });
     expect(menus.map((menu) => menu.label)).toEqual(['Presently', 'Edit', 'View', 'Window', 'Help']);
     expect(roles(menus[0])).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit']);
-    expect(menus[0]?.items).toContainEqual({ kind: 'action', label: 'Settings…', action: { kind: 'show-screen', screen: 'settings' }, accelerator: 'CmdOrCtrl+,' });
+    expect(menus[0]?.items).toContainEqual({
+      kind: 'action',
+      label: 'Settings…',
+      action: { kind: 'show-screen', screen: 'settings' },
+      accelerator: 'CmdOrCtrl+,',
+    });
   });
 
   it('on Windows and Linux: File with Settings, Close and Quit, and About under Help', () => {
@@ -34,7 +39,11 @@ describe('application menu model', () => {
       expect(all(appMenu({ platform, isDevelopment: false }))).not.toEqual(expect.arrayContaining(['reload']));
       expect(all(appMenu({ platform, isDevelopment: false }))).not.toContain('toggleDevTools');
       expect(all(appMenu({ platform, isDevelopment: false }))).not.toContain('forceReload');
-      expect(roles(byLabel(appMenu({ platform, isDevelopment: true }), 'View')).slice(0, 3)).toEqual(['reload', 'forceReload', 'toggleDevTools']);
+      expect(roles(byLabel(appMenu({ platform, isDevelopment: true }), 'View')).slice(0, 3)).toEqual([
+        'reload',
+        'forceReload',
+        'toggleDevTools',
+      ]);
     }
   });
 });

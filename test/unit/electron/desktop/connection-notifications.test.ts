@@ -28,7 +28,11 @@ function setup() {
   const clock = fakeClock();
   const alerts = new ConnectionNotifications(notifier, clock.schedule, 10_000);
   const account = (phase: AccountPhase, message?: string) => {
-    const state: AccountState = { phase, server: 'sip:pbx.example.com', ...(message ? { problem: { message, cause: 'connection-lost' as const } } : {}) };
+    const state: AccountState = {
+      phase,
+      server: 'sip:pbx.example.com',
+      ...(message ? { problem: { message, cause: 'connection-lost' as const } } : {}),
+    };
     alerts.accountStateChanged(state);
   };
   return { shown, clock, alerts, account, titles: () => shown.map((n) => n.title) };
@@ -119,7 +123,11 @@ describe('connection notifications', () => {
 describe('publication refused notifications', () => {
   it('tells the server reason once per refusal, again only after a publication succeeded', () => {
     const { shown, alerts } = setup();
-    const refused = { phase: 'failed' as const, status: 'busy' as const, problem: { message: 'The server refused the publication (403 Forbidden).', statusCode: 403 } };
+    const refused = {
+      phase: 'failed' as const,
+      status: 'busy' as const,
+      problem: { message: 'The server refused the publication (403 Forbidden).', statusCode: 403 },
+    };
     alerts.publicationChanged({ phase: 'publishing', status: 'busy' });
     alerts.publicationChanged(refused);
     alerts.publicationChanged({ phase: 'publishing', status: 'busy' });
@@ -133,7 +141,10 @@ describe('publication refused notifications', () => {
       },
     ]);
     alerts.publicationChanged({ phase: 'published', status: 'busy' });
-    alerts.publicationChanged({ phase: 'unsupported', problem: { message: 'The server does not accept presence publications (489 Bad Event).', statusCode: 489 } });
+    alerts.publicationChanged({
+      phase: 'unsupported',
+      problem: { message: 'The server does not accept presence publications (489 Bad Event).', statusCode: 489 },
+    });
     expect(shown.map((n) => n.body)).toEqual([
       'The server refused the publication (403 Forbidden).',
       'The server does not accept presence publications (489 Bad Event).',

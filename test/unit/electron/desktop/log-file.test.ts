@@ -27,7 +27,11 @@ describe('log file rotation', () => {
     expect((await readdir(folder)).sort()).toEqual(['presently.log', 'presently.log.1', 'presently.log.2']);
     for (const name of log.fileNames()) expect((await stat(name)).size).toBeLessThanOrEqual(1_000);
     // Ten lines fill a file: the current one holds the newest ten, each older name the ten before; 0–9 were dropped.
-    const tags = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => /line-(\d+)/.exec(l)?.[1]);
+    const tags = async (file: string) =>
+      (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => /line-(\d+)/.exec(l)?.[1]);
     expect(await tags(path.join(folder, 'presently.log'))).toEqual(['30', '31', '32', '33', '34', '35', '36', '37', '38', '39']);
     expect((await tags(path.join(folder, 'presently.log.1')))[0]).toBe('20');
     expect((await tags(path.join(folder, 'presently.log.2')))[0]).toBe('10');
@@ -96,8 +100,17 @@ describe('log file and credentials', () => {
 
   it('given a REGISTER with credentials, a settings object with a password and an error quoting the header, then no secret reaches any file', async () => {
     const log = new LogFile({ folder, maxBytes: 600, now: fixedClock });
-    log.writeSipMessage({ at: fixedClock(), direction: 'out', transport: 'tcp', local: { address: '127.0.0.1', port: 5070 }, remote: { address: '127.0.0.1', port: 5060 }, raw: register });
-    log.write('info', 'settings loaded', { account: { aor: 'sip:alice@example.com', password: PASSWORD, nested: [{ secretToken: PASSWORD }] } });
+    log.writeSipMessage({
+      at: fixedClock(),
+      direction: 'out',
+      transport: 'tcp',
+      local: { address: '127.0.0.1', port: 5070 },
+      remote: { address: '127.0.0.1', port: 5060 },
+      raw: register,
+    });
+    log.write('info', 'settings loaded', {
+      account: { aor: 'sip:alice@example.com', password: PASSWORD, nested: [{ secretToken: PASSWORD }] },
+    });
     log.write('error', `server refused: Authorization: Digest username="alice", response="${RESPONSE}"`);
     log.write('error', 'sending failed', new Error(`Proxy-Authorization: Basic YWxpY2U6aHVudGVyMg==`));
     await log.flush();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { connectPowerEvents, type PowerEventName, type PowerEvents, type SleepAwareService } from '../../../../electron/desktop/power-events';
+import {
+  connectPowerEvents,
+  type PowerEventName,
+  type PowerEvents,
+  type SleepAwareService,
+} from '../../../../electron/desktop/power-events';
 
 /** PowerEvents whose events the test fires. */
 class FakePowerEvents implements PowerEvents {

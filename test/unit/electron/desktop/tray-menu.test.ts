@@ -16,7 +16,12 @@ import {
 const session: SessionInfo = { mode: 'account', account: null, demo: null, isPasswordStorePersistent: true };
 const registered: AccountState = { phase: 'registered', server: 'sip:pbx.example.com' };
 const published: PublicationState = { phase: 'published', status: 'busy', note: 'In a workshop', etag: 'e1' };
-const self: SelfPresence = { status: 'busy', note: 'In a workshop', publication: published, recentNotes: ['In a workshop', 'Lunch & errands'] };
+const self: SelfPresence = {
+  status: 'busy',
+  note: 'In a workshop',
+  publication: published,
+  recentNotes: ['In a workshop', 'Lunch & errands'],
+};
 const state = (change: Partial<TrayState> = {}): TrayState => ({ session, accountState: registered, self, ...change });
 
 const items = (menu: TrayMenuItem[]) => menu.filter((item) => item.kind === 'item');
@@ -50,13 +55,21 @@ describe('tray menu model', () => {
   it('keeps the note when a status is chosen, and keeps the status when a recent note is chosen', () => {
     const menu = items(trayMenu(state()));
     expect(menu.find((item) => item.label === 'Away')?.action).toEqual({ kind: 'set-status', status: 'away', note: 'In a workshop' });
-    expect(menu.find((item) => item.label === 'Lunch & errands')?.action).toEqual({ kind: 'set-status', status: 'busy', note: 'Lunch & errands' });
+    expect(menu.find((item) => item.label === 'Lunch & errands')?.action).toEqual({
+      kind: 'set-status',
+      status: 'busy',
+      note: 'Lunch & errands',
+    });
     expect(menu.find((item) => item.label === 'Set a note…')?.action).toEqual({ kind: 'show-screen', screen: 'status-picker' });
     expect(menu.find((item) => item.label === 'Quit Presently')?.action).toEqual({ kind: 'quit' });
   });
 
   it('given the sign-in failed, disables statuses and notes with the reason and says it on top; Open, Set a note and Quit stay enabled', () => {
-    const failed: AccountState = { phase: 'failed', server: 'sip:pbx.example.com', problem: { message: 'The server rejected the password (403 Forbidden).', statusCode: 403 } };
+    const failed: AccountState = {
+      phase: 'failed',
+      server: 'sip:pbx.example.com',
+      problem: { message: 'The server rejected the password (403 Forbidden).', statusCode: 403 },
+    };
     const menu = trayMenu(state({ accountState: failed }));
     const reason = 'Not signed in: The server rejected the password (403 Forbidden).';
     expect(menu[0]).toEqual({ kind: 'info', label: reason });
@@ -81,7 +94,11 @@ describe('tray menu model', () => {
   });
 
   it('counts a connection without registration as signed in', () => {
-    expect(trayMenu(state({ accountState: { phase: 'connected', server: 's' } }))[0]).toMatchObject({ kind: 'item', label: 'Available', enabled: true });
+    expect(trayMenu(state({ accountState: { phase: 'connected', server: 's' } }))[0]).toMatchObject({
+      kind: 'item',
+      label: 'Available',
+      enabled: true,
+    });
   });
 });
 
@@ -90,11 +107,15 @@ describe('tray icon and tooltip', () => {
     expect(trayIconStatus(state())).toBe('busy');
     expect(trayIconStatus(state({ self: { ...self, publication: { phase: 'publishing', status: 'away', etag: 'e1' } } }))).toBe('away');
     expect(trayIconStatus(state({ self: { ...self, publication: { phase: 'publishing', status: 'away' } } }))).toBe('offline');
-    expect(trayIconStatus(state({ self: { ...self, publication: { phase: 'failed', status: 'busy', problem: { message: 'x', statusCode: 403 } } } }))).toBe('offline');
+    expect(
+      trayIconStatus(
+        state({ self: { ...self, publication: { phase: 'failed', status: 'busy', problem: { message: 'x', statusCode: 403 } } } }),
+      ),
+    ).toBe('offline');
     expect(trayIconStatus(state({ accountState: { phase: 'failed', server: 's' } }))).toBe('offline');
-    expect(trayIconStatus(state({ self: { ...self, status: 'appear-offline', publication: { phase: 'published', status: 'appear-offline' } } }))).toBe(
-      'appear-offline',
-    );
+    expect(
+      trayIconStatus(state({ self: { ...self, status: 'appear-offline', publication: { phase: 'published', status: 'appear-offline' } } })),
+    ).toBe('appear-offline');
   });
 
   it('uses template images on macOS and coloured ones elsewhere', () => {
@@ -107,7 +128,10 @@ describe('tray icon and tooltip', () => {
     expect(trayTooltip(state())).toBe('Presently — Busy: In a workshop');
     expect(trayTooltip(state({ self: { ...self, note: '' } }))).toBe('Presently — Busy');
     expect(trayTooltip(state({ accountState: { phase: 'connecting', server: 's' } }))).toBe('Presently — Signing in…');
-    const refused: PublicationState = { phase: 'failed', problem: { message: 'The server does not accept presence publications (489 Bad Event).', statusCode: 489 } };
+    const refused: PublicationState = {
+      phase: 'failed',
+      problem: { message: 'The server does not accept presence publications (489 Bad Event).', statusCode: 489 },
+    };
     expect(trayTooltip(state({ self: { ...self, publication: refused } }))).toBe(
       'Presently — Busy: In a workshop (not published: The server does not accept presence publications (489 Bad Event).)',
     );

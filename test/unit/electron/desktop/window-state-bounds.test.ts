@@ -15,13 +15,28 @@ describe('visible window bounds', () => {
   });
 
   it('given the window was on a monitor that is gone, then it opens centred on the primary display, same size', () => {
-    expect(visibleWindowBounds({ x: 2500, y: 300, width: 1200, height: 800 }, [laptop], minimum)).toEqual({ x: 360, y: 125, width: 1200, height: 800 });
+    expect(visibleWindowBounds({ x: 2500, y: 300, width: 1200, height: 800 }, [laptop], minimum)).toEqual({
+      x: 360,
+      y: 125,
+      width: 1200,
+      height: 800,
+    });
   });
 
   it('given bounds hanging over the edge, then the window moves onto the display it overlaps most', () => {
-    expect(visibleWindowBounds({ x: -300, y: 900, width: 1000, height: 700 }, [laptop, external], minimum)).toEqual({ x: 0, y: 350, width: 1000, height: 700 });
+    expect(visibleWindowBounds({ x: -300, y: 900, width: 1000, height: 700 }, [laptop, external], minimum)).toEqual({
+      x: 0,
+      y: 350,
+      width: 1000,
+      height: 700,
+    });
     // Mostly on the external monitor: it moves fully onto that one.
-    expect(visibleWindowBounds({ x: 1700, y: 100, width: 1200, height: 800 }, [laptop, external], minimum)).toEqual({ x: 1920, y: 100, width: 1200, height: 800 });
+    expect(visibleWindowBounds({ x: 1700, y: 100, width: 1200, height: 800 }, [laptop, external], minimum)).toEqual({
+      x: 1920,
+      y: 100,
+      width: 1200,
+      height: 800,
+    });
   });
 
   it('given bounds larger than the display (the resolution went down), then the window shrinks to the work area', () => {
@@ -29,12 +44,22 @@ describe('visible window bounds', () => {
   });
 
   it('given a size below the minimum (a hand-edited file), then the minimum is used', () => {
-    expect(visibleWindowBounds({ x: 10, y: 10, width: 100, height: 50 }, [laptop], minimum)).toEqual({ x: 10, y: 10, width: 720, height: 480 });
+    expect(visibleWindowBounds({ x: 10, y: 10, width: 100, height: 50 }, [laptop], minimum)).toEqual({
+      x: 10,
+      y: 10,
+      width: 720,
+      height: 480,
+    });
   });
 
   it('given a work area that does not start at 0 (a panel on top or left) and fractional bounds, then the result lies inside it in whole pixels', () => {
     const belowPanel: Bounds = { x: 64, y: 32, width: 1856, height: 1048 };
-    expect(visibleWindowBounds({ x: 0.4, y: 0, width: 1000.6, height: 600 }, [belowPanel], minimum)).toEqual({ x: 64, y: 32, width: 1001, height: 600 });
+    expect(visibleWindowBounds({ x: 0.4, y: 0, width: 1000.6, height: 600 }, [belowPanel], minimum)).toEqual({
+      x: 64,
+      y: 32,
+      width: 1001,
+      height: 600,
+    });
   });
 
   it('given no displays, then there is nothing to decide by', () => {

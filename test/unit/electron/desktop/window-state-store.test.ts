@@ -46,9 +46,13 @@ describe('window state store', () => {
     const store = new WindowStateStore(dataDir);
     const save = vi.spyOn(store, 'save');
     const window = new FakeWindow();
-    const tracking = store.track(window, (error) => {
-      throw error;
-    }, 500);
+    const tracking = store.track(
+      window,
+      (error) => {
+        throw error;
+      },
+      500,
+    );
     for (let i = 0; i < 10; i++) {
       window.bounds = { x: 10 + i, y: 20, width: 800 + i, height: 600.4 };
       window.fire(i % 2 === 0 ? 'move' : 'resize');

@@ -19,7 +19,11 @@ function routerWith(overrides: Partial<RequestHandlers>, log: unknown[] = []) {
 describe('request router', () => {
   it('registers exactly the channels of the contract', () => {
     const router = routerWith({});
-    expect([...router.channels].sort()).toEqual(Object.values(requestChannels).map((r) => r.channel).sort());
+    expect([...router.channels].sort()).toEqual(
+      Object.values(requestChannels)
+        .map((r) => r.channel)
+        .sort(),
+    );
   });
 
   it('answers a valid request with the handler result', async () => {

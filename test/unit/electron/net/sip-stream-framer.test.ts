@@ -44,7 +44,11 @@ describe('SIP stream framer', () => {
     const framer = new SipStreamFramer();
     const items = framer.push(Buffer.from('PUBLISH sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nbody'));
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ kind: 'error', reason: 'missing-content-length', headerText: 'PUBLISH sip:a@b SIP/2.0\r\nCall-ID: x' });
+    expect(items[0]).toMatchObject({
+      kind: 'error',
+      reason: 'missing-content-length',
+      headerText: 'PUBLISH sip:a@b SIP/2.0\r\nCall-ID: x',
+    });
     expect(framer.hasFailed).toBe(true);
     expect(framer.push(Buffer.from(message('')))).toEqual([]);
   });

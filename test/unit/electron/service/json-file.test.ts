@@ -11,7 +11,9 @@ interface Counter {
 const counterFormat: DocumentFormat<Counter> = {
   schemaVersion: 2,
   decode: (raw) =>
-    typeof (raw as Counter).count === 'number' ? { ok: true, value: { count: (raw as Counter).count } } : { ok: false, error: 'count: expected a number' },
+    typeof (raw as Counter).count === 'number'
+      ? { ok: true, value: { count: (raw as Counter).count } }
+      : { ok: false, error: 'count: expected a number' },
   // Schema 1 called the field `n`.
   migrate: (raw) => ({ schemaVersion: 2, count: (raw as { n: number }).n }),
   encode: (value) => value,

@@ -12,7 +12,10 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('settings preferences', () => {
   it('given a file written before preferences existed, then it loads with the defaults', async () => {
-    await writeFile(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify({ schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [] }));
+    await writeFile(
+      path.join(dir, SETTINGS_FILE_NAME),
+      JSON.stringify({ schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [] }),
+    );
     const store = new SettingsStore(dir);
     expect((await store.load()).kind).toBe('loaded');
     expect(store.preferences).toEqual({ keepRunningInTray: true, startAtLogin: false, traceToFile: false });
@@ -23,11 +26,24 @@ describe('settings preferences', () => {
     await store.load();
     await store.setPreferences({ traceToFile: true });
     await store.setPreferences({ startAtLogin: true });
-    expect(JSON.parse(await readFile(store.path, 'utf8')).preferences).toEqual({ keepRunningInTray: true, startAtLogin: true, traceToFile: true });
+    expect(JSON.parse(await readFile(store.path, 'utf8')).preferences).toEqual({
+      keepRunningInTray: true,
+      startAtLogin: true,
+      traceToFile: true,
+    });
   });
 
   it('given a preference that is not a boolean (a hand-edited file), then the file is set aside', async () => {
-    await writeFile(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify({ schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [], preferences: { startAtLogin: 'yes' } }));
+    await writeFile(
+      path.join(dir, SETTINGS_FILE_NAME),
+      JSON.stringify({
+        schemaVersion: 1,
+        account: null,
+        presence: { status: 'away', note: '' },
+        recentNotes: [],
+        preferences: { startAtLogin: 'yes' },
+      }),
+    );
     expect((await new SettingsStore(dir).load()).kind).toBe('set-aside');
   });
 });

@@ -52,18 +52,30 @@ describe('settings store', () => {
     const older = new SettingsStore(dir);
     await older.load();
     expect(older.preferences).toEqual(DEFAULT_PREFERENCES);
-    expect({ keepRunningInTray: DEFAULT_PREFERENCES.keepRunningInTray, hasExplainedTray: older.hasExplainedTray }).toEqual({ keepRunningInTray: true, hasExplainedTray: false });
+    expect({ keepRunningInTray: DEFAULT_PREFERENCES.keepRunningInTray, hasExplainedTray: older.hasExplainedTray }).toEqual({
+      keepRunningInTray: true,
+      hasExplainedTray: false,
+    });
 
     await older.markTrayExplained();
     await older.setPreferences({ keepRunningInTray: false });
     const later = new SettingsStore(dir);
     await later.load();
-    expect({ keepRunningInTray: later.preferences.keepRunningInTray, hasExplainedTray: later.hasExplainedTray }).toEqual({ keepRunningInTray: false, hasExplainedTray: true });
+    expect({ keepRunningInTray: later.preferences.keepRunningInTray, hasExplainedTray: later.hasExplainedTray }).toEqual({
+      keepRunningInTray: false,
+      hasExplainedTray: true,
+    });
     expect(later.settings.presence).toEqual({ status: 'busy', note: 'In the lab' });
   });
 
   it('given a file that kept the tray choice and its notice together as "desktop", then both are read, and the next save writes "preferences" and "hasExplainedTray"', async () => {
-    const stored = { schemaVersion: 1, account: null, presence: { status: 'away', note: '' }, recentNotes: [], desktop: { keepRunningInTray: false, hasExplainedTray: true } };
+    const stored = {
+      schemaVersion: 1,
+      account: null,
+      presence: { status: 'away', note: '' },
+      recentNotes: [],
+      desktop: { keepRunningInTray: false, hasExplainedTray: true },
+    };
     await writeFile(path.join(dir, SETTINGS_FILE_NAME), JSON.stringify(stored));
     const store = new SettingsStore(dir);
     expect((await store.load()).kind).toBe('loaded');
@@ -72,7 +84,10 @@ describe('settings store', () => {
 
     await store.setPreferences({ startAtLogin: true });
     const written = JSON.parse(await readFile(store.path, 'utf8')) as Record<string, unknown>;
-    expect(written).toMatchObject({ preferences: { keepRunningInTray: false, startAtLogin: true, traceToFile: false }, hasExplainedTray: true });
+    expect(written).toMatchObject({
+      preferences: { keepRunningInTray: false, startAtLogin: true, traceToFile: false },
+      hasExplainedTray: true,
+    });
     expect(written).not.toHaveProperty('desktop');
   });
 

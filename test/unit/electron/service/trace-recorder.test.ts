@@ -54,7 +54,11 @@ describe('trace recorder size bound', () => {
 
   it('given large messages, when their text passes maxChars, then the oldest go first and the user is told once', () => {
     const trims: number[] = [];
-    const recorder = new TraceRecorder(() => undefined, { capacity: 1000, maxChars: 1000, batchMax: 1 }, (max) => trims.push(max));
+    const recorder = new TraceRecorder(
+      () => undefined,
+      { capacity: 1000, maxChars: 1000, batchMax: 1 },
+      (max) => trims.push(max),
+    );
     for (let i = 0; i < 3; i++) recorder.record(sized(i, 300));
     expect(recorder.recent().map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(trims).toEqual([]);
@@ -74,7 +78,11 @@ describe('trace recorder size bound', () => {
 
   it('given the count bound reached first, then entries are dropped by count without the size notice', () => {
     const trims: number[] = [];
-    const recorder = new TraceRecorder(() => undefined, { capacity: 3, maxChars: 1_000_000, batchMax: 1 }, (max) => trims.push(max));
+    const recorder = new TraceRecorder(
+      () => undefined,
+      { capacity: 3, maxChars: 1_000_000, batchMax: 1 },
+      (max) => trims.push(max),
+    );
     for (let i = 0; i < 10; i++) recorder.record(entry(i));
     expect(recorder.recent().map((e) => e.seq)).toEqual([8, 9, 10]);
     expect(trims).toEqual([]);

@@ -22,7 +22,11 @@ function notify(extraLines: number): string {
 function layer() {
   const sent: string[] = [];
   const delivered: string[] = [];
-  const reliability = new ReliabilityLayer({ isReliable: false, send: async (text) => void sent.push(text) }, (text) => delivered.push(text), { t1: 50, t2: 400 });
+  const reliability = new ReliabilityLayer(
+    { isReliable: false, send: async (text) => void sent.push(text) },
+    (text) => delivered.push(text),
+    { t1: 50, t2: 400 },
+  );
   return { reliability, sent, delivered };
 }
 

@@ -11,7 +11,9 @@ describe('servedPage', () => {
   });
 
   it('given a policy without connect-src, then it is added', () => {
-    expect(servedPage(page("default-src 'none'"), 'ws://[::1]:4000/ipc').policyHeader).toBe("default-src 'none'; connect-src ws://[::1]:4000/ipc; frame-ancestors 'none'");
+    expect(servedPage(page("default-src 'none'"), 'ws://[::1]:4000/ipc').policyHeader).toBe(
+      "default-src 'none'; connect-src ws://[::1]:4000/ipc; frame-ancestors 'none'",
+    );
   });
 
   it('given a page without a policy, then it refuses to serve it', () => {

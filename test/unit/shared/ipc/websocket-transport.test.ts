@@ -87,10 +87,15 @@ describe('parseRequestFrame', () => {
     });
   });
 
-  it.each(['not json', 'null', '[]', '{"kind":"event","id":1,"channel":"x"}', '{"kind":"request","id":0,"channel":"x"}', '{"kind":"request","id":1.5,"channel":"x"}', '{"kind":"request","id":1}'])(
-    'refuses %s',
-    (text) => expect(parseRequestFrame(text)).toBeNull(),
-  );
+  it.each([
+    'not json',
+    'null',
+    '[]',
+    '{"kind":"event","id":1,"channel":"x"}',
+    '{"kind":"request","id":0,"channel":"x"}',
+    '{"kind":"request","id":1.5,"channel":"x"}',
+    '{"kind":"request","id":1}',
+  ])('refuses %s', (text) => expect(parseRequestFrame(text)).toBeNull());
 });
 
 describe('the token subprotocol', () => {

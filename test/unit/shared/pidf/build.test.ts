@@ -44,13 +44,16 @@ describe('buildPidf: what each status publishes', () => {
     expect(document.persons.map((p) => p.activities)).toEqual([expected[status].activities]);
   });
 
-  it.each(CHOSEN_STATUSES)('given %s with awkward notes, when built, parsed and summarised, then the watcher sees that status and note', (status) => {
-    for (const [, note] of NOTES) {
-      const summary = summarizePresence(parse(buildPidf({ ...BASE, status, note })));
-      expect(summary.status).toBe(status === 'appear-offline' ? 'offline' : status);
-      expect(summary.note).toBe(note);
-    }
-  });
+  it.each(CHOSEN_STATUSES)(
+    'given %s with awkward notes, when built, parsed and summarised, then the watcher sees that status and note',
+    (status) => {
+      for (const [, note] of NOTES) {
+        const summary = summarizePresence(parse(buildPidf({ ...BASE, status, note })));
+        expect(summary.status).toBe(status === 'appear-offline' ? 'offline' : status);
+        expect(summary.note).toBe(note);
+      }
+    },
+  );
 });
 
 describe('buildPidf: the document on the wire', () => {

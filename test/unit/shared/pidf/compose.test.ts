@@ -23,8 +23,16 @@ function publication(body: string, receivedAt: number, contentType = 'applicatio
   return { body, document: result.document, receivedAt };
 }
 
-function published(tupleId: string, status: Parameters<typeof buildPidf>[0]['status'], receivedAt: number, note?: string): PublishedDocument {
-  return publication(buildPidf({ entity: AOR, tupleId, status, note, timestamp: new Date(receivedAt), contact: `sip:alice@${tupleId}.example.com` }), receivedAt);
+function published(
+  tupleId: string,
+  status: Parameters<typeof buildPidf>[0]['status'],
+  receivedAt: number,
+  note?: string,
+): PublishedDocument {
+  return publication(
+    buildPidf({ entity: AOR, tupleId, status, note, timestamp: new Date(receivedAt), contact: `sip:alice@${tupleId}.example.com` }),
+    receivedAt,
+  );
 }
 
 function reparse(body: string): PidfDocument {
@@ -56,7 +64,10 @@ describe('composePresenceDocuments', () => {
   });
 
   it('given two devices, then both tuples are in the document', () => {
-    const body = composePresenceDocuments(AOR, [published('deskphone', 'available', 1000), published('laptop', 'in-a-meeting', 2000, 'Standup')]);
+    const body = composePresenceDocuments(AOR, [
+      published('deskphone', 'available', 1000),
+      published('laptop', 'in-a-meeting', 2000, 'Standup'),
+    ]);
     const document = reparse(body);
     expect(document.entity).toBe(AOR);
     expect(document.tuples.map((t) => [t.id, t.contact?.uri])).toEqual([
@@ -163,7 +174,9 @@ describe('composePresenceDocuments', () => {
   });
 
   it('converts an XPIDF publication through the model, keeping what its status words mean', () => {
-    const body = composePresenceDocuments(AOR, [publication(fixture('polycom-vvx101-xpidf-onthephone.xml'), 1000, 'application/xpidf+xml')]);
+    const body = composePresenceDocuments(AOR, [
+      publication(fixture('polycom-vvx101-xpidf-onthephone.xml'), 1000, 'application/xpidf+xml'),
+    ]);
     const document = reparse(body);
     expect(document.tuples.map((t) => [t.id, t.basic, t.activities])).toEqual([['1385', 'open', ['on-the-phone']]]);
     expect(summarizePresence(document).status).toBe('on-the-phone');
@@ -179,7 +192,10 @@ describe('composePresenceDocuments', () => {
     const body = composePresenceDocuments(AOR, [published('laptop', 'busy', 1)], { contentType: 'application/cpim-pidf+xml' });
     expect(body).toContain('xmlns="urn:ietf:params:xml:ns:cpim-pidf"');
     const result = parsePresenceBody(body, 'application/cpim-pidf+xml');
-    expect(result.ok && [result.document.contentType, summarizePresence(result.document).status]).toEqual(['application/cpim-pidf+xml', 'busy']);
+    expect(result.ok && [result.document.contentType, summarizePresence(result.document).status]).toEqual([
+      'application/cpim-pidf+xml',
+      'busy',
+    ]);
   });
 
   it('given a document that lost its parse tree (a structured clone), then it reads the body again and still keeps extensions', () => {
@@ -213,7 +229,11 @@ describe('composePresenceDocuments', () => {
     'polycom-vvx101-xpidf-busy.xml',
     'freeswitch-xpidf-for-polycom.xml',
   ])('given %s alone, then the composed document parses back and reads the same', (file) => {
-    const contentType = file.includes('xpidf') ? 'application/xpidf+xml' : file.includes('cpim') ? 'application/cpim-pidf+xml' : 'application/pidf+xml';
+    const contentType = file.includes('xpidf')
+      ? 'application/xpidf+xml'
+      : file.includes('cpim')
+        ? 'application/cpim-pidf+xml'
+        : 'application/pidf+xml';
     const source = publication(fixture(file), 1, contentType);
     const before = summarizePresence(source.document);
     const after = summarizePresence(reparse(composePresenceDocuments(source.document.entity, [source])));

@@ -27,7 +27,11 @@ describe('hostile presence bodies', () => {
       'not-presence',
       'Root element <dialog-info> in namespace urn:ietf:params:xml:ns:dialog-info is not a presence document.',
     ],
-    ['hostile-wrong-namespace.xml', 'not-presence', 'Root element <presence> in namespace urn:example:not-pidf is not a presence document.'],
+    [
+      'hostile-wrong-namespace.xml',
+      'not-presence',
+      'Root element <presence> in namespace urn:example:not-pidf is not a presence document.',
+    ],
     ['hostile-missing-entity.xml', 'invalid', 'PIDF presence without entity.'],
     ['hostile-tuple-without-id.xml', 'invalid', 'PIDF tuple without id.'],
     ['hostile-duplicate-tuple-id.xml', 'invalid', 'PIDF tuple id "t1" appears twice.'],
@@ -37,7 +41,10 @@ describe('hostile presence bodies', () => {
 
   it('given a 1 MB body, then it is refused as too large before any parsing', () => {
     const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><note>${'x'.repeat(1024 * 1024)}</note></presence>`;
-    expect(errorOf(body)).toEqual({ code: 'too-large', message: `Presence body exceeds the limit of ${DEFAULT_MAX_PRESENCE_BYTES} bytes.` });
+    expect(errorOf(body)).toEqual({
+      code: 'too-large',
+      message: `Presence body exceeds the limit of ${DEFAULT_MAX_PRESENCE_BYTES} bytes.`,
+    });
   });
 
   it('counts the limit in UTF-8 bytes, not characters', () => {
@@ -70,10 +77,18 @@ describe('hostile presence bodies', () => {
     ['whitespace', '  \r\n ', 'malformed-xml'],
     ['plain text', 'available', 'malformed-xml'],
     ['two roots', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"/><presence/>', 'malformed-xml'],
-    ['mismatched tags', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><tuple id="t"></status></presence>', 'malformed-xml'],
+    [
+      'mismatched tags',
+      '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><tuple id="t"></status></presence>',
+      'malformed-xml',
+    ],
     ['a bare ampersand', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><note>a & b</note></presence>', 'malformed-xml'],
     ['a duplicated attribute', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="a" entity="b"/>', 'malformed-xml'],
-    ['a character reference to NUL', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><note>&#0;</note></presence>', 'malformed-xml'],
+    [
+      'a character reference to NUL',
+      '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><note>&#0;</note></presence>',
+      'malformed-xml',
+    ],
     ['an empty entity', '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity=" "/>', 'invalid'],
     ['XPIDF without presentity', '<presence><atom id="1"/></presence>', 'invalid'],
   ])('given %s, then the answer is %s', (_what, body, code) => {
@@ -96,7 +111,9 @@ describe('hostile presence bodies', () => {
   });
 
   it('keeps error messages to one printable line even when they quote the input', () => {
-    const error = errorOf('<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><tuple id="\u0085\u2028evil\r\nline"><status/></tuple><tuple id="\u0085\u2028evil\r\nline"/></presence>');
+    const error = errorOf(
+      '<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:a@b"><tuple id="\u0085\u2028evil\r\nline"><status/></tuple><tuple id="\u0085\u2028evil\r\nline"/></presence>',
+    );
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(/^[\x20-\x7e…]+$/);
   });

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePresenceBody, summarizePresence } from '../../../../shared/pidf';
 import type { PresenceSummary } from '../../../../shared/presence/presence-state';
 
-const NS = 'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"';
+const NS =
+  'xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid"';
 
 function summaryOf(inner: string, contentType = 'application/pidf+xml'): PresenceSummary {
   const result = parsePresenceBody(`<presence ${NS} entity="sip:bob@example.com">${inner}</presence>`, contentType);
@@ -117,7 +118,9 @@ describe('status: notes (Asterisk and friends)', () => {
     // What buildPidf publishes for "available" / "busy" with a note the user typed.
     expect(summaryOf(open('t1', '<note>Unavailable</note>') + person('', '<dm:note>Unavailable</dm:note>')).status).toBe('available');
     expect(summaryOf(open('t1', '<note>In a call</note>') + person('<rpid:busy/>', '<dm:note>In a call</dm:note>')).status).toBe('busy');
-    expect(summaryOf(open('t1', '<note>On the phone</note>') + person('<rpid:busy/>', '<dm:note>On the phone</dm:note>')).status).toBe('busy');
+    expect(summaryOf(open('t1', '<note>On the phone</note>') + person('<rpid:busy/>', '<dm:note>On the phone</dm:note>')).status).toBe(
+      'busy',
+    );
   });
 
   it('given no person element (X-Lite, Pidgin style), then a status word in the tuple note counts', () => {
@@ -161,13 +164,17 @@ describe('the note to show', () => {
   });
 
   it('prefers English, then an unlabelled note, then the first', () => {
-    expect(summaryOf(open('t1', '<note xml:lang="de">Hallo</note><note>plain</note><note xml:lang="en-GB">Hello</note>')).note).toBe('Hello');
+    expect(summaryOf(open('t1', '<note xml:lang="de">Hallo</note><note>plain</note><note xml:lang="en-GB">Hello</note>')).note).toBe(
+      'Hello',
+    );
     expect(summaryOf(open('t1', '<note xml:lang="de">Hallo</note><note>plain</note>')).note).toBe('plain');
     expect(summaryOf(open('t1', '<note xml:lang="de">Hallo</note><note xml:lang="fr">Salut</note>')).note).toBe('Hallo');
   });
 
   it('inherits xml:lang from the enclosing element', () => {
-    const summary = summaryOf(`<tuple id="t1" xml:lang="fr"><status><basic>open</basic></status><note>Salut</note><note xml:lang="en">Hi</note></tuple>`);
+    const summary = summaryOf(
+      `<tuple id="t1" xml:lang="fr"><status><basic>open</basic></status><note>Salut</note><note xml:lang="en">Hi</note></tuple>`,
+    );
     expect(summary.note).toBe('Hi');
   });
 
@@ -184,14 +191,23 @@ describe('devices', () => {
         person('<rpid:meeting/>'),
     );
     expect(summary.devices).toEqual([
-      { id: 'desk', status: 'in-a-meeting', note: null, contact: 'sip:bob@192.0.2.5', label: 'Desk phone', timestamp: '2024-01-01T10:00:00Z' },
+      {
+        id: 'desk',
+        status: 'in-a-meeting',
+        note: null,
+        contact: 'sip:bob@192.0.2.5',
+        label: 'Desk phone',
+        timestamp: '2024-01-01T10:00:00Z',
+      },
       { id: 'laptop', status: 'offline', note: null, contact: null, label: 'Laptop', timestamp: null },
     ]);
     expect(summary.status).toBe('in-a-meeting');
   });
 
   it('lets a tuple’s own activity decide its device status before the person’s', () => {
-    const summary = summaryOf(open('phone', '<rpid:activities><rpid:on-the-phone/></rpid:activities>') + open('pc') + person('<rpid:busy/>'));
+    const summary = summaryOf(
+      open('phone', '<rpid:activities><rpid:on-the-phone/></rpid:activities>') + open('pc') + person('<rpid:busy/>'),
+    );
     expect(summary.devices.map((d) => [d.id, d.status])).toEqual([
       ['phone', 'on-the-phone'],
       ['pc', 'busy'],
@@ -202,7 +218,10 @@ describe('devices', () => {
 
 describe('XPIDF', () => {
   function xpidf(atoms: string): PresenceSummary {
-    const result = parsePresenceBody(`<presence><presentity uri="sip:bob@example.com;method=SUBSCRIBE"/>${atoms}</presence>`, 'application/xpidf+xml');
+    const result = parsePresenceBody(
+      `<presence><presentity uri="sip:bob@example.com;method=SUBSCRIBE"/>${atoms}</presence>`,
+      'application/xpidf+xml',
+    );
     if (!result.ok) throw new Error(result.error.message);
     return summarizePresence(result.document);
   }
@@ -227,11 +246,16 @@ describe('XPIDF', () => {
   });
 
   it('given several atoms, then the most engaged open one wins', () => {
-    expect(xpidf(atom('a', 'open', 'online') + atom('b', 'inuse', 'onthephone') + atom('c', 'closed', 'offline')).status).toBe('on-the-phone');
+    expect(xpidf(atom('a', 'open', 'online') + atom('b', 'inuse', 'onthephone') + atom('c', 'closed', 'offline')).status).toBe(
+      'on-the-phone',
+    );
   });
 
   it('strips the ;method=SUBSCRIBE decoration from the presentity URI', () => {
-    const result = parsePresenceBody('<presence><presentity uri="sip:bob@example.com;method=SUBSCRIBE"/></presence>', 'application/xpidf+xml');
+    const result = parsePresenceBody(
+      '<presence><presentity uri="sip:bob@example.com;method=SUBSCRIBE"/></presence>',
+      'application/xpidf+xml',
+    );
     expect(result.ok && result.document.entity).toBe('sip:bob@example.com');
   });
 });

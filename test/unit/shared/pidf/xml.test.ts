@@ -96,7 +96,10 @@ describe('serializeXml', () => {
   });
 
   it('declares a preferred prefix for a namespace even when the sender used another', () => {
-    const text = serializeXml(root(`<r xmlns:other="urn:b"><other:x/></r>`), { defaultNamespace: null, preferredPrefixes: new Map([['urn:b', 'b']]) });
+    const text = serializeXml(root(`<r xmlns:other="urn:b"><other:x/></r>`), {
+      defaultNamespace: null,
+      preferredPrefixes: new Map([['urn:b', 'b']]),
+    });
     expect(text).toContain('xmlns:b="urn:b"');
     expect(text).toContain('<b:x/>');
   });

@@ -5,9 +5,13 @@ import { ADVERSARIAL_RUNS } from './adversarial-input';
 
 function fields(text: string, mode: 'strict' | 'lenient' = 'lenient'): { list: string[]; error: string | null } {
   const list: string[] = [];
-  const error = forEachHeaderField(text, (key, value, name) => {
-    list.push(`${key}|${name}|${value}`);
-  }, mode);
+  const error = forEachHeaderField(
+    text,
+    (key, value, name) => {
+      list.push(`${key}|${name}|${value}`);
+    },
+    mode,
+  );
   return { list, error };
 }
 
@@ -28,11 +32,18 @@ describe('finding the end of the header section', () => {
 
 describe('visiting header fields', () => {
   it('given folded lines, when read, then each continuation joins its field with one space (RFC 3261 §7.3.1)', () => {
-    expect(fields('INVITE x SIP/2.0\r\nSubject: first\r\n   second\r\n\tthird\r\nTo: t\r\n\r\n').list).toEqual(['subject|Subject|first second third', 'to|To|t']);
+    expect(fields('INVITE x SIP/2.0\r\nSubject: first\r\n   second\r\n\tthird\r\nTo: t\r\n\r\n').list).toEqual([
+      'subject|Subject|first second third',
+      'to|To|t',
+    ]);
   });
 
   it('given compact names, when read, then the key is the long form and the name stays as written (RFC 3261 §7.3.3)', () => {
-    expect(fields('NOTIFY x SIP/2.0\r\ni: c1\r\nv: SIP/2.0/UDP h\r\nO: presence\r\n\r\n').list).toEqual(['call-id|i|c1', 'via|v|SIP/2.0/UDP h', 'event|O|presence']);
+    expect(fields('NOTIFY x SIP/2.0\r\ni: c1\r\nv: SIP/2.0/UDP h\r\nO: presence\r\n\r\n').list).toEqual([
+      'call-id|i|c1',
+      'via|v|SIP/2.0/UDP h',
+      'event|O|presence',
+    ]);
   });
 
   it('given bare LF line ends, when read, then the fields are those of the CRLF message', () => {
@@ -41,7 +52,11 @@ describe('visiting header fields', () => {
   });
 
   it('given values edged by tabs, a bare CR or a no-break space, when read, then they are trimmed like String.trim', () => {
-    expect(fields('X x SIP/2.0\r\nA:\t one \t\r\nB: two\r\r\nC: \u00a0three\u00a0\r\n\r\n').list).toEqual(['a|A|one', 'referred-by|B|two', 'content-type|C|three']);
+    expect(fields('X x SIP/2.0\r\nA:\t one \t\r\nB: two\r\r\nC: \u00a0three\u00a0\r\n\r\n').list).toEqual([
+      'a|A|one',
+      'referred-by|B|two',
+      'content-type|C|three',
+    ]);
   });
 
   it('given a whole message, when read, then the body is never read as header fields', () => {
@@ -94,19 +109,32 @@ describe('splitSipMessage', () => {
   });
 
   it('given a message without the empty line, when split, then there is no body and that is said', () => {
-    expect(splitSipMessage('SIP/2.0 200 OK\r\nVia: a')).toMatchObject({ body: '', hasBlankLine: false, headers: [{ key: 'via', value: 'a' }] });
+    expect(splitSipMessage('SIP/2.0 200 OK\r\nVia: a')).toMatchObject({
+      body: '',
+      hasBlankLine: false,
+      headers: [{ key: 'via', value: 'a' }],
+    });
   });
 });
 
 describe('reading adversarial header sections', () => {
   const shapes: ReadonlyArray<readonly [string, (bytes: number) => string]> = [
-    ...ADVERSARIAL_RUNS.map(([name, run]) => [`a field holding ${name}`, (bytes: number) => `X x SIP/2.0\r\nVia: ${run(bytes)}\r\n\r\n`] as const),
+    ...ADVERSARIAL_RUNS.map(
+      ([name, run]) => [`a field holding ${name}`, (bytes: number) => `X x SIP/2.0\r\nVia: ${run(bytes)}\r\n\r\n`] as const,
+    ),
     ['lines without a colon, one colon at the end', (bytes) => 'X x SIP/2.0\r\n' + 'a\n'.repeat(bytes / 2) + 'B: 1\r\n'],
     ['folded lines', (bytes) => 'X x SIP/2.0\r\nA: 1\r\n' + ' x\r\n'.repeat(bytes / 4)],
     ['bare CRs and no empty line', (bytes) => 'X x SIP/2.0\n' + '\r'.repeat(bytes)],
     ['line breaks never doubled', (bytes) => 'X x SIP/2.0\n' + '\nA:\r'.repeat(bytes / 4)],
   ];
-  it.each(shapes)('given 64 KiB of %s, when read strictly, leniently and into arrays, then the time per byte grows at most 4× from 4 KiB', (_name, makeInput) => {
-    expectLinearTime(makeInput, (text) => [forEachHeaderField(text, () => undefined, 'lenient'), forEachHeaderField(text, () => undefined, 'strict'), splitSipMessage(text)]);
-  });
+  it.each(shapes)(
+    'given 64 KiB of %s, when read strictly, leniently and into arrays, then the time per byte grows at most 4× from 4 KiB',
+    (_name, makeInput) => {
+      expectLinearTime(makeInput, (text) => [
+        forEachHeaderField(text, () => undefined, 'lenient'),
+        forEachHeaderField(text, () => undefined, 'strict'),
+        splitSipMessage(text),
+      ]);
+    },
+  );
 });

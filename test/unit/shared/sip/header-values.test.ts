@@ -114,7 +114,12 @@ describe('quoted strings (RFC 3261 §25.1 quoted-string, quoted-pair)', () => {
   });
 
   it('given a parameter whose quoted value holds ; and =, when read, then the value is whole and unquoted', () => {
-    expect(parseParams(';reason="a;b=c";x')).toEqual(new Map([['reason', 'a;b=c'], ['x', '']]));
+    expect(parseParams(';reason="a;b=c";x')).toEqual(
+      new Map([
+        ['reason', 'a;b=c'],
+        ['x', ''],
+      ]),
+    );
     expect(readParam(';Reason="a;b"', 'reason')).toBe('a;b');
   });
 });
@@ -139,7 +144,12 @@ describe('parameters', () => {
 
 describe('addresses', () => {
   it('given name-addr and addr-spec forms, when split, then URI, display name and header parameters are cut apart as written', () => {
-    expect(splitNameAddr(' "Bob" <sip:Bob@X;transport=tcp> ;tag=1 ')).toEqual({ isNameAddr: true, displayName: '"Bob"', uri: 'sip:Bob@X;transport=tcp', params: ';tag=1' });
+    expect(splitNameAddr(' "Bob" <sip:Bob@X;transport=tcp> ;tag=1 ')).toEqual({
+      isNameAddr: true,
+      displayName: '"Bob"',
+      uri: 'sip:Bob@X;transport=tcp',
+      params: ';tag=1',
+    });
     expect(splitNameAddr('sip:bob@x;tag=2')).toEqual({ isNameAddr: false, displayName: '', uri: 'sip:bob@x', params: ';tag=2' });
     expect(splitNameAddr('<sip:never-closed')).toBeNull();
   });
@@ -151,11 +161,20 @@ describe('addresses', () => {
   });
 
   it('given IPv6 hosts, when URIs, hostports and Vias are read, then the brackets are kept and the port is separate', () => {
-    expect(parseUri('sips:[2001:DB8::1]:5061;transport=tls')).toMatchObject({ scheme: 'sips', user: '', host: '[2001:db8::1]', port: 5061 });
+    expect(parseUri('sips:[2001:DB8::1]:5061;transport=tls')).toMatchObject({
+      scheme: 'sips',
+      user: '',
+      host: '[2001:db8::1]',
+      port: 5061,
+    });
     expect(parseHostPort('[::1]')).toEqual({ host: '[::1]', port: null });
     expect(parseHostPort('[::1]:5070')).toEqual({ host: '[::1]', port: 5070 });
     expect(parseHostPort('[::1')).toBeNull();
-    expect(parseVia('SIP/2.0/TCP [fe80::1]:5060;branch=z9hG4bKv6')).toMatchObject({ host: '[fe80::1]', port: 5060, sentBy: '[fe80::1]:5060' });
+    expect(parseVia('SIP/2.0/TCP [fe80::1]:5060;branch=z9hG4bKv6')).toMatchObject({
+      host: '[fe80::1]',
+      port: 5060,
+      sentBy: '[fe80::1]:5060',
+    });
     expect(hostPort('::1', 5060)).toBe('[::1]:5060');
   });
 
@@ -172,7 +191,12 @@ describe('addresses', () => {
 
 describe('Via, CSeq and tokens', () => {
   it('given a Via with folded whitespace around its slashes, when parsed, then it reads like the compact form', () => {
-    expect(parseVia('SIP / 2.0 / tls  host.example.com ;branch=z9hG4bKb')).toMatchObject({ transport: 'TLS', host: 'host.example.com', port: null, branch: 'z9hG4bKb' });
+    expect(parseVia('SIP / 2.0 / tls  host.example.com ;branch=z9hG4bKb')).toMatchObject({
+      transport: 'TLS',
+      host: 'host.example.com',
+      port: null,
+      branch: 'z9hG4bKb',
+    });
     expect(parseVia('SIP/2.0/UDP host;branch=a\rb')).toBeNull();
     expect(parseVia('SIP/2.0/UDP')).toBeNull();
   });
@@ -207,7 +231,10 @@ describe('reading adversarial input', () => {
     ['unquote', (text) => unquote(`"${text}"`)],
     ['CSeq', (text) => parseCSeq(`1${text}`)],
   ];
-  it.each(ADVERSARIAL_RUNS)('given 64 KiB of %s, when every value reader reads it, then the time per byte grows at most 4× from 4 KiB', (_name, makeInput) => {
-    expectLinearTime(makeInput, (text) => readers.map(([, read]) => read(text)));
-  });
+  it.each(ADVERSARIAL_RUNS)(
+    'given 64 KiB of %s, when every value reader reads it, then the time per byte grows at most 4× from 4 KiB',
+    (_name, makeInput) => {
+      expectLinearTime(makeInput, (text) => readers.map(([, read]) => read(text)));
+    },
+  );
 });

@@ -7,9 +7,14 @@ import { AUTH_RESPONSE, presenceSession } from './sip-fixtures';
 /** A small, independent reader of what writePcap produces: enough to check every field we set. */
 function readPcap(bytes: Uint8Array) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header = { magic: view.getUint32(0, true), major: view.getUint16(4, true), minor: view.getUint16(6, true), linktype: view.getUint32(20, true) };
+  const header = {
+    magic: view.getUint32(0, true),
+    major: view.getUint16(4, true),
+    minor: view.getUint16(6, true),
+    linktype: view.getUint32(20, true),
+  };
   const packets: { seconds: number; micros: number; included: number; original: number; data: Uint8Array }[] = [];
-  for (let offset = 24; offset < bytes.length; ) {
+  for (let offset = 24; offset < bytes.length;) {
     const included = view.getUint32(offset + 8, true);
     packets.push({
       seconds: view.getUint32(offset, true),
@@ -92,7 +97,12 @@ describe('writePcap', () => {
   });
 
   it('given UDP over IPv6, then an IPv6 header and a UDP datagram with a valid checksum', () => {
-    const entry: TraceEntry = { ...presenceSession()[0]!, transport: 'udp', local: { address: '2001:db8::1', port: 5062 }, remote: { address: 'fe80::2%eth0', port: 5060 } };
+    const entry: TraceEntry = {
+      ...presenceSession()[0]!,
+      transport: 'udp',
+      local: { address: '2001:db8::1', port: 5062 },
+      remote: { address: 'fe80::2%eth0', port: 5060 },
+    };
     const { packets } = readPcap(writePcap([entry]));
     const data = packets[0]!.data;
     expect(data[0]! >> 4).toBe(6);

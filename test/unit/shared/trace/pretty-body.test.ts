@@ -3,7 +3,8 @@ import { prettyPrintBody, prettyPrintXml } from '../../../../shared/trace/pretty
 
 describe('prettyPrintBody', () => {
   it('given a one-line PIDF, then it is indented with short text inline', () => {
-    const body = '<?xml version="1.0"?><presence entity="sip:a@b"><tuple id="t"><status><basic>open</basic></status><note xml:lang="en">Out &amp; about</note></tuple><dm:person/></presence>';
+    const body =
+      '<?xml version="1.0"?><presence entity="sip:a@b"><tuple id="t"><status><basic>open</basic></status><note xml:lang="en">Out &amp; about</note></tuple><dm:person/></presence>';
     const pretty = prettyPrintBody(body, 'application/pidf+xml');
     expect(pretty.language).toBe('xml');
     expect(pretty.isReformatted).toBe(true);
@@ -37,7 +38,10 @@ describe('prettyPrintBody', () => {
 
   it('given JSON, then it is re-indented; given text, then untouched', () => {
     expect(prettyPrintBody('{"a":[1,2]}', 'application/json').text).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');
-    expect(prettyPrintBody('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n', 'application/sdp')).toMatchObject({ language: 'text', isReformatted: false });
+    expect(prettyPrintBody('v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n', 'application/sdp')).toMatchObject({
+      language: 'text',
+      isReformatted: false,
+    });
   });
 
   it('given an attribute value containing ">", then the tag is read whole', () => {

@@ -43,7 +43,17 @@ export function request(o: RequestOptions): string {
   ].join('\r\n');
 }
 
-export function response(o: { code: number; reason: string; method: string; callId: string; cseq: number; from?: string; to?: string; toTag?: string; headers?: readonly string[] }): string {
+export function response(o: {
+  code: number;
+  reason: string;
+  method: string;
+  callId: string;
+  cseq: number;
+  from?: string;
+  to?: string;
+  toTag?: string;
+  headers?: readonly string[];
+}): string {
   return [
     `SIP/2.0 ${o.code} ${o.reason}`,
     `Via: SIP/2.0/TCP 127.0.0.1:40000;rport=40000;received=127.0.0.1;branch=z9hG4bK${o.callId}${o.cseq}`,
@@ -69,7 +79,10 @@ export function pidf(entity: string, basic: 'open' | 'closed', note: string, act
 }
 
 /** Numbers messages into trace entries, `stepMs` apart, in the given direction per message. */
-export function entries(messages: readonly (readonly ['in' | 'out', string])[], options: { startAt?: number; stepMs?: number; firstSeq?: number; transport?: SipTransport } = {}): TraceEntry[] {
+export function entries(
+  messages: readonly (readonly ['in' | 'out', string])[],
+  options: { startAt?: number; stepMs?: number; firstSeq?: number; transport?: SipTransport } = {},
+): TraceEntry[] {
   const startAt = options.startAt ?? Date.UTC(2024, 4, 1, 12, 0, 0);
   return messages.map(([direction, raw], i) => ({
     seq: (options.firstSeq ?? 1) + i,
@@ -89,26 +102,138 @@ export function presenceSession(): TraceEntry[] {
   const challenge = 'Digest realm="example.com", nonce="abc123", qop="auth"';
   const auth = `Authorization: Digest username="alice", realm="example.com", nonce="abc123", uri="sip:example.com", response="${AUTH_RESPONSE}", qop=auth, nc=00000001, cnonce="0a4f113b", algorithm=MD5`;
   return entries([
-    ['out', request({ method: 'REGISTER', uri: 'sip:example.com', callId: 'reg-1', cseq: 1, headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>', 'Expires: 600'] })],
-    ['in', response({ code: 401, reason: 'Unauthorized', method: 'REGISTER', callId: 'reg-1', cseq: 1, headers: [`WWW-Authenticate: ${challenge}`] })],
-    ['out', request({ method: 'REGISTER', uri: 'sip:example.com', callId: 'reg-1', cseq: 2, headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>', 'Expires: 600', auth] })],
-    ['in', response({ code: 200, reason: 'OK', method: 'REGISTER', callId: 'reg-1', cseq: 2, headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>;expires=600', 'Expires: 600'] })],
-    ['out', request({ method: 'PUBLISH', callId: 'pub-1', cseq: 1, headers: ['Event: presence', 'Expires: 600'], body: pidf(ME, 'open', 'Available') })],
-    ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-1', cseq: 1, headers: ['SIP-ETag: etag-1', 'Expires: 600'] })],
-    ['out', request({ method: 'SUBSCRIBE', to: BOB, callId: 'sub-bob', cseq: 1, headers: ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 600', 'Contact: <sip:alice@127.0.0.1:40000;transport=tcp>'] })],
-    ['in', response({ code: 200, reason: 'OK', method: 'SUBSCRIBE', to: BOB, toTag: 'bob-dialog', callId: 'sub-bob', cseq: 1, headers: ['Expires: 600'] })],
-    ['in', request({ method: 'NOTIFY', uri: 'sip:alice@127.0.0.1:40000;transport=tcp', from: BOB, to: ME, toTag: 'from-sub-bob', callId: 'sub-bob', cseq: 1, headers: ['Event: presence', 'Subscription-State: active;expires=600'], body: pidf(BOB, 'open', 'In the lab', 'busy') })],
+    [
+      'out',
+      request({
+        method: 'REGISTER',
+        uri: 'sip:example.com',
+        callId: 'reg-1',
+        cseq: 1,
+        headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>', 'Expires: 600'],
+      }),
+    ],
+    [
+      'in',
+      response({
+        code: 401,
+        reason: 'Unauthorized',
+        method: 'REGISTER',
+        callId: 'reg-1',
+        cseq: 1,
+        headers: [`WWW-Authenticate: ${challenge}`],
+      }),
+    ],
+    [
+      'out',
+      request({
+        method: 'REGISTER',
+        uri: 'sip:example.com',
+        callId: 'reg-1',
+        cseq: 2,
+        headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>', 'Expires: 600', auth],
+      }),
+    ],
+    [
+      'in',
+      response({
+        code: 200,
+        reason: 'OK',
+        method: 'REGISTER',
+        callId: 'reg-1',
+        cseq: 2,
+        headers: ['Contact: <sip:alice@127.0.0.1:40000;transport=tcp>;expires=600', 'Expires: 600'],
+      }),
+    ],
+    [
+      'out',
+      request({
+        method: 'PUBLISH',
+        callId: 'pub-1',
+        cseq: 1,
+        headers: ['Event: presence', 'Expires: 600'],
+        body: pidf(ME, 'open', 'Available'),
+      }),
+    ],
+    [
+      'in',
+      response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-1', cseq: 1, headers: ['SIP-ETag: etag-1', 'Expires: 600'] }),
+    ],
+    [
+      'out',
+      request({
+        method: 'SUBSCRIBE',
+        to: BOB,
+        callId: 'sub-bob',
+        cseq: 1,
+        headers: ['Event: presence', 'Accept: application/pidf+xml', 'Expires: 600', 'Contact: <sip:alice@127.0.0.1:40000;transport=tcp>'],
+      }),
+    ],
+    [
+      'in',
+      response({
+        code: 200,
+        reason: 'OK',
+        method: 'SUBSCRIBE',
+        to: BOB,
+        toTag: 'bob-dialog',
+        callId: 'sub-bob',
+        cseq: 1,
+        headers: ['Expires: 600'],
+      }),
+    ],
+    [
+      'in',
+      request({
+        method: 'NOTIFY',
+        uri: 'sip:alice@127.0.0.1:40000;transport=tcp',
+        from: BOB,
+        to: ME,
+        toTag: 'from-sub-bob',
+        callId: 'sub-bob',
+        cseq: 1,
+        headers: ['Event: presence', 'Subscription-State: active;expires=600'],
+        body: pidf(BOB, 'open', 'In the lab', 'busy'),
+      }),
+    ],
     ['out', response({ code: 200, reason: 'OK', method: 'NOTIFY', from: BOB, to: ME, callId: 'sub-bob', cseq: 1 })],
     ['out', request({ method: 'OPTIONS', uri: 'sip:example.com', callId: 'ping-1', cseq: 1 })],
     ['in', response({ code: 200, reason: 'OK', method: 'OPTIONS', callId: 'ping-1', cseq: 1 })],
     ['out', '\r\n\r\n'],
     ['out', request({ method: 'PUBLISH', callId: 'pub-1', cseq: 2, headers: ['Event: presence', 'Expires: 600', 'SIP-If-Match: etag-1'] })],
-    ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-1', cseq: 2, headers: ['SIP-ETag: etag-2', 'Expires: 600'] })],
-    ['in', request({ method: 'NOTIFY', uri: 'sip:alice@127.0.0.1:40000;transport=tcp', from: BOB, to: ME, toTag: 'from-sub-bob', callId: 'sub-bob', cseq: 2, headers: ['Event: presence', 'Subscription-State: active;expires=590'], body: pidf(BOB, 'open', 'Lunch', 'away') })],
+    [
+      'in',
+      response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-1', cseq: 2, headers: ['SIP-ETag: etag-2', 'Expires: 600'] }),
+    ],
+    [
+      'in',
+      request({
+        method: 'NOTIFY',
+        uri: 'sip:alice@127.0.0.1:40000;transport=tcp',
+        from: BOB,
+        to: ME,
+        toTag: 'from-sub-bob',
+        callId: 'sub-bob',
+        cseq: 2,
+        headers: ['Event: presence', 'Subscription-State: active;expires=590'],
+        body: pidf(BOB, 'open', 'Lunch', 'away'),
+      }),
+    ],
     ['out', response({ code: 200, reason: 'OK', method: 'NOTIFY', from: BOB, to: ME, callId: 'sub-bob', cseq: 2 })],
     // A modify sent on a new Call-ID still continues the publication by its ETag.
-    ['out', request({ method: 'PUBLISH', callId: 'pub-2', cseq: 1, headers: ['Event: presence', 'Expires: 600', 'SIP-If-Match: etag-2'], body: pidf(ME, 'open', 'Busy', 'busy') })],
-    ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-2', cseq: 1, headers: ['SIP-ETag: etag-3', 'Expires: 300'] })],
+    [
+      'out',
+      request({
+        method: 'PUBLISH',
+        callId: 'pub-2',
+        cseq: 1,
+        headers: ['Event: presence', 'Expires: 600', 'SIP-If-Match: etag-2'],
+        body: pidf(ME, 'open', 'Busy', 'busy'),
+      }),
+    ],
+    [
+      'in',
+      response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-2', cseq: 1, headers: ['SIP-ETag: etag-3', 'Expires: 300'] }),
+    ],
     ['out', request({ method: 'PUBLISH', callId: 'pub-2', cseq: 2, headers: ['Event: presence', 'Expires: 0', 'SIP-If-Match: etag-3'] })],
     ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub-2', cseq: 2, headers: ['SIP-ETag: etag-4', 'Expires: 0'] })],
   ]);

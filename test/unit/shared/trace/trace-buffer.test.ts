@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { TraceBuffer } from '../../../../shared/trace/trace-buffer';
 import { entries, presenceSession } from './sip-fixtures';
 
-const pings = (count: number, firstSeq = 1) => entries(Array.from({ length: count }, () => ['out', '\r\n\r\n'] as const), { firstSeq });
+const pings = (count: number, firstSeq = 1) =>
+  entries(
+    Array.from({ length: count }, () => ['out', '\r\n\r\n'] as const),
+    { firstSeq },
+  );
 
 describe('TraceBuffer', () => {
   it('given batches, when appended, then records keep arrival order with their summaries', () => {
@@ -57,7 +61,10 @@ describe('TraceBuffer', () => {
 
   it('given messages whose text passes maxChars, then the oldest are dropped first and positions keep counting', () => {
     const big = (count: number, firstSeq: number) =>
-      entries(Array.from({ length: count }, () => ['in', `OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n${'x'.repeat(200)}`] as const), { firstSeq });
+      entries(
+        Array.from({ length: count }, () => ['in', `OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n${'x'.repeat(200)}`] as const),
+        { firstSeq },
+      );
     const weight = big(1, 1)[0]!.raw.length;
     const buffer = new TraceBuffer(100, weight * 3);
     buffer.append(big(3, 1));

@@ -5,12 +5,18 @@ import { AUTH_RESPONSE, presenceSession } from './sip-fixtures';
 
 describe('credential masking', () => {
   it('given a Digest Authorization, then only the response is masked and the rest stays readable', () => {
-    const masked = maskCredentialValue('Digest username="alice", realm="example.com", nonce="n1", uri="sip:example.com", response="abcdef", qop=auth, nc=00000001, cnonce="c1"');
-    expect(masked).toBe(`Digest username="alice", realm="example.com", nonce="n1", uri="sip:example.com", response="${MASK}", qop=auth, nc=00000001, cnonce="c1"`);
+    const masked = maskCredentialValue(
+      'Digest username="alice", realm="example.com", nonce="n1", uri="sip:example.com", response="abcdef", qop=auth, nc=00000001, cnonce="c1"',
+    );
+    expect(masked).toBe(
+      `Digest username="alice", realm="example.com", nonce="n1", uri="sip:example.com", response="${MASK}", qop=auth, nc=00000001, cnonce="c1"`,
+    );
   });
 
   it('given a quoted value containing a comma and "response=", then only the real parameter is masked', () => {
-    expect(maskCredentialValue('Digest uri="sip:a;x=1,response=9", response=abc, username="u"')).toBe(`Digest uri="sip:a;x=1,response=9", response=${MASK}, username="u"`);
+    expect(maskCredentialValue('Digest uri="sip:a;x=1,response=9", response=abc, username="u"')).toBe(
+      `Digest uri="sip:a;x=1,response=9", response=${MASK}, username="u"`,
+    );
   });
 
   it('given other schemes, then the whole credential is masked', () => {

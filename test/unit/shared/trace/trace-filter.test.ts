@@ -68,7 +68,10 @@ describe('TraceFilterIndex', () => {
     const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['PUBLISH'] });
     if (!compiled.ok) throw new Error(compiled.error);
     let tested = 0;
-    const counting = { ...compiled.filter, matches: (r: Parameters<typeof compiled.filter.matches>[0]) => (tested++, compiled.filter.matches(r)) };
+    const counting = {
+      ...compiled.filter,
+      matches: (r: Parameters<typeof compiled.filter.matches>[0]) => (tested++, compiled.filter.matches(r)),
+    };
     const index = new TraceFilterIndex(buffer, counting);
     buffer.append(session.slice(0, 6));
     index.sync();

@@ -67,12 +67,39 @@ describe('TraceGroupIndex', () => {
     const flow = entries([
       ['out', request({ method: 'SUBSCRIBE', to: BOB, callId: 's2', cseq: 1, headers: ['Event: presence', 'Expires: 300'] })],
       ['in', response({ code: 202, reason: 'Accepted', method: 'SUBSCRIBE', to: BOB, callId: 's2', cseq: 1, headers: ['Expires: 300'] })],
-      ['in', request({ method: 'NOTIFY', from: BOB, to: ME, callId: 's2', cseq: 1, headers: ['Event: presence', 'Subscription-State: pending;expires=300'] })],
+      [
+        'in',
+        request({
+          method: 'NOTIFY',
+          from: BOB,
+          to: ME,
+          callId: 's2',
+          cseq: 1,
+          headers: ['Event: presence', 'Subscription-State: pending;expires=300'],
+        }),
+      ],
     ]);
     const { buffer, index } = grouped(100, [flow]);
     let group = index.groups()[0]!;
     expect(group.state).toBe('pending');
-    buffer.append(entries([['in', request({ method: 'NOTIFY', from: BOB, to: ME, callId: 's2', cseq: 2, headers: ['Event: presence', 'Subscription-State: terminated;reason=rejected'] })]], { firstSeq: 4 }));
+    buffer.append(
+      entries(
+        [
+          [
+            'in',
+            request({
+              method: 'NOTIFY',
+              from: BOB,
+              to: ME,
+              callId: 's2',
+              cseq: 2,
+              headers: ['Event: presence', 'Subscription-State: terminated;reason=rejected'],
+            }),
+          ],
+        ],
+        { firstSeq: 4 },
+      ),
+    );
     index.sync();
     group = index.groups()[0]!;
     expect(group.state).toBe('ended');
@@ -129,18 +156,31 @@ describe('buildLadder', () => {
     const { buffer, index } = grouped();
     const publication = byKind(index.groups(), 'publication')[0]!;
     const ladder = buildLadder(publication.seqs.map((seq) => buffer.bySeq(seq)!));
-    expect(ladder.arrows.filter((a) => a.isRequest).map((a) => a.label)).toEqual(['PUBLISH (initial)', 'PUBLISH (refresh)', 'PUBLISH (modify)', 'PUBLISH (remove)']);
+    expect(ladder.arrows.filter((a) => a.isRequest).map((a) => a.label)).toEqual([
+      'PUBLISH (initial)',
+      'PUBLISH (refresh)',
+      'PUBLISH (modify)',
+      'PUBLISH (remove)',
+    ]);
     expect(ladder.arrows[1]!.detail).toBe('Expires 600 · ETag etag-1');
     expect(ladder.arrows[1]!.statusClass).toBe('2xx');
   });
 
   it('given messages with several remote addresses, then each gets a lane in order of appearance', () => {
     const raw = request({ method: 'OPTIONS', callId: 'o', cseq: 1, body: pidf(ME, 'open', 'x') });
-    const list = entries([['out', raw], ['in', raw], ['out', raw]]).map((e, i) => ({ ...e, remote: { address: i === 1 ? '2001:db8::5' : '192.0.2.1', port: 5060 + i } }));
+    const list = entries([
+      ['out', raw],
+      ['in', raw],
+      ['out', raw],
+    ]).map((e, i) => ({ ...e, remote: { address: i === 1 ? '2001:db8::5' : '192.0.2.1', port: 5060 + i } }));
     const buffer = new TraceBuffer(10);
     buffer.append(list);
     const ladder = buildLadder(buffer.toArray());
     expect(ladder.lanes.map((l) => l.label)).toEqual(['This app', '192.0.2.1:5060', '[2001:db8::5]:5061', '192.0.2.1:5062']);
-    expect(ladder.arrows.map((a) => [a.from, a.to])).toEqual([[0, 1], [2, 0], [0, 3]]);
+    expect(ladder.arrows.map((a) => [a.from, a.to])).toEqual([
+      [0, 1],
+      [2, 0],
+      [0, 3],
+    ]);
   });
 });

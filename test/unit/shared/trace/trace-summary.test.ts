@@ -34,8 +34,18 @@ describe('summarizeSipMessage', () => {
   });
 
   it('given a 200 to PUBLISH, then the method is the CSeq method and the ETag is read', () => {
-    const s = summarizeSipMessage(response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'x', cseq: 2, headers: ['SIP-ETag: dx200xyz', 'Expires: 1800'] }));
-    expect(s).toMatchObject({ kind: 'response', method: 'PUBLISH', statusCode: 200, label: '200 OK', etag: 'dx200xyz', expires: 1800, toTag: 'server' });
+    const s = summarizeSipMessage(
+      response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'x', cseq: 2, headers: ['SIP-ETag: dx200xyz', 'Expires: 1800'] }),
+    );
+    expect(s).toMatchObject({
+      kind: 'response',
+      method: 'PUBLISH',
+      statusCode: 200,
+      label: '200 OK',
+      etag: 'dx200xyz',
+      expires: 1800,
+      toTag: 'server',
+    });
   });
 
   it('given compact header names, folded lines and a bare-LF message, then they are read like the long forms', () => {
@@ -54,7 +64,15 @@ describe('summarizeSipMessage', () => {
       '',
     ].join('\n');
     const s = summarizeSipMessage(raw);
-    expect(s).toMatchObject({ from: BOB, to: ME, fromTag: '1', callId: 'compact-call', event: 'presence', subscriptionState: 'active; expires=120', branch: 'z9hG4bKabc' });
+    expect(s).toMatchObject({
+      from: BOB,
+      to: ME,
+      fromTag: '1',
+      callId: 'compact-call',
+      event: 'presence',
+      subscriptionState: 'active; expires=120',
+      branch: 'z9hG4bKabc',
+    });
     expect(readSubscriptionState(s.subscriptionState)).toEqual({ state: 'active', expires: 120, reason: '' });
   });
 
@@ -67,7 +85,12 @@ describe('summarizeSipMessage', () => {
   });
 
   it('given an Authorization header, then hasCredentials is set; an unreadable Expires is null', () => {
-    const raw = request({ method: 'REGISTER', callId: 'r', cseq: 1, headers: ['Expires: soon', 'Proxy-Authorization: Digest username="a"'] });
+    const raw = request({
+      method: 'REGISTER',
+      callId: 'r',
+      cseq: 1,
+      headers: ['Expires: soon', 'Proxy-Authorization: Digest username="a"'],
+    });
     expect(summarizeSipMessage(raw)).toMatchObject({ hasCredentials: true, expires: null });
   });
 

@@ -17,7 +17,13 @@ describe('ExpiryQueue', () => {
     const clock = manualClock();
     const expired: string[] = [];
     const queue = new ExpiryQueue<Item>((i) => expired.push(i.name), clock.now);
-    for (const [name, delay] of [['c', 300], ['a', 100], ['d', 400], ['b', 200]] as const) queue.schedule(item(name), clock.now() + delay);
+    for (const [name, delay] of [
+      ['c', 300],
+      ['a', 100],
+      ['d', 400],
+      ['b', 200],
+    ] as const)
+      queue.schedule(item(name), clock.now() + delay);
     clock.advance(250);
     queue.runDue();
     expect(expired).toEqual(['a', 'b']);
@@ -70,7 +76,7 @@ describe('ExpiryQueue', () => {
     const fired: Item[] = [];
     const queue = new ExpiryQueue<Item>((i) => fired.push(i), clock.now);
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const items = Array.from({ length: 3000 }, (_, i) => item(String(i)));
     for (const it of items) queue.schedule(it, clock.now() + Math.floor(random() * 10_000));
     const cancelled = new Set<Item>();
@@ -86,7 +92,10 @@ describe('ExpiryQueue', () => {
     }
     clock.advance(20_000);
     queue.runDue();
-    const expected = items.filter((it) => !cancelled.has(it)).map((it) => it.expiresAt).sort((a, b) => a - b);
+    const expected = items
+      .filter((it) => !cancelled.has(it))
+      .map((it) => it.expiresAt)
+      .sort((a, b) => a - b);
     expect(fired.map((it) => it.expiresAt)).toEqual(expected);
     expect(fired.some((it) => cancelled.has(it))).toBe(false);
     queue.dispose();

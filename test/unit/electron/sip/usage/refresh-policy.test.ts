@@ -64,9 +64,12 @@ describe('423 Interval Too Brief', () => {
     expect(decideIntervalTooBrief(' 61 ', 60, MAX_423_RETRIES - 1)).toEqual({ kind: 'retry', expires: 61 });
   });
 
-  it.each([['soon'], ['NaN'], [''], ['60'], ['30'], ['2147483648'], [undefined]])('refuses Min-Expires "%s" when we asked for 60 s', (value) => {
-    expect(decideIntervalTooBrief(value, 60, 0)).toEqual({ kind: 'unusable' });
-  });
+  it.each([['soon'], ['NaN'], [''], ['60'], ['30'], ['2147483648'], [undefined]])(
+    'refuses Min-Expires "%s" when we asked for 60 s',
+    (value) => {
+      expect(decideIntervalTooBrief(value, 60, 0)).toEqual({ kind: 'unusable' });
+    },
+  );
 
   it('gives up after the retry cap, whatever the server asks for', () => {
     expect(MAX_423_RETRIES).toBe(3);
@@ -86,7 +89,7 @@ describe('Retry-After', () => {
     expect(readRetryAfter(value)).toBe(expected);
   });
 
-  it('waits the server\'s Retry-After in seconds when given, else backs off', () => {
+  it("waits the server's Retry-After in seconds when given, else backs off", () => {
     expect(retryDelayMs(30, 5, 1_000, 60_000, () => 0.5)).toBe(30_000);
     expect(retryDelayMs(0, 5, 1_000, 60_000, () => 0.5)).toBe(0);
     expect(retryDelayMs(undefined, 2, 1_000, 60_000, () => 0.5)).toBe(4_000);
@@ -153,7 +156,7 @@ describe('subscribing again after an end', () => {
     expect(resubscribeDelayMs('slow', undefined, 0, backoff, () => 0.999_999)).toBe(360_000);
   });
 
-  it('honours the server\'s Retry-After (or retry-after) seconds at every pace', () => {
+  it("honours the server's Retry-After (or retry-after) seconds at every pace", () => {
     expect(resubscribeDelayMs('slow', 30, 3, backoff, middle)).toBe(30_000);
     expect(resubscribeDelayMs('soon', 2, 5, backoff, middle)).toBe(2_000);
     expect(resubscribeDelayMs('at-once', 0, 0, backoff, middle)).toBe(0);
