@@ -26,17 +26,15 @@ const entry: TraceEntry = {
 describe('renderer stores between tests', () => {
   it('given a test that changes every store', () => {
     useAppStore.getState().actions.handshakeFailed('no main process');
-    useBuddyStore
-      .getState()
-      .actions.buddiesChanged([
-        {
-          aor: 'sip:bob@x.org',
-          displayName: 'Bob',
-          group: '',
-          source: 'saved',
-          presence: { aor: 'sip:bob@x.org', subscription: { phase: 'unknown' }, presence: null, changedAt: null },
-        },
-      ]);
+    useBuddyStore.getState().actions.buddiesChanged([
+      {
+        aor: 'sip:bob@x.org',
+        displayName: 'Bob',
+        group: '',
+        source: 'saved',
+        presence: { aor: 'sip:bob@x.org', subscription: { phase: 'unknown' }, presence: null, changedAt: null },
+      },
+    ]);
     useSelfStore.getState().actions.selfPresenceChanged({ ...INITIAL_SELF, status: 'busy', note: 'Lab' });
     useSessionStore.getState().actions.sessionChanged({ ...INITIAL_SESSION, mode: 'offline' });
     useTraceStore.getState().actions.traceBatchReceived({ entries: [entry] });
