@@ -191,6 +191,15 @@ export function clientNotifyTarget(options: ClientNotifyTargetOptions = {}): Fuz
         failures.push({ kind: 'hang', detail: `the valid NOTIFY after the input was not answered within ${deadlineMs} ms` });
       else if (!result.shown) {
         const buddy = client?.buddies.find((b) => b.aor === BOB);
+        if (outcomes.includes('200') && buddy?.subscription.phase === 'terminated') {
+          // The mutated NOTIFY was a well-formed `Subscription-State: terminated` (a damaged value can still be
+          // valid): the client accepted the end, as RFC 6665 §4.1.3 says, so the probe's 481 is right. Not a
+          // defect; a fresh dialog is needed for the next input.
+          outcomes.push('ended-by-input');
+          await stop();
+          await start();
+          return { ms, outcomes, failures };
+        }
         failures.push({
           kind: 'not-shown',
           detail: `the valid NOTIFY after the input was answered ${result.status} but not shown (subscription ${JSON.stringify(buddy?.subscription ?? null)})`,
