@@ -8,6 +8,7 @@
  * after an error the framer stays failed and the caller closes the connection (a server may answer
  * 400 or 513 first, using `headerText`).
  */
+import { forEachHeaderField } from '../../shared/sip/header-section';
 
 /** What the framer found in the stream, in order. */
 export type FramedItem =
@@ -208,23 +209,11 @@ export class SipStreamFramer {
 const PING: FramedItem = { kind: 'ping' };
 const PONG: FramedItem = { kind: 'pong' };
 
-/**
- * The values of every Content-Length (or compact `l`) header line, trimmed, in order. A scan of the
- * lines, not a multi-line pattern: `(.*?)[ \t]*$` retries its lazy group at every byte of a long run of
- * spaces, quadratic in a header a peer writes.
- */
+/** The values of every Content-Length (or compact `l`) header field, in order, read by the shared lenient reader. */
 function contentLengths(headerText: string): string[] {
   const values: string[] = [];
-  let lineStart = 0;
-  while (lineStart <= headerText.length) {
-    let lineEnd = headerText.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = headerText.length;
-    const colon = headerText.indexOf(':', lineStart);
-    if (colon !== -1 && colon < lineEnd) {
-      const name = headerText.slice(lineStart, colon).trimEnd().toLowerCase();
-      if (name === 'content-length' || name === 'l') values.push(headerText.slice(colon + 1, lineEnd).trim());
-    }
-    lineStart = lineEnd + 1;
-  }
+  forEachHeaderField(headerText, (key, value) => {
+    if (key === 'content-length') values.push(value);
+  });
   return values;
 }
