@@ -36,9 +36,19 @@ export function aorOfText(text: string): Aor | null {
   return uri === null ? null : aorOf(uri);
 }
 
-/** Re-escapes characters that may not appear literally in a SIP user part (RFC 3261 §25.1 `user`). */
+/** `%XX` for every byte value, so escaping is one table lookup per byte. */
+const PERCENT_ESCAPES = Array.from({ length: 256 }, (_, byte) => '%' + byte.toString(16).toUpperCase().padStart(2, '0'));
+/** Runs of characters that may not appear literally in a SIP user part (RFC 3261 §25.1 `user`). */
+const NOT_USER_CHARACTERS = /[^A-Za-z0-9\-_.!~*'()&=+$,;?/]+/g;
+
+/**
+ * Re-escapes characters that may not appear literally in a SIP user part. A whole run is encoded at once:
+ * a user part of 50,000 escaped characters (one datagram's worth) costs one UTF-8 encoding, not 50,000.
+ */
 function escapeUser(user: string): string {
-  return user.replace(/[^A-Za-z0-9\-_.!~*'()&=+$,;?/]/g, (ch) =>
-    Array.from(Buffer.from(ch, 'utf8'), (byte) => '%' + byte.toString(16).toUpperCase().padStart(2, '0')).join(''),
-  );
+  return user.replace(NOT_USER_CHARACTERS, (run) => {
+    let escaped = '';
+    for (const byte of Buffer.from(run, 'utf8')) escaped += PERCENT_ESCAPES[byte];
+    return escaped;
+  });
 }

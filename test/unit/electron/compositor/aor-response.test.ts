@@ -21,6 +21,8 @@ describe('address-of-record canonical form (RFC 3903 §6 step 5)', () => {
 
   it('given a user with characters that need escaping, when the AOR URI is written, then they are %-escaped', () => {
     expect(aorOfText('sip:a%20b@example.com')?.uri).toBe('sip:a%20b@example.com');
+    // A run of several characters, one of them outside ASCII (two UTF-8 bytes), between allowed ones.
+    expect(aorOfText('sip:x%22%5C%C3%A9y@example.com')?.uri).toBe('sip:x%22%5C%C3%A9y@example.com');
   });
 });
 
