@@ -78,6 +78,12 @@ class ResponseWaiter {
     });
   }
 
+  /** Gives up the current wait (its promise is left unresolved; the caller no longer awaits it). */
+  cancel(): void {
+    if (this.pending !== undefined) clearTimeout(this.pending.timer);
+    this.pending = undefined;
+  }
+
   private check(): void {
     const pending = this.pending;
     if (pending === undefined) return;
@@ -197,16 +203,29 @@ async function wsDelivery(port: number): Promise<Delivery> {
   };
   return {
     async deliver(bytes, deadlineMs) {
+      const startedAt = performance.now();
       const ws = await open().catch(() => null);
       if (ws === null) return null;
       ws.send(bytes, { binary: true });
-      // The server closes the connection on a frame over its size limit: the probe goes on a new one.
-      await new Promise((resolve) => setImmediate(resolve));
-      const live = await open().catch(() => null);
-      if (live === null) return null;
-      const { text, branch } = probe('ws', 'fuzz.invalid');
-      live.send(Buffer.from(text), { binary: true });
-      return waiter.wait(branch, deadlineMs);
+      // The server closes the connection on a frame over its size limit (1009, decided from the frame header),
+      // possibly after the probe went out on it: then the probe goes again on a new connection.
+      for (;;) {
+        const live = await open().catch(() => null);
+        if (live === null) return null;
+        const remainingMs = deadlineMs - (performance.now() - startedAt);
+        if (remainingMs <= 0) return null;
+        const { text, branch } = probe('ws', 'fuzz.invalid');
+        let onClose: () => void = () => undefined;
+        const closed = new Promise<'closed'>((resolve) => {
+          onClose = () => resolve('closed');
+          live.once('close', onClose);
+        });
+        live.send(Buffer.from(text), { binary: true });
+        const outcome = await Promise.race([waiter.wait(branch, remainingMs), closed]);
+        live.off('close', onClose);
+        if (outcome !== 'closed') return outcome;
+        waiter.cancel();
+      }
     },
     close: async () => {
       socket?.terminate();

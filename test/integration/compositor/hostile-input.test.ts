@@ -125,11 +125,19 @@ describe('oversized messages', () => {
     await stillServing(await fx.udpPeer());
   });
 
-  it('given a 1 MB body over WebSocket, when received, then 513 and the server keeps serving', async () => {
+  it('given a 200 KB message over WebSocket, when received, then 513 and the server keeps serving', async () => {
     const peer = await fx.wsPeer();
-    const built = peer.build(publishSpec(ALICE, { body: hugeBody(1024 * 1024) }));
+    const built = peer.build(publishSpec(ALICE, { body: hugeBody(200 * 1024) }));
     peer.sendRaw(built.text);
     expect((await peer.responseTo(built.branch)).status).toBe(513);
+    await stillServing(await fx.udpPeer());
+  });
+
+  it('given a 1 MB frame over WebSocket, when its header arrives, then the connection is closed with 1009 and the server keeps serving', async () => {
+    const peer = await fx.wsPeer();
+    peer.sendRaw(peer.build(publishSpec(ALICE, { body: hugeBody(1024 * 1024) })).text);
+    await expect.poll(() => peer.wsCloseCode, { timeout: 5000 }).toBe(1009);
+    expect(fx.log.filter((e) => e.what === 'dropped').map((e) => e.line)).toEqual([expect.stringMatching(/WebSocket frame over \d+ bytes, closed with 1009/)]);
     await stillServing(await fx.udpPeer());
   });
 

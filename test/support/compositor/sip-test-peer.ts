@@ -171,11 +171,15 @@ export class SipTestPeer {
         }),
     );
     socket.on('message', (data: Buffer) => peer.onData(Buffer.from(data), target));
-    socket.on('close', () => {
+    socket.on('close', (code: number) => {
       peer.closed = true;
+      peer.wsCloseCode = code;
     });
     return peer;
   }
+
+  /** The close code the server's WebSocket close frame carried (RFC 6455 §7.4), once closed. */
+  wsCloseCode: number | null = null;
 
   /** True once the server closed a TCP/WS connection. */
   get isClosed(): boolean {
