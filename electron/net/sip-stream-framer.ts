@@ -13,8 +13,9 @@ import { forEachHeaderField } from '../../shared/sip/header-section';
 /** What the framer found in the stream, in order. */
 export type FramedItem =
   | { readonly kind: 'message'; readonly bytes: Buffer; readonly text: string }
-  | { readonly kind: 'ping' }
-  | { readonly kind: 'pong' }
+  /** `count` keep-alives of one kind in a row (a flood of them is one item, not one per ping). */
+  | { readonly kind: 'ping'; readonly count: number }
+  | { readonly kind: 'pong'; readonly count: number }
   | {
       readonly kind: 'error';
       readonly reason: FramingErrorReason;
@@ -137,7 +138,7 @@ export class SipStreamFramer {
 
   private next(): FramedItem | null {
     if (this.head === null) {
-      const keepAlive = this.takeKeepAlive();
+      const keepAlive = this.takeKeepAlives();
       if (keepAlive !== undefined) return keepAlive;
       const found = this.readHead();
       if (found === null || 'kind' in found) return found;
@@ -180,34 +181,34 @@ export class SipStreamFramer {
     return { headerEnd, total: headerEnd + HEADER_END.length + bodyLength };
   }
 
-  /** A keep-alive at the start of the buffer, `null` to wait for more bytes, `undefined` if none. */
-  private takeKeepAlive(): FramedItem | null | undefined {
-    // Reads the bytes in place (no subarray per call): a flood of keep-alives is one loop over the bytes.
-    const held = this.end - this.start;
-    const at = (offset: number) => this.store[this.start + offset];
-    if (held < 2 || at(0) !== 0x0d || at(1) !== 0x0a) return held === 1 && at(0) === 0x0d ? null : undefined;
-    if (this.crlfIsPong) {
-      this.skip(2);
-      return PONG;
+  /**
+   * The run of keep-alives of one kind at the start of the buffer as one item, `null` to wait for more
+   * bytes, `undefined` if there is none. A megabyte of CRLFs is one loop over its bytes.
+   */
+  private takeKeepAlives(): FramedItem | null | undefined {
+    const kind = this.peekKeepAlive();
+    if (kind === null || kind === undefined) return kind;
+    let count = 0;
+    while (this.peekKeepAlive() === kind) {
+      this.skip(kind === 'ping' ? 4 : 2);
+      count++;
     }
-    if (held < 4) {
-      // "\r\n" alone may be a pong or the first half of a ping; wait unless the next byte decides it.
-      if (held === 2 || at(2) === 0x0d) return null;
-      this.skip(2);
-      return PONG;
-    }
-    if (at(2) === 0x0d && at(3) === 0x0a) {
-      this.skip(4);
-      return PING;
-    }
-    this.skip(2);
-    return PONG;
+    return { kind, count };
+  }
+
+  /** Which keep-alive starts the buffer, `null` to wait for more bytes, `undefined` if none. */
+  private peekKeepAlive(): 'ping' | 'pong' | null | undefined {
+    // Reads the bytes in place: no subarray, no closure, no allocation per keep-alive.
+    const store = this.store;
+    const first = this.start;
+    const held = this.end - first;
+    if (held < 2 || store[first] !== 0x0d || store[first + 1] !== 0x0a) return held === 1 && store[first] === 0x0d ? null : undefined;
+    if (this.crlfIsPong) return 'pong';
+    // "\r\n" alone may be a pong or the first half of a ping; wait unless the next byte decides it.
+    if (held < 4) return held === 2 || store[first + 2] === 0x0d ? null : 'pong';
+    return store[first + 2] === 0x0d && store[first + 3] === 0x0a ? 'ping' : 'pong';
   }
 }
-
-/** Keep-alives carry no data: one object each, shared. */
-const PING: FramedItem = { kind: 'ping' };
-const PONG: FramedItem = { kind: 'pong' };
 
 /** The values of every Content-Length (or compact `l`) header field, in order, read by the shared lenient reader. */
 function contentLengths(headerText: string): string[] {

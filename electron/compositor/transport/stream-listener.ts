@@ -73,11 +73,11 @@ export async function startStreamListener(options: StreamListenerOptions): Promi
             options.onMessage(item.bytes, flow);
             break;
           case 'ping':
-            completed++;
-            pings++;
+            completed += item.count;
+            pings += item.count;
             break;
           case 'pong':
-            completed++;
+            completed += item.count;
             break;
           case 'error':
             options.onFramingFailure(

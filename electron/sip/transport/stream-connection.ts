@@ -124,7 +124,7 @@ export class StreamConnection implements SipConnection {
           break;
         case 'ping':
           // Not produced with crlfIsPong (a client never receives pings, RFC 5626 §4.4.1); kept for clarity.
-          this.socket.write('\r\n');
+          this.socket.write('\r\n'.repeat(item.count));
           break;
         case 'pong':
           this.serverAnswersPings = true;

@@ -269,7 +269,7 @@ export class ScriptedSipServer {
           socket.on('data', (chunk: Buffer) => {
             for (const item of framer.push(chunk)) {
               if (item.kind === 'message') this.receive(item.text, flow);
-              else if (item.kind === 'ping' && this.answerPings) socket.write('\r\n');
+              else if (item.kind === 'ping' && this.answerPings) socket.write('\r\n'.repeat(item.count));
             }
           });
           socket.on('error', () => undefined);

@@ -40,6 +40,20 @@ describe('SIP stream framer', () => {
     expect(texts(framer.push(Buffer.from('\r\n')))).toEqual(['ping']);
   });
 
+  it('given a run of keep-alives, then each kind in a row is one item with its count, however the run is chunked', () => {
+    const framer = new SipStreamFramer();
+    const a = message('');
+    const items = [...framer.push(Buffer.from('\r\n\r\n'.repeat(3) + '\r\n\r')), ...framer.push(Buffer.from(`\n${a}\r\n${a}`))];
+    // The second push completes the fourth ping; the run is cut where the chunk ended, not merged across pushes.
+    expect(items.map((i) => (i.kind === 'ping' || i.kind === 'pong' ? `${i.kind}×${i.count}` : i.kind))).toEqual([
+      'ping×3',
+      'ping×1',
+      'message',
+      'pong×1',
+      'message',
+    ]);
+  });
+
   it('fails on a missing Content-Length, keeping the header text for a 400', () => {
     const framer = new SipStreamFramer();
     const items = framer.push(Buffer.from('PUBLISH sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nbody'));
