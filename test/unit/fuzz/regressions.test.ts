@@ -2,7 +2,7 @@
  * Replays every saved fuzz regression (test/fuzz/regressions/) against its target — in-process for pidf,
  * a compositor on loopback for the compositor targets, a SipClient and scripted notifier for
  * client-notify — and asserts the input no longer fails: no crash, hang, unexpected 500 or lost
- * subscription, and not slower than the fuzzer's bound (slow twice, on a restarted target, so one GC pause
+ * subscription, and not slower than the fuzzer's bound (slow in every one of three runs, so a GC pause
  * on a busy machine does not fail it). A regression marked `knownIssue` shows a defect whose fix is still to
  * come: it is expected to fail, and once it passes the mark must be removed.
  */
