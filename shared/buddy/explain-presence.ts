@@ -5,6 +5,7 @@
  * history it keeps (electron/service/buddy-history.ts); the window shows the result and, from `callId`, the
  * subscription's ladder in the trace.
  */
+import { CLOSED_TUPLE_ID } from '../pidf';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../presence/presence-status';
 import type { SubscriptionHistoryEvent } from './subscription-history';
@@ -13,7 +14,8 @@ import type { SubscriptionHistoryEvent } from './subscription-history';
  * What the explanation found:
  * - `online`: presence arrives and says something other than offline;
  * - `published-offline`: devices publish presence, and all of them say offline;
- * - `no-publication`: subscribed, but the server holds no publication (an empty NOTIFY, or a document without tuples);
+ * - `no-publication`: subscribed, but the server holds no publication (an empty NOTIFY, a document without tuples,
+ *   or only the built-in server's closed stand-in tuple for "nobody published");
  * - `pending`: the server holds the subscription until the buddy authorises us;
  * - `waiting`: asked, no answer yet (or not asked yet: not connected);
  * - `no-answer`: nothing answered the SUBSCRIBE, or no NOTIFY followed its 2xx;
@@ -222,7 +224,8 @@ interface Refusal {
 /** 401 and 407: the server (or a proxy) wants credentials (RFC 3261 §22). */
 const CREDENTIALS_REFUSAL: Refusal = {
   headline: (_name, _aor, said) => `The server wants credentials Presently does not have (${said})`,
-  detail: () => 'The server asks who you are (RFC 3261 §22) and did not accept what Presently sent. Check the user name and password in Settings.',
+  detail: () =>
+    'The server asks who you are (RFC 3261 §22) and did not accept what Presently sent. Check the user name and password in Settings.',
 };
 
 /** Refusals a person has to lift, by status code: what the code means and what to do. */
@@ -294,11 +297,17 @@ function explainActive(input: ExplainPresenceInput): Explained {
   const { name, history } = input;
   const summary = input.presence.presence!;
   const aor = input.presence.aor;
-  const warning = input.presence.subscription.problem ? [`The last update could not be used: ${input.presence.subscription.problem.message}`] : [];
-  if (summary.devices.length === 0) {
+  const warning = input.presence.subscription.problem
+    ? [`The last update could not be used: ${input.presence.subscription.problem.message}`]
+    : [];
+  if (summary.devices.every((device) => device.id === CLOSED_TUPLE_ID)) {
     const notify = history.findLast((e) => e.kind === 'notify');
     const carried =
-      notify && !notify.hasBody ? 'its NOTIFY carried no presence document' : 'its presence document lists no device (no tuple)';
+      notify && !notify.hasBody
+        ? 'its NOTIFY carried no presence document'
+        : summary.devices.length === 0
+          ? 'its presence document lists no device (no tuple)'
+          : "its presence document is the server's stand-in for “nobody published” (one closed tuple)";
     return {
       cause: 'no-publication',
       headline: `No device of ${name}'s is publishing presence`,

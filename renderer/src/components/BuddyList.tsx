@@ -4,6 +4,7 @@ import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status
 import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useUiStore } from '../stores/ui-store';
+import { BuddyExplanation } from './BuddyExplanation';
 import { StatusDot } from './StatusDot';
 import { useNow } from './use-now';
 
@@ -93,6 +94,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
   const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const notice = describeBuddyNotice(row, now);
+  const question = explanationQuestion(row);
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -131,6 +133,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
             {notice.text}
           </div>
         )}
+        {question && <BuddyExplanation entry={entry} question={question} />}
         {presence?.note && (
           <div className="buddy-note" data-testid="buddy-note">
             {presence.note}
@@ -189,4 +192,11 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
       )}
     </li>
   );
+}
+
+/** The question the buddy's explanation answers, or null while presence arrives and says something else than offline. */
+function explanationQuestion({ display, entry }: BuddyRowView): string | null {
+  const status = entry.presence.presence?.status;
+  if (display.kind === 'presence') return status === 'offline' ? 'Why is this buddy offline?' : null;
+  return `Why “${display.kind === 'error' ? 'Error' : display.label}”?`;
 }
