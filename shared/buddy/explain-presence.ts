@@ -6,7 +6,7 @@
  * subscription's ladder in the trace.
  */
 import { CLOSED_TUPLE_ID } from '../pidf';
-import type { BuddyPresence, SipProblem, SubscriptionState } from '../presence/presence-state';
+import type { BuddyPresence, PresenceSummary, SipProblem, SubscriptionState } from '../presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../presence/presence-status';
 import type { SubscriptionHistoryEvent } from './subscription-history';
 
@@ -144,7 +144,7 @@ function explainPhase(input: ExplainPresenceInput, subscription: SubscriptionSta
         if (subscription.problem) return unreadable(subscription.problem);
         return explainWaiting(input.history);
       }
-      return explainActive(input);
+      return explainActive(input, presence.presence);
   }
 }
 
@@ -293,9 +293,8 @@ function explainWaiting(history: readonly SubscriptionHistoryEvent[]): Explained
   };
 }
 
-function explainActive(input: ExplainPresenceInput): Explained {
+function explainActive(input: ExplainPresenceInput, summary: PresenceSummary): Explained {
   const { name, history } = input;
-  const summary = input.presence.presence!;
   const aor = input.presence.aor;
   const warning = input.presence.subscription.problem
     ? [`The last update could not be used: ${input.presence.subscription.problem.message}`]
@@ -370,16 +369,19 @@ function lastResponse(history: readonly SubscriptionHistoryEvent[]): Extract<Sub
   return history.findLast((e) => e.kind === 'response');
 }
 
-/** How many of the latest SUBSCRIBE answers, newest back, were `code`. */
+/**
+ * How many of the latest attempts, newest back, were answered `code`. Each attempt is a dialog of its own (a new
+ * Call-ID), so an answer retransmitted over UDP, or a challenge answered in the same dialog, is not another attempt.
+ */
 function trailingResponses(history: readonly SubscriptionHistoryEvent[], code: number): number {
-  let count = 0;
+  const attempts = new Set<string>();
   for (let i = history.length - 1; i >= 0; i--) {
     const event = history[i]!;
     if (event.kind !== 'response') continue;
     if (event.statusCode !== code) break;
-    count += 1;
+    attempts.add(event.callId);
   }
-  return count;
+  return attempts.size;
 }
 
 /** How many of the latest reported errors, newest back, match `test` (the states between attempts are skipped). */

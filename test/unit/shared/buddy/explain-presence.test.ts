@@ -81,6 +81,8 @@ describe('explaining why a buddy shows what it shows', () => {
       state(error),
       subscribe(CALL_2),
       response(CALL_2, 404, 'Not Found'),
+      // The same answer again over UDP: not a third attempt.
+      response(CALL_2, 404, 'Not Found'),
       state(error),
     ];
     const explanation = explainPresence(input(error, history));
