@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
+import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
@@ -192,11 +192,4 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
       )}
     </li>
   );
-}
-
-/** The question the buddy's explanation answers, or null while presence arrives and says something else than offline. */
-function explanationQuestion({ display, entry }: BuddyRowView): string | null {
-  const status = entry.presence.presence?.status;
-  if (display.kind === 'presence') return status === 'offline' ? 'Why is this buddy offline?' : null;
-  return `Why “${display.kind === 'error' ? 'Error' : display.label}”?`;
 }
