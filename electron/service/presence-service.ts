@@ -44,7 +44,8 @@ import {
   type AccountSettings,
   type AccountView,
 } from '../../shared/account/account-settings';
-import type { Buddy, BuddyEntry, BuddyForm } from '../../shared/buddy/buddy';
+import { buddyLabel, type Buddy, type BuddyEntry, type BuddyForm } from '../../shared/buddy/buddy';
+import { explainPresence, type PresenceExplanation } from '../../shared/buddy/explain-presence';
 import type { BuddyPresence, AccountState, PublicationState } from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
@@ -53,6 +54,7 @@ import { rejectOnTimeout } from '../deadline';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
 import { UserFacingError } from '../ipc/user-facing-error';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
+import { aorKey, BuddyHistory } from './buddy-history';
 import { BuddyStore } from './buddy-store';
 import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
@@ -154,6 +156,8 @@ export class PresenceService {
   private accountState: AccountState = IDLE_ACCOUNT_STATE;
   private publication: PublicationState = IDLE_PUBLICATION;
   private readonly presenceByAor = new Map<string, BuddyPresence>();
+  /** Each watched buddy's recent subscription events, for explainBuddy. */
+  private readonly history: BuddyHistory;
   /** Session transitions, one at a time. */
   private transitions: Promise<void> = Promise.resolve();
   private isStopping = false;
@@ -166,6 +170,7 @@ export class PresenceService {
     this.settingsStore = new SettingsStore(options.dataDir);
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
+    this.history = new BuddyHistory(this.now);
     this.recorder = new TraceRecorder(
       (entries) => this.outbox.emitState('onTraceBatch', { entries }),
       options.trace,
@@ -341,6 +346,20 @@ export class PresenceService {
     const buddy = await this.buddyStore.remove(target.aor);
     this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
     await this.unwatch(buddy.aor);
+  }
+
+  /** Why the buddy shows what it shows, from its subscription's history (shared/buddy/explain-presence.ts). */
+  explainBuddy(target: { aor: string }): PresenceExplanation {
+    const buddy = this.allBuddies().find((b) => b.aor === target.aor);
+    if (!buddy) throw new UserFacingError(`${target.aor} is not in the buddy list.`);
+    const ownAor = this.session?.kind === 'demo' ? DEMO_USER_AOR : this.settingsStore.settings.account?.aor;
+    const isSelf = ownAor !== undefined && aorKey(ownAor) === aorKey(buddy.aor);
+    return explainPresence({
+      name: buddyLabel(buddy),
+      presence: this.entryFor(buddy, buddy.source).presence,
+      history: this.history.historyOf(buddy.aor),
+      ...(isSelf ? { ownPublishAnswers: this.history.ownPublishAnswers } : {}),
+    });
   }
 
   // ── Account ───────────────────────────────────────────────────────────────────────────────────────
@@ -577,6 +596,7 @@ export class PresenceService {
     const { client } = session;
     this.session = session;
     this.presenceByAor.clear();
+    this.history.clear();
     this.accountState = client.accountState;
     this.publication = IDLE_PUBLICATION;
 
@@ -596,11 +616,13 @@ export class PresenceService {
       client.onBuddy((presence) => {
         if (!isCurrent()) return;
         this.presenceByAor.set(presence.aor, presence);
+        this.history.presenceReported(presence);
         this.outbox.emitState('onBuddyPresenceChanged', presence);
       }),
       client.onTrace((entry) => {
         if (!isCurrent()) return;
         this.recorder.record(entry);
+        this.history.messageTraced(entry);
         if (this.settingsStore.preferences.traceToFile) this.options.traceToFile?.(entry);
       }),
     );
@@ -658,6 +680,7 @@ export class PresenceService {
     const session = this.session;
     if (!session || this.allBuddies().some((b) => b.aor === aor)) return;
     this.presenceByAor.delete(aor);
+    this.history.forget(aor);
     await session.client.unwatch(aor).catch((error: unknown) => this.log('warn', `unwatching ${aor} failed: ${String(error)}`));
   }
 

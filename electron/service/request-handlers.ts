@@ -15,6 +15,7 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     addBuddy: (buddy) => service.addBuddy(buddy),
     updateBuddy: (change) => service.updateBuddy(change),
     removeBuddy: (target) => service.removeBuddy(target),
+    explainBuddy: (target) => service.explainBuddy(target),
     saveAccount: (form) => service.saveAccount(form),
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),

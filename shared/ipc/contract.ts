@@ -13,6 +13,7 @@ import * as v from '../validation';
 import type { Validator } from '../validation';
 import type { AccountForm, AccountView } from '../account/account-settings';
 import type { BuddyEntry, BuddyForm } from '../buddy/buddy';
+import type { PresenceExplanation } from '../buddy/explain-presence';
 import type { BuddyPresence, AccountState, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import type { TraceEntry } from '../trace/trace-entry';
@@ -192,6 +193,8 @@ export interface PresenceRequests {
   updateBuddy(change: { aor: string; buddy: BuddyForm }): Promise<BuddyEntry>;
   /** Removes a saved buddy and ends its subscription. */
   removeBuddy(target: { aor: string }): Promise<void>;
+  /** Why a buddy shows what it shows ("Why is this buddy offline?"), from its subscription's recent history. */
+  explainBuddy(target: { aor: string }): Promise<PresenceExplanation>;
 
   /** Saves the SIP account (stopping the demo if it runs) and connects with it. */
   saveAccount(form: AccountForm): Promise<SessionInfo>;
@@ -288,6 +291,7 @@ export const requestChannels: {
     payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }), buddy: buddyForm() }),
   },
   removeBuddy: { channel: 'buddy:remove', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
+  explainBuddy: { channel: 'buddy:explain', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
   saveAccount: { channel: 'account:save', payload: accountForm() },
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },

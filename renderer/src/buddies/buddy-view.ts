@@ -3,6 +3,7 @@
  * name. Pure functions over store data, so that they are tested without a browser.
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
+import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
 import { describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
 /** One row, with what it shows computed once. */
@@ -54,17 +55,6 @@ export interface BuddyNotice {
   readonly text: string;
 }
 
-/** RFC 6665 §4.1.3's termination reasons in the user's words. */
-const END_REASONS: Readonly<Record<string, string>> = {
-  deactivated: 'the server moved the subscription',
-  timeout: 'the subscription expired',
-  rejected: 'refused by the buddy or the server',
-  noresource: 'the server knows no such address',
-  probation: 'the server paused the subscription',
-  giveup: 'the buddy did not answer the request to watch them',
-  invariant: 'the server can no longer offer this presence',
-};
-
 /**
  * What a row says about its subscription at `now`, or null when all is well: "Bob's last update could not be read
  * (…); showing the previous one.", "Not watching: refused by the buddy or the server · retrying at 14:05".
@@ -80,13 +70,22 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
       return { tone: 'warning', text: `${row.name}'s last update could not be read (${asClause(subscription.problem.message)}); ${kept}.` };
     }
     case 'terminated': {
-      const reason = subscription.reason === undefined ? 'ended' : (END_REASONS[subscription.reason] ?? `ended (${subscription.reason})`);
+      const reason =
+        subscription.reason === undefined
+          ? 'ended'
+          : (SUBSCRIPTION_END_REASONS[subscription.reason]?.clause ?? `ended (${subscription.reason})`);
       return { tone: 'problem', text: `Not watching: ${reason} · ${retrying(subscription.retryAt, now)}` };
     }
     case 'error':
       // The status label carries the problem itself; this line says what happens next.
       return { tone: 'problem', text: `Not watching · ${retrying(subscription.retryAt, now)}` };
   }
+}
+
+/** The question the row's explanation answers ("Why is this buddy offline?"), or null while presence arrives and says other than offline. */
+export function explanationQuestion({ display, entry }: BuddyRowView): string | null {
+  if (display.kind === 'presence') return entry.presence.presence?.status === 'offline' ? 'Why is this buddy offline?' : null;
+  return `Why “${display.kind === 'error' ? 'Error' : display.label}”?`;
 }
 
 /** "retrying in 40 s" within the next minute and a half, "retrying at 14:05" later, "retrying once reconnected" without a time. */

@@ -1,9 +1,10 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
+import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useUiStore } from '../stores/ui-store';
+import { BuddyExplanation } from './BuddyExplanation';
 import { StatusDot } from './StatusDot';
 import { useNow } from './use-now';
 
@@ -93,6 +94,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
   const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const notice = describeBuddyNotice(row, now);
+  const question = explanationQuestion(row);
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -131,6 +133,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
             {notice.text}
           </div>
         )}
+        {question && <BuddyExplanation entry={entry} question={question} />}
         {presence?.note && (
           <div className="buddy-note" data-testid="buddy-note">
             {presence.note}

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
 import type { BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
+import type { PresenceExplanation } from '../../../shared/buddy/explain-presence';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
 import type { RequestOutcome } from './session-store';
@@ -22,6 +23,8 @@ interface BuddyState {
     /** Adds a buddy (`editing` null) or changes the buddy at `editing`; main checks the form again. */
     buddySaveRequested(editing: string | null, form: BuddyForm): Promise<RequestOutcome>;
     buddyRemoveRequested(aor: string): Promise<RequestOutcome>;
+    /** Asks main why the buddy shows what it shows; rejects with a message for the user. */
+    explanationRequested(aor: string): Promise<PresenceExplanation>;
   };
 }
 
@@ -52,5 +55,6 @@ export const useBuddyStore = create<BuddyState>()((set) => ({
         return failure(error);
       }
     },
+    explanationRequested: (aor) => presenceApi().explainBuddy({ aor }),
   },
 }));

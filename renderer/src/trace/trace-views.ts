@@ -9,7 +9,7 @@
 import { useMemo } from 'react';
 import type { TraceBuffer } from '../../../shared/trace/trace-buffer';
 import { compileTraceFilter, TraceFilterIndex, type CompiledTraceFilter, type TraceFilterSpec } from '../../../shared/trace/trace-filter';
-import { TraceGroupIndex } from '../../../shared/trace/trace-groups';
+import { TraceGroupIndex, type TraceGroup } from '../../../shared/trace/trace-groups';
 import { useTraceStore } from '../stores/trace-store';
 import { useTraceViewStore } from './trace-view-store';
 
@@ -62,6 +62,13 @@ export function groupIndexFor(buffer: TraceBuffer): TraceGroupIndex {
   }
   index.sync();
   return index;
+}
+
+/** The group (one ladder) of the dialog with `callId` in the trace as recorded now, or undefined when the trace holds none of it. */
+export function traceGroupOfCallId(callId: string): TraceGroup | undefined {
+  return groupIndexFor(useTraceStore.getState().buffer)
+    .groups()
+    .find((group) => group.callIds.includes(callId));
 }
 
 export interface FilteredTrace {

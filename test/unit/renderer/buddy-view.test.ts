@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
+import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
 import { describeBuddy } from '../../../renderer/src/presence/status-view';
 
 function entry(
@@ -114,5 +114,14 @@ describe('what a buddy row says about its subscription', () => {
     expect(
       describeBuddyNotice(row({ phase: 'error', problem: { message: 'Not watching: the connection to the server was lost.' } }), now)?.text,
     ).toBe('Not watching · retrying once reconnected');
+  });
+
+  it('asks why for a buddy shown offline, unknown, awaiting or in error, and not for one whose presence says otherwise', () => {
+    const offline = { ...away, status: 'offline' } as const;
+    expect(explanationQuestion(row({ phase: 'active' }, offline))).toBe('Why is this buddy offline?');
+    expect(explanationQuestion(row({ phase: 'active' }, away))).toBeNull();
+    expect(explanationQuestion(row({ phase: 'unknown' }))).toBe('Why “Unknown”?');
+    expect(explanationQuestion(row({ phase: 'pending' }))).toBe('Why “Awaiting authorisation”?');
+    expect(explanationQuestion(row({ phase: 'error', problem: { message: 'Refused.' } }))).toBe('Why “Error”?');
   });
 });
