@@ -25,6 +25,8 @@ export function toneOfStatus(status: PresenceStatus): StatusTone {
     case 'appear-offline':
     case 'offline':
       return 'offline';
+    case 'unknown':
+      return 'unknown';
     default:
       return assertNever(status);
   }
@@ -40,6 +42,7 @@ const ACTIVITIES_OF_STATUS: Readonly<Record<PresenceStatus, readonly string[]>> 
   'in-a-meeting': ['meeting'],
   'appear-offline': [],
   offline: ['permanent-absence'],
+  unknown: [],
 };
 
 /** The activities worth showing beside `status`: those it does not already say. */
@@ -72,9 +75,11 @@ const STATUS_RANKS: Readonly<Record<PresenceStatus, number>> = {
   away: 4,
   'appear-offline': 5,
   offline: 5,
+  unknown: 7,
 };
 const RANK_PENDING = 6;
-const RANK_UNKNOWN = 7;
+/** A buddy whose state we do not know sorts below the offline ones, whether the subscription or the document says so. */
+const RANK_UNKNOWN = STATUS_RANKS.unknown;
 const RANK_NOT_SUBSCRIBED = 8;
 
 /** Reads a buddy's subscription and presence into what the list shows. */

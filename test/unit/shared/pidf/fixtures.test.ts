@@ -15,6 +15,8 @@ interface FixtureCase {
   readonly entity: string;
   readonly status: PresenceSummary['status'];
   readonly note: string | null;
+  /** The note's `xml:lang`; absent when the note has none. */
+  readonly noteLang?: string;
   readonly activities: readonly string[];
   /** [tuple id, device status, device note, device label] */
   readonly devices: readonly (readonly [string, PresenceSummary['status'], string | null, string | null])[];
@@ -88,11 +90,13 @@ const CASES: readonly FixtureCase[] = [
     header: 'application/pidf+xml',
     format: PIDF,
     entity: 'pres:someone@example.com',
-    status: 'available',
+    // The first tuple's <im:im>busy</im:im> (the CPIM-era IM status RFC 3863 §6 keeps as its extension example).
+    status: 'busy',
     note: "Don't Disturb Please!",
+    noteLang: 'en',
     activities: [],
     devices: [
-      ['bs35r9', 'available', "Don't Disturb Please!", null],
+      ['bs35r9', 'busy', "Don't Disturb Please!", null],
       ['eg92n8', 'available', null, null],
     ],
   },
@@ -148,6 +152,7 @@ const CASES: readonly FixtureCase[] = [
     entity: 'sip:bob@sip.example.org',
     status: 'do-not-disturb',
     note: 'Focus time until 4',
+    noteLang: 'en',
     activities: ['other:dnd'],
     devices: [['qd3wzs', 'do-not-disturb', null, null]],
   },
@@ -320,6 +325,7 @@ describe('presence documents from real clients, servers and the RFCs', () => {
     const summary = summarizePresence(document);
     expect(summary.status).toBe(c.status);
     expect(summary.note).toBe(c.note);
+    expect(summary.noteLang).toBe(c.noteLang);
     expect(summary.activities).toEqual(c.activities);
     expect(summary.devices.map((d) => [d.id, d.status, d.note, d.label])).toEqual(c.devices);
   });
@@ -336,6 +342,7 @@ describe('details the model keeps', () => {
       timestamp: '2023-12-17T16:45:04Z',
       deviceId: null,
       isOnline: true,
+      imStatus: null,
       activities: [],
       class: null,
       userInput: null,
@@ -399,6 +406,7 @@ describe('details the model keeps', () => {
         timestamp: null,
         deviceId: null,
         isOnline: false,
+        imStatus: null,
         activities: [],
         class: null,
         userInput: null,

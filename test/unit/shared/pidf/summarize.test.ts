@@ -29,8 +29,8 @@ describe('status: tuples', () => {
     expect(summaryOf(closed('a') + closed('b') + person('<rpid:busy/>')).status).toBe('offline');
   });
 
-  it('given a tuple without basic, then it does not count as open', () => {
-    expect(summaryOf('<tuple id="t1"><status/></tuple>').status).toBe('offline');
+  it('given a tuple without basic, then it does not count as open: the document says nothing, so unknown (not offline)', () => {
+    expect(summaryOf('<tuple id="t1"><status/></tuple>').status).toBe('unknown');
   });
 
   it('given one open tuple among closed ones, then the person decides', () => {
