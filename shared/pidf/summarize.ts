@@ -261,15 +261,18 @@ const XPIDF_STATUS: Readonly<Record<string, PresenceStatus>> = {
  * without hyphens (`on-the-phone`, `onthephone`); null for a word we do not know.
  */
 function statusFromImWord(word: string | null): PresenceStatus | null {
-  const key = word?.replace(/[-_\s]/g, '');
-  // Own keys only: a word such as `constructor` must not find Object.prototype's members.
-  return key !== undefined && Object.hasOwn(XPIDF_SUBSTATUS, key) ? (XPIDF_SUBSTATUS[key] ?? null) : null;
+  return word === null ? null : (statusWord(XPIDF_SUBSTATUS, word.replace(/[-_\s]/g, '')) ?? null);
+}
+
+/** A status word's meaning in `table`, own keys only: a sender's word such as `constructor` must not find Object.prototype's members. */
+function statusWord(table: Readonly<Record<string, PresenceStatus>>, word: string | null): PresenceStatus | undefined {
+  return word !== null && Object.hasOwn(table, word) ? table[word] : undefined;
 }
 
 /** Rule 2c: the substatus when known, else the status; an unknown word on an open atom is available. */
 function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
   if (xpidf.status === 'closed') return 'offline';
-  return (xpidf.substatus !== null ? XPIDF_SUBSTATUS[xpidf.substatus] : undefined) ?? XPIDF_STATUS[xpidf.status] ?? 'available';
+  return statusWord(XPIDF_SUBSTATUS, xpidf.substatus) ?? statusWord(XPIDF_STATUS, xpidf.status) ?? 'available';
 }
 
 function mostEngaged(statuses: readonly (PresenceStatus | null)[]): PresenceStatus | null {

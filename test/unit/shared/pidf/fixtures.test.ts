@@ -134,6 +134,63 @@ const CASES: readonly FixtureCase[] = [
       ['eg92n8', 'away', null, 'email'],
     ],
   },
+  // State and notes outside today's standard places, and documents that say nothing about availability.
+  {
+    file: 'draft-impp-cpim-pidf-im-berightback.cpim-pidf.xml',
+    header: 'application/cpim-pidf+xml',
+    format: CPIM,
+    entity: 'pres:someone@example.com',
+    status: 'away',
+    note: 'Back in five minutes',
+    noteLang: 'en',
+    activities: [],
+    devices: [
+      ['mobile-im', 'away', 'Back in five minutes', null],
+      ['email', 'available', null, null],
+    ],
+  },
+  {
+    file: 'draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml',
+    header: 'application/cpim-pidf+xml',
+    format: CPIM,
+    entity: 'pres:someone@example.com',
+    status: 'on-the-phone',
+    note: null,
+    activities: [],
+    devices: [['desk-im', 'on-the-phone', null, null]],
+  },
+  {
+    file: 'sipml5-publish-im-away-fr-note.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'sip:alice@example.org',
+    status: 'away',
+    note: 'Je reviens vers midi',
+    noteLang: 'fr',
+    activities: [],
+    devices: [['w7k2q', 'away', 'Je reviens vers midi', null]],
+  },
+  {
+    file: 'rfc4119-pidf-lo-location-only.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'pres:geotarget@example.com',
+    status: 'unknown',
+    note: null,
+    activities: [],
+    devices: [['sg89ae', 'unknown', null, null]],
+  },
+  {
+    file: 'rpid-note-under-person.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'sip:carla@example.de',
+    status: 'away',
+    note: 'Bin um 15 Uhr zurück',
+    noteLang: 'de',
+    activities: ['away'],
+    devices: [['c4x9', 'away', null, null]],
+  },
   // Linphone.
   {
     file: 'linphone-offline-permanent-absence.xml',
@@ -413,6 +470,14 @@ describe('details the model keeps', () => {
         xpidf: { status: 'inuse', substatus: 'busy' },
       },
     ]);
+  });
+
+  it('given CPIM-era documents, then the <im:im> word is kept as sent (lower-cased), in either im namespace', () => {
+    expect(parseFixture('draft-impp-cpim-pidf-im-berightback.cpim-pidf.xml', CPIM).tuples.map((t) => [t.id, t.basic, t.imStatus])).toEqual([
+      ['mobile-im', 'open', 'berightback'],
+      ['email', 'open', null],
+    ]);
+    expect(parseFixture('draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml', CPIM).tuples[0]).toMatchObject({ basic: null, imStatus: 'on-the-phone' });
   });
 
   it('given a body with CRLF line ends, as it comes off the wire, then it reads the same', () => {
