@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { describeBuddyNotice, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
+import { extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useUiStore } from '../stores/ui-store';
 import { StatusDot } from './StatusDot';
@@ -93,6 +93,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
   const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const notice = describeBuddyNotice(row, now);
+  const noteLanguage = foreignNoteLanguage(presence?.noteLang, navigator.language);
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -132,8 +133,16 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
           </div>
         )}
         {presence?.note && (
-          <div className="buddy-note" data-testid="buddy-note">
-            {presence.note}
+          <div className="buddy-note-line">
+            <span className="buddy-note" data-testid="buddy-note" lang={presence.noteLang}>
+              {presence.note}
+            </span>
+            {noteLanguage && (
+              <span className="muted" data-testid="buddy-note-lang" title={`The note is written in ${noteLanguage}`}>
+                {' '}
+                ({noteLanguage})
+              </span>
+            )}
           </div>
         )}
         {(activities.length > 0 || entry.presence.changedAt !== null) && (

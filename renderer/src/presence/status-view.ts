@@ -51,6 +51,17 @@ export function extraActivities(status: PresenceStatus, activities: readonly str
   return activities.filter((activity) => !implied.includes(activity.toLowerCase()));
 }
 
+/**
+ * The note's language to show beside it ("de"), or null when the note has none or is in the viewer's
+ * language. Tags are compared by their primary language subtag (BCP 47 §2.2.1), case-insensitively, so
+ * `en-GB` is not foreign to an `en-US` viewer.
+ */
+export function foreignNoteLanguage(noteLang: string | undefined, viewerLanguage: string): string | null {
+  if (noteLang === undefined || noteLang.trim() === '') return null;
+  const primary = (tag: string) => tag.trim().split('-')[0]?.toLowerCase() ?? '';
+  return primary(noteLang) === primary(viewerLanguage) ? null : noteLang.trim();
+}
+
 /** What the buddy list shows for one buddy's state. */
 export interface BuddyDisplay {
   /** `presence`: we have a document; the others say why we do not. */
