@@ -7,7 +7,8 @@
  * (docs/interop.md §7), so the rules below are explicit, applied in this order:
  *
  *   1. No tuple at all ........................................ offline
- *   2. Some tuple open (PIDF `basic=open`; XPIDF any status but `closed`):
+ *   2. Some tuple open (PIDF `basic=open`, or no basic but a CPIM-era `<im:im>` word other than offline;
+ *      XPIDF any status but `closed`):
  *      a. the activities of every person and of the open tuples, by precedence:
  *           permanent-absence ............................... offline  (Linphone's "Offline" keeps basic=open)
  *           other = dnd / "do not disturb" .................. do-not-disturb  (Linphone's DND)
@@ -25,15 +26,18 @@
  *         person and tuple notes only when the document has no person element (see phraseNotes);
  *      c. else XPIDF's substatus/status of the open atoms (onthephone/inuse → on-the-phone, busy → busy,
  *         away/berightback/outtolunch/idle/inactive → away, online/open → available, offline → offline),
- *         the most engaged one winning;
+ *         or the open tuples' `<im:im>` word in the same vocabulary (hyphens ignored: on-the-phone,
+ *         out-to-lunch), the most engaged one winning;
  *      d. `busy` from the activities with a note saying on the phone (Asterisk's in-use extension with
  *         the eyeBeam supplement) → on-the-phone, the more precise of the two;
  *      e. else RFC 4480 `user-input` idle on every person → away; otherwise available.
- *   3. Every tuple closed (or with no basic) ................... offline, with one exception: Asterisk
+ *   3. Every tuple closed or silent, some closed ............... offline, with one exception: Asterisk
  *      (res_pjsip) marks an extension in use, ringing, on hold or busy as `closed` with the
  *      presence-level note "On the phone"/"Ringing"/"On hold"; that document shows on-the-phone (or busy
  *      for "Busy"). Only the presence-level note counts: a client that chose to appear offline
  *      (notes in tuple and person, as we publish) stays offline whatever its note says.
+ *   4. Every tuple silent (no basic, no im word: a location-only PIDF-LO tuple, RFC 4119) ... unknown,
+ *      unless the persons' activities decide (2a); a silent tuple's device row is unknown likewise.
  *
  * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
  * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
@@ -41,7 +45,7 @@
  * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
  * closed, higher contact priority, newer timestamp); else the document's own notes. Among several
  * notes: the first in a preferred language (English by default), else the first without a language,
- * else the first.
+ * else the first; its `xml:lang` goes along as `noteLang`.
  */
 import type { DevicePresence, LocalizedNote, PresenceSummary } from '../presence/presence-state';
 import type { PresenceStatus } from '../presence/presence-status';
