@@ -164,7 +164,7 @@ function isOpen(tuple: PidfTuple): boolean {
 /**
  * Whether a PIDF tuple is reachable: its `basic` (RFC 3863 §4.1.4, optional), else what its CPIM-era
  * `im` word implies (any known word but offline is open), else null — the tuple does not say (a
- * location-only PIDF-LO tuple, RFC 4119 §2.2.1, has no `basic`).
+ * location-only PIDF-LO tuple, RFC 4119, puts only `<gp:geopriv>` in its status).
  */
 function availabilityOf(tuple: PidfTuple): PidfTuple['basic'] {
   if (tuple.basic !== null || tuple.xpidf) return tuple.basic;
