@@ -7,7 +7,7 @@
 import type { AppScreen, SelfPresence, SessionInfo } from '../../shared/ipc/contract';
 import type { AccountState } from '../../shared/presence/presence-state';
 import { assertNever } from '../../shared/assert-never';
-import { CHOSEN_STATUSES, PRESENCE_STATUS_LABELS, type ChosenStatus, type PresenceStatus } from '../../shared/presence/presence-status';
+import { CHOSEN_STATUSES, PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME } from '../app-identity';
 
 /** The state the tray reflects (PresenceService's `desktopView`). */
@@ -39,8 +39,8 @@ export type TrayMenuItem =
   | { readonly kind: 'info'; readonly label: string }
   | { readonly kind: 'separator' };
 
-/** The icon a status is drawn with: one per status the user can see, `offline` also meaning "not signed in". */
-export type TrayIconStatus = PresenceStatus;
+/** The icon our own status is drawn with: one per status we can publish, `offline` also meaning "not signed in". */
+export type TrayIconStatus = ChosenStatus | 'offline';
 
 /** Longest recent note shown in full in the menu; longer ones are cut with an ellipsis. */
 const MAX_NOTE_LABEL = 40;

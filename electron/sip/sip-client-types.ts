@@ -99,6 +99,11 @@ export interface SipClientOptions {
    * an AOR with several devices see it beside each device instead of a contact URI.
    */
   readonly deviceLabel?: string;
+  /**
+   * The language our notes are written in, published as their `xml:lang` (RFC 3863 §4.1.6, a BCP 47 tag such as
+   * `de-CH`) so watchers can tell which of several notes to show. Default: the system locale, as Node's Intl reports it.
+   */
+  readonly noteLanguage?: string;
 }
 
 /** Options of `SipClient.stop`. */

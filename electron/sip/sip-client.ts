@@ -177,6 +177,7 @@ export class SipClient {
       expires: config.publishExpires,
       tupleId: `t${createRandomToken(8).toLowerCase()}`,
       ...(options.deviceLabel?.trim() ? { device: { id: `urn:uuid:${randomUUID()}`, label: options.deviceLabel.trim() } } : {}),
+      noteLanguage: options.noteLanguage ?? Intl.DateTimeFormat().resolvedOptions().locale,
       hasPassword,
       t1: this.timers.t1,
       retryBase: this.timers.retryBase,

@@ -14,6 +14,8 @@ import type { SubscriptionHistoryEvent } from './subscription-history';
  * What the explanation found:
  * - `online`: presence arrives and says something other than offline;
  * - `published-offline`: devices publish presence, and all of them say offline;
+ * - `published-unknown`: devices publish presence, but nothing in it says whether the buddy is available
+ *   (a location-only document, tuples without `basic`);
  * - `no-publication`: subscribed, but the server holds no publication (an empty NOTIFY, a document without tuples,
  *   or only the built-in server's closed stand-in tuple for "nobody published");
  * - `pending`: the server holds the subscription until the buddy authorises us;
@@ -29,6 +31,7 @@ import type { SubscriptionHistoryEvent } from './subscription-history';
 export type PresenceExplanationCause =
   | 'online'
   | 'published-offline'
+  | 'published-unknown'
   | 'no-publication'
   | 'pending'
   | 'waiting'
@@ -325,6 +328,17 @@ function explainActive(input: ExplainPresenceInput, summary: PresenceSummary): E
       details: [
         `${count === 1 ? 'One device publishes' : `${count} devices publish`} presence for ${aor}, and ${count === 1 ? 'it says' : 'all say'} offline.`,
         `That is ${name}'s choice or their client's (appearing offline, or signing out); nothing is wrong with the subscription.`,
+        ...warning,
+      ],
+    };
+  }
+  if (summary.status === 'unknown') {
+    return {
+      cause: 'published-unknown',
+      headline: `${name}'s presence says nothing about availability`,
+      details: [
+        `Presence for ${aor} arrives, but no part of it says whether ${name} is available (no open or closed status, no activity) — for example a client that publishes only a location.`,
+        `Presently shows “Unknown” rather than guessing “offline”.`,
         ...warning,
       ],
     };

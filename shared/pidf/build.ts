@@ -53,7 +53,10 @@ export interface BuildPidfInput {
   readonly timestamp: Date;
   /** The person element's id; defaults to `p` + tupleId. */
   readonly personId?: string;
-  /** The note's language (`xml:lang`), e.g. `en`. */
+  /**
+   * The note's language (`xml:lang`, RFC 3863 §4.1.6), e.g. `en` or `de-CH`, written on the tuple's and the person's note.
+   * The device name is not tagged: it is the app's wording, not the user's note.
+   */
   readonly lang?: string;
   /**
    * The device this tuple is published from (RFC 4479 §3.3): its `deviceID` URN, e.g. `urn:uuid:…`,
@@ -137,7 +140,7 @@ export function buildPidf(input: BuildPidfInput): string {
     out.push(
       `  <dm:device id="${escapeAttribute(stripNonXmlChars(`d${input.tupleId}`))}">\n`,
       `    <dm:deviceID>${deviceId}</dm:deviceID>\n`,
-      label === '' ? '' : `    <dm:note${lang}>${escapeText(label)}</dm:note>\n`,
+      label === '' ? '' : `    <dm:note>${escapeText(label)}</dm:note>\n`,
       `    <dm:timestamp>${timestamp}</dm:timestamp>\n`,
       '  </dm:device>\n',
     );

@@ -38,6 +38,11 @@ export interface PidfTuple {
   readonly deviceId: string | null;
   /** Linphone's `<pidfonline:online/>` in the status: the app is running on that device. */
   readonly isOnline: boolean;
+  /**
+   * The CPIM-era `<im:im>` word inside the status (draft-ietf-impp-cpim-pidf, RFC 3863 §6's example):
+   * `busy`, `away`, `on-the-phone`, `berightback`, … as sent (lower-cased), or null.
+   */
+  readonly imStatus: string | null;
   /** RPID activities found inside the tuple (RPID drafts and some clients put them there), as in PidfPerson. */
   readonly activities: readonly string[];
   /** RFC 4480 `<rpid:class>` of the tuple (a label the publisher gives the service), or null. */
@@ -58,7 +63,7 @@ export interface PidfPerson {
    * (or just `other` when empty).
    */
   readonly activities: readonly string[];
-  /** `<dm:note>` children (and `<rpid:note>` inside the activities). */
+  /** `<dm:note>` children, then `<rpid:note>` inside the activities, then PIDF or `<rpid:note>` notes straight under the person (legacy). */
   readonly notes: readonly LocalizedNote[];
   /** `<dm:timestamp>` text as sent, or null. */
   readonly timestamp: string | null;

@@ -26,11 +26,20 @@ export const NS_LINPHONE_ONLINE = 'http://www.linphone.org/xsds/pidfonline.xsd';
 const NS_LEGACY_PERSON = 'urn:ietf:params:xml:ns:pidf:person';
 const NS_LEGACY_RPID_PERSON = 'urn:ietf:params:xml:ns:pidf:rpid:rpid-person';
 const NS_LEGACY_RPID_STATUS = 'urn:ietf:params:xml:ns:pidf:rpid:status:rpid-status';
+/**
+ * The CPIM-era instant-messaging status: `<im:im>busy</im:im>` beside `<basic>` in a tuple's `<status>`
+ * (draft-ietf-impp-cpim-pidf; RFC 3863 §6's example keeps it). Drafts bound it under the cpim-pidf URN too.
+ */
+const NS_PIDF_IM = 'urn:ietf:params:xml:ns:pidf:im';
+const NS_CPIM_PIDF_IM = 'urn:ietf:params:xml:ns:cpim-pidf:im';
 /** The `xml:` prefix's namespace (for `xml:lang`); always bound, never declared. */
 export const NS_XML = 'http://www.w3.org/XML/1998/namespace';
 
 /** Namespaces whose `activities`, `class`, `mood`, … elements we read as RPID. */
 export const RPID_NAMESPACES: ReadonlySet<string> = new Set([NS_RPID, NS_LEGACY_RPID_PERSON, NS_LEGACY_RPID_STATUS]);
+
+/** Namespaces whose `im` element inside `<status>` we read as the CPIM-era instant-messaging status. */
+export const IM_STATUS_NAMESPACES: ReadonlySet<string> = new Set([NS_PIDF_IM, NS_CPIM_PIDF_IM]);
 
 /** Namespaces whose `person` element we read as a person (RFC 4479, and the RPID draft's `pp:person`). */
 export const PERSON_NAMESPACES: ReadonlySet<string> = new Set([NS_DATA_MODEL, NS_LEGACY_PERSON]);

@@ -30,7 +30,16 @@ import type {
   PidfTuple,
   XpidfStatus,
 } from './model';
-import { NS_CPIM_PIDF, NS_DATA_MODEL, NS_LINPHONE_ONLINE, NS_PIDF, NS_XML, PERSON_NAMESPACES, RPID_NAMESPACES } from './namespaces';
+import {
+  IM_STATUS_NAMESPACES,
+  NS_CPIM_PIDF,
+  NS_DATA_MODEL,
+  NS_LINPHONE_ONLINE,
+  NS_PIDF,
+  NS_XML,
+  PERSON_NAMESPACES,
+  RPID_NAMESPACES,
+} from './namespaces';
 import { attribute, childElements, findDescendants, firstChild, parseXml, printable, textContent, type XmlElement } from './xml';
 
 /** RFC 3903 leaves the limit to the server; presence documents are a few hundred bytes to a few KiB. */
@@ -185,6 +194,7 @@ function readTuple(tuple: XmlElement, base: string | null, format: string, paren
   // Notes belong in the tuple (RFC 3863 §4.1.6); some servers (e.g. ComSIPL) put them in <status>.
   const notes = readNotes(childElements(tuple, base, 'note'), lang);
   if (status) notes.push(...readNotes(childElements(status, base, 'note'), langOf(status, lang)));
+  const imStatus = status ? textOrNull(firstChild(status, IM_STATUS_NAMESPACES, 'im')) : null;
   const rpidClass = firstChild(tuple, RPID_NAMESPACES, 'class');
   const userInput = findDescendants(tuple, RPID_NAMESPACES, 'user-input', 2)[0];
   return {
@@ -195,6 +205,7 @@ function readTuple(tuple: XmlElement, base: string | null, format: string, paren
     timestamp: textOrNull(timestamp),
     deviceId: textOrNull(deviceId),
     isOnline: status !== undefined && firstChild(status, NS_LINPHONE_ONLINE, 'online') !== undefined,
+    imStatus: imStatus?.toLowerCase() ?? null,
     activities: findDescendants(tuple, RPID_NAMESPACES, 'activities', 3).flatMap(readActivities),
     class: textOrNull(rpidClass),
     userInput: readUserInput(userInput),
@@ -226,10 +237,12 @@ function readPerson(person: XmlElement, base: string | null, parentLang: string 
   const lang = langOf(person, parentLang);
   const activityElements = findDescendants(person, RPID_NAMESPACES, 'activities', 3);
   const notes = readNotes(childElements(person, NS_DATA_MODEL, 'note'), lang);
-  // RFC 4480 lets <activities> carry its own notes; the RPID drafts' person had PIDF notes.
+  // RFC 4480 lets <activities> carry its own notes; the RPID drafts' person had PIDF notes, and older
+  // clients write <rpid:note> straight under the person, where RFC 4480 has none.
   for (const activities of activityElements)
     notes.push(...readNotes(childElements(activities, RPID_NAMESPACES, 'note'), langOf(activities, lang)));
   notes.push(...readNotes(childElements(person, base, 'note'), lang));
+  notes.push(...readNotes(childElements(person, RPID_NAMESPACES, 'note'), lang));
   const mood = firstChild(person, RPID_NAMESPACES, 'mood');
   const placeType = firstChild(person, RPID_NAMESPACES, 'place-type');
   return {
@@ -371,6 +384,7 @@ function readXpidf(root: XmlElement): ParsePresenceResult {
         timestamp: null,
         deviceId: null,
         isOnline: false,
+        imStatus: null,
         activities: [],
         class: null,
         userInput: null,

@@ -7,7 +7,8 @@
  * (docs/interop.md §7), so the rules below are explicit, applied in this order:
  *
  *   1. No tuple at all ........................................ offline
- *   2. Some tuple open (PIDF `basic=open`; XPIDF any status but `closed`):
+ *   2. Some tuple open (PIDF `basic=open`, or no basic but a CPIM-era `<im:im>` word other than offline;
+ *      XPIDF any status but `closed`):
  *      a. the activities of every person and of the open tuples, by precedence:
  *           permanent-absence ............................... offline  (Linphone's "Offline" keeps basic=open)
  *           other = dnd / "do not disturb" .................. do-not-disturb  (Linphone's DND)
@@ -25,15 +26,18 @@
  *         person and tuple notes only when the document has no person element (see phraseNotes);
  *      c. else XPIDF's substatus/status of the open atoms (onthephone/inuse → on-the-phone, busy → busy,
  *         away/berightback/outtolunch/idle/inactive → away, online/open → available, offline → offline),
- *         the most engaged one winning;
+ *         or the open tuples' `<im:im>` word in the same vocabulary (hyphens ignored: on-the-phone,
+ *         out-to-lunch), the most engaged one winning;
  *      d. `busy` from the activities with a note saying on the phone (Asterisk's in-use extension with
  *         the eyeBeam supplement) → on-the-phone, the more precise of the two;
  *      e. else RFC 4480 `user-input` idle on every person → away; otherwise available.
- *   3. Every tuple closed (or with no basic) ................... offline, with one exception: Asterisk
+ *   3. Every tuple closed or silent, some closed ............... offline, with one exception: Asterisk
  *      (res_pjsip) marks an extension in use, ringing, on hold or busy as `closed` with the
  *      presence-level note "On the phone"/"Ringing"/"On hold"; that document shows on-the-phone (or busy
  *      for "Busy"). Only the presence-level note counts: a client that chose to appear offline
  *      (notes in tuple and person, as we publish) stays offline whatever its note says.
+ *   4. Every tuple silent (no basic, no im word: a location-only PIDF-LO tuple, RFC 4119) ... unknown,
+ *      unless the persons' activities decide (2a); a silent tuple's device row is unknown likewise.
  *
  * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
  * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
@@ -41,7 +45,7 @@
  * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
  * closed, higher contact priority, newer timestamp); else the document's own notes. Among several
  * notes: the first in a preferred language (English by default), else the first without a language,
- * else the first.
+ * else the first; its `xml:lang` goes along as `noteLang`.
  */
 import type { DevicePresence, LocalizedNote, PresenceSummary } from '../presence/presence-state';
 import type { PresenceStatus } from '../presence/presence-status';
@@ -101,6 +105,7 @@ const NOTE_PHRASES: ReadonlyMap<string, PresenceStatus> = new Map<string, Presen
 
 /** How engaged each status is, to pick one among several devices (higher wins). */
 const ENGAGEMENT: Readonly<Record<PresenceStatus, number>> = {
+  unknown: 0,
   offline: 0,
   'appear-offline': 0,
   available: 1,
@@ -129,8 +134,11 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
       status =
         fromActivities ??
         fromNotes ??
-        mostEngaged(openTuples.map((t) => (t.xpidf ? statusFromXpidf(t.xpidf) : null))) ??
+        mostEngaged(openTuples.map((t) => (t.xpidf ? statusFromXpidf(t.xpidf) : statusFromImWord(t.imStatus)))) ??
         (document.persons.length > 0 && document.persons.every((p) => p.userInput === 'idle') ? 'away' : 'available');
+  } else if (document.tuples.every((t) => availabilityOf(t) === null)) {
+    // Rule 4: no tuple says whether it is reachable; only the person's activities can still speak.
+    status = statusFromActivities(personActivities) ?? 'unknown';
   } else {
     status = closedDocumentStatus(document.notes);
   }
@@ -144,12 +152,25 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
     timestamp: tuple.timestamp,
   }));
 
-  return { status, note: summaryNote(document, languages), activities, devices };
+  const note = summaryNote(document, languages);
+  return { status, note: note?.text ?? null, ...(note?.lang === undefined ? {} : { noteLang: note.lang }), activities, devices };
 }
 
 function isOpen(tuple: PidfTuple): boolean {
   if (tuple.xpidf) return tuple.xpidf.status !== 'closed' && tuple.xpidf.substatus !== 'offline';
-  return tuple.basic === 'open';
+  return availabilityOf(tuple) === 'open';
+}
+
+/**
+ * Whether a PIDF tuple is reachable: its `basic` (RFC 3863 §4.1.4, optional), else what its CPIM-era
+ * `im` word implies (any known word but offline is open), else null — the tuple does not say (a
+ * location-only PIDF-LO tuple, RFC 4119, puts only `<gp:geopriv>` in its status).
+ */
+function availabilityOf(tuple: PidfTuple): PidfTuple['basic'] {
+  if (tuple.basic !== null || tuple.xpidf) return tuple.basic;
+  const fromIm = statusFromImWord(tuple.imStatus);
+  if (fromIm === null) return null;
+  return fromIm === 'offline' ? 'closed' : 'open';
 }
 
 /** Rule 3: closed stays offline unless Asterisk's presence-level note says the line is in use. */
@@ -161,11 +182,13 @@ function closedDocumentStatus(documentNotes: readonly LocalizedNote[]): Presence
 /** One device's own status: its tuple first, the person's activities next (the person uses the device). */
 function deviceStatus(tuple: PidfTuple, personActivities: readonly string[], document: PidfDocument): PresenceStatus {
   if (tuple.xpidf) return statusFromXpidf(tuple.xpidf);
-  if (tuple.basic !== 'open') return closedDocumentStatus(document.notes);
+  const availability = availabilityOf(tuple);
+  if (availability === null) return statusFromActivities(personActivities) ?? 'unknown';
+  if (availability !== 'open') return closedDocumentStatus(document.notes);
   const fromActivities = statusFromActivities(tuple.activities) ?? statusFromActivities(personActivities);
   const fromNotes = statusFromNotes(phraseNotes(document, tuple.notes));
   if (fromActivities === 'busy' && fromNotes === 'on-the-phone') return 'on-the-phone';
-  return fromActivities ?? fromNotes ?? (tuple.userInput === 'idle' ? 'away' : 'available');
+  return fromActivities ?? fromNotes ?? statusFromImWord(tuple.imStatus) ?? (tuple.userInput === 'idle' ? 'away' : 'available');
 }
 
 /**
@@ -237,10 +260,23 @@ const XPIDF_STATUS: Readonly<Record<string, PresenceStatus>> = {
   closed: 'offline',
 };
 
+/**
+ * The CPIM-era `<im:im>` word (rule 2c) in the same vocabulary as XPIDF's substatus, written with or
+ * without hyphens (`on-the-phone`, `onthephone`); null for a word we do not know.
+ */
+function statusFromImWord(word: string | null): PresenceStatus | null {
+  return word === null ? null : (statusWord(XPIDF_SUBSTATUS, word.replace(/[-_\s]/g, '')) ?? null);
+}
+
+/** A status word's meaning in `table`, own keys only: a sender's word such as `constructor` must not find Object.prototype's members. */
+function statusWord(table: Readonly<Record<string, PresenceStatus>>, word: string | null): PresenceStatus | undefined {
+  return word !== null && Object.hasOwn(table, word) ? table[word] : undefined;
+}
+
 /** Rule 2c: the substatus when known, else the status; an unknown word on an open atom is available. */
 function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
   if (xpidf.status === 'closed') return 'offline';
-  return (xpidf.substatus !== null ? XPIDF_SUBSTATUS[xpidf.substatus] : undefined) ?? XPIDF_STATUS[xpidf.status] ?? 'available';
+  return statusWord(XPIDF_SUBSTATUS, xpidf.substatus) ?? statusWord(XPIDF_STATUS, xpidf.status) ?? 'available';
 }
 
 function mostEngaged(statuses: readonly (PresenceStatus | null)[]): PresenceStatus | null {
@@ -249,16 +285,16 @@ function mostEngaged(statuses: readonly (PresenceStatus | null)[]): PresenceStat
   return best;
 }
 
-function summaryNote(document: PidfDocument, languages: readonly string[]): string | null {
-  const personNote = pickNote(
+function summaryNote(document: PidfDocument, languages: readonly string[]): LocalizedNote | null {
+  const personNote = pickLocalizedNote(
     document.persons.flatMap((p) => p.notes),
     languages,
   );
   if (personNote !== null) return personNote;
   const withNotes = document.tuples.filter((t) => t.notes.length > 0);
   const best = [...withNotes].sort(compareTuples)[0];
-  if (best) return pickNote(best.notes, languages);
-  return pickNote(document.notes, languages);
+  if (best) return pickLocalizedNote(best.notes, languages);
+  return pickLocalizedNote(document.notes, languages);
 }
 
 /** Better tuples first: open, then higher contact priority, then newer timestamp, then document order. */
@@ -279,16 +315,20 @@ function timeOf(timestamp: string | null): number {
 
 /** The first note in a preferred language; else the first without a language; else the first; null when none. */
 export function pickNote(notes: readonly LocalizedNote[], languages: readonly string[] = ['en']): string | null {
+  return pickLocalizedNote(notes, languages)?.text ?? null;
+}
+
+/** pickNote's choice with its language. */
+function pickLocalizedNote(notes: readonly LocalizedNote[], languages: readonly string[]): LocalizedNote | null {
   if (notes.length === 0) return null;
   for (const language of languages) {
     const wanted = language.toLowerCase();
     const match = notes.find(
       (n) => n.lang !== undefined && (n.lang.toLowerCase() === wanted || n.lang.toLowerCase().startsWith(`${wanted}-`)),
     );
-    if (match) return match.text;
+    if (match) return match;
   }
-  const unlabelled = notes.find((n) => n.lang === undefined);
-  return (unlabelled ?? notes[0])?.text ?? null;
+  return notes.find((n) => n.lang === undefined) ?? notes[0] ?? null;
 }
 
 /** RFC 4480 class, else the note of the RFC 4479 device the tuple points to, else the device id. */

@@ -110,6 +110,8 @@ export interface PresenceSummary {
   readonly status: PresenceStatus;
   /** The note to show: the person's note, else the best tuple's note; null when none. */
   readonly note: string | null;
+  /** The chosen note's language (`xml:lang`, e.g. `de`), so the list can say so when it is not the viewer's; absent when unlabelled. */
+  readonly noteLang?: string;
   /** RPID activities as found (`away`, `busy`, `on-the-phone`, `meeting`, `vacation`, …), `other` text included. */
   readonly activities: readonly string[];
   readonly devices: readonly DevicePresence[];

@@ -14,8 +14,12 @@ export type ChosenStatus =
   /** Published as `basic=closed`: watchers see offline, the publication stays alive. */
   | 'appear-offline';
 
-/** A status a watcher can see for a buddy's published state: the chosen ones, plus offline. */
-export type PresenceStatus = ChosenStatus | 'offline';
+/**
+ * A status a watcher can see for a buddy's published state: the chosen ones, plus offline, plus unknown —
+ * a document that says nothing about availability (only a location, RFC 4119; a status without `basic`),
+ * which is not the same as offline.
+ */
+export type PresenceStatus = ChosenStatus | 'offline' | 'unknown';
 
 export const CHOSEN_STATUSES: readonly ChosenStatus[] = [
   'available',
@@ -27,7 +31,7 @@ export const CHOSEN_STATUSES: readonly ChosenStatus[] = [
   'appear-offline',
 ];
 
-export const PRESENCE_STATUSES: readonly PresenceStatus[] = [...CHOSEN_STATUSES, 'offline'];
+export const PRESENCE_STATUSES: readonly PresenceStatus[] = [...CHOSEN_STATUSES, 'offline', 'unknown'];
 
 /** Words for each status, as the user sees them. */
 export const PRESENCE_STATUS_LABELS: Readonly<Record<PresenceStatus, string>> = {
@@ -39,6 +43,7 @@ export const PRESENCE_STATUS_LABELS: Readonly<Record<PresenceStatus, string>> = 
   'in-a-meeting': 'In a meeting',
   'appear-offline': 'Appear offline',
   offline: 'Offline',
+  unknown: 'Unknown',
 };
 
 /** Notes longer than this are cut when published (Linphone's limit; servers and phones expect short notes). */

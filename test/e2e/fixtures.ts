@@ -100,6 +100,7 @@ export class MainWindow {
   readonly buddyRow = (aor: string) => this.page.locator(`[data-testid="buddy-row"][data-aor="${aor}"]`);
   readonly buddyStatus = (aor: string) => this.buddyRow(aor).getByTestId('buddy-status');
   readonly buddyNote = (aor: string) => this.buddyRow(aor).getByTestId('buddy-note');
+  readonly buddyNoteLanguage = (aor: string) => this.buddyRow(aor).getByTestId('buddy-note-lang');
   readonly tab = (name: 'Buddies' | 'SIP trace') => this.page.getByRole('tab', { name });
 
   async openStatusPicker(): Promise<StatusPicker> {

@@ -143,4 +143,28 @@ test.describe('offline demo', () => {
       await server.stop();
     }
   });
+
+  test.describe('with an English-speaking viewer', () => {
+    test.use({ locale: 'en-GB' });
+
+    test('given a buddy whose note is in German, when the list shows it, then it names the language beside the note', async ({
+      app,
+      harness,
+    }) => {
+      const dieter = `sip:dieter@${DEMO_DOMAIN}`;
+      const peer = await SipPeer.start({ aor: dieter, server: harness.service.demoEnvironment!.server }, { noteLanguage: 'de' });
+      try {
+        expect(await peer.client.setPresence('away', 'Bin gleich zurück')).toMatchObject({ phase: 'published' });
+        const dialog = await app.openAddBuddy();
+        await dialog.address().fill(dieter);
+        await dialog.submit().click();
+        await expect(dialog.root).toBeHidden();
+        await expect(app.buddyNote(dieter)).toHaveText('Bin gleich zurück');
+        await expect(app.buddyNote(dieter)).toHaveAttribute('lang', 'de');
+        await expect(app.buddyNoteLanguage(dieter)).toHaveText('(de)');
+      } finally {
+        await peer.stop();
+      }
+    });
+  });
 });

@@ -3,7 +3,7 @@
  * another user, watching (or publishing as) someone. It records every NOTIFY it receives exactly as on
  * the wire, so a test can check that the server delivered "busy" and the note in the document itself.
  */
-import { SipClient } from '../../electron/sip/sip-client';
+import { SipClient, type SipClientOptions } from '../../electron/sip/sip-client';
 import type { BuddyPresence } from '../../shared/presence/presence-state';
 import { testAccount } from './sip/test-account';
 import { ArrivalWaits } from './sip/wait-for';
@@ -30,12 +30,12 @@ export class SipPeer {
   }
 
   /** Signs in (registers) and resolves once the first attempt has finished. */
-  static async start(account: PeerAccount): Promise<SipPeer> {
+  static async start(account: PeerAccount, options: SipClientOptions = {}): Promise<SipPeer> {
     const config = testAccount(account.aor, account.server, {
       ...(account.authUser ? { authUser: account.authUser } : {}),
       ...(account.password ? { password: account.password } : {}),
     });
-    const peer = new SipPeer(new SipClient(config));
+    const peer = new SipPeer(new SipClient(config, options));
     const state = await peer.client.start();
     if (state.phase !== 'registered') throw new Error(`test peer ${account.aor} could not sign in: ${JSON.stringify(state)}`);
     return peer;

@@ -156,7 +156,8 @@ export async function startDemoColleagues(options: DemoColleaguesOptions): Promi
             subscribeExpires: publishExpires,
             userAgent: `Presently demo colleague (${device})`,
           },
-          { random, deviceLabel: device },
+          // The simulated colleagues' notes are written in English, whatever this computer's locale.
+          { random, deviceLabel: device, noteLanguage: 'en' },
         ),
       );
     }

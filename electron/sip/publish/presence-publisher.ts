@@ -47,6 +47,8 @@ export interface PresencePublisherOptions {
   readonly tupleId: string;
   /** The device published with the tuple (RFC 4479 deviceID URN and a name), if the client has one. */
   readonly device?: { readonly id: string; readonly label: string };
+  /** The notes' language, sent as their `xml:lang` (e.g. `en-GB`); without it the notes carry none. */
+  readonly noteLanguage?: string;
   readonly hasPassword: boolean;
   readonly t1: number;
   readonly retryBase: number;
@@ -330,6 +332,7 @@ export class PresencePublisher {
               contact: this.stack.contact.uri.toString(),
               timestamp: new Date(),
               ...(this.options.device ? { device: this.options.device } : {}),
+              ...(this.options.noteLanguage ? { lang: this.options.noteLanguage } : {}),
             }),
           };
     this.cseq += 1;

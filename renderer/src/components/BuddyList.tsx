@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { extraActivities, formatAgo, toneOfStatus } from '../presence/status-view';
+import { extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useUiStore } from '../stores/ui-store';
 import { BuddyExplanation } from './BuddyExplanation';
@@ -95,6 +95,7 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const notice = describeBuddyNotice(row, now);
   const question = explanationQuestion(row);
+  const noteLanguage = foreignNoteLanguage(presence?.noteLang, navigator.language);
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -135,8 +136,16 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
         )}
         {question && <BuddyExplanation entry={entry} question={question} />}
         {presence?.note && (
-          <div className="buddy-note" data-testid="buddy-note">
-            {presence.note}
+          <div className="buddy-note-line">
+            <span className="buddy-note" data-testid="buddy-note" lang={presence.noteLang}>
+              {presence.note}
+            </span>
+            {noteLanguage && (
+              <span className="muted" data-testid="buddy-note-lang" title={`The note is written in ${noteLanguage}`}>
+                {' '}
+                ({noteLanguage})
+              </span>
+            )}
           </div>
         )}
         {(activities.length > 0 || entry.presence.changedAt !== null) && (

@@ -25,6 +25,8 @@ export function toneOfStatus(status: PresenceStatus): StatusTone {
     case 'appear-offline':
     case 'offline':
       return 'offline';
+    case 'unknown':
+      return 'unknown';
     default:
       return assertNever(status);
   }
@@ -40,12 +42,24 @@ const ACTIVITIES_OF_STATUS: Readonly<Record<PresenceStatus, readonly string[]>> 
   'in-a-meeting': ['meeting'],
   'appear-offline': [],
   offline: ['permanent-absence'],
+  unknown: [],
 };
 
 /** The activities worth showing beside `status`: those it does not already say. */
 export function extraActivities(status: PresenceStatus, activities: readonly string[]): string[] {
   const implied = ACTIVITIES_OF_STATUS[status];
   return activities.filter((activity) => !implied.includes(activity.toLowerCase()));
+}
+
+/**
+ * The note's language to show beside it ("de"), or null when the note has none or is in the viewer's
+ * language. Tags are compared by their primary language subtag (BCP 47 §2.2.1), case-insensitively, so
+ * `en-GB` is not foreign to an `en-US` viewer.
+ */
+export function foreignNoteLanguage(noteLang: string | undefined, viewerLanguage: string): string | null {
+  if (noteLang === undefined || noteLang.trim() === '') return null;
+  const primary = (tag: string) => tag.trim().split('-')[0]?.toLowerCase() ?? '';
+  return primary(noteLang) === primary(viewerLanguage) ? null : noteLang.trim();
 }
 
 /** What the buddy list shows for one buddy's state. */
@@ -72,9 +86,11 @@ const STATUS_RANKS: Readonly<Record<PresenceStatus, number>> = {
   away: 4,
   'appear-offline': 5,
   offline: 5,
+  unknown: 7,
 };
 const RANK_PENDING = 6;
-const RANK_UNKNOWN = 7;
+/** A buddy whose state we do not know sorts below the offline ones, whether the subscription or the document says so. */
+const RANK_UNKNOWN = STATUS_RANKS.unknown;
 const RANK_NOT_SUBSCRIBED = 8;
 
 /** Reads a buddy's subscription and presence into what the list shows. */

@@ -6,6 +6,7 @@
  * test/integration/kamailio/.
  */
 import { describe, expect, it } from 'vitest';
+import { parsePresenceBody } from '../../../shared/pidf';
 import type { SipAccountConfig } from '../../../electron/sip/sip-client';
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
 import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
@@ -52,6 +53,16 @@ describe('presence publication (scripted server)', () => {
     expect(afresh?.body).toContain('Coffee');
     expect(afresh?.header('content-type')).toBe('application/pidf+xml');
     expect(next?.header('sip-if-match')).toBe('e2');
+  });
+
+  it('given a note, when we publish, then the tuple’s and the person’s note carry the system locale as xml:lang (RFC 3863 §4.1.6)', async () => {
+    const { client, server } = await setUp('tcp', (request) => ok(request, 'e1'));
+    expect(await client.setPresence('away', 'Back at 3')).toMatchObject({ phase: 'published' });
+    const result = parsePresenceBody(server.requestsOf('PUBLISH')[0]?.body ?? '', 'application/pidf+xml');
+    if (!result.ok) throw new Error(result.error.message);
+    const locale = Intl.DateTimeFormat().resolvedOptions().locale;
+    expect(result.document.tuples[0]?.notes).toEqual([{ text: 'Back at 3', lang: locale }]);
+    expect(result.document.persons[0]?.notes).toEqual([{ text: 'Back at 3', lang: locale }]);
   });
 
   it('given a server that answers 200 without SIP-ETag, when the publication is due for refresh, then it is published afresh with its body rather than left to expire', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BuddyPresence, PresenceSummary } from '../../../shared/presence/presence-state';
-import { describeBuddy, extraActivities, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
+import { describeBuddy, extraActivities, foreignNoteLanguage, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
 
 const summary = (status: PresenceSummary['status']): PresenceSummary => ({ status, note: null, activities: [], devices: [] });
 const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSummary | null = null): BuddyPresence => ({
@@ -24,6 +24,13 @@ describe('what the buddy list shows for a buddy', () => {
     expect(describeBuddy(buddy({ phase: 'unknown' }))).toMatchObject({ kind: 'unknown', tone: 'unknown', label: 'Unknown' });
     expect(describeBuddy(buddy({ phase: 'pending' }))).toMatchObject({ kind: 'pending', tone: 'pending', label: 'Awaiting authorisation' });
     expect(describeBuddy(buddy({ phase: 'active' }))).toMatchObject({ kind: 'unknown', label: 'Unknown (no presence yet)' });
+  });
+
+  it('given a document that says nothing about availability, then Unknown with the unknown tone, sorted with the unknowns, never offline', () => {
+    const unknownDocument = describeBuddy(buddy({ phase: 'active' }, summary('unknown')));
+    expect(unknownDocument).toMatchObject({ kind: 'presence', tone: 'unknown', label: 'Unknown' });
+    expect(unknownDocument.rank).toBe(describeBuddy(buddy({ phase: 'unknown' })).rank);
+    expect(unknownDocument.rank).toBeGreaterThan(describeBuddy(buddy({ phase: 'active' }, summary('offline'))).rank);
   });
 
   it('given a terminated or failed subscription, then it says so with the reason', () => {
@@ -78,5 +85,19 @@ describe('activities beside a status', () => {
     expect(extraActivities('do-not-disturb', ['busy', 'other:dnd'])).toEqual([]);
     expect(extraActivities('away', ['away', 'vacation'])).toEqual(['vacation']);
     expect(extraActivities('available', ['lunch'])).toEqual(['lunch']);
+  });
+});
+
+describe('the note’s language beside it', () => {
+  it('given a note in another language than the viewer’s, then its tag to show', () => {
+    expect(foreignNoteLanguage('de', 'en-US')).toBe('de');
+    expect(foreignNoteLanguage('fr-CA', 'en')).toBe('fr-CA');
+  });
+
+  it('given a note in the viewer’s language (any region, any case) or without a language, then nothing', () => {
+    expect(foreignNoteLanguage('en-GB', 'en-US')).toBeNull();
+    expect(foreignNoteLanguage('DE', 'de-CH')).toBeNull();
+    expect(foreignNoteLanguage(undefined, 'en-US')).toBeNull();
+    expect(foreignNoteLanguage(' ', 'en-US')).toBeNull();
   });
 });

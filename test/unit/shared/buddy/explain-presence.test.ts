@@ -186,6 +186,12 @@ describe('explaining why a buddy shows what it shows', () => {
     expect(explanation.details[0]).toBe(`One device publishes presence for ${AOR}, and it says offline.`);
   });
 
+  it('given presence that says nothing about availability, then it says so instead of calling the buddy offline', () => {
+    const silent: PresenceSummary = { status: 'unknown', note: null, activities: [], devices: [device('unknown')] };
+    const explanation = explainPresence(input({ phase: 'active' }, [notify(CALL_1, 'active', true)], silent));
+    expect(explanation).toMatchObject({ cause: 'published-unknown', headline: "Bob's presence says nothing about availability" });
+  });
+
   it('given presence that says available, then all is well', () => {
     const available: PresenceSummary = { status: 'available', note: null, activities: [], devices: [device('available')] };
     expect(explainPresence(input({ phase: 'active' }, [notify(CALL_1, 'active', true)], available))).toMatchObject({

@@ -15,6 +15,8 @@ interface FixtureCase {
   readonly entity: string;
   readonly status: PresenceSummary['status'];
   readonly note: string | null;
+  /** The note's `xml:lang`; absent when the note has none. */
+  readonly noteLang?: string;
   readonly activities: readonly string[];
   /** [tuple id, device status, device note, device label] */
   readonly devices: readonly (readonly [string, PresenceSummary['status'], string | null, string | null])[];
@@ -88,11 +90,13 @@ const CASES: readonly FixtureCase[] = [
     header: 'application/pidf+xml',
     format: PIDF,
     entity: 'pres:someone@example.com',
-    status: 'available',
+    // The first tuple's <im:im>busy</im:im> (the CPIM-era IM status RFC 3863 §6 keeps as its extension example).
+    status: 'busy',
     note: "Don't Disturb Please!",
+    noteLang: 'en',
     activities: [],
     devices: [
-      ['bs35r9', 'available', "Don't Disturb Please!", null],
+      ['bs35r9', 'busy', "Don't Disturb Please!", null],
       ['eg92n8', 'available', null, null],
     ],
   },
@@ -130,6 +134,63 @@ const CASES: readonly FixtureCase[] = [
       ['eg92n8', 'away', null, 'email'],
     ],
   },
+  // State and notes outside today's standard places, and documents that say nothing about availability.
+  {
+    file: 'draft-impp-cpim-pidf-im-berightback.cpim-pidf.xml',
+    header: 'application/cpim-pidf+xml',
+    format: CPIM,
+    entity: 'pres:someone@example.com',
+    status: 'away',
+    note: 'Back in five minutes',
+    noteLang: 'en',
+    activities: [],
+    devices: [
+      ['mobile-im', 'away', 'Back in five minutes', null],
+      ['email', 'available', null, null],
+    ],
+  },
+  {
+    file: 'draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml',
+    header: 'application/cpim-pidf+xml',
+    format: CPIM,
+    entity: 'pres:someone@example.com',
+    status: 'on-the-phone',
+    note: null,
+    activities: [],
+    devices: [['desk-im', 'on-the-phone', null, null]],
+  },
+  {
+    file: 'sipml5-publish-im-away-fr-note.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'sip:alice@example.org',
+    status: 'away',
+    note: 'Je reviens vers midi',
+    noteLang: 'fr',
+    activities: [],
+    devices: [['w7k2q', 'away', 'Je reviens vers midi', null]],
+  },
+  {
+    file: 'rfc4119-pidf-lo-location-only.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'pres:geotarget@example.com',
+    status: 'unknown',
+    note: null,
+    activities: [],
+    devices: [['sg89ae', 'unknown', null, null]],
+  },
+  {
+    file: 'rpid-note-under-person.xml',
+    header: 'application/pidf+xml',
+    format: PIDF,
+    entity: 'sip:carla@example.de',
+    status: 'away',
+    note: 'Bin um 15 Uhr zurück',
+    noteLang: 'de',
+    activities: ['away'],
+    devices: [['c4x9', 'away', null, null]],
+  },
   // Linphone.
   {
     file: 'linphone-offline-permanent-absence.xml',
@@ -148,6 +209,7 @@ const CASES: readonly FixtureCase[] = [
     entity: 'sip:bob@sip.example.org',
     status: 'do-not-disturb',
     note: 'Focus time until 4',
+    noteLang: 'en',
     activities: ['other:dnd'],
     devices: [['qd3wzs', 'do-not-disturb', null, null]],
   },
@@ -320,6 +382,7 @@ describe('presence documents from real clients, servers and the RFCs', () => {
     const summary = summarizePresence(document);
     expect(summary.status).toBe(c.status);
     expect(summary.note).toBe(c.note);
+    expect(summary.noteLang).toBe(c.noteLang);
     expect(summary.activities).toEqual(c.activities);
     expect(summary.devices.map((d) => [d.id, d.status, d.note, d.label])).toEqual(c.devices);
   });
@@ -336,6 +399,7 @@ describe('details the model keeps', () => {
       timestamp: '2023-12-17T16:45:04Z',
       deviceId: null,
       isOnline: true,
+      imStatus: null,
       activities: [],
       class: null,
       userInput: null,
@@ -399,12 +463,21 @@ describe('details the model keeps', () => {
         timestamp: null,
         deviceId: null,
         isOnline: false,
+        imStatus: null,
         activities: [],
         class: null,
         userInput: null,
         xpidf: { status: 'inuse', substatus: 'busy' },
       },
     ]);
+  });
+
+  it('given CPIM-era documents, then the <im:im> word is kept as sent (lower-cased), in either im namespace', () => {
+    expect(parseFixture('draft-impp-cpim-pidf-im-berightback.cpim-pidf.xml', CPIM).tuples.map((t) => [t.id, t.basic, t.imStatus])).toEqual([
+      ['mobile-im', 'open', 'berightback'],
+      ['email', 'open', null],
+    ]);
+    expect(parseFixture('draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml', CPIM).tuples[0]).toMatchObject({ basic: null, imStatus: 'on-the-phone' });
   });
 
   it('given a body with CRLF line ends, as it comes off the wire, then it reads the same', () => {

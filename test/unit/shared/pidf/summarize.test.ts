@@ -29,8 +29,8 @@ describe('status: tuples', () => {
     expect(summaryOf(closed('a') + closed('b') + person('<rpid:busy/>')).status).toBe('offline');
   });
 
-  it('given a tuple without basic, then it does not count as open', () => {
-    expect(summaryOf('<tuple id="t1"><status/></tuple>').status).toBe('offline');
+  it('given a tuple without basic, then it does not count as open: the document says nothing, so unknown (not offline)', () => {
+    expect(summaryOf('<tuple id="t1"><status/></tuple>').status).toBe('unknown');
   });
 
   it('given one open tuple among closed ones, then the person decides', () => {
@@ -142,6 +142,61 @@ describe('status: notes (Asterisk and friends)', () => {
   });
 });
 
+describe('status: the CPIM-era <im:im> word inside <status>', () => {
+  const IM = 'xmlns:im="urn:ietf:params:xml:ns:pidf:im"';
+  const imTuple = (word: string, basic = '<basic>open</basic>') => `<tuple id="t1"><status ${IM}>${basic}<im:im>${word}</im:im></status></tuple>`;
+
+  it.each<[string, PresenceSummary['status']]>([
+    ['busy', 'busy'],
+    ['away', 'away'],
+    ['on-the-phone', 'on-the-phone'],
+    ['onthephone', 'on-the-phone'],
+    ['berightback', 'away'],
+    ['out-to-lunch', 'away'],
+    ['idle', 'away'],
+    ['online', 'available'],
+    ['Busy', 'busy'],
+    ['knitting', 'available'],
+  ])('given basic open and <im:im>%s</im:im>, then %s', (word, status) => {
+    expect(summaryOf(imTuple(word)).status).toBe(status);
+  });
+
+  it('given no basic, then the im word alone says whether the tuple is reachable', () => {
+    expect(summaryOf(imTuple('on-the-phone', '')).status).toBe('on-the-phone');
+    expect(summaryOf(imTuple('offline', '')).status).toBe('offline');
+    expect(summaryOf(imTuple('knitting', '')).status).toBe('unknown');
+  });
+
+  it('given an im word that names an Object.prototype member, then it means nothing (no prototype lookup)', () => {
+    expect(summaryOf(imTuple('constructor')).status).toBe('available');
+    expect(summaryOf(imTuple('__proto__', '')).status).toBe('unknown');
+  });
+
+  it('given RPID activities as well, then the activities decide', () => {
+    expect(summaryOf(imTuple('busy') + person('<rpid:away/>')).status).toBe('away');
+  });
+});
+
+describe('status: documents that say nothing about availability', () => {
+  it('given only tuples without basic, then unknown for the buddy and for each device', () => {
+    const summary = summaryOf('<tuple id="a"><status/></tuple><tuple id="b"><status/><note>somewhere</note></tuple>');
+    expect(summary.status).toBe('unknown');
+    expect(summary.devices.map((d) => d.status)).toEqual(['unknown', 'unknown']);
+  });
+
+  it('given a tuple without basic beside a closed one, then the closed one speaks: offline', () => {
+    expect(summaryOf('<tuple id="a"><status/></tuple>' + closed('b')).status).toBe('offline');
+  });
+
+  it('given a tuple without basic beside an open one, then the open one decides', () => {
+    expect(summaryOf('<tuple id="a"><status/></tuple>' + open('b') + person('<rpid:busy/>')).status).toBe('busy');
+  });
+
+  it('given no basic but a person whose activities decide, then those', () => {
+    expect(summaryOf('<tuple id="a"><status/></tuple>' + person('<rpid:meeting/>')).status).toBe('in-a-meeting');
+  });
+});
+
 describe('the note to show', () => {
   it('prefers the person’s note over any tuple’s', () => {
     expect(summaryOf(open('t1', '<note>tuple</note>') + person('', '<dm:note>person</dm:note>')).note).toBe('person');
@@ -180,6 +235,18 @@ describe('the note to show', () => {
 
   it('is null when there is none', () => {
     expect(summaryOf(open()).note).toBeNull();
+  });
+
+  it('reads an <rpid:note> written straight under the person (older clients)', () => {
+    expect(summaryOf(open() + person('<rpid:away/>', '<rpid:note>Back at 3</rpid:note>')).note).toBe('Back at 3');
+  });
+
+  it('says which language the chosen note is in, and nothing for an unlabelled note', () => {
+    const german = summaryOf(open('t1', '<note xml:lang="de">Bin gleich zurück</note>'));
+    expect(german.note).toBe('Bin gleich zurück');
+    expect(german.noteLang).toBe('de');
+    expect(summaryOf(open('t1', '<note xml:lang="de">Hallo</note><note xml:lang="en">Hello</note>')).noteLang).toBe('en');
+    expect(summaryOf(open('t1', '<note>plain</note>'))).not.toHaveProperty('noteLang');
   });
 });
 
@@ -249,6 +316,10 @@ describe('XPIDF', () => {
     expect(xpidf(atom('a', 'open', 'online') + atom('b', 'inuse', 'onthephone') + atom('c', 'closed', 'offline')).status).toBe(
       'on-the-phone',
     );
+  });
+
+  it('given status and substatus words that name Object.prototype members, then an open atom is simply available', () => {
+    expect(xpidf(atom('a', 'toString', 'constructor')).status).toBe('available');
   });
 
   it('strips the ;method=SUBSCRIBE decoration from the presentity URI', () => {
