@@ -76,7 +76,8 @@ export function composePresenceDocuments(entity: string, publications: readonly 
         extensions.set(key, node);
       }
     }
-    if (ownPersons.length > 0) personGroups.push({ persons: ownPersons, lead: strongestContribution(statusContributions(publication.document)) });
+    if (ownPersons.length > 0)
+      personGroups.push({ persons: ownPersons, lead: strongestContribution(statusContributions(publication.document)) });
     notesByPublication.push(ownNotes);
   }
   const persons = rankedPersons(personGroups);

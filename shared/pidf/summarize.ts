@@ -142,8 +142,17 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
     const speaking = tied.length > 0 ? tied : persons.untied;
     return {
       id: tuple.id,
-      status: deviceStatus(tuple, speaking.flatMap((p) => p.activities), document),
-      note: pickNote(tuple.notes, languages) ?? pickNote(tied.flatMap((p) => p.notes), languages),
+      status: deviceStatus(
+        tuple,
+        speaking.flatMap((p) => p.activities),
+        document,
+      ),
+      note:
+        pickNote(tuple.notes, languages) ??
+        pickNote(
+          tied.flatMap((p) => p.notes),
+          languages,
+        ),
       contact: tuple.contact?.uri ?? null,
       label: deviceLabel(tuple, document),
       timestamp: tuple.timestamp,

@@ -247,7 +247,9 @@ describe('several devices: each person tied to its device (p + tuple id), one pr
   });
 
   it('given a manual status and a more engaged automatic one, then the manual one wins; the device rows keep their own', () => {
-    const summary = summaryOf(device('phone', 'open', 'on-the-phone', 'In a call', false) + device('laptop', 'open', '', 'Ask me anything'));
+    const summary = summaryOf(
+      device('phone', 'open', 'on-the-phone', 'In a call', false) + device('laptop', 'open', '', 'Ask me anything'),
+    );
     expect([summary.status, summary.note]).toEqual(['available', 'Ask me anything']);
     expect(summary.devices.map((d) => [d.id, d.status])).toEqual([
       ['phone', 'on-the-phone'],
@@ -265,7 +267,8 @@ describe('several devices: each person tied to its device (p + tuple id), one pr
   });
 
   it('reads only the exact class "manual" (any case) as manual', () => {
-    const calendar = open('a') + `<dm:person id="pa"><rpid:activities><rpid:busy/></rpid:activities><rpid:class>calendar</rpid:class></dm:person>`;
+    const calendar =
+      open('a') + `<dm:person id="pa"><rpid:activities><rpid:busy/></rpid:activities><rpid:class>calendar</rpid:class></dm:person>`;
     expect(summaryOf(calendar + device('b', 'open', 'away', 'x', false)).status).toBe('busy');
     const upper = device('b', 'open', 'away', 'x', false).replace('<dm:note>', '<rpid:class> Manual </rpid:class><dm:note>');
     expect(summaryOf(calendar + upper).status).toBe('away');
