@@ -41,9 +41,10 @@
  * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
  * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
  *
- * The note to show: the note of the person whose contribution won (2a); else the persons' notes; else
- * the notes of the best tuple that has any (open before closed, higher contact priority, newer
- * timestamp); else the document's own notes. Among several notes: the first in a preferred language
+ * The note to show: the note of the person whose contribution won (2a) — for a person tied to a device,
+ * else that device's tuple note, and no other device's; else the persons' notes; else the notes of the
+ * best tuple that has any (open before closed, higher contact priority, newer timestamp); else the
+ * document's own notes. Among several notes: the first in a preferred language
  * (English by default), else the first without a language, else the first.
  *
  * Devices and their persons: a person element whose id is `p` + a tuple's id (devicePersonId, as our
@@ -159,15 +160,24 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
     };
   });
 
-  const winnerNote = winner?.person ? pickNote(winner.person.notes, languages) : null;
-  return { status, note: winnerNote ?? summaryNote(document, languages), activities, devices };
+  return { status, note: leadingNote(winner, document, languages), activities, devices };
+}
+
+/** The note to show (see the header): the winning person's; for a device's person, else its device's, never another's. */
+function leadingNote(winner: PersonContribution | null, document: PidfDocument, languages: readonly string[]): string | null {
+  if (winner === null || winner.person === null) return summaryNote(document, languages);
+  const own = pickNote(winner.person.notes, languages);
+  if (own !== null) return own;
+  return winner.tuple ? pickNote(winner.tuple.notes, languages) : summaryNote(document, languages);
 }
 
 // ─── Devices and their persons: the contributions the precedence rule weighs (rule 2a) ───────────
 
-/** One contribution to rule 2a, with the person it came from (null for a tuple's own activities). */
+/** One contribution to rule 2a, with the person it came from (null for a tuple's own activities) and its device's tuple. */
 export interface PersonContribution extends StatusContribution {
   readonly person: PidfPerson | null;
+  /** The tuple the contribution speaks for; null for a person tied to no tuple. */
+  readonly tuple: PidfTuple | null;
 }
 
 /**
@@ -184,12 +194,12 @@ export function statusContributions(document: PidfDocument): PersonContribution[
     const isManual = person.class?.trim().toLowerCase() === MANUAL_CLASS;
     const status = statusFromActivities(person.activities) ?? (isManual ? 'available' : null);
     if (status === null) continue;
-    const tuple = tupleOf.get(person);
-    contributions.push({ status, isOpen: tuple ? isOpen(tuple) : anyOpen, isManual, person });
+    const tuple = tupleOf.get(person) ?? null;
+    contributions.push({ status, isOpen: tuple ? isOpen(tuple) : anyOpen, isManual, person, tuple });
   }
   for (const tuple of document.tuples) {
     const status = statusFromActivities(tuple.activities);
-    if (status !== null) contributions.push({ status, isOpen: isOpen(tuple), isManual: false, person: null });
+    if (status !== null) contributions.push({ status, isOpen: isOpen(tuple), isManual: false, person: null, tuple });
   }
   return contributions;
 }

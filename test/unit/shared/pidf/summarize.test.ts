@@ -237,6 +237,13 @@ describe('several devices: each person tied to its device (p + tuple id), one pr
     }
   });
 
+  it('given the winning device has no note, then the buddy shows no note rather than another device’s', () => {
+    const summary = summaryOf(
+      device('desk', 'open', 'on-the-phone', '').replace(/<(dm:)?note><\/(dm:)?note>/g, '') + device('laptop', 'open', '', 'At my desk'),
+    );
+    expect([summary.status, summary.note]).toEqual(['on-the-phone', null]);
+  });
+
   it('given a closed device, then its person contributes nothing and its row is offline', () => {
     const summary = summaryOf(device('desk', 'closed', 'on-the-phone', 'Hidden') + device('laptop', 'open', 'away', 'Lunch'));
     expect([summary.status, summary.note]).toEqual(['away', 'Lunch']);
