@@ -1,10 +1,10 @@
 /**
  * One person, several devices: each device is its own SipClient publishing for the same AOR, a watcher
  * subscribes, and whatever order the devices publish in, the watcher sees the same buddy status (the
- * precedence rule of shared/presence/status-precedence.ts) and each device row with that device's own
- * status and note — through our compositor (which composes one document per AOR) and through Kamailio
- * 5.6 (which keeps every publication's tuples and persons side by side). Real servers on loopback,
- * real clients; nothing mocked.
+ * precedence rule of shared/presence/status-precedence.ts) with the winning device's note, and each
+ * device row with that device's own status and note — through our compositor (which composes one
+ * document per AOR) and through Kamailio 5.6 (which keeps every publication's tuples and persons side
+ * by side). Real servers on loopback, real clients; nothing mocked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCompositor, type RunningCompositor } from '../../../electron/compositor';
@@ -102,7 +102,7 @@ for (const server of SERVERS) {
 
     for (const scenario of SCENARIOS) {
       for (const order of permutations(scenario.devices)) {
-        it(`given ${scenario.name}, publishing ${order.map((d) => d.label).join(' → ')}, then ${scenario.expected} and each device row its own`, async () => {
+        it(`given ${scenario.name}, publishing ${order.map((d) => d.label).join(' → ')}, then ${scenario.expected} with its note and each device row its own`, async () => {
           const user = `multi${++nextUser}`;
           const aor = `sip:${user}@example.com`;
           const [watcher] = await startClients(running.uri, ['watcher']);
@@ -124,6 +124,7 @@ for (const server of SERVERS) {
             { what: `${aor} with ${order.length} devices`, current: watcher.buddies.find((b) => b.aor === aor) },
           );
           expect(seen.presence?.status).toBe(scenario.expected);
+          expect(seen.presence?.note).toBe(scenario.devices.find((d) => d.row === scenario.expected)?.note);
           const rows = (seen.presence?.devices ?? []).map((d) => [d.label, d.status, d.note]);
           expect(rows.sort()).toEqual(scenario.devices.map((d) => [d.label, d.row, d.note]).sort());
         });
