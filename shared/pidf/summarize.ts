@@ -44,8 +44,8 @@
  * The note to show: the note of the person whose contribution won (2a) — for a person tied to a device,
  * else that device's tuple note, and no other device's; else the persons' notes; else the notes of the
  * best tuple that has any (open before closed, higher contact priority, newer timestamp); else the
- * document's own notes. Among several notes: the first in a preferred language
- * (English by default), else the first without a language, else the first.
+ * document's own notes. Among several notes: the first in a preferred language (English by default),
+ * else the first without a language, else the first.
  *
  * Devices and their persons: a person element whose id is `p` + a tuple's id (devicePersonId, as our
  * publisher writes it: shared/pidf/build.ts) is tied to that tuple's device; it speaks for that device
