@@ -14,6 +14,7 @@
  *     </tuple>
  *     <dm:person id="pt1">
  *       <rpid:activities><rpid:away/></rpid:activities>
+ *       <rpid:class>manual</rpid:class>
  *       <dm:note>Back at 3</dm:note>
  *       <dm:timestamp>2024-05-01T10:00:00.000Z</dm:timestamp>
  *     </dm:person>
@@ -24,6 +25,18 @@
  * (for PIDF-only watchers) and the person (for RPID-aware ones); element order as the schemas require
  * (RFC 3863 §4.1.2: status, extensions, contact, note, timestamp; RFC 4479 person: extensions, note,
  * timestamp).
+ *
+ * One device, one publication (RFC 3903 §6 composes them): the tuple is the device's service and says
+ * whether it is reachable (`basic`) and the device's own note; the RPID activities belong to the person
+ * (RFC 4480 §3 defines activities for the person, not for tuples), so each publication carries its own person
+ * element tied to its tuple by id — `p` + the tuple id (devicePersonId), unique per device — and a
+ * reader that keeps every person (RFC 4479 §3 allows several) knows which device said what. The person
+ * is marked `<rpid:class>manual</rpid:class>` (MANUAL_CLASS): RFC 4480 §3 leaves class names to the
+ * presentity, to label its elements for the presence agent's processing (RFC 4480's own example names
+ * a person's source `calendar`), and every status Presently publishes is one the user picked, so the
+ * precedence rule (shared/presence/status-precedence.ts) lets it win over automatic ones. `user-input`
+ * would not do: it reports recent keyboard or call use, which idle timers and phones set by themselves.
+ * The tuple carries no `class`: watchers show a tuple's class as the device's name.
  *
  * Status mapping (what each ChosenStatus publishes):
  *
@@ -51,8 +64,6 @@ export interface BuildPidfInput {
   /** The contact URI watchers may use to reach this device. */
   readonly contact?: string;
   readonly timestamp: Date;
-  /** The person element's id; defaults to `p` + tupleId. */
-  readonly personId?: string;
   /**
    * The note's language (`xml:lang`, RFC 3863 §4.1.6), e.g. `en` or `de-CH`, written on the tuple's and the person's note.
    * The device name is not tagged: it is the app's wording, not the user's note.
@@ -64,6 +75,14 @@ export interface BuildPidfInput {
    * `<dm:device>` carrying the name as its note; watchers' buddy lists label the device with it.
    */
   readonly device?: { readonly id: string; readonly label: string };
+}
+
+/** The RFC 4480 `class` of a person whose status the user chose by hand. */
+export const MANUAL_CLASS = 'manual';
+
+/** The id of the person element tied to tuple `tupleId` (unique in the document, as RFC 4479's ids must be). */
+export function devicePersonId(tupleId: string): string {
+  return `p${tupleId}`;
 }
 
 /** What each status publishes: `basic` and the RPID activities (element names; `other:x` → <rpid:other>x</rpid:other>). */
@@ -106,7 +125,7 @@ export function buildPidf(input: BuildPidfInput): string {
   const timestamp = input.timestamp.toISOString();
   const lang = input.lang?.trim() ? ` xml:lang="${escapeAttribute(input.lang.trim())}"` : '';
   const contact = input.contact?.trim();
-  const personId = input.personId?.trim() || `p${input.tupleId}`;
+  const personId = devicePersonId(input.tupleId);
 
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
@@ -133,6 +152,7 @@ export function buildPidf(input: BuildPidfInput): string {
     }
     out.push('    </rpid:activities>\n');
   }
+  out.push(`    <rpid:class>${MANUAL_CLASS}</rpid:class>\n`);
   if (note !== '') out.push(`    <dm:note${lang}>${escapeText(note)}</dm:note>\n`);
   out.push(`    <dm:timestamp>${timestamp}</dm:timestamp>\n`, '  </dm:person>\n');
   if (deviceId) {

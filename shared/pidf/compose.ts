@@ -5,7 +5,12 @@
  *
  *   - the union of all publications' tuples; the same tuple id in several → the newest publication's
  *     tuple wins (a device re-publishing replaces its own tuple: tuples are RFC 3903's event state segments);
- *   - the person element(s) of the newest publication that has any (the person's latest word);
+ *   - the person element(s) of every publication (RFC 4479 §3 allows several occurrences of the person;
+ *     each device's person says what the presentity does on that device): the same person id in several
+ *     → the newest publication's (an id names one element, as for tuples); ordered by the one status
+ *     precedence rule (shared/presence/status-precedence.ts) applied to each publication's own persons
+ *     and tuples, the winning publication's first and newest first among equals — so a watcher that reads
+ *     only the first person sees the status our summariser derives from them all;
  *   - `dm:device` elements by id, newest wins; the presence-level notes of all publications, newest
  *     first, without repeats;
  *   - every element we do not understand kept where it was (inside tuples and persons as they are; at
@@ -19,11 +24,13 @@
  * `xml:lang` declared on a publication's root is copied onto the elements taken from it, so notes keep
  * their language in the merged document (XML 1.0 §2.12 inheritance).
  */
+import { compareByPrecedence, strongestContribution, type StatusContribution } from '../presence/status-precedence';
 import type { PresenceContentType } from './content-type';
 import type { PublishedDocument } from './model';
 import { NS_CPIM_PIDF, NS_DATA_MODEL, NS_PIDF, NS_XML, PERSON_NAMESPACES } from './namespaces';
 import { parsePresenceBody, sourceTreeOf } from './parse';
 import { documentToTree, serializePresenceTree } from './serialize';
+import { statusContributions } from './summarize';
 import { attribute, element, renameNamespace, serializeXml, type XmlElement } from './xml';
 
 export interface ComposeOptions {
@@ -42,7 +49,7 @@ export function composePresenceDocuments(entity: string, publications: readonly 
   const devices = new Map<string, XmlElement>();
   const extensions = new Map<string, XmlElement>();
   const notesByPublication: XmlElement[][] = [];
-  let persons: XmlElement[] = [];
+  const personGroups: PersonGroup[] = [];
 
   for (const publication of ordered) {
     const root = presenceTreeOf(publication);
@@ -69,9 +76,11 @@ export function composePresenceDocuments(entity: string, publications: readonly 
         extensions.set(key, node);
       }
     }
-    if (ownPersons.length > 0) persons = ownPersons;
+    if (ownPersons.length > 0)
+      personGroups.push({ persons: ownPersons, lead: strongestContribution(statusContributions(publication.document)) });
     notesByPublication.push(ownNotes);
   }
+  const persons = rankedPersons(personGroups);
 
   const notes: XmlElement[] = [];
   const seenNotes = new Set<string>();
@@ -98,6 +107,35 @@ export function composePresenceDocuments(entity: string, publications: readonly 
     ...extensions.values(),
   ]);
   return serializePresenceTree(composed, options);
+}
+
+/** One publication's person elements and the contribution that leads its own status (null: none decides). */
+interface PersonGroup {
+  readonly persons: readonly XmlElement[];
+  readonly lead: StatusContribution | null;
+}
+
+/**
+ * Every publication's persons (groups oldest first), an id taken by a newer publication dropped from
+ * older ones, the groups ordered by their leads' precedence and newest first among equals.
+ */
+function rankedPersons(groupsOldestFirst: readonly PersonGroup[]): XmlElement[] {
+  const takenIds = new Set<string>();
+  const newestFirst = [...groupsOldestFirst].reverse().map((group) => ({
+    lead: group.lead,
+    persons: group.persons.filter((person) => {
+      const id = attribute(person, 'id')?.trim();
+      if (!id) return true;
+      if (takenIds.has(id)) return false;
+      takenIds.add(id);
+      return true;
+    }),
+  }));
+  // A stable sort: equal leads stay newest first.
+  newestFirst.sort((a, b) =>
+    a.lead === null || b.lead === null ? Number(a.lead === null) - Number(b.lead === null) : compareByPrecedence(a.lead, b.lead),
+  );
+  return newestFirst.flatMap((group) => group.persons);
 }
 
 /** The publication's `<presence>` tree in the PIDF namespace, or null if its body no longer parses. */

@@ -23,7 +23,7 @@ export type {
   PublishedDocument,
   XpidfStatus,
 } from './model';
-export { buildPidf, normalizeNote, PUBLISHED_STATUS, type BuildPidfInput } from './build';
+export { buildPidf, devicePersonId, MANUAL_CLASS, normalizeNote, PUBLISHED_STATUS, type BuildPidfInput } from './build';
 export { DEFAULT_MAX_PRESENCE_BYTES, parsePresenceBody, type ParsePresenceOptions } from './parse';
 export { pickNote, summarizePresence, type SummarizeOptions } from './summarize';
 export { CLOSED_TUPLE_ID, composePresenceDocuments, type ComposeOptions } from './compose';

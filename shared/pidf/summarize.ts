@@ -9,7 +9,10 @@
  *   1. No tuple at all ........................................ offline
  *   2. Some tuple open (PIDF `basic=open`, or no basic but a CPIM-era `<im:im>` word other than offline;
  *      XPIDF any status but `closed`):
- *      a. the activities of every person and of the open tuples, by precedence:
+ *      a. each person's activities, and each open tuple's own, are one contribution; the one status
+ *         rule of shared/presence/status-precedence.ts picks among them (a person tied to a closed
+ *         device contributes nothing, a manual status wins, else the most engaged one; see
+ *         "Devices and their persons" below). Within one contribution, by precedence:
  *           permanent-absence ............................... offline  (Linphone's "Offline" keeps basic=open)
  *           other = dnd / "do not disturb" .................. do-not-disturb  (Linphone's DND)
  *           on-the-phone .................................... on-the-phone
@@ -42,14 +45,24 @@
  * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
  * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
  *
- * The note to show: the persons' notes; else the notes of the best tuple that has any (open before
- * closed, higher contact priority, newer timestamp); else the document's own notes. Among several
- * notes: the first in a preferred language (English by default), else the first without a language,
- * else the first; its `xml:lang` goes along as `noteLang`.
+ * The note to show: the note of the person whose contribution won (2a) — for a person tied to a device,
+ * else that device's tuple note, and no other device's; else the persons' notes; else the notes of the
+ * best tuple that has any (open before closed, higher contact priority, newer timestamp); else the
+ * document's own notes. Among several notes: the first in a preferred language (English by default),
+ * else the first without a language, else the first; its `xml:lang` goes along as `noteLang`.
+ *
+ * Devices and their persons: a person element whose id is `p` + a tuple's id (devicePersonId, as our
+ * publisher writes it: shared/pidf/build.ts) is tied to that tuple's device; it speaks for that device
+ * only, and only while the device is open. A person tied to no tuple speaks for the presentity as a
+ * whole, so for every device that has no person of its own. Each device row thus carries its own
+ * status (rules 2a–2e applied to its tuple and its persons) and note (its tuple's, else its tied
+ * person's) — never another device's.
  */
 import type { DevicePresence, LocalizedNote, PresenceSummary } from '../presence/presence-state';
 import type { PresenceStatus } from '../presence/presence-status';
-import type { PidfDocument, PidfTuple, XpidfStatus } from './model';
+import { strongestContribution, type StatusContribution } from '../presence/status-precedence';
+import { devicePersonId, MANUAL_CLASS } from './build';
+import type { PidfDocument, PidfPerson, PidfTuple, XpidfStatus } from './model';
 
 export interface SummarizeOptions {
   /** Preferred note languages (`xml:lang` prefixes), best first. Default `['en']`. */
@@ -103,38 +116,26 @@ const NOTE_PHRASES: ReadonlyMap<string, PresenceStatus> = new Map<string, Presen
   ['offline', 'offline'],
 ]);
 
-/** How engaged each status is, to pick one among several devices (higher wins). */
-const ENGAGEMENT: Readonly<Record<PresenceStatus, number>> = {
-  unknown: 0,
-  offline: 0,
-  'appear-offline': 0,
-  available: 1,
-  away: 2,
-  busy: 3,
-  'in-a-meeting': 4,
-  'on-the-phone': 5,
-  'do-not-disturb': 6,
-};
-
 export function summarizePresence(document: PidfDocument, options: SummarizeOptions = {}): PresenceSummary {
   const languages = options.languages ?? ['en'];
   const personActivities = document.persons.flatMap((p) => p.activities);
   const activities = unique([...personActivities, ...document.tuples.flatMap((t) => t.activities)]);
   const personNotes = document.persons.flatMap((p) => p.notes);
   const openTuples = document.tuples.filter(isOpen);
+  const winner = strongestContribution(statusContributions(document));
 
   let status: PresenceStatus;
   if (document.tuples.length === 0) {
     status = 'offline';
   } else if (openTuples.length > 0) {
-    const fromActivities = statusFromActivities([...personActivities, ...openTuples.flatMap((t) => t.activities)]);
+    const fromActivities = winner?.status ?? null;
     const fromNotes = statusFromNotes(phraseNotes(document, [...personNotes, ...openTuples.flatMap((t) => t.notes)]));
     if (fromActivities === 'busy' && fromNotes === 'on-the-phone') status = 'on-the-phone';
     else
       status =
         fromActivities ??
         fromNotes ??
-        mostEngaged(openTuples.map((t) => (t.xpidf ? statusFromXpidf(t.xpidf) : statusFromImWord(t.imStatus)))) ??
+        mostEngagedOfTuples(openTuples) ??
         (document.persons.length > 0 && document.persons.every((p) => p.userInput === 'idle') ? 'away' : 'available');
   } else if (document.tuples.every((t) => availabilityOf(t) === null)) {
     // Rule 4: no tuple says whether it is reachable; only the person's activities can still speak.
@@ -143,17 +144,101 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
     status = closedDocumentStatus(document.notes);
   }
 
-  const devices: DevicePresence[] = document.tuples.map((tuple) => ({
-    id: tuple.id,
-    status: deviceStatus(tuple, personActivities, document),
-    note: pickNote(tuple.notes, languages),
-    contact: tuple.contact?.uri ?? null,
-    label: deviceLabel(tuple, document),
-    timestamp: tuple.timestamp,
-  }));
+  const persons = devicePersons(document);
+  const devices: DevicePresence[] = document.tuples.map((tuple) => {
+    const tied = persons.tiedTo.get(tuple.id) ?? [];
+    const speaking = tied.length > 0 ? tied : persons.untied;
+    return {
+      id: tuple.id,
+      status: deviceStatus(
+        tuple,
+        speaking.flatMap((p) => p.activities),
+        document,
+      ),
+      note:
+        pickNote(tuple.notes, languages) ??
+        pickNote(
+          tied.flatMap((p) => p.notes),
+          languages,
+        ),
+      contact: tuple.contact?.uri ?? null,
+      label: deviceLabel(tuple, document),
+      timestamp: tuple.timestamp,
+    };
+  });
 
-  const note = summaryNote(document, languages);
+  const note = leadingNote(winner, document, languages);
   return { status, note: note?.text ?? null, ...(note?.lang === undefined ? {} : { noteLang: note.lang }), activities, devices };
+}
+
+/** The note to show (see the header): the winning person's; for a device's person, else its device's, never another's. */
+function leadingNote(winner: PersonContribution | null, document: PidfDocument, languages: readonly string[]): LocalizedNote | null {
+  if (winner === null || winner.person === null) return summaryNote(document, languages);
+  const own = pickLocalizedNote(winner.person.notes, languages);
+  if (own !== null) return own;
+  return winner.tuple ? pickLocalizedNote(winner.tuple.notes, languages) : summaryNote(document, languages);
+}
+
+// ─── Devices and their persons: the contributions the precedence rule weighs (rule 2a) ───────────
+
+/** One contribution to rule 2a, with the person it came from (null for a tuple's own activities) and its device's tuple. */
+export interface PersonContribution extends StatusContribution {
+  readonly person: PidfPerson | null;
+  /** The tuple the contribution speaks for; null for a person tied to no tuple. */
+  readonly tuple: PidfTuple | null;
+}
+
+/**
+ * Every person's and every tuple's own word on the status, for status-precedence.ts to weigh: a person
+ * tied to a tuple (see the header) is open when that tuple is; an untied one when any tuple is. A person
+ * marked manual (MANUAL_CLASS) with no activity says "available" by choice; any other without a
+ * deciding activity says nothing and leaves the status to rules 2b–2e.
+ */
+export function statusContributions(document: PidfDocument): PersonContribution[] {
+  const anyOpen = document.tuples.some(isOpen);
+  const { tupleOf } = devicePersons(document);
+  const contributions: PersonContribution[] = [];
+  for (const person of document.persons) {
+    const isManual = person.class?.trim().toLowerCase() === MANUAL_CLASS;
+    const status = statusFromActivities(person.activities) ?? (isManual ? 'available' : null);
+    if (status === null) continue;
+    const tuple = tupleOf.get(person) ?? null;
+    contributions.push({ status, isOpen: tuple ? isOpen(tuple) : anyOpen, isManual, person, tuple });
+  }
+  for (const tuple of document.tuples) {
+    const status = statusFromActivities(tuple.activities);
+    if (status !== null) contributions.push({ status, isOpen: isOpen(tuple), isManual: false, person: null, tuple });
+  }
+  return contributions;
+}
+
+/** Which device each person speaks for (see the header), found in one pass over the document. */
+interface DevicePersons {
+  /** The tuple each tied person is tied to. */
+  readonly tupleOf: ReadonlyMap<PidfPerson, PidfTuple>;
+  /** The persons tied to each tuple, by tuple id. */
+  readonly tiedTo: ReadonlyMap<string, readonly PidfPerson[]>;
+  /** The persons tied to no tuple: they speak for the presentity as a whole. */
+  readonly untied: readonly PidfPerson[];
+}
+
+function devicePersons(document: PidfDocument): DevicePersons {
+  const tupleByPersonId = new Map(document.tuples.map((tuple) => [devicePersonId(tuple.id), tuple]));
+  const tupleOf = new Map<PidfPerson, PidfTuple>();
+  const tiedTo = new Map<string, PidfPerson[]>();
+  const untied: PidfPerson[] = [];
+  for (const person of document.persons) {
+    const tuple = person.id === '' ? undefined : tupleByPersonId.get(person.id);
+    if (tuple === undefined) {
+      untied.push(person);
+      continue;
+    }
+    tupleOf.set(person, tuple);
+    const tied = tiedTo.get(tuple.id);
+    if (tied) tied.push(person);
+    else tiedTo.set(tuple.id, [person]);
+  }
+  return { tupleOf, tiedTo, untied };
 }
 
 function isOpen(tuple: PidfTuple): boolean {
@@ -179,7 +264,7 @@ function closedDocumentStatus(documentNotes: readonly LocalizedNote[]): Presence
   return fromNotes === 'on-the-phone' || fromNotes === 'busy' ? fromNotes : 'offline';
 }
 
-/** One device's own status: its tuple first, the person's activities next (the person uses the device). */
+/** One device's own status: its tuple first, then the activities of the persons that speak for it (devicePersons). */
 function deviceStatus(tuple: PidfTuple, personActivities: readonly string[], document: PidfDocument): PresenceStatus {
   if (tuple.xpidf) return statusFromXpidf(tuple.xpidf);
   const availability = availabilityOf(tuple);
@@ -279,10 +364,16 @@ function statusFromXpidf(xpidf: XpidfStatus): PresenceStatus {
   return statusWord(XPIDF_SUBSTATUS, xpidf.substatus) ?? statusWord(XPIDF_STATUS, xpidf.status) ?? 'available';
 }
 
-function mostEngaged(statuses: readonly (PresenceStatus | null)[]): PresenceStatus | null {
-  let best: PresenceStatus | null = null;
-  for (const status of statuses) if (status !== null && (best === null || ENGAGEMENT[status] > ENGAGEMENT[best])) best = status;
-  return best;
+/**
+ * Rule 2c across the open tuples — XPIDF atoms' status and CPIM-era `im` words — weighed by the one
+ * precedence rule (neither marks anything manual).
+ */
+function mostEngagedOfTuples(openTuples: readonly PidfTuple[]): PresenceStatus | null {
+  const contributions = openTuples.flatMap((t) => {
+    const status = t.xpidf ? statusFromXpidf(t.xpidf) : statusFromImWord(t.imStatus);
+    return status === null ? [] : [{ status, isOpen: true, isManual: false }];
+  });
+  return strongestContribution(contributions)?.status ?? null;
 }
 
 function summaryNote(document: PidfDocument, languages: readonly string[]): LocalizedNote | null {

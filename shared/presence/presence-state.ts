@@ -96,7 +96,9 @@ export interface LocalizedNote {
 export interface DevicePresence {
   /** The tuple id. */
   readonly id: string;
+  /** This device's own status: from its tuple and the person tied to it (shared/pidf/summarize.ts), never another device's. */
   readonly status: PresenceStatus;
+  /** This device's own note: its tuple's, else its tied person's. */
   readonly note: string | null;
   /** The tuple's contact URI, e.g. `sip:bob@192.0.2.4:5060`. */
   readonly contact: string | null;

@@ -1,9 +1,9 @@
 /**
  * Composition of several devices' publications into one document (docs/protocol.md §4: union of tuples, same tuple
- * id → newest wins, newest person, closed when none is left), as a watcher receives it over UDP.
+ * id → newest wins, every device's person, closed when none is left), as a watcher receives it over UDP.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parsePresenceBody, type PidfDocument } from '../../../shared/pidf';
+import { buildPidf, parsePresenceBody, summarizePresence, type PidfDocument } from '../../../shared/pidf';
 import type { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -69,14 +69,38 @@ describe('multi-device composition', () => {
     expect(document.tuples.map((t) => t.notes[0]?.text)).toEqual(['third']);
   });
 
-  it('given each device publishes a person, when composed, then the newest person element is the one kept', async () => {
+  it('given each device publishes a person, when composed, then every person is kept, the most engaged first', async () => {
     await deskPhone.request(publishSpec(ADA, { body: device('desk-phone', 'open', 'x', { activity: 'on-the-phone', note: 'On a call' }) }));
     await watcher.nextRequest();
     await laptop.request(publishSpec(ADA, { body: device('laptop', 'open', 'y', { activity: 'meeting', note: 'Design review' }) }));
     const document = parse((await watcher.nextRequest()).body);
-    expect(document.persons).toHaveLength(1);
-    expect(document.persons[0]?.activities).toEqual(['meeting']);
-    expect(document.persons[0]?.notes[0]?.text).toBe('Design review');
+    expect(document.persons.map((p) => [p.activities, p.notes[0]?.text])).toEqual([
+      [['on-the-phone'], 'On a call'],
+      [['meeting'], 'Design review'],
+    ]);
+  });
+
+  it('given a phone publishing its call state unmarked and a laptop a manual available, when composed, then available leads; each row its own', async () => {
+    // The phone marks nothing (a phone's call state is automatic); the laptop publishes what Presently does.
+    const phoneBody = device('desk-phone', 'open', 'In a call').replace(
+      '</presence>',
+      '<dm:person id="pdesk-phone"><rpid:activities><rpid:on-the-phone/></rpid:activities></dm:person></presence>',
+    );
+    await deskPhone.request(publishSpec(ADA, { body: phoneBody }));
+    await watcher.nextRequest();
+    const laptopBody = buildPidf({ entity: ADA, tupleId: 'laptop', status: 'available', note: 'Ask me anything', timestamp: new Date() });
+    await laptop.request(publishSpec(ADA, { body: laptopBody }));
+    const document = parse((await watcher.nextRequest()).body);
+    expect(document.persons.map((p) => [p.id, p.class])).toEqual([
+      ['plaptop', 'manual'],
+      ['pdesk-phone', null],
+    ]);
+    const summary = summarizePresence(document);
+    expect([summary.status, summary.note]).toEqual(['available', 'Ask me anything']);
+    expect(summary.devices.map((d) => [d.id, d.status, d.note])).toEqual([
+      ['desk-phone', 'on-the-phone', 'In a call'],
+      ['laptop', 'available', 'Ask me anything'],
+    ]);
   });
 
   it('given two devices, when one removes its publication, then only the other tuple remains; when both are gone, the document is closed', async () => {

@@ -28,6 +28,8 @@ export interface TestClientOptions {
   readonly passwords?: Readonly<Record<string, string>>;
   /** Timers over FAST_TIMERS. */
   readonly timers?: Partial<SipTimers>;
+  /** The device name each client publishes with its tuple (SipClientOptions.deviceLabel). */
+  readonly deviceLabel?: string;
 }
 
 /** One client per user name, in the same order (a tuple, so `const [alice, bob] = …` needs no checks). */
@@ -45,7 +47,10 @@ export class TestSipClients {
         ...(password === undefined ? {} : { password }),
         ...options.account,
       });
-      return new SipClient(account, { timers: { ...FAST_TIMERS, ...options.timers } });
+      return new SipClient(account, {
+        timers: { ...FAST_TIMERS, ...options.timers },
+        ...(options.deviceLabel === undefined ? {} : { deviceLabel: options.deviceLabel }),
+      });
     });
     this.clients.push(...made);
     return made as unknown as ClientsFor<Users>;

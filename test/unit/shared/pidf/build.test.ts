@@ -3,7 +3,15 @@
  * and a round trip through parsePresenceBody for every status with awkward notes.
  */
 import { describe, expect, it } from 'vitest';
-import { buildPidf, normalizeNote, parsePresenceBody, summarizePresence, type BuildPidfInput } from '../../../../shared/pidf';
+import {
+  buildPidf,
+  devicePersonId,
+  MANUAL_CLASS,
+  normalizeNote,
+  parsePresenceBody,
+  summarizePresence,
+  type BuildPidfInput,
+} from '../../../../shared/pidf';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../../../../shared/presence/presence-status';
 
 const BASE: BuildPidfInput = {
@@ -76,6 +84,19 @@ describe('buildPidf: the document on the wire', () => {
     });
     expect(document.persons[0]).toMatchObject({ id: 'ptk2p9x', notes: [{ text: 'Back at 3' }], timestamp: '2024-05-01T10:00:00.000Z' });
   });
+
+  it.each(CHOSEN_STATUSES)(
+    'given %s, ties its person to its tuple (p + tuple id) and marks the status manual (RFC 4480 class)',
+    (status) => {
+      const body = buildPidf({ ...BASE, status });
+      expect(body).toContain('<rpid:class>manual</rpid:class>');
+      expect(body.indexOf('<rpid:class>')).toBeGreaterThan(body.indexOf('<dm:person'));
+      const document = parse(body);
+      expect(document.persons.map((p) => [p.id, p.class])).toEqual([[devicePersonId('tk2p9x'), MANUAL_CLASS]]);
+      expect(devicePersonId('tk2p9x')).toBe('ptk2p9x');
+      expect(document.tuples[0]?.class).toBeNull();
+    },
+  );
 
   it('writes the tuple children in RFC 3863 order: status, contact, note, timestamp', () => {
     const body = buildPidf({ ...BASE, note: 'x' });

@@ -93,12 +93,43 @@ describe('composePresenceDocuments', () => {
     }
   });
 
-  it('keeps only the newest person element', () => {
+  it('keeps every publication’s person, the winning device’s first, whatever the order they came in', () => {
+    const phone = (at: number) => published('phone', 'on-the-phone', at, 'call');
+    const laptop = (at: number) => published('laptop', 'available', at, 'At my desk');
+    for (const order of [
+      [phone(1000), laptop(2000)],
+      [laptop(1000), phone(2000)],
+    ]) {
+      const document = reparse(composePresenceDocuments(AOR, order));
+      expect(document.persons.map((p) => [p.id, p.activities])).toEqual([
+        ['pphone', ['on-the-phone']],
+        ['plaptop', []],
+      ]);
+      const summary = summarizePresence(document);
+      expect([summary.status, summary.note]).toEqual(['on-the-phone', 'call']);
+      expect(summary.devices.map((d) => [d.id, d.status, d.note]).sort()).toEqual([
+        ['laptop', 'available', 'At my desk'],
+        ['phone', 'on-the-phone', 'call'],
+      ]);
+    }
+  });
+
+  it('orders equal persons newest first and puts a closed device’s person last', () => {
     const document = reparse(
-      composePresenceDocuments(AOR, [published('phone', 'away', 3000, 'at lunch'), published('laptop', 'on-the-phone', 9000, 'call')]),
+      composePresenceDocuments(AOR, [
+        published('hidden', 'appear-offline', 1000),
+        published('old', 'away', 2000),
+        published('new', 'away', 3000),
+      ]),
     );
-    expect(document.persons.map((p) => [p.id, p.activities])).toEqual([['plaptop', ['on-the-phone']]]);
-    expect(summarizePresence(document).status).toBe('on-the-phone');
+    expect(document.persons.map((p) => p.id)).toEqual(['pnew', 'pold', 'phidden']);
+  });
+
+  it('given the same person id in two publications, then only the newest publication’s person is kept (ids name one element)', () => {
+    const person = (activity: string) =>
+      `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="${AOR}"><tuple id="${activity}"><status><basic>open</basic></status></tuple><dm:person id="p1"><rpid:activities><rpid:${activity}/></rpid:activities></dm:person></presence>`;
+    const document = reparse(composePresenceDocuments(AOR, [publication(person('busy'), 1000), publication(person('away'), 2000)]));
+    expect(document.persons.map((p) => [p.id, p.activities])).toEqual([['p1', ['away']]]);
   });
 
   it('keeps the person of an older publication when the newest has none', () => {

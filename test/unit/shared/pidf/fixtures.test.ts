@@ -189,7 +189,7 @@ const CASES: readonly FixtureCase[] = [
     note: 'Bin um 15 Uhr zurück',
     noteLang: 'de',
     activities: ['away'],
-    devices: [['c4x9', 'away', null, null]],
+    devices: [['c4x9', 'away', 'Bin um 15 Uhr zurück', null]],
   },
   // Linphone.
   {

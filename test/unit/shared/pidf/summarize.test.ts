@@ -283,6 +283,72 @@ describe('devices', () => {
   });
 });
 
+describe('several devices: each person tied to its device (p + tuple id), one precedence rule', () => {
+  /** One device as our publisher writes it: its tuple and its own person, marked manual unless told otherwise. */
+  const device = (id: string, basic: 'open' | 'closed', activity: string, note: string, isManual = true) =>
+    `<tuple id="${id}"><status><basic>${basic}</basic></status><note>${note}</note></tuple>` +
+    `<dm:person id="p${id}">${activity === '' ? '' : `<rpid:activities><rpid:${activity}/></rpid:activities>`}` +
+    `${isManual ? '<rpid:class>manual</rpid:class>' : ''}<dm:note>${note}</dm:note></dm:person>`;
+
+  it('given a desk phone on the phone and a laptop available, then on-the-phone, and each device row shows its own state', () => {
+    for (const body of [
+      device('desk', 'open', 'on-the-phone', 'Call with a customer') + device('laptop', 'open', '', 'At my desk'),
+      device('laptop', 'open', '', 'At my desk') + device('desk', 'open', 'on-the-phone', 'Call with a customer'),
+    ]) {
+      const summary = summaryOf(body);
+      expect([summary.status, summary.note]).toEqual(['on-the-phone', 'Call with a customer']);
+      expect(summary.devices.map((d) => [d.id, d.status, d.note]).sort()).toEqual([
+        ['desk', 'on-the-phone', 'Call with a customer'],
+        ['laptop', 'available', 'At my desk'],
+      ]);
+    }
+  });
+
+  it('given the winning device has no note, then the buddy shows no note rather than another device’s', () => {
+    const summary = summaryOf(
+      device('desk', 'open', 'on-the-phone', '').replace(/<(dm:)?note><\/(dm:)?note>/g, '') + device('laptop', 'open', '', 'At my desk'),
+    );
+    expect([summary.status, summary.note]).toEqual(['on-the-phone', null]);
+  });
+
+  it('given a closed device, then its person contributes nothing and its row is offline', () => {
+    const summary = summaryOf(device('desk', 'closed', 'on-the-phone', 'Hidden') + device('laptop', 'open', 'away', 'Lunch'));
+    expect([summary.status, summary.note]).toEqual(['away', 'Lunch']);
+    expect(summary.devices.map((d) => [d.id, d.status])).toEqual([
+      ['desk', 'offline'],
+      ['laptop', 'away'],
+    ]);
+  });
+
+  it('given a manual status and a more engaged automatic one, then the manual one wins; the device rows keep their own', () => {
+    const summary = summaryOf(
+      device('phone', 'open', 'on-the-phone', 'In a call', false) + device('laptop', 'open', '', 'Ask me anything'),
+    );
+    expect([summary.status, summary.note]).toEqual(['available', 'Ask me anything']);
+    expect(summary.devices.map((d) => [d.id, d.status])).toEqual([
+      ['phone', 'on-the-phone'],
+      ['laptop', 'available'],
+    ]);
+  });
+
+  it('given a person tied to no tuple, then it speaks for every device without a person of its own', () => {
+    const summary = summaryOf(open('phone') + device('laptop', 'open', 'away', 'Lunch', false) + person('<rpid:busy/>'));
+    expect(summary.status).toBe('busy');
+    expect(summary.devices.map((d) => [d.id, d.status])).toEqual([
+      ['phone', 'busy'],
+      ['laptop', 'away'],
+    ]);
+  });
+
+  it('reads only the exact class "manual" (any case) as manual', () => {
+    const calendar =
+      open('a') + `<dm:person id="pa"><rpid:activities><rpid:busy/></rpid:activities><rpid:class>calendar</rpid:class></dm:person>`;
+    expect(summaryOf(calendar + device('b', 'open', 'away', 'x', false)).status).toBe('busy');
+    const upper = device('b', 'open', 'away', 'x', false).replace('<dm:note>', '<rpid:class> Manual </rpid:class><dm:note>');
+    expect(summaryOf(calendar + upper).status).toBe('away');
+  });
+});
+
 describe('XPIDF', () => {
   function xpidf(atoms: string): PresenceSummary {
     const result = parsePresenceBody(
