@@ -3,7 +3,10 @@ import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
 import { useNow } from './use-now';
 
-/** One line under the header: the connection's step and the publication's, and what failed and why. */
+/**
+ * One line under the header: the connection's step and the publication's, what failed and why, and which presence
+ * server this is and what it takes (the engine's server profile, once the server has answered).
+ */
 export function AccountStatusLine() {
   const connection = useSessionStore((s) => s.accountState);
   const mode = useSessionStore((s) => s.session.mode);
@@ -14,6 +17,7 @@ export function AccountStatusLine() {
   const step = describeAccountState(connection, mode, now);
   const published = publicationStep(publication);
   const tone = step.tone === 'problem' || published?.tone === 'problem' ? 'problem' : step.tone;
+  const serverProfile = mode === 'account' || mode === 'demo' ? connection.serverProfile : undefined;
 
   return (
     <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
@@ -23,6 +27,11 @@ export function AccountStatusLine() {
         {step.text}
         {published ? ` · ${published.text}` : ''}
       </span>
+      {serverProfile && (
+        <span className="status-line-server" data-testid="server-profile">
+          {serverProfile.sentence}
+        </span>
+      )}
       {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
         <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
           Retry now
