@@ -4,8 +4,8 @@ import { useSessionStore } from '../stores/session-store';
 import { useNow } from './use-now';
 
 /**
- * One line under the header: the connection's step and the publication's, what failed and why, and which presence
- * server this is and what it takes (the engine's server profile, once the server has answered).
+ * One line under the header: the connection's step and the publication's, and what failed and why. Under it, once
+ * the server has answered, the connection details: which presence server this is and what it takes (its profile).
  */
 export function AccountStatusLine() {
   const connection = useSessionStore((s) => s.accountState);
@@ -20,23 +20,25 @@ export function AccountStatusLine() {
   const serverProfile = mode === 'account' || mode === 'demo' ? connection.serverProfile : undefined;
 
   return (
-    <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
-      <span role="status" aria-live="polite">
-        <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
-        {mode === 'demo' || mode === 'account' ? ' · ' : ''}
-        {step.text}
-        {published ? ` · ${published.text}` : ''}
-      </span>
-      {serverProfile && (
-        <span className="status-line-server" data-testid="server-profile">
-          {serverProfile.sentence}
+    <>
+      <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
+        <span role="status" aria-live="polite">
+          <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
+          {mode === 'demo' || mode === 'account' ? ' · ' : ''}
+          {step.text}
+          {published ? ` · ${published.text}` : ''}
         </span>
+        {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
+          <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
+            Retry now
+          </button>
+        )}
+      </div>
+      {serverProfile && (
+        <p className="status-line-details" data-testid="server-profile">
+          {serverProfile.sentence}
+        </p>
       )}
-      {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
-        <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
-          Retry now
-        </button>
-      )}
-    </div>
+    </>
   );
 }
