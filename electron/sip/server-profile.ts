@@ -128,9 +128,11 @@ function sentenceFor(
   if (quirks.includes('watch-line-state')) parts.push('colleagues are shown by their phone line (on the phone, ringing, idle)');
   else if (capabilities.presenceSubscribe === 'no') parts.push('offers no presence subscriptions');
   if (capabilities.publish === 'no') {
-    parts.push(capabilities.presenceSubscribe === 'no' && !quirks.includes('watch-line-state')
-      ? 'Presently can neither set your status nor show colleagues'
-      : 'Presently can show colleagues but not set your status');
+    parts.push(
+      capabilities.presenceSubscribe === 'no' && !quirks.includes('watch-line-state')
+        ? 'Presently can neither set your status nor show colleagues'
+        : 'Presently can show colleagues but not set your status',
+    );
   }
   return parts.length === 0 ? `Presence server: ${name}` : `Presence server: ${name} — ${parts.join('; ')}`;
 }

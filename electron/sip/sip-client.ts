@@ -187,7 +187,9 @@ export class SipClient {
       random: this.random,
       onChange: (state) => this.publicationListeners.emit(state),
       refusalReason: () =>
-        this.serverObserver.profile?.quirks.includes('status-from-phone-line') ? 'it publishes your status from your phone line' : undefined,
+        this.serverObserver.profile?.quirks.includes('status-from-phone-line')
+          ? 'it publishes your status from your phone line'
+          : undefined,
     });
   }
 
@@ -570,6 +572,6 @@ export class SipClient {
   private setAccountState(state: AccountState): void {
     const serverProfile = this.serverObserver.profile;
     this.accountStateValue = serverProfile === undefined ? state : { ...state, serverProfile };
-    this.accountStateListeners.emit(state);
+    this.accountStateListeners.emit(this.accountStateValue);
   }
 }

@@ -45,7 +45,8 @@ export interface DialogInfoDocument {
 }
 
 /** The result of reading a body: the document, or one sentence saying why it could not be read. */
-export type DialogInfoParseResult = { readonly ok: true; readonly document: DialogInfoDocument } | { readonly ok: false; readonly message: string };
+export type DialogInfoParseResult =
+  { readonly ok: true; readonly document: DialogInfoDocument } | { readonly ok: false; readonly message: string };
 
 /** What a line is doing, as a buddy list shows it. */
 export type LineState = 'on-the-phone' | 'ringing' | 'idle';

@@ -29,7 +29,9 @@ test.describe('the presence server in the connection details', () => {
       await settings.fill({ aor: 'sip:alice@example.org', server: `127.0.0.1:${server.addresses.tcp!.port}`, transport: 'TCP' });
       await settings.save().click();
       await expect(app.connectionStatus()).toContainText('Registered with');
-      await expect(app.serverProfile()).toHaveText(new RegExp(`^Presence server: Presently’s built-in server ${APP_VERSION.replace(/\./g, '\\.')}\\b`));
+      await expect(app.serverProfile()).toHaveText(
+        new RegExp(`^Presence server: Presently’s built-in server ${APP_VERSION.replace(/\./g, '\\.')}\\b`),
+      );
       await app.screenshot(testInfo, 'server-profile-compositor');
     });
   });
@@ -43,7 +45,9 @@ test.describe('the presence server in the connection details', () => {
       await kamailio?.stop();
     });
 
-    test('given an account on Kamailio, when it registers, then the status line names Kamailio and its version', async ({ app }, testInfo) => {
+    test('given an account on Kamailio, when it registers, then the status line names Kamailio and its version', async ({
+      app,
+    }, testInfo) => {
       const settings = await app.openSettings();
       await settings.fill({ aor: `sip:alice@${kamailio.domain}`, server: `127.0.0.1:${kamailio.ports.tcp!}`, transport: 'TCP' });
       await settings.save().click();

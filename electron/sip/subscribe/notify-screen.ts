@@ -30,7 +30,10 @@ export const PRESENCE_EVENT = 'presence';
 /** What each package a watcher subscribes to may carry: the Accept header we send and the test of a Content-Type. */
 const WATCHED_PACKAGES: ReadonlyMap<string, { readonly accept: string; readonly accepts: (contentType: string) => boolean }> = new Map([
   [PRESENCE_EVENT, { accept: PRESENCE_ACCEPT_HEADER, accepts: (contentType: string) => parsePresenceContentType(contentType) !== null }],
-  [DIALOG_EVENT, { accept: DIALOG_INFO_CONTENT_TYPE, accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE }],
+  [
+    DIALOG_EVENT,
+    { accept: DIALOG_INFO_CONTENT_TYPE, accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE },
+  ],
 ]);
 
 /** The event packages a NOTIFY may be for. */

@@ -56,7 +56,8 @@ export class LineStateWatch implements WatchedEvent {
   readBody(body: string): NotifyBodyVerdict {
     if (body.trim() === '') return { kind: 'empty' };
     const parsed = parseDialogInfo(body);
-    if (!parsed.ok) return { kind: 'unreadable', problem: { message: `The server sent a line state Presently could not read: ${parsed.message}` } };
+    if (!parsed.ok)
+      return { kind: 'unreadable', problem: { message: `The server sent a line state Presently could not read: ${parsed.message}` } };
     this.dialogs = applyDialogInfo(this.dialogs, parsed.document);
     return { kind: 'presence', presence: LINE_STATE_PRESENCE[lineStateOf(this.dialogs.values())] };
   }

@@ -11,8 +11,8 @@ import type { SipClient } from '../../../electron/sip/sip-client';
 import { buildPidf } from '../../../shared/pidf';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { startScriptedServer } from '../../support/sip/scripted-server-fixture';
-import { startClients } from '../../support/sip/sip-clients';
-import { waitFor } from '../../support/sip/wait-for';
+import { createClients } from '../../support/sip/sip-clients';
+import { collect, waitFor } from '../../support/sip/wait-for';
 
 const BOB = 'sip:bob@example.com';
 const ASTERISK_HEADERS = ['Server: Asterisk PBX 20.5.0', 'Allow-Events: presence, dialog, message-summary, refer'];
@@ -42,14 +42,19 @@ async function asteriskLike(presenceSubscribe: 489 | 200) {
       server.sendNotify(request, {
         cseq: 1,
         subscriptionState: `active;expires=${expires}`,
-        body: { contentType: 'application/pidf+xml', content: buildPidf({ entity: BOB, tupleId: 'bob', status: 'available', note: 'Ready', timestamp: new Date() }) },
+        body: {
+          contentType: 'application/pidf+xml',
+          content: buildPidf({ entity: BOB, tupleId: 'bob', status: 'available', note: 'Ready', timestamp: new Date() }),
+        },
       });
     } else if (request.method === 'SUBSCRIBE') {
       request.respond(489, 'Bad Event', ASTERISK_HEADERS);
     } else request.respond(405, 'Method Not Allowed');
   };
-  const [client] = await startClients(server.uri, ['alice']);
-  return { client, server };
+  const [client] = createClients(server.uri, ['alice']);
+  const accountStates = collect(client.onAccountState.bind(client));
+  expect(await client.start()).toMatchObject({ phase: 'registered' });
+  return { client, server, accountStates: accountStates.values };
 }
 
 const untilBuddy = (client: SipClient, predicate: (buddy: BuddyPresence) => boolean, what: string) =>
@@ -57,8 +62,13 @@ const untilBuddy = (client: SipClient, predicate: (buddy: BuddyPresence) => bool
 
 describe('an Asterisk-like server (scripted)', () => {
   it('given PUBLISH 489, when the user sets a status, then publishing stops with the reason, and the status line names Asterisk', async () => {
-    const { client, server } = await asteriskLike(200);
+    const { client, server, accountStates } = await asteriskLike(200);
     expect(client.accountState.serverProfile).toMatchObject({ product: 'asterisk', version: '20.5.0' });
+    // Listeners hear of the profile as soon as the server's first answer names it, while still registering.
+    expect(accountStates.find((s) => s.serverProfile !== undefined)).toMatchObject({
+      phase: 'registering',
+      serverProfile: { product: 'asterisk' },
+    });
 
     const refused = await client.setPresence('busy', 'In a call');
     expect(refused.phase).toBe('unsupported');
@@ -91,7 +101,11 @@ describe('an Asterisk-like server (scripted)', () => {
   it('given presence SUBSCRIBE 489 and the dialog package offered, then the buddy is watched by line state: ringing, on the phone, idle', async () => {
     const { client, server } = await asteriskLike(489);
     client.watch(BOB);
-    const subscribe = await server.waitForRequest((r) => r.method === 'SUBSCRIBE' && r.header('event') === 'dialog', 5_000, 'a dialog SUBSCRIBE');
+    const subscribe = await server.waitForRequest(
+      (r) => r.method === 'SUBSCRIBE' && r.header('event') === 'dialog',
+      5_000,
+      'a dialog SUBSCRIBE',
+    );
     expect(subscribe.header('accept')).toBe('application/dialog-info+xml');
     expect(server.requestsOf('SUBSCRIBE').map((r) => r.header('event'))).toEqual(['presence', 'dialog']);
     expect(client.accountState.serverProfile?.quirks).toEqual(['status-from-phone-line', 'watch-line-state']);
@@ -104,7 +118,11 @@ describe('an Asterisk-like server (scripted)', () => {
       expect(answer.statusCode).toBe(200);
     };
     await notify(1, 'early');
-    await untilBuddy(client, (b) => b.subscription.phase === 'active' && b.presence?.status === 'busy' && b.presence.note === 'Ringing', 'ringing');
+    await untilBuddy(
+      client,
+      (b) => b.subscription.phase === 'active' && b.presence?.status === 'busy' && b.presence.note === 'Ringing',
+      'ringing',
+    );
     await notify(2, 'confirmed');
     await untilBuddy(client, (b) => b.presence?.status === 'on-the-phone', 'on the phone');
     await notify(3, 'terminated');

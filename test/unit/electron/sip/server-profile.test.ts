@@ -87,9 +87,27 @@ describe('describeServer', () => {
 
 describe('ServerObserver', () => {
   const response = (status: string, cseq: string, headers: string[], callId = 'c1') =>
-    [`SIP/2.0 ${status}`, 'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK1', `Call-ID: ${callId}`, `CSeq: ${cseq}`, ...headers, 'Content-Length: 0', '', ''].join('\r\n');
+    [
+      `SIP/2.0 ${status}`,
+      'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK1',
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq}`,
+      ...headers,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
   const subscribe = (event: string, seq: number, callId: string) =>
-    [`SUBSCRIBE sip:bob@pbx SIP/2.0`, 'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK2', `Call-ID: ${callId}`, `CSeq: ${seq} SUBSCRIBE`, `Event: ${event}`, 'Content-Length: 0', '', ''].join('\r\n');
+    [
+      `SUBSCRIBE sip:bob@pbx SIP/2.0`,
+      'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bK2',
+      `Call-ID: ${callId}`,
+      `CSeq: ${seq} SUBSCRIBE`,
+      `Event: ${event}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
 
   it('has no profile before the server answered; reports a change only when the profile changed', () => {
     const observer = new ServerObserver();
@@ -102,7 +120,10 @@ describe('ServerObserver', () => {
 
   it('credits answers to our SUBSCRIBEs to their event package by Call-ID and CSeq, and keeps the first Server it saw', () => {
     const observer = new ServerObserver();
-    observer.observe('in', response('200 OK', '1 REGISTER', ['Server: Asterisk PBX 20.5.0', 'Allow-Events: presence, dialog, message-summary, refer']));
+    observer.observe(
+      'in',
+      response('200 OK', '1 REGISTER', ['Server: Asterisk PBX 20.5.0', 'Allow-Events: presence, dialog, message-summary, refer']),
+    );
     observer.observe('in', response('489 Bad Event', '1 PUBLISH', ['Server: Asterisk PBX 20.5.0']));
     observer.observe('out', subscribe('presence', 1, 's1'));
     observer.observe('out', subscribe('dialog', 1, 's2'));
