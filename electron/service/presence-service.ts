@@ -604,8 +604,14 @@ export class PresenceService {
     session.unsubscribe.push(
       client.onAccountState((state) => {
         if (!isCurrent()) return;
+        const previous = this.accountState;
         this.accountState = state;
-        this.log(state.phase === 'failed' ? 'warn' : 'info', describeAccountStep(state));
+        // The engine reports the state again when only the server's profile grew: that is no new step to log.
+        const step = describeAccountStep(state);
+        if (state.serverProfile === previous.serverProfile || step !== describeAccountStep(previous))
+          this.log(state.phase === 'failed' ? 'warn' : 'info', step);
+        const sentence = state.serverProfile?.sentence;
+        if (sentence !== undefined && sentence !== previous.serverProfile?.sentence) this.log('info', sentence);
         this.outbox.emitState('onAccountStateChanged', state);
       }),
       client.onPublication((state) => {

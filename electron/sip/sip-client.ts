@@ -34,6 +34,7 @@ import { APP_NAME, APP_VERSION } from '../app-identity';
 import { waitAtMost } from '../deadline';
 import { PresencePublisher } from './publish/presence-publisher';
 import { Registration } from './register/registration';
+import { ServerObserver } from './server-profile';
 import { parseServerTarget, type ServerTarget } from './server-target';
 import {
   DEFAULT_SIP_TIMERS,
@@ -107,6 +108,8 @@ export class SipClient {
   private readonly publicationListeners = new Listeners<PublicationState>();
   private readonly buddyListeners = new Listeners<BuddyPresence>();
   private readonly traceListeners = new Listeners<UnnumberedTraceEntry>();
+  /** Which server this is and what it takes, from every message it sends (reported in the account state). */
+  private readonly serverObserver = new ServerObserver();
 
   private accountStateValue: AccountState;
   private lifecycle: Lifecycle = 'idle';
@@ -184,6 +187,10 @@ export class SipClient {
       retryMax: this.timers.retryMax,
       random: this.random,
       onChange: (state) => this.publicationListeners.emit(state),
+      refusalReason: () =>
+        this.serverObserver.profile?.quirks.includes('status-from-phone-line')
+          ? 'it publishes your status from your phone line'
+          : undefined,
     });
   }
 
@@ -307,6 +314,7 @@ export class SipClient {
       onChange: (buddy) => {
         if (this.subscriptions.get(key) === subscription) this.buddyListeners.emit(buddy);
       },
+      watchLineState: () => this.serverObserver.profile?.quirks.includes('watch-line-state') === true,
     });
     this.subscriptions.set(key, subscription);
     this.buddyListeners.emit(subscription.buddy);
@@ -441,7 +449,11 @@ export class SipClient {
               this.connectionLost(failure ?? new TransportFailure('closed', 'The connection was closed.'));
             }
           },
-          trace: (entry) => this.traceListeners.emit(entry),
+          trace: (entry) => {
+            // Before the stack reads it: a 489's Allow-Events must be known when the subscription hears of the 489.
+            if (this.serverObserver.observe(entry.direction, entry.raw)) this.setAccountState(this.accountStateValue);
+            this.traceListeners.emit(entry);
+          },
         },
         { timers: this.timers, ...(caPem === undefined ? {} : { caPem }) },
       );
@@ -559,7 +571,8 @@ export class SipClient {
   }
 
   private setAccountState(state: AccountState): void {
-    this.accountStateValue = state;
-    this.accountStateListeners.emit(state);
+    const serverProfile = this.serverObserver.profile;
+    this.accountStateValue = serverProfile === undefined ? state : { ...state, serverProfile };
+    this.accountStateListeners.emit(this.accountStateValue);
   }
 }

@@ -41,7 +41,7 @@ import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js
 import { errorMessage } from '../../shared/error-message';
 import type { SipTransport } from '../../shared/sip/transport';
 import type { SipLogger, SipTimers } from './sip-client-types';
-import { screenNotify, type NotifyRefusal } from './subscribe/notify-screen';
+import { screenNotify, WATCHED_EVENTS, type NotifyRefusal } from './subscribe/notify-screen';
 import { hasResponseHeaders, ReliabilityLayer, responseTo } from './transport/reliability-layer';
 import type { SipConnection } from './transport/sip-connection';
 import { readMessageHead } from './transport/sip-message-head';
@@ -302,7 +302,7 @@ export class SipStack {
 
   /** Answers a NOTIFY that must not reach the core (refused by the screen, or out of order); true when it did. */
   private answerNotifyBeforeCore(message: IncomingRequestMessage): boolean {
-    const refusal = screenNotify(message);
+    const refusal = screenNotify(message, this.subscribedEvent(message));
     if (refusal) {
       this.core.replyStateless(message, {
         statusCode: refusal.statusCode,
@@ -318,6 +318,16 @@ export class SipStack {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The event package of the subscription a NOTIFY belongs to — its dialog's, or, before the dialog, the one of the
+   * SUBSCRIBE waiting for it (sip.js keys those by Call-ID, our tag and package) — or undefined when it matches none.
+   */
+  private subscribedEvent(message: IncomingRequestMessage): string | undefined {
+    const dialog = message.toTag === undefined ? undefined : this.core.dialogs.get(message.callId + message.toTag + message.fromTag);
+    if (dialog instanceof SubscriptionDialog) return dialog.subscriptionEvent;
+    return WATCHED_EVENTS.find((event) => this.core.subscribers.has(message.callId + (message.toTag ?? '') + event));
   }
 
   /**

@@ -51,7 +51,7 @@ export interface ParsePresenceOptions {
 }
 
 /** The markup declarations of a DTD (XML 1.0 §2.8, §4.2); matched case-insensitively to be safe. */
-const MARKUP_DECLARATION = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
+export const MARKUP_DECLARATION = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
 /** XPIDF's external-only DOCTYPE: name `presence`, a public/system identifier, no internal subset. */
 const XPIDF_DOCTYPE =
   /<!DOCTYPE\s+presence(?:\s+PUBLIC\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*')|\s+SYSTEM\s+(?:"[^"<>[\]]*"|'[^'<>[\]]*'))?\s*>/;

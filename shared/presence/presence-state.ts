@@ -39,6 +39,39 @@ export interface AccountState {
   readonly retryAt?: number;
   /** When the registration expires unless refreshed (ms since the epoch), while `registered`. */
   readonly registrationExpiresAt?: number;
+  /** What the server has shown of itself so far; absent until it has answered anything. */
+  readonly serverProfile?: ServerProfile;
+}
+
+/** The presence servers Presently recognises by their Server/User-Agent header; `unknown` for any other. */
+export type ServerProduct = 'kamailio' | 'opensips' | 'asterisk' | 'freeswitch' | 'flexisip' | 'presently-compositor' | 'unknown';
+
+/** Whether the server does something: seen it do it (`yes`), seen it refuse (`no`), or not yet seen (`unknown`). */
+export type ServerCapability = 'yes' | 'no' | 'unknown';
+
+/** What the server takes: our PUBLISH (RFC 3903), presence SUBSCRIBE (RFC 3856), dialog SUBSCRIBE (RFC 4235). */
+export interface ServerCapabilities {
+  readonly publish: ServerCapability;
+  readonly presenceSubscribe: ServerCapability;
+  readonly dialogSubscribe: ServerCapability;
+}
+
+/**
+ * A server's habits the engine adapts to: it refuses our PUBLISH because it makes our status itself from the phone
+ * line (`status-from-phone-line`, Asterisk's extension hints); buddies are watched by their line state because the
+ * server offers the dialog package but not presence (`watch-line-state`).
+ */
+export type ServerQuirk = 'status-from-phone-line' | 'watch-line-state';
+
+/** The presence server as recognised from what it sent (electron/sip/server-profile.ts), for the connection details. */
+export interface ServerProfile {
+  readonly product: ServerProduct;
+  /** The product's version as it announced it (`5.6.3`), when it did. */
+  readonly version?: string;
+  readonly capabilities: ServerCapabilities;
+  readonly quirks: readonly ServerQuirk[];
+  /** One line for the user: "Presence server: Asterisk 20.5.0 — publishes your status from your phone line; …". */
+  readonly sentence: string;
 }
 
 /**

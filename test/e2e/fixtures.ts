@@ -92,6 +92,7 @@ export class MainWindow {
   readonly notices = () => this.page.getByTestId('notices');
   readonly demoBanner = () => this.page.getByTestId('demo-banner');
   readonly connectionStatus = () => this.page.getByTestId('connection-status');
+  readonly serverProfile = () => this.page.getByTestId('server-profile');
   readonly selfStatus = () => this.page.getByTestId('self-status');
   readonly settingsButton = () => this.page.getByRole('button', { name: 'Settings', exact: true });
   readonly addBuddyButton = () => this.page.getByRole('button', { name: 'Add buddy' });

@@ -55,6 +55,8 @@ export interface PresencePublisherOptions {
   readonly retryMax: number;
   readonly random: () => number;
   readonly onChange: (state: PublicationState) => void;
+  /** Why the server refuses publications, where its profile tells (appended to the `unsupported` sentence). */
+  readonly refusalReason?: () => string | undefined;
 }
 
 /** The state the user wants published; null means "no publication". */
@@ -263,6 +265,7 @@ export class PresencePublisher {
     const code = message.statusCode ?? 0;
     const origin = responseOrigin(message);
     if (origin === 'server' && UNSUPPORTED_CODES.has(code)) {
+      const reason = this.options.refusalReason?.();
       this.etag = undefined;
       this.clearTimers();
       this.update({
@@ -270,7 +273,7 @@ export class PresencePublisher {
         phase: 'unsupported',
         problem: {
           statusCode: code,
-          message: `This server does not accept presence publications (${code}${message.reasonPhrase ? ` ${message.reasonPhrase}` : ''}).`,
+          message: `This server does not accept presence publications (${code}${message.reasonPhrase ? ` ${message.reasonPhrase}` : ''})${reason === undefined ? '' : `: ${reason}`}.`,
         },
       });
       return;

@@ -4,7 +4,9 @@
  * retry-after seconds as milliseconds, never finishes `dispose()` while active, reports pending and
  * active alike and ignores 423 (docs/sip-js.md §7).
  *
- * One SUBSCRIBE dialog per buddy: `Event: presence`, `Accept:` every type the PIDF codec reads.
+ * One SUBSCRIBE dialog per buddy: `Event: presence`, `Accept:` every type the PIDF codec reads — or, where the server
+ * refuses presence but offers the dialog package, `Event: dialog` for the buddy's line state (watched-event.ts):
+ * chosen before each new subscription, and at once after a 489 to a presence SUBSCRIBE.
  *
  *   idle ──start──► subscribing ──NOTIFY pending──► pending ──NOTIFY active──► active ◄─┐
  *                     │  │ 423 → again with Min-Expires        │                   │ refresh timer:
@@ -33,7 +35,6 @@ import {
 } from 'sip.js/lib/core/index.js';
 import { errorMessage } from '../../../shared/error-message';
 import type { BuddyPresence, SipProblem, SubscriptionState } from '../../../shared/presence/presence-state';
-import { PRESENCE_ACCEPT_HEADER } from '../../../shared/pidf';
 import { waitAtMost } from '../../deadline';
 import type { SipLogger } from '../sip-client-types';
 import { problemAsReason, problemFromResponse, responseOrigin, unusableIntervalProblem } from '../sip-problem';
@@ -49,9 +50,10 @@ import {
   type ResubscribeBackoff,
   type ResubscribePace,
 } from '../usage/refresh-policy';
-import { NO_PUBLISHED_STATE, readNotifyBody } from './notify-body';
-import { PRESENCE_EVENT, type NotifyRefusal } from './notify-screen';
+import { NO_PUBLISHED_STATE } from './notify-body';
+import type { NotifyRefusal } from './notify-screen';
 import { parseSubscriptionState } from './subscription-state-header';
+import { LineStateWatch, PRESENCE_WATCH, type WatchedEvent } from './watched-event';
 
 export interface BuddySubscriptionOptions {
   /** The buddy's AOR (Request-URI and To). */
@@ -69,11 +71,14 @@ export interface BuddySubscriptionOptions {
   /** Where an exception of ours inside a sip.js or timer callback is written (it is never passed on). */
   readonly logger: SipLogger;
   readonly onChange: (buddy: BuddyPresence) => void;
+  /** Whether to watch line state instead of presence (the server refuses presence but offers the dialog package). */
+  readonly watchLineState?: () => boolean;
 }
 
 export class BuddySubscription {
   private buddyValue: BuddyPresence;
   private expires: number;
+  private watched: WatchedEvent = PRESENCE_WATCH;
   private dialog: Subscription | undefined;
   private initial: OutgoingSubscribeRequest | undefined;
   /** Incremented whenever earlier requests' callbacks must be ignored (restart, stop, link loss). */
@@ -155,7 +160,7 @@ export class BuddySubscription {
                 onReject: () => resolve(),
                 onRedirect: () => resolve(),
               },
-              { extraHeaders: ['Event: presence', 'Expires: 0', `Contact: ${this.stack.contactHeader()}`] },
+              { extraHeaders: [`Event: ${this.watched.event}`, 'Expires: 0', `Contact: ${this.stack.contactHeader()}`] },
             );
           } catch {
             resolve(); // sip.js refuses once the dialog has terminated: nothing to end
@@ -173,9 +178,10 @@ export class BuddySubscription {
     const generation = this.generation;
     const isCurrent = () => generation === this.generation && !this.isStopped;
     const expires = this.expires;
+    this.chooseLineStateIfNeeded();
     const request = this.stack.makeRequest('SUBSCRIBE', this.options.target, this.options.from, this.options.target, [
-      `Event: ${PRESENCE_EVENT}`,
-      `Accept: ${PRESENCE_ACCEPT_HEADER}`,
+      `Event: ${this.watched.event}`,
+      `Accept: ${this.watched.accept}`,
       `Expires: ${expires}`,
       `Contact: ${this.stack.contactHeader()}`,
       'Allow: ACK, BYE, CANCEL, NOTIFY, OPTIONS',
@@ -256,6 +262,11 @@ export class BuddySubscription {
       this.retryLater('slow', problem, undefined);
       return;
     }
+    // RFC 6665 §4.1.2.1: 489, the server has no presence package; watch the line where it offers the dialog package.
+    if (code === 489 && this.chooseLineStateIfNeeded()) {
+      this.subscribe();
+      return;
+    }
     const problem = problemFromResponse(action, message, this.options.hasPassword);
     const origin = responseOrigin(message);
     if (origin === 'transport') {
@@ -271,7 +282,7 @@ export class BuddySubscription {
     const message = notify.message;
     const header = parseSubscriptionState(message.getHeader('subscription-state'));
     if (!header) throw new Error('A NOTIFY without a readable Subscription-State passed the screen.');
-    const verdict = readNotifyBody(message.body, message.getHeader('content-type'));
+    const verdict = this.watched.readBody(message.body, message.getHeader('content-type'));
     notify.accept();
 
     let presence = this.buddyValue.presence;
@@ -406,8 +417,8 @@ export class BuddySubscription {
         { onAccept: onFinal, onReject: onFinal, onRedirect: onFinal },
         {
           extraHeaders: [
-            `Event: ${PRESENCE_EVENT}`,
-            `Accept: ${PRESENCE_ACCEPT_HEADER}`,
+            `Event: ${this.watched.event}`,
+            `Accept: ${this.watched.accept}`,
             `Expires: ${expires}`,
             `Contact: ${this.stack.contactHeader()}`,
           ],
@@ -416,6 +427,13 @@ export class BuddySubscription {
     } catch {
       this.onDialogLost(dialog);
     }
+  }
+
+  /** Switches from presence to line state when the server calls for it; true when it switched just now. */
+  private chooseLineStateIfNeeded(): boolean {
+    if (this.watched !== PRESENCE_WATCH || this.options.watchLineState?.() !== true) return false;
+    this.watched = new LineStateWatch();
+    return true;
   }
 
   private forgetDialog(): void {

@@ -5,10 +5,12 @@
  * 489 where the request is merely malformed.
  *
  *   Event missing or unreadable ─────────────────────► 400  (RFC 6665 §8.2.1: Event is mandatory in a NOTIFY)
- *   Event of another package than presence ─────────► 489 + Allow-Events  (RFC 6665 §4.1.3, §8.2.2)
+ *   Event of another package than presence, dialog, ► 489 + Allow-Events  (RFC 6665 §4.1.3, §8.2.2)
+ *   or than the subscription's it belongs to
  *   Subscription-State missing or unreadable ────────► 400  (RFC 6665 §4.1.3: a NOTIFY MUST contain it)
  *   a body without Content-Type, or not type/subtype ► 400  (RFC 3261 §20.15: MUST be present with a body)
- *   a body of a type we never offered in Accept ────► 415 + Accept  (RFC 3261 §8.2.3)
+ *   a body of a type we never offered in Accept ────► 415 + Accept  (RFC 3261 §8.2.3; per package: PIDF and its
+ *                                                      kin for presence, dialog-info for dialog, RFC 4235 §4)
  *   anything else passes; a body of an accepted type that cannot be read is answered 200 (notify-body.ts)
  *
  * A refused NOTIFY changes nothing on our side: the subscription, its dialog and the last good presence stay, and the
@@ -17,11 +19,25 @@
  */
 import type { IncomingRequestMessage } from 'sip.js/lib/core/index.js';
 import type { SipProblem } from '../../../shared/presence/presence-state';
+import { DIALOG_EVENT, DIALOG_INFO_CONTENT_TYPE } from '../../../shared/dialog-info/dialog-info';
 import { PRESENCE_ACCEPT_HEADER, parsePresenceContentType } from '../../../shared/pidf';
+import { mediaType } from '../../../shared/sip/header-values';
 import { parseSubscriptionState } from './subscription-state-header';
 
-/** The one event package the client subscribes to (RFC 3856 §4). */
+/** The event package the client subscribes to (RFC 3856 §4); the dialog package (RFC 4235) where a server has no presence. */
 export const PRESENCE_EVENT = 'presence';
+
+/** What each package a watcher subscribes to may carry: the Accept header we send and the test of a Content-Type. */
+const WATCHED_PACKAGES: ReadonlyMap<string, { readonly accept: string; readonly accepts: (contentType: string) => boolean }> = new Map([
+  [PRESENCE_EVENT, { accept: PRESENCE_ACCEPT_HEADER, accepts: (contentType: string) => parsePresenceContentType(contentType) !== null }],
+  [
+    DIALOG_EVENT,
+    { accept: DIALOG_INFO_CONTENT_TYPE, accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE },
+  ],
+]);
+
+/** The event packages a NOTIFY may be for. */
+export const WATCHED_EVENTS: readonly string[] = [...WATCHED_PACKAGES.keys()];
 
 /** The answer to a NOTIFY that failed a check, and what to tell the user about it. */
 export interface NotifyRefusal {
@@ -39,21 +55,26 @@ const EVENT_HEADER = new RegExp(`^\\s*(${TOKEN})\\s*(?:;.*)?$`, 's');
 /** RFC 3261 §20.15 `Content-Type`: type "/" subtype, then parameters. */
 const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}\\s*/\\s*${TOKEN}\\s*(?:;.*)?$`, 's');
 
-/** Checks `message` (a NOTIFY) as the table above says; undefined when it passes. */
-export function screenNotify(message: IncomingRequestMessage): NotifyRefusal | undefined {
+/**
+ * Checks `message` (a NOTIFY) as the table above says; undefined when it passes. `subscribedEvent` is the package of
+ * the subscription it belongs to, when it belongs to one.
+ */
+export function screenNotify(message: IncomingRequestMessage, subscribedEvent?: string): NotifyRefusal | undefined {
   const event = message.getHeader('event');
   if (event === undefined) return malformed('Missing Event', 'No Event header in the NOTIFY');
   const eventType = EVENT_HEADER.exec(event)?.[1];
   if (eventType === undefined) return malformed('Malformed Event', 'An unreadable Event header in the NOTIFY');
   // Compared exactly, as sip.js's core matches a NOTIFY to its subscription by the exact event token.
-  if (eventType !== PRESENCE_EVENT) {
+  const watched = WATCHED_PACKAGES.get(eventType);
+  if (watched === undefined || (subscribedEvent !== undefined && eventType !== subscribedEvent)) {
+    const expected = subscribedEvent ?? PRESENCE_EVENT;
     return {
       statusCode: 489,
       reasonPhrase: 'Bad Event',
-      extraHeaders: [`Allow-Events: ${PRESENCE_EVENT}`],
+      extraHeaders: [`Allow-Events: ${subscribedEvent ?? WATCHED_EVENTS.join(', ')}`],
       problem: {
         statusCode: 489,
-        message: `A NOTIFY for the "${eventType.slice(0, 40)}" event instead of presence, answered 489 Bad Event.`,
+        message: `A NOTIFY for the "${eventType.slice(0, 40)}" event instead of ${expected}, answered 489 Bad Event.`,
       },
     };
   }
@@ -65,15 +86,15 @@ export function screenNotify(message: IncomingRequestMessage): NotifyRefusal | u
   const contentType = message.getHeader('content-type');
   if (contentType === undefined) return malformed('Missing Content-Type', 'A presence document without a Content-Type header');
   if (!MEDIA_TYPE.test(contentType)) return malformed('Malformed Content-Type', 'An unreadable Content-Type header in the NOTIFY');
-  if (parsePresenceContentType(contentType) === null) {
-    const mediaType = contentType.split(';')[0]?.trim().slice(0, 60) ?? '';
+  if (!watched.accepts(contentType)) {
+    const sentType = contentType.split(';')[0]?.trim().slice(0, 60) ?? '';
     return {
       statusCode: 415,
       reasonPhrase: 'Unsupported Media Type',
-      extraHeaders: [`Accept: ${PRESENCE_ACCEPT_HEADER}`],
+      extraHeaders: [`Accept: ${watched.accept}`],
       problem: {
         statusCode: 415,
-        message: `Presence sent as "${mediaType}", which Presently cannot read, answered 415 Unsupported Media Type.`,
+        message: `${eventType === PRESENCE_EVENT ? 'Presence' : 'Line state'} sent as "${sentType}", which Presently cannot read, answered 415 Unsupported Media Type.`,
       },
     };
   }

@@ -3,7 +3,10 @@ import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
 import { useNow } from './use-now';
 
-/** One line under the header: the connection's step and the publication's, and what failed and why. */
+/**
+ * One line under the header: the connection's step and the publication's, and what failed and why. Under it, once
+ * the server has answered, the connection details: which presence server this is and what it takes (its profile).
+ */
 export function AccountStatusLine() {
   const connection = useSessionStore((s) => s.accountState);
   const mode = useSessionStore((s) => s.session.mode);
@@ -14,20 +17,28 @@ export function AccountStatusLine() {
   const step = describeAccountState(connection, mode, now);
   const published = publicationStep(publication);
   const tone = step.tone === 'problem' || published?.tone === 'problem' ? 'problem' : step.tone;
+  const serverProfile = mode === 'account' || mode === 'demo' ? connection.serverProfile : undefined;
 
   return (
-    <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
-      <span role="status" aria-live="polite">
-        <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
-        {mode === 'demo' || mode === 'account' ? ' · ' : ''}
-        {step.text}
-        {published ? ` · ${published.text}` : ''}
-      </span>
-      {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
-        <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
-          Retry now
-        </button>
+    <>
+      <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
+        <span role="status" aria-live="polite">
+          <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
+          {mode === 'demo' || mode === 'account' ? ' · ' : ''}
+          {step.text}
+          {published ? ` · ${published.text}` : ''}
+        </span>
+        {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
+          <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
+            Retry now
+          </button>
+        )}
+      </div>
+      {serverProfile && (
+        <p className="status-line-details" data-testid="server-profile">
+          {serverProfile.sentence}
+        </p>
       )}
-    </div>
+    </>
   );
 }

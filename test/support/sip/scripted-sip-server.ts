@@ -52,9 +52,10 @@ export interface ScriptedRequest extends ScriptedMessage {
   respond(statusCode: number, reason: string, extraHeaders?: readonly string[], body?: { contentType: string; content: string }): string;
 }
 
-/** What a scripted NOTIFY carries: its CSeq, the Subscription-State value, and a body if any. */
+/** What a scripted NOTIFY carries: its CSeq, the Subscription-State value, a body if any, and its event package (default presence). */
 export interface NotifyOptions {
   readonly cseq: number;
+  readonly event?: string;
   readonly subscriptionState: string;
   readonly body?: { contentType: string; content: string };
 }
@@ -191,7 +192,7 @@ export class ScriptedSipServer {
       `Call-ID: ${subscribe.header('call-id') ?? ''}`,
       `CSeq: ${options.cseq} NOTIFY`,
       `Contact: <sip:presence@127.0.0.1:${this.portValue}${this.transport === 'udp' ? '' : `;transport=${this.transport}`}>`,
-      'Event: presence',
+      `Event: ${options.event ?? 'presence'}`,
       `Subscription-State: ${options.subscriptionState}`,
     ];
     if (options.body) lines.push(`Content-Type: ${options.body.contentType}`);

@@ -1,0 +1,64 @@
+/**
+ * What a buddy subscription watches: the buddy's presence (RFC 3856, the usual), or — where the server refuses
+ * presence subscriptions but offers the dialog package (RFC 4235), as PBXs do for their extensions — the state of
+ * the buddy's phone line, turned into presence the buddy list can show:
+ *
+ *   a dialog confirmed (RFC 4235 §3.7.1) ─────────► on the phone
+ *   a dialog not yet answered (trying, early) ────► busy, "Ringing"
+ *   only terminated dialogs, or none ─────────────► available
+ *
+ * Each kind gives the SUBSCRIBE's Event and Accept headers and reads a NOTIFY's body (notify-screen.ts has checked
+ * its Event and Content-Type already).
+ */
+import {
+  applyDialogInfo,
+  DIALOG_EVENT,
+  DIALOG_INFO_CONTENT_TYPE,
+  lineStateOf,
+  parseDialogInfo,
+  type DialogState,
+  type LineState,
+} from '../../../shared/dialog-info/dialog-info';
+import { PRESENCE_ACCEPT_HEADER } from '../../../shared/pidf';
+import type { PresenceSummary } from '../../../shared/presence/presence-state';
+import { readNotifyBody, type NotifyBodyVerdict } from './notify-body';
+import { PRESENCE_EVENT } from './notify-screen';
+
+/** The event package a subscription uses, and how its NOTIFY bodies become presence. */
+export interface WatchedEvent {
+  /** The Event header's package (RFC 6665 §8.2.1). */
+  readonly event: string;
+  /** The Accept header's value: the body types this package's NOTIFYs may carry. */
+  readonly accept: string;
+  /** Reads a screened NOTIFY's body (with its Content-Type header value). */
+  readBody(body: string, contentType: string | undefined): NotifyBodyVerdict;
+}
+
+/** The buddy's presence documents (PIDF and its kin). */
+export const PRESENCE_WATCH: WatchedEvent = { event: PRESENCE_EVENT, accept: PRESENCE_ACCEPT_HEADER, readBody: readNotifyBody };
+
+/** What each line state shows in the buddy list. */
+const LINE_STATE_PRESENCE: Readonly<Record<LineState, PresenceSummary>> = {
+  'on-the-phone': { status: 'on-the-phone', note: 'On the phone', activities: ['on-the-phone'], devices: [] },
+  ringing: { status: 'busy', note: 'Ringing', activities: [], devices: [] },
+  idle: { status: 'available', note: null, activities: [], devices: [] },
+};
+
+/**
+ * The buddy's phone line (RFC 4235). One per subscription: it keeps the dialogs it was told of, since a `partial`
+ * document names only those that changed (§4.1).
+ */
+export class LineStateWatch implements WatchedEvent {
+  readonly event = DIALOG_EVENT;
+  readonly accept = DIALOG_INFO_CONTENT_TYPE;
+  private dialogs: ReadonlyMap<string, DialogState> = new Map();
+
+  readBody(body: string): NotifyBodyVerdict {
+    if (body.trim() === '') return { kind: 'empty' };
+    const parsed = parseDialogInfo(body);
+    if (!parsed.ok)
+      return { kind: 'unreadable', problem: { message: `The server sent a line state Presently could not read: ${parsed.message}` } };
+    this.dialogs = applyDialogInfo(this.dialogs, parsed.document);
+    return { kind: 'presence', presence: LINE_STATE_PRESENCE[lineStateOf(this.dialogs.values())] };
+  }
+}
