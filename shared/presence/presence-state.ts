@@ -3,6 +3,7 @@
  * publication, and each buddy's subscription and presence. The engine (electron/sip/) produces them, the
  * PresenceService forwards them over IPC, the renderer's stores hold them. No behaviour here.
  */
+import type { FoundServer } from './found-server';
 import type { ChosenStatus, PresenceStatus } from './presence-status';
 
 /**
@@ -39,6 +40,8 @@ export interface AccountState {
   readonly retryAt?: number;
   /** When the registration expires unless refreshed (ms since the epoch), while `registered`. */
   readonly registrationExpiresAt?: number;
+  /** The server the connection goes to and how it was found, while `registering`, `registered` or `connected`. */
+  readonly found?: FoundServer;
 }
 
 /**
