@@ -12,6 +12,7 @@
  */
 import { expect, onTestFinished } from 'vitest';
 import { SipClient } from '../../../electron/sip/sip-client';
+import type { DnsResolver } from '../../../electron/sip/locate/locate-server';
 import type { SipAccountConfig, SipTimers } from '../../../electron/sip/sip-client-types';
 import { FAST_TIMERS, testAccount } from './test-account';
 
@@ -28,6 +29,8 @@ export interface TestClientOptions {
   readonly passwords?: Readonly<Record<string, string>>;
   /** Timers over FAST_TIMERS. */
   readonly timers?: Partial<SipTimers>;
+  /** Where the clients' DNS queries go (a test/support/dns/ responder); default the system's DNS. */
+  readonly resolver?: DnsResolver;
 }
 
 /** One client per user name, in the same order (a tuple, so `const [alice, bob] = …` needs no checks). */
@@ -45,7 +48,10 @@ export class TestSipClients {
         ...(password === undefined ? {} : { password }),
         ...options.account,
       });
-      return new SipClient(account, { timers: { ...FAST_TIMERS, ...options.timers } });
+      return new SipClient(account, {
+        timers: { ...FAST_TIMERS, ...options.timers },
+        ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+      });
     });
     this.clients.push(...made);
     return made as unknown as ClientsFor<Users>;
