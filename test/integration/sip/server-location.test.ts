@@ -10,6 +10,7 @@ import { startFixture } from '../../support/compositor/compositor-fixture';
 import { startDnsResponder, type DnsZone } from '../../support/dns/dns-responder';
 import { freePort } from '../../support/net/free-port';
 import { createClients } from '../../support/sip/sip-clients';
+import { makeTestCertificates } from '../../support/sip/test-certificates';
 
 const DOMAIN = 'example.test';
 
@@ -106,5 +107,23 @@ describe('finding the server through DNS (RFC 3263)', () => {
     expect(state.problem?.message).toBe(`Nothing answers at 127.0.0.1:${second} (connection refused).`);
     expect(state.retryAt).toEqual(expect.any(Number));
   });
-});
 
+  it('given sips: and SRV records leading to 127.0.0.1, when we connect over TLS, then the certificate must name the URI’s domain, not the address or the SRV target (RFC 5922 §4.1)', async () => {
+    // The test certificate names localhost and 127.0.0.1, not example.test nor the SRV target node7.example.test.
+    const certificates = await makeTestCertificates();
+    onTestFinished(() => certificates.remove());
+    const fx = await startFixture({ tls: { cert: certificates.certPem, key: certificates.keyPem } });
+    const tlsPort = fx.server.addresses.tls!.port;
+    const srvTo = (domain: string) => ({ [`_sips._tcp.${domain}`]: { srv: [{ priority: 10, weight: 1, port: tlsPort, name: 'node7.example.test' }] } });
+    const dns = await startDnsResponder({ ...srvTo('localhost'), ...srvTo(DOMAIN), 'node7.example.test': { a: ['127.0.0.1'] } });
+    const clientOf = (domain: string) =>
+      createClients(`sips:${domain}`, ['alice'], { domain, resolver: dns.resolver(), account: { tlsCaFile: certificates.caFile } })[0];
+
+    expect(await clientOf('localhost').start()).toMatchObject({
+      phase: 'registered',
+      found: { host: 'node7.example.test', port: tlsPort, transport: 'tls', via: 'srv' },
+    });
+    const refused = await clientOf(DOMAIN).start();
+    expect(refused).toMatchObject({ phase: 'failed', problem: { cause: 'tls' } });
+  });
+});
