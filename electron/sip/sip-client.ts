@@ -444,7 +444,10 @@ export class SipClient {
         this.attemptFailed(outcome.problem);
         return;
       }
-      this.logger('warn', `${describeFoundServer(located.found)}, which did not answer: ${outcome.problem.message} Trying the next server.`);
+      this.logger(
+        'warn',
+        `${describeFoundServer(located.found)}, which did not answer: ${outcome.problem.message} Trying the next server.`,
+      );
     }
   }
 
@@ -509,7 +512,11 @@ export class SipClient {
       const result = await this.registration.register();
       if (!isCurrent()) return settled;
       const silence =
-        lostBeforeUp !== undefined ? problemFromFailure(lostBeforeUp) : !result.ok && result.origin !== 'server' ? result.problem : undefined;
+        lostBeforeUp !== undefined
+          ? problemFromFailure(lostBeforeUp)
+          : !result.ok && result.origin !== 'server'
+            ? result.problem
+            : undefined;
       if (silence !== undefined) {
         this.dropConnection(silence.message);
         return { settled: false, problem: silence };

@@ -52,7 +52,9 @@ export async function locateServer(server: ServerUri, resolver: DnsResolver, ran
   const kind = transportOf(server);
   const asGiven = (): LocatedTarget[] => {
     const port = server.port ?? DEFAULT_PORTS[kind];
-    return [{ target: serverTarget(server, { kind, host: server.host, port }), found: { host: server.host, port, transport: kind, via: 'uri' } }];
+    return [
+      { target: serverTarget(server, { kind, host: server.host, port }), found: { host: server.host, port, transport: kind, via: 'uri' } },
+    ];
   };
   if (net.isIP(server.host) !== 0 || server.port !== undefined || kind === 'ws' || kind === 'wss') return asGiven();
 
@@ -69,7 +71,10 @@ export async function locateServer(server: ServerUri, resolver: DnsResolver, ran
       const records = orderSrvRecords(await answers(() => resolver.resolveSrv(service.name)), random);
       const perRecord = await Promise.all(
         records.map(async (record) => {
-          const [v4, v6] = await Promise.all([answers(() => resolver.resolve4(record.name)), answers(() => resolver.resolve6(record.name))]);
+          const [v4, v6] = await Promise.all([
+            answers(() => resolver.resolve4(record.name)),
+            answers(() => resolver.resolve6(record.name)),
+          ]);
           const addresses = v4.length + v6.length > 0 ? [...v4, ...v6] : [record.name];
           const found: FoundServer = { host: record.name, port: record.port, transport: service.transport, via };
           return addresses.map((address) => ({

@@ -48,7 +48,9 @@ export function srvServicesFor(domain: string, scheme: 'sip' | 'sips', transport
     { transport: 'tcp', name: `_sip._tcp.${domain}` },
     { transport: 'tls', name: `_sips._tcp.${domain}` },
   ];
-  return all.filter((service) => (transport === undefined ? scheme === 'sip' || service.transport === 'tls' : service.transport === transport));
+  return all.filter((service) =>
+    transport === undefined ? scheme === 'sip' || service.transport === 'tls' : service.transport === transport,
+  );
 }
 
 /**
@@ -64,7 +66,9 @@ export function orderSrvRecords(records: readonly SrvRecord[], random: () => num
   const ordered: SrvRecord[] = [];
   for (const priority of priorities) {
     // Weight 0 first, as RFC 2782 arranges them before the running sum is taken.
-    const pool = usable.filter((record) => record.priority === priority).sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));
+    const pool = usable
+      .filter((record) => record.priority === priority)
+      .sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));
     while (pool.length > 0) {
       const total = pool.reduce((sum, record) => sum + record.weight, 0);
       const draw = random() * total;

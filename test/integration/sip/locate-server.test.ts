@@ -94,7 +94,10 @@ describe('server location (RFC 3263 §4, real resolver, loopback DNS)', () => {
   it('given a domain with no NAPTR or SRV records, then its own name on the default port is the one target', async () => {
     const { targets } = await locate('sip:empty.test');
     expect(targets).toEqual([
-      { target: { kind: 'udp', host: 'empty.test', port: 5060, uri: 'sip:empty.test' }, found: { host: 'empty.test', port: 5060, transport: 'udp', via: 'uri' } },
+      {
+        target: { kind: 'udp', host: 'empty.test', port: 5060, uri: 'sip:empty.test' },
+        found: { host: 'empty.test', port: 5060, transport: 'udp', via: 'uri' },
+      },
     ]);
   });
 });

@@ -15,9 +15,15 @@ import { makeTestCertificates } from '../../support/sip/test-certificates';
 const DOMAIN = 'example.test';
 
 /** `_sip._<proto>.example.test` with the given targets, each named `<label>.example.test` on 127.0.0.1. */
-function zoneWith(proto: 'udp' | 'tcp', targets: readonly { label: string; priority: number; port: number }[], extra: DnsZone = {}): DnsZone {
+function zoneWith(
+  proto: 'udp' | 'tcp',
+  targets: readonly { label: string; priority: number; port: number }[],
+  extra: DnsZone = {},
+): DnsZone {
   const zone: Record<string, DnsZone[string]> = {
-    [`_sip._${proto}.${DOMAIN}`]: { srv: targets.map(({ label, priority, port }) => ({ priority, weight: 1, port, name: `${label}.${DOMAIN}` })) },
+    [`_sip._${proto}.${DOMAIN}`]: {
+      srv: targets.map(({ label, priority, port }) => ({ priority, weight: 1, port, name: `${label}.${DOMAIN}` })),
+    },
     ...extra,
   };
   for (const { label } of targets) zone[`${label}.${DOMAIN}`] = { a: ['127.0.0.1'] };
@@ -72,7 +78,11 @@ describe('finding the server through DNS (RFC 3263)', () => {
           { label: 'silent', priority: 10, port: silent.port },
           { label: 'sip', priority: 20, port: serverPort },
         ],
-        { [DOMAIN]: { naptr: [{ order: 10, preference: 10, flags: 's', service: 'SIP+D2T', regexp: '', replacement: `_sip._tcp.${DOMAIN}` }] } },
+        {
+          [DOMAIN]: {
+            naptr: [{ order: 10, preference: 10, flags: 's', service: 'SIP+D2T', regexp: '', replacement: `_sip._tcp.${DOMAIN}` }],
+          },
+        },
       ),
     );
     const [alice] = createClients(`sip:${DOMAIN}`, ['alice'], { domain: DOMAIN, resolver: dns.resolver() });
@@ -83,7 +93,10 @@ describe('finding the server through DNS (RFC 3263)', () => {
 
     const state = await alice.start();
 
-    expect(state).toMatchObject({ phase: 'registered', found: { host: `sip.${DOMAIN}`, port: serverPort, transport: 'tcp', via: 'naptr' } });
+    expect(state).toMatchObject({
+      phase: 'registered',
+      found: { host: `sip.${DOMAIN}`, port: serverPort, transport: 'tcp', via: 'naptr' },
+    });
     expect(silent.connections()).toBe(1);
     // The URI alone would mean UDP; Via names the transport the records chose.
     const registers = sent.filter((raw) => raw.startsWith('REGISTER'));
@@ -114,7 +127,9 @@ describe('finding the server through DNS (RFC 3263)', () => {
     onTestFinished(() => certificates.remove());
     const fx = await startFixture({ tls: { cert: certificates.certPem, key: certificates.keyPem } });
     const tlsPort = fx.server.addresses.tls!.port;
-    const srvTo = (domain: string) => ({ [`_sips._tcp.${domain}`]: { srv: [{ priority: 10, weight: 1, port: tlsPort, name: 'node7.example.test' }] } });
+    const srvTo = (domain: string) => ({
+      [`_sips._tcp.${domain}`]: { srv: [{ priority: 10, weight: 1, port: tlsPort, name: 'node7.example.test' }] },
+    });
     const dns = await startDnsResponder({ ...srvTo('localhost'), ...srvTo(DOMAIN), 'node7.example.test': { a: ['127.0.0.1'] } });
     const clientOf = (domain: string) =>
       createClients(`sips:${domain}`, ['alice'], { domain, resolver: dns.resolver(), account: { tlsCaFile: certificates.caFile } })[0];

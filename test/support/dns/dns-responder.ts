@@ -97,10 +97,17 @@ function respond(query: Buffer, table: ReadonlyMap<string, DnsRecords>, question
   if (records === undefined) rcode = RCODE_NXDOMAIN;
   else if (type === TYPE_A) answers = (records.a ?? []).map((ip) => Buffer.from(ip.split('.').map(Number)));
   else if (type === TYPE_AAAA) answers = (records.aaaa ?? []).map(ipv6Bytes);
-  else if (type === TYPE_SRV) answers = (records.srv ?? []).map((r) => Buffer.concat([uint16(r.priority, r.weight, r.port), encodeName(r.name)]));
+  else if (type === TYPE_SRV)
+    answers = (records.srv ?? []).map((r) => Buffer.concat([uint16(r.priority, r.weight, r.port), encodeName(r.name)]));
   else if (type === TYPE_NAPTR) {
     answers = (records.naptr ?? []).map((r) =>
-      Buffer.concat([uint16(r.order, r.preference), characterString(r.flags), characterString(r.service), characterString(r.regexp), encodeName(r.replacement)]),
+      Buffer.concat([
+        uint16(r.order, r.preference),
+        characterString(r.flags),
+        characterString(r.service),
+        characterString(r.regexp),
+        encodeName(r.replacement),
+      ]),
     );
   } else rcode = RCODE_NOTIMP;
 
@@ -138,8 +145,14 @@ function readName(message: Buffer, offset: number): { name: string; end: number 
 }
 
 function encodeName(name: string): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((label) => label !== '');
-  return Buffer.concat([...labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'latin1')])), Buffer.from([0])]);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((label) => label !== '');
+  return Buffer.concat([
+    ...labels.map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'latin1')])),
+    Buffer.from([0]),
+  ]);
 }
 
 /** RFC 1035 §3.3: <character-string>, one length octet then the bytes. */

@@ -81,6 +81,8 @@ describe('checking the account form', () => {
     expect(result).toMatchObject({ ok: true, value: { server: '', aor: 'sip:alice@example.com', tlsCaFile: '/etc/ssl/company-ca.pem' } });
     expect(accountServerUri({ aor: 'sip:alice@example.com', server: '' })).toBe('sip:example.com');
     expect(accountServerUri({ aor: 'sips:alice@example.com:5071', server: '' })).toBe('sips:example.com:5071');
-    expect(accountServerUri({ aor: 'sip:alice@example.com', server: 'sip:pbx.example.com;transport=tcp' })).toBe('sip:pbx.example.com;transport=tcp');
+    expect(accountServerUri({ aor: 'sip:alice@example.com', server: 'sip:pbx.example.com;transport=tcp' })).toBe(
+      'sip:pbx.example.com;transport=tcp',
+    );
   });
 });
