@@ -464,7 +464,8 @@ export class SipClient {
     caPem: string | undefined,
   ): Promise<{ readonly settled: true } | { readonly settled: false; readonly problem: SipProblem }> {
     const settled = { settled: true } as const;
-    this.setAccountState({ phase: 'connecting', server: this.config.server });
+    // Back from the previous target's `registering`; the first target is already `connecting`.
+    if (this.accountStateValue.phase !== 'connecting') this.setAccountState({ phase: 'connecting', server: this.config.server });
     let lostBeforeUp: TransportFailure | undefined;
     let connection: SipConnection;
     try {

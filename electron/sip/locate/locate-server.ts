@@ -33,7 +33,7 @@ export interface LocatedTarget {
 }
 
 /** At most this many targets are tried per connection attempt: each may cost a connect timeout. */
-export const MAX_LOCATED_TARGETS = 12;
+const MAX_LOCATED_TARGETS = 12;
 
 /** Per DNS query: a resolver that does not answer should not hold a connection attempt for long. */
 const DNS_QUERY_TIMEOUT_MS = 2_000;
