@@ -38,6 +38,7 @@ import type {
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
 import {
+  accountServerUri,
   checkAccountForm,
   describeAccountErrors,
   type AccountForm,
@@ -520,7 +521,7 @@ export class PresenceService {
       ...(account.displayName ? { displayName: account.displayName } : {}),
       ...(account.authUser ? { authUser: account.authUser } : {}),
       ...(password ? { password } : {}),
-      server: account.server,
+      server: accountServerUri(account),
       ...(account.wsPath ? { wsPath: account.wsPath } : {}),
       ...(account.tlsCaFile ? { tlsCaFile: account.tlsCaFile } : {}),
       ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
@@ -537,7 +538,7 @@ export class PresenceService {
     } catch (error) {
       // The form's rules passed but the engine cannot use the account: say why on the status line.
       this.log('error', `the account cannot be used: ${String(error)}`);
-      this.accountState = { phase: 'failed', server: account.server, problem: { message: errorMessage(error) } };
+      this.accountState = { phase: 'failed', server: config.server, problem: { message: errorMessage(error) } };
       this.setMode('account');
       this.outbox.emitState('onAccountStateChanged', this.accountState);
       return;

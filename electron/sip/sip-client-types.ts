@@ -4,6 +4,7 @@
  * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
  */
 import { T1_MS, T2_MS } from '../../shared/sip/timers';
+import type { DnsResolver } from './locate/locate-server';
 
 /** One SIP account as the engine needs it. */
 export interface SipAccountConfig {
@@ -15,8 +16,10 @@ export interface SipAccountConfig {
   readonly password?: string;
   /**
    * The server (registrar and presence server) and how to reach it:
-   * `sip:host[:port][;transport=udp|tcp|tls|ws|wss]` or `sips:host[:port]` (TLS). Default transport UDP,
-   * default ports 5060 (udp/tcp), 5061 (tls), 80 (ws), 443 (wss) as RFC 3261 §19.1.2 and RFC 7118 say.
+   * `sip:host[:port][;transport=udp|tcp|tls|ws|wss]` or `sips:host[:port]` (TLS). A domain without a port
+   * is looked up in DNS as RFC 3263 §4 says (NAPTR unless the transport is given, then SRV, then A/AAAA);
+   * otherwise the default transport is UDP, the default ports 5060 (udp/tcp), 5061 (tls), 80 (ws), 443
+   * (wss) as RFC 3261 §19.1.2 and RFC 7118 say.
    */
   readonly server: string;
   /** The HTTP path of a WebSocket server (default `/`). */
@@ -92,8 +95,10 @@ export type SipLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: st
 export interface SipClientOptions {
   readonly timers?: Partial<SipTimers>;
   readonly logger?: SipLogger;
-  /** Randomness for jitter (tests may fix it). */
+  /** Randomness for jitter and for SRV weights (tests may fix it). */
   readonly random?: () => number;
+  /** Where NAPTR, SRV and A/AAAA queries go (default: the system's DNS servers, ./locate/locate-server.ts). */
+  readonly resolver?: DnsResolver;
   /**
    * A name for the device this client publishes from ("Desk phone", "Presently on Linux"). Watchers of
    * an AOR with several devices see it beside each device instead of a contact URI.

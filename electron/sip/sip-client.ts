@@ -27,6 +27,7 @@ import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
 import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
+import { describeFoundServer } from '../../shared/presence/found-server';
 import type { BuddyPresence, AccountState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
 import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
@@ -35,7 +36,8 @@ import { waitAtMost } from '../deadline';
 import { PresencePublisher } from './publish/presence-publisher';
 import { Registration } from './register/registration';
 import { ServerObserver } from './server-profile';
-import { parseServerTarget, type ServerTarget } from './server-target';
+import { locateServer, systemResolver, type DnsResolver, type LocatedTarget } from './locate/locate-server';
+import { readServerUri, transportOf, type ServerUri } from './server-target';
 import {
   DEFAULT_SIP_TIMERS,
   type FetchOptions,
@@ -98,7 +100,9 @@ export class SipClient {
   private readonly timers: SipTimers;
   private readonly logger: SipLogger;
   private readonly random: () => number;
-  private readonly target: ServerTarget;
+  /** The next hop as configured (the outbound proxy, else the server); DNS finds its targets per attempt. */
+  private readonly nextHop: ServerUri;
+  private readonly resolver: DnsResolver;
   private readonly aor: URI;
   private readonly stack: SipStack;
   private readonly registration: Registration | undefined;
@@ -133,10 +137,11 @@ export class SipClient {
     this.timers = { ...DEFAULT_SIP_TIMERS, ...options.timers };
     this.logger = options.logger ?? (() => undefined);
     this.random = options.random ?? Math.random;
+    this.resolver = options.resolver ?? systemResolver();
     this.aor = parseSipUri(config.aor, 'The account address');
     try {
-      this.target = parseServerTarget(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
-      if (config.outboundProxy !== undefined) parseServerTarget(config.server);
+      this.nextHop = readServerUri(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
+      if (config.outboundProxy !== undefined) readServerUri(config.server);
     } catch (error) {
       throw new SipConfigError(errorMessage(error));
     }
@@ -157,7 +162,7 @@ export class SipClient {
       ...(hasPassword ? { password: config.password } : {}),
       userAgent: config.userAgent ?? `${APP_NAME}/${APP_VERSION}`,
       routeSet: config.outboundProxy === undefined ? [] : [`<${config.outboundProxy.trim()};lr>`],
-      transportKind: this.target.kind,
+      transportKind: transportOf(this.nextHop),
       timers: this.timers,
       logger: this.logger,
     });
@@ -425,8 +430,11 @@ export class SipClient {
     this.setAccountState({ phase: 'connecting', server: this.config.server });
     this.publisher.setLink('pending');
 
+    const targets = await locateServer(this.nextHop, this.resolver, this.random);
+    if (!isCurrent()) return;
+
     let caPem: string | undefined;
-    if (this.config.tlsCaFile !== undefined && (this.target.kind === 'tls' || this.target.kind === 'wss')) {
+    if (this.config.tlsCaFile !== undefined && targets.some(({ target }) => target.kind === 'tls' || target.kind === 'wss')) {
       try {
         caPem = await readCaFile(this.config.tlsCaFile);
       } catch (error) {
@@ -436,18 +444,57 @@ export class SipClient {
       }
     }
 
+    // RFC 3263 §4.3: a target that does not answer gives way to the next one.
+    for (const [index, located] of targets.entries()) {
+      const outcome = await this.connectTo(located, generation, isCurrent, caPem);
+      if (outcome.settled || !isCurrent()) return;
+      const next = targets[index + 1];
+      if (next === undefined) {
+        this.attemptFailed(outcome.problem);
+        return;
+      }
+      this.logger(
+        'warn',
+        `${describeFoundServer(located.found)}, which did not answer: ${outcome.problem.message} Trying the next server.`,
+      );
+    }
+  }
+
+  /**
+   * Opens a connection to one target and registers over it. `settled` when the attempt ends here: the
+   * link is up, or a server answered (a refusal another server of the same domain would repeat). Else
+   * the problem of a target that did not answer — refused, unreachable, or silent at connect or at the
+   * first REGISTER — for connect() to try the next one.
+   */
+  private async connectTo(
+    { target, found }: LocatedTarget,
+    generation: number,
+    isCurrent: () => boolean,
+    caPem: string | undefined,
+  ): Promise<{ readonly settled: true } | { readonly settled: false; readonly problem: SipProblem }> {
+    const settled = { settled: true } as const;
+    // Back from the previous target's `registering`; the first target is already `connecting`.
+    if (this.accountStateValue.phase !== 'connecting') this.setAccountState({ phase: 'connecting', server: this.config.server });
+    let lostBeforeUp: TransportFailure | undefined;
     let connection: SipConnection;
     try {
       connection = await openConnection(
-        this.target,
+        target,
         {
           message: (text) => {
             if (this.activeConnection === connection) this.stack.receive(text);
           },
           closed: (failure) => {
-            if (this.activeConnection === connection && isCurrent()) {
-              this.connectionLost(failure ?? new TransportFailure('closed', 'The connection was closed.'));
+            if (this.activeConnection !== connection || !isCurrent()) return;
+            const lost = failure ?? new TransportFailure('closed', 'The connection was closed.');
+            if (this.isLinkUp) {
+              this.connectionLost(lost);
+              return;
             }
+            // Lost while registering for the first time (UDP: an ICMP "port unreachable"): the REGISTER
+            // fails now, and connect() moves on to the next target or gives up with this failure.
+            lostBeforeUp = lost;
+            this.stack.detach(lost.message);
           },
           trace: (entry) => {
             // Before the stack reads it: a 489's Allow-Events must be known when the subscription hears of the 489.
@@ -458,39 +505,49 @@ export class SipClient {
         { timers: this.timers, ...(caPem === undefined ? {} : { caPem }) },
       );
     } catch (error) {
-      if (isCurrent()) {
-        this.attemptFailed(
-          error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' },
-        );
-      }
-      return;
+      return {
+        settled: false,
+        problem: error instanceof TransportFailure ? problemFromFailure(error) : { message: errorMessage(error), cause: 'unreachable' },
+      };
     }
     if (!isCurrent()) {
       connection.close();
-      return;
+      return settled;
     }
     this.activeConnection = connection;
     this.stack.attach(connection);
     this.logger(
       'info',
-      `Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`,
+      `${found.via === 'uri' ? '' : `${describeFoundServer(found)}. `}Connected over ${connection.kind.toUpperCase()} from ${connection.local.address}:${connection.local.port} to ${connection.remote.address}:${connection.remote.port}.`,
     );
 
     if (this.registration) {
-      this.setAccountState({ phase: 'registering', server: this.config.server });
+      this.setAccountState({ phase: 'registering', server: this.config.server, found });
       const result = await this.registration.register();
-      if (!isCurrent() || this.activeConnection !== connection) return;
+      if (!isCurrent()) return settled;
+      const silence =
+        lostBeforeUp !== undefined
+          ? problemFromFailure(lostBeforeUp)
+          : !result.ok && result.origin !== 'server'
+            ? result.problem
+            : undefined;
+      if (silence !== undefined) {
+        this.dropConnection(silence.message);
+        return { settled: false, problem: silence };
+      }
+      if (this.activeConnection !== connection) return settled;
       if (!result.ok) {
         this.attemptFailed(result.problem);
-        return;
+        return settled;
       }
-      this.setAccountState({ phase: 'registered', server: this.config.server, registrationExpiresAt: result.expiresAt });
+      this.setAccountState({ phase: 'registered', server: this.config.server, registrationExpiresAt: result.expiresAt, found });
     } else {
-      this.setAccountState({ phase: 'connected', server: this.config.server });
+      this.setAccountState({ phase: 'connected', server: this.config.server, found });
     }
     this.reconnectAttempt = 0;
     this.settleFirstAttempt?.(this.accountStateValue);
     this.bringLinkUp(generation);
+    return settled;
   }
 
   /** The link is usable: publish again, then subscribe every buddy again, paced. */
@@ -566,7 +623,7 @@ export class SipClient {
     if (!registration || this.accountStateValue.phase !== 'registered') return;
     const expiresAt = registration.expiresAt;
     if (registration.phase === 'registered' && expiresAt !== undefined && expiresAt !== this.accountStateValue.registrationExpiresAt) {
-      this.setAccountState({ phase: 'registered', server: this.config.server, registrationExpiresAt: expiresAt });
+      this.setAccountState({ ...this.accountStateValue, registrationExpiresAt: expiresAt });
     }
   }
 

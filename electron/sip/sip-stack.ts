@@ -54,6 +54,7 @@ export interface SipStackOptions {
   readonly userAgent: string;
   /** Preloaded route set (an outbound proxy), as Route header values. */
   readonly routeSet: readonly string[];
+  /** The transport Via names while no connection is attached (then the connection's own). */
   readonly transportKind: SipTransport;
   readonly timers: SipTimers;
   readonly logger: SipLogger;
@@ -91,9 +92,12 @@ export class SipStack {
       uri: contactUri,
       toString: (o = {}) => `<${this.contact.uri.toString()}${o.outbound ? ';ob' : ''}>`,
     };
-    const protocol = options.transportKind.toUpperCase();
+    const currentKind = () => this.connection?.kind ?? options.transportKind;
     const transport: CoreTransport = {
-      protocol,
+      // Read for each request's Via: the transport DNS chose (RFC 3263 §4) may differ from the URI's default.
+      get protocol() {
+        return currentKind().toUpperCase();
+      },
       send: (message: string) => {
         const layer = this.layer;
         if (!layer) return Promise.reject(new TransportError('Not connected to the server.'));

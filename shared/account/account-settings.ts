@@ -17,7 +17,10 @@ export interface AccountSettings {
   readonly aor: string;
   /** Digest user name; empty means the AOR's user part. */
   readonly authUser: string;
-  /** Registrar / presence server, with its transport: `sip:pbx.example.com:5061;transport=tls`. */
+  /**
+   * Registrar / presence server, with its transport: `sip:pbx.example.com:5061;transport=tls`. Empty: the
+   * AOR's domain, its server found through DNS (`accountServerUri`).
+   */
   readonly server: string;
   /** Outbound proxy with its transport, or empty for none. */
   readonly outboundProxy: string;
@@ -105,12 +108,14 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     else if (hasControlCharacters(form.password)) errors.password = 'The password cannot contain control characters.';
   }
 
-  const server = parseSipServer(form.server);
-  if (!server.ok) errors.server = server.message;
+  // Empty is allowed: accountServerUri then takes the AOR's domain.
+  const server = form.server.trim() === '' ? undefined : parseSipServer(form.server);
+  if (server?.ok === false) errors.server = server.message;
+  const serverTransport = server?.ok === true ? server.value.transport : undefined;
 
   let outboundProxy = '';
   if (form.outboundProxy.trim() !== '') {
-    const proxy = parseSipServer(form.outboundProxy, server.ok ? server.value.transport : undefined);
+    const proxy = parseSipServer(form.outboundProxy, serverTransport);
     if (proxy.ok) outboundProxy = proxy.value.uri;
     else errors.outboundProxy = proxy.message;
   }
@@ -120,10 +125,12 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     errors.wsPath = 'The WebSocket path starts with / and has no spaces, like /ws.';
   }
 
-  // Only TLS and WSS verify certificates; for other transports the field is dropped, like wsPath.
+  // Only TLS and WSS verify certificates; for other transports the field is dropped, like wsPath. Without
+  // a server DNS chooses the transport, which may be TLS.
   let tlsCaFile = '';
   const caFile = form.tlsCaFile?.trim() ?? '';
-  if (caFile !== '' && server.ok && (server.value.transport === 'tls' || server.value.transport === 'wss')) {
+  const mayUseTls = server === undefined || serverTransport === 'tls' || serverTransport === 'wss';
+  if (caFile !== '' && mayUseTls) {
     if (caFile.length > MAX_FILE_PATH_LENGTH || hasControlCharacters(caFile) || !isAbsolutePath(caFile)) {
       errors.tlsCaFile = 'Give the full path of a PEM file, like /etc/ssl/company-ca.pem or C:\\certs\\ca.pem.';
     } else {
@@ -138,14 +145,14 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     }
   }
 
-  if (!aor.ok || !server.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!aor.ok || server?.ok === false || Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
     value: {
       displayName,
       aor: aor.value.uri,
       authUser,
-      server: server.value.uri,
+      server: server?.ok === true ? server.value.uri : '',
       outboundProxy,
       wsPath,
       ...(tlsCaFile === '' ? {} : { tlsCaFile }),
@@ -157,6 +164,19 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
       ...(form.password === undefined ? {} : { password: form.password }),
     },
   };
+}
+
+/**
+ * The server URI an account connects to: its own, or when that is empty the AOR's domain — RFC 3261
+ * §10.2.6: a client that knows no registrar sends REGISTER to the AOR's host, located by RFC 3263's
+ * DNS lookups (NAPTR, SRV, A/AAAA).
+ */
+export function accountServerUri(account: Pick<AccountSettings, 'aor' | 'server'>): string {
+  if (account.server.trim() !== '') return account.server;
+  const aor = parseSipAddress(account.aor);
+  if (!aor.ok) return '';
+  const { scheme, host, port } = aor.value;
+  return `${scheme}:${host}${port === null ? '' : `:${port}`}`;
 }
 
 /** An absolute path on POSIX (`/…`) or Windows (`C:\…`, `\\server\share\…`). */

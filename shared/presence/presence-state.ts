@@ -3,6 +3,7 @@
  * publication, and each buddy's subscription and presence. The engine (electron/sip/) produces them, the
  * PresenceService forwards them over IPC, the renderer's stores hold them. No behaviour here.
  */
+import type { FoundServer } from './found-server';
 import type { ChosenStatus, PresenceStatus } from './presence-status';
 
 /**
@@ -41,6 +42,8 @@ export interface AccountState {
   readonly registrationExpiresAt?: number;
   /** What the server has shown of itself so far; absent until it has answered anything. */
   readonly serverProfile?: ServerProfile;
+  /** The server the connection goes to and how it was found, while `registering`, `registered` or `connected`. */
+  readonly found?: FoundServer;
 }
 
 /** The presence servers Presently recognises by their Server/User-Agent header; `unknown` for any other. */

@@ -56,13 +56,14 @@ export class StreamConnection implements SipConnection {
     const kind = target.kind === 'tls' ? 'tls' : 'tcp';
     const where = formatHostPort(target.host, target.port);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const isIp = net.isIP(target.host) !== 0;
+      // Node checks the certificate against `servername` when given, else against `host`.
+      const serverName = target.tlsServerName ?? target.host;
       const s =
         kind === 'tls'
           ? tls.connect({
               host: target.host,
               port: target.port,
-              ...(isIp ? {} : { servername: target.host }),
+              ...(net.isIP(serverName) !== 0 ? {} : { servername: serverName }),
               ...(options.caPem === undefined ? {} : { ca: [...tls.rootCertificates, options.caPem] }),
               rejectUnauthorized: true,
             })

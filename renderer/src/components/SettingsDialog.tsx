@@ -233,7 +233,7 @@ export function SettingsDialog() {
             <FormField
               id={FIELD_IDS.server}
               label="Server"
-              hint="Registrar and presence server: pbx.example.com, pbx.example.com:5061 or sips:…"
+              hint="Registrar and presence server: pbx.example.com, pbx.example.com:5061 or sips:…; empty: found from your address’s domain via DNS"
               error={errors.server}
             >
               {(c) => (

@@ -5,6 +5,7 @@
  */
 import { assertNever } from '../../../shared/assert-never';
 import type { SessionMode } from '../../../shared/ipc/contract';
+import { describeFoundServer } from '../../../shared/presence/found-server';
 import type { AccountState, PublicationState } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { formatIn } from './status-view';
@@ -64,17 +65,19 @@ export function describePublication(
 /** The connection's state in one short phrase for the status line. */
 export function describeAccountState(connection: AccountState, mode: SessionMode, now: number): StatusText {
   const server = connection.server || 'the server';
+  // Where DNS chose the server, say which one it found; a server URI with host and port says it already.
+  const found = connection.found !== undefined && connection.found.via !== 'uri' ? `. ${describeFoundServer(connection.found)}` : '';
   switch (connection.phase) {
     case 'idle':
       return mode === 'starting' ? { text: 'Starting…', tone: 'progress' } : { text: 'Not connected', tone: 'neutral' };
     case 'connecting':
       return { text: `Connecting to ${server}…`, tone: 'progress' };
     case 'connected':
-      return { text: `Connected to ${server}`, tone: 'ok' };
+      return { text: `Connected to ${server}${found}`, tone: 'ok' };
     case 'registering':
-      return { text: `Registering with ${server}…`, tone: 'progress' };
+      return { text: `Registering with ${server}${found}…`, tone: 'progress' };
     case 'registered':
-      return { text: `Registered with ${server}`, tone: 'ok' };
+      return { text: `Registered with ${server}${found}`, tone: 'ok' };
     case 'failed': {
       const retry = connection.retryAt ? ` — retrying ${formatIn(connection.retryAt, now)}` : '';
       return { text: `Failed: ${connection.problem?.message ?? 'the connection failed.'}${retry}`, tone: 'problem' };

@@ -12,6 +12,7 @@
  */
 import { expect, onTestFinished } from 'vitest';
 import { SipClient } from '../../../electron/sip/sip-client';
+import type { DnsResolver } from '../../../electron/sip/locate/locate-server';
 import type { SipAccountConfig, SipTimers } from '../../../electron/sip/sip-client-types';
 import { FAST_TIMERS, testAccount } from './test-account';
 
@@ -30,6 +31,8 @@ export interface TestClientOptions {
   readonly timers?: Partial<SipTimers>;
   /** The device name each client publishes with its tuple (SipClientOptions.deviceLabel). */
   readonly deviceLabel?: string;
+  /** Where the clients' DNS queries go (a test/support/dns/ responder); default the system's DNS. */
+  readonly resolver?: DnsResolver;
 }
 
 /** One client per user name, in the same order (a tuple, so `const [alice, bob] = …` needs no checks). */
@@ -50,6 +53,7 @@ export class TestSipClients {
       return new SipClient(account, {
         timers: { ...FAST_TIMERS, ...options.timers },
         ...(options.deviceLabel === undefined ? {} : { deviceLabel: options.deviceLabel }),
+        ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
       });
     });
     this.clients.push(...made);

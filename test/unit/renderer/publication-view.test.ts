@@ -49,6 +49,20 @@ describe('words for our publication and connection', () => {
         now,
       ),
     ).toEqual({ text: 'Failed: Wrong password (403 Forbidden). — retrying in 12 s', tone: 'problem' });
+    expect(
+      describeAccountState(
+        { phase: 'registered', server: 'sip:example.com', found: { host: 'sip.example.com', port: 5061, transport: 'tls', via: 'srv' } },
+        'account',
+        now,
+      ).text,
+    ).toBe('Registered with sip:example.com. Found sip.example.com:5061 over TLS via DNS SRV');
+    expect(
+      describeAccountState(
+        { phase: 'registered', server: 'sip:10.0.0.5:5060', found: { host: '10.0.0.5', port: 5060, transport: 'udp', via: 'uri' } },
+        'account',
+        now,
+      ).text,
+    ).toBe('Registered with sip:10.0.0.5:5060');
     expect(publicationStep({ phase: 'publishing' })).toEqual({ text: 'publishing…', tone: 'progress' });
     expect(publicationStep({ phase: 'idle' })).toBeNull();
   });

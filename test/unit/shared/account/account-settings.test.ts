@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ACCOUNT_SETTINGS,
+  accountServerUri,
   checkAccountForm,
   describeAccountErrors,
   type AccountForm,
@@ -73,5 +74,15 @@ describe('checking the account form', () => {
     );
     expect(result.errors.registerExpires).toBe('Enter whole seconds from 60 to 86400.');
     expect(describeAccountErrors(result.errors)).toContain('SIP address: “alice” has no user part');
+  });
+
+  it('given no server, then the form is accepted with an empty server and the account connects to its address’s domain', () => {
+    const result = checkAccountForm(form({ server: '  ', tlsCaFile: '/etc/ssl/company-ca.pem' }));
+    expect(result).toMatchObject({ ok: true, value: { server: '', aor: 'sip:alice@example.com', tlsCaFile: '/etc/ssl/company-ca.pem' } });
+    expect(accountServerUri({ aor: 'sip:alice@example.com', server: '' })).toBe('sip:example.com');
+    expect(accountServerUri({ aor: 'sips:alice@example.com:5071', server: '' })).toBe('sips:example.com:5071');
+    expect(accountServerUri({ aor: 'sip:alice@example.com', server: 'sip:pbx.example.com;transport=tcp' })).toBe(
+      'sip:pbx.example.com;transport=tcp',
+    );
   });
 });
