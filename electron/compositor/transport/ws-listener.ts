@@ -151,7 +151,10 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
     socket.on('error', (error: Error & { code?: string }) => {
       // `ws` has already sent its close frame (1009 for a frame over maxPayload); say why in the log.
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
-        options.onFramingFailure({ reason: 'message-too-large', detail: `WebSocket frame over ${maxPayload} bytes, closed with 1009` }, flow);
+        options.onFramingFailure(
+          { reason: 'message-too-large', detail: `WebSocket frame over ${maxPayload} bytes, closed with 1009` },
+          flow,
+        );
       socket.terminate();
     });
     socket.on('close', () => options.onClose?.(flow));

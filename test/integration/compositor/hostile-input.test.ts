@@ -137,7 +137,9 @@ describe('oversized messages', () => {
     const peer = await fx.wsPeer();
     peer.sendRaw(peer.build(publishSpec(ALICE, { body: hugeBody(1024 * 1024) })).text);
     await expect.poll(() => peer.wsCloseCode, { timeout: 5000 }).toBe(1009);
-    expect(fx.log.filter((e) => e.what === 'dropped').map((e) => e.line)).toEqual([expect.stringMatching(/WebSocket frame over \d+ bytes, closed with 1009/)]);
+    expect(fx.log.filter((e) => e.what === 'dropped').map((e) => e.line)).toEqual([
+      expect.stringMatching(/WebSocket frame over \d+ bytes, closed with 1009/),
+    ]);
     await stillServing(await fx.udpPeer());
   });
 

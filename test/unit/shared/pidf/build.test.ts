@@ -129,7 +129,9 @@ describe('buildPidf: the document on the wire', () => {
   });
 
   it('given a language, a watcher’s summary says which language the note is in, and the device name carries none', () => {
-    const document = parse(buildPidf({ ...BASE, note: 'Bin gleich zurück', lang: 'de-CH', device: { id: 'urn:uuid:1', label: 'Desk phone' } }));
+    const document = parse(
+      buildPidf({ ...BASE, note: 'Bin gleich zurück', lang: 'de-CH', device: { id: 'urn:uuid:1', label: 'Desk phone' } }),
+    );
     expect(summarizePresence(document)).toMatchObject({ note: 'Bin gleich zurück', noteLang: 'de-CH' });
     expect(document.devices[0]?.notes).toEqual([{ text: 'Desk phone' }]);
   });

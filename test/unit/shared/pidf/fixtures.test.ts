@@ -477,7 +477,10 @@ describe('details the model keeps', () => {
       ['mobile-im', 'open', 'berightback'],
       ['email', 'open', null],
     ]);
-    expect(parseFixture('draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml', CPIM).tuples[0]).toMatchObject({ basic: null, imStatus: 'on-the-phone' });
+    expect(parseFixture('draft-impp-cpim-pidf-im-only-no-basic.cpim-pidf.xml', CPIM).tuples[0]).toMatchObject({
+      basic: null,
+      imStatus: 'on-the-phone',
+    });
   });
 
   it('given a body with CRLF line ends, as it comes off the wire, then it reads the same', () => {

@@ -144,7 +144,8 @@ describe('status: notes (Asterisk and friends)', () => {
 
 describe('status: the CPIM-era <im:im> word inside <status>', () => {
   const IM = 'xmlns:im="urn:ietf:params:xml:ns:pidf:im"';
-  const imTuple = (word: string, basic = '<basic>open</basic>') => `<tuple id="t1"><status ${IM}>${basic}<im:im>${word}</im:im></status></tuple>`;
+  const imTuple = (word: string, basic = '<basic>open</basic>') =>
+    `<tuple id="t1"><status ${IM}>${basic}<im:im>${word}</im:im></status></tuple>`;
 
   it.each<[string, PresenceSummary['status']]>([
     ['busy', 'busy'],

@@ -16,7 +16,16 @@ const manual = (status: PresenceStatus): StatusContribution => ({ status, isOpen
 const closed = (status: PresenceStatus): StatusContribution => ({ status, isOpen: false, isManual: false });
 
 /** The table, strongest first, as the module's header draws it. */
-const TABLE: readonly PresenceStatus[] = ['do-not-disturb', 'on-the-phone', 'in-a-meeting', 'busy', 'away', 'available', 'offline', 'unknown'];
+const TABLE: readonly PresenceStatus[] = [
+  'do-not-disturb',
+  'on-the-phone',
+  'in-a-meeting',
+  'busy',
+  'away',
+  'available',
+  'offline',
+  'unknown',
+];
 
 describe('the precedence table', () => {
   it('ranks the statuses as the table says, appear-offline with offline', () => {
