@@ -40,7 +40,7 @@ import {
   type Transport as CoreTransport,
   type UserAgentCoreConfiguration,
 } from 'sip.js/lib/core/index.js';
-import { createRandomToken, utf8Length } from 'sip.js/lib/core/messages/utils.js';
+import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
 import type { SipTransport } from '../../shared/sip/transport';
 import type { SipLogger, SipTimers } from './sip-client-types';
@@ -239,7 +239,8 @@ export class SipStack {
     }
     // RFC 3261 §18.3: a body shorter than Content-Length is a truncated message.
     const declared = message.getHeader('content-length');
-    const isTruncated = declared !== undefined && utf8Length(message.body) < Number(declared);
+    // Buffer.byteLength rather than sip.js's utf8Length, which copies the body through encodeURIComponent.
+    const isTruncated = declared !== undefined && Buffer.byteLength(message.body) < Number(declared);
     try {
       if (message instanceof IncomingRequestMessage) {
         if (isTruncated) {

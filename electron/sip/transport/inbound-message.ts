@@ -246,7 +246,7 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
       giveUp(); // rare (a challenge, a REFER): sip.js's parser reads the whole message
     // eslint-disable-next-line no-fallthrough
     default: {
-      const key = headerize(name);
+      const key = sipJsHeaderName(name);
       const entry: HeaderEntry = { raw: value };
       if (key === 'Event') entry.parsed = readEvent(value);
       else if (key === 'Subscription-State') entry.parsed = readSubscriptionState(value);
@@ -254,6 +254,20 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
       (headers[key] ??= []).push(entry);
     }
   }
+}
+
+/** sip.js's spelling of header names (`x-foo` → `X-Foo`), remembered for the few dozen names real peers send. */
+const headerNames = new Map<string, string>();
+const MAX_REMEMBERED_HEADER_NAMES = 200;
+
+function sipJsHeaderName(lowerCaseName: string): string {
+  let key = headerNames.get(lowerCaseName);
+  if (key === undefined) {
+    key = headerize(lowerCaseName);
+    // Bounded: a peer inventing names cannot grow it.
+    if (headerNames.size < MAX_REMEMBERED_HEADER_NAMES) headerNames.set(lowerCaseName, key);
+  }
+  return key;
 }
 
 /** A header sip.js keeps once (the last one wins there): a second one is left to sip.js. */
