@@ -15,7 +15,7 @@
  * It reads only the common shapes, each a subset of what sip.js's grammar accepts, and builds the values that grammar
  * would: lower-cased `transport` and `user` URI parameters, `q` and `expires` of a Contact as sip.js normalises them,
  * and so on. Anything else — a folded line, a bare LF, an IPv6 host, an escaped user, a URI header, a quoted-pair,
- * a repeated From, WWW-Authenticate or Refer-To, a parameter name that only begins like one sip.js knows (`lrx`),
+ * WWW-Authenticate or Refer-To, a parameter name that only begins like one sip.js knows (`lrx`),
  * whatever sip.js might read differently — makes `readInboundMessage` give up on the whole message, and
  * `parseInboundMessage` hands it to sip.js's parser instead, so such a message is read, or refused, exactly as before.
  * Optional values it cannot read (an Event with parameters) are left to sip.js's grammar on demand.
@@ -79,13 +79,15 @@ const NO_PARAMS: readonly string[] = [];
 
 /** RFC 3261 §25.1 `unreserved` (alphanum and - _ . ! ~ * ' ( )) plus `+`: user parts and URI parameters read here. */
 const URI_CHARS = /^[A-Za-z0-9\-_.!~*'()+]+$/;
-/** RFC 3261 §25.1 `word` of a Call-ID; at most one `@` between two words. */
+/** RFC 3261 §25.1 `callid = word [ "@" word ]`, exactly as sip.js's grammar reads it. */
 const CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(?:@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
 /** A reason phrase of RFC 3261 §25.1 `reserved`, `unreserved`, SP and HTAB characters (no escapes, no UTF-8). */
 const REASON_PHRASE = /^[A-Za-z0-9 \t;/?:@&=+$,\-_.!~*'()]*$/;
 /** A quoted string without quoted-pairs, of printable ASCII (display names, header parameter values). */
 const SIMPLE_QUOTED = /^"[ !#-[\]-~]*"$/;
 const DIGITS = /^[0-9]{1,10}$/;
+/** sip.js's grammar for Content-Length and Max-Forwards: `1*DIGIT`. */
+const ALL_DIGITS = /^[0-9]+$/;
 /** RFC 3261 §20.10 `qvalue`. */
 const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
@@ -97,28 +99,50 @@ const EVENT_TYPE = /^[A-Za-z0-9\-!%*_+`'~]+(?:\.[A-Za-z0-9\-!%*_+`'~]+)*$/;
 /** Thrown inside the reader when the message holds something it does not read; caught in readInboundMessage. */
 class NotReadHere extends Error {}
 
+/** Thrown where sip.js's grammar is sure to refuse the message (see `refuse`); caught in readInboundMessage. */
+class SureRefusal extends Error {}
+
 function giveUp(): never {
   throw new NotReadHere();
 }
 
 /**
- * Reads `text` with our reader and, where it gives up, with sip.js's `Parser.parseMessage`; undefined when sip.js's
- * parser refuses the message too. With `parser: 'sip.js'` only sip.js's parser runs (the figure before this path).
+ * For the few headers whose grammar in sip.js is exactly a character class (Call-ID's `word ["@" word]`, the digits
+ * of Content-Length and Max-Forwards; the unit tests check every character against that grammar): a value outside
+ * it makes `Parser.parseMessage` refuse the message. Saying so here spares a hostile message sip.js's grammar, which
+ * takes up to hundreds of milliseconds on a long malformed value before it refuses.
+ */
+function refuse(): never {
+  throw new SureRefusal();
+}
+
+/**
+ * Reads `text` with our reader and, where it gives up, with sip.js's `Parser.parseMessage`; undefined when the message
+ * cannot be parsed (as sip.js's parser would say). With `parser: 'sip.js'` only sip.js's parser runs (the figure before
+ * this path).
  */
 export function parseInboundMessage(text: string, logger: Logger, parser: InboundParser = 'fast'): IncomingSipMessage | undefined {
   if (parser === 'fast') {
-    const message = readInboundMessage(text);
-    if (message) return message;
+    const reading = readInboundMessage(text);
+    if (reading === 'unparsable') {
+      logger.warn('a header sip.js cannot parse, message discarded');
+      return undefined;
+    }
+    if (reading !== null) return reading;
   }
   return Parser.parseMessage(text, logger);
 }
 
-/** The message as sip.js's parser would build it, or null when it holds something this reader leaves to sip.js. */
-export function readInboundMessage(text: string): IncomingSipMessage | null {
+/**
+ * The message as sip.js's parser would build it; `unparsable` where that parser is sure to refuse it (see `refuse`);
+ * null when it holds something this reader leaves to sip.js's parser.
+ */
+export function readInboundMessage(text: string): IncomingSipMessage | 'unparsable' | null {
   try {
     return readMessage(text);
   } catch (error) {
     if (error instanceof NotReadHere) return null;
+    if (error instanceof SureRefusal) return 'unparsable';
     throw error;
   }
 }
@@ -195,7 +219,7 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
     case 'from':
     case 'f': {
       const from = readNameAddr(value, FROM_TO_PARAMS, true);
-      setOnce(headers, 'From', value, from);
+      setLast(headers, 'From', value, from);
       message.from = from;
       message.fromTag = from.getParam('tag') as string;
       return;
@@ -203,20 +227,20 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
     case 'to':
     case 't': {
       const to = readNameAddr(value, FROM_TO_PARAMS, true);
-      setOnce(headers, 'To', value, to);
+      setLast(headers, 'To', value, to);
       message.to = to;
       message.toTag = to.getParam('tag') as string;
       return;
     }
     case 'call-id':
     case 'i':
-      if (!CALL_ID.test(value)) giveUp();
-      setOnce(headers, 'Call-ID', value, value);
+      if (!CALL_ID.test(value)) refuse();
+      setLast(headers, 'Call-ID', value, value);
       message.callId = value;
       return;
     case 'cseq': {
       const cseq = readCSeq(value);
-      setOnce(headers, 'CSeq', value, cseq);
+      setLast(headers, 'CSeq', value, cseq);
       message.cseq = cseq.value;
       if (message instanceof IncomingResponseMessage) message.method = cseq.method;
       return;
@@ -231,13 +255,14 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
     case 'content-length':
     case 'l':
     case 'max-forwards':
-      if (!DIGITS.test(value)) giveUp();
-      setOnce(headers, name === 'max-forwards' ? 'Max-Forwards' : 'Content-Length', value, Number(value));
+      if (!ALL_DIGITS.test(value)) refuse();
+      if (!DIGITS.test(value)) giveUp(); // more digits than any real value: left to sip.js's parseInt
+      setLast(headers, name === 'max-forwards' ? 'Max-Forwards' : 'Content-Length', value, Number(value));
       return;
     case 'content-type':
     case 'c':
       if (!isMediaType(value)) giveUp();
-      setOnce(headers, 'Content-Type', value, value);
+      setLast(headers, 'Content-Type', value, value);
       return;
     case 'www-authenticate':
     case 'proxy-authenticate':
@@ -270,9 +295,8 @@ function sipJsHeaderName(lowerCaseName: string): string {
   return key;
 }
 
-/** A header sip.js keeps once (the last one wins there): a second one is left to sip.js. */
-function setOnce(headers: Record<string, HeaderEntry[]>, key: string, raw: string, parsed: unknown): void {
-  if (headers[key] !== undefined) giveUp();
+/** A header sip.js keeps once: each repetition is read (sip.js refuses the message if one is malformed), the last one stays. */
+function setLast(headers: Record<string, HeaderEntry[]>, key: string, raw: string, parsed: unknown): void {
   headers[key] = [{ raw, parsed }];
 }
 
