@@ -313,7 +313,7 @@ function addEach(headers: Record<string, HeaderEntry[]>, key: string, value: str
 
 /** `SIP/2.0/UDP host[:port];params`, one value (RFC 3261 §20.42, RFC 3581 `rport`). */
 function readVia(value: string): ParsedVia {
-  // Several values in one field sip.js parses its own way (the last one's fields win).
+  // A field of several values sip.js's grammar reads as one: left to it.
   if (!value.startsWith('SIP/2.0/') || value.includes(',')) giveUp();
   let i = 8;
   while (isLetter(value.charCodeAt(i))) i++;
@@ -444,7 +444,7 @@ function readUri(text: string, withParams: boolean): URI {
   const colon = text.indexOf(':', hostStart);
   const hostEnd = colon !== -1 && colon < paramsStart ? colon : paramsStart;
   const host = text.slice(hostStart, hostEnd);
-  hostType(host);
+  hostType(host); // gives up on a host this reader does not know (a URI keeps no host type)
   const port = hostEnd < paramsStart ? readPort(text.slice(hostEnd + 1, paramsStart)) : undefined;
   const params: Record<string, string | null> = {};
   for (let i = paramsStart; i < text.length; ) {
