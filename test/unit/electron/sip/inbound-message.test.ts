@@ -6,11 +6,11 @@
  * Nothing is mocked: both readers run on the same text.
  */
 import { describe, expect, it } from 'vitest';
-import { parseInboundMessage, readInboundMessage } from '../../../../../electron/sip/transport/inbound-message';
-import { compositorSeeds, notifySeeds, NOTIFY_PLACEHOLDERS, notifyTemplate } from '../../../../fuzz/seeds';
-import { loadRegressions } from '../../../../fuzz/regressions';
-import { expectSameAsSipJs, SILENT_SIP_JS_LOGGER as silent } from '../../../../support/sip/sip-js-equivalence';
-import { presenceSession } from '../../../shared/trace/sip-fixtures';
+import { parseInboundMessage, readInboundMessage } from '../../../../electron/sip/transport/inbound-message';
+import { compositorSeeds, notifySeeds, NOTIFY_PLACEHOLDERS, notifyTemplate } from '../../../fuzz/seeds';
+import { loadRegressions } from '../../../fuzz/regressions';
+import { expectSameAsSipJs, SILENT_SIP_JS_LOGGER as silent } from '../../../support/sip/sip-js-equivalence';
+import { presenceSession } from '../../shared/trace/sip-fixtures';
 
 /** A NOTIFY seed with its placeholders filled as a dialog over TCP would. */
 function filled(template: string): string {
