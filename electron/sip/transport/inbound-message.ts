@@ -272,11 +272,12 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
     // eslint-disable-next-line no-fallthrough
     default: {
       const key = sipJsHeaderName(name);
+      const entries = (headers[key] ??= []);
       const entry: HeaderEntry = { raw: value };
-      if (key === 'Event') entry.parsed = readEvent(value);
-      else if (key === 'Subscription-State') entry.parsed = readSubscriptionState(value);
-      if (entry.parsed === undefined) delete entry.parsed;
-      (headers[key] ??= []).push(entry);
+      // The core asks for the first of each; sip.js leaves any repetition raw until asked.
+      const parsed = entries.length > 0 ? undefined : key === 'Event' ? readEvent(value) : key === 'Subscription-State' ? readSubscriptionState(value) : undefined;
+      if (parsed !== undefined) entry.parsed = parsed;
+      entries.push(entry);
     }
   }
 }
