@@ -81,7 +81,7 @@ interface Figure {
 function parseCost(parser: InboundParser, texts: readonly string[]): number {
   let cpuMicros = 0;
   let count = 0;
-  for (const until = performance.now() + (SECONDS * 1000) / 3; performance.now() < until; ) {
+  for (const until = performance.now() + (SECONDS * 1000) / 3; performance.now() < until;) {
     const cpu = process.cpuUsage();
     for (const text of texts) parseInboundMessage(text, SILENT_SIP_JS_LOGGER, parser);
     const used = process.cpuUsage(cpu);
@@ -201,7 +201,13 @@ async function measure(parser: InboundParser): Promise<Figure> {
   await subscription.stop(100);
   stack.detach('benchmark done');
   stack.shutdown();
-  return { perSecond: count / (elapsed / 1000), microsEach: (elapsed * 1000) / count, cpuMicrosEach: cpuMicros / count, count, parseCpuMicrosEach };
+  return {
+    perSecond: count / (elapsed / 1000),
+    microsEach: (elapsed * 1000) / count,
+    cpuMicrosEach: cpuMicros / count,
+    count,
+    parseCpuMicrosEach,
+  };
 }
 
 const RUNS: readonly (readonly [InboundParser, string])[] = [

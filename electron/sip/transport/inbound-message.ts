@@ -173,8 +173,10 @@ function readMessage(text: string): IncomingSipMessage {
 }
 
 function hasOnlyCrlf(text: string, headEnd: number): boolean {
-  for (let lf = text.indexOf('\n'); lf !== -1 && lf < headEnd; lf = text.indexOf('\n', lf + 1)) if (text.charCodeAt(lf - 1) !== CR) return false;
-  for (let cr = text.indexOf('\r'); cr !== -1 && cr < headEnd; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== LF) return false;
+  for (let lf = text.indexOf('\n'); lf !== -1 && lf < headEnd; lf = text.indexOf('\n', lf + 1))
+    if (text.charCodeAt(lf - 1) !== CR) return false;
+  for (let cr = text.indexOf('\r'); cr !== -1 && cr < headEnd; cr = text.indexOf('\r', cr + 1))
+    if (text.charCodeAt(cr + 1) !== LF) return false;
   return true;
 }
 
@@ -275,7 +277,14 @@ function readHeader(message: IncomingSipMessage, headers: Record<string, HeaderE
       const entries = (headers[key] ??= []);
       const entry: HeaderEntry = { raw: value };
       // The core asks for the first of each; sip.js leaves any repetition raw until asked.
-      const parsed = entries.length > 0 ? undefined : key === 'Event' ? readEvent(value) : key === 'Subscription-State' ? readSubscriptionState(value) : undefined;
+      const parsed =
+        entries.length > 0
+          ? undefined
+          : key === 'Event'
+            ? readEvent(value)
+            : key === 'Subscription-State'
+              ? readSubscriptionState(value)
+              : undefined;
       if (parsed !== undefined) entry.parsed = parsed;
       entries.push(entry);
     }
@@ -304,7 +313,7 @@ function setLast(headers: Record<string, HeaderEntry[]>, key: string, raw: strin
 /** Contact and Record-Route: one entry per comma-separated value (RFC 3261 §7.3.1), its text trimmed, as sip.js files them. */
 function addEach(headers: Record<string, HeaderEntry[]>, key: string, value: string, read: (element: string) => NameAddrHeader): void {
   const entries = (headers[key] ??= []);
-  for (let start = 0; start <= value.length; ) {
+  for (let start = 0; start <= value.length;) {
     const end = commaValueEnd(value, start);
     const element = value.slice(start, end).trim();
     entries.push({ raw: element, parsed: read(element) });
@@ -398,7 +407,12 @@ function genericValue(value: string | undefined): string | undefined {
  * Calls `visit` for each `;name[=value]` of `text` from `from` (a `;`, or the end), the name in lower case, with spaces
  * only around the `;`. A name that begins like one of `known` but is longer is left to sip.js (see the file comment).
  */
-function forEachParam(text: string, from: number, known: readonly string[], visit: (name: string, value: string | undefined) => void): void {
+function forEachParam(
+  text: string,
+  from: number,
+  known: readonly string[],
+  visit: (name: string, value: string | undefined) => void,
+): void {
   let i = from;
   while (i < text.length) {
     if (text.charCodeAt(i) !== 59 /* ; */) giveUp();
@@ -448,7 +462,7 @@ function readUri(text: string, withParams: boolean): URI {
   hostType(host); // gives up on a host this reader does not know (a URI keeps no host type)
   const port = hostEnd < paramsStart ? readPort(text.slice(hostEnd + 1, paramsStart)) : undefined;
   const params: Record<string, string | null> = {};
-  for (let i = paramsStart; i < text.length; ) {
+  for (let i = paramsStart; i < text.length;) {
     const end = indexOrEnd(text, ';', i + 1);
     const param = text.slice(i + 1, end);
     const equals = param.indexOf('=');
@@ -457,7 +471,8 @@ function readUri(text: string, withParams: boolean): URI {
     if (!URI_CHARS.test(name) || (value !== undefined && !URI_CHARS.test(value))) giveUp();
     if (name === 'transport' || name === 'user') params[name] = uriKeywordParam(name, value);
     else if (name === 'lr' && value === undefined) params.lr = null;
-    else if (URI_PARAMS.some((k) => name.startsWith(k))) giveUp(); // method, ttl, maddr and look-alikes
+    else if (URI_PARAMS.some((k) => name.startsWith(k)))
+      giveUp(); // method, ttl, maddr and look-alikes
     else params[name] = value ?? null;
     i = end;
   }
@@ -501,7 +516,7 @@ function isMediaType(value: string): boolean {
   if (slash === -1 || slash > paramsStart) return false;
   if (!MEDIA_TYPES.has(value.slice(0, slash).toLowerCase()) || !isToken(value.slice(slash + 1, paramsStart).trimEnd())) return false;
   let valid = true;
-  for (let i = paramsStart; i < value.length && valid; ) {
+  for (let i = paramsStart; i < value.length && valid;) {
     const end = nextParamEnd(value, i + 1);
     const param = value.slice(i + 1, end).trim();
     const equals = param.indexOf('=');

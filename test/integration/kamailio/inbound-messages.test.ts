@@ -18,7 +18,10 @@ const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 const ALICE = 'sip:alice@example.com';
 
 /** Alice and Bob on `server`, started, and every message they receive from their first (keep-alives aside). */
-async function aliceAndBob(server: string, options: TestClientOptions = {}): Promise<{ alice: SipClient; bob: SipClient; texts: string[] }> {
+async function aliceAndBob(
+  server: string,
+  options: TestClientOptions = {},
+): Promise<{ alice: SipClient; bob: SipClient; texts: string[] }> {
   const [alice, bob] = createClients(server, ['alice', 'bob'], options);
   const texts: string[] = [];
   for (const client of [alice, bob]) {

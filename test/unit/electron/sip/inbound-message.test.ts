@@ -176,11 +176,17 @@ describe('readInboundMessage', () => {
 
   it('reads every NOTIFY and every answer of the corpus itself, leaving only the rare shapes to sip.js', () => {
     const leftToSipJs = messages.filter((m) => m.text.trim() !== '' && readInboundMessage(m.text) === null).map((m) => m.name);
-    expect(leftToSipJs.filter((name) => name.startsWith('notify:') || name.startsWith('trace session') || name.startsWith('kamailio'))).toEqual([
+    expect(
+      leftToSipJs.filter((name) => name.startsWith('notify:') || name.startsWith('trace session') || name.startsWith('kamailio')),
+    ).toEqual([
       'trace session #1', // the 401 with its WWW-Authenticate challenge
     ]);
     expect(leftToSipJs).toEqual(
-      expect.arrayContaining(['a 401 challenge (left to sip.js)', 'a folded line and a bare LF (left to sip.js)', 'an IPv6 host and an escaped user (left to sip.js)']),
+      expect.arrayContaining([
+        'a 401 challenge (left to sip.js)',
+        'a folded line and a bare LF (left to sip.js)',
+        'an IPv6 host and an escaped user (left to sip.js)',
+      ]),
     );
   });
 
@@ -211,7 +217,19 @@ describe('readInboundMessage', () => {
     const notify = readInboundMessage(filled(notifyTemplate('active;expires=600', { contentType: 'application/pidf+xml', content: PIDF })));
     if (notify === null || notify === 'unparsable') throw new Error(`not read: ${notify}`);
     const headers = notify.headers as Record<string, { parsed?: unknown }[]>;
-    for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Content-Type', 'Content-Length', 'Max-Forwards', 'Event', 'Subscription-State'])
+    for (const name of [
+      'Via',
+      'From',
+      'To',
+      'Call-ID',
+      'CSeq',
+      'Contact',
+      'Content-Type',
+      'Content-Length',
+      'Max-Forwards',
+      'Event',
+      'Subscription-State',
+    ])
       expect(headers[name]?.[0]?.parsed, name).toBeDefined();
     expect(notify.body).toBe(PIDF);
   });
