@@ -130,7 +130,14 @@ export function parseInboundMessage(text: string, logger: Logger, parser: Inboun
     }
     if (reading !== null) return reading;
   }
-  return Parser.parseMessage(text, logger);
+  try {
+    return Parser.parseMessage(text, logger);
+  } catch (error) {
+    // sip.js's parser throws on some values its grammar refuses (a response whose CSeq does not parse reads
+    // `.method` of undefined): the message is unparsable, not a reason to take the engine down.
+    logger.warn(`sip.js's parser failed (${error instanceof Error ? error.message : String(error)}), message discarded`);
+    return undefined;
+  }
 }
 
 /**

@@ -200,6 +200,15 @@ describe('readInboundMessage', () => {
     expect(parseInboundMessage(lookAlikes, silent, 'sip.js')).toBeUndefined();
   });
 
+  it('given a response whose CSeq sip.js cannot parse (its parser then throws), then it is unparsable, not a throw', () => {
+    const response =
+      'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n' +
+      'Call-ID: x@y\r\nCSeq: 7;a;a;ax NOTIFY\r\nContent-Length: 0\r\n\r\n';
+    expect(() => parseInboundMessage(response, silent, 'sip.js')).not.toThrow();
+    expect(parseInboundMessage(response, silent, 'sip.js')).toBeUndefined();
+    expect(parseInboundMessage(response, silent)).toBeUndefined();
+  });
+
   it('calls a message unparsable only where sip.js refuses it too: every character in a Call-ID, Content-Length and Max-Forwards', () => {
     const withHeader = (header: string) =>
       `NOTIFY sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\nFrom: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\nCSeq: 1 NOTIFY\r\n${header}\r\n\r\n`;
