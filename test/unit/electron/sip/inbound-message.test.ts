@@ -200,6 +200,19 @@ describe('readInboundMessage', () => {
     expect(parseInboundMessage(lookAlikes, silent, 'sip.js')).toBeUndefined();
   });
 
+  it('given an Event or Subscription-State of thousands of parameters, then it is refused as unparsable instead of left to sip.js grammar', () => {
+    const notify = (event: string, state: string) =>
+      `NOTIFY sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:b@c>;tag=1\r\nTo: <sip:a@c>;tag=2\r\n` +
+      `Call-ID: x@y\r\nCSeq: 7 NOTIFY\r\nEvent: ${event}\r\nSubscription-State: ${state}\r\nContent-Length: 0\r\n\r\n`;
+    const manyParameters = ';a'.repeat(5000);
+    expect(readInboundMessage(notify(`presence${manyParameters}`, 'active'))).toBe('unparsable');
+    expect(readInboundMessage(notify('presence', `active;expires=600${manyParameters}`))).toBe('unparsable');
+    // Short values in forms this reader leaves to sip.js still go there, and are read as sip.js reads them.
+    const short = readInboundMessage(notify('presence;id=7', 'active;expires=600;retry-after=30'));
+    expect(short).not.toBe('unparsable');
+    expect(typeof short === 'object' && short?.parseHeader('event')).toMatchObject({ event: 'presence', params: { id: '7' } });
+  });
+
   it('given a response whose CSeq sip.js cannot parse (its parser then throws), then it is unparsable, not a throw', () => {
     const response =
       'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n' +
