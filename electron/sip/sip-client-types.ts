@@ -107,6 +107,7 @@ export interface SipClientOptions {
   /**
    * The language our notes are written in, published as their `xml:lang` (RFC 3863 §4.1.6, a BCP 47 tag such as
    * `de-CH`) so watchers can tell which of several notes to show. Default: the system locale, as Node's Intl reports it.
+   * A buddy's document with notes in several languages is shown in this one's language first, then English.
    */
   readonly noteLanguage?: string;
 }

@@ -50,6 +50,7 @@ import {
 import { problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
+import { noteLanguagesFor } from './subscribe/notify-body';
 import { fetchPresence } from './subscribe/presence-fetch';
 import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
@@ -100,6 +101,10 @@ export class SipClient {
   private readonly timers: SipTimers;
   private readonly logger: SipLogger;
   private readonly random: () => number;
+  /** The `xml:lang` of our notes: the system locale unless the caller says otherwise. */
+  private readonly noteLanguage: string;
+  /** Of a buddy's several notes, the languages shown first: the note language's, then English. */
+  private readonly noteLanguages: readonly string[];
   /** The next hop as configured (the outbound proxy, else the server); DNS finds its targets per attempt. */
   private readonly nextHop: ServerUri;
   private readonly resolver: DnsResolver;
@@ -137,6 +142,8 @@ export class SipClient {
     this.timers = { ...DEFAULT_SIP_TIMERS, ...options.timers };
     this.logger = options.logger ?? (() => undefined);
     this.random = options.random ?? Math.random;
+    this.noteLanguage = options.noteLanguage ?? Intl.DateTimeFormat().resolvedOptions().locale;
+    this.noteLanguages = noteLanguagesFor(this.noteLanguage);
     this.resolver = options.resolver ?? systemResolver();
     this.aor = parseSipUri(config.aor, 'The account address');
     try {
@@ -185,7 +192,7 @@ export class SipClient {
       expires: config.publishExpires,
       tupleId: `t${createRandomToken(8).toLowerCase()}`,
       ...(options.deviceLabel?.trim() ? { device: { id: `urn:uuid:${randomUUID()}`, label: options.deviceLabel.trim() } } : {}),
-      noteLanguage: options.noteLanguage ?? Intl.DateTimeFormat().resolvedOptions().locale,
+      noteLanguage: this.noteLanguage,
       hasPassword,
       t1: this.timers.t1,
       retryBase: this.timers.retryBase,
@@ -320,6 +327,7 @@ export class SipClient {
         if (this.subscriptions.get(key) === subscription) this.buddyListeners.emit(buddy);
       },
       watchLineState: () => this.serverObserver.profile?.quirks.includes('watch-line-state') === true,
+      noteLanguages: this.noteLanguages,
     });
     this.subscriptions.set(key, subscription);
     this.buddyListeners.emit(subscription.buddy);
@@ -352,6 +360,7 @@ export class SipClient {
       from: this.aor,
       timeoutMs: options.timeoutMs ?? transactionTimeoutMs(this.timers.t1),
       hasPassword: this.config.password !== undefined && this.config.password !== '',
+      noteLanguages: this.noteLanguages,
     });
   }
 

@@ -53,7 +53,7 @@ import {
 import { NO_PUBLISHED_STATE } from './notify-body';
 import type { NotifyRefusal } from './notify-screen';
 import { parseSubscriptionState } from './subscription-state-header';
-import { LineStateWatch, PRESENCE_WATCH, type WatchedEvent } from './watched-event';
+import { LineStateWatch, presenceWatch, type WatchedEvent } from './watched-event';
 
 export interface BuddySubscriptionOptions {
   /** The buddy's AOR (Request-URI and To). */
@@ -73,12 +73,14 @@ export interface BuddySubscriptionOptions {
   readonly onChange: (buddy: BuddyPresence) => void;
   /** Whether to watch line state instead of presence (the server refuses presence but offers the dialog package). */
   readonly watchLineState?: () => boolean;
+  /** Of several notes, show one in the first of these languages (notify-body.ts noteLanguagesFor). */
+  readonly noteLanguages?: readonly string[];
 }
 
 export class BuddySubscription {
   private buddyValue: BuddyPresence;
   private expires: number;
-  private watched: WatchedEvent = PRESENCE_WATCH;
+  private watched: WatchedEvent;
   private dialog: Subscription | undefined;
   private initial: OutgoingSubscribeRequest | undefined;
   /** Incremented whenever earlier requests' callbacks must be ignored (restart, stop, link loss). */
@@ -98,6 +100,7 @@ export class BuddySubscription {
     private readonly options: BuddySubscriptionOptions,
   ) {
     this.expires = options.expires;
+    this.watched = presenceWatch(options.noteLanguages);
     this.buddyValue = { aor: options.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
     this.stopHearingRefusals = stack.onNotifyRefused((callId, refusal) => {
       if (callId === this.callId) this.onRefusedNotify(refusal);
@@ -431,7 +434,7 @@ export class BuddySubscription {
 
   /** Switches from presence to line state when the server calls for it; true when it switched just now. */
   private chooseLineStateIfNeeded(): boolean {
-    if (this.watched !== PRESENCE_WATCH || this.options.watchLineState?.() !== true) return false;
+    if (this.watched instanceof LineStateWatch || this.options.watchLineState?.() !== true) return false;
     this.watched = new LineStateWatch();
     return true;
   }

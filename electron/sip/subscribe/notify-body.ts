@@ -21,8 +21,11 @@ export type NotifyBodyVerdict =
 /** Presence of a presentity with no published state. */
 export const NO_PUBLISHED_STATE: PresenceSummary = { status: 'offline', note: null, activities: [], devices: [] };
 
-/** Reads a screened NOTIFY's body (with its Content-Type header value). */
-export function readNotifyBody(body: string, contentType: string | undefined): NotifyBodyVerdict {
+/**
+ * Reads a screened NOTIFY's body (with its Content-Type header value); of several notes the summary picks one in
+ * the first of `noteLanguages` it finds (default English), as summarizePresence does.
+ */
+export function readNotifyBody(body: string, contentType: string | undefined, noteLanguages?: readonly string[]): NotifyBodyVerdict {
   if (body.trim() === '') return { kind: 'empty' };
   const parsed = parsePresenceBody(body, contentType ?? '');
   if (!parsed.ok) {
@@ -31,5 +34,11 @@ export function readNotifyBody(body: string, contentType: string | undefined): N
       problem: { message: `The server sent a presence document Presently could not read: ${parsed.error.message}` },
     };
   }
-  return { kind: 'presence', presence: summarizePresence(parsed.document) };
+  return { kind: 'presence', presence: summarizePresence(parsed.document, noteLanguages ? { languages: noteLanguages } : {}) };
+}
+
+/** The languages to prefer among a document's notes for a viewer whose locale is `locale` (`de-CH` → de, then en). */
+export function noteLanguagesFor(locale: string | undefined): readonly string[] {
+  const primary = locale?.trim().split(/[-_]/)[0]?.toLowerCase() ?? '';
+  return primary === '' || primary === 'en' ? ['en'] : [primary, 'en'];
 }

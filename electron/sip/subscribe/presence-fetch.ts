@@ -24,6 +24,8 @@ export interface PresenceFetchOptions {
   readonly from: URI;
   readonly timeoutMs: number;
   readonly hasPassword: boolean;
+  /** Of several notes, show one in the first of these languages (notify-body.ts noteLanguagesFor). */
+  readonly noteLanguages?: readonly string[];
 }
 
 export function fetchPresence(stack: SipStack, options: PresenceFetchOptions): Promise<BuddyPresence> {
@@ -92,7 +94,7 @@ export function fetchPresence(stack: SipStack, options: PresenceFetchOptions): P
     function takeNotify(notify: IncomingNotifyRequest, subscription: Subscription | undefined): void {
       const message = notify.message;
       const header = parseSubscriptionState(message.getHeader('subscription-state'));
-      const verdict = readNotifyBody(message.body, message.getHeader('content-type'));
+      const verdict = readNotifyBody(message.body, message.getHeader('content-type'), options.noteLanguages);
       notify.accept();
       if (subscription) {
         subscription.delegate = undefined;

@@ -34,8 +34,14 @@ export interface WatchedEvent {
   readBody(body: string, contentType: string | undefined): NotifyBodyVerdict;
 }
 
-/** The buddy's presence documents (PIDF and its kin). */
-export const PRESENCE_WATCH: WatchedEvent = { event: PRESENCE_EVENT, accept: PRESENCE_ACCEPT_HEADER, readBody: readNotifyBody };
+/** The buddy's presence documents (PIDF and its kin), their notes read in `noteLanguages` first (notify-body.ts). */
+export function presenceWatch(noteLanguages?: readonly string[]): WatchedEvent {
+  return {
+    event: PRESENCE_EVENT,
+    accept: PRESENCE_ACCEPT_HEADER,
+    readBody: (body, contentType) => readNotifyBody(body, contentType, noteLanguages),
+  };
+}
 
 /** What each line state shows in the buddy list. */
 const LINE_STATE_PRESENCE: Readonly<Record<LineState, PresenceSummary>> = {
