@@ -48,6 +48,12 @@ const MAX_DEPTH = 64;
  * document has tens; 1,000 leaves room for any real one and keeps a hostile 64 KiB document cheap.
  */
 const MAX_ATTRIBUTES = 1_000;
+/**
+ * The most start tags a document may hold. Reading costs tens of microseconds per element (validation, the parse,
+ * namespace resolution), so 284 repeated tuples in one 61 KB PUBLISH held the compositor for 50–350 ms; a
+ * presence document has tens of elements, a composed one for a dozen devices a few hundred.
+ */
+const MAX_ELEMENTS = 1_000;
 
 const TEXT = '#text';
 const CDATA = '#cdata';
@@ -84,6 +90,7 @@ export function parseXml(source: string): XmlParseResult {
   // XML 1.0 §2.11: line ends are normalised to LF before anything else (bodies arrive with CRLF).
   const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
   if (countAttributeValues(text) > MAX_ATTRIBUTES) return { ok: false, message: `Malformed XML: more than ${MAX_ATTRIBUTES} attributes.` };
+  if (countStartTags(text) > MAX_ELEMENTS) return { ok: false, message: `Malformed XML: more than ${MAX_ELEMENTS} elements.` };
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) return { ok: false, message: describeValidationError(validation.err) };
   let raw: unknown;
@@ -110,6 +117,16 @@ function countAttributeValues(text: string): number {
   for (let at = text.indexOf('='); at !== -1; at = text.indexOf('=', at + 1)) {
     const next = text.charCodeAt(at + 1);
     if (next === 34 /* " */ || next === 39 /* ' */) count++;
+  }
+  return count;
+}
+
+/** An upper bound of the elements: `<` followed by a name's first character (not `</`, `<!`, `<?`), by one scan. */
+function countStartTags(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (next !== 47 /* / */ && next !== 33 /* ! */ && next !== 63 /* ? */) count++;
   }
   return count;
 }

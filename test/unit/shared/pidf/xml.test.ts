@@ -79,6 +79,14 @@ describe('parseXml: text', () => {
   });
 });
 
+describe('parseXml: bounds', () => {
+  it('refuses more than 1,000 elements before parsing, and reads 1,000 (end tags, comments and the declaration not counted)', () => {
+    const document = (n: number) => `<?xml version="1.0"?><!-- c --><r>${'<t>x</t>'.repeat(n - 1)}</r>`;
+    expect(parseXml(document(1000)).ok).toBe(true);
+    expect(parseXml(document(1001))).toEqual({ ok: false, message: 'Malformed XML: more than 1000 elements.' });
+  });
+});
+
 describe('serializeXml', () => {
   it('writes a tree that parses back to the same tree, with fresh prefixes', () => {
     const original = root(
