@@ -153,6 +153,8 @@ export interface PresenceSummary {
   /** RPID activities as found (`away`, `busy`, `on-the-phone`, `meeting`, `vacation`, …), `other` text included. */
   readonly activities: readonly string[];
   readonly devices: readonly DevicePresence[];
+  /** When the shown status is expected to end (RFC 4480 §3.1 `until`, ISO 8601), e.g. a timed Busy; absent when not said. */
+  readonly until?: string;
 }
 
 /** Everything the buddy list knows about one watched AOR. */
