@@ -7,6 +7,7 @@ import { describe, it, onTestFinished } from 'vitest';
 import { startKamailio } from '../../support/kamailio/kamailio';
 import {
   colleagueAvailableAlertsOnce,
+  lockedScreenPublishesUnmarkedAway,
   serverLossMarksBuddiesStale,
   timedBusyIsSeenWithItsEnd,
   type ScenarioServer,
@@ -36,4 +37,8 @@ describe('presence that stays right, on Kamailio', () => {
   it('given the server stops and comes back, then Bob is marked stale for the lost connection, then current again', async () => {
     await serverLossMarksBuddiesStale(await kamailioServer());
   }, 60_000);
+
+  it('given Available and the screen locked, then watchers see Away published without the manual class; unlocked, Available marked manual', async () => {
+    await lockedScreenPublishesUnmarkedAway(await kamailioServer());
+  }, 40_000);
 });

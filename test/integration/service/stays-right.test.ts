@@ -7,6 +7,7 @@ import { describe, it, onTestFinished } from 'vitest';
 import { startCompositor, type RunningCompositor } from '../../../electron/compositor';
 import {
   colleagueAvailableAlertsOnce,
+  lockedScreenPublishesUnmarkedAway,
   serverLossMarksBuddiesStale,
   timedBusyIsSeenWithItsEnd,
   type ScenarioServer,
@@ -45,5 +46,9 @@ describe('presence that stays right, on the built-in compositor', () => {
 
   it('given the server stops, then Bob is marked stale for the lost connection; when it is back, then Bob is current again', async () => {
     await serverLossMarksBuddiesStale(await compositorServer());
+  }, 40_000);
+
+  it('given Available and the screen locked, then watchers see Away published without the manual class; unlocked, Available marked manual', async () => {
+    await lockedScreenPublishesUnmarkedAway(await compositorServer());
   }, 40_000);
 });

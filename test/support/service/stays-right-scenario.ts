@@ -12,6 +12,7 @@ import { DEFAULT_ACCOUNT_SETTINGS } from '../../../shared/account/account-settin
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { connectBuddyAlerts } from '../../../electron/desktop/buddy-alerts';
 import type { DesktopNotification } from '../../../electron/desktop/desktop-notifier';
+import type { ActivitySource } from '../../../electron/service/auto-status-controller';
 import { nodeHostInfo, PresenceService } from '../../../electron/service/presence-service';
 import type { SipTimers } from '../../../electron/sip/sip-client-types';
 import { ServiceProbe } from '../service-probe';
@@ -33,11 +34,32 @@ export interface ScenarioServer {
 /** The server's disappearance noticed within about a second. */
 const QUICK_LOSS_DETECTION: Partial<SipTimers> = { ...FAST_TIMERS, keepAliveInterval: 200, keepAliveTimeout: 1_000, resubscribePacing: 50 };
 
+/** A screen lock the test works by hand (the desktop's idle time and lock cannot exist here); never idle. */
+export class FakeScreenLock implements ActivitySource {
+  private readonly listeners = new Map<string, () => void>();
+  on(event: 'lock-screen' | 'unlock-screen', listener: () => void): () => void {
+    this.listeners.set(event, listener);
+    return () => this.listeners.delete(event);
+  }
+  getSystemIdleTime(): number {
+    return 0;
+  }
+  fire(event: 'lock-screen' | 'unlock-screen'): void {
+    this.listeners.get(event)?.();
+  }
+}
+
 /** Alice's service signed in on `server`, with a probe as its window and a recording notifier for its alerts. */
-export async function startAlice(server: ScenarioServer) {
+export async function startAlice(server: ScenarioServer, activity?: ActivitySource) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-stays-right-'));
   onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
-  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined, sipOptions: { timers: QUICK_LOSS_DETECTION } });
+  const service = new PresenceService({
+    host: nodeHostInfo(),
+    dataDir,
+    log: () => undefined,
+    sipOptions: { timers: QUICK_LOSS_DETECTION },
+    ...(activity ? { activity } : {}),
+  });
   onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
   const notifications: DesktopNotification[] = [];
   onTestFinished(connectBuddyAlerts(service, { show: (notification) => notifications.push(notification) }));
@@ -128,4 +150,44 @@ export async function serverLossMarksBuddiesStale(server: ScenarioServer): Promi
   });
   await bob.setPresence('available', 'Here');
   await probe.waitFor('onBuddyPresenceChanged', current, { since: back, what: 'Bob available and current', timeoutMs: 20_000 });
+}
+
+/**
+ * Step 4: Alice Available locks her screen: the watcher sees Away, published without the manual class (so it
+ * cannot beat a status picked on another device); unlocked, Available again, marked manual.
+ */
+export async function lockedScreenPublishesUnmarkedAway(server: ScenarioServer): Promise<void> {
+  const lock = new FakeScreenLock();
+  const { service, probe } = await startAlice(server, lock);
+  const [watcher] = await startClients(server.peerServer, ['watcher'], { domain: server.domain });
+  const alice = `sip:alice@${server.domain}`;
+  watcher.watch(alice);
+  await service.setStatus({ status: 'available', note: 'Desk' });
+  const sees = (status: string) =>
+    waitFor(watcher.onBuddy.bind(watcher), (b) => b.aor === alice && b.presence?.status === status, {
+      current: watcher.buddies.find((b) => b.aor === alice),
+      what: `the watcher to see ${status}`,
+    });
+  await sees('available');
+  lock.fire('lock-screen');
+  expect((await sees('away')).presence?.note).toBe('Desk');
+  const isPersonPublish = (e: { direction: string; raw: string }) => e.direction === 'out' && e.raw.startsWith('PUBLISH ') && e.raw.includes('<dm:person');
+  const publishes = () =>
+    probe
+      .received('onTraceBatch')
+      .flatMap((batch) => batch.entries)
+      .filter(isPersonPublish);
+  await probe.waitFor('onTraceBatch', (batch) => batch.entries.some((e) => isPersonPublish(e) && e.raw.includes('<rpid:away/>')), {
+    what: 'the PUBLISH of the automatic Away in the trace',
+  });
+  const awayPublish = publishes().find((e) => e.raw.includes('<rpid:away/>'));
+  expect(awayPublish?.raw).not.toContain('<rpid:class>');
+  const sinceUnlock = probe.events.length;
+  lock.fire('unlock-screen');
+  await sees('available');
+  await probe.waitFor(
+    'onTraceBatch',
+    (batch) => batch.entries.some((e) => isPersonPublish(e) && !e.raw.includes('<rpid:away/>') && e.raw.includes('<rpid:class>manual</rpid:class>')),
+    { since: sinceUnlock, what: 'the PUBLISH of Available, marked manual' },
+  );
 }
