@@ -6,7 +6,7 @@
  * Schema 1:
  *   { "schemaVersion": 1, "buddies": [ { "aor": "sip:bob@example.com", "changes": [ { "at": 1700000000000, "status": "away", "note": "Lunch" } ] } ] }
  *
- * Bounded (MAX_CHANGES_PER_BUDDY per buddy, oldest dropped; only buddies in the list), written atomically
+ * Bounded (MAX_CHANGES_PER_BUDDY per buddy, oldest dropped; at most MAX_BUDDIES buddies), written atomically
  * through json-file.ts, and debounced: a burst of NOTIFYs is one write, `flush()` writes at once (on quit).
  */
 import path from 'node:path';
@@ -95,6 +95,9 @@ export class PresenceTimeline {
     const last = changes[changes.length - 1];
     const kept = note === null ? null : note.slice(0, MAX_KEPT_NOTE);
     if (last && last.status === status && last.note === kept) return;
+    // Bounded in buddies too (the file's own limit): a new one pushes out the one first recorded.
+    const [first] = this.timelines.keys();
+    if (!this.timelines.has(key) && this.timelines.size >= MAX_BUDDIES && first !== undefined) this.timelines.delete(first);
     this.timelines.set(key, [...changes, { at: this.options.now(), status, note: kept }].slice(-MAX_CHANGES_PER_BUDDY));
     this.writeLater();
   }

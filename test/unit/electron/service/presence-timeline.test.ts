@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_BUDDIES } from '../../../../shared/buddy/buddy';
 import {
   MAX_CHANGES_PER_BUDDY,
   PRESENCE_HISTORY_FILE_NAME,
@@ -45,6 +46,17 @@ describe('presence history', () => {
     const changes = store.changesOf('sip:bob@example.com');
     expect(changes).toHaveLength(MAX_CHANGES_PER_BUDDY);
     expect(changes[0]?.at).toBe(7);
+  });
+
+  it('given more buddies than a list can hold, then the first recorded goes, and the file still loads', async () => {
+    const clock = { now: 0 };
+    const { store } = timeline(clock);
+    await store.load();
+    for (let i = 0; i <= MAX_BUDDIES; i++) store.record(`sip:b${i}@example.com`, 'available', null);
+    expect(store.changesOf('sip:b0@example.com')).toEqual([]);
+    expect(store.changesOf(`sip:b${MAX_BUDDIES}@example.com`)).toHaveLength(1);
+    await store.flush();
+    expect((await timeline(clock).store.load()).kind).toBe('loaded');
   });
 
   it('given a burst of changes, then one write after the delay; a restart reads them back; flush writes at once', async () => {
