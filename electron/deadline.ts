@@ -2,8 +2,18 @@
  * Bounding the wait for work that may never finish — a server that stops answering while we shut down,
  * a session that hangs in its stop. Two helpers, because callers want different things when time is up:
  * the engine's shutdown carries on regardless (`waitAtMost`), the service wants to log that it happened
- * (`rejectOnTimeout`).
+ * (`rejectOnTimeout`). And the one timer shape the service and the desktop code take, so tests drive
+ * time by hand (`Scheduler`).
  */
+
+/** Runs `callback` after `ms`; returns a function that cancels it. */
+export type Scheduler = (callback: () => void, ms: number) => () => void;
+
+/** The scheduler of the app: Node's timers. */
+export const nodeScheduler: Scheduler = (callback, ms) => {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+};
 
 /** Waits until `promise` settles or `ms` have passed, whichever is first; never rejects, and drops the value. */
 export async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {

@@ -11,16 +11,8 @@
  */
 import { assertNever } from '../../shared/assert-never';
 import type { AccountState, PublicationState } from '../../shared/presence/presence-state';
+import { nodeScheduler, type Scheduler } from '../deadline';
 import type { DesktopNotifier } from './desktop-notifier';
-
-/** Runs `callback` after `ms`; returns a function that cancels it. */
-export type Scheduler = (callback: () => void, ms: number) => () => void;
-
-/** The scheduler of the app: Node's timers. */
-export const nodeScheduler: Scheduler = (callback, ms) => {
-  const timer = setTimeout(callback, ms);
-  return () => clearTimeout(timer);
-};
 
 /** How long a change of the link must last before it is worth a notification. */
 export const CONNECTION_SETTLE_MS = 10_000;

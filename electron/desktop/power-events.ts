@@ -7,7 +7,8 @@
  *   suspend         → the service removes our publication (watchers see offline, not a stale status)
  *   resume          → the service reconnects, registers, publishes and subscribes again at once
  *   network-change  → the same, unless the computer is asleep (interfaces going down on the way to sleep)
- *   lock / unlock   → logged only, for now (a later automatic "away" reads them with the idle time)
+ *   lock / unlock   → logged here; the automatic status reads them with the idle time (PowerEvents is
+ *                     the service's ActivitySource, electron/service/auto-status-controller.ts)
  */
 
 /** The events the desktop reports. */
@@ -17,7 +18,7 @@ export type PowerEventName = 'suspend' | 'resume' | 'lock-screen' | 'unlock-scre
 export interface PowerEvents {
   /** Calls `listener` on every `event`; returns the function that stops it. */
   on(event: PowerEventName, listener: () => void): () => void;
-  /** Seconds since the user last touched keyboard or mouse (for a later automatic "away"). */
+  /** Seconds since the user last touched keyboard or mouse (the automatic Away's idle time). */
   getSystemIdleTime(): number;
 }
 

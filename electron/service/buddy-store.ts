@@ -1,14 +1,16 @@
 /**
  * buddies.json: the user's buddy list, in the order buddies were added. One entry per AOR.
  *
- * Schema 1:
- *   { "schemaVersion": 1, "buddies": [ { "aor": "sip:bob@example.com", "displayName": "Bob", "group": "Team" } ] }
+ * Schema 2:
+ *   { "schemaVersion": 2, "buddies": [ { "aor": "sip:bob@example.com", "displayName": "Bob", "group": "Team", "alert"?: "once" } ] }
+ *   `alert` is the buddy's "tell me when available" (absent: off). Schema 1 was the same without `alert`;
+ *   such a file migrates as it is (every buddy kept, no alert set) and is written as schema 2 at the next change.
  *
  * Every change is checked with the same rules as the form (shared/buddy/buddy.ts) before it is kept,
  * and nothing is kept in memory that did not reach the disk: a failed save leaves the list as it was.
  */
 import path from 'node:path';
-import { MAX_BUDDIES, checkBuddyForm, type Buddy, type BuddyForm } from '../../shared/buddy/buddy';
+import { MAX_BUDDIES, checkBuddyForm, type Buddy, type BuddyAlert, type BuddyForm } from '../../shared/buddy/buddy';
 import { errorMessage } from '../../shared/error-message';
 import * as v from '../../shared/validation';
 import { UserFacingError } from '../ipc/user-facing-error';
@@ -16,36 +18,48 @@ import { DocumentFile, type DocumentFormat, type LoadResult } from './json-file'
 
 export const BUDDIES_FILE_NAME = 'buddies.json';
 
+/** A buddy as saved: the form's fields and its availability alert (absent: off). */
+export interface SavedBuddy extends Buddy {
+  readonly alert?: Exclude<BuddyAlert, 'off'>;
+}
+
 const buddiesShape = v.object({
   buddies: v.array(
-    v.object({ aor: v.string({ maxLength: 1024 }), displayName: v.string({ maxLength: 1024 }), group: v.string({ maxLength: 1024 }) }),
+    v.object({
+      aor: v.string({ maxLength: 1024 }),
+      displayName: v.string({ maxLength: 1024 }),
+      group: v.string({ maxLength: 1024 }),
+      alert: v.optional(v.literal('once', 'every-time')),
+    }),
     { maxLength: MAX_BUDDIES },
   ),
 });
 
-export const buddiesFormat: DocumentFormat<readonly Buddy[]> = {
-  schemaVersion: 1,
+export const buddiesFormat: DocumentFormat<readonly SavedBuddy[]> = {
+  schemaVersion: 2,
   decode(raw) {
     const shape = buddiesShape.validate(raw);
     if (!shape.ok) return shape;
     const seen = new Set<string>();
-    const buddies: Buddy[] = [];
-    for (const [index, entry] of shape.value.buddies.entries()) {
+    const buddies: SavedBuddy[] = [];
+    for (const [index, { alert, ...entry }] of shape.value.buddies.entries()) {
       const checked = checkBuddyForm(entry);
       if (!checked.ok) return { ok: false, error: `buddies[${index}]: ${Object.values(checked.errors).join(' ')}` };
       if (seen.has(checked.value.aor)) return { ok: false, error: `buddies[${index}]: ${checked.value.aor} is listed twice` };
       seen.add(checked.value.aor);
-      buddies.push(checked.value);
+      buddies.push(alert === undefined ? checked.value : { ...checked.value, alert });
     }
     return { ok: true, value: buddies };
   },
+  // Schema 1 is schema 2 without alerts: nothing to change.
+  migrate: (raw) => raw,
   encode: (buddies) => ({ buddies }),
 };
 
 /** The buddy list in memory, saved on every change. Errors are `UserFacingError`s with readable reasons. */
 export class BuddyStore {
-  private current: readonly Buddy[] = [];
-  private readonly file: DocumentFile<readonly Buddy[]>;
+  private current: readonly SavedBuddy[] = [];
+  private readonly file: DocumentFile<readonly SavedBuddy[]>;
   /** Changes run one at a time, each seeing the list the previous one left. */
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -57,17 +71,17 @@ export class BuddyStore {
     return this.file.file;
   }
 
-  async load(now?: () => number): Promise<LoadResult<readonly Buddy[]>> {
+  async load(now?: () => number): Promise<LoadResult<readonly SavedBuddy[]>> {
     const result = await this.file.load(now);
     this.current = result.kind === 'loaded' ? result.value : [];
     return result;
   }
 
-  get buddies(): readonly Buddy[] {
+  get buddies(): readonly SavedBuddy[] {
     return this.current;
   }
 
-  find(aor: string): Buddy | undefined {
+  find(aor: string): SavedBuddy | undefined {
     return this.current.find((b) => b.aor === aor);
   }
 
@@ -87,14 +101,30 @@ export class BuddyStore {
     return this.serialised(async () => {
       const index = this.current.findIndex((b) => b.aor === aor);
       if (index < 0) throw new UserFacingError(`${aor} is not in your buddy list.`);
-      const buddy = checked(form);
-      if (buddy.aor !== aor && this.find(buddy.aor)) throw new UserFacingError(`${buddy.aor} is already in your buddy list.`);
+      const edited = checked(form);
+      if (edited.aor !== aor && this.find(edited.aor)) throw new UserFacingError(`${edited.aor} is already in your buddy list.`);
+      // The form does not carry the alert: editing name, group or address keeps it.
+      const alert = this.current[index]?.alert;
+      const buddy: SavedBuddy = alert === undefined ? edited : { ...edited, alert };
       await this.replace(this.current.map((b, i) => (i === index ? buddy : b)));
       return buddy;
     });
   }
 
-  remove(aor: string): Promise<Buddy> {
+  /** Sets the buddy's availability alert ('off' removes it). */
+  setAlert(aor: string, alert: BuddyAlert): Promise<SavedBuddy> {
+    return this.serialised(async () => {
+      const index = this.current.findIndex((b) => b.aor === aor);
+      const existing = this.current[index];
+      if (!existing) throw new UserFacingError(`${aor} is not in your buddy list.`);
+      const { alert: _old, ...buddy } = existing;
+      const next: SavedBuddy = alert === 'off' ? buddy : { ...buddy, alert };
+      await this.replace(this.current.map((b, i) => (i === index ? next : b)));
+      return next;
+    });
+  }
+
+  remove(aor: string): Promise<SavedBuddy> {
     return this.serialised(async () => {
       const buddy = this.find(aor);
       if (!buddy) throw new UserFacingError(`${aor} is not in your buddy list.`);
@@ -116,7 +146,7 @@ export class BuddyStore {
   }
 
   /** Saves first, then keeps: the list in memory is always what is on disk. */
-  private async replace(next: readonly Buddy[]): Promise<void> {
+  private async replace(next: readonly SavedBuddy[]): Promise<void> {
     try {
       await this.file.save(next);
     } catch (error) {

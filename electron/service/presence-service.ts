@@ -21,20 +21,27 @@
  * sends only after the renderer's snapshot — the snapshot covers earlier ones, and delivering older
  * queued state after it would overwrite newer state. Only notices queue (`outbox.emit`); they are not
  * part of the state. The contract's types say which event is which.
+ *
+ * Presence that stays right by itself: the status shown and published is the automatic-status engine's
+ * (auto-status-controller.ts: idle and lock → Away over Available, a timed status's end); a buddy whose
+ * presence is not current carries `stale` (shared/presence/freshness.ts), set again on every account and
+ * subscription change; the presence history (presence-timeline.ts) sees every buddy change, and the
+ * availability alerts (electron/desktop/buddy-alerts.ts) watch the state events.
  */
-import type {
-  AppInfo,
-  AppPreferences,
-  AppSnapshot,
-  DemoInfo,
-  FocusTarget,
-  NoticeLevel,
-  RuntimeKind,
-  SelfPresence,
-  SessionInfo,
-  SessionMode,
-  TraceExportRequest,
-  TraceExportResult,
+import {
+  DEFAULT_IDLE_AWAY_MINUTES,
+  type AppInfo,
+  type AppPreferences,
+  type AppSnapshot,
+  type DemoInfo,
+  type FocusTarget,
+  type NoticeLevel,
+  type RuntimeKind,
+  type SelfPresence,
+  type SessionInfo,
+  type SessionMode,
+  type TraceExportRequest,
+  type TraceExportResult,
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
 import {
@@ -45,22 +52,27 @@ import {
   type AccountSettings,
   type AccountView,
 } from '../../shared/account/account-settings';
-import { buddyLabel, type Buddy, type BuddyEntry, type BuddyForm } from '../../shared/buddy/buddy';
+import { buddyLabel, type Buddy, type BuddyAlert, type BuddyEntry, type BuddyForm } from '../../shared/buddy/buddy';
 import { explainPresence, type PresenceExplanation } from '../../shared/buddy/explain-presence';
-import type { BuddyPresence, AccountState, PublicationState } from '../../shared/presence/presence-state';
+import { isSamePublication, type ShownPresence } from '../../shared/presence/auto-status';
+import { withFreshness } from '../../shared/presence/freshness';
+import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
-import { rejectOnTimeout } from '../deadline';
+import { rejectOnTimeout, type Scheduler } from '../deadline';
 import { EventOutbox, type EventSink } from '../ipc/event-outbox';
 import { UserFacingError } from '../ipc/user-facing-error';
+import type { PublishMarks } from '../sip/publish/presence-publisher';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
+import { AutoStatusController, type ActivitySource } from './auto-status-controller';
 import { aorKey, BuddyHistory } from './buddy-history';
 import { BuddyStore } from './buddy-store';
 import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
 import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store';
-import { SettingsStore } from './settings-store';
+import { PresenceTimeline } from './presence-timeline';
+import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
@@ -111,6 +123,10 @@ export interface PresenceServiceOptions {
   readonly applyPreferences?: (preferences: AppPreferences, previous: AppPreferences) => Promise<void>;
   /** Receives every SIP message while the user has "trace to file" on (the app: the log file). */
   readonly traceToFile?: (entry: UnnumberedTraceEntry) => void;
+  /** The desktop's idle time and screen lock, for the automatic Away (the app: powerMonitor; tests: a fake; absent: none). */
+  readonly activity?: ActivitySource;
+  /** Timers of the automatic status and the history's debounced writes (tests: a hand-driven one). */
+  readonly schedule?: Scheduler;
 }
 
 /**
@@ -159,6 +175,10 @@ export class PresenceService {
   private readonly presenceByAor = new Map<string, BuddyPresence>();
   /** Each watched buddy's recent subscription events, for explainBuddy. */
   private readonly history: BuddyHistory;
+  /** What we show and publish of ourselves: the manual choice, or the automatic status instead. */
+  private readonly autoStatus: AutoStatusController;
+  /** Each buddy's recent presence changes, kept in the data folder. */
+  private readonly timeline: PresenceTimeline;
   /** Session transitions, one at a time. */
   private transitions: Promise<void> = Promise.resolve();
   private isStopping = false;
@@ -172,6 +192,22 @@ export class PresenceService {
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
     this.history = new BuddyHistory(this.now);
+    const schedule = options.schedule;
+    this.autoStatus = new AutoStatusController(
+      { ...DEFAULT_SETTINGS.presence, at: 0 },
+      {
+        activity: options.activity ?? null,
+        now: this.now,
+        ...(schedule ? { schedule } : {}),
+        idleAwayMinutes: () => this.settingsStore.preferences.idleAwayMinutes ?? DEFAULT_IDLE_AWAY_MINUTES,
+        onChange: (shown, state) => void this.automaticChange(shown, state.manual),
+      },
+    );
+    this.timeline = new PresenceTimeline(options.dataDir, {
+      now: this.now,
+      ...(schedule ? { schedule } : {}),
+      onWriteFailed: (error) => this.log('warn', `saving the presence history failed: ${String(error)}`),
+    });
     this.recorder = new TraceRecorder(
       (entries) => this.outbox.emitState('onTraceBatch', { entries }),
       options.trace,
@@ -193,6 +229,14 @@ export class PresenceService {
     return this.transition(async () => {
       this.reportLoad('settings', await this.settingsStore.load(this.now));
       this.reportLoad('buddy list', await this.buddyStore.load(this.now));
+      this.reportLoad('presence history', await this.timeline.load(this.now));
+      // A restart is no new choice: `at: 0` lets any idle or lock episode count (auto-status.ts rule 5).
+      const { status, note, until, before } = this.settingsStore.settings.presence;
+      this.autoStatus.reset(
+        { status, note, at: 0, ...(until === undefined ? {} : { until }) },
+        before ? { ...before, at: 0 } : undefined,
+      );
+      this.autoStatus.start();
       const { account } = this.settingsStore.settings;
       if (account) await this.startAccountSession(account);
       else await this.startDemoSession();
@@ -205,12 +249,13 @@ export class PresenceService {
    */
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.isStopping = true;
+    this.autoStatus.stop();
     await this.transition(async () => {
       await this.stopSession(options.timeoutMs ?? this.stopTimeoutMs);
       this.setMode('offline');
     });
     this.recorder.dispose();
-    await Promise.all([this.settingsStore.flush(), this.buddyStore.flush()]);
+    await Promise.all([this.settingsStore.flush(), this.buddyStore.flush(), this.timeline.flush()]);
   }
 
   // ── Renderer connection and the ready handshake ───────────────────────────────────────────────────
@@ -286,24 +331,34 @@ export class PresenceService {
 
   // ── Own presence ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Chooses status and note, remembers them, publishes them; resolves when the server has answered. */
-  async setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence> {
+  /**
+   * Chooses status and note (with `until`, a timed status: the one before returns then), remembers them,
+   * publishes them; resolves when the server has answered. A choice by hand ends any automatic status.
+   */
+  async setStatus(choice: { status: ChosenStatus; note: string; until?: number }): Promise<SelfPresence> {
     const note = choice.note.trim().slice(0, MAX_NOTE_LENGTH);
-    await this.settingsStore.setPresence(choice.status, note).catch((error: unknown) => this.reportSaveFailure('status', error));
+    const { until } = choice;
+    if (until !== undefined && until <= this.now()) throw new UserFacingError('That end time has already passed; choose a later one.');
+    this.autoStatus.choose({ status: choice.status, note, ...(until === undefined ? {} : { until }) });
+    const before = this.autoStatus.state.before;
+    const timed = until === undefined ? undefined : { until, ...(before ? { before: { status: before.status, note: before.note } } : {}) };
+    await this.settingsStore.setPresence(choice.status, note, timed).catch((error: unknown) => this.reportSaveFailure('status', error));
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
 
     const session = this.session;
     if (session && this.isPublishing()) {
+      const shown = this.autoStatus.shown;
+      this.lastPublished = shown;
       try {
-        const publication = await session.client.setPresence(choice.status, note);
+        const publication = await session.client.setPresence(shown.status, shown.note, publishMarks(shown));
         if (this.session === session) this.publication = publication;
       } catch (error) {
         this.log('error', `publishing failed: ${String(error)}`);
         if (this.session === session) {
           this.publication = {
             phase: 'failed',
-            status: choice.status,
-            note,
+            status: shown.status,
+            note: shown.note,
             problem: { message: 'Presently could not publish your status; see the log.' },
           };
         }
@@ -312,6 +367,30 @@ export class PresenceService {
     }
     return this.selfPresence();
   }
+
+  /**
+   * The automatic status changed what we show (idle, lock, back, a timed status's end): a choice a timed
+   * status returned to is saved, and the new state is published without waiting for the answer.
+   */
+  private async automaticChange(shown: ShownPresence, manual: { status: ChosenStatus; note: string; until?: number }): Promise<void> {
+    const saved = this.settingsStore.settings.presence;
+    if (saved.status !== manual.status || saved.note !== manual.note || saved.until !== manual.until) {
+      this.log('info', `the timed status ended: back to ${manual.status}`);
+      await this.settingsStore.restorePresence(manual).catch((error: unknown) => this.reportSaveFailure('status', error));
+    }
+    if (shown.automatic) this.log('info', `automatic away (${shown.automatic.reason})`);
+    this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
+    const session = this.session;
+    const published = this.lastPublished;
+    if (!session || !this.isPublishing() || (published && isSamePublication(published, shown))) return;
+    this.lastPublished = shown;
+    session.client
+      .setPresence(shown.status, shown.note, publishMarks(shown))
+      .catch((error: unknown) => this.log('error', `publishing the automatic status failed: ${String(error)}`));
+  }
+
+  /** What the automatic status published last (null: nothing yet this session, or a choice by hand since). */
+  private lastPublished: ShownPresence | null = null;
 
   async forgetRecentNote(note: string): Promise<SelfPresence> {
     await this.settingsStore.forgetRecentNote(note).catch((error: unknown) => this.reportSaveFailure('recent notes', error));
@@ -346,7 +425,24 @@ export class PresenceService {
     }
     const buddy = await this.buddyStore.remove(target.aor);
     this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.timeline.forget(buddy.aor);
     await this.unwatch(buddy.aor);
+  }
+
+  /** Sets a saved buddy's "tell me when available" alert (electron/desktop/buddy-alerts.ts says when it fires). */
+  async setBuddyAlert(change: { aor: string; alert: BuddyAlert }): Promise<BuddyEntry> {
+    if (!this.buddyStore.find(change.aor) && this.session?.demo?.buddies.some((b) => b.aor === change.aor)) {
+      throw new UserFacingError('Alerts are for saved buddies; add this demo colleague to your list first.');
+    }
+    const buddy = await this.buddyStore.setAlert(change.aor, change.alert);
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    return this.entryFor(buddy, 'saved');
+  }
+
+  /** A buddy's recent presence changes, oldest first (presence-timeline.ts). */
+  buddyHistory(target: { aor: string }): readonly PresenceChange[] {
+    if (!this.allBuddies().some((b) => b.aor === target.aor)) throw new UserFacingError(`${target.aor} is not in the buddy list.`);
+    return this.timeline.changesOf(target.aor);
   }
 
   /** Why the buddy shows what it shows, from its subscription's history (shared/buddy/explain-presence.ts). */
@@ -614,16 +710,19 @@ export class PresenceService {
         const sentence = state.serverProfile?.sentence;
         if (sentence !== undefined && sentence !== previous.serverProfile?.sentence) this.log('info', sentence);
         this.outbox.emitState('onAccountStateChanged', state);
+        this.refreshFreshness();
       }),
       client.onPublication((state) => {
         if (!isCurrent()) return;
         this.publication = state;
         this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
       }),
-      client.onBuddy((presence) => {
+      client.onBuddy((reported) => {
         if (!isCurrent()) return;
+        const presence = withFreshness(reported, this.accountState);
         this.presenceByAor.set(presence.aor, presence);
         this.history.presenceReported(presence);
+        if (presence.presence && !presence.stale) this.timeline.record(presence.aor, presence.presence.status, presence.presence.note);
         this.outbox.emitState('onBuddyPresenceChanged', presence);
       }),
       client.onTrace((entry) => {
@@ -641,9 +740,13 @@ export class PresenceService {
 
     // start() never rejects: failures arrive as connection states and the engine retries with back-off.
     void client.start().catch((error: unknown) => this.log('error', `SIP start failed: ${String(error)}`));
-    const { status, note } = this.settingsStore.settings.presence;
+    const shown = this.autoStatus.shown;
+    this.lastPublished = null;
     if (this.isPublishing()) {
-      client.setPresence(status, note).catch((error: unknown) => this.log('error', `initial publish failed: ${String(error)}`));
+      this.lastPublished = shown;
+      client
+        .setPresence(shown.status, shown.note, publishMarks(shown))
+        .catch((error: unknown) => this.log('error', `initial publish failed: ${String(error)}`));
     }
     for (const buddy of this.allBuddies()) this.watch(buddy.aor);
   }
@@ -717,8 +820,26 @@ export class PresenceService {
   private hasPassword = false;
 
   private selfPresence(): SelfPresence {
-    const { presence, recentNotes } = this.settingsStore.settings;
-    return { status: presence.status, note: presence.note, publication: this.publication, recentNotes };
+    const { recentNotes } = this.settingsStore.settings;
+    const shown = this.autoStatus.shown;
+    return {
+      status: shown.status,
+      note: shown.note,
+      ...(shown.until === undefined ? {} : { until: shown.until }),
+      ...(shown.automatic ? { automatic: shown.automatic } : {}),
+      publication: this.publication,
+      recentNotes,
+    };
+  }
+
+  /** Marks or clears every buddy's `stale` after the account's state moved, telling the window of each that changed. */
+  private refreshFreshness(): void {
+    for (const [aor, presence] of this.presenceByAor) {
+      const next = withFreshness(presence, this.accountState);
+      if (next.stale?.reason === presence.stale?.reason && next.stale?.asOf === presence.stale?.asOf) continue;
+      this.presenceByAor.set(aor, next);
+      this.outbox.emitState('onBuddyPresenceChanged', next);
+    }
   }
 
   /** Demo colleagues first, then the saved buddies (a saved buddy that is also a colleague appears once). */
@@ -740,7 +861,8 @@ export class PresenceService {
       presence: null,
       changedAt: null,
     };
-    return { aor: buddy.aor, displayName: buddy.displayName, group: buddy.group, source, presence };
+    const alert = source === 'saved' ? this.buddyStore.find(buddy.aor)?.alert : undefined;
+    return { aor: buddy.aor, displayName: buddy.displayName, group: buddy.group, source, presence, ...(alert ? { alert } : {}) };
   }
 
   private setMode(mode: SessionMode): void {
@@ -761,6 +883,11 @@ export class PresenceService {
     this.log('error', `saving ${what} failed: ${String(error)}`);
     this.notify('error', `Your ${what} could not be saved (${errorMessage(error)}).`);
   }
+}
+
+/** How the engine publishes a shown presence: an automatic one without the manual mark, a timed one with its end. */
+function publishMarks(shown: ShownPresence): PublishMarks {
+  return { ...(shown.isManual ? {} : { isManual: false }), ...(shown.until === undefined ? {} : { until: shown.until }) };
 }
 
 /** One log line for an account state change: the phase, the server and, after a failure, why and when the retry is. */

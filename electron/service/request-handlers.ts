@@ -16,6 +16,8 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     updateBuddy: (change) => service.updateBuddy(change),
     removeBuddy: (target) => service.removeBuddy(target),
     explainBuddy: (target) => service.explainBuddy(target),
+    setBuddyAlert: (change) => service.setBuddyAlert(change),
+    buddyHistory: (target) => service.buddyHistory(target),
     saveAccount: (form) => service.saveAccount(form),
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),

@@ -5,11 +5,14 @@
  * Schema 1:
  *   { "schemaVersion": 1,
  *     "account": AccountSettings | null,
- *     "presence": { "status": ChosenStatus, "note": string },
+ *     "presence": { "status": ChosenStatus, "note": string, "until"?: number, "before"?: { "status", "note" } },
  *     "recentNotes": string[],
  *     "preferences"?: { "keepRunningInTray"?: boolean, "startAtLogin"?: boolean, "traceToFile"?: boolean },
  *     "hasExplainedTray"?: boolean }
  *   (both came later: absent ones are the defaults, so older files read unchanged)
+ *
+ * A timed status keeps its end (`until`, ms since the epoch) and the status to return to (`before`) in
+ * `presence`, so a restart in between still ends it on time (or at once, when the end passed meanwhile).
  *
  * `preferences` are the user's choices (the contract's AppPreferences); `hasExplainedTray` is the app's
  * own note that the one-time "still running in the tray" notice was shown. Files written while these
@@ -28,9 +31,21 @@ export const SETTINGS_FILE_NAME = 'settings.json';
 /** How many recent notes the picker offers. */
 export const MAX_RECENT_NOTES = 5;
 
+/** A status and note the user chose. */
+export interface StatusChoice {
+  readonly status: ChosenStatus;
+  readonly note: string;
+}
+
+/** The saved choice; a timed one with its end and the choice it returns to. */
+export interface SavedPresence extends StatusChoice {
+  readonly until?: number;
+  readonly before?: StatusChoice;
+}
+
 export interface Settings {
   readonly account: AccountSettings | null;
-  readonly presence: { readonly status: ChosenStatus; readonly note: string };
+  readonly presence: SavedPresence;
   readonly recentNotes: readonly string[];
   /** Absent until first changed (the defaults apply); read them through `SettingsStore.preferences`. */
   readonly preferences?: AppPreferences;
@@ -65,7 +80,12 @@ const accountShape = v.object({
 
 const settingsShape = v.object({
   account: v.nullable(accountShape),
-  presence: v.object({ status: v.literal(...CHOSEN_STATUSES), note: text(MAX_NOTE_LENGTH) }),
+  presence: v.object({
+    status: v.literal(...CHOSEN_STATUSES),
+    note: text(MAX_NOTE_LENGTH),
+    until: v.optional(v.number({ integer: true, min: 0 })),
+    before: v.optional(v.object({ status: v.literal(...CHOSEN_STATUSES), note: text(MAX_NOTE_LENGTH) })),
+  }),
   recentNotes: v.array(text(MAX_NOTE_LENGTH), { maxLength: MAX_RECENT_NOTES }),
   preferences: v.optional(preferencesChange()),
   hasExplainedTray: v.optional(v.boolean),
@@ -126,10 +146,16 @@ export class SettingsStore {
     await this.update({ ...this.current, account });
   }
 
-  /** Records the chosen status and note; a non-empty note moves to the front of the recent notes. */
-  async setPresence(status: ChosenStatus, note: string): Promise<void> {
+  /** Records the chosen status and note (a timed one with its end and return); a non-empty note moves to the front of the recent notes. */
+  async setPresence(status: ChosenStatus, note: string, timed?: { readonly until: number; readonly before?: StatusChoice }): Promise<void> {
     const recentNotes = note === '' ? this.current.recentNotes : withRecentNote(this.current.recentNotes, note);
-    await this.update({ ...this.current, presence: { status, note }, recentNotes });
+    const presence: SavedPresence = timed ? { status, note, until: timed.until, ...(timed.before ? { before: timed.before } : {}) } : { status, note };
+    await this.update({ ...this.current, presence, recentNotes });
+  }
+
+  /** Records the status a timed one returned to, leaving the recent notes as they are (the user typed nothing). */
+  async restorePresence(presence: StatusChoice): Promise<void> {
+    await this.update({ ...this.current, presence: { status: presence.status, note: presence.note } });
   }
 
   /** The preferences, the defaults filled in. */

@@ -18,6 +18,7 @@ import { appMenu, type AppMenuAction } from '../desktop/app-menu';
 import { RENDERER_URL } from '../desktop/app-scheme';
 import { ClosePolicy, trayExplanation } from '../desktop/close-policy';
 import { ConnectionNotifications } from '../desktop/connection-notifications';
+import { connectBuddyAlerts } from '../desktop/buddy-alerts';
 import { respectingDoNotDisturb } from '../desktop/desktop-notifier';
 import { LOG_FOLDER, LogFile } from '../desktop/log-file';
 import { routeConsoleToLog } from '../desktop/log-console';
@@ -210,6 +211,7 @@ if (!app.requestSingleInstanceLock()) {
     const secretStore = createSafeStorageSecretStore(dataDir, (message) =>
       service ? service.notify('warning', message) : early.push(message),
     );
+    const powerEvents = createElectronPowerEvents();
     const presence = new PresenceService({
       host: {
         runtime: 'electron',
@@ -220,11 +222,12 @@ if (!app.requestSingleInstanceLock()) {
       secretStore,
       startDemo: () => startCompositorDemo(),
       saveFileChooser: createSaveFileDialog(() => mainWindow),
+      activity: powerEvents,
       ...desktopServiceOptions,
     });
     service = presence;
     for (const message of early) presence.notify('warning', message);
-    connectPowerEvents(createElectronPowerEvents(), presence, (message) => mainLog.write('info', `[power] ${message}`));
+    connectPowerEvents(powerEvents, presence, (message) => mainLog.write('info', `[power] ${message}`));
     // Read before the router exists, so that nothing (a second start, the tray, the menu) opens the window unplaced.
     savedWindowState = await windowStates.load().catch(() => null);
     router = createRequestRouter(createRequestHandlers(presence), (message, error) => console.error(`[main] ${message}`, error));
@@ -237,6 +240,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     installAppMenu(menuContext, performMenuAction);
 
+    connectBuddyAlerts(presence, notifier, (message) => mainLog.write('warn', `[alerts] ${message}`));
     const alerts = new ConnectionNotifications(notifier);
     connectionNotifications = alerts;
     presence.outbox.observeState((change) => {

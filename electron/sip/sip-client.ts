@@ -33,7 +33,7 @@ import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
 import { waitAtMost } from '../deadline';
-import { PresencePublisher } from './publish/presence-publisher';
+import { PresencePublisher, type PublishMarks, type WantedPresence } from './publish/presence-publisher';
 import { Registration } from './register/registration';
 import { ServerObserver } from './server-profile';
 import { locateServer, systemResolver, type DnsResolver, type LocatedTarget } from './locate/locate-server';
@@ -132,7 +132,7 @@ export class SipClient {
   private stopping: Promise<void> | undefined;
   private settleFirstAttempt: ((state: AccountState) => void) | undefined;
   /** The status and note `suspend()` took off the server, published again by `reconnectNow()`. */
-  private presenceBeforeSuspend: { readonly status: ChosenStatus; readonly note: string } | undefined;
+  private presenceBeforeSuspend: WantedPresence | undefined;
 
   /** @throws SipConfigError when the AOR, server or outbound proxy cannot be used. */
   constructor(
@@ -283,7 +283,7 @@ export class SipClient {
   }
 
   /** Publishes (or modifies) our presence; resolves when the server answered or the attempt failed. */
-  setPresence(status: ChosenStatus, note: string): Promise<PublicationState> {
+  setPresence(status: ChosenStatus, note: string, marks: PublishMarks = {}): Promise<PublicationState> {
     if (!this.config.publish) {
       return Promise.resolve({
         phase: 'failed',
@@ -297,7 +297,7 @@ export class SipClient {
     }
     // A choice made while suspended is what the user wants now, not the status from before.
     this.presenceBeforeSuspend = undefined;
-    return this.publisher.publish(status, note);
+    return this.publisher.publish(status, note, marks);
   }
 
   /** Removes our publication (watchers then see what the server composes without it, usually offline). */
@@ -392,8 +392,9 @@ export class SipClient {
   async suspend(options: StopOptions): Promise<PublicationState> {
     if (this.lifecycle !== 'running' || !this.config.publish) return this.publisher.state;
     const { status, note } = this.publisher.state;
+    const wanted = this.publisher.wantedPresence ?? (status === undefined ? null : { status, note: note ?? '', marks: {} });
     // Suspending twice (no resume in between) keeps the status from before the first.
-    if (this.presenceBeforeSuspend === undefined && status !== undefined) this.presenceBeforeSuspend = { status, note: note ?? '' };
+    if (this.presenceBeforeSuspend === undefined && wanted !== null) this.presenceBeforeSuspend = wanted;
     await waitAtMost(this.publisher.remove(), Math.max(0, options.timeoutMs));
     return this.publisher.state;
   }
@@ -419,7 +420,7 @@ export class SipClient {
     // After connectSafely: the link is 'pending' now, so this publish waits for it instead of failing.
     const restore = this.presenceBeforeSuspend;
     this.presenceBeforeSuspend = undefined;
-    if (restore && this.config.publish) void this.publisher.publish(restore.status, restore.note);
+    if (restore && this.config.publish) void this.publisher.publish(restore.status, restore.note, restore.marks);
   }
 
   // ── connection life cycle ─────────────────────────────────────────────────────────────────────

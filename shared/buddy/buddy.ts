@@ -20,10 +20,17 @@ export interface Buddy {
 /** Where a buddy in the list comes from: the user's saved list, or the offline demo's colleagues. */
 export type BuddySource = 'saved' | 'demo';
 
+/** "Tell me when available": no alert, one alert then off again, or an alert every time the buddy turns Available. */
+export type BuddyAlert = 'off' | 'once' | 'every-time';
+
+export const BUDDY_ALERTS: readonly BuddyAlert[] = ['off', 'once', 'every-time'];
+
 /** One row of the buddy list: the buddy, where it comes from, and what we know of its presence. */
 export interface BuddyEntry extends Buddy {
   readonly source: BuddySource;
   readonly presence: BuddyPresence;
+  /** The buddy's availability alert; absent is off (demo colleagues, buddies saved before alerts existed). */
+  readonly alert?: BuddyAlert;
 }
 
 /** What the add/edit form sends. */

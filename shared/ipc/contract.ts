@@ -12,9 +12,10 @@
 import * as v from '../validation';
 import type { Validator } from '../validation';
 import type { AccountForm, AccountView } from '../account/account-settings';
-import type { BuddyEntry, BuddyForm } from '../buddy/buddy';
+import { BUDDY_ALERTS, type BuddyAlert, type BuddyEntry, type BuddyForm } from '../buddy/buddy';
 import type { PresenceExplanation } from '../buddy/explain-presence';
-import type { BuddyPresence, AccountState, PublicationState } from '../presence/presence-state';
+import type { AutomaticReason } from '../presence/auto-status';
+import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import type { TraceEntry } from '../trace/trace-entry';
 
@@ -62,11 +63,19 @@ export interface SessionInfo {
   readonly isPasswordStorePersistent: boolean;
 }
 
-/** Our own presence: what the user chose, and what the server made of it. */
+/** Our own presence: what the user chose (or the automatic status shown instead), and what the server made of it. */
 export interface SelfPresence {
+  /** The status shown and published: the one chosen, or Away while `automatic` is set. */
   readonly status: ChosenStatus;
-  /** The note as chosen (empty: none). */
+  /** The note as chosen (empty: none); an automatic Away keeps it. */
   readonly note: string;
+  /** When a timed status ends and the one before returns (ms since the epoch). */
+  readonly until?: number;
+  /**
+   * Set while the status is automatic (shared/presence/auto-status.ts): why and since when (ms since the
+   * epoch), so the window can say "Away — automatic, idle for 12 min". A choice by hand ends it.
+   */
+  readonly automatic?: { readonly reason: AutomaticReason; readonly since: number };
   /** The publication carrying it (RFC 3903): publishing, published, failed — and why. */
   readonly publication: PublicationState;
   /** Notes used lately, newest first, to pick again. */
@@ -124,7 +133,15 @@ export interface AppPreferences {
   readonly startAtLogin: boolean;
   /** Also write every SIP message, credentials masked, to the log file in the data folder. */
   readonly traceToFile: boolean;
+  /** Show Away after this many minutes without keyboard or mouse input while Available (0: never; absent: DEFAULT_IDLE_AWAY_MINUTES). */
+  readonly idleAwayMinutes?: number;
 }
+
+/** The idle time before Away of a user who never changed it (minutes). */
+export const DEFAULT_IDLE_AWAY_MINUTES = 10;
+
+/** The longest idle time before Away that the settings offer (minutes). */
+export const MAX_IDLE_AWAY_MINUTES = 240;
 
 /** The preferences of a first start. */
 export const DEFAULT_PREFERENCES: AppPreferences = {
@@ -180,10 +197,11 @@ export interface PresenceRequests {
   rendererReady(): Promise<AppSnapshot>;
 
   /**
-   * Chooses our status and note and publishes them. Resolves once the server has answered (or the
-   * attempt failed), with the publication's outcome — the picker shows it.
+   * Chooses our status and note and publishes them; with `until` (ms since the epoch) the status ends
+   * then and the one before returns. Resolves once the server has answered (or the attempt failed),
+   * with the publication's outcome — the picker shows it.
    */
-  setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence>;
+  setStatus(choice: { status: ChosenStatus; note: string; until?: number }): Promise<SelfPresence>;
   /** Removes a note from the recent-notes list. */
   forgetRecentNote(note: string): Promise<SelfPresence>;
 
@@ -195,6 +213,10 @@ export interface PresenceRequests {
   removeBuddy(target: { aor: string }): Promise<void>;
   /** Why a buddy shows what it shows ("Why is this buddy offline?"), from its subscription's recent history. */
   explainBuddy(target: { aor: string }): Promise<PresenceExplanation>;
+  /** "Tell me when available": sets a buddy's alert (off, once, every time); resolves with the buddy's row. */
+  setBuddyAlert(change: { aor: string; alert: BuddyAlert }): Promise<BuddyEntry>;
+  /** A buddy's recent presence changes, oldest first (at most 50), for a timeline and "away since 14:05". */
+  buddyHistory(target: { aor: string }): Promise<readonly PresenceChange[]>;
 
   /** Saves the SIP account (stopping the demo if it runs) and connects with it. */
   saveAccount(form: AccountForm): Promise<SessionInfo>;
@@ -273,6 +295,8 @@ export type Channel = `${string}:${string}`;
 
 /** Bounds any free-text field the renderer sends, far above what a valid entry needs. */
 const MAX_FIELD_LENGTH = 1024;
+/** The largest time in ms since the epoch a Date can hold (ECMAScript's time value range). */
+const MAX_TIMESTAMP_MS = 8.64e15;
 
 /** Channel and payload validator of each request. */
 export const requestChannels: {
@@ -282,7 +306,11 @@ export const requestChannels: {
   rendererReady: { channel: 'app:renderer-ready', payload: v.none },
   setStatus: {
     channel: 'presence:set-status',
-    payload: v.object({ status: v.literal(...CHOSEN_STATUSES), note: v.string({ maxLength: MAX_NOTE_LENGTH }) }),
+    payload: v.object({
+      status: v.literal(...CHOSEN_STATUSES),
+      note: v.string({ maxLength: MAX_NOTE_LENGTH }),
+      until: v.optional(v.number({ integer: true, min: 0, max: MAX_TIMESTAMP_MS })),
+    }),
   },
   forgetRecentNote: { channel: 'presence:forget-note', payload: v.string({ maxLength: MAX_NOTE_LENGTH }) },
   addBuddy: { channel: 'buddy:add', payload: buddyForm() },
@@ -292,6 +320,11 @@ export const requestChannels: {
   },
   removeBuddy: { channel: 'buddy:remove', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
   explainBuddy: { channel: 'buddy:explain', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
+  setBuddyAlert: {
+    channel: 'buddy:set-alert',
+    payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }), alert: v.literal(...BUDDY_ALERTS) }),
+  },
+  buddyHistory: { channel: 'buddy:history', payload: v.object({ aor: v.string({ maxLength: MAX_FIELD_LENGTH }) }) },
   saveAccount: { channel: 'account:save', payload: accountForm() },
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },
@@ -366,6 +399,7 @@ export function preferencesChange(): Validator<Partial<AppPreferences>> {
     keepRunningInTray: v.optional(v.boolean),
     startAtLogin: v.optional(v.boolean),
     traceToFile: v.optional(v.boolean),
+    idleAwayMinutes: v.optional(v.number({ integer: true, min: 0, max: MAX_IDLE_AWAY_MINUTES })),
   });
 }
 

@@ -36,7 +36,13 @@
  * a person's source `calendar`), and every status Presently publishes is one the user picked, so the
  * precedence rule (shared/presence/status-precedence.ts) lets it win over automatic ones. `user-input`
  * would not do: it reports recent keyboard or call use, which idle timers and phones set by themselves.
- * The tuple carries no `class`: watchers show a tuple's class as the device's name.
+ * The tuple carries no `class`: watchers show a tuple's class as the device's name. The one exception is
+ * a status the app set by itself (`isManual: false`: the automatic Away of shared/presence/auto-status.ts),
+ * published without the class so that it does not win over a status the user picked on another device.
+ *
+ * A timed status ("busy for an hour") carries its end as the activities' `until` attribute (RFC 4480
+ * §3.1, an xs:dateTime), so watchers can show "Busy until 15:00". `available` has no activities element
+ * to carry it, so its end is not published.
  *
  * Status mapping (what each ChosenStatus publishes):
  *
@@ -75,6 +81,10 @@ export interface BuildPidfInput {
    * `<dm:device>` carrying the name as its note; watchers' buddy lists label the device with it.
    */
   readonly device?: { readonly id: string; readonly label: string };
+  /** False for a status the app set by itself (automatic Away): the person then carries no manual class. Default true. */
+  readonly isManual?: boolean;
+  /** When a timed status ends, published as the activities' `until` (RFC 4480 §3.1). */
+  readonly until?: Date;
 }
 
 /** The RFC 4480 `class` of a person whose status the user chose by hand. */
@@ -117,6 +127,9 @@ export function buildPidf(input: BuildPidfInput): string {
   if (!(input.timestamp instanceof Date) || Number.isNaN(input.timestamp.getTime())) {
     throw new TypeError('buildPidf: timestamp must be a valid Date.');
   }
+  if (input.until !== undefined && (!(input.until instanceof Date) || Number.isNaN(input.until.getTime()))) {
+    throw new TypeError('buildPidf: until must be a valid Date.');
+  }
   if (input.entity.trim() === '' || input.tupleId.trim() === '') {
     throw new TypeError('buildPidf: entity and tupleId must not be empty.');
   }
@@ -142,7 +155,8 @@ export function buildPidf(input: BuildPidfInput): string {
 
   out.push(`  <dm:person id="${escapeAttribute(stripNonXmlChars(personId))}">\n`);
   if (published.activities.length > 0) {
-    out.push('    <rpid:activities>\n');
+    const until = input.until === undefined ? '' : ` until="${input.until.toISOString()}"`;
+    out.push(`    <rpid:activities${until}>\n`);
     for (const activity of published.activities) {
       out.push(
         activity.startsWith('other:')
@@ -152,7 +166,7 @@ export function buildPidf(input: BuildPidfInput): string {
     }
     out.push('    </rpid:activities>\n');
   }
-  out.push(`    <rpid:class>${MANUAL_CLASS}</rpid:class>\n`);
+  if (input.isManual !== false) out.push(`    <rpid:class>${MANUAL_CLASS}</rpid:class>\n`);
   if (note !== '') out.push(`    <dm:note${lang}>${escapeText(note)}</dm:note>\n`);
   out.push(`    <dm:timestamp>${timestamp}</dm:timestamp>\n`, '  </dm:person>\n');
   if (deviceId) {

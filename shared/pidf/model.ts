@@ -63,6 +63,8 @@ export interface PidfPerson {
    * (or just `other` when empty).
    */
   readonly activities: readonly string[];
+  /** The activities' `until` attribute as sent (RFC 4480 §3.1, xs:dateTime: when they are expected to end); absent when none. */
+  readonly until?: string;
   /** `<dm:note>` children, then `<rpid:note>` inside the activities, then PIDF or `<rpid:note>` notes straight under the person (legacy). */
   readonly notes: readonly LocalizedNote[];
   /** `<dm:timestamp>` text as sent, or null. */

@@ -245,9 +245,11 @@ function readPerson(person: XmlElement, base: string | null, parentLang: string 
   notes.push(...readNotes(childElements(person, RPID_NAMESPACES, 'note'), lang));
   const mood = firstChild(person, RPID_NAMESPACES, 'mood');
   const placeType = firstChild(person, RPID_NAMESPACES, 'place-type');
+  const until = activityElements.map((a) => attribute(a, 'until')?.trim()).find((value) => value !== undefined && value !== '');
   return {
     id: attribute(person, 'id')?.trim() ?? '',
     activities: activityElements.flatMap(readActivities),
+    ...(until === undefined ? {} : { until }),
     notes,
     timestamp: textOrNull(firstChild(person, NS_DATA_MODEL, 'timestamp')),
     class: textOrNull(firstChild(person, RPID_NAMESPACES, 'class')),

@@ -44,6 +44,8 @@
  *
  * RFC 4480's `from`/`until` on activities are not compared with the clock: a document is read as
  * saying what holds now (servers re-NOTIFY when it changes), so the result never depends on the time.
+ * The winning person's `until` (RFC 4480 §3.1) is passed on as `until`, in ISO form, so the list can say
+ * "Busy until 15:00"; one that is not a date is dropped.
  *
  * The note to show: the note of the person whose contribution won (2a) — for a person tied to a device,
  * else that device's tuple note, and no other device's; else the persons' notes; else the notes of the
@@ -168,7 +170,23 @@ export function summarizePresence(document: PidfDocument, options: SummarizeOpti
   });
 
   const note = leadingNote(winner, document, languages);
-  return { status, note: note?.text ?? null, ...(note?.lang === undefined ? {} : { noteLang: note.lang }), activities, devices };
+  const until = activitiesEnd(winner);
+  return {
+    status,
+    note: note?.text ?? null,
+    ...(note?.lang === undefined ? {} : { noteLang: note.lang }),
+    activities,
+    devices,
+    ...(until === null ? {} : { until }),
+  };
+}
+
+/** The winning person's activities' `until` as an ISO date-time, or null when absent or not a date. */
+function activitiesEnd(winner: PersonContribution | null): string | null {
+  const until = winner?.person?.until;
+  if (until === undefined) return null;
+  const time = Date.parse(until);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
 /** The note to show (see the header): the winning person's; for a device's person, else its device's, never another's. */

@@ -153,6 +153,21 @@ export interface PresenceSummary {
   /** RPID activities as found (`away`, `busy`, `on-the-phone`, `meeting`, `vacation`, …), `other` text included. */
   readonly activities: readonly string[];
   readonly devices: readonly DevicePresence[];
+  /** When the shown status is expected to end (RFC 4480 §3.1 `until`, ISO 8601), e.g. a timed Busy; absent when not said. */
+  readonly until?: string;
+}
+
+/**
+ * Why a buddy's shown presence may no longer be current: our connection to the server is down, the
+ * subscription is being set up again or could not be refreshed (no NOTIFY since), or the server ended it.
+ */
+export type StaleReason = 'connection-lost' | 'not-refreshed' | 'terminated';
+
+/** Set on a buddy whose presence is the last one known but not current (shared/presence/freshness.ts decides). */
+export interface StalePresence {
+  /** When that presence arrived (ms since the epoch), or null when unknown. */
+  readonly asOf: number | null;
+  readonly reason: StaleReason;
 }
 
 /** Everything the buddy list knows about one watched AOR. */
@@ -163,4 +178,14 @@ export interface BuddyPresence {
   readonly presence: PresenceSummary | null;
   /** When the presence last changed (ms since the epoch), or null. */
   readonly changedAt: number | null;
+  /** Present while `presence` is the last known but not current: the list greys it and says why; gone with the next NOTIFY. */
+  readonly stale?: StalePresence;
+}
+
+/** One change of a buddy's shown presence, as the presence history keeps it (electron/service/presence-timeline.ts). */
+export interface PresenceChange {
+  /** When the change was seen (ms since the epoch). */
+  readonly at: number;
+  readonly status: PresenceStatus;
+  readonly note: string | null;
 }

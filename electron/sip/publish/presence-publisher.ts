@@ -59,10 +59,19 @@ export interface PresencePublisherOptions {
   readonly refusalReason?: () => string | undefined;
 }
 
+/** How a status is published besides status and note: an automatic one without the manual mark, a timed one with its end. */
+export interface PublishMarks {
+  /** False for a status the app set by itself (shared/pidf/build.ts leaves the manual class out). Default true. */
+  readonly isManual?: boolean;
+  /** When a timed status ends (ms since the epoch), published as RFC 4480 `until`. */
+  readonly until?: number;
+}
+
 /** The state the user wants published; null means "no publication". */
-interface Wanted {
+export interface WantedPresence {
   readonly status: ChosenStatus;
   readonly note: string;
+  readonly marks: PublishMarks;
 }
 
 type Work = 'publish' | 'refresh' | 'remove';
@@ -72,7 +81,7 @@ const UNSUPPORTED_CODES = new Set([404, 405, 489, 501]);
 
 export class PresencePublisher {
   private stateValue: PublicationState = { phase: 'idle' };
-  private wanted: Wanted | null = null;
+  private wanted: WantedPresence | null = null;
   private etag: string | undefined;
   private expires: number;
   private isDirty = false;
@@ -101,9 +110,14 @@ export class PresencePublisher {
     return this.stateValue;
   }
 
+  /** What is to be published (status, note, marks), or null when the publication is to be removed. */
+  get wantedPresence(): WantedPresence | null {
+    return this.wanted;
+  }
+
   /** Publishes (or modifies) our presence; resolves once the server answered or the attempt failed. */
-  publish(status: ChosenStatus, note: string): Promise<PublicationState> {
-    this.wanted = { status, note };
+  publish(status: ChosenStatus, note: string, marks: PublishMarks = {}): Promise<PublicationState> {
+    this.wanted = { status, note, marks };
     return this.request();
   }
 
@@ -318,7 +332,7 @@ export class PresencePublisher {
   }
 
   /** Sends one PUBLISH and resolves with its final response (local 408/503 included). */
-  private send(expires: number, body: Wanted | undefined): Promise<IncomingResponse> {
+  private send(expires: number, body: WantedPresence | undefined): Promise<IncomingResponse> {
     const headers = ['Event: presence', `Expires: ${expires}`];
     if (this.etag !== undefined) headers.push(`SIP-If-Match: ${this.etag}`);
     const aor = this.options.aor.toString();
@@ -336,6 +350,8 @@ export class PresencePublisher {
               timestamp: new Date(),
               ...(this.options.device ? { device: this.options.device } : {}),
               ...(this.options.noteLanguage ? { lang: this.options.noteLanguage } : {}),
+              ...(body.marks.isManual === false ? { isManual: false } : {}),
+              ...(body.marks.until === undefined ? {} : { until: new Date(body.marks.until) }),
             }),
           };
     this.cseq += 1;

@@ -6,9 +6,9 @@
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
-import type { BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
+import type { BuddyAlert, BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
 import type { PresenceExplanation } from '../../../shared/buddy/explain-presence';
-import type { BuddyPresence } from '../../../shared/presence/presence-state';
+import type { BuddyPresence, PresenceChange } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
 import type { RequestOutcome } from './session-store';
 
@@ -25,6 +25,10 @@ interface BuddyState {
     buddyRemoveRequested(aor: string): Promise<RequestOutcome>;
     /** Asks main why the buddy shows what it shows; rejects with a message for the user. */
     explanationRequested(aor: string): Promise<PresenceExplanation>;
+    /** Sets the buddy's "tell me when available" alert; the list that comes back shows it. */
+    alertChangeRequested(aor: string, alert: BuddyAlert): Promise<RequestOutcome>;
+    /** Asks main for the buddy's recent presence changes, oldest first; rejects with a message for the user. */
+    historyRequested(aor: string): Promise<readonly PresenceChange[]>;
   };
 }
 
@@ -56,5 +60,14 @@ export const useBuddyStore = create<BuddyState>()((set) => ({
       }
     },
     explanationRequested: (aor) => presenceApi().explainBuddy({ aor }),
+    async alertChangeRequested(aor, alert) {
+      try {
+        await presenceApi().setBuddyAlert({ aor, alert });
+        return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    historyRequested: (aor) => presenceApi().buddyHistory({ aor }),
   },
 }));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountPhase, AccountState } from '../../../../shared/presence/presence-state';
 import type { ChosenStatus } from '../../../../shared/presence/presence-status';
-import { ConnectionNotifications, type Scheduler } from '../../../../electron/desktop/connection-notifications';
+import { ConnectionNotifications } from '../../../../electron/desktop/connection-notifications';
+import type { Scheduler } from '../../../../electron/deadline';
 import { respectingDoNotDisturb, type DesktopNotification, type DesktopNotifier } from '../../../../electron/desktop/desktop-notifier';
 
 /** A scheduler whose clock the test moves. */

@@ -73,3 +73,35 @@ describe('buddy store', () => {
     expect(store.buddies).toEqual([]);
   });
 });
+
+describe('buddy store: availability alerts (schema 2)', () => {
+  it('given a schema 1 file, when loaded, then every buddy is kept without an alert; the next change writes schema 2', async () => {
+    const carol = { aor: 'sip:carol@example.com', displayName: 'Carol', group: '' };
+    await writeFile(path.join(dir, 'buddies.json'), JSON.stringify({ schemaVersion: 1, buddies: [bob, carol] }));
+    const store = new BuddyStore(dir);
+    expect((await store.load()).kind).toBe('loaded');
+    expect(store.buddies).toEqual([bob, carol]);
+    await store.setAlert(bob.aor, 'once');
+    const written = JSON.parse(await readFile(store.path, 'utf8'));
+    expect(written).toEqual({ schemaVersion: 2, buddies: [{ ...bob, alert: 'once' }, carol] });
+  });
+
+  it('given an alert set, when the buddy is edited and the folder loaded again, then the alert is kept; off removes it', async () => {
+    const store = new BuddyStore(dir);
+    await store.load();
+    await store.add(bob);
+    await store.setAlert(bob.aor, 'every-time');
+    await store.update(bob.aor, { ...bob, displayName: 'Robert' });
+    const again = new BuddyStore(dir);
+    await again.load();
+    expect(again.buddies).toEqual([{ ...bob, displayName: 'Robert', alert: 'every-time' }]);
+    await again.setAlert(bob.aor, 'off');
+    expect(again.buddies).toEqual([{ ...bob, displayName: 'Robert' }]);
+    await expect(again.setAlert('sip:nobody@example.com', 'once')).rejects.toThrow(/not in your buddy list/);
+  });
+
+  it('given a hand-edited alert that is not one of ours, then the file is set aside, not read wrongly', async () => {
+    await writeFile(path.join(dir, 'buddies.json'), JSON.stringify({ schemaVersion: 2, buddies: [{ ...bob, alert: 'always' }] }));
+    expect((await new BuddyStore(dir).load()).kind).toBe('set-aside');
+  });
+});

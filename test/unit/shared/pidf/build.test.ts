@@ -190,3 +190,42 @@ describe('normalizeNote: the note as published', () => {
     expect(normalizeNote(undefined)).toBe('');
   });
 });
+
+describe('buildPidf: automatic and timed statuses', () => {
+  it('given an automatic Away (isManual false), then the person has no manual class, and Available picked on another device wins over it', () => {
+    const automatic = parse(buildPidf({ ...BASE, status: 'away', isManual: false }));
+    expect(automatic.persons[0]?.class).toBeNull();
+    expect(summarizePresence(automatic).status).toBe('away');
+    // Away ranks above Available (status-precedence.ts step 3), so only the missing manual mark lets Available win.
+    const desk = parse(buildPidf({ ...BASE, tupleId: 'desk', status: 'available' }));
+    const both = { ...automatic, tuples: [...automatic.tuples, ...desk.tuples], persons: [...automatic.persons, ...desk.persons] };
+    expect(summarizePresence(both).status).toBe('available');
+  });
+
+  it('given Busy until 15:00, then the activities carry RFC 4480 until and the summary reads it back as ISO', () => {
+    const until = new Date('2024-05-01T15:00:00.000Z');
+    const body = buildPidf({ ...BASE, status: 'busy', until });
+    expect(body).toContain('<rpid:activities until="2024-05-01T15:00:00.000Z">');
+    const document = parse(body);
+    expect(document.persons[0]?.until).toBe('2024-05-01T15:00:00.000Z');
+    expect(summarizePresence(document)).toMatchObject({ status: 'busy', until: '2024-05-01T15:00:00.000Z' });
+  });
+
+  it('given another client\'s until with an offset, then the summary has it in UTC; one that is not a date is dropped', () => {
+    const body = (until: string) =>
+      `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:bob@example.com">` +
+      `<tuple id="t"><status><basic>open</basic></status></tuple>` +
+      `<dm:person id="p"><rpid:activities until="${until}"><rpid:meeting/></rpid:activities></dm:person></presence>`;
+    expect(summarizePresence(parse(body('2024-05-01T17:00:00+02:00'))).until).toBe('2024-05-01T15:00:00.000Z');
+    expect(summarizePresence(parse(body('after lunch'))).until).toBeUndefined();
+  });
+
+  it('given no end time or an Available without activities, then no until is written', () => {
+    expect(buildPidf({ ...BASE, status: 'busy' })).not.toContain('until=');
+    expect(buildPidf({ ...BASE, status: 'available', until: new Date() })).not.toContain('until=');
+  });
+
+  it('given an invalid until, then it throws a TypeError (a programming error)', () => {
+    expect(() => buildPidf({ ...BASE, until: new Date(Number.NaN) })).toThrow(TypeError);
+  });
+});

@@ -428,6 +428,7 @@ describe('details the model keeps', () => {
       {
         id: 'p1',
         activities: ['away'],
+        until: '2005-05-30T17:00:00+05:00',
         notes: [{ text: 'Scoring 120' }, { text: 'Far away' }],
         timestamp: '2005-05-30T16:09:44+05:00',
         class: 'calendar',

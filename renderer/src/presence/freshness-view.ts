@@ -1,0 +1,47 @@
+/**
+ * Words for presence that may not be current (BuddyPresence.stale, shared/presence/freshness.ts) and for
+ * when a status ends or began: "as of 14:05 — not updated: connection lost", "until 15:00", "since 14:05".
+ * Pure, so the list rows, the details and the header use the same sentences; times in the viewer's locale.
+ */
+import type { BuddyEntry } from '../../../shared/buddy/buddy';
+import type { StalePresence, StaleReason } from '../../../shared/presence/presence-state';
+import type { SelfPresence } from '../../../shared/ipc/contract';
+
+/** Why, in the user's words. */
+export const STALE_REASON_LABELS: Readonly<Record<StaleReason, string>> = {
+  'connection-lost': 'connection lost',
+  'not-refreshed': 'subscription not refreshed',
+  terminated: 'the server ended the subscription',
+};
+
+/** A time of day as the viewer's clock shows it ("14:05"). */
+export function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** "as of 14:05 — not updated: connection lost" (without a known time: "not updated: connection lost"). */
+export function describeStale(stale: StalePresence, formatTime: (at: number) => string = clockTime): string {
+  const why = `not updated: ${STALE_REASON_LABELS[stale.reason]}`;
+  return stale.asOf === null ? why : `as of ${formatTime(stale.asOf)} — ${why}`;
+}
+
+/** How many buddies show presence that is not current, for the list header ("3 not current"). */
+export function countStale(buddies: readonly BuddyEntry[]): number {
+  return buddies.filter((b) => b.presence.stale !== undefined).length;
+}
+
+/** "until 15:00" for a buddy's published end time (PresenceSummary.until, ISO), or null when none or not a date. */
+export function describeUntil(until: string | undefined, formatTime: (at: number) => string = clockTime): string | null {
+  if (until === undefined) return null;
+  const at = Date.parse(until);
+  return Number.isNaN(at) ? null : `until ${formatTime(at)}`;
+}
+
+/** "Away — automatic, idle for 12 min" / "Away — automatic, screen locked"; null while the status is chosen by hand. */
+export function describeAutomatic(self: SelfPresence, now: number): string | null {
+  const { automatic } = self;
+  if (!automatic) return null;
+  if (automatic.reason === 'locked') return 'Away — automatic, screen locked';
+  const minutes = Math.max(0, Math.round((now - automatic.since) / 60_000));
+  return `Away — automatic, idle for ${minutes} min`;
+}
