@@ -39,6 +39,7 @@ import { createSafeStorageSecretStore } from './safe-storage-secret-store';
 import { setStartAtLogin } from './login-item';
 import { createElectronPowerEvents } from './power-monitor';
 import { createSaveFileDialog } from './save-file-dialog';
+import { createOpenFileDialog } from './open-file-dialog';
 import { createTray } from './tray';
 import { createMainWindow, RENDERER_ROOT } from './window';
 
@@ -220,6 +221,7 @@ if (!app.requestSingleInstanceLock()) {
       secretStore,
       startDemo: () => startCompositorDemo(),
       saveFileChooser: createSaveFileDialog(() => mainWindow),
+      openFileChooser: createOpenFileDialog(() => mainWindow),
       ...desktopServiceOptions,
     });
     service = presence;
