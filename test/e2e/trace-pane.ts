@@ -36,6 +36,10 @@ export class TracePane {
   readonly clearFilters = () => this.root.getByRole('button', { name: 'Clear filters' });
   readonly pause = () => this.root.getByTestId('trace-pause');
   readonly clear = () => this.root.getByRole('button', { name: 'Clear', exact: true });
+  readonly columnChooser = () => this.root.getByTestId('trace-columns');
+  /** The resize handle on the right edge of a column's header. */
+  readonly columnResizer = (label: string) => this.list().getByRole('separator', { name: `Resize ${label}` });
+  readonly splitter = () => this.root.getByTestId('trace-splitter');
   readonly exportButton = () => this.root.getByTestId('trace-export');
   readonly detail = () => this.root.getByTestId('trace-detail');
   readonly raw = () => this.root.getByTestId('trace-raw');
