@@ -203,18 +203,20 @@ export function TracePane() {
                 requestAnimationFrame(() => gridRef.current?.focus());
               }}
             >
-              <div className="trace-panel-tabs" role="tablist" aria-label="Details">
-                {PANEL_TABS.map((tab) => (
-                  <button
-                    key={tab.id}
-                    type="button"
-                    role="tab"
-                    aria-selected={panel === tab.id}
-                    onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}
-                  >
-                    {tab.label}
-                  </button>
-                ))}
+              <div className="trace-panel-tabs">
+                <div role="tablist" aria-label="Details">
+                  {PANEL_TABS.map((tab) => (
+                    <button
+                      key={tab.id}
+                      type="button"
+                      role="tab"
+                      aria-selected={panel === tab.id}
+                      onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}
+                    >
+                      {tab.label}
+                    </button>
+                  ))}
+                </div>
                 <span className="header-spacer" />
                 <button
                   type="button"
