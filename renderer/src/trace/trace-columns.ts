@@ -93,11 +93,11 @@ export const MIN_COLUMN_WIDTH = 24;
 export const MAX_COLUMN_WIDTH = 1200;
 
 /**
- * The list's columns in order. The default widths add up to 740 px, so an 800 px window shows them
+ * The list's columns in order. The default widths add up to 734 px, so an 800 px window shows them
  * all without scrolling sideways; From → To takes any width left over.
  */
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
-  { id: 'time', label: 'Time', defaultWidth: 92, defaultShown: true, text: (r) => formatClockMs(r.entry.at), className: () => 'cell-mono' },
+  { id: 'time', label: 'Time', defaultWidth: 104, defaultShown: true, text: (r) => formatClockMs(r.entry.at), className: () => 'cell-mono' },
   {
     id: 'direction',
     label: '⇄',
@@ -109,7 +109,7 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
     title: (r) => (r.entry.direction === 'out' ? 'Sent' : 'Received'),
     className: () => 'cell-dir',
   },
-  { id: 'transport', label: 'Proto', defaultWidth: 46, defaultShown: true, text: (r) => r.entry.transport.toUpperCase() },
+  { id: 'transport', label: 'Proto', defaultWidth: 52, defaultShown: true, text: (r) => r.entry.transport.toUpperCase() },
   {
     id: 'addresses',
     label: 'Local ↔ remote',
@@ -122,7 +122,7 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
   {
     id: 'label',
     label: 'Method / status',
-    defaultWidth: 118,
+    defaultWidth: 124,
     defaultShown: true,
     text: (r) => r.summary.label,
     className: (r) => `cell-label ${toneClass(r.summary)}`,
@@ -130,7 +130,7 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
   {
     id: 'fromTo',
     label: 'From → To',
-    defaultWidth: 150,
+    defaultWidth: 120,
     defaultShown: true,
     text: (r) => fromToUsersText(r.summary),
     title: (r) => fromToText(r.summary),
