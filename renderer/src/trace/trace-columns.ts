@@ -97,7 +97,14 @@ export const MAX_COLUMN_WIDTH = 1200;
  * all without scrolling sideways; From → To takes any width left over.
  */
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
-  { id: 'time', label: 'Time', defaultWidth: 104, defaultShown: true, text: (r) => formatClockMs(r.entry.at), className: () => 'cell-mono' },
+  {
+    id: 'time',
+    label: 'Time',
+    defaultWidth: 104,
+    defaultShown: true,
+    text: (r) => formatClockMs(r.entry.at),
+    className: () => 'cell-mono',
+  },
   {
     id: 'direction',
     label: '⇄',
