@@ -137,6 +137,8 @@ test.describe('the trace pane for everyday use', () => {
     app,
     page,
   }, testInfo) => {
+    // Four axe runs and screenshots on a shared machine.
+    test.slow();
     const trace = new TracePane(page, app);
     await traceWithNotifyOpen(app, trace);
     for (const colorScheme of ['light', 'dark'] as const) {
@@ -163,6 +165,8 @@ test.describe('the account settings for everyday use', () => {
     app,
     page,
   }, testInfo) => {
+    // Four axe runs and screenshots on a shared machine.
+    test.slow();
     await page.setViewportSize(SIZES[0]);
     const settings = await app.openSettings();
     await expect(settings.field('SIP address')).toBeFocused();
