@@ -33,6 +33,7 @@ import {
   type AppInfo,
   type AppPreferences,
   type AppSnapshot,
+  type AccountTestResult,
   type DemoInfo,
   type FocusTarget,
   type NoticeLevel,
@@ -74,6 +75,7 @@ import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store
 import { PresenceTimeline } from './presence-timeline';
 import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
+import { testAccountRegistration, type OpenFileChooser } from './account-test';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
 /** Platform names as people say them, keyed by `process.platform`. */
@@ -111,6 +113,8 @@ export interface PresenceServiceOptions {
   readonly trace?: TraceRecorderOptions;
   /** Asks where to save a trace export (the app: Electron's save dialog; tests: a temp path). */
   readonly saveFileChooser?: SaveFileChooser;
+  /** Asks for a CA certificate file (the app: Electron's open dialog); absent: the path must be typed. */
+  readonly openFileChooser?: OpenFileChooser;
   /** Time allowed to stop a session (remove publication, end subscriptions, unregister). */
   readonly stopTimeoutMs?: number;
   readonly now?: () => number;
@@ -134,6 +138,26 @@ export interface PresenceServiceOptions {
  * snapshot of 100,000 would stall the handshake); exports still cover everything the recorder keeps.
  */
 const SNAPSHOT_TRACE_ENTRIES = 5_000;
+
+/** The engine's configuration for a saved (or tested) account. */
+function sipConfigFor(account: AccountSettings, password: string | null): SipAccountConfig {
+  return {
+    aor: account.aor,
+    ...(account.displayName ? { displayName: account.displayName } : {}),
+    ...(account.authUser ? { authUser: account.authUser } : {}),
+    ...(password ? { password } : {}),
+    server: accountServerUri(account),
+    ...(account.wsPath ? { wsPath: account.wsPath } : {}),
+    ...(account.tlsCaFile ? { tlsCaFile: account.tlsCaFile } : {}),
+    ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
+    register: account.register,
+    publish: account.publish,
+    registerExpires: account.registerExpires,
+    publishExpires: account.publishExpires,
+    subscribeExpires: account.subscribeExpires,
+    userAgent: `${APP_NAME}/${APP_VERSION}`,
+  };
+}
 
 /** The buddy list group the demo colleagues are filed under. */
 const DEMO_GROUP = 'Demo colleagues';
@@ -494,6 +518,30 @@ export class PresenceService {
     return this.sessionInfo();
   }
 
+  /**
+   * Registers once with the form's account by a throwaway client and says how it went; saves nothing,
+   * and the running session (demo or account) carries on. Without a password in the form, the one
+   * stored for the address is used. Its messages appear in the trace.
+   */
+  async testAccount(form: AccountForm): Promise<AccountTestResult> {
+    const checked = checkAccountForm(form);
+    if (!checked.ok) throw new UserFacingError(describeAccountErrors(checked.errors));
+    const { password, ...account } = checked.value;
+    const stored = password === undefined ? await this.secrets.get(passwordKey(account.aor)).catch(() => null) : null;
+    return testAccountRegistration(sipConfigFor(account, password ?? stored), {
+      sipOptions: this.sipClientOptions(),
+      onTrace: (entry) => this.recorder.record(entry),
+      now: this.now,
+    });
+  }
+
+  /** The CA certificate file the user picks, or null when cancelled; refused where there is no file dialog (the web mode). */
+  async chooseCaFile(): Promise<string | null> {
+    const chooser = this.options.openFileChooser;
+    if (!chooser) throw new UserFacingError('There is no file dialog here: type the full path of the PEM file.');
+    return chooser.choose({ title: 'CA certificate file', filters: [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }] });
+  }
+
   /** Forgets the account and its password, disconnects, and goes back to the offline demo. */
   async removeAccount(): Promise<SessionInfo> {
     const previous = this.settingsStore.settings.account;
@@ -612,22 +660,7 @@ export class PresenceService {
     if (this.isStopping) return;
     const password = await this.secrets.get(passwordKey(account.aor)).catch(() => null);
     this.hasPassword = password !== null;
-    const config: SipAccountConfig = {
-      aor: account.aor,
-      ...(account.displayName ? { displayName: account.displayName } : {}),
-      ...(account.authUser ? { authUser: account.authUser } : {}),
-      ...(password ? { password } : {}),
-      server: accountServerUri(account),
-      ...(account.wsPath ? { wsPath: account.wsPath } : {}),
-      ...(account.tlsCaFile ? { tlsCaFile: account.tlsCaFile } : {}),
-      ...(account.outboundProxy ? { outboundProxy: account.outboundProxy } : {}),
-      register: account.register,
-      publish: account.publish,
-      registerExpires: account.registerExpires,
-      publishExpires: account.publishExpires,
-      subscribeExpires: account.subscribeExpires,
-      userAgent: `${APP_NAME}/${APP_VERSION}`,
-    };
+    const config = sipConfigFor(account, password);
     let client: SipClient;
     try {
       client = new SipClient(config, this.sipClientOptions());

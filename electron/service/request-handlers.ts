@@ -21,6 +21,8 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     saveAccount: (form) => service.saveAccount(form),
     removeAccount: () => service.removeAccount(),
     reconnect: () => service.reconnect(),
+    testAccount: (form) => service.testAccount(form),
+    chooseCaFile: () => service.chooseCaFile(),
     exportTrace: (request) => service.exportTrace(request),
     setPreferences: (change) => service.setPreferences(change),
   };

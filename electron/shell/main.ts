@@ -40,6 +40,7 @@ import { createSafeStorageSecretStore } from './safe-storage-secret-store';
 import { setStartAtLogin } from './login-item';
 import { createElectronPowerEvents } from './power-monitor';
 import { createSaveFileDialog } from './save-file-dialog';
+import { createOpenFileDialog } from './open-file-dialog';
 import { createTray } from './tray';
 import { createMainWindow, RENDERER_ROOT } from './window';
 
@@ -223,6 +224,7 @@ if (!app.requestSingleInstanceLock()) {
       startDemo: () => startCompositorDemo(),
       saveFileChooser: createSaveFileDialog(() => mainWindow),
       activity: powerEvents,
+      openFileChooser: createOpenFileDialog(() => mainWindow),
       ...desktopServiceOptions,
     });
     service = presence;

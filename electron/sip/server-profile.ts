@@ -62,6 +62,11 @@ const PRODUCT_NAMES: Readonly<Record<ServerProduct, string>> = {
   unknown: 'unknown server',
 };
 
+/** The product and version in a few words: `Kamailio 5.6.3`, `Presently’s built-in server 0.1.0`. */
+export function serverProductName(profile: Pick<ServerProfile, 'product' | 'version'>): string {
+  return profile.version === undefined ? PRODUCT_NAMES[profile.product] : `${PRODUCT_NAMES[profile.product]} ${profile.version}`;
+}
+
 /** RFC 3903 §6 and RFC 3261 §21.4.6, §21.5.2: the answers that say a request of that kind is not taken at all. */
 const REFUSALS = new Set([405, 489, 501]);
 

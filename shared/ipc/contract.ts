@@ -116,6 +116,12 @@ export interface TraceExportRequest {
 }
 
 /** The outcome of an export. */
+/** What "Test connection" found: registered (`ok`) or not, in one sentence for the user. */
+export interface AccountTestResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
 export interface TraceExportResult {
   /** False when the user cancelled the save dialog: nothing was written. */
   readonly saved: boolean;
@@ -224,6 +230,13 @@ export interface PresenceRequests {
   removeAccount(): Promise<SessionInfo>;
   /** Tries to connect again now instead of waiting for the next back-off attempt. */
   reconnect(): Promise<void>;
+  /**
+   * Registers once with the form's account (nothing saved; the running session carries on) and says how
+   * it went: "Registered with Kamailio 5.6.3 in 42 ms." or the problem's sentence.
+   */
+  testAccount(form: AccountForm): Promise<AccountTestResult>;
+  /** Asks for a CA certificate file in an open-file dialog: its absolute path, or null when cancelled (desktop app only). */
+  chooseCaFile(): Promise<string | null>;
 
   /**
    * Writes recorded SIP messages as text or pcap to a file the user picks in a save dialog (main has
@@ -328,6 +341,8 @@ export const requestChannels: {
   saveAccount: { channel: 'account:save', payload: accountForm() },
   removeAccount: { channel: 'account:remove', payload: v.none },
   reconnect: { channel: 'account:reconnect', payload: v.none },
+  testAccount: { channel: 'account:test', payload: accountForm() },
+  chooseCaFile: { channel: 'account:choose-ca-file', payload: v.none },
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
   setPreferences: { channel: 'app:set-preferences', payload: preferencesChange() },
 };

@@ -48,7 +48,7 @@ export const EMPTY_TRACE_FILTER: TraceFilterSpec = {
   isRegex: false,
 };
 
-/** The methods the pane offers as checkboxes, presence first; others seen in the trace are added. */
+/** The usual order of methods in the pane's menu, presence first; others follow alphabetically. */
 export const COMMON_METHODS = [
   'REGISTER',
   'PUBLISH',
@@ -65,6 +65,16 @@ export const COMMON_METHODS = [
   'REFER',
   'PRACK',
 ] as const;
+
+/**
+ * The methods the pane's menu offers: those the trace holds, and those the filter names (so a choice
+ * can be undone after its messages are gone); the common ones in their usual order, the rest alphabetically.
+ */
+export function offeredMethods(held: Iterable<string>, chosen: readonly string[] | null): string[] {
+  const methods = new Set([...held, ...(chosen ?? [])]);
+  const common: string[] = COMMON_METHODS.filter((m) => methods.has(m));
+  return [...common, ...[...methods].filter((m) => !common.includes(m)).sort()];
+}
 
 /** Event packages sent as keep-alive pings rather than state (some phones and SBCs). */
 const KEEP_ALIVE_EVENTS = new Set(['keep-alive', 'keepalive']);

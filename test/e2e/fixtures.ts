@@ -58,6 +58,8 @@ export class SettingsDialog {
   readonly fieldError = (id: string) => this.root.getByTestId(`${id}-error`);
   readonly failure = () => this.root.getByTestId('settings-error');
   readonly save = () => this.root.getByRole('button', { name: 'Save and connect' });
+  readonly testConnection = () => this.root.getByRole('button', { name: 'Test connection' });
+  readonly testResult = () => this.root.getByTestId('settings-test-result');
 
   /** Fills the account form; fields not given keep what the form shows. */
   async fill(account: {

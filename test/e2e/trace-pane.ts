@@ -30,10 +30,16 @@ export class TracePane {
   readonly address = () => this.root.getByRole('searchbox', { name: 'Call-ID or AOR' });
   readonly direction = () => this.root.getByRole('combobox', { name: 'Direction' });
   readonly methods = () => this.root.getByTestId('trace-methods');
+  /** The Methods menu's checkbox of `method` (named with its count: `NOTIFY 12`). */
+  readonly methodCheckbox = (method: string) => this.methods().getByRole('checkbox', { name: new RegExp(`^${method} [\\d,]+$`) });
   readonly hideOptions = () => this.root.getByRole('checkbox', { name: 'Hide OPTIONS & keep-alives' });
   readonly clearFilters = () => this.root.getByRole('button', { name: 'Clear filters' });
   readonly pause = () => this.root.getByTestId('trace-pause');
   readonly clear = () => this.root.getByRole('button', { name: 'Clear', exact: true });
+  readonly columnChooser = () => this.root.getByTestId('trace-columns');
+  /** The resize handle on the right edge of a column's header. */
+  readonly columnResizer = (label: string) => this.list().getByRole('separator', { name: `Resize ${label}` });
+  readonly splitter = () => this.root.getByTestId('trace-splitter');
   readonly exportButton = () => this.root.getByTestId('trace-export');
   readonly detail = () => this.root.getByTestId('trace-detail');
   readonly raw = () => this.root.getByTestId('trace-raw');
@@ -65,7 +71,7 @@ export class TracePane {
   async onlyMethods(...methods: string[]): Promise<void> {
     await this.methods().locator('summary').click();
     await this.methods().getByRole('button', { name: 'None' }).click();
-    for (const method of methods) await this.methods().getByRole('checkbox', { name: method, exact: true }).check();
+    for (const method of methods) await this.methodCheckbox(method).check();
     await this.methods().locator('summary').click();
   }
 

@@ -17,9 +17,12 @@ export function Dialog(props: { title: string; onClose(): void; children: ReactN
     // showModal() focuses the first focusable element, which is the header's Close button; start in
     // the form instead: the field marked data-autofocus, else the first enabled control (for a radio
     // group, the checked one).
-    const first = dialog.querySelector<HTMLElement>(
-      '[data-autofocus], form input:checked, form input:not([type="hidden"]):not([type="radio"]):not([disabled]), form textarea, form select',
-    );
+    // Two queries: one selector list would pick whichever match comes first in the document.
+    const first =
+      dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+      dialog.querySelector<HTMLElement>(
+        'form input:checked, form input:not([type="hidden"]):not([type="radio"]):not([disabled]), form textarea, form select',
+      );
     first?.focus();
   }, []);
 

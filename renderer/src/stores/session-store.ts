@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
-import type { AppSnapshot, SessionInfo } from '../../../shared/ipc/contract';
+import type { AccountTestResult, AppSnapshot, SessionInfo } from '../../../shared/ipc/contract';
 import type { AccountForm } from '../../../shared/account/account-settings';
 import type { AccountState } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
@@ -13,7 +13,7 @@ import { presenceApi } from '../presence-api';
 /** The outcome of a request the user made: done, or the reason main gave. */
 export type RequestOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-const failure = (error: unknown): RequestOutcome => ({ ok: false, message: errorMessage(error) });
+const failure = (error: unknown): { readonly ok: false; readonly message: string } => ({ ok: false, message: errorMessage(error) });
 
 interface SessionState {
   readonly session: SessionInfo;
@@ -24,6 +24,10 @@ interface SessionState {
     accountStateChanged(connection: AccountState): void;
     /** Saves the account and connects with it. */
     accountSaveRequested(form: AccountForm): Promise<RequestOutcome>;
+    /** Registers once with the form's account without saving it ("Test connection"); a refused form answers as a failed test. */
+    accountTestRequested(form: AccountForm): Promise<AccountTestResult>;
+    /** Asks main for a CA certificate file in an open dialog: its path, or null when cancelled. */
+    caFileRequested(): Promise<{ ok: true; path: string | null } | { ok: false; message: string }>;
     /** Forgets the account and goes back to the offline demo. */
     accountRemoveRequested(): Promise<RequestOutcome>;
     reconnectRequested(): Promise<RequestOutcome>;
@@ -43,6 +47,20 @@ export const useSessionStore = create<SessionState>()((set) => ({
       try {
         set({ session: await presenceApi().saveAccount(form) });
         return { ok: true };
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async accountTestRequested(form) {
+      try {
+        return await presenceApi().testAccount(form);
+      } catch (error) {
+        return failure(error);
+      }
+    },
+    async caFileRequested() {
+      try {
+        return { ok: true, path: await presenceApi().chooseCaFile() };
       } catch (error) {
         return failure(error);
       }

@@ -28,12 +28,13 @@ function readPidf(body: string, contentType: string): PidfView {
 /**
  * One message in full: a heading (direction, transport, addresses, time, size), the raw message with
  * header names highlighted, the body pretty-printed (or as received), and for a presence body what the
- * buddy list makes of it beside the XML. Copy puts the message on the clipboard exactly as on the wire.
+ * buddy list makes of it beside the XML. Long lines wrap unless the user turns that off. Copy puts the message on the clipboard exactly as on the wire.
  */
 export function TraceDetail({ record }: { record: TraceRecord }) {
   const { entry, summary } = record;
   const { ladderOpened, filterChanged } = useTraceViewStore((s) => s.actions);
   const [isBodyRaw, setBodyRaw] = useState(false);
+  const [isWrapped, setWrapped] = useState(true);
   const [copyState, setCopyState] = useState<{ seq: number; text: string } | null>(null);
   const parts = useMemo(() => splitSipMessage(entry.raw), [entry.raw]);
   const pretty = useMemo(() => prettyPrintBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
@@ -79,7 +80,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
         </div>
       </header>
       <div className={`trace-detail-body ${pidf.kind === 'none' ? '' : 'has-side'}`}>
-        <pre className="trace-raw" data-testid="trace-raw" tabIndex={0} aria-label="Message text">
+        <pre className={`trace-raw ${isWrapped ? '' : 'is-unwrapped'}`} data-testid="trace-raw" tabIndex={0} aria-label="Message text">
           <span className="raw-start">{parts.startLine}</span>
           {'\n'}
           {parts.headers.map((header, i) => (
@@ -102,11 +103,17 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           </aside>
         )}
       </div>
-      {pretty.isReformatted && (
-        <label className="checkbox trace-body-toggle">
-          <input type="checkbox" checked={isBodyRaw} onChange={(e) => setBodyRaw(e.target.checked)} /> Show the body as received
+      <div className="trace-detail-toggles">
+        <label className="checkbox">
+          <input type="checkbox" checked={isWrapped} onChange={(e) => setWrapped(e.target.checked)} data-testid="trace-wrap" /> Wrap long
+          lines
         </label>
-      )}
+        {pretty.isReformatted && (
+          <label className="checkbox">
+            <input type="checkbox" checked={isBodyRaw} onChange={(e) => setBodyRaw(e.target.checked)} /> Show the body as received
+          </label>
+        )}
+      </div>
     </article>
   );
 }

@@ -1,26 +1,15 @@
-import { useState, type RefObject } from 'react';
+import type { RefObject } from 'react';
 import {
-  COMMON_METHODS,
   EMPTY_TRACE_FILTER,
+  offeredMethods,
   type TraceDirectionFilter,
   type TraceFilterSpec,
   type TraceKindFilter,
 } from '../../../shared/trace/trace-filter';
-import { useTraceStore } from '../stores/trace-store';
 import { useTraceViewStore } from './trace-view-store';
+import { useTraceValueSummary } from './trace-views';
 
-/** Methods seen in the trace that the checkbox list does not already offer. */
-function seenMethods(): string[] {
-  const { buffer } = useTraceStore.getState();
-  const seen = new Set<string>();
-  for (let i = 0; i < buffer.size; i++) {
-    const method = buffer.at(i)!.summary.method;
-    if (method) seen.add(method);
-  }
-  return [...seen].filter((m) => !(COMMON_METHODS as readonly string[]).includes(m)).sort();
-}
-
-/** "all", "NOTIFY", "3 of 14". */
+/** "all", "NOTIFY", "3 of 5". */
 function methodsSummary(methods: TraceFilterSpec['methods'], offered: readonly string[]): string {
   if (methods === null) return 'all';
   if (methods.length === 0) return 'none';
@@ -30,14 +19,14 @@ function methodsSummary(methods: TraceFilterSpec['methods'], offered: readonly s
 
 /**
  * The filter bar: free text or regular expression over the whole message (`/` focuses it), Call-ID or
- * AOR, direction, requests/responses, method checkboxes with "hide OPTIONS and keep-alives" one click
- * away. Filters apply as they are typed; an invalid regular expression is reported beside the field.
+ * AOR, direction, requests/responses, a checkbox with its message count per method the trace holds,
+ * with "hide OPTIONS and keep-alives" one click away. Filters apply as they are typed; an invalid regular expression is reported beside the field.
  */
 export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLInputElement | null>; error: string | null }) {
   const filter = useTraceViewStore((s) => s.filter);
   const { filterChanged, filterReset } = useTraceViewStore((s) => s.actions);
-  const [extraMethods, setExtraMethods] = useState<string[]>([]);
-  const offered = [...COMMON_METHODS, ...extraMethods];
+  const { methods: methodCounts } = useTraceValueSummary();
+  const offered = offeredMethods(methodCounts.keys(), filter.methods);
   const isFiltered = JSON.stringify(filter) !== JSON.stringify(EMPTY_TRACE_FILTER);
 
   const toggleMethod = (method: string, isChecked: boolean) => {
@@ -92,13 +81,10 @@ export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLIn
         <option value="requests">Requests</option>
         <option value="responses">Responses</option>
       </select>
-      <details
-        className="trace-methods"
-        onToggle={(e) => e.currentTarget.open && setExtraMethods(seenMethods())}
-        data-testid="trace-methods"
-      >
+      <details className="trace-menu trace-methods" data-testid="trace-methods">
         <summary>Methods: {methodsSummary(filter.methods, offered)}</summary>
-        <div className="trace-methods-menu" role="group" aria-label="Methods">
+        <div className="trace-menu-popup trace-methods-menu" role="group" aria-label="Methods">
+          {offered.length === 0 && <p className="muted">No messages yet.</p>}
           <div className="row">
             <button type="button" className="link-button" onClick={() => filterChanged({ methods: null })}>
               All
@@ -114,7 +100,7 @@ export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLIn
                 checked={filter.methods === null || filter.methods.includes(method)}
                 onChange={(e) => toggleMethod(method, e.target.checked)}
               />
-              {method}
+              {method} <span className="trace-method-count">{(methodCounts.get(method) ?? 0).toLocaleString()}</span>
             </label>
           ))}
         </div>

@@ -1,9 +1,30 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useState, type KeyboardEvent, type RefObject, type UIEvent } from 'react';
-import { formatClockMs } from '../../../shared/trace/trace-format';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  type RefObject,
+  type UIEvent,
+} from 'react';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
-import { addressesText, fromToText, sizeText, toneClass } from './trace-columns';
+import {
+  MAX_COLUMN_WIDTH,
+  MIN_COLUMN_WIDTH,
+  TRACE_COLUMNS,
+  columnWidth,
+  gridTemplate,
+  shownColumns,
+  type TraceColumn,
+} from './trace-columns';
+import { useTraceLayoutStore } from './trace-layout-store';
 import { useTraceViewStore } from './trace-view-store';
-import { useFilteredTrace } from './trace-views';
+import { useFilteredTrace, useTraceValueSummary } from './trace-views';
 
 /** Row and header heights in pixels; trace.css uses the same values. */
 export const ROW_HEIGHT = 22;
@@ -11,22 +32,30 @@ const HEADER_HEIGHT = 26;
 /** Rows rendered above and below the visible ones, so fast scrolling shows no gaps. */
 const OVERSCAN = 12;
 
-const COLUMNS = ['Time', '⇄', 'Proto', 'Local ↔ remote', 'Method / status', 'From → To', 'Call-ID', 'CSeq', 'Event', 'Size'] as const;
+/** Pixels one arrow key resizes a column by (Shift: four times as much). */
+const RESIZE_STEP = 8;
 
 /**
  * The live message list: a WAI-ARIA grid that renders only the rows in view (100,000 entries cost the
  * same as 50), follows new messages while scrolled to the bottom and stops following when the user
- * scrolls up (the "Latest" button or End resumes), and moves the selection with the keyboard:
- * ↑/↓, Page Up/Down, Home/End; Enter opens the message; Escape closes the panel.
+ * scrolls up (the status bar's "Latest" or End resumes), and moves the selection with the keyboard:
+ * ↑/↓, Page Up/Down, Home/End; Enter opens the message; Escape closes the panel. The columns are the
+ * ones shown by the layout (trace-columns.ts); each header's edge resizes its column by pointer or arrows.
  */
 export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | null> }) {
   const view = useFilteredTrace();
   const selectedSeq = useTraceViewStore((s) => s.selectedSeq);
-  const { messageSelected, messageOpened, panelShown } = useTraceViewStore((s) => s.actions);
+  const isFollowing = useTraceViewStore((s) => s.isFollowing);
+  const { messageSelected, messageOpened, panelShown, followChanged } = useTraceViewStore((s) => s.actions);
+  const layout = useTraceLayoutStore((s) => s.columns);
+  const { constantColumnIds } = useTraceValueSummary();
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(600);
-  const [isFollowing, setFollowing] = useState(true);
   const { index, count } = view;
+  // A new Set per version: compare its content, so the rows re-render only when the columns change.
+  const constantKey = [...constantColumnIds].join(' ');
+  const columns = useMemo(() => shownColumns(TRACE_COLUMNS, layout, new Set(constantKey.split(' '))), [layout, constantKey]);
+  const grid = useMemo(() => gridTemplate(columns, layout), [columns, layout]);
 
   useEffect(() => {
     const element = gridRef.current;
@@ -46,7 +75,7 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
     const element = event.currentTarget;
     setScrollTop(element.scrollTop);
     // At the bottom (within a row): follow new messages; scrolled up: stay put.
-    setFollowing(element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT);
+    followChanged(element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT);
   };
 
   const scrollToRow = useCallback(
@@ -91,7 +120,7 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
     const record = index.recordAt(next);
     if (!record) return;
     messageSelected(record.entry.seq);
-    if (event.key === 'End') setFollowing(true);
+    if (event.key === 'End') followChanged(true);
     scrollToRow(next);
   };
 
@@ -111,7 +140,7 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
         role="grid"
         aria-label="SIP messages"
         aria-rowcount={count + 1}
-        aria-colcount={COLUMNS.length}
+        aria-colcount={columns.length}
         aria-activedescendant={
           visibleSelectedRow >= first && visibleSelectedRow < last && selectedSeq !== null ? `trace-row-${selectedSeq}` : undefined
         }
@@ -119,13 +148,12 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
         onScroll={onScroll}
         onKeyDown={onKeyDown}
         data-testid="trace-list"
+        style={{ '--trace-columns': grid.template, '--trace-min-width': `${grid.minWidth}px` } as CSSProperties}
       >
         <div role="rowgroup" className="trace-head">
           <div role="row" aria-rowindex={1} className="trace-row trace-head-row">
-            {COLUMNS.map((name) => (
-              <div key={name} role="columnheader" className="trace-cell" aria-label={name === '⇄' ? 'Direction' : undefined}>
-                {name}
-              </div>
+            {columns.map((column) => (
+              <ColumnHeader key={column.id} column={column} width={columnWidth(column, layout)} />
             ))}
           </div>
         </div>
@@ -135,6 +163,7 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
               key={record.entry.seq}
               record={record}
               row={first + i}
+              columns={columns}
               isSelected={record.entry.seq === selectedSeq}
               onOpen={messageOpened}
             />
@@ -148,19 +177,53 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
           </p>
         )}
       </div>
-      {!isFollowing && count > 0 && (
-        <button
-          type="button"
-          className="trace-latest"
-          onClick={() => {
-            setFollowing(true);
-            const element = gridRef.current;
-            if (element) element.scrollTop = element.scrollHeight;
-          }}
-        >
-          ↓ Latest
-        </button>
-      )}
+    </div>
+  );
+}
+
+/** A column's header, with a handle on its right edge that resizes it (drag, or ←/→ when focused). */
+function ColumnHeader({ column, width }: { column: TraceColumn; width: number }) {
+  const { columnResized } = useTraceLayoutStore((s) => s.actions);
+  const drag = useRef<{ startX: number; startWidth: number } | null>(null);
+  const name = column.ariaLabel ?? column.label;
+
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    drag.current = { startX: event.clientX, startWidth: width };
+  };
+  const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    if (drag.current) columnResized(column.id, drag.current.startWidth + event.clientX - drag.current.startX);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.shiftKey ? RESIZE_STEP * 4 : RESIZE_STEP;
+    const moves: Record<string, number> = { ArrowLeft: -step, ArrowRight: step };
+    if (moves[event.key] === undefined) return;
+    // The grid's own keys (selection) must not see it.
+    event.preventDefault();
+    event.stopPropagation();
+    columnResized(column.id, width + moves[event.key]!);
+  };
+
+  return (
+    <div role="columnheader" className="trace-cell trace-column-header" aria-label={column.ariaLabel} data-column={column.id}>
+      {column.label}
+      <div
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={`Resize ${name}`}
+        aria-valuenow={width}
+        aria-valuemin={MIN_COLUMN_WIDTH}
+        aria-valuemax={MAX_COLUMN_WIDTH}
+        tabIndex={0}
+        className="trace-column-resizer"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={() => (drag.current = null)}
+        onPointerCancel={() => (drag.current = null)}
+        onKeyDown={onKeyDown}
+        onClick={(event) => event.stopPropagation()}
+      />
     </div>
   );
 }
@@ -168,17 +231,17 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
 const TraceRow = memo(function TraceRow({
   record,
   row,
+  columns,
   isSelected,
   onOpen,
 }: {
   record: TraceRecord;
   row: number;
+  columns: readonly TraceColumn[];
   isSelected: boolean;
   onOpen(seq: number): void;
 }) {
   const { entry, summary } = record;
-  const addresses = addressesText(entry);
-  const fromTo = fromToText(summary);
   return (
     <div
       role="row"
@@ -193,41 +256,18 @@ const TraceRow = memo(function TraceRow({
       data-label={summary.label}
       data-method={summary.method}
     >
-      <div role="gridcell" className="trace-cell cell-time">
-        {formatClockMs(entry.at)}
-      </div>
-      <div
-        role="gridcell"
-        className="trace-cell cell-dir"
-        aria-label={entry.direction === 'out' ? 'sent' : 'received'}
-        title={entry.direction === 'out' ? 'Sent' : 'Received'}
-      >
-        {entry.direction === 'out' ? '→' : '←'}
-      </div>
-      <div role="gridcell" className="trace-cell cell-proto">
-        {entry.transport.toUpperCase()}
-      </div>
-      <div role="gridcell" className="trace-cell cell-addr" title={addresses}>
-        {addresses}
-      </div>
-      <div role="gridcell" className={`trace-cell cell-label ${toneClass(summary)}`} data-testid="trace-row-label">
-        {summary.label}
-      </div>
-      <div role="gridcell" className="trace-cell" title={fromTo}>
-        {fromTo}
-      </div>
-      <div role="gridcell" className="trace-cell cell-mono" title={summary.callId}>
-        {summary.callId}
-      </div>
-      <div role="gridcell" className="trace-cell" data-testid="trace-row-cseq">
-        {summary.cseq}
-      </div>
-      <div role="gridcell" className="trace-cell">
-        {summary.event}
-      </div>
-      <div role="gridcell" className="trace-cell cell-size">
-        {sizeText(summary.size)}
-      </div>
+      {columns.map((column) => (
+        <div
+          key={column.id}
+          role="gridcell"
+          className={`trace-cell ${column.className?.(record) ?? ''}`}
+          title={column.title?.(record)}
+          aria-label={column.cellLabel?.(record)}
+          data-testid={`trace-row-${column.id}`}
+        >
+          {column.text(record)}
+        </div>
+      ))}
     </div>
   );
 });

@@ -1,12 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent } from 'react';
 import { useTraceStore } from '../stores/trace-store';
 import { useUiStore } from '../stores/ui-store';
 import { ExportDialog, type ExportChoice } from './ExportDialog';
 import { sizeText } from './trace-columns';
+import { TraceColumnChooser } from './TraceColumnChooser';
 import { TraceDetail } from './TraceDetail';
 import { TraceFilters } from './TraceFilters';
 import { TraceGroupList, TraceLadder } from './TraceLadder';
 import { TraceList } from './TraceList';
+import { PANEL_SHARE, useTraceLayoutStore } from './trace-layout-store';
 import { useTraceViewStore, type TracePanelView } from './trace-view-store';
 import { useFilteredTrace, useTraceGroups } from './trace-views';
 import './trace.css';
@@ -20,12 +22,14 @@ const PANEL_TABS: readonly { id: Exclude<TracePanelView, 'closed'>; label: strin
 /**
  * The SIP trace pane, the window's trace tab: filters and actions (pause, clear, export) above the live
  * message list, and under it — once a message is opened — the message itself, the ladder of its dialog,
- * publication or subscription, or the list of those. `/` focuses the search; Escape there goes back to
- * the list.
+ * publication or subscription, or the list of those, below a splitter (drag, or ↑/↓ when focused) whose
+ * place is remembered. `/` focuses the search; Escape there goes back to the list.
  */
 export function TracePane() {
   const searchRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const splitRef = useRef<HTMLDivElement>(null);
+  const isDraggingSplitter = useRef(false);
   const view = useFilteredTrace();
   const groups = useTraceGroups();
   const buffer = useTraceStore((s) => s.buffer);
@@ -38,7 +42,10 @@ export function TracePane() {
   const pausedAtSeq = useTraceViewStore((s) => s.pausedAtSeq);
   const lastExport = useTraceViewStore((s) => s.lastExport);
   const isPanelExpanded = useTraceViewStore((s) => s.isPanelExpanded);
-  const { panelShown, panelExpanded, paused, resumed, messageSelected, ladderOpened } = useTraceViewStore((s) => s.actions);
+  const isFollowing = useTraceViewStore((s) => s.isFollowing);
+  const { panelShown, panelExpanded, paused, resumed, messageSelected, ladderOpened, followChanged } = useTraceViewStore((s) => s.actions);
+  const panelShare = useTraceLayoutStore((s) => s.panelShare);
+  const { panelResized } = useTraceLayoutStore((s) => s.actions);
   const [exportChoices, setExportChoices] = useState<readonly ExportChoice[] | null>(null);
 
   useEffect(() => {
@@ -60,6 +67,19 @@ export function TracePane() {
   const selected = selectedSeq === null ? undefined : buffer.bySeq(selectedSeq);
   const ladderGroup =
     ladderGroupId !== null ? groups.index.group(ladderGroupId) : selectedSeq !== null ? groups.index.groupOfSeq(selectedSeq) : undefined;
+
+  const onSplitterPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    const area = splitRef.current?.getBoundingClientRect();
+    if (isDraggingSplitter.current && area && area.height > 0) panelResized((area.bottom - event.clientY) / area.height);
+  };
+  const onSplitterKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
+    const moves: Record<string, number> = { ArrowUp: PANEL_SHARE.step, ArrowDown: -PANEL_SHARE.step };
+    if (event.key === 'Home') panelResized(PANEL_SHARE.max);
+    else if (event.key === 'End') panelResized(PANEL_SHARE.min);
+    else if (moves[event.key] !== undefined) panelResized(panelShare + moves[event.key]!);
+    else return;
+    event.preventDefault();
+  };
 
   const openExport = () => {
     const group = ladderGroup ?? (selectedSeq !== null ? groups.index.groupOfSeq(selectedSeq) : undefined);
@@ -114,6 +134,12 @@ export function TracePane() {
             )}
           </p>
           <div className="trace-actions">
+            {!isFollowing && view.count > 0 && (
+              <button type="button" className="trace-latest" onClick={() => followChanged(true)}>
+                ↓ Latest
+              </button>
+            )}
+            <TraceColumnChooser />
             <button
               type="button"
               aria-pressed={pausedAtSeq !== null}
@@ -138,53 +164,93 @@ export function TracePane() {
             </button>
           </div>
         </div>
-        {!(isPanelExpanded && panel !== 'closed') && <TraceList gridRef={gridRef} />}
-        {panel !== 'closed' && (
-          <section
-            className={`trace-panel-bottom ${isPanelExpanded ? 'is-expanded' : ''}`}
-            aria-label="Message details"
-            onKeyDown={(event) => {
-              if (event.key !== 'Escape') return;
-              panelShown('closed');
-              requestAnimationFrame(() => gridRef.current?.focus());
-            }}
-          >
-            <div className="trace-panel-tabs" role="tablist" aria-label="Details">
-              {PANEL_TABS.map((tab) => (
+        <div className="trace-split" ref={splitRef}>
+          {!(isPanelExpanded && panel !== 'closed') && <TraceList gridRef={gridRef} />}
+          {panel !== 'closed' && !isPanelExpanded && (
+            <div
+              role="separator"
+              aria-orientation="horizontal"
+              aria-label="Resize the message panel"
+              aria-controls="trace-panel-bottom"
+              aria-valuenow={Math.round(panelShare * 100)}
+              aria-valuemin={PANEL_SHARE.min * 100}
+              aria-valuemax={PANEL_SHARE.max * 100}
+              aria-valuetext={`Message panel ${Math.round(panelShare * 100)}% of the height`}
+              tabIndex={0}
+              className="trace-splitter"
+              data-testid="trace-splitter"
+              onPointerDown={(event) => {
+                event.preventDefault();
+                event.currentTarget.setPointerCapture(event.pointerId);
+                isDraggingSplitter.current = true;
+              }}
+              onPointerMove={onSplitterPointerMove}
+              onPointerUp={() => (isDraggingSplitter.current = false)}
+              onPointerCancel={() => (isDraggingSplitter.current = false)}
+              onKeyDown={onSplitterKeyDown}
+            />
+          )}
+          {panel !== 'closed' && (
+            <section
+              id="trace-panel-bottom"
+              className={`trace-panel-bottom ${isPanelExpanded ? 'is-expanded' : ''}`}
+              style={isPanelExpanded ? undefined : { flexBasis: `${panelShare * 100}%` }}
+              data-testid="trace-panel-bottom"
+              aria-label="Message details"
+              onKeyDown={(event) => {
+                if (event.key !== 'Escape') return;
+                panelShown('closed');
+                requestAnimationFrame(() => gridRef.current?.focus());
+              }}
+            >
+              <div className="trace-panel-tabs">
+                <div role="tablist" aria-label="Details">
+                  {PANEL_TABS.map((tab) => (
+                    <button
+                      key={tab.id}
+                      type="button"
+                      role="tab"
+                      aria-selected={panel === tab.id}
+                      onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}
+                    >
+                      {tab.label}
+                    </button>
+                  ))}
+                </div>
+                <span className="header-spacer" />
                 <button
-                  key={tab.id}
                   type="button"
-                  role="tab"
-                  aria-selected={panel === tab.id}
-                  onClick={() => (tab.id === 'ladder' ? ladderOpened(null) : panelShown(tab.id))}
+                  className="link-button"
+                  aria-pressed={isPanelExpanded}
+                  onClick={() => panelExpanded(!isPanelExpanded)}
                 >
-                  {tab.label}
+                  {isPanelExpanded ? 'Show the list' : 'Expand'}
                 </button>
-              ))}
-              <span className="header-spacer" />
-              <button type="button" className="link-button" aria-pressed={isPanelExpanded} onClick={() => panelExpanded(!isPanelExpanded)}>
-                {isPanelExpanded ? 'Show the list' : 'Expand'}
-              </button>
-              <button type="button" className="icon-button small" aria-label="Close details" onClick={() => panelShown('closed')}>
-                ×
-              </button>
-            </div>
-            <div className="trace-panel-content" role="tabpanel">
-              {panel === 'message' &&
-                (selected ? <TraceDetail record={selected} /> : <p className="trace-empty">Select a message in the list (↑/↓, Enter).</p>)}
-              {panel === 'ladder' &&
-                (ladderGroup ? (
-                  <TraceLadder group={ladderGroup} />
-                ) : (
-                  <p className="trace-empty">
-                    Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs &
-                    subscriptions”.
-                  </p>
-                ))}
-              {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
-            </div>
-          </section>
-        )}
+                <button type="button" className="icon-button small" aria-label="Close details" onClick={() => panelShown('closed')}>
+                  ×
+                </button>
+              </div>
+              <div className="trace-panel-content" role="tabpanel">
+                {panel === 'message' &&
+                  (selected ? (
+                    <TraceDetail record={selected} />
+                  ) : (
+                    <p className="trace-empty">Select a message in the list (↑/↓, Enter).</p>
+                  ))}
+                {panel === 'ladder' &&
+                  (ladderGroup ? (
+                    <TraceLadder group={ladderGroup} />
+                  ) : (
+                    <p className="trace-empty">
+                      Select a message to see the ladder of its dialog, publication or subscription, or pick one under “Dialogs &
+                      subscriptions”.
+                    </p>
+                  ))}
+                {panel === 'groups' && <TraceGroupList groups={groups.index.groups()} onOpen={(group) => ladderOpened(group.id)} />}
+              </div>
+            </section>
+          )}
+        </div>
         {exportChoices && (
           <ExportDialog choices={exportChoices} onClose={() => setExportChoices(null)} onSaved={() => setExportChoices(null)} />
         )}

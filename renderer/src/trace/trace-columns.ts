@@ -1,9 +1,13 @@
 /**
  * How a trace record reads in the list and the ladder: colour classes by method and response class,
- * and the short texts of the columns. Pure functions, so the list's rows stay cheap.
+ * the short texts of the cells, and the column model of the list. Pure functions, so the rows stay cheap.
+ *
+ * A column is an id, a label, a default width and an accessor (the cell's text and hover title); the
+ * layout the user chose (widths, shown or hidden) is kept apart, by column id, so a column added later
+ * — a header of the user's choice, say — needs only a new `TraceColumn`.
  */
-import { responseClass, type TraceSummary } from '../../../shared/trace/trace-summary';
-import { formatEndpoint } from '../../../shared/trace/trace-format';
+import { responseClass, type TraceRecord, type TraceSummary } from '../../../shared/trace/trace-summary';
+import { formatClockMs, formatEndpoint } from '../../../shared/trace/trace-format';
 import type { TraceEntry } from '../../../shared/trace/trace-entry';
 
 /** Methods with a colour of their own; the rest share one. */
@@ -21,10 +25,28 @@ export function addressesText(entry: TraceEntry): string {
   return `${formatEndpoint(entry.local)} ${entry.direction === 'out' ? '→' : '←'} ${formatEndpoint(entry.remote)}`;
 }
 
+/** The local and remote endpoints regardless of direction: equal for every message of one connection. */
+export function endpointPairKey(entry: TraceEntry): string {
+  return `${formatEndpoint(entry.local)} ${formatEndpoint(entry.remote)}`;
+}
+
 /** `sip:alice@x → sip:bob@x`, or '' when neither is known. */
 export function fromToText(summary: TraceSummary): string {
   if (!summary.from && !summary.to) return '';
   return `${summary.from || '?'} → ${summary.to || '?'}`;
+}
+
+/** The user part of a SIP URI (`alice` of `sip:alice@example.com`), or the host when it has none. */
+export function userPartOf(uri: string): string {
+  const withoutScheme = uri.replace(/^[a-z][a-z0-9+.-]*:/i, '');
+  const at = withoutScheme.lastIndexOf('@');
+  return at >= 0 ? withoutScheme.slice(0, at) : withoutScheme;
+}
+
+/** `alice → bob`: From → To by user parts, for the list (the full URIs go in the cell's title). */
+export function fromToUsersText(summary: TraceSummary): string {
+  if (!summary.from && !summary.to) return '';
+  return `${summary.from ? userPartOf(summary.from) : '?'} → ${summary.to ? userPartOf(summary.to) : '?'}`;
 }
 
 /** `1.2 kB` style sizes, bytes below 1,000. */
@@ -42,4 +64,178 @@ export function countdownText(expiresAt: number, now: number): string {
   const s = seconds % 60;
   const clock = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
   return expiresAt >= now ? `expires in ${clock}` : `expired ${clock} ago`;
+}
+
+/** One column of the message list. */
+export interface TraceColumn {
+  readonly id: string;
+  /** The header's text. */
+  readonly label: string;
+  /** The header's accessible name when the label is a symbol. */
+  readonly ariaLabel?: string;
+  /** Width in pixels until the user resizes it. */
+  readonly defaultWidth: number;
+  /** Shown until the user chooses; `'unless-constant'`: hidden while every row holds the same value. */
+  readonly defaultShown: boolean | 'unless-constant';
+  /** The cell's text. */
+  text(record: TraceRecord): string;
+  /** The cell's accessible name when its text is a symbol (default: the text). */
+  cellLabel?(record: TraceRecord): string;
+  /** The cell's hover text, when it says more than the cell (default: none). */
+  title?(record: TraceRecord): string;
+  /** Extra classes of the cell (colour, monospace). */
+  className?(record: TraceRecord): string;
+}
+
+/** The narrowest a column can be resized to. */
+export const MIN_COLUMN_WIDTH = 24;
+/** The widest a column can be resized to. */
+export const MAX_COLUMN_WIDTH = 1200;
+
+/**
+ * The list's columns in order. The default widths add up to 734 px, so an 800 px window shows them
+ * all without scrolling sideways; From → To takes any width left over.
+ */
+export const TRACE_COLUMNS: readonly TraceColumn[] = [
+  {
+    id: 'time',
+    label: 'Time',
+    defaultWidth: 104,
+    defaultShown: true,
+    text: (r) => formatClockMs(r.entry.at),
+    className: () => 'cell-mono',
+  },
+  {
+    id: 'direction',
+    label: '⇄',
+    ariaLabel: 'Direction',
+    defaultWidth: 26,
+    defaultShown: true,
+    text: (r) => (r.entry.direction === 'out' ? '→' : '←'),
+    cellLabel: (r) => (r.entry.direction === 'out' ? 'sent' : 'received'),
+    title: (r) => (r.entry.direction === 'out' ? 'Sent' : 'Received'),
+    className: () => 'cell-dir',
+  },
+  { id: 'transport', label: 'Proto', defaultWidth: 52, defaultShown: true, text: (r) => r.entry.transport.toUpperCase() },
+  {
+    id: 'addresses',
+    label: 'Local ↔ remote',
+    defaultWidth: 250,
+    defaultShown: 'unless-constant',
+    text: (r) => addressesText(r.entry),
+    title: (r) => addressesText(r.entry),
+    className: () => 'cell-mono',
+  },
+  {
+    id: 'label',
+    label: 'Method / status',
+    defaultWidth: 124,
+    defaultShown: true,
+    text: (r) => r.summary.label,
+    className: (r) => `cell-label ${toneClass(r.summary)}`,
+  },
+  {
+    id: 'fromTo',
+    label: 'From → To',
+    defaultWidth: 120,
+    defaultShown: true,
+    text: (r) => fromToUsersText(r.summary),
+    title: (r) => fromToText(r.summary),
+  },
+  {
+    id: 'callId',
+    label: 'Call-ID',
+    defaultWidth: 92,
+    defaultShown: true,
+    text: (r) => r.summary.callId,
+    title: (r) => r.summary.callId,
+    className: () => 'cell-mono',
+  },
+  { id: 'cseq', label: 'CSeq', defaultWidth: 92, defaultShown: true, text: (r) => r.summary.cseq },
+  { id: 'event', label: 'Event', defaultWidth: 66, defaultShown: true, text: (r) => r.summary.event, title: (r) => r.summary.event },
+  {
+    id: 'size',
+    label: 'Size',
+    defaultWidth: 58,
+    defaultShown: true,
+    text: (r) => sizeText(r.summary.size),
+    className: () => 'cell-mono cell-size',
+  },
+];
+
+/** The column that takes the width left over. */
+export const FLEXIBLE_COLUMN_ID = 'fromTo';
+
+/** What the user chose for the columns, by id; a column not named keeps its default. */
+export interface TraceColumnLayout {
+  readonly widths: Readonly<Record<string, number>>;
+  readonly shown: Readonly<Record<string, boolean>>;
+}
+
+/** No choice made yet. */
+export const DEFAULT_COLUMN_LAYOUT: TraceColumnLayout = { widths: {}, shown: {} };
+
+/** Whether `column` is shown under `layout`; `constantIds`: the columns whose every row reads the same now. */
+export function isColumnShown(column: TraceColumn, layout: TraceColumnLayout, constantIds: ReadonlySet<string>): boolean {
+  const chosen = layout.shown[column.id];
+  if (chosen !== undefined) return chosen;
+  return column.defaultShown === 'unless-constant' ? !constantIds.has(column.id) : column.defaultShown;
+}
+
+/** The column's width in pixels under `layout`. */
+export function columnWidth(column: TraceColumn, layout: TraceColumnLayout): number {
+  return layout.widths[column.id] ?? column.defaultWidth;
+}
+
+/** The shown columns, in order (at least one: with all hidden, the first column stays). */
+export function shownColumns(
+  columns: readonly TraceColumn[],
+  layout: TraceColumnLayout,
+  constantIds: ReadonlySet<string>,
+): readonly TraceColumn[] {
+  const shown = columns.filter((column) => isColumnShown(column, layout, constantIds));
+  return shown.length > 0 ? shown : columns.slice(0, 1);
+}
+
+/**
+ * The CSS grid template of the rows and the width they need: fixed widths, the flexible column (or,
+ * when hidden, the last one) growing into what is left over.
+ */
+export function gridTemplate(columns: readonly TraceColumn[], layout: TraceColumnLayout): { template: string; minWidth: number } {
+  const flexibleId = columns.some((c) => c.id === FLEXIBLE_COLUMN_ID) ? FLEXIBLE_COLUMN_ID : columns.at(-1)?.id;
+  let minWidth = 0;
+  const tracks = columns.map((column) => {
+    const width = columnWidth(column, layout);
+    minWidth += width;
+    return column.id === flexibleId ? `minmax(${width}px, 1fr)` : `${width}px`;
+  });
+  return { template: tracks.join(' '), minWidth };
+}
+
+/** `layout` with `id`'s width set to `width`, kept within the allowed range. */
+export function withColumnWidth(layout: TraceColumnLayout, id: string, width: number): TraceColumnLayout {
+  const clamped = Math.round(Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, width)));
+  return { ...layout, widths: { ...layout.widths, [id]: clamped } };
+}
+
+/** `layout` with `id` shown or hidden by the user's choice. */
+export function withColumnShown(layout: TraceColumnLayout, id: string, isShown: boolean): TraceColumnLayout {
+  return { ...layout, shown: { ...layout.shown, [id]: isShown } };
+}
+
+/**
+ * A layout read back from storage, or the default when it is not one: only finite widths and booleans
+ * survive, so a damaged or older preference cannot break the list.
+ */
+export function parseColumnLayout(value: unknown): TraceColumnLayout {
+  if (typeof value !== 'object' || value === null) return DEFAULT_COLUMN_LAYOUT;
+  const { widths, shown } = value as { widths?: unknown; shown?: unknown };
+  const pick = <T>(record: unknown, isValid: (v: unknown) => v is T): Record<string, T> => {
+    if (typeof record !== 'object' || record === null) return {};
+    return Object.fromEntries(Object.entries(record).filter((pair): pair is [string, T] => isValid(pair[1])));
+  };
+  const isWidth = (v: unknown): v is number =>
+    typeof v === 'number' && Number.isFinite(v) && v >= MIN_COLUMN_WIDTH && v <= MAX_COLUMN_WIDTH;
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  return { widths: pick(widths, isWidth), shown: pick(shown, isBoolean) };
 }

@@ -26,6 +26,8 @@ interface TraceViewState {
   readonly ladderGroupId: number | null;
   /** Paused: the list shows nothing newer than this sequence number (null: live). */
   readonly pausedAtSeq: number | null;
+  /** The list keeps the newest message in view (false once the user scrolls up, until "Latest" or End). */
+  readonly isFollowing: boolean;
   /** The last export written, for the pane's status line. */
   readonly lastExport: TraceExportResult | null;
   readonly actions: {
@@ -38,6 +40,7 @@ interface TraceViewState {
     ladderOpened(groupId: number | null, seq?: number): void;
     paused(atSeq: number): void;
     resumed(): void;
+    followChanged(isFollowing: boolean): void;
     /** Asks main to export (it shows the save dialog); rejects with a message for the user. */
     exportRequested(request: TraceExportRequest): Promise<TraceExportResult>;
   };
@@ -50,6 +53,7 @@ export const useTraceViewStore = create<TraceViewState>()((set) => ({
   isPanelExpanded: false,
   ladderGroupId: null,
   pausedAtSeq: null,
+  isFollowing: true,
   lastExport: null,
   actions: {
     filterChanged: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
@@ -61,6 +65,7 @@ export const useTraceViewStore = create<TraceViewState>()((set) => ({
     ladderOpened: (groupId, seq) => set((s) => ({ panel: 'ladder', ladderGroupId: groupId, selectedSeq: seq ?? s.selectedSeq })),
     paused: (atSeq) => set({ pausedAtSeq: atSeq }),
     resumed: () => set({ pausedAtSeq: null }),
+    followChanged: (isFollowing) => set({ isFollowing }),
     exportRequested: async (request) => {
       const result = await presenceApi().exportTrace(request);
       if (result.saved) set({ lastExport: result });

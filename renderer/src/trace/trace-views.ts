@@ -1,6 +1,7 @@
 /**
  * Views derived from the recorded trace, computed where they are read and never stored: the filtered
- * list and the groups (dialogs, publications, subscriptions) for ladders.
+ * list, the groups (dialogs, publications, subscriptions) for ladders, and the counts of methods and
+ * endpoint pairs (the Methods menu; whether "Local ↔ remote" says anything).
  *
  * Both are incremental indexes (shared/trace) kept per buffer in this module, so every component
  * reading them shares one: a new batch costs the batch, not the 100,000 entries held; only a filter
@@ -10,7 +11,9 @@ import { useMemo } from 'react';
 import type { TraceBuffer } from '../../../shared/trace/trace-buffer';
 import { compileTraceFilter, TraceFilterIndex, type CompiledTraceFilter, type TraceFilterSpec } from '../../../shared/trace/trace-filter';
 import { TraceGroupIndex, type TraceGroup } from '../../../shared/trace/trace-groups';
+import { TraceValueCounts } from '../../../shared/trace/trace-value-counts';
 import { useTraceStore } from '../stores/trace-store';
+import { endpointPairKey } from './trace-columns';
 import { useTraceViewStore } from './trace-view-store';
 
 interface CompiledView {
@@ -103,4 +106,42 @@ export function useTraceGroups(): { index: TraceGroupIndex; version: number } {
   const buffer = useTraceStore((s) => s.buffer);
   const version = useTraceStore((s) => s.version);
   return useMemo(() => ({ index: groupIndexFor(buffer), version }), [buffer, version]);
+}
+
+const methodCounts = new WeakMap<TraceBuffer, TraceValueCounts>();
+const endpointCounts = new WeakMap<TraceBuffer, TraceValueCounts>();
+
+function countsFor(
+  cache: WeakMap<TraceBuffer, TraceValueCounts>,
+  buffer: TraceBuffer,
+  keyOf: ConstructorParameters<typeof TraceValueCounts>[1],
+) {
+  let counts = cache.get(buffer);
+  if (!counts) {
+    counts = new TraceValueCounts(buffer, keyOf);
+    cache.set(buffer, counts);
+  }
+  counts.sync();
+  return counts;
+}
+
+export interface TraceValueSummary {
+  /** Each method held (responses count under their CSeq method) with its number of messages. */
+  readonly methods: ReadonlyMap<string, number>;
+  /** Columns whose every row reads the same now (hidden by default: they say nothing). */
+  readonly constantColumnIds: ReadonlySet<string>;
+  /** The buffer version this summary reflects. */
+  readonly version: number;
+}
+
+/** Method counts and constant columns, caught up with the current version. */
+export function useTraceValueSummary(): TraceValueSummary {
+  const buffer = useTraceStore((s) => s.buffer);
+  const version = useTraceStore((s) => s.version);
+  return useMemo(() => {
+    const methods = countsFor(methodCounts, buffer, (record) => record.summary.method).counts();
+    methods.delete('');
+    const endpoints = countsFor(endpointCounts, buffer, (record) => endpointPairKey(record.entry));
+    return { methods, constantColumnIds: new Set(endpoints.distinct <= 1 ? ['addresses'] : []), version };
+  }, [buffer, version]);
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TraceBuffer } from '../../../../shared/trace/trace-buffer';
-import { compileTraceFilter, EMPTY_TRACE_FILTER, TraceFilterIndex, type TraceFilterSpec } from '../../../../shared/trace/trace-filter';
+import {
+  compileTraceFilter,
+  EMPTY_TRACE_FILTER,
+  offeredMethods,
+  TraceFilterIndex,
+  type TraceFilterSpec,
+} from '../../../../shared/trace/trace-filter';
 import { presenceSession } from './sip-fixtures';
 
 function labels(spec: Partial<TraceFilterSpec>): string[] {
@@ -89,5 +95,13 @@ describe('TraceFilterIndex', () => {
     buffer.clear();
     index.sync();
     expect(index.length).toBe(0);
+  });
+});
+
+describe('offeredMethods', () => {
+  it('given the methods held and a filter naming one gone, then those and only those are offered, common ones first', () => {
+    expect(offeredMethods(['NOTIFY', 'FOO', 'PUBLISH', 'BAR'], null)).toEqual(['PUBLISH', 'NOTIFY', 'BAR', 'FOO']);
+    expect(offeredMethods(['NOTIFY'], ['MESSAGE'])).toEqual(['NOTIFY', 'MESSAGE']);
+    expect(offeredMethods([], null)).toEqual([]);
   });
 });
