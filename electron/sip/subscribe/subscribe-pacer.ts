@@ -17,7 +17,8 @@
  * smaller window, so they cannot shrink it again (TCP's recovery, RFC 6582 §3.2 in spirit).
  *
  * Waiting SUBSCRIBEs go out by priority (higher first; buddies the user can see before the rest), in order of arrival
- * within one priority. Refreshes inside a dialog do not pass here: they are spread over time by refresh-policy.ts.
+ * within one priority. A new entry is admitted on the next microtask, not inside enqueue(): so the buddies queued
+ * together (watched in one loop, or all of them after a reconnection) are ordered by priority before the first goes. Refreshes inside a dialog do not pass here: they are spread over time by refresh-policy.ts.
  */
 
 /** How a paced SUBSCRIBE transaction ended, as far as the pacing cares. */
@@ -114,6 +115,7 @@ export class SubscribePacer {
   private epoch = 0;
   private pausedUntil = 0;
   private resumeTimer: unknown;
+  private pumpScheduled = false;
 
   constructor(options: SubscribePacerOptions = {}) {
     this.minWindow = Math.max(1, options.minWindow ?? 1);
@@ -138,7 +140,7 @@ export class SubscribePacer {
     };
   }
 
-  /** Queues a SUBSCRIBE: `send` is called (with its ticket) once a slot is free, perhaps at once. */
+  /** Queues a SUBSCRIBE: `send` is called (with its ticket) once a slot is free — at the soonest on the next microtask. */
   enqueue(send: (ticket: PacerTicket) => void, priority = 0): PacerTicket {
     const entry: Entry = {
       send,
@@ -153,7 +155,13 @@ export class SubscribePacer {
     };
     this.queueOf(priority).add(entry);
     this.waitingCount += 1;
-    this.pump();
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
     return entry.ticket;
   }
 

@@ -29,8 +29,11 @@ function fakeClock(): PacerClock & { advance(ms: number): void } {
   };
 }
 
-/** A pacer with `count` SUBSCRIBEs queued; `sent` lists the tickets of those admitted, in order, with their names. */
-function setUp(count: number, options: SubscribePacerOptions = {}) {
+/** Lets the pacer admit what was queued (it does so on the next microtask). */
+const queued = () => Promise.resolve();
+
+/** A pacer with `count` SUBSCRIBEs queued and the first admitted; `sent` lists the tickets of those admitted, in order. */
+async function setUp(count: number, options: SubscribePacerOptions = {}) {
   const clock = fakeClock();
   const pacer = new SubscribePacer({ clock, ...options });
   const sent: { name: string; ticket: PacerTicket }[] = [];
@@ -44,12 +47,13 @@ function setUp(count: number, options: SubscribePacerOptions = {}) {
     for (const { ticket } of batch) ticket.finished(outcome);
     return batch.length;
   };
+  await queued();
   return { clock, pacer, sent, tickets, answerAll };
 }
 
 describe('SubscribePacer', () => {
-  it('given 1,000 queued SUBSCRIBEs, when answers come back fast, then it starts with the initial window and doubles it per round trip up to the ceiling', () => {
-    const { pacer, sent, answerAll } = setUp(1_000, { initialWindow: 4, maxWindow: 64 });
+  it('given 1,000 queued SUBSCRIBEs, when answers come back fast, then it starts with the initial window and doubles it per round trip up to the ceiling', async () => {
+    const { pacer, sent, answerAll } = await setUp(1_000, { initialWindow: 4, maxWindow: 64 });
     expect(sent).toHaveLength(4);
     const rounds = [answerAll(), answerAll(), answerAll(), answerAll(), answerAll()];
     expect(rounds).toEqual([4, 8, 16, 32, 64]);
@@ -58,8 +62,8 @@ describe('SubscribePacer', () => {
     expect(pacer.statistics.maxInFlight).toBe(64);
   });
 
-  it('given a grown window, when a round trip is slower than slowAnswerMs, then the window is halved once for that round, not once per slow answer', () => {
-    const { pacer, answerAll } = setUp(1_000, { initialWindow: 4, slowAnswerMs: 500 });
+  it('given a grown window, when a round trip is slower than slowAnswerMs, then the window is halved once for that round, not once per slow answer', async () => {
+    const { pacer, answerAll } = await setUp(1_000, { initialWindow: 4, slowAnswerMs: 500 });
     answerAll();
     answerAll();
     answerAll(); // window 32 now, 32 in flight
@@ -73,8 +77,8 @@ describe('SubscribePacer', () => {
     expect(pacer.statistics.window).toBeLessThan(17.1);
   });
 
-  it('given SUBSCRIBEs in flight, when one times out, then the window falls to the floor and grows back from there', () => {
-    const { pacer, sent } = setUp(100, { initialWindow: 8 });
+  it('given SUBSCRIBEs in flight, when one times out, then the window falls to the floor and grows back from there', async () => {
+    const { pacer, sent } = await setUp(100, { initialWindow: 8 });
     expect(sent).toHaveLength(8);
     sent[0]!.ticket.finished({ kind: 'timeout' });
     expect(pacer.statistics.window).toBe(1);
@@ -85,8 +89,8 @@ describe('SubscribePacer', () => {
     expect(sent).toHaveLength(12);
   });
 
-  it('given a 503 with Retry-After: 5, when it arrives, then nothing new is sent for 5 seconds and the window is halved', () => {
-    const { clock, pacer, sent } = setUp(100, { initialWindow: 8 });
+  it('given a 503 with Retry-After: 5, when it arrives, then nothing new is sent for 5 seconds and the window is halved', async () => {
+    const { clock, pacer, sent } = await setUp(100, { initialWindow: 8 });
     sent[0]!.ticket.finished(subscribeOutcome(503, 'server', 5));
     expect(pacer.statistics.window).toBe(4);
     for (const { ticket } of sent.slice(1)) ticket.finished({ kind: 'answered' });
@@ -98,23 +102,27 @@ describe('SubscribePacer', () => {
     expect(pacer.statistics.overloads).toBe(1);
   });
 
-  it('given buddies of two priorities queued, when slots free up, then every higher-priority one goes before any other, each priority in order of arrival', () => {
+  it('given buddies of two priorities queued together, when slots free up, then every higher-priority one goes before any other, each priority in order of arrival', async () => {
     const clock = fakeClock();
     const pacer = new SubscribePacer({ clock, initialWindow: 1, maxWindow: 1 });
     const order: string[] = [];
     const queue = (name: string, priority: number) => pacer.enqueue((ticket) => (order.push(name), ticket.finished({ kind: 'answered' })), priority);
-    const blocker = pacer.enqueue(() => order.push('first'));
+    let blocker: PacerTicket | undefined;
+    pacer.enqueue((ticket) => (order.push('first'), (blocker = ticket)), -1);
+    await queued();
     queue('hidden-1', 0);
     queue('visible-1', 10);
     const hidden2 = queue('hidden-2', 0);
     queue('visible-2', 10);
     hidden2.reprioritize(20);
-    blocker.finished({ kind: 'answered' });
+    await queued();
+    expect(order).toEqual(['first']);
+    blocker!.finished({ kind: 'answered' });
     expect(order).toEqual(['first', 'hidden-2', 'visible-1', 'visible-2', 'hidden-1']);
   });
 
-  it('given SUBSCRIBEs waiting and in flight, when the link comes up again (restart), then the old tickets are void and the window starts over', () => {
-    const { pacer, sent, tickets, answerAll } = setUp(200, { initialWindow: 4 });
+  it('given SUBSCRIBEs waiting and in flight, when the link comes up again (restart), then the old tickets are void and the window starts over', async () => {
+    const { pacer, sent, tickets, answerAll } = await setUp(200, { initialWindow: 4 });
     answerAll();
     answerAll();
     expect(pacer.statistics.window).toBe(16);
@@ -126,13 +134,15 @@ describe('SubscribePacer', () => {
     expect(pacer.statistics).toMatchObject({ inFlight: 0, waiting: 0, window: 4, timeouts: 0 });
     const resent: PacerTicket[] = [];
     for (let i = 0; i < 10; i += 1) pacer.enqueue((ticket) => resent.push(ticket));
+    await queued();
     expect(resent).toHaveLength(4);
   });
 
-  it('given a waiting ticket, when it is cancelled, then it never goes out; an admitted one cancelled frees its slot without changing the window', () => {
-    const { pacer, sent, tickets } = setUp(6, { initialWindow: 4 });
+  it('given a waiting ticket, when it is cancelled, then it never goes out; an admitted one cancelled frees its slot without changing the window', async () => {
+    const { pacer, sent, tickets } = await setUp(6, { initialWindow: 4 });
     tickets[5]!.cancel();
     tickets[0]!.cancel();
+    await queued();
     expect(pacer.statistics.window).toBe(4);
     expect(sent.map((s) => s.name)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
     expect(pacer.statistics.waiting).toBe(0);
@@ -146,8 +156,8 @@ describe('SubscribePacer', () => {
     expect(subscribeOutcome(404, 'server', undefined)).toEqual({ kind: 'answered' });
   });
 
-  it('given pacing off (an infinite window), when 5,000 are queued, then all go at once', () => {
-    const { sent } = setUp(5_000, { initialWindow: Infinity, maxWindow: Infinity });
+  it('given pacing off (an infinite window), when 5,000 are queued, then all go at once', async () => {
+    const { sent } = await setUp(5_000, { initialWindow: Infinity, maxWindow: Infinity });
     expect(sent).toHaveLength(5_000);
   });
 });
