@@ -3,7 +3,7 @@
  * SipClient (RFC 3261 default timers) watches `--count` buddies `sip:buddyN@example.com` on `--server`, and prints one
  * JSON line when every buddy shows the status `--status` (or when `--timeout` seconds have passed):
  *
- *   { shownMs, shown, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, pacer }
+ *   { shownMs, shown99Ms, shown, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, refusedNotifies, pacer }
  *
  * SUBSCRIBEs in flight and retransmissions are counted from the trace tap (the wire), not from the pacer.
  * `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once).
@@ -32,6 +32,8 @@ const sentRequests = new Set<string>();
 let maxInFlight = 0;
 let retransmissions = 0;
 let connectionResets = 0;
+/** NOTIFYs we answered with something other than 200, by status code. */
+const refusedNotifies: Record<string, number> = {};
 
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
@@ -39,6 +41,10 @@ const client = new SipClient(testAccount(`sip:${args.watcher}@example.com`, serv
   ...(args.pacing === 'off' ? { subscribePacing: 'off' as const } : {}),
 });
 client.onTrace(({ direction, raw }) => {
+  if (direction === 'out' && raw.startsWith('SIP/2.0') && !raw.startsWith('SIP/2.0 200') && /\bNOTIFY$/i.test(header(raw, 'cseq'))) {
+    const code = raw.slice(8, 11);
+    refusedNotifies[code] = (refusedNotifies[code] ?? 0) + 1;
+  }
   if (direction === 'out' && !raw.startsWith('SIP/2.0')) {
     const key = `${header(raw, 'call-id')} ${header(raw, 'cseq')}`;
     if (sentRequests.has(key)) retransmissions += 1;
@@ -61,10 +67,13 @@ client.onAccountState((state) => {
 });
 
 const shown = new Set<string>();
+/** When 99 % were shown: tells a long tail (a few buddies retried late) from a slow whole. */
+let shown99Ms: number | undefined;
 const started = Date.now();
 const done = new Promise<void>((resolve) => {
   client.onBuddy((buddy) => {
     if (buddy.subscription.phase === 'active' && buddy.presence?.status === args.status) shown.add(buddy.aor);
+    if (shown99Ms === undefined && shown.size >= Math.ceil(count * 0.99)) shown99Ms = Date.now() - started;
     if (shown.size === count) resolve();
   });
   setTimeout(resolve, Number(args.timeout) * 1000);
@@ -83,7 +92,7 @@ for (const buddy of client.buddies) {
   notShown[key] = (notShown[key] ?? 0) + 1;
 }
 process.stdout.write(
-  JSON.stringify({ shownMs, shown: shown.size, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, pacer: client.subscribePacing }) +
+  JSON.stringify({ shownMs, shown99Ms: shown99Ms ?? null, shown: shown.size, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, refusedNotifies, pacer: client.subscribePacing }) +
     '\n',
 );
 await client.stop({ timeoutMs: 5_000 });

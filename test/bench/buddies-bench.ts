@@ -9,7 +9,7 @@
  * resident memory and what each buddy costs in it.
  *
  *   npm run bench:buddies                       # 5,000 buddies, both servers
- *   npm run bench:buddies -- --count 1000 --only compositor|kamailio
+ *   npm run bench:buddies -- --count 1000 --only compositor|kamailio --after-only
  *
  * Needs `kamailio` and `kamailio-presence-modules` for the Kamailio part (skipped with a note where missing). The
  * figures move with the machine's other load: run it on an otherwise idle machine.
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '5000' },
     only: { type: 'string' },
     timeout: { type: 'string', default: '90' },
+    'after-only': { type: 'boolean', default: false },
   },
 });
 const COUNT = Number(args.count);
@@ -34,6 +35,7 @@ const PUBLISH_WINDOW = 100;
 
 interface WatcherFigures {
   readonly shownMs: number;
+  readonly shown99Ms: number | null;
   readonly shown: number;
   readonly maxInFlight: number;
   readonly retransmissions: number;
@@ -41,6 +43,7 @@ interface WatcherFigures {
   readonly rssBefore: number;
   readonly rssAfter: number;
   readonly notShown: Readonly<Record<string, number>>;
+  readonly refusedNotifies: Readonly<Record<string, number>>;
   readonly pacer: unknown;
 }
 
@@ -116,15 +119,17 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 function report(label: string, f: WatcherFigures): void {
   const perBuddy = (f.rssAfter - f.rssBefore) / COUNT / 1024;
   console.log(
-    `  ${label.padEnd(22)} ${f.shown === COUNT ? 'all' : `${f.shown}/${COUNT}`} shown after ${(f.shownMs / 1000).toFixed(2)} s · ` +
+    `  ${label.padEnd(22)} ${f.shown === COUNT ? 'all' : `${f.shown}/${COUNT}`} shown after ${(f.shownMs / 1000).toFixed(2)} s ` +
+      `(99 % after ${f.shown99Ms === null ? '—' : `${(f.shown99Ms / 1000).toFixed(2)} s`}) · ` +
       `in flight ≤ ${f.maxInFlight} · ${f.retransmissions} retransmissions · ${f.connectionResets} connection resets · ` +
       `rss ${mb(f.rssAfter)} MB (${mb(f.rssBefore)} MB before watching; ${perBuddy.toFixed(1)} KB per buddy)`,
   );
-  if (f.shown < COUNT) console.log(`    not shown, by phase/status: ${JSON.stringify(f.notShown)}; pacer: ${JSON.stringify(f.pacer)}`);
+  if (f.shown < COUNT) console.log(`    not shown, by phase/status: ${JSON.stringify(f.notShown)}`);
+  console.log(`    NOTIFYs answered other than 200: ${JSON.stringify(f.refusedNotifies)}; pacer: ${JSON.stringify(f.pacer)}`);
 }
 
 async function compare(server: string): Promise<void> {
-  report('BEFORE (pacing off)', await watch(server, 'off', 'before'));
+  if (args['after-only'] !== true) report('BEFORE (pacing off)', await watch(server, 'off', 'before'));
   report('AFTER (paced)', await watch(server, 'on', 'after'));
 }
 
@@ -132,7 +137,14 @@ console.log(`${COUNT} buddies, each published busy beforehand; one watcher proce
 
 if (args.only === undefined || args.only === 'compositor') {
   console.log('\nCompositor (UDP)');
-  const compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: null, wsPort: null });
+  // The compositor refuses a watcher's subscription beyond its 1,000th by default (503, Retry-After: 60).
+  const compositor = await startCompositor({
+    host: '127.0.0.1',
+    udpPort: 0,
+    tcpPort: null,
+    wsPort: null,
+    limits: { maxSubscriptionsPerWatcher: COUNT },
+  });
   const udp = compositor.addresses.udp!;
   await publishAll({ host: udp.host, port: udp.port });
   await compare(udp.uri);
