@@ -63,6 +63,8 @@ client.onAccountState((state) => {
   else if (state.phase === 'failed' && wasUp) {
     connectionResets += 1;
     wasUp = false;
+    // The transactions of the lost connection are void: they are no longer in flight.
+    open.clear();
   }
 });
 
