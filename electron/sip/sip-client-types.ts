@@ -5,6 +5,7 @@
  */
 import { T1_MS, T2_MS } from '../../shared/sip/timers';
 import type { DnsResolver } from './locate/locate-server';
+import type { SubscribePacerOptions } from './subscribe/subscribe-pacer';
 
 /** One SIP account as the engine needs it. */
 export interface SipAccountConfig {
@@ -63,8 +64,6 @@ export interface SipTimers {
   /** First reconnection delay; doubles per failed attempt up to `reconnectMax`, with jitter. */
   readonly reconnectBase: number;
   readonly reconnectMax: number;
-  /** Gap between re-SUBSCRIBEs sent after a reconnection, so that restoring many buddies is not a burst. */
-  readonly resubscribePacing: number;
   /** First retry delay after a 408/5xx to PUBLISH or SUBSCRIBE; doubles up to `retryMax`, with jitter. */
   readonly retryBase: number;
   readonly retryMax: number;
@@ -81,7 +80,6 @@ export const DEFAULT_SIP_TIMERS: SipTimers = {
   connectTimeout: 10_000,
   reconnectBase: 2_000,
   reconnectMax: 120_000,
-  resubscribePacing: 50,
   retryBase: 5_000,
   retryMax: 300_000,
   refusalRetryBase: 300_000,
@@ -110,6 +108,11 @@ export interface SipClientOptions {
    * A buddy's document with notes in several languages is shown in this one's language first, then English.
    */
   readonly noteLanguage?: string;
+  /**
+   * The window of new SUBSCRIBEs in flight (./subscribe/subscribe-pacer.ts): tunables, or 'off' for no window at all —
+   * every SUBSCRIBE at once, as before pacing existed (for comparisons in benchmarks, not for use).
+   */
+  readonly subscribePacing?: SubscribePacerOptions | 'off';
 }
 
 /** Options of `SipClient.stop`. */

@@ -20,7 +20,9 @@
  *
  * After every (re)connection and registration the link is "up": the publication is sent again (it
  * waited for the first registration, RFC 3903 servers often answer 404 before one), then every buddy
- * is subscribed again, `resubscribePacing` ms apart rather than in a burst.
+ * is subscribed again. New SUBSCRIBEs — at the start, for a new buddy, after a reconnection — go through one
+ * adaptive window per account (./subscribe/subscribe-pacer.ts): buddies with a higher priority first, as many
+ * at once as the server keeps up with.
  */
 import { randomUUID } from 'node:crypto';
 import { Grammar, type URI } from 'sip.js/lib/grammar/index.js';
@@ -52,6 +54,7 @@ import { SipStack } from './sip-stack';
 import { BuddySubscription } from './subscribe/buddy-subscription';
 import { noteLanguagesFor } from './subscribe/notify-body';
 import { fetchPresence } from './subscribe/presence-fetch';
+import { SubscribePacer, type PacerStatistics } from './subscribe/subscribe-pacer';
 import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
@@ -113,6 +116,7 @@ export class SipClient {
   private readonly registration: Registration | undefined;
   private readonly publisher: PresencePublisher;
   private readonly subscriptions = new Map<string, BuddySubscription>();
+  private readonly pacer: SubscribePacer;
   private readonly accountStateListeners = new Listeners<AccountState>();
   private readonly publicationListeners = new Listeners<PublicationState>();
   private readonly buddyListeners = new Listeners<BuddyPresence>();
@@ -145,6 +149,10 @@ export class SipClient {
     this.noteLanguage = options.noteLanguage ?? Intl.DateTimeFormat().resolvedOptions().locale;
     this.noteLanguages = noteLanguagesFor(this.noteLanguage);
     this.resolver = options.resolver ?? systemResolver();
+    this.pacer = new SubscribePacer({
+      slowAnswerMs: this.timers.t1,
+      ...(options.subscribePacing === 'off' ? { initialWindow: Infinity, maxWindow: Infinity } : options.subscribePacing),
+    });
     this.aor = parseSipUri(config.aor, 'The account address');
     try {
       this.nextHop = readServerUri(config.outboundProxy ?? config.server, config.wsPath === undefined ? {} : { wsPath: config.wsPath });
@@ -214,6 +222,11 @@ export class SipClient {
   /** Our own publication as last reported. */
   get publication(): PublicationState {
     return this.publisher.state;
+  }
+
+  /** The SUBSCRIBE window's figures so far (in flight at most, timeouts, 503s, slow answers). */
+  get subscribePacing(): PacerStatistics {
+    return this.pacer.statistics;
   }
 
   /** Every watched buddy, in the order they were added. */
@@ -307,9 +320,10 @@ export class SipClient {
 
   /**
    * Subscribes to a buddy's presence; its state then arrives as `buddy` events. Watching an AOR twice
-   * is a no-op. @throws SipConfigError for an AOR that is not a SIP URI.
+   * is a no-op. `priority`: buddies with a higher one are subscribed first (e.g. those the user can see;
+   * default 0). @throws SipConfigError for an AOR that is not a SIP URI.
    */
-  watch(aor: string): void {
+  watch(aor: string, options: { readonly priority?: number } = {}): void {
     const target = parseSipUri(aor, 'The buddy address');
     const key = target.toString();
     if (this.subscriptions.has(key) || this.lifecycle === 'stopping' || this.lifecycle === 'stopped') return;
@@ -328,10 +342,17 @@ export class SipClient {
       },
       watchLineState: () => this.serverObserver.profile?.quirks.includes('watch-line-state') === true,
       noteLanguages: this.noteLanguages,
+      pacer: this.pacer,
+      ...(options.priority === undefined ? {} : { priority: options.priority }),
     });
     this.subscriptions.set(key, subscription);
     this.buddyListeners.emit(subscription.buddy);
     if (this.isLinkUp) subscription.linkUp();
+  }
+
+  /** Changes a watched buddy's priority; matters while its SUBSCRIBE still waits for the pacer. */
+  setWatchPriority(aor: string, priority: number): void {
+    this.subscriptions.get(parseSipUri(aor, 'The buddy address').toString())?.setPriority(priority);
   }
 
   /** Ends the subscription to a buddy; resolves when it has ended (or could not be ended in time). */
@@ -456,7 +477,7 @@ export class SipClient {
 
     // RFC 3263 §4.3: a target that does not answer gives way to the next one.
     for (const [index, located] of targets.entries()) {
-      const outcome = await this.connectTo(located, generation, isCurrent, caPem);
+      const outcome = await this.connectTo(located, isCurrent, caPem);
       if (outcome.settled || !isCurrent()) return;
       const next = targets[index + 1];
       if (next === undefined) {
@@ -478,7 +499,6 @@ export class SipClient {
    */
   private async connectTo(
     { target, found }: LocatedTarget,
-    generation: number,
     isCurrent: () => boolean,
     caPem: string | undefined,
   ): Promise<{ readonly settled: true } | { readonly settled: false; readonly problem: SipProblem }> {
@@ -556,24 +576,17 @@ export class SipClient {
     }
     this.reconnectAttempt = 0;
     this.settleFirstAttempt?.(this.accountStateValue);
-    this.bringLinkUp(generation);
+    this.bringLinkUp();
     return settled;
   }
 
-  /** The link is usable: publish again, then subscribe every buddy again, paced. */
-  private bringLinkUp(generation: number): void {
+  /** The link is usable: publish again, then subscribe every buddy again through a fresh window. */
+  private bringLinkUp(): void {
     this.isLinkUp = true;
     this.publisher.setLink('up');
     if (this.config.publish) this.publisher.resume();
-    const pending = [...this.subscriptions.values()];
-    const next = () => {
-      if (generation !== this.attemptGeneration || !this.isLinkUp) return;
-      const subscription = pending.shift();
-      if (!subscription) return;
-      subscription.linkUp();
-      if (pending.length > 0) setTimeout(next, this.timers.resubscribePacing);
-    };
-    next();
+    this.pacer.restart();
+    for (const subscription of this.subscriptions.values()) subscription.linkUp();
   }
 
   private bringLinkDown(problem: SipProblem): void {

@@ -21,6 +21,8 @@
  *   Every callback from sip.js or a timer runs guarded: an exception of ours is logged, a NOTIFY still gets its 200,
  *   and anything else starts the subscription over — it never reaches sip.js (which would answer 500).
  *   stop(): SUBSCRIBE Expires: 0 in the dialog, then forget it — always within the given time.
+ *   Every new SUBSCRIBE (not a refresh in the dialog) waits for a slot of the account's pacer (subscribe-pacer.ts)
+ *   and tells it how its transaction ended, so that thousands of buddies are neither a burst nor a trickle.
  *
  * `unknown` (no NOTIFY yet) and `pending` (awaiting the buddy's authorisation) are never shown as
  * offline; the presence document stays null until a NOTIFY carries one.
@@ -43,15 +45,16 @@ import {
   decideIntervalTooBrief,
   readGrantedExpires,
   readRetryAfter,
-  refreshDelayMs,
   resubscribeDelayMs,
   resubscribePaceAfterResponse,
   resubscribePaceAfterTermination,
+  spreadRefreshDelayMs,
   type ResubscribeBackoff,
   type ResubscribePace,
 } from '../usage/refresh-policy';
 import { NO_PUBLISHED_STATE } from './notify-body';
 import type { NotifyRefusal } from './notify-screen';
+import { subscribeOutcome, type PacerTicket, type SubscribePacer } from './subscribe-pacer';
 import { parseSubscriptionState } from './subscription-state-header';
 import { LineStateWatch, presenceWatch, type WatchedEvent } from './watched-event';
 
@@ -75,6 +78,10 @@ export interface BuddySubscriptionOptions {
   readonly watchLineState?: () => boolean;
   /** Of several notes, show one in the first of these languages (notify-body.ts noteLanguagesFor). */
   readonly noteLanguages?: readonly string[];
+  /** The account's window of SUBSCRIBE transactions in flight; without one, every SUBSCRIBE goes at once. */
+  readonly pacer?: SubscribePacer;
+  /** Where this buddy's SUBSCRIBE waits in the pacer's queue: higher goes first (default 0). */
+  readonly priority?: number;
 }
 
 export class BuddySubscription {
@@ -94,6 +101,9 @@ export class BuddySubscription {
   /** The Call-ID of the current attempt and its dialog: NOTIFYs the stack refused are matched by it. */
   private callId: string | undefined;
   private readonly stopHearingRefusals: () => void;
+  /** The pacer's ticket of the new SUBSCRIBE waiting for a slot or in flight, until its final response. */
+  private ticket: PacerTicket | undefined;
+  private priority: number;
 
   constructor(
     private readonly stack: SipStack,
@@ -101,6 +111,7 @@ export class BuddySubscription {
   ) {
     this.expires = options.expires;
     this.watched = presenceWatch(options.noteLanguages);
+    this.priority = options.priority ?? 0;
     this.buddyValue = { aor: options.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
     this.stopHearingRefusals = stack.onNotifyRefused((callId, refusal) => {
       if (callId === this.callId) this.onRefusedNotify(refusal);
@@ -114,8 +125,14 @@ export class BuddySubscription {
   /** The link is up (registered, or connected without registration): subscribe if not yet. */
   linkUp(): void {
     this.isLinkUp = true;
-    if (this.isStopped || this.dialog || this.initial || this.retryTimer) return;
+    if (this.isStopped || this.dialog || this.initial || this.retryTimer || this.ticket) return;
     this.subscribe();
+  }
+
+  /** Moves a SUBSCRIBE still waiting for the pacer to another priority (the buddy came into or left view). */
+  setPriority(priority: number): void {
+    this.priority = priority;
+    this.ticket?.reprioritize(priority);
   }
 
   /** The connection is gone: the dialog is void (the Contact changes with the new connection). */
@@ -124,6 +141,7 @@ export class BuddySubscription {
     this.generation += 1;
     this.clearTimers();
     this.forgetDialog();
+    this.releaseTicket();
     if (this.isStopped) return;
     this.setSubscription({ phase: 'error', problem: problemAsReason('Not watching', problem) });
   }
@@ -135,6 +153,7 @@ export class BuddySubscription {
     this.stopHearingRefusals();
     this.generation += 1;
     this.clearTimers();
+    this.releaseTicket();
     const dialog = this.dialog;
     this.dialog = undefined;
     if (this.initial) {
@@ -175,8 +194,27 @@ export class BuddySubscription {
     dialog.dispose();
   }
 
+  /** Starts a new subscription: at once, or when the pacer gives it a slot. */
   private subscribe(): void {
     if (this.isStopped || !this.isLinkUp) return;
+    const current = this.buddyValue.subscription;
+    if (current.phase !== 'active' && current.phase !== 'pending' && !(current.phase === 'unknown' && current.problem === undefined)) {
+      this.setSubscription({ phase: 'unknown' });
+    }
+    const pacer = this.options.pacer;
+    if (!pacer) {
+      this.sendSubscribe(undefined);
+      return;
+    }
+    this.releaseTicket();
+    this.ticket = pacer.enqueue((ticket) => this.guard('Subscribing', () => this.sendSubscribe(ticket)), this.priority);
+  }
+
+  private sendSubscribe(ticket: PacerTicket | undefined): void {
+    if (this.isStopped || !this.isLinkUp) {
+      ticket?.cancel();
+      return;
+    }
     this.generation += 1;
     const generation = this.generation;
     const isCurrent = () => generation === this.generation && !this.isStopped;
@@ -190,12 +228,13 @@ export class BuddySubscription {
       'Allow: ACK, BYE, CANCEL, NOTIFY, OPTIONS',
     ]);
     this.callId = request.callId;
-    const current = this.buddyValue.subscription;
-    if (current.phase !== 'active' && current.phase !== 'pending' && !(current.phase === 'unknown' && current.problem === undefined)) {
-      this.setSubscription({ phase: 'unknown' });
-    }
     const onFinal = (response: IncomingResponse) =>
       this.guard('Reading the answer to SUBSCRIBE', () => {
+        if (ticket) {
+          const message = response.message;
+          ticket.finished(subscribeOutcome(message.statusCode ?? 0, responseOrigin(message), readRetryAfter(message.getHeader('retry-after'))));
+          if (this.ticket === ticket) this.ticket = undefined;
+        }
         if (!isCurrent()) return;
         const code = response.message.statusCode ?? 0;
         if (code >= 200 && code < 300) {
@@ -372,7 +411,7 @@ export class BuddySubscription {
     );
   }
 
-  /** RFC 6665 §4.1.2.2: refresh in the dialog before it expires. */
+  /** RFC 6665 §4.1.2.2: refresh in the dialog before it expires (§4.1.2.1: at a spread-out moment, refresh-policy.ts). */
   private scheduleRefresh(expires: number): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(
@@ -381,7 +420,7 @@ export class BuddySubscription {
           this.refreshTimer = undefined;
           this.refresh(0);
         }),
-      refreshDelayMs(expires, this.options.t1),
+      spreadRefreshDelayMs(expires, this.options.t1, this.options.random),
     );
   }
 
@@ -452,6 +491,12 @@ export class BuddySubscription {
     }
   }
 
+  /** Gives the pacer's slot (or place in its queue) back without a verdict: the attempt was abandoned. */
+  private releaseTicket(): void {
+    this.ticket?.cancel();
+    this.ticket = undefined;
+  }
+
   private clearTimers(): void {
     clearTimeout(this.refreshTimer);
     clearTimeout(this.retryTimer);
@@ -477,6 +522,7 @@ export class BuddySubscription {
       this.generation += 1;
       this.clearTimers();
       this.forgetDialog();
+      this.releaseTicket();
       this.retryLater(
         'soon',
         { message: `Watching ${this.buddyValue.aor} failed inside Presently (${errorMessage(error)}); trying again.` },

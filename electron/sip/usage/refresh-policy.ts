@@ -7,6 +7,7 @@
  *          └─► refresh after max(½·granted, granted − 64·T1)          (a refresh gets a whole transaction
  *                                                                    timeout to succeed before expiry;
  *                                                                    no timer waits longer than 2^31−1 ms)
+ *              a subscription: at a random point of the last quarter before that (spreadRefreshDelayMs)
  *   423 ─► retried 3 times already? ── yes ─► 'exhausted': give up, the server's answer is the problem
  *            │ no
  *            ▼
@@ -72,6 +73,23 @@ export function readGrantedExpires(value: string | undefined): number | undefine
 /** When to refresh something that expires in `seconds`: half-way, or 64·T1 before the end if later (at most ~24.8 days). */
 export function refreshDelayMs(seconds: number, t1Ms: number): number {
   return Math.min(MAX_TIMER_DELAY_MS, Math.max(seconds * 500, seconds * 1000 - transactionTimeoutMs(t1Ms)));
+}
+
+/** The share of the latest refresh time over which subscription refreshes are spread (see spreadRefreshDelayMs). */
+const REFRESH_SPREAD = 0.25;
+
+/**
+ * When to refresh a subscription that expires in `seconds`: at a random point between ¾ of refreshDelayMs and
+ * refreshDelayMs itself. RFC 6665 §4.1.2.1 leaves the moment to the subscriber — any refresh before the duration
+ * ends keeps the subscription — so nothing obliges every subscriber to refresh at the same point. But buddies
+ * subscribed together (at the start, after a reconnection) are granted the same duration within seconds, and a
+ * fixed refresh point would send all of their refreshes again in one burst every interval, for ever; a random
+ * point per refresh spreads them over a quarter of the interval (5,000 buddies at 600 s: about 35 a second), and
+ * since each refresh draws anew they never gather again. Never later than refreshDelayMs, so a refresh still has
+ * a whole transaction timeout before the subscription would expire.
+ */
+export function spreadRefreshDelayMs(seconds: number, t1Ms: number, random: () => number): number {
+  return Math.round(refreshDelayMs(seconds, t1Ms) * (1 - REFRESH_SPREAD * random()));
 }
 
 /** What to do after a 423 Interval Too Brief. */

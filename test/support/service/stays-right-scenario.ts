@@ -32,7 +32,7 @@ export interface ScenarioServer {
 }
 
 /** The server's disappearance noticed within about a second. */
-const QUICK_LOSS_DETECTION: Partial<SipTimers> = { ...FAST_TIMERS, keepAliveInterval: 200, keepAliveTimeout: 1_000, resubscribePacing: 50 };
+const QUICK_LOSS_DETECTION: Partial<SipTimers> = { ...FAST_TIMERS, keepAliveInterval: 200, keepAliveTimeout: 1_000 };
 
 /** A screen lock the test works by hand (the desktop's idle time and lock cannot exist here); never idle. */
 export class FakeScreenLock implements ActivitySource {

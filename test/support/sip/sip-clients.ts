@@ -13,7 +13,7 @@
 import { expect, onTestFinished } from 'vitest';
 import { SipClient } from '../../../electron/sip/sip-client';
 import type { DnsResolver } from '../../../electron/sip/locate/locate-server';
-import type { SipAccountConfig, SipTimers } from '../../../electron/sip/sip-client-types';
+import type { SipAccountConfig, SipClientOptions, SipTimers } from '../../../electron/sip/sip-client-types';
 import { FAST_TIMERS, testAccount } from './test-account';
 
 /** How long a cleanup waits for each client to unpublish and unregister. */
@@ -33,6 +33,8 @@ export interface TestClientOptions {
   readonly deviceLabel?: string;
   /** Where the clients' DNS queries go (a test/support/dns/ responder); default the system's DNS. */
   readonly resolver?: DnsResolver;
+  /** The window of new SUBSCRIBEs in flight (SipClientOptions.subscribePacing); default the engine's. */
+  readonly subscribePacing?: SipClientOptions['subscribePacing'];
 }
 
 /** One client per user name, in the same order (a tuple, so `const [alice, bob] = …` needs no checks). */
@@ -54,6 +56,7 @@ export class TestSipClients {
         timers: { ...FAST_TIMERS, ...options.timers },
         ...(options.deviceLabel === undefined ? {} : { deviceLabel: options.deviceLabel }),
         ...(options.resolver === undefined ? {} : { resolver: options.resolver }),
+        ...(options.subscribePacing === undefined ? {} : { subscribePacing: options.subscribePacing }),
       });
     });
     this.clients.push(...made);

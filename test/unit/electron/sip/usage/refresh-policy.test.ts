@@ -7,6 +7,7 @@ import {
   readInterval,
   readRetryAfter,
   refreshDelayMs,
+  spreadRefreshDelayMs,
   resubscribeDelayMs,
   resubscribePaceAfterResponse,
   resubscribePaceAfterTermination,
@@ -41,6 +42,25 @@ describe('interval headers and timing rules', () => {
     expect(refreshDelayMs(2, 500)).toBe(1_000);
     expect(refreshDelayMs(60, 500)).toBe(30_000);
     expect(refreshDelayMs(600, 500)).toBe(568_000);
+  });
+
+  it('spreads subscription refreshes over the last quarter before the latest refresh time, never later', () => {
+    expect(spreadRefreshDelayMs(600, 500, () => 0)).toBe(568_000);
+    expect(spreadRefreshDelayMs(600, 500, () => 0.999_999)).toBe(426_000);
+    expect(spreadRefreshDelayMs(2, 500, () => 0.5)).toBe(875);
+    // 5,000 subscriptions granted 600 s at the same moment: their refreshes spread evenly over 142 s, no second
+    // holding more than a few times the average of about 35.
+    let seed = 1;
+    const random = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    const perSecond = new Map<number, number>();
+    for (let i = 0; i < 5_000; i += 1) {
+      const second = Math.floor(spreadRefreshDelayMs(600, 500, random) / 1_000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    expect(Math.min(...perSecond.keys())).toBeGreaterThanOrEqual(426);
+    expect(Math.max(...perSecond.keys())).toBeLessThanOrEqual(568);
+    expect(perSecond.size).toBeGreaterThan(135);
+    expect(Math.max(...perSecond.values())).toBeLessThan(100);
   });
 
   it('never asks for a timer longer than setTimeout can hold (it would fire at once and refresh in a loop)', () => {

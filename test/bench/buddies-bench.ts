@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:buddies` — 5,000 buddies watched by one engine, against the built-in compositor over UDP and against
+ * Kamailio over TCP (test/support/kamailio/, with the limits a list this size needs). Every buddy is first published
+ * busy by a raw UDP peer (one PUBLISH per AOR, 100 at a time: the cheapest real way, both servers take a publication
+ * for any AOR here). Then a watcher process (buddies-bench-watcher.ts, so the memory is the engine's alone) watches
+ * all of them, twice per server — BEFORE: pacing off, every SUBSCRIBE at once as the engine did before the pacer;
+ * AFTER: the adaptive window (electron/sip/subscribe/subscribe-pacer.ts) — and this prints, per run: the time from
+ * start until every buddy shows busy, SUBSCRIBEs in flight at most, retransmissions, connection resets, the watcher's
+ * resident memory and what each buddy costs in it.
+ *
+ *   npm run bench:buddies                       # 5,000 buddies, both servers
+ *   npm run bench:buddies -- --count 1000 --only compositor|kamailio --after-only
+ *
+ * Needs `kamailio` and `kamailio-presence-modules` for the Kamailio part (skipped with a note where missing). The
+ * figures move with the machine's other load: run it on an otherwise idle machine.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startCompositor } from '../../electron/compositor';
+import { buildPidf } from '../../shared/pidf';
+import { SipTestPeer, type Target } from '../support/compositor/sip-test-peer';
+import { startKamailio } from '../support/kamailio/kamailio';
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '5000' },
+    only: { type: 'string' },
+    timeout: { type: 'string', default: '90' },
+    'after-only': { type: 'boolean', default: false },
+  },
+});
+const COUNT = Number(args.count);
+const PUBLISH_WINDOW = 100;
+
+interface WatcherFigures {
+  readonly shownMs: number;
+  readonly shown99Ms: number | null;
+  readonly shown: number;
+  readonly maxInFlight: number;
+  readonly retransmissions: number;
+  readonly connectionResets: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  readonly notShown: Readonly<Record<string, number>>;
+  readonly refusedNotifies: Readonly<Record<string, number>>;
+  readonly pacer: unknown;
+}
+
+/** Publishes `sip:buddyN@example.com` busy for every N < COUNT, PUBLISH_WINDOW transactions at a time. */
+async function publishAll(target: Target): Promise<void> {
+  const peer = await SipTestPeer.udp(target);
+  let next = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < COUNT) {
+      const i = next++;
+      const aor = `sip:buddy${i}@example.com`;
+      const response = await peer.request({
+        method: 'PUBLISH',
+        uri: aor,
+        from: `<${aor}>;tag=p${i}`,
+        to: `<${aor}>`,
+        headers: [
+          ['Event', 'presence'],
+          ['Expires', '3600'],
+        ],
+        body: buildPidf({ entity: aor, tupleId: `t${i}`, status: 'busy', note: `In a meeting (${i})`, timestamp: new Date() }),
+        contentType: 'application/pidf+xml',
+      });
+      if (response.status !== 200) failures += 1;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: PUBLISH_WINDOW }, worker));
+  await peer.close();
+  console.log(`  published ${COUNT - failures}/${COUNT} buddies in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs one watcher process and returns its figures. */
+function watch(server: string, pacing: 'on' | 'off', watcher: string): Promise<WatcherFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        new URL('./buddies-bench-watcher.ts', import.meta.url).pathname,
+        '--server',
+        server,
+        '--count',
+        String(COUNT),
+        '--pacing',
+        pacing,
+        '--watcher',
+        watcher,
+        '--timeout',
+        String(args.timeout),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as WatcherFigures);
+      } catch {
+        reject(new Error(`the watcher exited with ${code} and printed: ${out}`));
+      }
+    });
+  });
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+function report(label: string, f: WatcherFigures): void {
+  const perBuddy = (f.rssAfter - f.rssBefore) / COUNT / 1024;
+  console.log(
+    `  ${label.padEnd(22)} ${f.shown === COUNT ? 'all' : `${f.shown}/${COUNT}`} shown after ${(f.shownMs / 1000).toFixed(2)} s ` +
+      `(99 % after ${f.shown99Ms === null ? '—' : `${(f.shown99Ms / 1000).toFixed(2)} s`}) · ` +
+      `in flight ≤ ${f.maxInFlight} · ${f.retransmissions} retransmissions · ${f.connectionResets} connection resets · ` +
+      `rss ${mb(f.rssAfter)} MB (${mb(f.rssBefore)} MB before watching; ${perBuddy.toFixed(1)} KB per buddy)`,
+  );
+  if (f.shown < COUNT) console.log(`    not shown, by phase/status: ${JSON.stringify(f.notShown)}`);
+  console.log(`    NOTIFYs answered other than 200: ${JSON.stringify(f.refusedNotifies)}; pacer: ${JSON.stringify(f.pacer)}`);
+}
+
+async function compare(server: string): Promise<void> {
+  if (args['after-only'] !== true) report('BEFORE (pacing off)', await watch(server, 'off', 'before'));
+  report('AFTER (paced)', await watch(server, 'on', 'after'));
+}
+
+console.log(`${COUNT} buddies, each published busy beforehand; one watcher process per run.`);
+
+if (args.only === undefined || args.only === 'compositor') {
+  console.log('\nCompositor (UDP)');
+  // The compositor refuses a watcher's subscription beyond its 1,000th by default (503, Retry-After: 60).
+  const compositor = await startCompositor({
+    host: '127.0.0.1',
+    udpPort: 0,
+    tcpPort: null,
+    wsPort: null,
+    limits: { maxSubscriptionsPerWatcher: COUNT },
+  });
+  const udp = compositor.addresses.udp!;
+  await publishAll({ host: udp.host, port: udp.port });
+  await compare(udp.uri);
+  await compositor.stop();
+}
+
+if (args.only === undefined || args.only === 'kamailio') {
+  console.log('\nKamailio (TCP)');
+  if (!existsSync('/usr/sbin/kamailio')) console.log('  skipped: kamailio is not installed');
+  else {
+    const kamailio = await startKamailio({ transports: ['udp', 'tcp'], largeLists: true });
+    try {
+      await publishAll({ host: '127.0.0.1', port: kamailio.ports.udp! });
+      await compare(kamailio.serverUri('tcp'));
+    } finally {
+      await kamailio.stop();
+    }
+  }
+}
+process.exit(0);
