@@ -104,7 +104,11 @@ function joinNames(names: readonly string[]): string {
 export type AlertingService = Pick<PresenceService, 'outbox' | 'setBuddyAlert'>;
 
 /** Shows `service`'s availability alerts through `notifier`; returns the disconnect. */
-export function connectBuddyAlerts(service: AlertingService, notifier: DesktopNotifier, log: (message: string) => void = () => undefined): () => void {
+export function connectBuddyAlerts(
+  service: AlertingService,
+  notifier: DesktopNotifier,
+  log: (message: string) => void = () => undefined,
+): () => void {
   const entries = new Map<string, BuddyEntry>();
   const alerts = new BuddyAlerts(notifier, {
     alertOf: (aor) => entries.get(aor)?.alert ?? 'off',
@@ -116,7 +120,9 @@ export function connectBuddyAlerts(service: AlertingService, notifier: DesktopNo
       const entry = entries.get(aor);
       // Off at once, so a second change before the list comes back does not fire again.
       if (entry) entries.set(aor, { ...entry, alert: 'off' });
-      service.setBuddyAlert({ aor, alert: 'off' }).catch((error: unknown) => log(`switching off the alert of ${aor} failed: ${String(error)}`));
+      service
+        .setBuddyAlert({ aor, alert: 'off' })
+        .catch((error: unknown) => log(`switching off the alert of ${aor} failed: ${String(error)}`));
     },
   });
   return service.outbox.observeState((change) => {

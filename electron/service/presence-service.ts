@@ -256,10 +256,7 @@ export class PresenceService {
       this.reportLoad('presence history', await this.timeline.load(this.now));
       // A restart is no new choice: `at: 0` lets any idle or lock episode count (auto-status.ts rule 5).
       const { status, note, until, before } = this.settingsStore.settings.presence;
-      this.autoStatus.reset(
-        { status, note, at: 0, ...(until === undefined ? {} : { until }) },
-        before ? { ...before, at: 0 } : undefined,
-      );
+      this.autoStatus.reset({ status, note, at: 0, ...(until === undefined ? {} : { until }) }, before ? { ...before, at: 0 } : undefined);
       this.autoStatus.start();
       const { account } = this.settingsStore.settings;
       if (account) await this.startAccountSession(account);

@@ -149,7 +149,9 @@ export class SettingsStore {
   /** Records the chosen status and note (a timed one with its end and return); a non-empty note moves to the front of the recent notes. */
   async setPresence(status: ChosenStatus, note: string, timed?: { readonly until: number; readonly before?: StatusChoice }): Promise<void> {
     const recentNotes = note === '' ? this.current.recentNotes : withRecentNote(this.current.recentNotes, note);
-    const presence: SavedPresence = timed ? { status, note, until: timed.until, ...(timed.before ? { before: timed.before } : {}) } : { status, note };
+    const presence: SavedPresence = timed
+      ? { status, note, until: timed.until, ...(timed.before ? { before: timed.before } : {}) }
+      : { status, note };
     await this.update({ ...this.current, presence, recentNotes });
   }
 

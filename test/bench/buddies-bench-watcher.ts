@@ -94,8 +94,19 @@ for (const buddy of client.buddies) {
   notShown[key] = (notShown[key] ?? 0) + 1;
 }
 process.stdout.write(
-  JSON.stringify({ shownMs, shown99Ms: shown99Ms ?? null, shown: shown.size, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, refusedNotifies, pacer: client.subscribePacing }) +
-    '\n',
+  JSON.stringify({
+    shownMs,
+    shown99Ms: shown99Ms ?? null,
+    shown: shown.size,
+    maxInFlight,
+    retransmissions,
+    connectionResets,
+    rssBefore,
+    rssAfter,
+    notShown,
+    refusedNotifies,
+    pacer: client.subscribePacing,
+  }) + '\n',
 );
 await client.stop({ timeoutMs: 5_000 });
 process.exit(0);

@@ -232,7 +232,9 @@ export class BuddySubscription {
       this.guard('Reading the answer to SUBSCRIBE', () => {
         if (ticket) {
           const message = response.message;
-          ticket.finished(subscribeOutcome(message.statusCode ?? 0, responseOrigin(message), readRetryAfter(message.getHeader('retry-after'))));
+          ticket.finished(
+            subscribeOutcome(message.statusCode ?? 0, responseOrigin(message), readRetryAfter(message.getHeader('retry-after'))),
+          );
           if (this.ticket === ticket) this.ticket = undefined;
         }
         if (!isCurrent()) return;

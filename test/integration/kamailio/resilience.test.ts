@@ -165,7 +165,10 @@ describe('resilience against a real presence server (Kamailio)', () => {
       // one before it had its final response.
       const resubscribes = exchanges(bobTrace, 'SUBSCRIBE')
         .filter((x) => readTime(bobTrace, x.request.raw) >= restartedAt && !/;\s*tag=/.test(x.request.header('to') ?? ''))
-        .map((x) => ({ sentAt: readTime(bobTrace, x.request.raw), answeredAt: x.response ? readTime(bobTrace, x.response.raw) : Infinity }));
+        .map((x) => ({
+          sentAt: readTime(bobTrace, x.request.raw),
+          answeredAt: x.response ? readTime(bobTrace, x.response.raw) : Infinity,
+        }));
       expect(resubscribes.length).toBeGreaterThanOrEqual(buddies.length);
       for (let i = 1; i < resubscribes.length; i++) expect(resubscribes[i]!.sentAt).toBeGreaterThanOrEqual(resubscribes[i - 1]!.answeredAt);
     }, 60_000);

@@ -50,7 +50,9 @@ describe('subscription pacing (compositor, UDP)', () => {
       const answers = await Promise.all(
         batch.map((i) =>
           publisher.request(
-            publishSpec(aorOf(i), { body: buildPidf({ entity: aorOf(i), tupleId: `t${i}`, status: 'busy', note: `In a meeting ${i}`, timestamp: new Date() }) }),
+            publishSpec(aorOf(i), {
+              body: buildPidf({ entity: aorOf(i), tupleId: `t${i}`, status: 'busy', note: `In a meeting ${i}`, timestamp: new Date() }),
+            }),
           ),
         ),
       );

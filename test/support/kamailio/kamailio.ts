@@ -276,9 +276,13 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
 
   const startProcess = async (): Promise<void> => {
     await resetDatabase();
-    const process_ = spawn('kamailio', ['-f', configFile, '-DD', '-E', '-m', options.largeLists ? '512' : '64', '-M', options.largeLists ? '32' : '8', '-w', dir, '-Y', dir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const process_ = spawn(
+      'kamailio',
+      ['-f', configFile, '-DD', '-E', '-m', options.largeLists ? '512' : '64', '-M', options.largeLists ? '32' : '8', '-w', dir, '-Y', dir],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     child = process_;
     process_.stderr?.setEncoding('utf8');
     process_.stderr?.on('data', (chunk: string) => {

@@ -65,7 +65,12 @@ export async function startAlice(server: ScenarioServer, activity?: ActivitySour
   onTestFinished(connectBuddyAlerts(service, { show: (notification) => notifications.push(notification) }));
   await service.start();
   const probe = ServiceProbe.attach(service);
-  await service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, displayName: 'Alice', aor: `sip:alice@${server.domain}`, server: server.accountServer });
+  await service.saveAccount({
+    ...DEFAULT_ACCOUNT_SETTINGS,
+    displayName: 'Alice',
+    aor: `sip:alice@${server.domain}`,
+    server: server.accountServer,
+  });
   await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { what: 'alice registered' });
   return { service, probe, notifications };
 }
@@ -103,11 +108,18 @@ export async function colleagueAvailableAlertsOnce(server: ScenarioServer): Prom
   };
   await bobShows('away');
   await bobShows('available');
-  await probe.waitFor('onBuddiesChanged', (list) => list.some((b) => b.aor === bobAor && b.alert === undefined), { what: 'the once-alert off' });
+  await probe.waitFor('onBuddiesChanged', (list) => list.some((b) => b.aor === bobAor && b.alert === undefined), {
+    what: 'the once-alert off',
+  });
   await bobShows('away');
   await bobShows('available');
   expect(notifications).toEqual([
-    { title: 'Bob is available', body: 'Click to show them in the buddy list.', onClick: { kind: 'buddy', aor: bobAor }, suppressWhileDoNotDisturb: false },
+    {
+      title: 'Bob is available',
+      body: 'Click to show them in the buddy list.',
+      onClick: { kind: 'buddy', aor: bobAor },
+      suppressWhileDoNotDisturb: false,
+    },
   ]);
   // Before Bob's first PUBLISH the server may have said offline: the history starts with what it said.
   const history = await service.buddyHistory({ aor: bobAor });
@@ -133,7 +145,10 @@ export async function serverLossMarksBuddiesStale(server: ScenarioServer): Promi
     timeoutMs: 10_000,
   });
   // Never a stale green: from the stop on, every word on Bob said he was not current.
-  const whileDown = probe.events.slice(since).filter((e) => e.channel === 'buddy:presence').map((e) => e.payload as BuddyPresence);
+  const whileDown = probe.events
+    .slice(since)
+    .filter((e) => e.channel === 'buddy:presence')
+    .map((e) => e.payload as BuddyPresence);
   expect(whileDown.filter((p) => p.aor === bobAor).every((p) => p.stale !== undefined)).toBe(true);
   // As of the last NOTIFY (a refresh may have come after the one awaited above).
   expect(stale.stale?.asOf).toBeGreaterThanOrEqual(before.changedAt ?? Number.POSITIVE_INFINITY);
@@ -171,7 +186,8 @@ export async function lockedScreenPublishesUnmarkedAway(server: ScenarioServer):
   await sees('available');
   lock.fire('lock-screen');
   expect((await sees('away')).presence?.note).toBe('Desk');
-  const isPersonPublish = (e: { direction: string; raw: string }) => e.direction === 'out' && e.raw.startsWith('PUBLISH ') && e.raw.includes('<dm:person');
+  const isPersonPublish = (e: { direction: string; raw: string }) =>
+    e.direction === 'out' && e.raw.startsWith('PUBLISH ') && e.raw.includes('<dm:person');
   const publishes = () =>
     probe
       .received('onTraceBatch')
@@ -187,7 +203,8 @@ export async function lockedScreenPublishesUnmarkedAway(server: ScenarioServer):
   await sees('available');
   await probe.waitFor(
     'onTraceBatch',
-    (batch) => batch.entries.some((e) => isPersonPublish(e) && !e.raw.includes('<rpid:away/>') && e.raw.includes('<rpid:class>manual</rpid:class>')),
+    (batch) =>
+      batch.entries.some((e) => isPersonPublish(e) && !e.raw.includes('<rpid:away/>') && e.raw.includes('<rpid:class>manual</rpid:class>')),
     { since: sinceUnlock, what: 'the PUBLISH of Available, marked manual' },
   );
 }

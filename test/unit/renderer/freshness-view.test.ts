@@ -23,7 +23,9 @@ describe('freshness view', () => {
   });
 
   it('given a list, then the header counts the buddies that are not current', () => {
-    expect(countStale([entry('a'), entry('b', { asOf: 1, reason: 'not-refreshed' }), entry('c', { asOf: null, reason: 'terminated' })])).toBe(2);
+    expect(
+      countStale([entry('a'), entry('b', { asOf: 1, reason: 'not-refreshed' }), entry('c', { asOf: null, reason: 'terminated' })]),
+    ).toBe(2);
   });
 
   it('given a published end, then "until 15:00"; none or not a date, then null', () => {
@@ -33,7 +35,13 @@ describe('freshness view', () => {
   });
 
   it('given an automatic Away, then why and for how long; a chosen status, then null', () => {
-    const self: SelfPresence = { status: 'away', note: '', publication: { phase: 'published' }, recentNotes: [], automatic: { reason: 'idle', since: 0 } };
+    const self: SelfPresence = {
+      status: 'away',
+      note: '',
+      publication: { phase: 'published' },
+      recentNotes: [],
+      automatic: { reason: 'idle', since: 0 },
+    };
     expect(describeAutomatic(self, 12 * 60_000)).toBe('Away — automatic, idle for 12 min');
     expect(describeAutomatic({ ...self, automatic: { reason: 'locked', since: 0 } }, 0)).toBe('Away — automatic, screen locked');
     const { automatic: _none, ...chosen } = self;

@@ -29,7 +29,12 @@ describe('availability alerts', () => {
     alerts.presenceChanged(BOB, 'busy');
     alerts.presenceChanged(BOB, 'available');
     expect(shown).toEqual([
-      { title: 'Bob is available', body: 'Click to show them in the buddy list.', onClick: { kind: 'buddy', aor: BOB }, suppressWhileDoNotDisturb: false },
+      {
+        title: 'Bob is available',
+        body: 'Click to show them in the buddy list.',
+        onClick: { kind: 'buddy', aor: BOB },
+        suppressWhileDoNotDisturb: false,
+      },
     ]);
     expect(settings.get(BOB)).toBe('off');
   });
@@ -73,7 +78,7 @@ describe('availability alerts', () => {
     expect(shown).toHaveLength(1);
   });
 
-  it('given one alert held during Do Not Disturb, then the summary is that buddy\'s own alert', () => {
+  it("given one alert held during Do Not Disturb, then the summary is that buddy's own alert", () => {
     const { shown, alerts } = setUp({ [BOB]: 'every-time' });
     alerts.presenceChanged(BOB, 'busy');
     alerts.ownStatusChanged('do-not-disturb');

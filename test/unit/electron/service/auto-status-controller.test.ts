@@ -56,7 +56,9 @@ describe('automatic status controller', () => {
     expect(changes).toEqual([]);
     activity.idleSeconds = 10 * 60;
     await scheduler.advance(IDLE_POLL_MS);
-    expect(changes).toEqual([{ status: 'away', note: 'Desk', isManual: false, automatic: { reason: 'idle', since: clock.now - 10 * MINUTE } }]);
+    expect(changes).toEqual([
+      { status: 'away', note: 'Desk', isManual: false, automatic: { reason: 'idle', since: clock.now - 10 * MINUTE } },
+    ]);
     activity.idleSeconds = 11 * 60;
     await scheduler.advance(IDLE_POLL_MS);
     expect(changes).toHaveLength(1);

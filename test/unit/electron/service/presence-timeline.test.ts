@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BUDDIES } from '../../../../shared/buddy/buddy';
-import {
-  MAX_CHANGES_PER_BUDDY,
-  PRESENCE_HISTORY_FILE_NAME,
-  PresenceTimeline,
-} from '../../../../electron/service/presence-timeline';
+import { MAX_CHANGES_PER_BUDDY, PRESENCE_HISTORY_FILE_NAME, PresenceTimeline } from '../../../../electron/service/presence-timeline';
 import { ManualScheduler } from '../../../support/manual-scheduler';
 
 let dir: string;

@@ -211,7 +211,7 @@ describe('buildPidf: automatic and timed statuses', () => {
     expect(summarizePresence(document)).toMatchObject({ status: 'busy', until: '2024-05-01T15:00:00.000Z' });
   });
 
-  it('given another client\'s until with an offset, then the summary has it in UTC; one that is not a date is dropped', () => {
+  it("given another client's until with an offset, then the summary has it in UTC; one that is not a date is dropped", () => {
     const body = (until: string) =>
       `<presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:bob@example.com">` +
       `<tuple id="t"><status><basic>open</basic></status></tuple>` +

@@ -52,13 +52,21 @@ describe('automatic status', () => {
     const chosen = nextAutoStatus(idle, { kind: 'chosen', status: 'available', note: 'Here', at: 3 * MINUTE });
     expect(shownPresence(chosen)).toEqual({ status: 'available', note: 'Here', isManual: true });
     // The poll still reports the old episode: it does not count.
-    expect(shownPresence(nextAutoStatus(chosen, { kind: 'idle', since: MINUTE }))).toEqual({ status: 'available', note: 'Here', isManual: true });
+    expect(shownPresence(nextAutoStatus(chosen, { kind: 'idle', since: MINUTE }))).toEqual({
+      status: 'available',
+      note: 'Here',
+      isManual: true,
+    });
     const again = run(chosen, { kind: 'active' }, { kind: 'idle', since: 4 * MINUTE });
     expect(shownPresence(again).automatic).toEqual({ reason: 'idle', since: 4 * MINUTE });
   });
 
   it('given a manual choice while automatic, then the choice is shown (Busy by hand over an automatic Away)', () => {
-    const state = run(startedAs('available'), { kind: 'idle', since: MINUTE }, { kind: 'chosen', status: 'busy', note: '', at: 2 * MINUTE });
+    const state = run(
+      startedAs('available'),
+      { kind: 'idle', since: MINUTE },
+      { kind: 'chosen', status: 'busy', note: '', at: 2 * MINUTE },
+    );
     expect(shownPresence(state)).toEqual({ status: 'busy', note: '', isManual: true });
   });
 
@@ -95,6 +103,10 @@ describe('automatic status', () => {
 
   it('given a timed status restored from disk whose end passed while the app was closed, then the first tick reverts it', () => {
     const restored = initialAutoStatus({ status: 'busy', note: '', until: 5 * MINUTE, at: 0 }, { status: 'away', note: 'Gone', at: 0 });
-    expect(shownPresence(nextAutoStatus(restored, { kind: 'tick', at: 50 * MINUTE }))).toEqual({ status: 'away', note: 'Gone', isManual: true });
+    expect(shownPresence(nextAutoStatus(restored, { kind: 'tick', at: 50 * MINUTE }))).toEqual({
+      status: 'away',
+      note: 'Gone',
+      isManual: true,
+    });
   });
 });

@@ -23,7 +23,9 @@ describe('freshness: never a stale green', () => {
 
   it('given the subscription ended, failed or being set up again, then stale with the matching reason', () => {
     expect(staleness(buddy({ phase: 'terminated', reason: 'timeout' }), REGISTERED)?.reason).toBe('terminated');
-    expect(staleness(buddy({ phase: 'error', problem: { message: 'x', cause: 'connection-lost' } }), REGISTERED)?.reason).toBe('connection-lost');
+    expect(staleness(buddy({ phase: 'error', problem: { message: 'x', cause: 'connection-lost' } }), REGISTERED)?.reason).toBe(
+      'connection-lost',
+    );
     expect(staleness(buddy({ phase: 'error', problem: { message: 'x', statusCode: 500 } }), REGISTERED)?.reason).toBe('not-refreshed');
     expect(staleness(buddy({ phase: 'unknown' }), REGISTERED)?.reason).toBe('not-refreshed');
   });

@@ -3,7 +3,13 @@
  * time, and the "SUBSCRIBEs" are callbacks that record their tickets, so every answer, delay and timeout is scripted.
  */
 import { describe, expect, it } from 'vitest';
-import { SubscribePacer, subscribeOutcome, type PacerClock, type PacerTicket, type SubscribePacerOptions } from '../../../../../electron/sip/subscribe/subscribe-pacer';
+import {
+  SubscribePacer,
+  subscribeOutcome,
+  type PacerClock,
+  type PacerTicket,
+  type SubscribePacerOptions,
+} from '../../../../../electron/sip/subscribe/subscribe-pacer';
 
 /** A clock whose time moves only when the test says so; timers fire as it passes them. */
 function fakeClock(): PacerClock & { advance(ms: number): void } {
@@ -106,7 +112,8 @@ describe('SubscribePacer', () => {
     const clock = fakeClock();
     const pacer = new SubscribePacer({ clock, initialWindow: 1, maxWindow: 1 });
     const order: string[] = [];
-    const queue = (name: string, priority: number) => pacer.enqueue((ticket) => (order.push(name), ticket.finished({ kind: 'answered' })), priority);
+    const queue = (name: string, priority: number) =>
+      pacer.enqueue((ticket) => (order.push(name), ticket.finished({ kind: 'answered' })), priority);
     let blocker: PacerTicket | undefined;
     pacer.enqueue((ticket) => (order.push('first'), (blocker = ticket)), -1);
     await queued();

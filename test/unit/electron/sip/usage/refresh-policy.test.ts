@@ -51,7 +51,7 @@ describe('interval headers and timing rules', () => {
     // 5,000 subscriptions granted 600 s at the same moment: their refreshes spread evenly over 142 s, no second
     // holding more than a few times the average of about 35.
     let seed = 1;
-    const random = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    const random = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
     const perSecond = new Map<number, number>();
     for (let i = 0; i < 5_000; i += 1) {
       const second = Math.floor(spreadRefreshDelayMs(600, 500, random) / 1_000);
