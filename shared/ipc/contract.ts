@@ -181,9 +181,10 @@ export interface PresenceRequests {
 
   /**
    * Chooses our status and note and publishes them. Resolves once the server has answered (or the
-   * attempt failed), with the publication's outcome — the picker shows it.
+   * attempt failed), with the publication's outcome — the picker shows it. `until` (ms since the epoch), when
+   * given, is when a timed choice ("Busy for 1 h") ends.
    */
-  setStatus(choice: { status: ChosenStatus; note: string }): Promise<SelfPresence>;
+  setStatus(choice: { status: ChosenStatus; note: string; until?: number }): Promise<SelfPresence>;
   /** Removes a note from the recent-notes list. */
   forgetRecentNote(note: string): Promise<SelfPresence>;
 
@@ -282,7 +283,11 @@ export const requestChannels: {
   rendererReady: { channel: 'app:renderer-ready', payload: v.none },
   setStatus: {
     channel: 'presence:set-status',
-    payload: v.object({ status: v.literal(...CHOSEN_STATUSES), note: v.string({ maxLength: MAX_NOTE_LENGTH }) }),
+    payload: v.object({
+      status: v.literal(...CHOSEN_STATUSES),
+      note: v.string({ maxLength: MAX_NOTE_LENGTH }),
+      until: v.optional(v.number({ min: 0, integer: true })),
+    }),
   },
   forgetRecentNote: { channel: 'presence:forget-note', payload: v.string({ maxLength: MAX_NOTE_LENGTH }) },
   addBuddy: { channel: 'buddy:add', payload: buddyForm() },
