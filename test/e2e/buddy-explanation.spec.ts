@@ -28,6 +28,7 @@ function arrowLabelled(trace: TracePane, label: string): Locator {
 
 /** The buddy's explanation disclosure, opened. */
 async function openExplanation(app: MainWindow, aor: string, question: string | RegExp): Promise<Locator> {
+  await app.openBuddyDetails(aor);
   const disclosure = app.buddyRow(aor).getByTestId('buddy-explanation');
   await disclosure.getByText(question).click();
   const body = disclosure.getByTestId('buddy-explanation-body');

@@ -1,6 +1,7 @@
 /**
- * The buddy list as shown: filtered by the search, grouped, each group sorted by availability then
- * name. Pure functions over store data, so that they are tested without a browser.
+ * The buddy list as shown: filtered by the search, grouped, each group sorted by availability then name (or by
+ * name alone), and held in place while the user points at or focuses a row. Pure functions over store data, so
+ * that they are tested without a browser.
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
@@ -29,8 +30,11 @@ export function matchesSearch(row: BuddyRowView, query: string): boolean {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/** How rows are ordered within a group: the most available first, or alphabetically. */
+export type BuddySort = 'availability' | 'name';
+
 /** Groups (alphabetical, the demo's and the default group included) with their rows sorted. */
-export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyGroupView[] {
+export function groupBuddies(entries: readonly BuddyEntry[], query = '', sort: BuddySort = 'availability'): BuddyGroupView[] {
   const groups = new Map<string, BuddyRowView[]>();
   for (const entry of entries) {
     const row: BuddyRowView = { entry, name: buddyLabel(entry), display: describeBuddy(entry.presence) };
@@ -40,7 +44,29 @@ export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyG
     rows.push(row);
     groups.set(name, rows);
   }
-  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compareRows) }));
+  const compare = sort === 'availability' ? compareRows : compareNames;
+  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compare) }));
+}
+
+/** By name, then address. */
+export function compareNames(a: BuddyRowView, b: BuddyRowView): number {
+  return collator.compare(a.name, b.name) || a.entry.aor.localeCompare(b.entry.aor);
+}
+
+/**
+ * The groups in `previous`'s row order where that is possible: while a row is pointed at or focused, a re-sort must not
+ * move it from under the pointer, so rows keep their places; new rows go to the end of their group, removed ones go.
+ * The caller passes the fresh order again once the row is let go.
+ */
+export function keepRowOrder(fresh: readonly BuddyGroupView[], previous: readonly BuddyGroupView[]): BuddyGroupView[] {
+  const placeOf = new Map<string, number>();
+  previous.forEach((group) => group.rows.forEach((row, index) => placeOf.set(`${group.name}\n${row.entry.aor}`, index)));
+  const place = (group: string, row: BuddyRowView) => placeOf.get(`${group}\n${row.entry.aor}`) ?? Number.MAX_SAFE_INTEGER;
+  return fresh.map((group) => ({
+    name: group.name,
+    // Array.prototype.sort is stable: new rows keep the fresh order among themselves.
+    rows: [...group.rows].sort((a, b) => place(group.name, a) - place(group.name, b)),
+  }));
 }
 
 /** By availability, then name, then address (so equal names keep a stable order). */
@@ -77,8 +103,11 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
       return { tone: 'problem', text: `Not watching: ${reason} · ${retrying(subscription.retryAt, now)}` };
     }
     case 'error':
-      // The status label carries the problem itself; this line says what happens next.
-      return { tone: 'problem', text: `Not watching · ${retrying(subscription.retryAt, now)}` };
+      // The status label carries the problem itself, or the short state and `detail` the server's reason; this line adds what happens next.
+      return {
+        tone: 'problem',
+        text: `Not watching${row.display.detail ? `: ${asClause(row.display.detail)}` : ''} · ${retrying(subscription.retryAt, now)}`,
+      };
   }
 }
 

@@ -18,8 +18,8 @@ interface SelfState {
   readonly actions: {
     snapshotReceived(snapshot: AppSnapshot): void;
     selfPresenceChanged(self: SelfPresence): void;
-    /** Publishes a status and note; resolves with the outcome (never rejects). */
-    statusChosen(status: ChosenStatus, note: string): Promise<SelfPresence | null>;
+    /** Publishes a status and note, until `until` (ms since the epoch) when given; resolves with the outcome (never rejects). */
+    statusChosen(status: ChosenStatus, note: string, until?: number): Promise<SelfPresence | null>;
     recentNoteForgotten(note: string): Promise<void>;
   };
 }
@@ -33,10 +33,10 @@ export const useSelfStore = create<SelfState>()((set) => ({
   actions: {
     snapshotReceived: (snapshot) => set({ self: snapshot.self }),
     selfPresenceChanged: (self) => set({ self }),
-    async statusChosen(status, note) {
+    async statusChosen(status, note, until) {
       set({ pending: { status, note }, requestError: null });
       try {
-        const self = await presenceApi().setStatus({ status, note });
+        const self = await presenceApi().setStatus(until === undefined ? { status, note } : { status, note, until });
         set({ self, pending: null });
         return self;
       } catch (error) {

@@ -38,9 +38,17 @@ describe('what the buddy list shows for a buddy', () => {
       kind: 'not-subscribed',
       label: 'Not subscribed (rejected)',
     });
+    expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 403, message: 'Forbidden (403 Forbidden).' } }))).toMatchObject({
+      kind: 'error',
+      label: 'Error: Forbidden (403 Forbidden).',
+    });
+  });
+
+  it('given an address the server does not know (404), then a short state and the server’s reason as its detail', () => {
     expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 404, message: 'No such user (404 Not Found).' } }))).toMatchObject({
       kind: 'error',
-      label: 'Error: No such user (404 Not Found).',
+      label: 'Unknown address',
+      detail: 'No such user (404 Not Found).',
     });
   });
 
