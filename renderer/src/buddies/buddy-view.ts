@@ -5,7 +5,7 @@
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
-import { describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
+import { asClause, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
 /** One row, with what it shows computed once. */
 export interface BuddyRowView {
@@ -103,11 +103,8 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
       return { tone: 'problem', text: `Not watching: ${reason} · ${retrying(subscription.retryAt, now)}` };
     }
     case 'error':
-      // The status label carries the problem itself, or the short state and `detail` the server's reason; this line adds what happens next.
-      return {
-        tone: 'problem',
-        text: `Not watching${row.display.detail ? `: ${asClause(row.display.detail)}` : ''} · ${retrying(subscription.retryAt, now)}`,
-      };
+      // The status label carries the problem itself (or its short form, with the server's words in the details); this line says what happens next.
+      return { tone: 'problem', text: `Not watching · ${retrying(subscription.retryAt, now)}` };
   }
 }
 
@@ -122,10 +119,4 @@ function retrying(retryAt: number | undefined, now: number): string {
   if (retryAt === undefined) return 'retrying once reconnected';
   if (retryAt - now < 90_000) return `retrying ${formatIn(retryAt, now)}`;
   return `retrying at ${new Date(retryAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
-}
-
-/** A sentence as a clause inside another: first letter lower-case, no final full stop. */
-function asClause(sentence: string): string {
-  const trimmed = sentence.trim().replace(/\.$/, '');
-  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
 }

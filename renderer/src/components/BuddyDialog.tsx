@@ -1,5 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { DEFAULT_GROUP_LABEL, checkBuddyForm, domainOf, knownDisplayName, withDefaultDomain, type BuddyField, type BuddyForm } from '../../../shared/buddy/buddy';
+import {
+  DEFAULT_GROUP_LABEL,
+  checkBuddyForm,
+  domainOf,
+  knownDisplayName,
+  withDefaultDomain,
+  type BuddyField,
+  type BuddyForm,
+} from '../../../shared/buddy/buddy';
 import { parseSipAddress } from '../../../shared/account/sip-address';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useSessionStore } from '../stores/session-store';

@@ -1,5 +1,12 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { describeBuddyNotice, explanationQuestion, groupBuddies, keepRowOrder, type BuddyGroupView, type BuddyRowView } from '../buddies/buddy-view';
+import {
+  describeBuddyNotice,
+  explanationQuestion,
+  groupBuddies,
+  keepRowOrder,
+  type BuddyGroupView,
+  type BuddyRowView,
+} from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { extraActivities, foreignNoteLanguage, formatAgo, glyphOfStatus, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
@@ -25,7 +32,10 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   const sort = useListPreferencesStore((s) => s.sort);
   const { densityChosen, sortChosen } = useListPreferencesStore((s) => s.actions);
   const [query, setQuery] = useState('');
-  const [heldRow, setHeldRow] = useState<{ readonly hovered: string | null; readonly focused: string | null }>({ hovered: null, focused: null });
+  const [heldRow, setHeldRow] = useState<{ readonly hovered: string | null; readonly focused: string | null }>({
+    hovered: null,
+    focused: null,
+  });
   const isHeld = heldRow.hovered !== null || heldRow.focused !== null;
   const fresh = useMemo(() => groupBuddies(buddies, query, sort), [buddies, query, sort]);
   const shownRef = useRef<readonly BuddyGroupView[]>(fresh);
@@ -265,6 +275,7 @@ function BuddyRow(props: {
       )}
       <div className="buddy-details" id={detailsId} hidden={!isOpen}>
         <div className="buddy-details-aor">{entry.aor}</div>
+        {display.detail && <div className="buddy-details-reason">{display.detail}</div>}
         {(activities.length > 0 || changedAt !== null) && (
           <div className="buddy-meta muted">
             {activities.length > 0 && <span>Activity: {activities.join(', ')}</span>}

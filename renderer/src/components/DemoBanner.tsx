@@ -29,8 +29,8 @@ export function DemoBanner() {
   return (
     <aside className="banner" data-testid="demo-banner" aria-label="Offline demo">
       <p className="banner-text" title={details}>
-        <strong>This is a local demo.</strong> {demo.colleagues} simulated colleagues change their status over real SIP on this computer.
-        To use your own SIP account, open Settings.
+        <strong>This is a local demo.</strong> {demo.colleagues} simulated colleagues change their status over real SIP on this computer. To
+        use your own SIP account, open Settings.
       </p>
       <button type="button" className="link-button" onClick={() => dialogOpened({ kind: 'settings' })}>
         Add your SIP account

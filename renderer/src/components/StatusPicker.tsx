@@ -127,6 +127,7 @@ export function StatusPicker() {
               type="button"
               role="menuitemradio"
               aria-checked={self.status === option}
+              aria-label={PRESENCE_STATUS_LABELS[option]}
               className="status-menu-item"
               data-autofocus={self.status === option ? true : undefined}
               disabled={pending !== null}

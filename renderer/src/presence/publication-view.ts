@@ -8,7 +8,7 @@ import type { SelfPresence, SessionMode } from '../../../shared/ipc/contract';
 import { describeFoundServer } from '../../../shared/presence/found-server';
 import type { AccountPhase, AccountState, PublicationState } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
-import { formatIn, glyphOfStatus, toneOfStatus, type StatusGlyph, type StatusTone } from './status-view';
+import { asClause, formatIn, glyphOfStatus, toneOfStatus, type StatusGlyph, type StatusTone } from './status-view';
 
 /** How a line should look: ordinary progress, done, or a problem. */
 export type LineTone = 'progress' | 'ok' | 'problem' | 'neutral';
@@ -151,7 +151,13 @@ export function describeSelfHeader({ self, pending, mode, accountPhase, isPublis
   if (mode === 'offline' || mode === 'starting') return notPublished('not signed in');
   if (!isPublishingEnabled) return notPublished('publishing is off for this account');
   if (pending !== null || publication.phase === 'publishing')
-    return { tone: 'pending', glyph: 'none', label: 'Publishing…', chosen: statusPhrase(choice.status, choice.note), isGreyed: !isConnected };
+    return {
+      tone: 'pending',
+      glyph: 'none',
+      label: 'Publishing…',
+      chosen: statusPhrase(choice.status, choice.note),
+      isGreyed: !isConnected,
+    };
   switch (publication.phase) {
     case 'published': {
       const status = publication.status ?? self.status;
@@ -167,7 +173,7 @@ export function describeSelfHeader({ self, pending, mode, accountPhase, isPublis
     }
     case 'failed':
     case 'unsupported':
-      return notPublished(isConnected ? asPhrase(publication.problem?.message ?? 'the server refused it') : 'the server cannot be reached');
+      return notPublished(isConnected ? asClause(publication.problem?.message ?? 'the server refused it') : 'the server cannot be reached');
     case 'idle':
       return notPublished(isConnected ? 'waiting for the server' : 'the server cannot be reached');
     case 'removing':
@@ -176,11 +182,4 @@ export function describeSelfHeader({ self, pending, mode, accountPhase, isPublis
     default:
       return assertNever(publication.phase);
   }
-}
-
-/** A sentence as a phrase after a dash: first letter lower-case, no final full stop. */
-function asPhrase(sentence: string): string {
-  const trimmed = sentence.trim().replace(/\.$/, '');
-  // "The server …" reads "the server …"; an acronym ("SIP …", "TLS …") keeps its capitals.
-  return /^[A-Z][a-z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
 }

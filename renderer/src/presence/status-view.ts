@@ -158,7 +158,14 @@ export function describeBuddy(state: BuddyPresence): BuddyDisplay {
     case 'error':
       // The address itself is wrong (RFC 3261 §21.4.5, §21.4.22, §21.6.3): a short state; the sentence goes to the notice.
       if (subscription.problem?.statusCode !== undefined && UNKNOWN_ADDRESS_CODES.includes(subscription.problem.statusCode))
-        return { kind: 'error', tone: 'error', glyph: 'none', label: 'Unknown address', detail: subscription.problem.message, rank: RANK_NOT_SUBSCRIBED };
+        return {
+          kind: 'error',
+          tone: 'error',
+          glyph: 'none',
+          label: 'Unknown address',
+          detail: subscription.problem.message,
+          rank: RANK_NOT_SUBSCRIBED,
+        };
       return {
         kind: 'error',
         tone: 'error',
@@ -190,4 +197,10 @@ export function formatIn(then: number, now: number): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `in ${minutes} min`;
   return `in ${Math.round(minutes / 60)} h`;
+}
+
+/** A sentence as a clause inside another: first letter lower-case ("The server …" → "the server …", but "SIP …" stays), no final full stop. */
+export function asClause(sentence: string): string {
+  const trimmed = sentence.trim().replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
 }
