@@ -32,15 +32,17 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   const sort = useListPreferencesStore((s) => s.sort);
   const { densityChosen, sortChosen } = useListPreferencesStore((s) => s.actions);
   const [query, setQuery] = useState('');
-  const [heldRow, setHeldRow] = useState<{ readonly hovered: string | null; readonly focused: string | null }>({
-    hovered: null,
-    focused: null,
-  });
-  const isHeld = heldRow.hovered !== null || heldRow.focused !== null;
+  const [heldRow, setHeldRow] = useState<HeldRow>({ hovered: null, focused: null });
+  // The order shown when a row was first pointed at or focused; rows keep it until no row is held.
+  const [heldOrder, setHeldOrder] = useState<readonly BuddyGroupView[] | null>(null);
   const fresh = useMemo(() => groupBuddies(buddies, query, sort), [buddies, query, sort]);
-  const shownRef = useRef<readonly BuddyGroupView[]>(fresh);
-  const groups = isHeld ? keepRowOrder(fresh, shownRef.current) : fresh;
-  shownRef.current = groups;
+  const groups = heldOrder === null ? fresh : keepRowOrder(fresh, heldOrder);
+  const rowHeld = (aor: string, how: keyof HeldRow, isHeld: boolean) => {
+    const next = { ...heldRow, [how]: isHeld ? aor : heldRow[how] === aor ? null : heldRow[how] };
+    setHeldRow(next);
+    if (next.hovered === null && next.focused === null) setHeldOrder(null);
+    else if (heldOrder === null) setHeldOrder(groups);
+  };
   const now = useNow();
   const listRef = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -112,9 +114,7 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
                   density={density}
                   isConfirmingRemove={confirming === row.entry.aor}
                   onConfirmRemove={(isConfirming) => setConfirming(isConfirming ? row.entry.aor : null)}
-                  onHeld={(how, isHeldNow) =>
-                    setHeldRow((held) => ({ ...held, [how]: isHeldNow ? row.entry.aor : held[how] === row.entry.aor ? null : held[how] }))
-                  }
+                  onHeld={(how, isHeld) => rowHeld(row.entry.aor, how, isHeld)}
                 />
               ))}
             </ul>
@@ -123,6 +123,12 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
       </div>
     </section>
   );
+}
+
+/** The row under the pointer and the row with the focus (AORs), if any. */
+interface HeldRow {
+  readonly hovered: string | null;
+  readonly focused: string | null;
 }
 
 /** "14:05": the local time of a change, for the row's "since". */
@@ -149,7 +155,7 @@ function BuddyRow(props: {
   density: ListDensity;
   isConfirmingRemove: boolean;
   onConfirmRemove(isConfirming: boolean): void;
-  onHeld(how: 'hovered' | 'focused', isHeld: boolean): void;
+  onHeld(how: keyof HeldRow, isHeld: boolean): void;
 }) {
   const { row, now, density } = props;
   const { entry, display, name } = row;

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
 import { describePublication } from '../presence/publication-view';
-import { STATUS_DURATIONS, STATUS_DURATION_LABELS, statusEndsAt, type StatusDuration } from '../presence/status-duration';
+import { STATUS_DURATIONS, STATUS_DURATION_LABELS, type StatusDuration } from '../presence/status-duration';
 import { glyphOfStatus, toneOfStatus } from '../presence/status-view';
 import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
@@ -38,7 +38,7 @@ export function StatusPicker() {
   const [duration, setDuration] = useState<StatusDuration>('until-changed');
 
   const choose = async (status: ChosenStatus) => {
-    const outcome = await statusChosen(status, note, statusEndsAt(duration, Date.now()));
+    const outcome = await statusChosen(status, note, duration);
     // Close once the server accepted it (or nothing is published); stay open to show a refusal.
     if (outcome && (outcome.publication.phase === 'published' || !isPublishingEnabled)) dialogClosed();
   };

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
+import {
+  describeBuddyNotice,
+  explanationQuestion,
+  groupBuddies,
+  keepRowOrder,
+  type BuddyRowView,
+} from '../../../renderer/src/buddies/buddy-view';
 import { describeBuddy } from '../../../renderer/src/presence/status-view';
 
 function entry(
@@ -44,6 +50,30 @@ describe('the buddy list as shown', () => {
       ['Friends', ['Eve']],
       ['Team', ['Bea', 'Zoe', 'Adam', 'Dina']],
     ]);
+  });
+
+  it('sorted by name, ignores availability', () => {
+    expect(
+      groupBuddies(list, '', 'name')
+        .find((g) => g.name === 'Team')
+        ?.rows.map((r) => r.name),
+    ).toEqual(['Adam', 'Bea', 'Dina', 'Zoe']);
+  });
+
+  it('while a row is held, keeps the rows where they were, puts new rows last and drops removed ones', () => {
+    const before = groupBuddies(list);
+    // Zoe goes offline and Bea leaves; Finn arrives: sorted afresh Zoe would drop below Adam.
+    const changed = [
+      ...list.filter((e) => e.aor !== 'sip:bea@x.org' && e.aor !== 'sip:zoe@x.org'),
+      entry('sip:zoe@x.org', 'Zoe', 'Team', 'offline'),
+      entry('sip:finn@x.org', 'Finn', 'Team', 'available'),
+    ];
+    const fresh = groupBuddies(changed);
+    expect(fresh.find((g) => g.name === 'Team')?.rows.map((r) => r.name)).toEqual(['Finn', 'Adam', 'Zoe', 'Dina']);
+    const held = keepRowOrder(fresh, before);
+    expect(held.find((g) => g.name === 'Team')?.rows.map((r) => r.name)).toEqual(['Zoe', 'Adam', 'Dina', 'Finn']);
+    // The rows carry the fresh state even where they keep the old place.
+    expect(held.find((g) => g.name === 'Team')?.rows[0]?.display.label).toBe('Offline');
   });
 
   it('searches names, addresses, notes and statuses, ignoring case', () => {
