@@ -111,7 +111,8 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
 /** The question the row's explanation answers ("Why is this buddy offline?"), or null while presence arrives and says other than offline. */
 export function explanationQuestion({ display, entry }: BuddyRowView): string | null {
   if (display.kind === 'presence') return entry.presence.presence?.status === 'offline' ? 'Why is this buddy offline?' : null;
-  return `Why “${display.kind === 'error' ? 'Error' : display.label}”?`;
+  // A long error label is asked about by its kind; a short state ("Unknown address") by itself.
+  return `Why “${display.kind === 'error' && display.detail === undefined ? 'Error' : display.label}”?`;
 }
 
 /** "retrying in 40 s" within the next minute and a half, "retrying at 14:05" later, "retrying once reconnected" without a time. */

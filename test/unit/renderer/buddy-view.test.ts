@@ -87,6 +87,18 @@ describe('the buddy list as shown', () => {
   });
 });
 
+describe('the question a row’s explanation answers', () => {
+  it('asks about a long error by its kind, and about a short state by its words', () => {
+    const failed = (problem: { statusCode?: number; message: string }): BuddyRowView => {
+      const e = entry('sip:bob@x.org', 'Bob', '', 'unknown');
+      const presence = { ...e.presence, subscription: { phase: 'error' as const, problem } };
+      return { entry: { ...e, presence }, name: 'Bob', display: describeBuddy(presence) };
+    };
+    expect(explanationQuestion(failed({ statusCode: 403, message: 'Forbidden (403 Forbidden).' }))).toBe('Why “Error”?');
+    expect(explanationQuestion(failed({ statusCode: 404, message: 'No such user (404 Not Found).' }))).toBe('Why “Unknown address”?');
+  });
+});
+
 describe('what a buddy row says about its subscription', () => {
   const now = 1_800_000_000_000;
   const away = { status: 'away', note: 'Lunch', activities: [], devices: [] } as const;
