@@ -84,6 +84,30 @@ test.describe('the main screen for everyday use', () => {
     }
   }
 
+  test('at the window’s minimum size (720×480, electron/desktop/window-state-bounds.ts), nothing is clipped', async ({
+    app,
+    page,
+    harness,
+  }, testInfo) => {
+    await page.setViewportSize({ width: 720, height: 480 });
+    await waitForDemo(app, harness.service.demoEnvironment!.colleagues.length);
+    const inside = async (name: string, locator: ReturnType<Page['locator']>) => {
+      const box = await locator.boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.x, name).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(720);
+    };
+    await inside('status', app.selfStatus());
+    await inside('settings', app.settingsButton());
+    await inside('add buddy', app.addBuddyButton());
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(720);
+    expect(await visibleRowCount(page)).toBeGreaterThanOrEqual(5);
+    await app.screenshot(testInfo, 'main-720x480');
+    const picker = await app.openStatusPicker();
+    await inside('Appear offline', picker.status('Appear offline'));
+    await app.screenshot(testInfo, 'picker-720x480');
+  });
+
   test('one click on Busy publishes it, and the header shows what the server accepted', async ({ app, harness }) => {
     await waitForDemo(app, harness.service.demoEnvironment!.colleagues.length);
     const picker = await app.openStatusPicker();
