@@ -29,7 +29,7 @@ export function SelfStatusButton() {
       <StatusDot tone={view.tone} glyph={view.glyph} size="large" />
       <span className="self-status-text">
         <span className="self-status-name">{who || 'Not signed in'}</span>
-        <span className="self-status-label" data-testid="self-status-label">
+        <span className="self-status-label">
           {view.label}
           {view.chosen && <span className="self-status-chosen"> · chosen: {view.chosen}</span>}
         </span>

@@ -16,7 +16,7 @@ export function useIsPublishingEnabled(): boolean {
 }
 
 /** What appear-offline's menu item says it does (the PIDF it publishes is a closed tuple and nothing else). */
-export const APPEAR_OFFLINE_HINT = 'Colleagues see you offline; your note is not sent.';
+const APPEAR_OFFLINE_HINT = 'Colleagues see you offline; your note is not sent.';
 
 /**
  * The status picker: the note (with its length limit and recent notes) and how long, then a one-column menu of the
@@ -129,7 +129,6 @@ export function StatusPicker() {
               aria-checked={self.status === option}
               aria-label={PRESENCE_STATUS_LABELS[option]}
               className="status-menu-item"
-              data-autofocus={self.status === option ? true : undefined}
               disabled={pending !== null}
               aria-describedby={option === 'appear-offline' ? 'appear-offline-hint' : undefined}
               onClick={() => void choose(option)}

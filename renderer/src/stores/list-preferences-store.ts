@@ -22,7 +22,7 @@ interface ListPreferencesState {
 }
 
 /** The local-storage key the list preferences are saved under. */
-export const LIST_PREFERENCES_KEY = 'presently.list-preferences';
+const LIST_PREFERENCES_KEY = 'presently.list-preferences';
 
 export const useListPreferencesStore = create<ListPreferencesState>()(
   persist(
