@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { BuddyDialog } from './components/BuddyDialog';
 import { BuddyList } from './components/BuddyList';
+import { AboutPresently } from './components/AboutPresently';
 import { AccountStatusLine } from './components/AccountStatusLine';
 import { DemoBanner } from './components/DemoBanner';
 import { MainTabs } from './components/MainTabs';
@@ -8,18 +9,17 @@ import { NoticeArea } from './components/NoticeArea';
 import { SelfStatusButton } from './components/SelfStatusButton';
 import { SettingsDialog } from './components/SettingsDialog';
 import { StatusPicker } from './components/StatusPicker';
-import { useAppInfo, useAppStore } from './stores/app-store';
+import { useAppStore } from './stores/app-store';
 import { useUiStore } from './stores/ui-store';
 import { TracePane } from './trace/TracePane';
 
 /**
- * The window: our status and the settings button in the header, the connection status line, the demo
- * banner, notices, then tabs — the buddy list and the SIP trace — and a footer with the version.
+ * The window: the app's name, our status, the settings and About in the header, the connection status line, the
+ * demo's one-line banner (on the buddy list only), notices, then tabs — the buddy list and the SIP trace.
  * Keyboard: `/` searches buddies, Ctrl+, (⌘, on macOS) opens the settings.
  */
 export function App() {
   const connection = useAppStore((s) => s.mainLink);
-  const info = useAppInfo();
   const dialog = useUiStore((s) => s.dialog);
   const tab = useUiStore((s) => s.tab);
   const { dialogOpened } = useUiStore((s) => s.actions);
@@ -44,9 +44,9 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
+        <h1 className="app-title">Presently</h1>
         <SelfStatusButton />
         <div className="header-spacer" />
-        <h1 className="app-title">Presently</h1>
         <button
           type="button"
           className="settings-button"
@@ -56,6 +56,7 @@ export function App() {
         >
           <span aria-hidden="true">⚙</span> Settings
         </button>
+        <AboutPresently />
       </header>
       <AccountStatusLine />
       {connection.state === 'failed' && (
@@ -63,25 +64,11 @@ export function App() {
           Could not reach the Presently core: {connection.reason}
         </p>
       )}
-      <DemoBanner />
+      {tab === 'buddies' && <DemoBanner />}
       <NoticeArea />
       <main className="app-main">
         <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TracePane /> }} />
       </main>
-      <footer className="app-footer" data-testid="app-footer">
-        {connection.state === 'connecting' && <span role="status">Connecting to the Presently core…</span>}
-        {connection.state === 'ready' && (
-          <span data-testid="handshake-status">Connected to the Presently core ({connection.snapshot.info.runtime}).</span>
-        )}
-        {info ? (
-          <span data-testid="app-version">
-            {info.name} {info.version} · Node {info.versions.node}
-            {info.versions.electron ? ` · Electron ${info.versions.electron}` : ''} · {info.platform}
-          </span>
-        ) : (
-          <span>…</span>
-        )}
-      </footer>
 
       {dialog?.kind === 'status' && <StatusPicker />}
       {dialog?.kind === 'settings' && <SettingsDialog />}

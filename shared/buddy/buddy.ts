@@ -49,11 +49,33 @@ export const DEFAULT_GROUP_LABEL = 'Buddies';
 export type BuddyCheck =
   { readonly ok: true; readonly value: Buddy } | { readonly ok: false; readonly errors: Partial<Record<BuddyField, string>> };
 
-/** Checks a buddy form and returns it normalised (AOR canonical, names trimmed), or one sentence per bad field. */
-export function checkBuddyForm(form: BuddyForm): BuddyCheck {
+/**
+ * The address as the user typed it, with `domain` added to a bare name: `bob` → `bob@example.com`, `sip:bob` →
+ * `sip:bob@example.com`. Anything with an @, and anything when `domain` is null, is returned trimmed.
+ */
+export function withDefaultDomain(input: string, domain: string | null): string {
+  const text = input.trim();
+  if (domain === null || text === '' || text.includes('@') || /\s/.test(text)) return text;
+  return `${text}@${domain}`;
+}
+
+/** The domain of our own address (`sip:alice@example.com` → `example.com`), for completing bare names; null without one. */
+export function domainOf(aor: string | null | undefined): string | null {
+  if (!aor) return null;
+  const parsed = parseSipAddress(aor);
+  return parsed.ok ? parsed.value.host : null;
+}
+
+/**
+ * Checks a buddy form and returns it normalised (AOR canonical, names trimmed), or one sentence per bad field.
+ * With `domain` a bare name is completed with it (see withDefaultDomain); without, a bare name is refused for its
+ * missing domain.
+ */
+export function checkBuddyForm(form: BuddyForm, domain: string | null = null): BuddyCheck {
   const errors: Partial<Record<BuddyField, string>> = {};
-  const aor = parseSipAddress(form.aor);
-  if (!aor.ok) errors.aor = aor.message;
+  const typed = withDefaultDomain(form.aor, domain);
+  const aor = parseSipAddress(typed);
+  if (!aor.ok) errors.aor = isBareName(typed) ? missingDomainMessage(typed) : aor.message;
   const displayName = form.displayName.trim();
   if (displayName.length > MAX_BUDDY_NAME_LENGTH) errors.displayName = `At most ${MAX_BUDDY_NAME_LENGTH} characters.`;
   else if (hasControlCharacters(displayName)) errors.displayName = 'The name cannot contain control characters.';
@@ -62,6 +84,25 @@ export function checkBuddyForm(form: BuddyForm): BuddyCheck {
   else if (hasControlCharacters(group)) errors.group = 'The group cannot contain control characters.';
   if (!aor.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: { aor: aor.value.uri, displayName, group } };
+}
+
+/** A user part alone (`bob`, `sip:bob`): something before where the @ and the domain should be. */
+function isBareName(text: string): boolean {
+  return text !== '' && !text.includes('@') && !/\s/.test(text) && !/^sips?:$/i.test(text);
+}
+
+function missingDomainMessage(text: string): string {
+  const user = text.replace(/^sips?:/i, '');
+  return `“${text}” has no domain: add an @ and the domain, like sip:${user}@example.com.`;
+}
+
+/**
+ * The name to keep for a buddy being added under an address the list already has (a demo colleague, or a buddy
+ * saved before): a form left without a name must not rename "Ada Lovelace" to "ada". `known` is the current list.
+ */
+export function knownDisplayName(aor: string, known: readonly Pick<Buddy, 'aor' | 'displayName'>[]): string {
+  const match = known.find((buddy) => buddy.aor.toLowerCase() === aor.toLowerCase() && buddy.displayName !== '');
+  return match?.displayName ?? '';
 }
 
 /** The name to show for a buddy: its display name, else the user part of its AOR. */

@@ -54,6 +54,10 @@
  *   on-the-phone    basic open,   rpid:on-the-phone
  *   in-a-meeting    basic open,   rpid:meeting
  *   appear-offline  basic closed, no activity   (watchers see offline; the publication stays alive)
+ *
+ * Appear offline publishes nothing personal: no note, no contact and no device (neither its id nor its
+ * name), so the document says no more than a closed tuple (RFC 3863 §4.1.4). Watchers cannot tell it
+ * from a device that is off, and the note comes back with the next status that is not appear-offline.
  */
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import { escapeAttribute, escapeText, stripNonXmlChars } from './xml';
@@ -134,10 +138,11 @@ export function buildPidf(input: BuildPidfInput): string {
     throw new TypeError('buildPidf: entity and tupleId must not be empty.');
   }
   const published = PUBLISHED_STATUS[input.status];
-  const note = normalizeNote(input.note);
+  const isHidden = input.status === 'appear-offline';
+  const note = isHidden ? '' : normalizeNote(input.note);
   const timestamp = input.timestamp.toISOString();
   const lang = input.lang?.trim() ? ` xml:lang="${escapeAttribute(input.lang.trim())}"` : '';
-  const contact = input.contact?.trim();
+  const contact = isHidden ? undefined : input.contact?.trim();
   const personId = devicePersonId(input.tupleId);
 
   const out: string[] = [
@@ -146,7 +151,7 @@ export function buildPidf(input: BuildPidfInput): string {
     `  <tuple id="${escapeAttribute(stripNonXmlChars(input.tupleId))}">\n`,
     `    <status>\n      <basic>${published.basic}</basic>\n    </status>\n`,
   ];
-  const deviceId = input.device?.id.trim() ? escapeText(stripNonXmlChars(input.device.id.trim())) : '';
+  const deviceId = !isHidden && input.device?.id.trim() ? escapeText(stripNonXmlChars(input.device.id.trim())) : '';
   // RFC 4479's schema puts deviceID after status and before contact (an extension element of the tuple).
   if (deviceId) out.push(`    <dm:deviceID>${deviceId}</dm:deviceID>\n`);
   if (contact) out.push(`    <contact>${escapeText(stripNonXmlChars(contact))}</contact>\n`);

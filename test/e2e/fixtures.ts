@@ -17,19 +17,19 @@ export class StatusPicker {
   constructor(readonly page: Page) {
     this.root = page.getByTestId('status-picker');
   }
-  readonly status = (label: string) => this.root.getByRole('radio', { name: label, exact: true });
+  /** A status in the picker's menu: one click publishes it. */
+  readonly status = (label: string) => this.root.getByRole('menuitemradio', { name: label, exact: true });
+  readonly duration = (label: string) => this.root.getByRole('radio', { name: label, exact: true });
   readonly note = () => this.root.getByRole('textbox', { name: 'Note' });
   readonly noteCount = () => this.root.locator('#status-note-count');
   readonly clearNote = () => this.root.getByRole('button', { name: 'Clear note' });
   readonly recentNote = (note: string) => this.root.getByRole('button', { name: `Use note “${note}”` });
   readonly publication = () => this.root.getByTestId('publication-status');
-  readonly submit = () => this.root.getByRole('button', { name: 'Set status' });
 
-  /** Chooses a status and note and submits. */
+  /** Writes the note, then publishes it with a status (one click). */
   async choose(label: string, note: string): Promise<void> {
-    await this.status(label).check();
     await this.note().fill(note);
-    await this.submit().click();
+    await this.status(label).click();
   }
 }
 
@@ -89,6 +89,7 @@ export class MainWindow {
     this.buddyDialog = new BuddyDialog(page);
     this.settings = new SettingsDialog(page);
   }
+  /** In the About disclosure: attached once the handshake is done, visible once About is opened. */
   readonly handshakeStatus = () => this.page.getByTestId('handshake-status');
   readonly version = () => this.page.getByTestId('app-version');
   readonly notices = () => this.page.getByTestId('notices');
@@ -104,6 +105,11 @@ export class MainWindow {
   readonly buddyStatus = (aor: string) => this.buddyRow(aor).getByTestId('buddy-status');
   readonly buddyNote = (aor: string) => this.buddyRow(aor).getByTestId('buddy-note');
   readonly buddyNoteLanguage = (aor: string) => this.buddyRow(aor).getByTestId('buddy-note-lang');
+  /** Opens a buddy's details (address, last change, "Why …?", Edit and Remove). */
+  readonly openBuddyDetails = async (aor: string): Promise<void> => {
+    const toggle = this.buddyRow(aor).locator('.buddy-details-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  };
   readonly tab = (name: 'Buddies' | 'SIP trace') => this.page.getByRole('tab', { name });
 
   async openStatusPicker(): Promise<StatusPicker> {

@@ -32,7 +32,7 @@ test.describe('foundation: renderer ↔ main round trip', () => {
   });
 
   test('given a payload the contract does not allow, when the page sends it, then main refuses it with a reason', async ({ app, page }) => {
-    await expect(app.handshakeStatus()).toBeVisible();
+    await expect(app.handshakeStatus()).toBeAttached();
     const refusal = await page.evaluate(() =>
       (window as unknown as { __presentlyInvoke(c: string, p: unknown): Promise<unknown> }).__presentlyInvoke('app:get-info', {
         evil: true,
@@ -56,7 +56,7 @@ test.describe('foundation: renderer ↔ main round trip', () => {
     page,
     harness,
   }) => {
-    await expect(app.handshakeStatus()).toBeVisible();
+    await expect(app.handshakeStatus()).toBeAttached();
     const outcome = await page.evaluate(async (url) => {
       const violations: string[] = [];
       document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective));

@@ -29,7 +29,7 @@ test.describe('the window', () => {
   });
 
   test('given only a keyboard, then buddies can be added, found, walked through, edited and removed', async ({ app, page }) => {
-    await expect(app.handshakeStatus()).toBeVisible();
+    await expect(app.handshakeStatus()).toBeAttached();
     for (const [address, name] of [
       ['sip:zoe@example.org', 'Zoe'],
       ['sip:adam@example.org', 'Adam'],
@@ -104,7 +104,7 @@ test.describe('the window', () => {
   });
 
   test('light and dark follow the OS', async ({ app, page }, testInfo) => {
-    await expect(app.handshakeStatus()).toBeVisible();
+    await expect(app.handshakeStatus()).toBeAttached();
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
     const light = await background();
@@ -119,7 +119,7 @@ test.describe('the window', () => {
     page,
     harness,
   }) => {
-    await expect(app.handshakeStatus()).toBeVisible();
+    await expect(app.handshakeStatus()).toBeAttached();
     const outcome = await page.evaluate(async () => {
       const api = window.presence!;
       const errors: string[] = [];

@@ -1,10 +1,11 @@
 /**
- * The buddy list as shown: filtered by the search, grouped, each group sorted by availability then
- * name. Pure functions over store data, so that they are tested without a browser.
+ * The buddy list as shown: filtered by the search, grouped, each group sorted by availability then name (or by
+ * name alone), and held in place while the user points at or focuses a row. Pure functions over store data, so
+ * that they are tested without a browser.
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
-import { describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
+import { asClause, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
 /** One row, with what it shows computed once. */
 export interface BuddyRowView {
@@ -29,8 +30,11 @@ export function matchesSearch(row: BuddyRowView, query: string): boolean {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/** How rows are ordered within a group: the most available first, or alphabetically. */
+export type BuddySort = 'availability' | 'name';
+
 /** Groups (alphabetical, the demo's and the default group included) with their rows sorted. */
-export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyGroupView[] {
+export function groupBuddies(entries: readonly BuddyEntry[], query = '', sort: BuddySort = 'availability'): BuddyGroupView[] {
   const groups = new Map<string, BuddyRowView[]>();
   for (const entry of entries) {
     const row: BuddyRowView = { entry, name: buddyLabel(entry), display: describeBuddy(entry.presence) };
@@ -40,7 +44,29 @@ export function groupBuddies(entries: readonly BuddyEntry[], query = ''): BuddyG
     rows.push(row);
     groups.set(name, rows);
   }
-  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compareRows) }));
+  const compare = sort === 'availability' ? compareRows : compareNames;
+  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compare) }));
+}
+
+/** By name, then address. */
+export function compareNames(a: BuddyRowView, b: BuddyRowView): number {
+  return collator.compare(a.name, b.name) || a.entry.aor.localeCompare(b.entry.aor);
+}
+
+/**
+ * The groups in `previous`'s row order where that is possible: while a row is pointed at or focused, a re-sort must not
+ * move it from under the pointer, so rows keep their places; new rows go to the end of their group, removed ones go.
+ * The caller passes the fresh order again once the row is let go.
+ */
+export function keepRowOrder(fresh: readonly BuddyGroupView[], previous: readonly BuddyGroupView[]): BuddyGroupView[] {
+  const placeOf = new Map<string, number>();
+  previous.forEach((group) => group.rows.forEach((row, index) => placeOf.set(`${group.name}\n${row.entry.aor}`, index)));
+  const place = (group: string, row: BuddyRowView) => placeOf.get(`${group}\n${row.entry.aor}`) ?? Number.MAX_SAFE_INTEGER;
+  return fresh.map((group) => ({
+    name: group.name,
+    // Array.prototype.sort is stable: new rows keep the fresh order among themselves.
+    rows: [...group.rows].sort((a, b) => place(group.name, a) - place(group.name, b)),
+  }));
 }
 
 /** By availability, then name, then address (so equal names keep a stable order). */
@@ -77,7 +103,7 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
       return { tone: 'problem', text: `Not watching: ${reason} · ${retrying(subscription.retryAt, now)}` };
     }
     case 'error':
-      // The status label carries the problem itself; this line says what happens next.
+      // The status label carries the problem itself (or its short form, with the server's words in the details); this line says what happens next.
       return { tone: 'problem', text: `Not watching · ${retrying(subscription.retryAt, now)}` };
   }
 }
@@ -85,7 +111,8 @@ export function describeBuddyNotice(row: BuddyRowView, now: number): BuddyNotice
 /** The question the row's explanation answers ("Why is this buddy offline?"), or null while presence arrives and says other than offline. */
 export function explanationQuestion({ display, entry }: BuddyRowView): string | null {
   if (display.kind === 'presence') return entry.presence.presence?.status === 'offline' ? 'Why is this buddy offline?' : null;
-  return `Why “${display.kind === 'error' ? 'Error' : display.label}”?`;
+  // A long error label is asked about by its kind; a short state ("Unknown address") by itself.
+  return `Why “${display.kind === 'error' && display.detail === undefined ? 'Error' : display.label}”?`;
 }
 
 /** "retrying in 40 s" within the next minute and a half, "retrying at 14:05" later, "retrying once reconnected" without a time. */
@@ -93,10 +120,4 @@ function retrying(retryAt: number | undefined, now: number): string {
   if (retryAt === undefined) return 'retrying once reconnected';
   if (retryAt - now < 90_000) return `retrying ${formatIn(retryAt, now)}`;
   return `retrying at ${new Date(retryAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
-}
-
-/** A sentence as a clause inside another: first letter lower-case, no final full stop. */
-function asClause(sentence: string): string {
-  const trimmed = sentence.trim().replace(/\.$/, '');
-  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
 }

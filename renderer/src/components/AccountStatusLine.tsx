@@ -4,8 +4,9 @@ import { useSessionStore } from '../stores/session-store';
 import { useNow } from './use-now';
 
 /**
- * One line under the header: the connection's step and the publication's, and what failed and why. Under it, once
- * the server has answered, the connection details: which presence server this is and what it takes (its profile).
+ * One line under the header: the connection's step and the publication's, and what failed and why. Once the server
+ * has answered, a "Server" disclosure at its end holds the connection details: which presence server this is and
+ * what it takes (its profile) — one line of the window, not two.
  */
 export function AccountStatusLine() {
   const connection = useSessionStore((s) => s.accountState);
@@ -20,25 +21,24 @@ export function AccountStatusLine() {
   const serverProfile = mode === 'account' || mode === 'demo' ? connection.serverProfile : undefined;
 
   return (
-    <>
-      <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
-        <span role="status" aria-live="polite">
-          <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
-          {mode === 'demo' || mode === 'account' ? ' · ' : ''}
-          {step.text}
-          {published ? ` · ${published.text}` : ''}
-        </span>
-        {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
-          <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
-            Retry now
-          </button>
-        )}
-      </div>
-      {serverProfile && (
-        <p className="status-line-details" data-testid="server-profile">
-          {serverProfile.sentence}
-        </p>
+    <div className={`status-line tone-line-${tone}`} data-testid="connection-status">
+      <span role="status" aria-live="polite" className="status-line-text">
+        <span className="status-line-mode">{mode === 'demo' ? 'Offline demo' : mode === 'account' ? 'Account' : ''}</span>
+        {mode === 'demo' || mode === 'account' ? ' · ' : ''}
+        {step.text}
+        {published ? ` · ${published.text}` : ''}
+      </span>
+      {(connection.phase === 'failed' || connection.phase === 'stopped') && mode !== 'starting' && mode !== 'offline' && (
+        <button type="button" className="link-button" onClick={() => void reconnectRequested()}>
+          Retry now
+        </button>
       )}
-    </>
+      {serverProfile && (
+        <details className="status-line-details">
+          <summary>Server</summary>
+          <p data-testid="server-profile">{serverProfile.sentence}</p>
+        </details>
+      )}
+    </div>
   );
 }

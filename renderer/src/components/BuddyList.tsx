@@ -1,22 +1,48 @@
-import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../buddies/buddy-view';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import {
+  describeBuddyNotice,
+  explanationQuestion,
+  groupBuddies,
+  keepRowOrder,
+  type BuddyGroupView,
+  type BuddyRowView,
+} from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
+import { extraActivities, foreignNoteLanguage, formatAgo, glyphOfStatus, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
+import { useListPreferencesStore, type ListDensity, type ListSort } from '../stores/list-preferences-store';
 import { useUiStore } from '../stores/ui-store';
 import { BuddyExplanation } from './BuddyExplanation';
 import { StatusDot } from './StatusDot';
 import { useNow } from './use-now';
 
+/** How long a row whose presence just changed stays highlighted. */
+const CHANGE_HIGHLIGHT_MS = 2_000;
+
 /**
- * The buddy list: search, groups, and per buddy its status, note, activity, last change and devices.
- * Keyboard: ↑/↓ (and Home/End) move between buddies, Enter edits the focused one, Delete removes it.
+ * The buddy list: search, sort and density, groups, and per buddy one line — status dot with its glyph, name,
+ * status, note — with its devices under it and the rest (address, activity, last change, "Why …?") in its details.
+ * Keyboard: ↑/↓ (and Home/End) move between buddies, Space opens the details, Enter edits the focused one, Delete
+ * removes it. While a row is pointed at or focused, re-sorting waits, so the row does not move away.
  */
 export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const buddies = useBuddyStore((s) => s.buddies);
   const { dialogOpened } = useUiStore((s) => s.actions);
+  const density = useListPreferencesStore((s) => s.density);
+  const sort = useListPreferencesStore((s) => s.sort);
+  const { densityChosen, sortChosen } = useListPreferencesStore((s) => s.actions);
   const [query, setQuery] = useState('');
-  const groups = useMemo(() => groupBuddies(buddies, query), [buddies, query]);
+  const [heldRow, setHeldRow] = useState<HeldRow>({ hovered: null, focused: null });
+  // The order shown when a row was first pointed at or focused; rows keep it until no row is held.
+  const [heldOrder, setHeldOrder] = useState<readonly BuddyGroupView[] | null>(null);
+  const fresh = useMemo(() => groupBuddies(buddies, query, sort), [buddies, query, sort]);
+  const groups = heldOrder === null ? fresh : keepRowOrder(fresh, heldOrder);
+  const rowHeld = (aor: string, how: keyof HeldRow, isHeld: boolean) => {
+    const next = { ...heldRow, [how]: isHeld ? aor : heldRow[how] === aor ? null : heldRow[how] };
+    setHeldRow(next);
+    if (next.hovered === null && next.focused === null) setHeldOrder(null);
+    else if (heldOrder === null) setHeldOrder(groups);
+  };
   const now = useNow();
   const listRef = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -37,7 +63,7 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);
 
   return (
-    <section className="buddy-list" aria-labelledby="buddy-list-title">
+    <section className={`buddy-list density-${density}`} aria-labelledby="buddy-list-title">
       <div className="toolbar">
         <h2 id="buddy-list-title" className="visually-hidden">
           Buddies
@@ -51,6 +77,20 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
           value={query}
           onChange={(event) => setQuery(event.target.value)}
         />
+        <label className="toolbar-select">
+          <span className="visually-hidden">Sort buddies</span>
+          <select value={sort} aria-label="Sort buddies" onChange={(event) => sortChosen(event.target.value as ListSort)}>
+            <option value="availability">By availability</option>
+            <option value="name">By name</option>
+          </select>
+        </label>
+        <label className="toolbar-select">
+          <span className="visually-hidden">Row size</span>
+          <select value={density} aria-label="Row size" onChange={(event) => densityChosen(event.target.value as ListDensity)}>
+            <option value="compact">Compact</option>
+            <option value="comfortable">Comfortable</option>
+          </select>
+        </label>
         <button type="button" className="primary" onClick={() => dialogOpened({ kind: 'buddy', editing: null })}>
           Add buddy
         </button>
@@ -59,7 +99,7 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
       {total === 0 && <p className="empty">No buddies yet. Add someone with their SIP address, like sip:name@example.com.</p>}
       {total > 0 && shown === 0 && <p className="empty">No buddy matches “{query}”.</p>}
 
-      <div ref={listRef} onKeyDown={onKeyDown} data-testid="buddy-list">
+      <div ref={listRef} onKeyDown={onKeyDown} data-testid="buddy-list" className="buddy-scroll">
         {groups.map((group) => (
           <section key={group.name} className="buddy-group" aria-label={`${group.name}, ${group.rows.length}`}>
             <h3 className="buddy-group-title">
@@ -71,8 +111,10 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
                   key={row.entry.aor}
                   row={row}
                   now={now}
+                  density={density}
                   isConfirmingRemove={confirming === row.entry.aor}
                   onConfirmRemove={(isConfirming) => setConfirming(isConfirming ? row.entry.aor : null)}
+                  onHeld={(how, isHeld) => rowHeld(row.entry.aor, how, isHeld)}
                 />
               ))}
             </ul>
@@ -83,19 +125,54 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   );
 }
 
-function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: boolean; onConfirmRemove(isConfirming: boolean): void }) {
-  const { row, now } = props;
+/** The row under the pointer and the row with the focus (AORs), if any. */
+interface HeldRow {
+  readonly hovered: string | null;
+  readonly focused: string | null;
+}
+
+/** "14:05": the local time of a change, for the row's "since". */
+function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** True for `CHANGE_HIGHLIGHT_MS` after `changedAt` moves on (not when the row first appears). */
+function useChangeHighlight(changedAt: number | null): boolean {
+  const [isHighlighted, setIsHighlighted] = useState(false);
+  const first = useRef(changedAt);
+  useEffect(() => {
+    if (changedAt === first.current) return;
+    setIsHighlighted(true);
+    const timer = setTimeout(() => setIsHighlighted(false), CHANGE_HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [changedAt]);
+  return isHighlighted;
+}
+
+function BuddyRow(props: {
+  row: BuddyRowView;
+  now: number;
+  density: ListDensity;
+  isConfirmingRemove: boolean;
+  onConfirmRemove(isConfirming: boolean): void;
+  onHeld(how: keyof HeldRow, isHeld: boolean): void;
+}) {
+  const { row, now, density } = props;
   const { entry, display, name } = row;
   const presence = entry.presence.presence;
+  const { changedAt } = entry.presence;
   const { dialogOpened } = useUiStore((s) => s.actions);
   const { buddyRemoveRequested } = useBuddyStore((s) => s.actions);
   const [removeError, setRemoveError] = useState<string | null>(null);
+  const [isOpen, setIsOpen] = useState(false);
+  const isHighlighted = useChangeHighlight(changedAt);
   const isSaved = entry.source === 'saved';
   const activities = presence ? extraActivities(presence.status, presence.activities) : [];
   const devices = presence && presence.devices.length > 1 ? presence.devices : [];
   const notice = describeBuddyNotice(row, now);
   const question = explanationQuestion(row);
   const noteLanguage = foreignNoteLanguage(presence?.noteLang, navigator.language);
+  const detailsId = `buddy-details-${entry.aor}`;
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
@@ -104,39 +181,41 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
 
   return (
     <li
-      className={`buddy-row kind-${display.kind}`}
+      className={`buddy-row kind-${display.kind} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''}`}
       tabIndex={0}
       data-buddy-row
       data-testid="buddy-row"
       data-aor={entry.aor}
+      title={entry.aor}
       aria-label={`${name}, ${display.label}${presence?.note ? `, “${presence.note}”` : ''}${notice ? `, ${notice.text}` : ''}`}
+      onMouseEnter={() => props.onHeld('hovered', true)}
+      onMouseLeave={() => props.onHeld('hovered', false)}
+      onFocus={() => props.onHeld('focused', true)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) props.onHeld('focused', false);
+      }}
       onKeyDown={(event) => {
-        if (event.target !== event.currentTarget || !isSaved) return;
-        if (event.key !== 'Enter' && event.key !== 'Delete') return;
+        if (event.target !== event.currentTarget) return;
+        if (event.key === ' ') {
+          event.preventDefault();
+          setIsOpen((open) => !open);
+          return;
+        }
+        if (!isSaved || (event.key !== 'Enter' && event.key !== 'Delete')) return;
         // Without this the same Enter would also reach the dialog's first field and submit its form.
         event.preventDefault();
         if (event.key === 'Enter') dialogOpened({ kind: 'buddy', editing: entry.aor });
         else props.onConfirmRemove(true);
       }}
     >
-      <StatusDot tone={display.tone} />
-      <div className="buddy-main">
-        <div className="buddy-line">
-          <span className="buddy-name">{name}</span>
-          <span className={`buddy-status tone-text-${display.tone}`} data-testid="buddy-status">
-            {display.label}
-          </span>
-          {entry.source === 'demo' && <span className="badge">demo</span>}
-        </div>
-        <div className="buddy-aor muted">{entry.aor}</div>
-        {notice && (
-          <div className={`buddy-notice notice-${notice.tone}`} data-testid="buddy-notice">
-            {notice.text}
-          </div>
-        )}
-        {question && <BuddyExplanation entry={entry} question={question} />}
+      <div className="buddy-line">
+        <StatusDot tone={display.tone} glyph={display.glyph} />
+        <span className="buddy-name">{name}</span>
+        <span className={`buddy-status tone-text-${display.tone}`} data-testid="buddy-status">
+          {display.label}
+        </span>
         {presence?.note && (
-          <div className="buddy-note-line">
+          <span className="buddy-note-line">
             <span className="buddy-note" data-testid="buddy-note" lang={presence.noteLang}>
               {presence.note}
             </span>
@@ -146,59 +225,86 @@ function BuddyRow(props: { row: BuddyRowView; now: number; isConfirmingRemove: b
                 ({noteLanguage})
               </span>
             )}
-          </div>
+          </span>
         )}
-        {(activities.length > 0 || entry.presence.changedAt !== null) && (
+        <span className="buddy-line-end">
+          {changedAt !== null && (
+            <span className="buddy-since muted" title={new Date(changedAt).toLocaleString()}>
+              since {clockTime(changedAt)}
+            </span>
+          )}
+          <button
+            type="button"
+            className="icon-button small buddy-details-toggle"
+            aria-expanded={isOpen}
+            aria-controls={detailsId}
+            aria-label={`Details of ${name}`}
+            onClick={() => setIsOpen((open) => !open)}
+          >
+            <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
+          </button>
+        </span>
+      </div>
+      {density === 'comfortable' && <div className="buddy-aor muted">{entry.aor}</div>}
+      {devices.length > 0 && (
+        <ul className="buddy-devices" aria-label={`${name}'s devices`}>
+          {devices.map((device) => (
+            <li key={device.id} data-testid="buddy-device">
+              <StatusDot tone={toneOfStatus(device.status)} glyph={glyphOfStatus(device.status)} />
+              <span>{device.label ?? device.contact ?? device.id}</span>
+              <span className="muted"> — {PRESENCE_STATUS_LABELS[device.status]}</span>
+              {device.note && <span className="muted"> · {device.note}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <div className={`buddy-notice notice-${notice.tone}`} data-testid="buddy-notice">
+          {notice.text}
+        </div>
+      )}
+      {removeError && (
+        <p role="alert" className="error">
+          {removeError}
+        </p>
+      )}
+      {props.isConfirmingRemove && (
+        <div className="buddy-actions">
+          <span className="muted">Remove {name}?</span>
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Remove
+          </button>
+          <button type="button" onClick={() => props.onConfirmRemove(false)}>
+            Keep
+          </button>
+        </div>
+      )}
+      <div className="buddy-details" id={detailsId} hidden={!isOpen}>
+        <div className="buddy-details-aor">{entry.aor}</div>
+        {display.detail && <div className="buddy-details-reason">{display.detail}</div>}
+        {(activities.length > 0 || changedAt !== null) && (
           <div className="buddy-meta muted">
             {activities.length > 0 && <span>Activity: {activities.join(', ')}</span>}
-            {activities.length > 0 && entry.presence.changedAt !== null && ' · '}
-            {entry.presence.changedAt !== null && (
-              <span title={new Date(entry.presence.changedAt).toLocaleString()}>changed {formatAgo(entry.presence.changedAt, now)}</span>
+            {activities.length > 0 && changedAt !== null && ' · '}
+            {changedAt !== null && (
+              <span title={new Date(changedAt).toLocaleString()}>
+                changed {formatAgo(changedAt, now)} ({clockTime(changedAt)})
+              </span>
             )}
           </div>
         )}
-        {devices.length > 0 && (
-          <ul className="buddy-devices" aria-label={`${name}'s devices`}>
-            {devices.map((device) => (
-              <li key={device.id} data-testid="buddy-device">
-                <StatusDot tone={toneOfStatus(device.status)} />
-                <span>{device.label ?? device.contact ?? device.id}</span>
-                <span className="muted"> — {PRESENCE_STATUS_LABELS[device.status]}</span>
-                {device.note && <span className="muted"> · {device.note}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
-        {removeError && (
-          <p role="alert" className="error">
-            {removeError}
-          </p>
+        {question && <BuddyExplanation entry={entry} question={question} />}
+        {isSaved && !props.isConfirmingRemove && (
+          <div className="buddy-actions">
+            <button type="button" aria-label={`Edit ${name}`} onClick={() => dialogOpened({ kind: 'buddy', editing: entry.aor })}>
+              Edit
+            </button>
+            <button type="button" aria-label={`Remove ${name}`} onClick={() => props.onConfirmRemove(true)}>
+              Remove
+            </button>
+          </div>
         )}
       </div>
-      {isSaved && (
-        <div className="buddy-actions">
-          {props.isConfirmingRemove ? (
-            <>
-              <span className="muted">Remove {name}?</span>
-              <button type="button" className="danger" onClick={() => void remove()}>
-                Remove
-              </button>
-              <button type="button" onClick={() => props.onConfirmRemove(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <>
-              <button type="button" aria-label={`Edit ${name}`} onClick={() => dialogOpened({ kind: 'buddy', editing: entry.aor })}>
-                Edit
-              </button>
-              <button type="button" aria-label={`Remove ${name}`} onClick={() => props.onConfirmRemove(true)}>
-                Remove
-              </button>
-            </>
-          )}
-        </div>
-      )}
     </li>
   );
 }

@@ -1,34 +1,37 @@
-import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { toneOfStatus } from '../presence/status-view';
+import { describeSelfHeader } from '../presence/publication-view';
 import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
+import { useIsPublishingEnabled } from './StatusPicker';
 import { StatusDot } from './StatusDot';
 
-/** Our own status and note in the header; opens the status picker. */
+/** Our presence in the header as watchers see it (the publication, not just the choice); opens the status picker. */
 export function SelfStatusButton() {
   const self = useSelfStore((s) => s.self);
   const pending = useSelfStore((s) => s.pending);
+  const mode = useSessionStore((s) => s.session.mode);
+  const accountPhase = useSessionStore((s) => s.accountState.phase);
   const who = useSessionStore((s) => s.session.account?.displayName || s.session.account?.aor || (s.session.demo ? 'You (demo)' : ''));
-  const isSignedIn = useSessionStore((s) => s.session.mode === 'demo' || s.session.mode === 'account');
+  const isPublishingEnabled = useIsPublishingEnabled();
   const { dialogOpened } = useUiStore((s) => s.actions);
-  const shown = pending ?? self;
+  const view = describeSelfHeader({ self, pending, mode, accountPhase, isPublishingEnabled });
 
   return (
     <button
       type="button"
-      className={`self-status ${isSignedIn ? '' : 'is-unpublished'}`}
+      className={`self-status ${view.isGreyed ? 'is-unpublished' : ''}`}
       aria-haspopup="dialog"
       data-testid="self-status"
       onClick={() => dialogOpened({ kind: 'status' })}
-      aria-label={`Your status: ${PRESENCE_STATUS_LABELS[shown.status]}${shown.note ? `, “${shown.note}”` : ''}. Change status`}
+      aria-label={`Your status: ${view.label}${view.chosen ? ` (chosen: ${view.chosen})` : ''}. Change status`}
+      title={view.chosen ? `${view.label} (chosen: ${view.chosen})` : view.label}
     >
-      <StatusDot tone={toneOfStatus(shown.status)} size="large" />
+      <StatusDot tone={view.tone} glyph={view.glyph} size="large" />
       <span className="self-status-text">
         <span className="self-status-name">{who || 'Not signed in'}</span>
         <span className="self-status-label">
-          {PRESENCE_STATUS_LABELS[shown.status]}
-          {shown.note && <span className="self-status-note"> — {shown.note}</span>}
+          {view.label}
+          {view.chosen && <span className="self-status-chosen"> · chosen: {view.chosen}</span>}
         </span>
       </span>
       <span className="chevron" aria-hidden="true">

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
 import { describePublication } from '../presence/publication-view';
-import { toneOfStatus } from '../presence/status-view';
+import { STATUS_DURATIONS, STATUS_DURATION_LABELS, type StatusDuration } from '../presence/status-duration';
+import { glyphOfStatus, toneOfStatus } from '../presence/status-view';
 import { useSelfStore } from '../stores/self-store';
 import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
@@ -14,9 +15,13 @@ export function useIsPublishingEnabled(): boolean {
   return useSessionStore((s) => s.session.mode === 'demo' || (s.session.mode === 'account' && s.session.account?.publish === true));
 }
 
+/** What appear-offline's menu item says it does (the PIDF it publishes is a closed tuple and nothing else). */
+const APPEAR_OFFLINE_HINT = 'Colleagues see you offline; your note is not sent.';
+
 /**
- * The status picker: seven statuses, a note with its length limit, recent notes to pick again, and the
- * outcome of publishing — "Published" or the server's reason for refusing.
+ * The status picker: the note (with its length limit and recent notes) and how long, then a one-column menu of the
+ * seven statuses that publishes on a single click, and the outcome — "the server accepted it" or its reason.
+ * Enter in the note publishes it with the current status. Keyboard: ↑/↓/Home/End move through the menu.
  */
 export function StatusPicker() {
   const self = useSelfStore((s) => s.self);
@@ -27,15 +32,32 @@ export function StatusPicker() {
   const isPublishingEnabled = useIsPublishingEnabled();
   const mode = useSessionStore((s) => s.session.mode);
   const now = useNow(1_000);
+  const menuRef = useRef<HTMLDivElement>(null);
 
-  const [status, setStatus] = useState<ChosenStatus>(self.status);
   const [note, setNote] = useState(self.note);
+  const [duration, setDuration] = useState<StatusDuration>('until-changed');
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const outcome = await statusChosen(status, note);
+  const choose = async (status: ChosenStatus) => {
+    const outcome = await statusChosen(status, note, duration);
     // Close once the server accepted it (or nothing is published); stay open to show a refusal.
     if (outcome && (outcome.publication.phase === 'published' || !isPublishingEnabled)) dialogClosed();
+  };
+
+  const submitNote = (event: FormEvent) => {
+    event.preventDefault();
+    void choose(self.status);
+  };
+
+  const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitemradio"]') ?? [])];
+    const index = items.findIndex((item) => item === document.activeElement);
+    const focus = (i: number) => items[(i + items.length) % items.length]?.focus();
+    if (event.key === 'ArrowDown') focus(index + 1);
+    else if (event.key === 'ArrowUp') focus(index - 1);
+    else if (event.key === 'Home') focus(0);
+    else if (event.key === 'End') focus(items.length - 1);
+    else return;
+    event.preventDefault();
   };
 
   const publication = pending
@@ -44,18 +66,7 @@ export function StatusPicker() {
 
   return (
     <Dialog title="Set your status" testId="status-picker" onClose={dialogClosed} className="status-picker">
-      <form onSubmit={(event) => void submit(event)}>
-        <fieldset className="status-options">
-          <legend>Status</legend>
-          {CHOSEN_STATUSES.map((option) => (
-            <label key={option} className="status-option">
-              <input type="radio" name="status" value={option} checked={status === option} onChange={() => setStatus(option)} />
-              <StatusDot tone={toneOfStatus(option)} />
-              <span>{PRESENCE_STATUS_LABELS[option]}</span>
-            </label>
-          ))}
-        </fieldset>
-
+      <form onSubmit={submitNote}>
         <div className="field">
           <div className="field-label-row">
             <label htmlFor="status-note">Note</label>
@@ -63,28 +74,23 @@ export function StatusPicker() {
               {note.length} / {MAX_NOTE_LENGTH}
             </span>
           </div>
-          <textarea
-            id="status-note"
-            rows={2}
-            maxLength={MAX_NOTE_LENGTH}
-            value={note}
-            placeholder="What are you up to? (optional)"
-            aria-describedby="status-note-count"
-            onChange={(event) => setNote(event.target.value)}
-          />
-          <div className="row">
+          <div className="note-row">
+            <input
+              id="status-note"
+              type="text"
+              maxLength={MAX_NOTE_LENGTH}
+              value={note}
+              placeholder="What are you up to? (optional)"
+              aria-describedby="status-note-count"
+              autoComplete="off"
+              onChange={(event) => setNote(event.target.value)}
+            />
             <button type="button" className="link-button" onClick={() => setNote('')} disabled={note === ''}>
               Clear note
             </button>
           </div>
-        </div>
-
-        {self.recentNotes.length > 0 && (
-          <div className="field">
-            <span className="field-label" id="recent-notes-label">
-              Recent notes
-            </span>
-            <ul className="recent-notes" aria-labelledby="recent-notes-label">
+          {self.recentNotes.length > 0 && (
+            <ul className="recent-notes" aria-label="Recent notes">
               {self.recentNotes.map((recent) => (
                 <li key={recent}>
                   <button type="button" className="chip" onClick={() => setNote(recent)} aria-label={`Use note “${recent}”`}>
@@ -101,8 +107,47 @@ export function StatusPicker() {
                 </li>
               ))}
             </ul>
-          </div>
-        )}
+          )}
+        </div>
+
+        <fieldset className="status-durations">
+          <legend>How long</legend>
+          {STATUS_DURATIONS.map((option) => (
+            <label key={option} className={`chip duration-chip ${duration === option ? 'is-selected' : ''}`}>
+              <input type="radio" name="duration" value={option} checked={duration === option} onChange={() => setDuration(option)} />
+              {STATUS_DURATION_LABELS[option]}
+            </label>
+          ))}
+        </fieldset>
+
+        <div role="menu" aria-label="Status" className="status-menu" ref={menuRef} onKeyDown={onMenuKeyDown}>
+          {CHOSEN_STATUSES.map((option) => (
+            <button
+              key={option}
+              type="button"
+              role="menuitemradio"
+              aria-checked={self.status === option}
+              aria-label={PRESENCE_STATUS_LABELS[option]}
+              className="status-menu-item"
+              disabled={pending !== null}
+              aria-describedby={option === 'appear-offline' ? 'appear-offline-hint' : undefined}
+              onClick={() => void choose(option)}
+            >
+              <StatusDot tone={toneOfStatus(option)} glyph={glyphOfStatus(option)} />
+              <span className="status-menu-label">{PRESENCE_STATUS_LABELS[option]}</span>
+              {option === 'appear-offline' && (
+                <span id="appear-offline-hint" className="status-menu-hint muted">
+                  {APPEAR_OFFLINE_HINT}
+                </span>
+              )}
+              {self.status === option && (
+                <span className="status-menu-current muted" aria-hidden="true">
+                  current
+                </span>
+              )}
+            </button>
+          ))}
+        </div>
 
         <p className={`publication-line tone-line-${publication.tone}`} role="status" data-testid="publication-status">
           {publication.text}
@@ -112,15 +157,6 @@ export function StatusPicker() {
             {requestError}
           </p>
         )}
-
-        <div className="dialog-actions">
-          <button type="button" onClick={dialogClosed}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={pending !== null}>
-            {pending ? 'Publishing…' : 'Set status'}
-          </button>
-        </div>
       </form>
     </Dialog>
   );

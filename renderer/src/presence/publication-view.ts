@@ -4,11 +4,11 @@
  * why — in the server's words where it gave a status code.
  */
 import { assertNever } from '../../../shared/assert-never';
-import type { SessionMode } from '../../../shared/ipc/contract';
+import type { SelfPresence, SessionMode } from '../../../shared/ipc/contract';
 import { describeFoundServer } from '../../../shared/presence/found-server';
-import type { AccountState, PublicationState } from '../../../shared/presence/presence-state';
-import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { formatIn } from './status-view';
+import type { AccountPhase, AccountState, PublicationState } from '../../../shared/presence/presence-state';
+import { PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
+import { asClause, formatIn, glyphOfStatus, toneOfStatus, type StatusGlyph, type StatusTone } from './status-view';
 
 /** How a line should look: ordinary progress, done, or a problem. */
 export type LineTone = 'progress' | 'ok' | 'problem' | 'neutral';
@@ -38,9 +38,7 @@ export function describePublication(
     case 'publishing':
       return { text: 'Publishing…', tone: 'progress' };
     case 'published': {
-      const what = publication.status
-        ? ` “${PRESENCE_STATUS_LABELS[publication.status]}${publication.note ? ` — ${publication.note}` : ''}”`
-        : '';
+      const what = publication.status ? ` “${statusPhrase(publication.status, publication.note)}”` : '';
       const expiry = publication.expiresAt
         ? ` It expires ${formatIn(publication.expiresAt, now)} unless refreshed; Presently refreshes it.`
         : '';
@@ -104,6 +102,83 @@ export function publicationStep(publication: PublicationState): StatusText | nul
     case 'failed':
     case 'unsupported':
       return { text: `publication failed: ${publication.problem?.message ?? 'no reason given'}`, tone: 'problem' };
+    default:
+      return assertNever(publication.phase);
+  }
+}
+
+/** What the header shows of our own presence: what watchers see, not merely what we chose. */
+export interface SelfHeaderView {
+  readonly tone: StatusTone;
+  readonly glyph: StatusGlyph;
+  /** "Busy — Lab", or "Not published — not signed in". */
+  readonly label: string;
+  /** The choice that is not (yet) what watchers see ("Away — Out for lunch"), else null. */
+  readonly chosen: string | null;
+  /** No connection to the server, or nothing published: the header is drawn dimmed. */
+  readonly isGreyed: boolean;
+}
+
+/** What the header reads to describe our presence. */
+export interface SelfHeaderInput {
+  readonly self: SelfPresence;
+  readonly pending: { readonly status: ChosenStatus; readonly note: string } | null;
+  readonly mode: SessionMode;
+  readonly accountPhase: AccountPhase;
+  readonly isPublishingEnabled: boolean;
+}
+
+/** "Busy — Lab": a status and its note as one phrase. */
+export function statusPhrase(status: ChosenStatus, note: string | undefined): string {
+  return `${PRESENCE_STATUS_LABELS[status]}${note ? ` — ${note}` : ''}`;
+}
+
+/**
+ * The header's dot and words, from the publication (RFC 3903 §4: only an accepted PUBLISH is what watchers see).
+ * Anything else reads "Not published — why", with a hollow dot, and the choice beside it.
+ */
+export function describeSelfHeader({ self, pending, mode, accountPhase, isPublishingEnabled }: SelfHeaderInput): SelfHeaderView {
+  const isConnected = accountPhase === 'registered' || accountPhase === 'connected';
+  const { publication } = self;
+  const choice = pending ?? self;
+  const notPublished = (why: string): SelfHeaderView => ({
+    tone: 'offline',
+    glyph: 'none',
+    label: `Not published — ${why}`,
+    chosen: statusPhrase(choice.status, choice.note),
+    isGreyed: true,
+  });
+  if (mode === 'offline' || mode === 'starting') return notPublished('not signed in');
+  if (!isPublishingEnabled) return notPublished('publishing is off for this account');
+  if (pending !== null || publication.phase === 'publishing')
+    return {
+      tone: 'pending',
+      glyph: 'none',
+      label: 'Publishing…',
+      chosen: statusPhrase(choice.status, choice.note),
+      isGreyed: !isConnected,
+    };
+  switch (publication.phase) {
+    case 'published': {
+      const status = publication.status ?? self.status;
+      const published = statusPhrase(status, publication.note ?? self.note);
+      const chosen = statusPhrase(self.status, self.note);
+      return {
+        tone: toneOfStatus(status),
+        glyph: glyphOfStatus(status),
+        label: published,
+        chosen: chosen === published ? null : chosen,
+        isGreyed: !isConnected,
+      };
+    }
+    case 'failed':
+    case 'unsupported':
+      return notPublished(isConnected ? asClause(publication.problem?.message ?? 'the server refused it') : 'the server cannot be reached');
+    case 'idle':
+      return notPublished(isConnected ? 'waiting for the server' : 'the server cannot be reached');
+    case 'removing':
+    case 'removed':
+      return notPublished('publication removed');
     default:
       return assertNever(publication.phase);
   }

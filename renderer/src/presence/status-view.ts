@@ -32,6 +32,37 @@ export function toneOfStatus(status: PresenceStatus): StatusTone {
   }
 }
 
+/**
+ * The symbol drawn inside a status dot, so that statuses sharing a colour (busy, on the phone, in a meeting) differ
+ * in shape too. `none` for states the dot's outline already says (offline, unknown).
+ */
+export type StatusGlyph = 'check' | 'clock' | 'minus' | 'no-entry' | 'phone' | 'calendar' | 'eye-off' | 'none';
+
+/** The glyph for a status (see StatusGlyph). */
+export function glyphOfStatus(status: PresenceStatus): StatusGlyph {
+  switch (status) {
+    case 'available':
+      return 'check';
+    case 'away':
+      return 'clock';
+    case 'busy':
+      return 'minus';
+    case 'do-not-disturb':
+      return 'no-entry';
+    case 'on-the-phone':
+      return 'phone';
+    case 'in-a-meeting':
+      return 'calendar';
+    case 'appear-offline':
+      return 'eye-off';
+    case 'offline':
+    case 'unknown':
+      return 'none';
+    default:
+      return assertNever(status);
+  }
+}
+
 /** RPID activities (RFC 4480 §3.2) a status already says; the list shows only the others (e.g. vacation). */
 const ACTIVITIES_OF_STATUS: Readonly<Record<PresenceStatus, readonly string[]>> = {
   available: [],
@@ -67,8 +98,11 @@ export interface BuddyDisplay {
   /** `presence`: we have a document; the others say why we do not. */
   readonly kind: 'presence' | 'unknown' | 'pending' | 'not-subscribed' | 'error';
   readonly tone: StatusTone;
+  readonly glyph: StatusGlyph;
   /** "Busy", "Awaiting authorisation", "Unknown", "Not subscribed (rejected)", "Error: …" */
   readonly label: string;
+  /** The server's reason behind a short label ("Unknown address"), for the row's notice; absent when the label says it all. */
+  readonly detail?: string;
   /** Sort key: lower is more available (see BUDDY_RANKS). */
   readonly rank: number;
 }
@@ -92,6 +126,8 @@ const RANK_PENDING = 6;
 /** A buddy whose state we do not know sorts below the offline ones, whether the subscription or the document says so. */
 const RANK_UNKNOWN = STATUS_RANKS.unknown;
 const RANK_NOT_SUBSCRIBED = 8;
+/** Final answers meaning "no one by that address": 404 Not Found, 484 Address Incomplete, 604 Does Not Exist Anywhere. */
+const UNKNOWN_ADDRESS_CODES: readonly number[] = [404, 484, 604];
 
 /** Reads a buddy's subscription and presence into what the list shows. */
 export function describeBuddy(state: BuddyPresence): BuddyDisplay {
@@ -102,25 +138,38 @@ export function describeBuddy(state: BuddyPresence): BuddyDisplay {
         return {
           kind: 'presence',
           tone: toneOfStatus(presence.status),
+          glyph: glyphOfStatus(presence.status),
           label: PRESENCE_STATUS_LABELS[presence.status],
           rank: STATUS_RANKS[presence.status],
         };
-      return { kind: 'unknown', tone: 'unknown', label: 'Unknown (no presence yet)', rank: RANK_UNKNOWN };
+      return { kind: 'unknown', tone: 'unknown', glyph: 'none', label: 'Unknown (no presence yet)', rank: RANK_UNKNOWN };
     case 'pending':
-      return { kind: 'pending', tone: 'pending', label: 'Awaiting authorisation', rank: RANK_PENDING };
+      return { kind: 'pending', tone: 'pending', glyph: 'none', label: 'Awaiting authorisation', rank: RANK_PENDING };
     case 'unknown':
-      return { kind: 'unknown', tone: 'unknown', label: 'Unknown', rank: RANK_UNKNOWN };
+      return { kind: 'unknown', tone: 'unknown', glyph: 'none', label: 'Unknown', rank: RANK_UNKNOWN };
     case 'terminated':
       return {
         kind: 'not-subscribed',
         tone: 'error',
+        glyph: 'none',
         label: `Not subscribed${subscription.reason ? ` (${subscription.reason})` : ''}`,
         rank: RANK_NOT_SUBSCRIBED,
       };
     case 'error':
+      // The address itself is wrong (RFC 3261 §21.4.5, §21.4.22, §21.6.3): a short state; the sentence goes to the notice.
+      if (subscription.problem?.statusCode !== undefined && UNKNOWN_ADDRESS_CODES.includes(subscription.problem.statusCode))
+        return {
+          kind: 'error',
+          tone: 'error',
+          glyph: 'none',
+          label: 'Unknown address',
+          detail: subscription.problem.message,
+          rank: RANK_NOT_SUBSCRIBED,
+        };
       return {
         kind: 'error',
         tone: 'error',
+        glyph: 'none',
         label: `Error: ${subscription.problem?.message ?? 'the subscription failed'}`,
         rank: RANK_NOT_SUBSCRIBED,
       };
@@ -148,4 +197,10 @@ export function formatIn(then: number, now: number): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `in ${minutes} min`;
   return `in ${Math.round(minutes / 60)} h`;
+}
+
+/** A sentence as a clause inside another: first letter lower-case ("The server …" → "the server …", but "SIP …" stays), no final full stop. */
+export function asClause(sentence: string): string {
+  const trimmed = sentence.trim().replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(trimmed) ? trimmed.charAt(0).toLowerCase() + trimmed.slice(1) : trimmed;
 }

@@ -1,4 +1,4 @@
-/** What the window shows right now: the active tab and the open dialog. Renderer-only state. */
+/** What the window shows right now: the active tab, the open dialog, whether the demo line was closed. Renderer-only state. */
 import { create } from 'zustand';
 import { assertNever } from '../../../shared/assert-never';
 import type { FocusTarget } from '../../../shared/ipc/contract';
@@ -12,7 +12,10 @@ export type OpenDialog =
 interface UiState {
   readonly tab: MainTab;
   readonly dialog: OpenDialog;
+  /** The user closed the demo's one-line banner (for this run of the window). */
+  readonly isDemoBannerDismissed: boolean;
   readonly actions: {
+    demoBannerDismissed(): void;
     tabSelected(tab: MainTab): void;
     dialogOpened(dialog: NonNullable<OpenDialog>): void;
     dialogClosed(): void;
@@ -24,7 +27,9 @@ interface UiState {
 export const useUiStore = create<UiState>()((set) => ({
   tab: 'buddies',
   dialog: null,
+  isDemoBannerDismissed: false,
   actions: {
+    demoBannerDismissed: () => set({ isDemoBannerDismissed: true }),
     tabSelected: (tab) => set({ tab }),
     dialogOpened: (dialog) => set({ dialog }),
     dialogClosed: () => set({ dialog: null }),

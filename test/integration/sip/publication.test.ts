@@ -229,4 +229,25 @@ describe('presence publication (scripted server)', () => {
     expect(Date.now() - started).toBeLessThan(1_200);
     expect(second.accountState.phase).toBe('stopped');
   });
+  it('given a note and a device name, when we appear offline, then the PUBLISH on the wire carries neither; the next status brings the note back', async () => {
+    const server = await startScriptedServer('udp');
+    server.onRequest = (request) => {
+      if (answerRegister(request)) return;
+      if (request.method === 'PUBLISH') ok(request, `e${server.requestsOf('PUBLISH').length}`);
+      else request.respond(405, 'Method Not Allowed');
+    };
+    const [client] = await startClients(server.uri, ['alice'], { deviceLabel: 'Desk phone' });
+    expect(await client.setPresence('away', 'Dentist at 4')).toMatchObject({ phase: 'published' });
+    expect(await client.setPresence('appear-offline', 'Dentist at 4')).toMatchObject({ phase: 'published' });
+    expect(await client.setPresence('busy', 'Dentist at 4')).toMatchObject({ phase: 'published' });
+
+    const [away, hidden, busy] = server.requestsOf('PUBLISH').map((request) => request.body);
+    expect(away).toContain('Dentist at 4');
+    expect(away).toContain('Desk phone');
+    expect(hidden).toContain('<basic>closed</basic>');
+    expect(hidden).not.toContain('Dentist');
+    expect(hidden).not.toContain('Desk phone');
+    expect(hidden).not.toMatch(/<(dm:)?(note|deviceID|device)\b/);
+    expect(busy).toContain('Dentist at 4');
+  });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import { describeBuddyNotice, explanationQuestion, groupBuddies, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
+import {
+  describeBuddyNotice,
+  explanationQuestion,
+  groupBuddies,
+  keepRowOrder,
+  type BuddyRowView,
+} from '../../../renderer/src/buddies/buddy-view';
 import { describeBuddy } from '../../../renderer/src/presence/status-view';
 
 function entry(
@@ -46,6 +52,30 @@ describe('the buddy list as shown', () => {
     ]);
   });
 
+  it('sorted by name, ignores availability', () => {
+    expect(
+      groupBuddies(list, '', 'name')
+        .find((g) => g.name === 'Team')
+        ?.rows.map((r) => r.name),
+    ).toEqual(['Adam', 'Bea', 'Dina', 'Zoe']);
+  });
+
+  it('while a row is held, keeps the rows where they were, puts new rows last and drops removed ones', () => {
+    const before = groupBuddies(list);
+    // Zoe goes offline and Bea leaves; Finn arrives: sorted afresh Zoe would drop below Adam.
+    const changed = [
+      ...list.filter((e) => e.aor !== 'sip:bea@x.org' && e.aor !== 'sip:zoe@x.org'),
+      entry('sip:zoe@x.org', 'Zoe', 'Team', 'offline'),
+      entry('sip:finn@x.org', 'Finn', 'Team', 'available'),
+    ];
+    const fresh = groupBuddies(changed);
+    expect(fresh.find((g) => g.name === 'Team')?.rows.map((r) => r.name)).toEqual(['Finn', 'Adam', 'Zoe', 'Dina']);
+    const held = keepRowOrder(fresh, before);
+    expect(held.find((g) => g.name === 'Team')?.rows.map((r) => r.name)).toEqual(['Zoe', 'Adam', 'Dina', 'Finn']);
+    // The rows carry the fresh state even where they keep the old place.
+    expect(held.find((g) => g.name === 'Team')?.rows[0]?.display.label).toBe('Offline');
+  });
+
   it('searches names, addresses, notes and statuses, ignoring case', () => {
     const names = (query: string) => groupBuddies(list, query).flatMap((g) => g.rows.map((r) => r.name));
     expect(names('DEEP')).toEqual(['Eve']);
@@ -54,6 +84,18 @@ describe('the buddy list as shown', () => {
     expect(names('awaiting')).toEqual(['carl']);
     expect(names('nobody')).toEqual([]);
     expect(names('  ')).toHaveLength(list.length);
+  });
+});
+
+describe('the question a row’s explanation answers', () => {
+  it('asks about a long error by its kind, and about a short state by its words', () => {
+    const failed = (problem: { statusCode?: number; message: string }): BuddyRowView => {
+      const e = entry('sip:bob@x.org', 'Bob', '', 'unknown');
+      const presence = { ...e.presence, subscription: { phase: 'error' as const, problem } };
+      return { entry: { ...e, presence }, name: 'Bob', display: describeBuddy(presence) };
+    };
+    expect(explanationQuestion(failed({ statusCode: 403, message: 'Forbidden (403 Forbidden).' }))).toBe('Why “Error”?');
+    expect(explanationQuestion(failed({ statusCode: 404, message: 'No such user (404 Not Found).' }))).toBe('Why “Unknown address”?');
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeAccountState, describePublication, publicationStep } from '../../../renderer/src/presence/publication-view';
+import type { PublicationState } from '../../../shared/presence/presence-state';
+import {
+  describeAccountState,
+  describePublication,
+  describeSelfHeader,
+  publicationStep,
+  type SelfHeaderInput,
+} from '../../../renderer/src/presence/publication-view';
 
 const now = 1_800_000_000_000;
 
@@ -65,5 +72,58 @@ describe('words for our publication and connection', () => {
     ).toBe('Registered with sip:10.0.0.5:5060');
     expect(publicationStep({ phase: 'publishing' })).toEqual({ text: 'publishing…', tone: 'progress' });
     expect(publicationStep({ phase: 'idle' })).toBeNull();
+  });
+});
+
+describe('the header: what watchers see', () => {
+  const self = { status: 'away' as const, note: 'Lunch', recentNotes: [] };
+  const header = (publication: PublicationState, more: Partial<SelfHeaderInput> = {}) =>
+    describeSelfHeader({
+      self: { ...self, publication },
+      pending: null,
+      mode: 'account',
+      accountPhase: 'registered',
+      isPublishingEnabled: true,
+      ...more,
+    });
+
+  it('given an accepted publication, then its status with its glyph, not dimmed', () => {
+    expect(header({ phase: 'published', status: 'away', note: 'Lunch' })).toEqual({
+      tone: 'away',
+      glyph: 'clock',
+      label: 'Away — Lunch',
+      chosen: null,
+      isGreyed: false,
+    });
+  });
+
+  it('given no account, then “not published — not signed in” with the choice beside it, dimmed, never “Available”', () => {
+    expect(header({ phase: 'idle' }, { mode: 'offline', accountPhase: 'idle' })).toMatchObject({
+      tone: 'offline',
+      label: 'Not published — not signed in',
+      chosen: 'Away — Lunch',
+      isGreyed: true,
+    });
+  });
+
+  it('given a server that cannot be reached or refuses, then not published and why', () => {
+    expect(header({ phase: 'idle' }, { accountPhase: 'failed' }).label).toBe('Not published — the server cannot be reached');
+    expect(
+      header({ phase: 'unsupported', problem: { statusCode: 489, message: 'The server does not take presence (489 Bad Event).' } }).label,
+    ).toBe('Not published — the server does not take presence (489 Bad Event)');
+  });
+
+  it('given a publication accepted before the connection was lost, then its status, dimmed', () => {
+    expect(header({ phase: 'published', status: 'away', note: 'Lunch' }, { accountPhase: 'stopped' })).toMatchObject({
+      label: 'Away — Lunch',
+      isGreyed: true,
+    });
+  });
+
+  it('given a choice on its way, then “Publishing…” with the choice', () => {
+    expect(header({ phase: 'published', status: 'away', note: 'Lunch' }, { pending: { status: 'busy', note: '' } })).toMatchObject({
+      label: 'Publishing…',
+      chosen: 'Busy',
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BuddyPresence, PresenceSummary } from '../../../shared/presence/presence-state';
-import { describeBuddy, extraActivities, foreignNoteLanguage, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
+import { CHOSEN_STATUSES } from '../../../shared/presence/presence-status';
+import {
+  describeBuddy,
+  extraActivities,
+  foreignNoteLanguage,
+  formatAgo,
+  formatIn,
+  glyphOfStatus,
+} from '../../../renderer/src/presence/status-view';
 
 const summary = (status: PresenceSummary['status']): PresenceSummary => ({ status, note: null, activities: [], devices: [] });
 const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSummary | null = null): BuddyPresence => ({
@@ -38,9 +46,17 @@ describe('what the buddy list shows for a buddy', () => {
       kind: 'not-subscribed',
       label: 'Not subscribed (rejected)',
     });
+    expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 403, message: 'Forbidden (403 Forbidden).' } }))).toMatchObject({
+      kind: 'error',
+      label: 'Error: Forbidden (403 Forbidden).',
+    });
+  });
+
+  it('given an address the server does not know (404), then a short state and the server’s reason as its detail', () => {
     expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 404, message: 'No such user (404 Not Found).' } }))).toMatchObject({
       kind: 'error',
-      label: 'Error: No such user (404 Not Found).',
+      label: 'Unknown address',
+      detail: 'No such user (404 Not Found).',
     });
   });
 
@@ -99,5 +115,13 @@ describe('the note’s language beside it', () => {
     expect(foreignNoteLanguage('DE', 'de-CH')).toBeNull();
     expect(foreignNoteLanguage(undefined, 'en-US')).toBeNull();
     expect(foreignNoteLanguage(' ', 'en-US')).toBeNull();
+  });
+});
+
+describe('status glyphs', () => {
+  it('gives every status one can choose its own glyph, so none is told apart by colour alone', () => {
+    const glyphs = CHOSEN_STATUSES.map((status) => glyphOfStatus(status));
+    expect(new Set(glyphs).size).toBe(CHOSEN_STATUSES.length);
+    expect(glyphs).not.toContain('none');
   });
 });

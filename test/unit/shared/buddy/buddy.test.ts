@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buddyLabel, checkBuddyForm } from '../../../../shared/buddy/buddy';
+import { buddyLabel, checkBuddyForm, domainOf, knownDisplayName, withDefaultDomain } from '../../../../shared/buddy/buddy';
 
 describe('checking a buddy form', () => {
   it('given a good address without a scheme, then it is normalised and names are trimmed', () => {
@@ -24,5 +24,31 @@ describe('checking a buddy form', () => {
   it('labels a buddy by its name, else by the user part of its address', () => {
     expect(buddyLabel({ aor: 'sip:bob@example.com', displayName: 'Bobby' })).toBe('Bobby');
     expect(buddyLabel({ aor: 'sip:bob@example.com', displayName: '' })).toBe('bob');
+  });
+
+  it('given a bare name and our domain, then the domain is added; without a domain, the message names the missing domain', () => {
+    expect(withDefaultDomain(' bob ', 'example.com')).toBe('bob@example.com');
+    expect(withDefaultDomain('sip:bob', 'example.com')).toBe('sip:bob@example.com');
+    expect(withDefaultDomain('bob@other.org', 'example.com')).toBe('bob@other.org');
+    expect(checkBuddyForm({ aor: 'bob', displayName: '', group: '' }, 'example.com')).toEqual({
+      ok: true,
+      value: { aor: 'sip:bob@example.com', displayName: '', group: '' },
+    });
+    expect(checkBuddyForm({ aor: 'bob', displayName: '', group: '' })).toEqual({
+      ok: false,
+      errors: { aor: '“bob” has no domain: add an @ and the domain, like sip:bob@example.com.' },
+    });
+    expect(domainOf('sip:alice@example.net')).toBe('example.net');
+    expect(domainOf(null)).toBeNull();
+  });
+
+  it('given an address already in the list with a name, then that name is kept', () => {
+    const known = [
+      { aor: 'sip:ada@demo.presently.invalid', displayName: 'Ada Lovelace' },
+      { aor: 'sip:bob@example.com', displayName: '' },
+    ];
+    expect(knownDisplayName('sip:ada@demo.presently.invalid', known)).toBe('Ada Lovelace');
+    expect(knownDisplayName('sip:bob@example.com', known)).toBe('');
+    expect(knownDisplayName('sip:carol@example.com', known)).toBe('');
   });
 });

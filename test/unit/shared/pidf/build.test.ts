@@ -58,7 +58,8 @@ describe('buildPidf: what each status publishes', () => {
       for (const [, note] of NOTES) {
         const summary = summarizePresence(parse(buildPidf({ ...BASE, status, note })));
         expect(summary.status).toBe(status === 'appear-offline' ? 'offline' : status);
-        expect(summary.note).toBe(note);
+        // Appear offline sends no note at all (see the test below).
+        expect(summary.note).toBe(status === 'appear-offline' ? null : note);
       }
     },
   );
@@ -114,6 +115,21 @@ describe('buildPidf: the document on the wire', () => {
     const body = buildPidf({ ...BASE, status: 'appear-offline' });
     expect(body).toContain('<basic>closed</basic>');
     expect(body).not.toContain('rpid:activities');
+  });
+
+  it('given appear-offline with a note and a device, publishes neither, nor the contact', () => {
+    const body = buildPidf({
+      ...BASE,
+      status: 'appear-offline',
+      note: 'Dentist at 4',
+      device: { id: 'urn:uuid:0f3c1d2e-9a8b-4c7d-8e6f-5a4b3c2d1e0f', label: 'Desk phone' },
+    });
+    expect(body).not.toContain('Dentist');
+    expect(body).not.toContain('Desk phone');
+    expect(body).not.toContain('urn:uuid:');
+    expect(body).not.toContain('<contact>');
+    expect(body).not.toMatch(/<(dm:)?note/);
+    expect(parse(body).tuples.map((t) => t.basic)).toEqual(['closed']);
   });
 
   it('escapes the note so that markup in it stays text', () => {
