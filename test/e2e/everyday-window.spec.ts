@@ -179,6 +179,12 @@ test.describe('the header without a reachable server', () => {
     // Port 1 on loopback: nothing listens, so TCP is refused at once.
     await settings.fill({ aor: 'sip:alice@example.com', server: '127.0.0.1:1', transport: 'TCP' });
     await settings.save().click();
+    // Saving first registers once: the dialog stays open with why, and nothing was published meanwhile.
+    await expect(settings.root.getByText(/Not saved/)).toBeVisible();
+    await expect(app.selfStatus()).toContainText('Not published');
+    // Without registration the account is saved as it is, and the header says why nothing is published.
+    await settings.root.getByLabel('Register with the server').uncheck();
+    await settings.save().click();
     await expect(settings.root).toBeHidden();
     await expect(app.selfStatus()).toContainText('Not published — the server cannot be reached');
     await expect(app.selfStatus()).toHaveClass(/is-unpublished/);
