@@ -1,12 +1,16 @@
 // Renders the app icon (assets/icon.svg) to the PNG sizes electron-builder needs, and the tray icons
-// (one per status, assets/tray/), in Debian's Chromium. Run after changing a drawing:
-//   node scripts/render-icons.mjs
+// (one per status, assets/tray/), in Debian's Chromium. Run after changing a drawing (tsx, because the
+// glyphs come from shared/presence/status-glyphs.ts, the same ones the window draws):
+//   npx tsx scripts/render-icons.mjs
 // Tray icons: a dot in the status colour of the window's status dots (renderer/src/styles.css) inside a
-// white ring, 16 px and 32 px (@2x). On macOS the menu bar wants monochrome template images it tints
-// itself, so those tell statuses apart by shape: a full dot, a dot with a bar (do not disturb), a dot
-// with a ring gap (busy and its kind), a half dot (away), an empty ring (offline).
+// white ring, with the status's glyph in white (check, clock, minus, phone, calendar, eye-off), 16 px and
+// 32 px (@2x). On macOS the menu bar wants monochrome template images it tints itself, so those tell
+// statuses apart by shape: the glyph cut out of a full dot (available), of a dot inside a ring (busy, on the
+// phone, in a meeting), a dot with a bar (do not disturb), a half dot (away), an empty ring (offline; with
+// the eye-off glyph for appear offline).
 import { chromium } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
+import { glyphOfStatus, STATUS_GLYPH_PATHS } from '../shared/presence/status-glyphs.ts';
 
 const STATUS_COLOURS = {
   available: '#22a45d',
@@ -19,31 +23,55 @@ const STATUS_COLOURS = {
   offline: '#8d949e',
 };
 
+/**
+ * The glyph of `status` as SVG on the 32-unit canvas: the 16-unit drawing scaled by `scale` about the centre,
+ * stroked (the phone filled) in `colour`.
+ */
+function glyph(status, colour, scale) {
+  const name = glyphOfStatus(status);
+  if (name === 'none') return '';
+  const paint =
+    name === 'phone' ? `fill="${colour}" stroke="${colour}" stroke-width="0.6"` : `fill="none" stroke="${colour}" stroke-width="2.2"`;
+  return `<path d="${STATUS_GLYPH_PATHS[name]}" transform="translate(16 16) scale(${scale}) translate(-8 -8)" ${paint} stroke-linecap="round" stroke-linejoin="round"/>`;
+}
+
 /** The coloured icon of `status`, on a 32-unit canvas. */
 function colouredTray(status) {
   const colour = STATUS_COLOURS[status];
   const isHollow = status === 'offline' || status === 'appear-offline';
   const ring = '<circle cx="16" cy="16" r="14" fill="#ffffff" stroke="#00000059" stroke-width="1.5"/>';
-  const dot = isHollow
-    ? `<circle cx="16" cy="16" r="8.5" fill="none" stroke="${colour}" stroke-width="4"/>`
-    : `<circle cx="16" cy="16" r="10.5" fill="${colour}"/>`;
-  const bar = status === 'do-not-disturb' ? '<rect x="9.5" y="14" width="13" height="4" rx="1" fill="#ffffff"/>' : '';
-  return ring + dot + bar;
+  if (isHollow)
+    return ring + `<circle cx="16" cy="16" r="8.5" fill="none" stroke="${colour}" stroke-width="4"/>` + glyph(status, colour, 0.7);
+  // Do not disturb as in the window: a ring with a bar, unlike busy's filled dot with a minus.
+  if (status === 'do-not-disturb')
+    return ring + `<circle cx="16" cy="16" r="9.5" fill="#ffffff" stroke="${colour}" stroke-width="3"/>` + glyph(status, colour, 1.15);
+  return ring + `<circle cx="16" cy="16" r="10.5" fill="${colour}"/>` + glyph(status, '#ffffff', 1.15);
+}
+
+/** A filled circle with `status`'s glyph cut out of it (a mask: the menu bar tints what is left). */
+function dotWithGlyphCut(status, radius, scale) {
+  const id = `cut-${status}`;
+  return (
+    `<mask id="${id}"><rect width="32" height="32" fill="#fff"/>${glyph(status, '#000', scale)}</mask>` +
+    `<circle cx="16" cy="16" r="${radius}" fill="#000" mask="url(#${id})"/>`
+  );
 }
 
 /** The monochrome (template) icon of `status`: black with alpha, the shape telling the status. */
 function templateTray(status) {
   switch (status) {
     case 'available':
-      return '<circle cx="16" cy="16" r="12" fill="#000"/>';
+      return dotWithGlyphCut(status, 12, 1.3);
     case 'away':
       return '<circle cx="16" cy="16" r="10.5" fill="none" stroke="#000" stroke-width="3"/><path d="M16 4a12 12 0 0 1 0 24z" fill="#000"/>';
     case 'do-not-disturb':
-      return '<mask id="bar"><rect width="32" height="32" fill="#fff"/><rect x="9" y="14" width="14" height="4" rx="1" fill="#000"/></mask><circle cx="16" cy="16" r="12" fill="#000" mask="url(#bar)"/>';
+      return dotWithGlyphCut(status, 12, 1.4);
     case 'busy':
     case 'on-the-phone':
     case 'in-a-meeting':
-      return '<circle cx="16" cy="16" r="12.5" fill="none" stroke="#000" stroke-width="2"/><circle cx="16" cy="16" r="8" fill="#000"/>';
+      return '<circle cx="16" cy="16" r="12.5" fill="none" stroke="#000" stroke-width="2"/>' + dotWithGlyphCut(status, 9, 0.95);
+    case 'appear-offline':
+      return '<circle cx="16" cy="16" r="10.5" fill="none" stroke="#000" stroke-width="3"/>' + glyph(status, '#000', 0.75);
     default:
       return '<circle cx="16" cy="16" r="10.5" fill="none" stroke="#000" stroke-width="3"/>';
   }

@@ -8,7 +8,8 @@ import {
   type BuddyRowView,
 } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { extraActivities, foreignNoteLanguage, formatAgo, glyphOfStatus, toneOfStatus } from '../presence/status-view';
+import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
+import { extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useListPreferencesStore, type ListDensity, type ListSort } from '../stores/list-preferences-store';
 import { useUiStore } from '../stores/ui-store';

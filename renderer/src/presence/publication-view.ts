@@ -8,7 +8,8 @@ import type { SelfPresence, SessionMode } from '../../../shared/ipc/contract';
 import { describeFoundServer } from '../../../shared/presence/found-server';
 import type { AccountPhase, AccountState, PublicationState } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
-import { asClause, formatIn, glyphOfStatus, toneOfStatus, type StatusGlyph, type StatusTone } from './status-view';
+import { glyphOfStatus, type StatusGlyph } from '../../../shared/presence/status-glyphs';
+import { asClause, formatIn, toneOfStatus, type StatusTone } from './status-view';
 
 /** How a line should look: ordinary progress, done, or a problem. */
 export type LineTone = 'progress' | 'ok' | 'problem' | 'neutral';

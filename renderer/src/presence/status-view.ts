@@ -6,6 +6,7 @@
 import { assertNever } from '../../../shared/assert-never';
 import { PRESENCE_STATUS_LABELS, type PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
+import { glyphOfStatus, type StatusGlyph } from '../../../shared/presence/status-glyphs';
 
 /** The dot's look; each has its own colour and shape, so it does not depend on colour vision alone. */
 export type StatusTone = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown' | 'pending' | 'error';
@@ -27,37 +28,6 @@ export function toneOfStatus(status: PresenceStatus): StatusTone {
       return 'offline';
     case 'unknown':
       return 'unknown';
-    default:
-      return assertNever(status);
-  }
-}
-
-/**
- * The symbol drawn inside a status dot, so that statuses sharing a colour (busy, on the phone, in a meeting) differ
- * in shape too. `none` for states the dot's outline already says (offline, unknown).
- */
-export type StatusGlyph = 'check' | 'clock' | 'minus' | 'no-entry' | 'phone' | 'calendar' | 'eye-off' | 'none';
-
-/** The glyph for a status (see StatusGlyph). */
-export function glyphOfStatus(status: PresenceStatus): StatusGlyph {
-  switch (status) {
-    case 'available':
-      return 'check';
-    case 'away':
-      return 'clock';
-    case 'busy':
-      return 'minus';
-    case 'do-not-disturb':
-      return 'no-entry';
-    case 'on-the-phone':
-      return 'phone';
-    case 'in-a-meeting':
-      return 'calendar';
-    case 'appear-offline':
-      return 'eye-off';
-    case 'offline':
-    case 'unknown':
-      return 'none';
     default:
       return assertNever(status);
   }

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BuddyPresence, PresenceSummary } from '../../../shared/presence/presence-state';
 import { CHOSEN_STATUSES } from '../../../shared/presence/presence-status';
-import {
-  describeBuddy,
-  extraActivities,
-  foreignNoteLanguage,
-  formatAgo,
-  formatIn,
-  glyphOfStatus,
-} from '../../../renderer/src/presence/status-view';
+import { describeBuddy, extraActivities, foreignNoteLanguage, formatAgo, formatIn } from '../../../renderer/src/presence/status-view';
+import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
 
 const summary = (status: PresenceSummary['status']): PresenceSummary => ({ status, note: null, activities: [], devices: [] });
 const buddy = (subscription: BuddyPresence['subscription'], presence: PresenceSummary | null = null): BuddyPresence => ({
