@@ -18,7 +18,7 @@
  */
 import { buddyLabel, type BuddyAlert, type BuddyEntry } from '../../shared/buddy/buddy';
 import type { ChosenStatus, PresenceStatus } from '../../shared/presence/presence-status';
-import { aorKey } from '../service/buddy-history';
+import { addressKey } from '../../shared/buddy/buddy';
 import type { PresenceService } from '../service/presence-service';
 import type { DesktopNotification, DesktopNotifier } from './desktop-notifier';
 
@@ -46,7 +46,7 @@ export class BuddyAlerts {
   /** A buddy's shown status is now `status` (null: no presence known). */
   presenceChanged(aor: string, status: PresenceStatus | null): void {
     if (status === null) return;
-    const key = aorKey(aor);
+    const key = addressKey(aor);
     const previous = this.lastStatus.get(key);
     this.lastStatus.set(key, status);
     if (status !== 'available' || previous === undefined || previous === 'available') return;
@@ -69,7 +69,7 @@ export class BuddyAlerts {
 
   /** The buddy left the list: nothing of it is kept. */
   forget(aor: string): void {
-    const key = aorKey(aor);
+    const key = addressKey(aor);
     this.lastStatus.delete(key);
     this.held.delete(key);
   }

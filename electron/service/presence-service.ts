@@ -53,7 +53,7 @@ import {
   type AccountSettings,
   type AccountView,
 } from '../../shared/account/account-settings';
-import { buddyLabel, type Buddy, type BuddyAlert, type BuddyEntry, type BuddyForm } from '../../shared/buddy/buddy';
+import { addressKey, buddyLabel, type Buddy, type BuddyAlert, type BuddyEntry, type BuddyForm } from '../../shared/buddy/buddy';
 import { explainPresence, type PresenceExplanation } from '../../shared/buddy/explain-presence';
 import { isSamePublication, type ShownPresence } from '../../shared/presence/auto-status';
 import { withFreshness } from '../../shared/presence/freshness';
@@ -67,7 +67,7 @@ import { UserFacingError } from '../ipc/user-facing-error';
 import type { PublishMarks } from '../sip/publish/presence-publisher';
 import { SipClient, type SipAccountConfig, type SipClientOptions } from '../sip/sip-client';
 import { AutoStatusController, type ActivitySource } from './auto-status-controller';
-import { aorKey, BuddyHistory } from './buddy-history';
+import { SubscriptionHistory } from './subscription-history';
 import { BuddyStore } from './buddy-store';
 import { DEMO_USER_AOR, type DemoEnvironment, type DemoStarter } from './demo/demo-environment';
 import type { LoadResult } from './json-file';
@@ -198,7 +198,7 @@ export class PresenceService {
   private publication: PublicationState = IDLE_PUBLICATION;
   private readonly presenceByAor = new Map<string, BuddyPresence>();
   /** Each watched buddy's recent subscription events, for explainBuddy. */
-  private readonly history: BuddyHistory;
+  private readonly history: SubscriptionHistory;
   /** What we show and publish of ourselves: the manual choice, or the automatic status instead. */
   private readonly autoStatus: AutoStatusController;
   /** Each buddy's recent presence changes, kept in the data folder. */
@@ -215,7 +215,7 @@ export class PresenceService {
     this.settingsStore = new SettingsStore(options.dataDir);
     this.buddyStore = new BuddyStore(options.dataDir);
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
-    this.history = new BuddyHistory(this.now);
+    this.history = new SubscriptionHistory(this.now);
     const schedule = options.schedule;
     this.autoStatus = new AutoStatusController(
       { ...DEFAULT_SETTINGS.presence, at: 0 },
@@ -471,7 +471,7 @@ export class PresenceService {
     const buddy = this.allBuddies().find((b) => b.aor === target.aor);
     if (!buddy) throw new UserFacingError(`${target.aor} is not in the buddy list.`);
     const ownAor = this.session?.kind === 'demo' ? DEMO_USER_AOR : this.settingsStore.settings.account?.aor;
-    const isSelf = ownAor !== undefined && aorKey(ownAor) === aorKey(buddy.aor);
+    const isSelf = ownAor !== undefined && addressKey(ownAor) === addressKey(buddy.aor);
     return explainPresence({
       name: buddyLabel(buddy),
       presence: this.entryFor(buddy, buddy.source).presence,

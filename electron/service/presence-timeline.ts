@@ -15,7 +15,7 @@ import type { PresenceChange } from '../../shared/presence/presence-state';
 import { PRESENCE_STATUSES, MAX_NOTE_LENGTH, type PresenceStatus } from '../../shared/presence/presence-status';
 import * as v from '../../shared/validation';
 import { nodeScheduler, type Scheduler } from '../deadline';
-import { aorKey } from './buddy-history';
+import { addressKey } from '../../shared/buddy/buddy';
 import { DocumentFile, type DocumentFormat, type LoadResult } from './json-file';
 
 export const PRESENCE_HISTORY_FILE_NAME = 'presence-history.json';
@@ -53,7 +53,7 @@ export const presenceHistoryFormat: DocumentFormat<Timelines> = {
   decode(raw) {
     const shape = historyShape.validate(raw);
     if (!shape.ok) return shape;
-    return { ok: true, value: new Map(shape.value.buddies.map((b) => [aorKey(b.aor), b.changes] as const)) };
+    return { ok: true, value: new Map(shape.value.buddies.map((b) => [addressKey(b.aor), b.changes] as const)) };
   },
   encode: (timelines) => ({ buddies: [...timelines].map(([aor, changes]) => ({ aor, changes })) }),
 };
@@ -90,7 +90,7 @@ export class PresenceTimeline {
 
   /** The buddy now shows `status` and `note`: kept when either differs from its last change. */
   record(aor: string, status: PresenceStatus, note: string | null): void {
-    const key = aorKey(aor);
+    const key = addressKey(aor);
     const changes = this.timelines.get(key) ?? [];
     const last = changes[changes.length - 1];
     const kept = note === null ? null : note.slice(0, MAX_KEPT_NOTE);
@@ -104,12 +104,12 @@ export class PresenceTimeline {
 
   /** The buddy's changes, oldest first. */
   changesOf(aor: string): readonly PresenceChange[] {
-    return this.timelines.get(aorKey(aor)) ?? [];
+    return this.timelines.get(addressKey(aor)) ?? [];
   }
 
   /** The buddy left the list: its history goes too. */
   forget(aor: string): void {
-    if (this.timelines.delete(aorKey(aor))) this.writeLater();
+    if (this.timelines.delete(addressKey(aor))) this.writeLater();
   }
 
   /** Writes a pending change now; resolves when every write so far is on disk. */

@@ -111,12 +111,8 @@ export function serverTarget(
   };
 }
 
-/**
- * Parses a server URI into the next hop without DNS: its transport, host, and its port or the default.
- * @throws ServerUriError with a user-readable message.
- */
-export function parseServerTarget(server: string, options: { wsPath?: string } = {}): ServerTarget {
-  const uri = readServerUri(server, options);
-  const kind = transportOf(uri);
-  return serverTarget(uri, { kind, host: uri.host, port: uri.port ?? DEFAULT_PORTS[kind] });
+/** The next hop as the URI gives it, without DNS: its transport, host, and its port or the default. */
+export function targetAsGiven(server: ServerUri): ServerTarget {
+  const kind = transportOf(server);
+  return serverTarget(server, { kind, host: server.host, port: server.port ?? DEFAULT_PORTS[kind] });
 }

@@ -6,6 +6,7 @@
 import type { BuddyPresence } from '../presence/presence-state';
 import { parseSipAddress } from '../account/sip-address';
 import { hasControlCharacters } from '../account/text-rules';
+import { uriWithoutParams } from '../sip/header-values';
 
 /** A buddy as saved in buddies.json. The AOR is the key: one entry per address. */
 export interface Buddy {
@@ -48,6 +49,14 @@ export const DEFAULT_GROUP_LABEL = 'Buddies';
 
 export type BuddyCheck =
   { readonly ok: true; readonly value: Buddy } | { readonly ok: false; readonly errors: Partial<Record<BuddyField, string>> };
+
+/**
+ * The key an address is matched by across the buddy list, the engine's reports and the SIP messages we sent:
+ * without URI parameters, case folded.
+ */
+export function addressKey(uri: string): string {
+  return uriWithoutParams(uri.trim()).toLowerCase();
+}
 
 /**
  * The address as the user typed it, with `domain` added to a bare name: `bob` → `bob@example.com`, `sip:bob` →

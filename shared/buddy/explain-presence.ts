@@ -2,7 +2,7 @@
  * "Why is this buddy offline?": one buddy's subscription history and last reported state, explained in words a
  * user can act on — never answered, refused (and what the code means), awaiting the buddy's authorisation, active
  * but nobody publishing, ended with a reason, our own publication looping on 412. Pure: main calls it with the
- * history it keeps (electron/service/buddy-history.ts); the window shows the result and, from `callId`, the
+ * history it keeps (electron/service/subscription-history.ts); the window shows the result and, from `callId`, the
  * subscription's ladder in the trace.
  */
 import { CLOSED_TUPLE_ID } from '../pidf';

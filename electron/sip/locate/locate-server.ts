@@ -15,7 +15,7 @@ import type { NaptrRecord, SrvRecord } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
 import type { FoundServer } from '../../../shared/presence/found-server';
-import { DEFAULT_PORTS, serverTarget, transportOf, type ServerTarget, type ServerUri } from '../server-target';
+import { serverTarget, targetAsGiven, transportOf, type ServerTarget, type ServerUri } from '../server-target';
 import { orderNaptrRecords, orderSrvRecords, srvServicesFor, type SrvService } from './target-order';
 
 /** The DNS queries server location asks: the shape of node:dns/promises' `Resolver`, so production passes one. */
@@ -51,10 +51,8 @@ export function systemResolver(): DnsResolver {
 export async function locateServer(server: ServerUri, resolver: DnsResolver, random: () => number): Promise<LocatedTarget[]> {
   const kind = transportOf(server);
   const asGiven = (): LocatedTarget[] => {
-    const port = server.port ?? DEFAULT_PORTS[kind];
-    return [
-      { target: serverTarget(server, { kind, host: server.host, port }), found: { host: server.host, port, transport: kind, via: 'uri' } },
-    ];
+    const target = targetAsGiven(server);
+    return [{ target, found: { host: target.host, port: target.port, transport: target.kind, via: 'uri' } }];
   };
   if (net.isIP(server.host) !== 0 || server.port !== undefined || kind === 'ws' || kind === 'wss') return asGiven();
 

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
-import { asClause, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
+import { asClause, clockTime, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
 /** One row, with what it shows computed once. */
 export interface BuddyRowView {
@@ -119,5 +119,5 @@ export function explanationQuestion({ display, entry }: BuddyRowView): string | 
 function retrying(retryAt: number | undefined, now: number): string {
   if (retryAt === undefined) return 'retrying once reconnected';
   if (retryAt - now < 90_000) return `retrying ${formatIn(retryAt, now)}`;
-  return `retrying at ${new Date(retryAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+  return `retrying at ${clockTime(retryAt)}`;
 }

@@ -3,8 +3,7 @@ import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import { errorMessage } from '../../../shared/error-message';
 import type { PresenceChange } from '../../../shared/presence/presence-state';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import { clockTime } from '../presence/freshness-view';
-import { formatAgo } from '../presence/status-view';
+import { clockTime, formatAgo } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useNow } from './use-now';
 

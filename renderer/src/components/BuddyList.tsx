@@ -9,7 +9,7 @@ import {
 } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
-import { extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
+import { clockTime, extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useListPreferencesStore, type ListDensity, type ListSort } from '../stores/list-preferences-store';
 import { useUiStore } from '../stores/ui-store';
@@ -130,11 +130,6 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
 interface HeldRow {
   readonly hovered: string | null;
   readonly focused: string | null;
-}
-
-/** "14:05": the local time of a change, for the row's "since". */
-function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 /** True for `CHANGE_HIGHLIGHT_MS` after `changedAt` moves on (not when the row first appears). */

@@ -6,6 +6,7 @@
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { StalePresence, StaleReason } from '../../../shared/presence/presence-state';
 import type { SelfPresence } from '../../../shared/ipc/contract';
+import { clockTime } from './status-view';
 
 /** Why, in the user's words. */
 export const STALE_REASON_LABELS: Readonly<Record<StaleReason, string>> = {
@@ -13,11 +14,6 @@ export const STALE_REASON_LABELS: Readonly<Record<StaleReason, string>> = {
   'not-refreshed': 'subscription not refreshed',
   terminated: 'the server ended the subscription',
 };
-
-/** A time of day as the viewer's clock shows it ("14:05"). */
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-}
 
 /** "as of 14:05 — not updated: connection lost" (without a known time: "not updated: connection lost"). */
 export function describeStale(stale: StalePresence, formatTime: (at: number) => string = clockTime): string {

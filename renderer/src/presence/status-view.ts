@@ -148,6 +148,11 @@ export function describeBuddy(state: BuddyPresence): BuddyDisplay {
   }
 }
 
+/** A time of day as the viewer's clock shows it ("14:05"). */
+export function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
 /** "just now", "2 min ago", "3 h ago", "yesterday", "4 days ago" — for a buddy's last change. */
 export function formatAgo(then: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - then) / 1000));

@@ -5,13 +5,7 @@
  */
 import { describe, it, onTestFinished } from 'vitest';
 import { startKamailio } from '../../support/kamailio/kamailio';
-import {
-  colleagueAvailableAlertsOnce,
-  lockedScreenPublishesUnmarkedAway,
-  serverLossMarksBuddiesStale,
-  timedBusyIsSeenWithItsEnd,
-  type ScenarioServer,
-} from '../../support/service/stays-right-scenario';
+import { STAYS_RIGHT_SCENARIOS, type ScenarioServer } from '../../support/service/stays-right-scenario';
 
 async function kamailioServer(): Promise<ScenarioServer> {
   const kamailio = await startKamailio({ transports: ['udp', 'tcp'] });
@@ -26,19 +20,13 @@ async function kamailioServer(): Promise<ScenarioServer> {
 }
 
 describe('presence that stays right, on Kamailio', () => {
-  it('given a timed Busy, then the PUBLISH carries RFC 4480 until and a watcher sees the end time', async () => {
-    await timedBusyIsSeenWithItsEnd(await kamailioServer());
-  }, 40_000);
-
-  it('given a once-alert on Bob, when Bob turns Available twice, then the notifier receives exactly one alert', async () => {
-    await colleagueAvailableAlertsOnce(await kamailioServer());
-  }, 40_000);
-
-  it('given the server stops and comes back, then Bob is marked stale for the lost connection, then current again', async () => {
-    await serverLossMarksBuddiesStale(await kamailioServer());
-  }, 60_000);
-
-  it('given Available and the screen locked, then watchers see Away published without the manual class; unlocked, Available marked manual', async () => {
-    await lockedScreenPublishesUnmarkedAway(await kamailioServer());
-  }, 40_000);
+  for (const scenario of STAYS_RIGHT_SCENARIOS) {
+    it(
+      scenario.title,
+      async () => {
+        await scenario.run(await kamailioServer());
+      },
+      scenario.timeoutMs,
+    );
+  }
 });

@@ -5,13 +5,7 @@
  */
 import { describe, it, onTestFinished } from 'vitest';
 import { startCompositor, type RunningCompositor } from '../../../electron/compositor';
-import {
-  colleagueAvailableAlertsOnce,
-  lockedScreenPublishesUnmarkedAway,
-  serverLossMarksBuddiesStale,
-  timedBusyIsSeenWithItsEnd,
-  type ScenarioServer,
-} from '../../support/service/stays-right-scenario';
+import { STAYS_RIGHT_SCENARIOS, type ScenarioServer } from '../../support/service/stays-right-scenario';
 
 const DOMAIN = 'example.test';
 
@@ -36,19 +30,13 @@ async function compositorServer(): Promise<ScenarioServer> {
 }
 
 describe('presence that stays right, on the built-in compositor', () => {
-  it('given a timed Busy, then the PUBLISH carries RFC 4480 until and a watcher sees the end time', async () => {
-    await timedBusyIsSeenWithItsEnd(await compositorServer());
-  });
-
-  it('given a once-alert on Bob, when Bob turns Available twice, then the notifier receives exactly one alert', async () => {
-    await colleagueAvailableAlertsOnce(await compositorServer());
-  });
-
-  it('given the server stops, then Bob is marked stale for the lost connection; when it is back, then Bob is current again', async () => {
-    await serverLossMarksBuddiesStale(await compositorServer());
-  }, 40_000);
-
-  it('given Available and the screen locked, then watchers see Away published without the manual class; unlocked, Available marked manual', async () => {
-    await lockedScreenPublishesUnmarkedAway(await compositorServer());
-  }, 40_000);
+  for (const scenario of STAYS_RIGHT_SCENARIOS) {
+    it(
+      scenario.title,
+      async () => {
+        await scenario.run(await compositorServer());
+      },
+      scenario.timeoutMs,
+    );
+  }
 });

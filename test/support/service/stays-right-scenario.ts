@@ -212,3 +212,32 @@ export async function lockedScreenPublishesUnmarkedAway(server: ScenarioServer):
     { since: sinceUnlock, what: 'the PUBLISH of Available, marked manual' },
   );
 }
+
+/** Every step with its test title and time limit, so the compositor's run and Kamailio's run are the same list. */
+export const STAYS_RIGHT_SCENARIOS: readonly {
+  readonly title: string;
+  readonly run: (server: ScenarioServer) => Promise<void>;
+  readonly timeoutMs: number;
+}[] = [
+  {
+    title: 'given a timed Busy, then the PUBLISH carries RFC 4480 until and a watcher sees the end time',
+    run: timedBusyIsSeenWithItsEnd,
+    timeoutMs: 40_000,
+  },
+  {
+    title: 'given a once-alert on Bob, when Bob turns Available twice, then the notifier receives exactly one alert',
+    run: colleagueAvailableAlertsOnce,
+    timeoutMs: 40_000,
+  },
+  {
+    title: 'given the server stops and comes back, then Bob is marked stale for the lost connection, then current again',
+    run: serverLossMarksBuddiesStale,
+    timeoutMs: 60_000,
+  },
+  {
+    title:
+      'given Available and the screen locked, then watchers see Away published without the manual class; unlocked, Available marked manual',
+    run: lockedScreenPublishesUnmarkedAway,
+    timeoutMs: 40_000,
+  },
+];

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerTarget } from '../../../../electron/sip/server-target';
+import { readServerUri, targetAsGiven } from '../../../../electron/sip/server-target';
+
+/** The next hop a server URI names, without DNS. */
+const parseServerTarget = (uri: string, options: { wsPath?: string } = {}) => targetAsGiven(readServerUri(uri, options));
 
 describe('server URI → next hop', () => {
   it.each([

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_PUBLISH_ANSWERS, MAX_SUBSCRIPTION_HISTORY } from '../../../../shared/buddy/subscription-history';
 import type { SubscriptionState } from '../../../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../../../shared/trace/trace-entry';
-import { BuddyHistory } from '../../../../electron/service/buddy-history';
+import { SubscriptionHistory } from '../../../../electron/service/subscription-history';
 
 const BOB = 'sip:bob@example.com';
 
@@ -67,7 +67,7 @@ function notify(callId: string, subscriptionState: string, body = ''): Unnumbere
 
 describe('the buddy history', () => {
   it('given a SUBSCRIBE, its answer and a NOTIFY, then they are recorded under the buddy the To header names', () => {
-    const history = new BuddyHistory(() => 5);
+    const history = new SubscriptionHistory(() => 5);
     history.messageTraced(subscribe('c1', `"Bob" <sip:Bob@Example.com;transport=udp>`));
     history.messageTraced(answer('c1', '404 Not Found (domain not served here)'));
     history.messageTraced(notify('c1', 'terminated;reason=noresource'));
@@ -79,7 +79,7 @@ describe('the buddy history', () => {
   });
 
   it('given answers and NOTIFYs of a dialog we never opened, and provisional answers, then nothing is recorded', () => {
-    const history = new BuddyHistory();
+    const history = new SubscriptionHistory();
     history.messageTraced(answer('stranger', '200 OK'));
     history.messageTraced(notify('stranger', 'active;expires=60', '<presence/>'));
     history.messageTraced(subscribe('c1'));
@@ -88,7 +88,7 @@ describe('the buddy history', () => {
   });
 
   it('given the same state reported again with only a later expiry, then it is recorded once', () => {
-    const history = new BuddyHistory(() => 7);
+    const history = new SubscriptionHistory(() => 7);
     const active: SubscriptionState = { phase: 'active', expiresAt: 1 };
     history.presenceReported({ aor: BOB, subscription: active, presence: null, changedAt: null });
     history.presenceReported({ aor: BOB, subscription: { ...active, expiresAt: 2 }, presence: null, changedAt: null });
@@ -100,7 +100,7 @@ describe('the buddy history', () => {
   });
 
   it('keeps the newest events per buddy and the newest PUBLISH answers only; forgetting a buddy drops its events', () => {
-    const history = new BuddyHistory();
+    const history = new SubscriptionHistory();
     for (let i = 0; i < MAX_SUBSCRIPTION_HISTORY + 5; i++) history.messageTraced(subscribe(`c${i}`));
     const events = history.historyOf(BOB);
     expect(events).toHaveLength(MAX_SUBSCRIPTION_HISTORY);

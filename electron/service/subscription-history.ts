@@ -8,33 +8,29 @@
  */
 import type { BuddyPresence, SubscriptionState } from '../../shared/presence/presence-state';
 import { MAX_PUBLISH_ANSWERS, MAX_SUBSCRIPTION_HISTORY, type SubscriptionHistoryEvent } from '../../shared/buddy/subscription-history';
-import { uriWithoutParams } from '../../shared/sip/header-values';
+import { addressKey } from '../../shared/buddy/buddy';
+import { eventPackage } from '../../shared/sip/header-values';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { readSubscriptionState, summarizeSipMessage } from '../../shared/trace/trace-summary';
 
 /** Call-IDs remembered in all: each attempt of each buddy's subscription opens one (a thousand buddies, a few attempts each). */
 const MAX_CALL_IDS = 4_096;
 
-/** The key an address is matched by: without parameters, case folded (the buddy list's AOR and the To header we sent). */
-export function aorKey(uri: string): string {
-  return uriWithoutParams(uri.trim()).toLowerCase();
-}
-
 /** Records, per buddy, what happened to its subscription. */
-export class BuddyHistory {
+export class SubscriptionHistory {
   private readonly eventsByAor = new Map<string, SubscriptionHistoryEvent[]>();
   private readonly aorByCallId = new Map<string, string>();
-  private readonly lastStateByAor = new Map<string, string>();
+  private readonly lastStateByAor = new Map<string, SubscriptionState>();
   private publishAnswers: number[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The engine reported a buddy: its subscription is recorded when the phase, reason, problem or retry time changed. */
   presenceReported(presence: BuddyPresence): void {
-    const key = aorKey(presence.aor);
-    const fingerprint = stateFingerprint(presence.subscription);
-    if (this.lastStateByAor.get(key) === fingerprint) return;
-    this.lastStateByAor.set(key, fingerprint);
+    const key = addressKey(presence.aor);
+    const last = this.lastStateByAor.get(key);
+    if (last !== undefined && isSameForHistory(last, presence.subscription)) return;
+    this.lastStateByAor.set(key, presence.subscription);
     this.append(key, { kind: 'state', at: this.now(), subscription: presence.subscription });
   }
 
@@ -47,8 +43,8 @@ export class BuddyHistory {
     const summary = summarizeSipMessage(entry.raw);
     const at = entry.at;
     if (isOutgoingSubscribe) {
-      if (summary.kind !== 'request' || !isPresenceEvent(summary.event) || summary.callId === '') return;
-      const key = aorKey(summary.to);
+      if (summary.kind !== 'request' || eventPackage(summary.event) !== 'presence' || summary.callId === '') return;
+      const key = addressKey(summary.to);
       this.rememberCallId(summary.callId, key);
       this.append(key, { kind: 'subscribe', at, callId: summary.callId, expires: summary.expires });
       return;
@@ -74,7 +70,7 @@ export class BuddyHistory {
 
   /** The buddy's recorded events, oldest first (empty for an address never watched). */
   historyOf(aor: string): readonly SubscriptionHistoryEvent[] {
-    return this.eventsByAor.get(aorKey(aor)) ?? [];
+    return this.eventsByAor.get(addressKey(aor)) ?? [];
   }
 
   /** Status codes of the latest final answers to our PUBLISH requests, oldest first. */
@@ -84,7 +80,7 @@ export class BuddyHistory {
 
   /** The buddy is no longer watched: its history goes (its Call-IDs age out of the bounded map). */
   forget(aor: string): void {
-    const key = aorKey(aor);
+    const key = addressKey(aor);
     this.eventsByAor.delete(key);
     this.lastStateByAor.delete(key);
   }
@@ -117,12 +113,7 @@ export class BuddyHistory {
   }
 }
 
-/** RFC 6665 §8.2.1: the Event header's package name, parameters (`;id=`) aside. */
-function isPresenceEvent(event: string): boolean {
-  return event.split(';', 1)[0]!.trim().toLowerCase() === 'presence';
-}
-
-/** What makes two reported subscriptions different for the history: the expiry moves on every refresh and is left out. */
-function stateFingerprint(subscription: SubscriptionState): string {
-  return JSON.stringify([subscription.phase, subscription.reason, subscription.problem?.message, subscription.retryAt]);
+/** Whether two reported subscriptions are the same for the history: the expiry moves on every refresh and is left out. */
+function isSameForHistory(a: SubscriptionState, b: SubscriptionState): boolean {
+  return a.phase === b.phase && a.reason === b.reason && a.problem?.message === b.problem?.message && a.retryAt === b.retryAt;
 }
