@@ -19,7 +19,9 @@
  * whatever sip.js might read differently — makes `readInboundMessage` give up on the whole message, and
  * `parseInboundMessage` hands it to sip.js's parser instead, so such a message is read, or refused, exactly as before.
  * Optional values it cannot read (an Event with parameters) are left to sip.js's grammar on demand — up to
- * MAX_UNREAD_EVENT_VALUE characters for Event and Subscription-State, which the core parses for every NOTIFY.
+ * MAX_UNREAD_EVENT_VALUE characters for Event and Subscription-State, which the core parses for every NOTIFY. And a
+ * message handed to sip.js's parser may give its grammar at most MAX_GRAMMAR_WORK characters: the grammar's cost grows
+ * with the text, and a long damaged message would otherwise hold the engine for a tenth of a second or more.
  *
  * Linear time on any input: each reader is an index scan or an anchored regular expression whose parts cannot overlap.
  */
@@ -126,6 +128,46 @@ function refuse(): never {
 const MAX_UNREAD_EVENT_VALUE = 256;
 
 /**
+ * The most work sip.js's grammar may be given for one message this reader leaves to it, in characters: the start line
+ * plus the values of the headers sip.js's parser reads at once (see `GRAMMAR_HEADERS`), each header counted
+ * GRAMMAR_RUN_COST characters more for the run itself. Measured here, the grammar takes 3–7 µs per character and
+ * 60–120 µs per run, so a message past this bound would take it tens to hundreds of milliseconds, which a peer could
+ * repeat at will. The messages that do need sip.js's parser (a challenge, an IPv6 host, a folded line) are a few hundred
+ * characters; a REGISTER response listing a dozen bindings with IPv6 contacts stays below it too.
+ */
+const MAX_GRAMMAR_WORK = 4096;
+const GRAMMAR_RUN_COST = 16;
+
+// prettier-ignore
+const GRAMMAR_HEADERS = new Set([
+  'via', 'v', 'from', 'f', 'to', 't', 'record-route', 'call-id', 'i', 'contact', 'm', 'content-length', 'l', 'content-type', 'c',
+  'cseq', 'max-forwards', 'www-authenticate', 'proxy-authenticate', 'refer-to', 'r', 'event', 'o', 'subscription-state',
+]);
+
+/**
+ * How many characters sip.js's grammar would run over for `text`, split into header lines as sip.js's parser splits
+ * them (at CRLF, a line beginning with whitespace continuing the one before); counting stops past MAX_GRAMMAR_WORK.
+ */
+function grammarWorkOf(text: string): number {
+  const firstBreak = text.indexOf('\r\n');
+  if (firstBreak === -1) return 0; // sip.js discards it without a grammar run
+  let work = firstBreak;
+  let sawVia = false;
+  for (let start = firstBreak + 2; work <= MAX_GRAMMAR_WORK && !text.startsWith('\r\n', start);) {
+    let end = text.indexOf('\r\n', start);
+    while (end !== -1 && !text.startsWith('\r\n', end + 2) && /\s/.test(text.charAt(end + 2))) end = text.indexOf('\r\n', end + 2);
+    if (end === -1) break; // sip.js discards it as malformed
+    const colon = text.indexOf(':', start);
+    const name = colon === -1 || colon > end ? '' : text.slice(start, colon).trim().toLowerCase();
+    const isVia = name === 'via' || name === 'v';
+    if (GRAMMAR_HEADERS.has(name) && !(isVia && sawVia)) work += end - colon + GRAMMAR_RUN_COST;
+    sawVia ||= isVia;
+    start = end + 2;
+  }
+  return work;
+}
+
+/**
  * Reads `text` with our reader and, where it gives up, with sip.js's `Parser.parseMessage`; undefined when the message
  * cannot be parsed (as sip.js's parser would say). With `parser: 'sip.js'` only sip.js's parser runs (the figure before
  * this path).
@@ -138,6 +180,10 @@ export function parseInboundMessage(text: string, logger: Logger, parser: Inboun
       return undefined;
     }
     if (reading !== null) return reading;
+    if (grammarWorkOf(text) > MAX_GRAMMAR_WORK) {
+      logger.warn(`more than ${MAX_GRAMMAR_WORK} characters for sip.js's grammar in a message this reader cannot read, message discarded`);
+      return undefined;
+    }
   }
   try {
     return Parser.parseMessage(text, logger);

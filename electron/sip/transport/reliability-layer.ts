@@ -107,11 +107,13 @@ export class ReliabilityLayer {
   receive(text: string): void {
     if (this.isDisposed) return;
     const head = readMessageHead(text);
+    const isOversized = headerLineCount(text) > MAX_HEADER_LINES;
     if (!head) {
-      this.deliver(text); // sip.js's parser decides what to do with it
+      // sip.js's parser decides what to do with it, unless it is too long for anyone to read (nor to answer: whether
+      // it is a request cannot be told).
+      if (!isOversized) this.deliver(text);
       return;
     }
-    const isOversized = headerLineCount(text) > MAX_HEADER_LINES;
     if (head.kind === 'response') {
       if (isOversized) return;
       this.onResponse(head);

@@ -213,6 +213,33 @@ describe('readInboundMessage', () => {
     expect(typeof short === 'object' && short?.parseHeader('event')).toMatchObject({ event: 'presence', params: { id: '7' } });
   });
 
+  it('given a message left to sip.js with more than 4 KB for its grammar, then it is refused without running the grammar', () => {
+    // An IPv6 Via host is a shape this reader leaves to sip.js; the long Contact is what its grammar would crawl through.
+    const notify = (contact: string, requestUri = 'sip:a@127.0.0.1') =>
+      `NOTIFY ${requestUri} SIP/2.0\r\nVia: SIP/2.0/UDP [::1]:5070;branch=z9hG4bK-1\r\nFrom: <sip:b@c>;tag=1\r\nTo: <sip:a@c>;tag=2\r\n` +
+      `Call-ID: x@y\r\nCSeq: 7 NOTIFY\r\nContact: ${contact}\r\nEvent: presence\r\nSubscription-State: active\r\nContent-Length: 0\r\n\r\n`;
+    const short = notify(`<sip:b@[::1]:5070>${';p=1'.repeat(100)}`);
+    const long = notify(`<sip:b@[::1]:5070>${';p=1'.repeat(1200)}`);
+    expect(readInboundMessage(short)).toBeNull();
+    expect(readInboundMessage(long)).toBeNull();
+    // sip.js reads both; only the short one is given to it.
+    expect(parseInboundMessage(long, silent, 'sip.js')).toBeDefined();
+    expect(parseInboundMessage(short, silent)?.getHeader('contact')).toContain('p=1');
+    expect(parseInboundMessage(long, silent)).toBeUndefined();
+    // A long Request-URI counts, and so does a header sip.js reads whole because a bare LF joins it to a known one.
+    expect(parseInboundMessage(notify('<sip:b@c>', `sip:a@127.0.0.1${';a'.repeat(2500)}`), silent)).toBeUndefined();
+    const joined = short.replace('Event: presence', `Event: presence\nX-Padding: ${'a'.repeat(5000)}`);
+    expect(readInboundMessage(joined)).toBeNull();
+    expect(parseInboundMessage(joined, silent)).toBeUndefined();
+    // Each grammar run counts as well: a hundred and fifty short To lines are refused.
+    expect(parseInboundMessage(short.replace('To: <sip:a@c>;tag=2\r\n', 'To: <sip:a@c>;tag=2\r\n'.repeat(150)), silent)).toBeUndefined();
+    expect(parseInboundMessage(short.replace('To: <sip:a@c>;tag=2\r\n', 'To: <sip:a@c>;tag=2\r\n'.repeat(5)), silent)).toBeDefined();
+    // Long headers sip.js leaves raw cost its grammar nothing: such a message is still read.
+    expect(
+      parseInboundMessage(short.replace('Event: presence', `Event: presence\r\nX-Padding: ${'a'.repeat(9000)}`), silent),
+    ).toBeDefined();
+  });
+
   it('given a response whose CSeq sip.js cannot parse (its parser then throws), then it is unparsable, not a throw', () => {
     const response =
       'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\n' +

@@ -60,4 +60,17 @@ describe('reliability layer: header-line bound', () => {
     expect(sent).toEqual([]);
     reliability.dispose();
   });
+
+  it('given a message whose start line it cannot read, then sip.js decides, unless it has more header lines than the bound', () => {
+    // `notify` in lower case and SIP/3.0 are start lines our reader does not read but sip.js's grammar accepts.
+    const { reliability, sent, delivered } = layer();
+    const unreadable = (lines: number) =>
+      notify(lines).replace('NOTIFY sip:alice@127.0.0.1:5070 SIP/2.0', 'notify sip:alice@127.0.0.1:5070 SIP/3.0');
+    reliability.receive(unreadable(20));
+    expect(delivered).toHaveLength(1);
+    reliability.receive(unreadable(MAX_HEADER_LINES + 10));
+    expect(delivered).toHaveLength(1);
+    expect(sent).toEqual([]);
+    reliability.dispose();
+  });
 });
