@@ -5,11 +5,15 @@
  * validation — and served to the tab by the loopback server (web-server.ts).
  *
  * What the browser cannot do is said in the window: there is no tray icon, and a password is kept in
- * memory only, because the OS keychain is reachable only through Electron's safeStorage.
+ * memory only, because the OS keychain is reachable only through Electron's safeStorage. Buddy alerts are
+ * decided as in the desktop app (electron/desktop/buddy-alerts.ts) and go to the page (`onPageAlert`),
+ * which shows them with the browser's notifications or in the window.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { APP_NAME } from '../app-identity';
+import { connectBuddyAlerts } from '../desktop/buddy-alerts';
+import type { DesktopNotifier } from '../desktop/desktop-notifier';
 import { createRequestRouter } from '../ipc/request-router';
 import { startCompositorDemo } from '../service/demo/compositor-demo';
 import { nodeHostInfo, PresenceService } from '../service/presence-service';
@@ -73,6 +77,11 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     port: options.port,
     log: options.log,
   });
+  // The page is the notifier: a click there focuses what the desktop notification's click would.
+  const pageNotifier: DesktopNotifier = {
+    show: ({ title, body, onClick }) => service.outbox.emit('onPageAlert', { title, body, onClick, at: Date.now() }),
+  };
+  const disconnectAlerts = connectBuddyAlerts(service, pageNotifier, (message) => options.log(`[alerts] ${message}`));
   service.notify('info', WEB_MODE_NOTICE);
   service.notify('warning', memoryOnlyPasswordNotice('A browser tab cannot use the system keychain'));
   void service.start().catch((error: unknown) => options.log(`[web] the presence service did not start: ${String(error)}`));
@@ -81,6 +90,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     url: server.url,
     service,
     stop: async () => {
+      disconnectAlerts();
       await service.stop({ timeoutMs: WEB_SHUTDOWN_TIMEOUT_MS });
       await server.close();
     },

@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import type { BuddyAlert, BuddyEntry } from '../../../shared/buddy/buddy';
+import { BUDDY_ALERTS, type BuddyAlert, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { buddyLabel } from '../../../shared/buddy/buddy';
+import { askNotificationPermission } from '../presence/page-notifications';
+import { useAppInfo } from '../stores/app-store';
 import { useBuddyStore } from '../stores/buddy-store';
 
 /** What a press moves to: off → once → every time → off. */
@@ -12,25 +14,46 @@ const ALERT_WORDS: Readonly<Record<BuddyAlert, string>> = {
   'every-time': 'every time they become available',
 };
 
+/** The alert choice's options, as the details show them. */
+const ALERT_CHOICES: Readonly<Record<BuddyAlert, string>> = { off: 'Off', once: 'Once', 'every-time': 'Every time' };
+
+/**
+ * Changing one buddy's alert, with its failure. In a browser tab (the web mode) setting an alert also asks for
+ * permission to show notifications, inside the user's click as browsers require.
+ */
+function useAlertChange(entry: BuddyEntry) {
+  const { alertChangeRequested } = useBuddyStore((s) => s.actions);
+  const runtime = useAppInfo()?.runtime;
+  const [failure, setFailure] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const change = async (alert: BuddyAlert) => {
+    if (alert !== 'off' && runtime === 'web') askNotificationPermission();
+    setIsBusy(true);
+    const outcome = await alertChangeRequested(entry.aor, alert);
+    setIsBusy(false);
+    setFailure(outcome.ok ? null : outcome.message);
+  };
+  return { alert: entry.alert ?? 'off', failure, isBusy, change };
+}
+
+function AlertFailure({ failure }: { failure: string | null }) {
+  if (!failure) return null;
+  return (
+    <span role="alert" className="error">
+      {failure}
+    </span>
+  );
+}
+
 /**
  * "Tell me when available" for one saved buddy: a button (Tab, Enter and Space reach it like any button)
  * whose press steps the alert off → once → every time → off; `aria-pressed` says whether an alert is set
  * and its name says which. Demo colleagues have no alert, so no bell.
  */
 export function BuddyAlertBell({ entry }: { entry: BuddyEntry }) {
-  const { alertChangeRequested } = useBuddyStore((s) => s.actions);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const { alert, failure, isBusy, change } = useAlertChange(entry);
   if (entry.source !== 'saved') return null;
-  const alert = entry.alert ?? 'off';
   const name = buddyLabel(entry);
-
-  const press = async () => {
-    setIsBusy(true);
-    const outcome = await alertChangeRequested(entry.aor, NEXT_ALERT[alert]);
-    setIsBusy(false);
-    setFailure(outcome.ok ? null : outcome.message);
-  };
 
   return (
     <span className="buddy-alert-bell" data-testid="buddy-alert-bell" data-alert={alert}>
@@ -41,15 +64,37 @@ export function BuddyAlertBell({ entry }: { entry: BuddyEntry }) {
         aria-label={`Tell me when ${name} is available: ${ALERT_WORDS[alert]}`}
         title={`Tell me when ${name} is available: ${ALERT_WORDS[alert]}`}
         disabled={isBusy}
-        onClick={() => void press()}
+        onClick={() => void change(NEXT_ALERT[alert])}
       >
         {alert === 'off' ? '🔕' : alert === 'once' ? '🔔' : '🔔∞'}
       </button>
-      {failure && (
-        <span role="alert" className="error">
-          {failure}
-        </span>
-      )}
+      <AlertFailure failure={failure} />
     </span>
+  );
+}
+
+/** The same alert in a buddy's details, as a choice of three: off, once (the next time), every time. */
+export function BuddyAlertChoice({ entry }: { entry: BuddyEntry }) {
+  const { alert, failure, isBusy, change } = useAlertChange(entry);
+  if (entry.source !== 'saved') return null;
+  const name = buddyLabel(entry);
+
+  return (
+    <fieldset className="buddy-alert-choice" data-testid="buddy-alert-choice" disabled={isBusy}>
+      <legend>Tell me when {name} is available</legend>
+      {BUDDY_ALERTS.map((option) => (
+        <label key={option} className={`chip duration-chip ${alert === option ? 'is-selected' : ''}`}>
+          <input
+            type="radio"
+            name={`buddy-alert-${entry.aor}`}
+            value={option}
+            checked={alert === option}
+            onChange={() => void change(option)}
+          />
+          {ALERT_CHOICES[option]}
+        </label>
+      ))}
+      <AlertFailure failure={failure} />
+    </fieldset>
   );
 }
