@@ -57,6 +57,18 @@ export function webAppDataDir(env: NodeJS.ProcessEnv = process.env, platform: No
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
 }
 
+/**
+ * Buddy alerts for a window without system notifications: the desktop's rules (connectBuddyAlerts) with the page
+ * as the notifier, each alert sent as `onPageAlert`, whose click there focuses what a desktop notification's would.
+ * Returns the disconnect.
+ */
+export function connectPageAlerts(service: PresenceService, log: (message: string) => void): () => void {
+  const pageNotifier: DesktopNotifier = {
+    show: ({ title, body, onClick }) => service.outbox.emit('onPageAlert', { title, body, onClick, at: Date.now() }),
+  };
+  return connectBuddyAlerts(service, pageNotifier, log);
+}
+
 /** Starts the core and the server; the service starts in the background, as in the desktop app. */
 export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp> {
   const service = new PresenceService({
@@ -77,11 +89,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     port: options.port,
     log: options.log,
   });
-  // The page is the notifier: a click there focuses what the desktop notification's click would.
-  const pageNotifier: DesktopNotifier = {
-    show: ({ title, body, onClick }) => service.outbox.emit('onPageAlert', { title, body, onClick, at: Date.now() }),
-  };
-  const disconnectAlerts = connectBuddyAlerts(service, pageNotifier, (message) => options.log(`[alerts] ${message}`));
+  const disconnectAlerts = connectPageAlerts(service, (message) => options.log(`[alerts] ${message}`));
   service.notify('info', WEB_MODE_NOTICE);
   service.notify('warning', memoryOnlyPasswordNotice('A browser tab cannot use the system keychain'));
   void service.start().catch((error: unknown) => options.log(`[web] the presence service did not start: ${String(error)}`));

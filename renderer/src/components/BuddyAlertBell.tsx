@@ -25,15 +25,18 @@ function useAlertChange(entry: BuddyEntry) {
   const { alertChangeRequested } = useBuddyStore((s) => s.actions);
   const runtime = useAppInfo()?.runtime;
   const [failure, setFailure] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  // The choice is shown at once, while main saves it; the list that comes back (or a refusal) replaces it.
+  const [pending, setPending] = useState<BuddyAlert | null>(null);
   const change = async (alert: BuddyAlert) => {
+    // Busy, not disabled: a disabled control would drop the keyboard focus out of the row.
+    if (pending !== null) return;
     if (alert !== 'off' && runtime === 'web') askNotificationPermission();
-    setIsBusy(true);
+    setPending(alert);
     const outcome = await alertChangeRequested(entry.aor, alert);
-    setIsBusy(false);
+    setPending(null);
     setFailure(outcome.ok ? null : outcome.message);
   };
-  return { alert: entry.alert ?? 'off', failure, isBusy, change };
+  return { alert: pending ?? entry.alert ?? 'off', failure, isBusy: pending !== null, change };
 }
 
 function AlertFailure({ failure }: { failure: string | null }) {
@@ -63,7 +66,7 @@ export function BuddyAlertBell({ entry }: { entry: BuddyEntry }) {
         aria-pressed={alert !== 'off'}
         aria-label={`Tell me when ${name} is available: ${ALERT_WORDS[alert]}`}
         title={`Tell me when ${name} is available: ${ALERT_WORDS[alert]}`}
-        disabled={isBusy}
+        aria-disabled={isBusy}
         onClick={() => void change(NEXT_ALERT[alert])}
       >
         {alert === 'off' ? '🔕' : alert === 'once' ? '🔔' : '🔔∞'}
@@ -80,7 +83,7 @@ export function BuddyAlertChoice({ entry }: { entry: BuddyEntry }) {
   const name = buddyLabel(entry);
 
   return (
-    <fieldset className="buddy-alert-choice" data-testid="buddy-alert-choice" disabled={isBusy}>
+    <fieldset className="buddy-alert-choice" data-testid="buddy-alert-choice" aria-busy={isBusy}>
       <legend>Tell me when {name} is available</legend>
       {BUDDY_ALERTS.map((option) => (
         <label key={option} className={`chip duration-chip ${alert === option ? 'is-selected' : ''}`}>

@@ -107,10 +107,12 @@ export function BuddyRow(props: {
         <span className={`buddy-status tone-text-${display.tone}`} data-testid="buddy-status">
           {display.label}
           {until && (
-            <span className="buddy-until" data-testid="buddy-until">
+            <>
               {' '}
-              {until}
-            </span>
+              <span className="buddy-until" data-testid="buddy-until">
+                {until}
+              </span>
+            </>
           )}
         </span>
         {presence?.note && (
