@@ -39,6 +39,22 @@ function useAlertChange(entry: BuddyEntry) {
   return { alert: pending ?? entry.alert ?? 'off', failure, isBusy: pending !== null, change };
 }
 
+/** A bell drawn, not an emoji (not every system has an emoji font): outlined while off, filled once set. */
+function BellIcon({ isSet }: { isSet: boolean }) {
+  return (
+    <svg className="bell-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path
+        d="M8 1.5a4 4 0 0 0-4 4v3L2.5 11v1h11v-1L12 8.5v-3a4 4 0 0 0-4-4z"
+        fill={isSet ? 'currentColor' : 'none'}
+        stroke="currentColor"
+        strokeWidth="1.3"
+        strokeLinejoin="round"
+      />
+      <path d="M6.3 13.3a1.8 1.8 0 0 0 3.4 0" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinecap="round" />
+    </svg>
+  );
+}
+
 function AlertFailure({ failure }: { failure: string | null }) {
   if (!failure) return null;
   return (
@@ -69,7 +85,8 @@ export function BuddyAlertBell({ entry }: { entry: BuddyEntry }) {
         aria-disabled={isBusy}
         onClick={() => void change(NEXT_ALERT[alert])}
       >
-        {alert === 'off' ? '🔕' : alert === 'once' ? '🔔' : '🔔∞'}
+        <BellIcon isSet={alert !== 'off'} />
+        {alert === 'every-time' && <span aria-hidden="true">∞</span>}
       </button>
       <AlertFailure failure={failure} />
     </span>
