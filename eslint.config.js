@@ -22,7 +22,7 @@ const roomsBelow = {
   ipc: [],
   service: ['ipc', 'sip', 'compositor', 'net'],
   cli: ['web', 'service', 'sip', 'compositor', 'net'],
-  web: ['ipc', 'service', 'sip', 'compositor', 'net'],
+  web: ['ipc', 'service', 'sip', 'compositor', 'net', 'desktop'],
   desktop: ['service'],
 };
 const rooms = [...Object.keys(roomsBelow), 'shell'];

@@ -5,11 +5,15 @@
  * validation — and served to the tab by the loopback server (web-server.ts).
  *
  * What the browser cannot do is said in the window: there is no tray icon, and a password is kept in
- * memory only, because the OS keychain is reachable only through Electron's safeStorage.
+ * memory only, because the OS keychain is reachable only through Electron's safeStorage. Buddy alerts are
+ * decided as in the desktop app (electron/desktop/buddy-alerts.ts) and go to the page (`onPageAlert`),
+ * which shows them with the browser's notifications or in the window.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { APP_NAME } from '../app-identity';
+import { connectBuddyAlerts } from '../desktop/buddy-alerts';
+import type { DesktopNotifier } from '../desktop/desktop-notifier';
 import { createRequestRouter } from '../ipc/request-router';
 import { startCompositorDemo } from '../service/demo/compositor-demo';
 import { nodeHostInfo, PresenceService } from '../service/presence-service';
@@ -53,6 +57,18 @@ export function webAppDataDir(env: NodeJS.ProcessEnv = process.env, platform: No
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
 }
 
+/**
+ * Buddy alerts for a window without system notifications: the desktop's rules (connectBuddyAlerts) with the page
+ * as the notifier, each alert sent as `onPageAlert`, whose click there focuses what a desktop notification's would.
+ * Returns the disconnect.
+ */
+export function connectPageAlerts(service: PresenceService, log: (message: string) => void): () => void {
+  const pageNotifier: DesktopNotifier = {
+    show: ({ title, body, onClick }) => service.outbox.emit('onPageAlert', { title, body, onClick, at: Date.now() }),
+  };
+  return connectBuddyAlerts(service, pageNotifier, log);
+}
+
 /** Starts the core and the server; the service starts in the background, as in the desktop app. */
 export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp> {
   const service = new PresenceService({
@@ -73,6 +89,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     port: options.port,
     log: options.log,
   });
+  const disconnectAlerts = connectPageAlerts(service, (message) => options.log(`[alerts] ${message}`));
   service.notify('info', WEB_MODE_NOTICE);
   service.notify('warning', memoryOnlyPasswordNotice('A browser tab cannot use the system keychain'));
   void service.start().catch((error: unknown) => options.log(`[web] the presence service did not start: ${String(error)}`));
@@ -81,6 +98,7 @@ export async function startWebApp(options: WebAppOptions): Promise<RunningWebApp
     url: server.url,
     service,
     stop: async () => {
+      disconnectAlerts();
       await service.stop({ timeoutMs: WEB_SHUTDOWN_TIMEOUT_MS });
       await server.close();
     },

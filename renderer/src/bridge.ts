@@ -7,6 +7,7 @@
  */
 import type { PresenceApi } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
+import { deliverPageAlert } from './presence/page-notifications';
 import { useAppStore } from './stores/app-store';
 import { useBuddyStore } from './stores/buddy-store';
 import { usePreferencesStore } from './stores/preferences-store';
@@ -35,6 +36,7 @@ export function startBridge(api: PresenceApi): () => void {
     api.onTraceBatch((batch) => trace.traceBatchReceived(batch)),
     api.onPreferencesChanged((changed) => preferences.preferencesChanged(changed)),
     api.onFocusRequested((target) => ui.focusRequested(target)),
+    api.onPageAlert((alert) => deliverPageAlert(alert, { showInWindow: app.pageAlertReceived, focus: ui.focusRequested })),
   ];
 
   api.rendererReady().then(

@@ -187,6 +187,19 @@ export interface Notice {
   readonly at: number;
 }
 
+/**
+ * A notification for a window that has no system notifier of its own (the web mode's browser tab), e.g. "Bob is
+ * available": the page shows it with the browser's Notification API where allowed, else in the window.
+ */
+export interface PageAlert {
+  readonly title: string;
+  readonly body: string;
+  /** What clicking it shows. */
+  readonly onClick: FocusTarget;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
 /** Function returned by every `on…` subscription; calling it removes the listener. */
 export type Unsubscribe = () => void;
 
@@ -282,6 +295,8 @@ export interface NoticeEvents {
   onNotice(listener: (notice: Notice) => void): Unsubscribe;
   /** Main asks the window to show a buddy or a screen (the tray's "Set a note…", a notification's click). */
   onFocusRequested(listener: (target: FocusTarget) => void): Unsubscribe;
+  /** A notification for the page to show (web mode only: the desktop app shows system notifications instead). */
+  onPageAlert(listener: (alert: PageAlert) => void): Unsubscribe;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
@@ -373,6 +388,7 @@ export const eventChannels: {
 } = {
   onNotice: { channel: 'app:notice' },
   onFocusRequested: { channel: 'app:focus' },
+  onPageAlert: { channel: 'app:page-alert' },
   onSessionChanged: { channel: 'account:session', snapshot: 'session' },
   onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },

@@ -25,6 +25,9 @@ export class StatusPicker {
   readonly clearNote = () => this.root.getByRole('button', { name: 'Clear note' });
   readonly recentNote = (note: string) => this.root.getByRole('button', { name: `Use note “${note}”` });
   readonly publication = () => this.root.getByTestId('publication-status');
+  readonly untilTime = () => this.root.getByLabel('Ends at');
+  readonly untilTimeError = () => this.root.getByTestId('status-until-time-error');
+  readonly why = () => this.root.getByTestId('status-why');
 
   /** Writes the note, then publishes it with a status (one click). */
   async choose(label: string, note: string): Promise<void> {
@@ -111,6 +114,17 @@ export class MainWindow {
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   };
   readonly tab = (name: 'Buddies' | 'SIP trace') => this.page.getByRole('tab', { name });
+  /** Presence that stays right: a buddy's bell, published end, staleness and recent changes; the alerts and the header's why. */
+  readonly buddyAlertBell = (aor: string) => this.buddyRow(aor).getByTestId('buddy-alert-bell').getByRole('button');
+  readonly buddyAlertChoice = (aor: string, label: 'Off' | 'Once' | 'Every time') =>
+    this.buddyRow(aor).getByTestId('buddy-alert-choice').getByRole('radio', { name: label, exact: true });
+  readonly buddyUntil = (aor: string) => this.buddyRow(aor).getByTestId('buddy-until');
+  readonly buddyStale = (aor: string) => this.buddyRow(aor).getByTestId('buddy-stale');
+  readonly buddyHistory = (aor: string) => this.buddyRow(aor).getByTestId('buddy-history');
+  readonly buddyLastSeen = (aor: string) => this.buddyRow(aor).getByTestId('buddy-last-seen');
+  readonly notCurrent = () => this.page.getByTestId('not-current');
+  readonly pageAlerts = () => this.page.getByTestId('page-alert');
+  readonly selfStatusWhy = () => this.page.getByTestId('self-status-why');
 
   async openStatusPicker(): Promise<StatusPicker> {
     await this.selfStatus().click();

@@ -15,6 +15,7 @@ import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
 import { FormField } from './FormField';
+import { IdleThresholdField } from './IdleThresholdField';
 import './settings-dialog.css';
 
 /** The form's own state: the server as address + transport, numbers as typed text. */
@@ -418,6 +419,7 @@ export function SettingsDialog() {
                 />
                 Start Presently when I log in
               </label>
+              <IdleThresholdField />
             </fieldset>
           )}
 

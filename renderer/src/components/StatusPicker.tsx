@@ -1,7 +1,14 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, PRESENCE_STATUS_LABELS, type ChosenStatus } from '../../../shared/presence/presence-status';
 import { describePublication } from '../presence/publication-view';
-import { STATUS_DURATIONS, STATUS_DURATION_LABELS, type StatusDuration } from '../presence/status-duration';
+import { describeAutomatic, statusChosenByHand } from '../presence/freshness-view';
+import {
+  STATUS_DURATIONS,
+  STATUS_DURATION_LABELS,
+  describeStatusEnd,
+  statusEndsAt,
+  type StatusDuration,
+} from '../presence/status-duration';
 import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
 import { toneOfStatus } from '../presence/status-view';
 import { useSelfStore } from '../stores/self-store';
@@ -19,10 +26,15 @@ export function useIsPublishingEnabled(): boolean {
 /** What appear-offline's menu item says it does (the PIDF it publishes is a closed tuple and nothing else). */
 const APPEAR_OFFLINE_HINT = 'Colleagues see you offline; your note is not sent.';
 
+/** Said when "Until…" is chosen without a time of day to end at. */
+const UNTIL_TIME_MISSING = 'Enter the time your status should end, for example 15:00.';
+
 /**
- * The status picker: the note (with its length limit and recent notes) and how long, then a one-column menu of the
- * seven statuses that publishes on a single click, and the outcome — "the server accepted it" or its reason.
- * Enter in the note publishes it with the current status. Keyboard: ↑/↓/Home/End move through the menu.
+ * The status picker: the note (with its length limit and recent notes) and how long (for 30 min … until a time the
+ * user types), then a one-column menu of the seven statuses that publishes on a single click, and the outcome —
+ * "the server accepted it" or its reason. It says why we show what we show (a timed status's end, an automatic
+ * Away) and marks the status chosen by hand, not the automatic one. Enter in the note publishes it with the
+ * current status. Keyboard: ↑/↓/Home/End move through the menu.
  */
 export function StatusPicker() {
   const self = useSelfStore((s) => s.self);
@@ -37,16 +49,26 @@ export function StatusPicker() {
 
   const [note, setNote] = useState(self.note);
   const [duration, setDuration] = useState<StatusDuration>('until-changed');
+  const [untilTime, setUntilTime] = useState('');
+  const [untilTimeError, setUntilTimeError] = useState<string | null>(null);
+  const chosenByHand = statusChosenByHand(self);
+  const automatic = describeAutomatic(self, now);
 
   const choose = async (status: ChosenStatus) => {
-    const outcome = await statusChosen(status, note, duration);
+    const until = statusEndsAt(duration, now, untilTime);
+    if (duration === 'until-time' && until === undefined) {
+      setUntilTimeError(UNTIL_TIME_MISSING);
+      document.getElementById('status-until-time')?.focus();
+      return;
+    }
+    const outcome = await statusChosen(status, note, until);
     // Close once the server accepted it (or nothing is published); stay open to show a refusal.
     if (outcome && (outcome.publication.phase === 'published' || !isPublishingEnabled)) dialogClosed();
   };
 
   const submitNote = (event: FormEvent) => {
     event.preventDefault();
-    void choose(self.status);
+    void choose(chosenByHand);
   };
 
   const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -119,7 +141,36 @@ export function StatusPicker() {
               {STATUS_DURATION_LABELS[option]}
             </label>
           ))}
+          {duration === 'until-time' && (
+            <span className={`until-time ${untilTimeError ? 'has-error' : ''}`}>
+              <label htmlFor="status-until-time">Ends at</label>
+              <input
+                id="status-until-time"
+                type="time"
+                value={untilTime}
+                aria-invalid={untilTimeError !== null}
+                aria-describedby={untilTimeError ? 'status-until-time-error' : undefined}
+                onChange={(event) => {
+                  setUntilTime(event.target.value);
+                  setUntilTimeError(null);
+                }}
+              />
+              {untilTimeError && (
+                <span id="status-until-time-error" className="field-error" data-testid="status-until-time-error">
+                  {untilTimeError}
+                </span>
+              )}
+            </span>
+          )}
         </fieldset>
+
+        {(automatic || self.until !== undefined) && (
+          <p className="status-why muted" data-testid="status-why">
+            {automatic
+              ? `${automatic}. Your choice is ${PRESENCE_STATUS_LABELS[chosenByHand]}; it returns when you are back.`
+              : `${PRESENCE_STATUS_LABELS[self.status]} ${describeStatusEnd(self.until ?? now, now)}, then your status before returns.`}
+          </p>
+        )}
 
         <div role="menu" aria-label="Status" className="status-menu" ref={menuRef} onKeyDown={onMenuKeyDown}>
           {CHOSEN_STATUSES.map((option) => (
@@ -127,7 +178,7 @@ export function StatusPicker() {
               key={option}
               type="button"
               role="menuitemradio"
-              aria-checked={self.status === option}
+              aria-checked={chosenByHand === option}
               aria-label={PRESENCE_STATUS_LABELS[option]}
               className="status-menu-item"
               disabled={pending !== null}
@@ -141,9 +192,14 @@ export function StatusPicker() {
                   {APPEAR_OFFLINE_HINT}
                 </span>
               )}
-              {self.status === option && (
+              {chosenByHand === option && (
                 <span className="status-menu-current muted" aria-hidden="true">
                   current
+                </span>
+              )}
+              {self.automatic && self.status === option && chosenByHand !== option && (
+                <span className="status-menu-current muted" aria-hidden="true">
+                  shown now, automatic
                 </span>
               )}
             </button>

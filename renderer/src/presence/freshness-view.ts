@@ -4,9 +4,10 @@
  * Pure, so the list rows, the details and the header use the same sentences; times in the viewer's locale.
  */
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
-import type { StalePresence, StaleReason } from '../../../shared/presence/presence-state';
+import type { PresenceChange, StalePresence, StaleReason } from '../../../shared/presence/presence-state';
 import type { SelfPresence } from '../../../shared/ipc/contract';
-import { clockTime } from './status-view';
+import type { ChosenStatus, PresenceStatus } from '../../../shared/presence/presence-status';
+import { clockTime, formatAgo } from './status-view';
 
 /** Why, in the user's words. */
 export const STALE_REASON_LABELS: Readonly<Record<StaleReason, string>> = {
@@ -40,4 +41,23 @@ export function describeAutomatic(self: SelfPresence, now: number): string | nul
   if (automatic.reason === 'locked') return 'Away — automatic, screen locked';
   const minutes = Math.max(0, Math.round((now - automatic.since) / 60_000));
   return `Away — automatic, idle for ${minutes} min`;
+}
+
+/**
+ * The status the user chose by hand: while an automatic Away is shown it is Available, because the automatic
+ * status replaces only Available (shared/presence/auto-status.ts, rules 2 and 3); otherwise the status shown.
+ */
+export function statusChosenByHand(self: SelfPresence): ChosenStatus {
+  return self.automatic ? 'available' : self.status;
+}
+
+/**
+ * "last seen available 2 h ago" from a buddy's presence changes (oldest first): when the last Available ended,
+ * i.e. the change after the newest Available one. Null while the buddy is Available or was never seen so.
+ */
+export function describeLastSeenAvailable(changes: readonly PresenceChange[], current: PresenceStatus | null, now: number): string | null {
+  if (current === 'available') return null;
+  const lastAvailable = changes.findLastIndex((change) => change.status === 'available');
+  const ended = lastAvailable < 0 ? undefined : changes[lastAvailable + 1];
+  return ended === undefined ? null : `last seen available ${formatAgo(ended.at, now)}`;
 }

@@ -99,19 +99,31 @@ const RANK_NOT_SUBSCRIBED = 8;
 /** Final answers meaning "no one by that address": 404 Not Found, 484 Address Incomplete, 604 Does Not Exist Anywhere. */
 const UNKNOWN_ADDRESS_CODES: readonly number[] = [404, 484, 604];
 
-/** Reads a buddy's subscription and presence into what the list shows. */
+/** A status a document gave, as the list shows it. */
+function presenceDisplay(status: PresenceStatus): BuddyDisplay {
+  return {
+    kind: 'presence',
+    tone: toneOfStatus(status),
+    glyph: glyphOfStatus(status),
+    label: PRESENCE_STATUS_LABELS[status],
+    rank: STATUS_RANKS[status],
+  };
+}
+
+/**
+ * Reads a buddy's subscription and presence into what the list shows. Presence that is not current (`stale`,
+ * shared/presence/freshness.ts) still shows its last known status, which the row greys and explains; a failed
+ * subscription's reason becomes the detail.
+ */
 export function describeBuddy(state: BuddyPresence): BuddyDisplay {
   const { subscription, presence } = state;
+  if (state.stale && presence) {
+    const problem = subscription.phase === 'error' ? subscription.problem?.message : undefined;
+    return { ...presenceDisplay(presence.status), ...(problem === undefined ? {} : { detail: problem }) };
+  }
   switch (subscription.phase) {
     case 'active':
-      if (presence)
-        return {
-          kind: 'presence',
-          tone: toneOfStatus(presence.status),
-          glyph: glyphOfStatus(presence.status),
-          label: PRESENCE_STATUS_LABELS[presence.status],
-          rank: STATUS_RANKS[presence.status],
-        };
+      if (presence) return presenceDisplay(presence.status);
       return { kind: 'unknown', tone: 'unknown', glyph: 'none', label: 'Unknown (no presence yet)', rank: RANK_UNKNOWN };
     case 'pending':
       return { kind: 'pending', tone: 'pending', glyph: 'none', label: 'Awaiting authorisation', rank: RANK_PENDING };

@@ -7,7 +7,6 @@ import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot, SelfPresence } from '../../../shared/ipc/contract';
 import type { ChosenStatus } from '../../../shared/presence/presence-status';
-import { statusEndsAt, type StatusDuration } from '../presence/status-duration';
 import { presenceApi } from '../presence-api';
 
 interface SelfState {
@@ -19,8 +18,8 @@ interface SelfState {
   readonly actions: {
     snapshotReceived(snapshot: AppSnapshot): void;
     selfPresenceChanged(self: SelfPresence): void;
-    /** Publishes a status and note for `duration` (sent as `until`, ms since the epoch); resolves with the outcome (never rejects). */
-    statusChosen(status: ChosenStatus, note: string, duration?: StatusDuration): Promise<SelfPresence | null>;
+    /** Publishes a status and note, ending at `until` (ms since the epoch; absent: until changed); resolves with the outcome (never rejects). */
+    statusChosen(status: ChosenStatus, note: string, until?: number): Promise<SelfPresence | null>;
     recentNoteForgotten(note: string): Promise<void>;
   };
 }
@@ -34,9 +33,8 @@ export const useSelfStore = create<SelfState>()((set) => ({
   actions: {
     snapshotReceived: (snapshot) => set({ self: snapshot.self }),
     selfPresenceChanged: (self) => set({ self }),
-    async statusChosen(status, note, duration = 'until-changed') {
+    async statusChosen(status, note, until) {
       set({ pending: { status, note }, requestError: null });
-      const until = statusEndsAt(duration, Date.now());
       try {
         const self = await presenceApi().setStatus(until === undefined ? { status, note } : { status, note, until });
         set({ self, pending: null });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { SelfPresence } from '../../../shared/ipc/contract';
-import { countStale, describeAutomatic, describeStale, describeUntil } from '../../../renderer/src/presence/freshness-view';
+import {
+  countStale,
+  describeAutomatic,
+  describeLastSeenAvailable,
+  describeStale,
+  describeUntil,
+  statusChosenByHand,
+} from '../../../renderer/src/presence/freshness-view';
 
 const HHMM = (at: number) => new Date(at).toISOString().slice(11, 16);
 
@@ -46,5 +53,31 @@ describe('freshness view', () => {
     expect(describeAutomatic({ ...self, automatic: { reason: 'locked', since: 0 } }, 0)).toBe('Away — automatic, screen locked');
     const { automatic: _none, ...chosen } = self;
     expect(describeAutomatic(chosen, 0)).toBeNull();
+  });
+
+  it('given an automatic Away, then the status chosen by hand is Available (the only one it replaces); else the one shown', () => {
+    const self: SelfPresence = { status: 'away', note: '', publication: { phase: 'published' }, recentNotes: [] };
+    expect(statusChosenByHand({ ...self, automatic: { reason: 'locked', since: 0 } })).toBe('available');
+    expect(statusChosenByHand(self)).toBe('away');
+    expect(statusChosenByHand({ ...self, status: 'busy', until: 5 })).toBe('busy');
+  });
+
+  it('given changes, then when the last Available ended; none while available or never seen available', () => {
+    const minute = 60_000;
+    const now = 200 * minute;
+    const changes = [
+      { at: 0, status: 'away' as const, note: null },
+      { at: 10 * minute, status: 'available' as const, note: null },
+      { at: 80 * minute, status: 'busy' as const, note: 'Review' },
+      { at: 150 * minute, status: 'available' as const, note: null },
+      { at: 170 * minute, status: 'away' as const, note: null },
+      { at: 190 * minute, status: 'offline' as const, note: null },
+    ];
+    expect(describeLastSeenAvailable(changes, 'offline', now)).toBe('last seen available 30 min ago');
+    expect(describeLastSeenAvailable(changes.slice(0, 3), 'busy', now)).toBe('last seen available 2 h ago');
+    expect(describeLastSeenAvailable(changes, 'available', now)).toBeNull();
+    expect(describeLastSeenAvailable(changes.slice(0, 1), 'away', now)).toBeNull();
+    // Available is the newest change, but the buddy shows otherwise now (the change not yet in the history): not said.
+    expect(describeLastSeenAvailable(changes.slice(0, 4), 'away', now)).toBeNull();
   });
 });

@@ -46,6 +46,23 @@ describe('what the buddy list shows for a buddy', () => {
     });
   });
 
+  it('given presence that is not current, then its last known status (the row greys it), the failed subscription’s reason as detail', () => {
+    const lastKnown = {
+      ...buddy({ phase: 'error', problem: { message: 'Nothing answers.' } }, summary('busy')),
+      stale: { asOf: 1, reason: 'connection-lost' as const },
+    };
+    expect(describeBuddy(lastKnown)).toMatchObject({ kind: 'presence', tone: 'busy', label: 'Busy', detail: 'Nothing answers.' });
+    const ended = {
+      ...buddy({ phase: 'terminated', reason: 'deactivated' }, summary('available')),
+      stale: { asOf: 1, reason: 'terminated' as const },
+    };
+    expect(describeBuddy(ended)).toEqual(describeBuddy(buddy({ phase: 'active' }, summary('available'))));
+    // Without a document there is no last known status: the subscription's state, as before.
+    expect(describeBuddy({ ...buddy({ phase: 'unknown' }), stale: { asOf: null, reason: 'not-refreshed' } })).toMatchObject({
+      kind: 'unknown',
+    });
+  });
+
   it('given an address the server does not know (404), then a short state and the server’s reason as its detail', () => {
     expect(describeBuddy(buddy({ phase: 'error', problem: { statusCode: 404, message: 'No such user (404 Not Found).' } }))).toMatchObject({
       kind: 'error',
