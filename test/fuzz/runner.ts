@@ -206,6 +206,9 @@ export function hasFailures(summary: TargetSummary): boolean {
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
 
+/** How many failing inputs a summary lists. */
+const MAX_LISTED = 50;
+
 /** The summary block the CLI prints for one target. */
 export function formatSummary(summary: TargetSummary): string {
   const c = summary.counts;
@@ -230,12 +233,15 @@ export function formatSummary(summary: TargetSummary): string {
       ? 'slowest         -'
       : `slowest         #${summary.slowest.index} ${summary.slowest.ms.toFixed(1)} ms (${summary.slowest.seedName}; ${summary.slowest.mutators.join('+') || 'unmutated'})`,
   ];
-  for (const input of summary.failing.slice(0, 20)) {
+  // Defects first (a slow input is a finding, not a failure of the run), so a long run's list shows them all.
+  const isOnlySlow = (input: (typeof summary.failing)[number]) => input.failures.every((f) => f.kind === 'slow');
+  const listed = [...summary.failing.filter((i) => !isOnlySlow(i)), ...summary.failing.filter(isOnlySlow)].slice(0, MAX_LISTED);
+  for (const input of listed) {
     const what = input.failures.map((f) => `${f.kind}: ${f.detail.split('\n')[0]?.slice(0, 160)}`).join('; ');
     lines.push(
       `  failing #${input.index} (${input.seedName}; ${input.mutators.join('+') || 'unmutated'}; ${input.bytes} B) ${what}${input.savedAs === null ? '' : ` → ${input.savedAs}`}`,
     );
   }
-  if (summary.failing.length > 20) lines.push(`  … and ${summary.failing.length - 20} more failing inputs`);
+  if (summary.failing.length > listed.length) lines.push(`  … and ${summary.failing.length - listed.length} more failing inputs`);
   return lines.join('\n');
 }

@@ -91,6 +91,8 @@ const SIMPLE_QUOTED = /^"[ !#-[\]-~]*"$/;
 const DIGITS = /^[0-9]{1,10}$/;
 /** sip.js's grammar for Content-Length and Max-Forwards: `1*DIGIT`. */
 const ALL_DIGITS = /^[0-9]+$/;
+/** RFC 3261 §8.1.1.5: a CSeq sequence number is below 2^31. */
+const MAX_CSEQ = 2 ** 31 - 1;
 /** RFC 3261 §20.10 `qvalue`. */
 const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
@@ -186,7 +188,12 @@ export function parseInboundMessage(text: string, logger: Logger, parser: Inboun
     }
   }
   try {
-    return Parser.parseMessage(text, logger);
+    const message = Parser.parseMessage(text, logger);
+    if (message !== undefined && !(message.cseq <= MAX_CSEQ)) {
+      logger.warn('a CSeq number of 2^31 or more (RFC 3261 §8.1.1.5), message discarded');
+      return undefined;
+    }
+    return message;
   } catch (error) {
     // sip.js's parser throws on some values its grammar refuses (a response whose CSeq does not parse reads
     // `.method` of undefined): the message is unparsable, not a reason to take the engine down.
@@ -563,11 +570,16 @@ function readPort(text: string): number {
   return Number(text);
 }
 
-/** `12 NOTIFY` (RFC 3261 §20.16). */
+/**
+ * `12 NOTIFY` (RFC 3261 §20.16). A sequence number of 2^31 or more is refused although sip.js's grammar (`1*DIGIT`)
+ * would take it: §8.1.1.5 says it MUST stay below 2^31, and one beyond would make every later request of the dialog
+ * look out of order (§12.2.2), so a single damaged NOTIFY would end the subscription's NOTIFYs being accepted.
+ */
 function readCSeq(value: string): { value: number; method: string } {
   const space = value.indexOf(' ');
   const digits = value.slice(0, space);
   const method = value.slice(space + 1);
+  if (space !== -1 && ALL_DIGITS.test(digits) && !(digits.length <= 10 && Number(digits) <= MAX_CSEQ)) refuse();
   if (space === -1 || !DIGITS.test(digits) || !isKnownMethod(method)) giveUp();
   return { value: Number(digits), method };
 }

@@ -6,6 +6,7 @@
  * Nothing is mocked: both readers run on the same text.
  */
 import { describe, expect, it } from 'vitest';
+import { Parser } from 'sip.js/lib/core/index.js';
 import { parseInboundMessage, readInboundMessage } from '../../../../electron/sip/transport/inbound-message';
 import { compositorSeeds, notifySeeds, NOTIFY_PLACEHOLDERS, notifyTemplate } from '../../../fuzz/seeds';
 import { mutateSip } from '../../../fuzz/mutators';
@@ -238,6 +239,19 @@ describe('readInboundMessage', () => {
     expect(
       parseInboundMessage(short.replace('Event: presence', `Event: presence\r\nX-Padding: ${'a'.repeat(9000)}`), silent),
     ).toBeDefined();
+  });
+
+  it('given a CSeq number of 2^31 or more, then the message is refused, also where sip.js reads it (RFC 3261 §8.1.1.5)', () => {
+    const notify = (cseq: string, viaHost = '127.0.0.1:5070') =>
+      `NOTIFY sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP ${viaHost};branch=z9hG4bK-1\r\nFrom: <sip:b@c>;tag=1\r\nTo: <sip:a@c>;tag=2\r\n` +
+      `Call-ID: x@y\r\nCSeq: ${cseq} NOTIFY\r\nEvent: presence\r\nSubscription-State: active\r\nContent-Length: 0\r\n\r\n`;
+    expect(readInboundMessage(notify('2147483647'))).toMatchObject({ cseq: 2147483647 });
+    expect(readInboundMessage(notify('2147483648'))).toBe('unparsable');
+    expect(readInboundMessage(notify('5'.repeat(40)))).toBe('unparsable');
+    // Left to sip.js (an IPv6 Via host), whose grammar takes any run of digits: refused after its parse.
+    expect(Parser.parseMessage(notify('5'.repeat(40), '[::1]:5070'), silent)?.cseq).toBeGreaterThan(2 ** 31);
+    expect(parseInboundMessage(notify('5'.repeat(40), '[::1]:5070'), silent)).toBeUndefined();
+    expect(parseInboundMessage(notify('7', '[::1]:5070'), silent)?.cseq).toBe(7);
   });
 
   it('given a response whose CSeq sip.js cannot parse (its parser then throws), then it is unparsable, not a throw', () => {
