@@ -45,7 +45,9 @@ describe('presenceChanges', () => {
 
   it('given a timed status, then its until is compared', () => {
     const base = summary(pidf(BOB, 'open', 'Busy'));
-    expect(presenceChanges(base, { ...base, until: '2026-12-02T10:00:00Z' })).toEqual([{ field: 'until', text: 'none → 2026-12-02T10:00:00Z' }]);
+    expect(presenceChanges(base, { ...base, until: '2026-12-02T10:00:00Z' })).toEqual([
+      { field: 'until', text: 'none → 2026-12-02T10:00:00Z' },
+    ]);
   });
 
   it('given the same document, then nothing changed', () => {
@@ -68,7 +70,9 @@ describe('lineDiff', () => {
   });
 
   it('given an interleaved change, then the longest common subsequence is kept', () => {
-    const kept = lineDiff('x\n1\ny\n2\nz', '1\nq\n2\nr').lines.filter((l) => l.kind === 'same').map((l) => l.text);
+    const kept = lineDiff('x\n1\ny\n2\nz', '1\nq\n2\nr')
+      .lines.filter((l) => l.kind === 'same')
+      .map((l) => l.text);
     expect(kept).toEqual(['1', '2']);
   });
 
@@ -80,7 +84,9 @@ describe('lineDiff', () => {
 
   it('given two unrelated bodies 16× bigger, then the time per byte stays bounded (the table never exceeds the budget)', () => {
     const body = (bytes: number, salt: string) =>
-      Array.from({ length: Math.max(1, Math.round(bytes / 40)) }, (_, i) => `<tuple id="${salt}${i}"><basic>open</basic></tuple>`).join('\n');
+      Array.from({ length: Math.max(1, Math.round(bytes / 40)) }, (_, i) => `<tuple id="${salt}${i}"><basic>open</basic></tuple>`).join(
+        '\n',
+      );
     expectLinearTime(
       (bytes) => `${body(bytes / 2, 'a')}\u0000${body(bytes / 2, 'b')}`,
       (input) => {
@@ -119,9 +125,22 @@ describe('previousInChain', () => {
   });
 
   it('given a NOTIFY sent again (same branch), then the copy is not its own previous state', () => {
-    const notify = request({ method: 'NOTIFY', from: BOB, to: ME, callId: 'sub', cseq: 1, headers: ['Event: presence'], body: pidf(BOB, 'open', 'x') });
+    const notify = request({
+      method: 'NOTIFY',
+      from: BOB,
+      to: ME,
+      callId: 'sub',
+      cseq: 1,
+      headers: ['Event: presence'],
+      body: pidf(BOB, 'open', 'x'),
+    });
     const buffer = new TraceBuffer(1000);
-    buffer.append(entries([['in', notify], ['in', notify]]));
+    buffer.append(
+      entries([
+        ['in', notify],
+        ['in', notify],
+      ]),
+    );
     const groups = new TraceGroupIndex(buffer);
     groups.sync();
     expect(previousInChain(groups.groupOfSeq(2)!, buffer.bySeq(2)!, (seq) => buffer.bySeq(seq))).toBeUndefined();

@@ -95,7 +95,12 @@ describe('TraceTimingIndex', () => {
     expect(index.isUnanswered(sent, Infinity)).toBe(true);
     expect(index.isUnanswered(buffer.bySeq(3)!, Infinity)).toBe(false);
     // A retransmission is not flagged again: its original carries the flag.
-    const again = indexed(entries([['out', publish(1)], ['out', publish(1)]]));
+    const again = indexed(
+      entries([
+        ['out', publish(1)],
+        ['out', publish(1)],
+      ]),
+    );
     expect(again.index.isUnanswered(again.buffer.bySeq(1)!, Infinity)).toBe(true);
     expect(again.index.isUnanswered(again.buffer.bySeq(2)!, Infinity)).toBe(false);
   });
@@ -125,7 +130,7 @@ describe('TraceTimingIndex', () => {
   });
 
   it('given 16× as many messages appended one batch at a time, then the time per message stays flat (no O(n) work per entry)', () => {
-    const exchange = (i: number): [('in' | 'out'), string][] => [
+    const exchange = (i: number): ['in' | 'out', string][] => [
       ['out', publish(i)],
       ['out', publish(i)],
       ['in', publishAnswer(200, 'OK', i)],
