@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { lineDiff, presenceChanges, previousInChain, type PresenceChange } from '../../../shared/trace/trace-diff';
+import { lineDiff, presenceChanges, previousInChain, type DiffLine, type PresenceChange } from '../../../shared/trace/trace-diff';
 import { splitSipMessage } from '../../../shared/sip/header-section';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
@@ -12,6 +12,36 @@ import { useTraceGroups } from './trace-views';
 function shownBody(record: TraceRecord): string {
   const { body } = splitSipMessage(record.entry.raw);
   return prettyPrintBody(body, record.summary.contentType).text;
+}
+
+/** Unchanged lines kept around each change; longer runs of unchanged lines fold into one marker. */
+const CONTEXT_LINES = 2;
+
+type ShownDiffLine = DiffLine | { readonly kind: 'skipped'; readonly count: number };
+
+/** The diff with long unchanged runs folded, so the changes of a long body are found at a glance. */
+function withContext(lines: readonly DiffLine[]): ShownDiffLine[] {
+  const isNearChange = lines.map(() => false);
+  lines.forEach((line, i) => {
+    if (line.kind === 'same') return;
+    for (let j = Math.max(0, i - CONTEXT_LINES); j <= Math.min(lines.length - 1, i + CONTEXT_LINES); j++) isNearChange[j] = true;
+  });
+  const out: ShownDiffLine[] = [];
+  let skipped = 0;
+  lines.forEach((line, i) => {
+    if (isNearChange[i]) {
+      if (skipped > 0) out.push({ kind: 'skipped', count: skipped });
+      skipped = 0;
+      out.push(line);
+    } else skipped++;
+  });
+  if (skipped > 0) out.push({ kind: 'skipped', count: skipped });
+  return out;
+}
+
+function diffLineText(line: ShownDiffLine): string {
+  if (line.kind === 'skipped') return `  … ${line.count} unchanged line${line.count === 1 ? '' : 's'}`;
+  return `${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '− ' : '  '}${line.text}`;
 }
 
 /** The readable change list: what the buddy list would show differently. */
@@ -32,7 +62,7 @@ function ChangeList({ changes }: { changes: readonly PresenceChange[] }) {
 /**
  * For a NOTIFY or PUBLISH with a body: the changes since the previous one in its subscription's dialog
  * or its publication's entity-tag chain — in words, from the PIDF summaries of both, and as a line diff
- * of the two bodies. Nothing for other messages, or when the trace holds no earlier one.
+ * of the two bodies (pretty-printed, unchanged runs folded). Nothing for other messages, or when the trace holds no earlier one.
  */
 export function TraceChanges({ record }: { record: TraceRecord }) {
   const buffer = useTraceStore((s) => s.buffer);
@@ -46,7 +76,8 @@ export function TraceChanges({ record }: { record: TraceRecord }) {
     const before = readPidf(splitSipMessage(previous.entry.raw).body, previous.summary.contentType);
     const after = readPidf(splitSipMessage(record.entry.raw).body, record.summary.contentType);
     const changes = before.kind === 'summary' && after.kind === 'summary' ? presenceChanges(before.summary, after.summary) : null;
-    return { changes, diff: lineDiff(shownBody(previous), shownBody(record)) };
+    const diff = lineDiff(shownBody(previous), shownBody(record));
+    return { changes, lines: withContext(diff.lines), isApproximate: diff.isApproximate };
   }, [previous, record]);
   if (!previous || !compared) return null;
 
@@ -67,17 +98,14 @@ export function TraceChanges({ record }: { record: TraceRecord }) {
           <p className="muted">One of the two bodies is not a presence document.</p>
         )}
         <pre className="trace-raw trace-line-diff" aria-label="Body, line by line" data-testid="trace-line-diff" tabIndex={0}>
-          {compared.diff.lines.map((line, i) => (
+          {compared.lines.map((line, i) => (
             <span key={i} className={`diff-${line.kind}`}>
-              {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '− ' : '  '}
-              {line.text}
+              {diffLineText(line)}
               {'\n'}
             </span>
           ))}
         </pre>
-        {compared.diff.isApproximate && (
-          <p className="muted">The bodies differ too much to align line by line: shown as removed, then added.</p>
-        )}
+        {compared.isApproximate && <p className="muted">The bodies differ too much to align line by line: shown as removed, then added.</p>}
       </div>
     </section>
   );

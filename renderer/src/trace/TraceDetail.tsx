@@ -69,6 +69,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           )}
         </div>
       </header>
+      <TraceChanges record={record} />
       <div className={`trace-detail-body ${pidf.kind === 'none' ? '' : 'has-side'}`}>
         <pre className={`trace-raw ${isWrapped ? '' : 'is-unwrapped'}`} data-testid="trace-raw" tabIndex={0} aria-label="Message text">
           <span className="raw-start">{parts.startLine}</span>
@@ -93,7 +94,6 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           </aside>
         )}
       </div>
-      <TraceChanges record={record} />
       <div className="trace-detail-toggles">
         <label className="checkbox">
           <input type="checkbox" checked={isWrapped} onChange={(e) => setWrapped(e.target.checked)} data-testid="trace-wrap" /> Wrap long

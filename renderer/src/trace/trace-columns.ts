@@ -180,7 +180,7 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
     id: 'sincePrevious',
     label: 'Δt',
     ariaLabel: 'Time since the previous message',
-    defaultWidth: 64,
+    defaultWidth: 76,
     defaultShown: false,
     text: (_r, facts) => (facts.sincePreviousMs === null ? '' : `+${formatDuration(facts.sincePreviousMs)}`),
     title: () => 'Time since the message on the row above',
@@ -219,7 +219,7 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
     id: 'roundTrip',
     label: 'RTT',
     ariaLabel: 'Round-trip time',
-    defaultWidth: 64,
+    defaultWidth: 68,
     defaultShown: false,
     text: (_r, facts) => (facts.timing?.roundTripMs == null ? '' : formatDuration(facts.timing.roundTripMs)),
     title: (r, facts) =>
