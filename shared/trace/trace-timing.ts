@@ -7,9 +7,10 @@
  * CSeq method, and the side that sent the request (our client transaction and a server transaction of
  * ours may share a branch only by accident, never a direction). A response belongs to the transaction
  * of a request sent the other way. A request seen again in the same transaction is a retransmission
- * (§17.1.1.2 Timer A, §17.1.2.2 Timer E over UDP), and so is a response repeating a status code the
- * transaction already answered with (§17.2.1 a UAS repeating its final answer, §17.2.2 the cached
- * answer to a retransmitted request). ACK is its own key and never expects an answer (§17.1.1.3).
+ * (§17.1.1.2 Timer A, §17.1.2.2 Timer E over UDP), and so is a response repeating a status code and To
+ * tag the transaction already answered with (§17.2.1 a UAS repeating its final answer, §17.2.2 the
+ * cached answer to a retransmitted request; another To tag is another UAS answering a forked request,
+ * §19.3). ACK is its own key and never expects an answer (§17.1.1.3).
  *
  * Round-trip times are taken from the request's first copy, separately for the first provisional and
  * every final answer. A request with no final answer is flagged once 64·T1 has passed (Timer F / B,
@@ -20,7 +21,7 @@
  * messages cost the same per message.
  */
 import { transactionTimeoutMs, T1_MS } from '../sip/timers';
-import type { TraceBuffer } from './trace-buffer';
+import type { TraceRecordSource } from './trace-buffer';
 import type { TraceRecord } from './trace-summary';
 
 /** What the index knows about one message of a transaction. */
@@ -55,8 +56,8 @@ interface Transaction {
   requestAt: number;
   /** A provisional answer has been timed already. */
   hasProvisional: boolean;
-  /** The first copy of each status code answered, for retransmitted answers. */
-  readonly responses: Map<number, MutableTiming>;
+  /** The first copy of each answer by status code and To tag, for retransmitted answers. */
+  readonly responses: Map<string, MutableTiming>;
   /** The last position filed under this transaction, so forgetting knows when it is gone. */
   lastPosition: number;
 }
@@ -73,7 +74,7 @@ export class TraceTimingIndex {
   version = 0;
 
   constructor(
-    readonly buffer: TraceBuffer,
+    readonly buffer: TraceRecordSource,
     /** T1 of the peers in the trace (RFC 3261 §17.1.1.1), for the 64·T1 deadline. */
     readonly t1Ms: number = T1_MS,
   ) {
@@ -138,7 +139,8 @@ export class TraceTimingIndex {
     transaction.lastPosition = position;
     this.filed.push({ position, seq: entry.seq, transaction });
 
-    const original = isRequest ? transaction.request : (transaction.responses.get(summary.statusCode) ?? null);
+    const answerKey = `${summary.statusCode} ${summary.toTag}`;
+    const original = isRequest ? transaction.request : (transaction.responses.get(answerKey) ?? null);
     if (original) {
       original.copies++;
       this.bySeq.set(entry.seq, {
@@ -157,7 +159,7 @@ export class TraceTimingIndex {
       transaction.requestAt = entry.at;
       return;
     }
-    transaction.responses.set(summary.statusCode, timing);
+    transaction.responses.set(answerKey, timing);
     const request = transaction.request;
     if (!request) return;
     // The first provisional answer and every final one carry a round trip; later 1xx say nothing new.

@@ -381,6 +381,13 @@ export function withColumnWidth(layout: TraceColumnLayout, id: string, width: nu
   return { ...layout, widths: { ...layout.widths, [id]: clamped } };
 }
 
+/** `layout` without the width and shown choices of `id` (a removed column leaves nothing behind). */
+export function withoutColumnChoices(layout: TraceColumnLayout, id: string): TraceColumnLayout {
+  const { [id]: _width, ...widths } = layout.widths;
+  const { [id]: _shown, ...shown } = layout.shown;
+  return { widths, shown };
+}
+
 /** `layout` with `id` shown or hidden by the user's choice. */
 export function withColumnShown(layout: TraceColumnLayout, id: string, isShown: boolean): TraceColumnLayout {
   return { ...layout, shown: { ...layout.shown, [id]: isShown } };

@@ -18,6 +18,7 @@ import {
   withColumnShown,
   withColumnWidth,
   withHeaderColumn,
+  withoutColumnChoices,
   withoutHeaderColumn,
   type TraceColumnLayout,
   type TraceColumnSet,
@@ -104,7 +105,8 @@ export const useTraceLayoutStore = create<TraceLayoutState>()((set, get) => {
       columnShown: (id, isShown) => update({ columns: withColumnShown(get().columns, id, isShown) }),
       columnMoved: (id, by) => update({ columnSet: withColumnMoved(get().columnSet, id, by) }),
       headerColumnAdded: (name) => update({ columnSet: withHeaderColumn(get().columnSet, name) }),
-      headerColumnRemoved: (id) => update({ columnSet: withoutHeaderColumn(get().columnSet, id) }),
+      headerColumnRemoved: (id) =>
+        update({ columnSet: withoutHeaderColumn(get().columnSet, id), columns: withoutColumnChoices(get().columns, id) }),
       columnsReset: () => update({ columns: DEFAULT_COLUMN_LAYOUT, columnSet: DEFAULT_COLUMN_SET }),
       panelResized: (share) => update({ panelShare: clampShare(share) }),
     },

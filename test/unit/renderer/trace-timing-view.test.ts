@@ -5,6 +5,7 @@ import { formatDuration } from '../../../shared/trace/trace-format';
 import { layoutLadderRows } from '../../../shared/trace/trace-ladder';
 import { toTraceRecord } from '../../../shared/trace/trace-summary';
 import {
+  DEFAULT_COLUMN_LAYOUT,
   DEFAULT_COLUMN_SET,
   NO_ROW_FACTS,
   TIMING_COLUMN_IDS,
@@ -15,7 +16,10 @@ import {
   parseColumnSet,
   retransmissionText,
   withColumnMoved,
+  withColumnShown,
+  withColumnWidth,
   withHeaderColumn,
+  withoutColumnChoices,
   withoutHeaderColumn,
 } from '../../../renderer/src/trace/trace-columns';
 import { PANEL_SHARE, readStoredLayout } from '../../../renderer/src/trace/trace-layout-store';
@@ -44,6 +48,8 @@ describe('header columns and the column order', () => {
     const removed = withoutHeaderColumn(moved, 'header:sip-etag');
     expect(ids(removed)).not.toContain('header:sip-etag');
     expect(removed.order).not.toContain('header:sip-etag');
+    const layout = withColumnShown(withColumnWidth(DEFAULT_COLUMN_LAYOUT, 'header:sip-etag', 200), 'header:sip-etag', false);
+    expect(withoutColumnChoices(withColumnWidth(layout, 'callId', 100), 'header:sip-etag')).toEqual({ widths: { callId: 100 }, shown: {} });
   });
 
   it('given a column moved, then it swaps with its neighbour, stays within the ends, and a column added later keeps its default place after', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TraceBuffer } from '../../../../shared/trace/trace-buffer';
 import type { TraceEntry } from '../../../../shared/trace/trace-entry';
 import { TraceTimingIndex } from '../../../../shared/trace/trace-timing';
+import { toTraceRecord, type TraceRecord } from '../../../../shared/trace/trace-summary';
 import { transactionTimeoutMs } from '../../../../shared/sip/timers';
 import { expectLinearTime } from '../../../support/linear-time';
 import { BOB, entries, ME, request, response } from './sip-fixtures';
@@ -53,6 +54,17 @@ describe('TraceTimingIndex', () => {
     expect(index.isRetransmission(3)).toBe(true);
     expect(index.timingOf(4)).toMatchObject({ originalSeq: 4, copy: 1, copies: 2, roundTripMs: 30 });
     expect(index.timingOf(5)).toMatchObject({ originalSeq: 4, copy: 2, roundTripMs: null });
+  });
+
+  it('given two 200s with different To tags (a forked request answered by two user agents), then neither is a copy of the other', () => {
+    const list = entries([
+      ['out', publish(1)],
+      ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub', cseq: 1, toTag: 'phone' })],
+      ['in', response({ code: 200, reason: 'OK', method: 'PUBLISH', callId: 'pub', cseq: 1, toTag: 'laptop' })],
+    ]);
+    const { index } = indexed(list);
+    expect(index.isRetransmission(3)).toBe(false);
+    expect(index.timingOf(3)).toMatchObject({ copy: 1, roundTripMs: 20 });
   });
 
   it('given the same branch and method both ways, then our request and the peer’s are two transactions (the side is part of the key)', () => {
@@ -130,24 +142,26 @@ describe('TraceTimingIndex', () => {
   });
 
   it('given 16× as many messages appended one batch at a time, then the time per message stays flat (no O(n) work per entry)', () => {
+    // The index alone is timed: records are summarised beforehand and held by a growing array (a TraceRecordSource).
     const exchange = (i: number): ['in' | 'out', string][] => [
       ['out', publish(i)],
       ['out', publish(i)],
       ['in', publishAnswer(200, 'OK', i)],
     ];
-    const prepared = new Map<number, TraceEntry[]>();
+    const prepared = new Map<number, TraceRecord[]>();
     const messagesFor = (bytes: number) => {
-      // One message per 64 "bytes" of the size the helper asks for: 64 and 1,024 exchanges.
+      // One exchange per 64 "bytes" of the size the helper asks for: 64 and 1,024 exchanges.
       const count = Math.round(bytes / 64);
-      if (!prepared.has(count)) prepared.set(count, entries(Array.from({ length: count }, (_, i) => exchange(i + 1)).flat()));
+      if (!prepared.has(count))
+        prepared.set(count, entries(Array.from({ length: count }, (_, i) => exchange(i + 1)).flat()).map(toTraceRecord));
       return 'x'.repeat(bytes);
     };
     expectLinearTime(messagesFor, (input) => {
-      const list = prepared.get(Math.round(input.length / 64))!;
-      const buffer = new TraceBuffer(1_000_000);
-      const index = new TraceTimingIndex(buffer);
-      for (let i = 0; i < list.length; i += 3) {
-        buffer.append(list.slice(i, i + 3));
+      const records = prepared.get(Math.round(input.length / 64))!;
+      const source = { firstPosition: 0, endPosition: 0, atPosition: (position: number) => records[position] };
+      const index = new TraceTimingIndex(source);
+      while (source.endPosition < records.length) {
+        source.endPosition += 3;
         index.sync();
       }
     });
