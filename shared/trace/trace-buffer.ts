@@ -17,8 +17,18 @@ import type { TraceEntry } from './trace-entry';
 import { TRACE_CAPACITY, TRACE_MAX_CHARS, traceEntryWeight } from './trace-limits';
 import { toTraceRecord, type TraceRecord } from './trace-summary';
 
+/**
+ * What an incremental index reads: records by absolute position, the held ones from `firstPosition` up
+ * to `endPosition`. The live trace's TraceBuffer is one; a capture read from a file can be another.
+ */
+export interface TraceRecordSource {
+  readonly firstPosition: number;
+  readonly endPosition: number;
+  atPosition(position: number): TraceRecord | undefined;
+}
+
 /** The trace pane's ring of records (see the module comment). */
-export class TraceBuffer {
+export class TraceBuffer implements TraceRecordSource {
   readonly capacity: number;
   readonly maxChars: number;
   private readonly ring: (TraceRecord | undefined)[];

@@ -72,3 +72,14 @@ export function formatTraceTextEntry(entry: TraceEntry, options: TextExportOptio
   const raw = options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
   return `${textExportHeading(entry, options.timeZone ?? 'local')}\n${raw}\n\n`;
 }
+
+/** A span of time for the timing columns and the ladder's gaps: `0.4 ms`, `12 ms`, `1.204 s`, `2 min 05 s`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  const sign = ms < 0 ? '−' : '';
+  if (abs < 10) return `${sign}${abs.toFixed(1)} ms`;
+  if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
+  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(3)} s`;
+  const seconds = Math.round(abs / 1000);
+  return `${sign}${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;
+}

@@ -93,3 +93,49 @@ export function buildLadder(records: readonly TraceRecord[]): Ladder {
     arrows,
   };
 }
+
+/** The space drawn for the time between two arrows when the ladder is to scale. */
+export interface LadderGap {
+  /** Top of the space, in pixels from the first arrow's row. */
+  readonly top: number;
+  readonly height: number;
+  /** The time it stands for. */
+  readonly ms: number;
+}
+
+/** Where each arrow's row starts, and the gaps drawn between rows. */
+export interface LadderRowLayout {
+  readonly tops: readonly number[];
+  readonly gaps: readonly LadderGap[];
+  /** The height of all rows and gaps. */
+  readonly height: number;
+}
+
+/** The most pixels a millisecond gets when to scale (a second is 200 px at most), and the tallest gap. */
+const MAX_PX_PER_MS = 0.2;
+const MAX_GAP_PX = 480;
+
+/**
+ * Rows one after the other, or with `isToScale` each separated by space proportional to the time
+ * between its arrow and the one before: one scale for the whole ladder, chosen so that the longest
+ * gap is at most MAX_GAP_PX tall.
+ */
+export function layoutLadderRows(arrows: readonly Pick<LadderArrow, 'at'>[], rowHeight: number, isToScale: boolean): LadderRowLayout {
+  let longest = 0;
+  for (let i = 1; i < arrows.length; i++) longest = Math.max(longest, arrows[i]!.at - arrows[i - 1]!.at);
+  const pxPerMs = isToScale && longest > 0 ? Math.min(MAX_PX_PER_MS, MAX_GAP_PX / longest) : 0;
+  const tops: number[] = [];
+  const gaps: LadderGap[] = [];
+  let top = 0;
+  arrows.forEach((arrow, i) => {
+    if (i > 0 && pxPerMs > 0) {
+      const ms = arrow.at - arrows[i - 1]!.at;
+      const height = Math.round(ms * pxPerMs);
+      if (height > 0) gaps.push({ top, height, ms });
+      top += height;
+    }
+    tops.push(top);
+    top += rowHeight;
+  });
+  return { tops, gaps, height: top };
+}

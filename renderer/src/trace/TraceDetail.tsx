@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message';
-import { parsePresenceBody, parsePresenceContentType, summarizePresence } from '../../../shared/pidf';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import type { PresenceSummary } from '../../../shared/presence/presence-state';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
@@ -10,25 +9,16 @@ import type { TraceRecord } from '../../../shared/trace/trace-summary';
 import { StatusDot } from '../components/StatusDot';
 import { toneOfStatus } from '../presence/status-view';
 import { copyText } from './copy-text';
+import { readPidf } from './pidf-view';
+import { TraceChanges } from './TraceChanges';
 import { sizeText, toneClass } from './trace-columns';
 import { useTraceViewStore } from './trace-view-store';
-
-type PidfView =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'summary'; readonly summary: PresenceSummary }
-  | { readonly kind: 'error'; readonly message: string };
-
-/** "What the buddy list shows" for a presence body, computed with the same codec the buddy list uses. */
-function readPidf(body: string, contentType: string): PidfView {
-  if (body.trim() === '' || parsePresenceContentType(contentType) === null) return { kind: 'none' };
-  const parsed = parsePresenceBody(body, contentType);
-  return parsed.ok ? { kind: 'summary', summary: summarizePresence(parsed.document) } : { kind: 'error', message: parsed.error.message };
-}
 
 /**
  * One message in full: a heading (direction, transport, addresses, time, size), the raw message with
  * header names highlighted, the body pretty-printed (or as received), and for a presence body what the
- * buddy list makes of it beside the XML. Long lines wrap unless the user turns that off. Copy puts the message on the clipboard exactly as on the wire.
+ * buddy list makes of it beside the XML; for a NOTIFY or PUBLISH, what changed since the previous one of
+ * its subscription or publication (TraceChanges). Long lines wrap unless the user turns that off. Copy puts the message on the clipboard exactly as on the wire.
  */
 export function TraceDetail({ record }: { record: TraceRecord }) {
   const { entry, summary } = record;
@@ -79,6 +69,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           )}
         </div>
       </header>
+      <TraceChanges record={record} />
       <div className={`trace-detail-body ${pidf.kind === 'none' ? '' : 'has-side'}`}>
         <pre className={`trace-raw ${isWrapped ? '' : 'is-unwrapped'}`} data-testid="trace-raw" tabIndex={0} aria-label="Message text">
           <span className="raw-start">{parts.startLine}</span>

@@ -20,11 +20,13 @@ function methodsSummary(methods: TraceFilterSpec['methods'], offered: readonly s
 /**
  * The filter bar: free text or regular expression over the whole message (`/` focuses it), Call-ID or
  * AOR, direction, requests/responses, a checkbox with its message count per method the trace holds,
- * with "hide OPTIONS and keep-alives" one click away. Filters apply as they are typed; an invalid regular expression is reported beside the field.
+ * with "hide OPTIONS and keep-alives" one click away, and "fold retransmissions" (each copy sent again
+ * only under its first copy, on demand). Filters apply as they are typed; an invalid regular expression is reported beside the field.
  */
 export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLInputElement | null>; error: string | null }) {
   const filter = useTraceViewStore((s) => s.filter);
-  const { filterChanged, filterReset } = useTraceViewStore((s) => s.actions);
+  const { filterChanged, filterReset, retransmissionsFolded } = useTraceViewStore((s) => s.actions);
+  const isFolding = useTraceViewStore((s) => s.isFoldingRetransmissions);
   const { methods: methodCounts } = useTraceValueSummary();
   const offered = offeredMethods(methodCounts.keys(), filter.methods);
   const isFiltered = JSON.stringify(filter) !== JSON.stringify(EMPTY_TRACE_FILTER);
@@ -112,6 +114,15 @@ export function TraceFilters({ searchRef, error }: { searchRef: RefObject<HTMLIn
           onChange={(e) => filterChanged({ hideOptionsAndKeepAlives: e.target.checked })}
         />{' '}
         Hide OPTIONS &amp; keep-alives
+      </label>
+      <label className="checkbox inline" title="Show each request or response sent again only under its first copy (▸ unfolds)">
+        <input
+          type="checkbox"
+          checked={isFolding}
+          onChange={(e) => retransmissionsFolded(e.target.checked)}
+          data-testid="trace-fold-retransmissions"
+        />{' '}
+        Fold retransmissions
       </label>
       {isFiltered && (
         <button type="button" className="link-button" onClick={filterReset}>

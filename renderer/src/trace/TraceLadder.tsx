@@ -1,5 +1,6 @@
-import { useMemo, type KeyboardEvent } from 'react';
-import { buildLadder } from '../../../shared/trace/trace-ladder';
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { formatDuration } from '../../../shared/trace/trace-format';
+import { buildLadder, layoutLadderRows } from '../../../shared/trace/trace-ladder';
 import type { TraceGroup } from '../../../shared/trace/trace-groups';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
 import { useNow } from '../components/use-now';
@@ -11,6 +12,8 @@ const LANE_WIDTH = 230;
 const TIME_WIDTH = 86;
 const HEAD_HEIGHT = 44;
 const ROW_HEIGHT = 40;
+/** A gap drawn to scale gets its time written in it once it is this tall. */
+const GAP_LABEL_MIN_PX = 14;
 
 const KIND_NAMES: Record<TraceGroup['kind'], string> = {
   publication: 'Publication',
@@ -40,22 +43,25 @@ export function GroupState({ group }: { group: TraceGroup }) {
  * The ladder of one group: a lane for this app and one per remote address, one arrow per message from
  * sender to receiver with its method or status, the headers that matter (Expires, ETags,
  * Subscription-State) and the time since the first message. An arrow opens its message (click, or
- * Enter / Space when focused).
+ * Enter / Space when focused). "Gaps to scale" spaces the arrows by the time between them, each gap
+ * labelled with its length.
  */
 export function TraceLadder({ group }: { group: TraceGroup }) {
   const buffer = useTraceStore((s) => s.buffer);
   const version = useTraceStore((s) => s.version);
   const selectedSeq = useTraceViewStore((s) => s.selectedSeq);
   const { messageOpened } = useTraceViewStore((s) => s.actions);
+  const [isToScale, setToScale] = useState(false);
 
   const ladder = useMemo(() => {
     const records = group.seqs.map((seq) => buffer.bySeq(seq)).filter((r): r is TraceRecord => r !== undefined);
     return { ladder: buildLadder(records), records, version };
   }, [group, buffer, version]);
   const { lanes, arrows } = ladder.ladder;
+  const rows = useMemo(() => layoutLadderRows(arrows, ROW_HEIGHT, isToScale), [arrows, isToScale]);
 
   const width = TIME_WIDTH + lanes.length * LANE_WIDTH;
-  const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + 12;
+  const height = HEAD_HEIGHT + rows.height + 12;
   const laneX = (lane: number) => TIME_WIDTH + lane * LANE_WIDTH + LANE_WIDTH / 2;
 
   const onArrowKey = (event: KeyboardEvent<SVGGElement>, seq: number) => {
@@ -77,6 +83,10 @@ export function TraceLadder({ group }: { group: TraceGroup }) {
           {group.seqs.length} messages · Call-ID {group.callIds.join(', ')}
           {group.etags.length > 0 && <> · ETags {group.etags.join(' → ')}</>}
         </p>
+        <label className="checkbox inline">
+          <input type="checkbox" checked={isToScale} onChange={(e) => setToScale(e.target.checked)} data-testid="ladder-to-scale" /> Gaps to
+          scale
+        </label>
       </header>
       <div className="trace-ladder-scroll">
         <svg
@@ -98,8 +108,18 @@ export function TraceLadder({ group }: { group: TraceGroup }) {
               <line x1={laneX(i)} x2={laneX(i)} y1={HEAD_HEIGHT - 4} y2={height} className="ladder-lane-line" />
             </g>
           ))}
+          {rows.gaps.map((gap) => (
+            <g key={gap.top} className="ladder-gap" data-testid="ladder-gap">
+              <rect x={0} y={HEAD_HEIGHT + gap.top} width={width} height={gap.height} className="ladder-gap-band" />
+              {gap.height >= GAP_LABEL_MIN_PX && (
+                <text x={8} y={HEAD_HEIGHT + gap.top + gap.height / 2 + 4} className="ladder-gap-label">
+                  {formatDuration(gap.ms)}
+                </text>
+              )}
+            </g>
+          ))}
           {arrows.map((arrow, i) => {
-            const y = HEAD_HEIGHT + i * ROW_HEIGHT + 24;
+            const y = HEAD_HEIGHT + rows.tops[i]! + 24;
             const x1 = laneX(arrow.from);
             const x2 = laneX(arrow.to);
             const direction = x2 > x1 ? 1 : -1;

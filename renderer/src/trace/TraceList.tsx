@@ -13,18 +13,20 @@ import {
   type UIEvent,
 } from 'react';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
+import { useNow } from '../components/use-now';
 import {
   MAX_COLUMN_WIDTH,
   MIN_COLUMN_WIDTH,
-  TRACE_COLUMNS,
   columnWidth,
+  columnsOf,
   gridTemplate,
   shownColumns,
   type TraceColumn,
+  type TraceRowFacts,
 } from './trace-columns';
 import { useTraceLayoutStore } from './trace-layout-store';
 import { useTraceViewStore } from './trace-view-store';
-import { useFilteredTrace, useTraceValueSummary } from './trace-views';
+import { useFilteredTrace, useTraceTiming, useTraceValueSummary } from './trace-views';
 
 /** Row and header heights in pixels; trace.css uses the same values. */
 export const ROW_HEIGHT = 22;
@@ -35,12 +37,17 @@ const OVERSCAN = 12;
 /** Pixels one arrow key resizes a column by (Shift: four times as much). */
 const RESIZE_STEP = 8;
 
+/** How often the list looks again for requests that have waited 64·T1 without a final answer. */
+const UNANSWERED_CHECK_MS = 1000;
+
 /**
  * The live message list: a WAI-ARIA grid that renders only the rows in view (100,000 entries cost the
  * same as 50), follows new messages while scrolled to the bottom and stops following when the user
  * scrolls up (the status bar's "Latest" or End resumes), and moves the selection with the keyboard:
  * ↑/↓, Page Up/Down, Home/End; Enter opens the message; Escape closes the panel. The columns are the
  * ones shown by the layout (trace-columns.ts); each header's edge resizes its column by pointer or arrows.
+ * With retransmissions folded, a first copy sent again shows a button that unfolds its copies under it
+ * (or → / ← on the selected row).
  */
 export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | null> }) {
   const view = useFilteredTrace();
@@ -48,13 +55,22 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
   const isFollowing = useTraceViewStore((s) => s.isFollowing);
   const { messageSelected, messageOpened, panelShown, followChanged } = useTraceViewStore((s) => s.actions);
   const layout = useTraceLayoutStore((s) => s.columns);
+  const columnSet = useTraceLayoutStore((s) => s.columnSet);
+  const isFolding = useTraceViewStore((s) => s.isFoldingRetransmissions);
+  const unfoldedSeqs = useTraceViewStore((s) => s.unfoldedSeqs);
+  const { copiesUnfolded } = useTraceViewStore((s) => s.actions);
+  const timing = useTraceTiming();
+  const now = useNow(UNANSWERED_CHECK_MS);
   const { constantColumnIds } = useTraceValueSummary();
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(600);
   const { index, count } = view;
   // A new Set per version: compare its content, so the rows re-render only when the columns change.
   const constantKey = [...constantColumnIds].join(' ');
-  const columns = useMemo(() => shownColumns(TRACE_COLUMNS, layout, new Set(constantKey.split(' '))), [layout, constantKey]);
+  const columns = useMemo(
+    () => shownColumns(columnsOf(columnSet), layout, new Set(constantKey.split(' '))),
+    [columnSet, layout, constantKey],
+  );
   const grid = useMemo(() => gridTemplate(columns, layout), [columns, layout]);
 
   useEffect(() => {
@@ -94,6 +110,13 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
   const visibleSelectedRow = selectedRow < count ? selectedRow : -1;
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && isFolding && selectedSeq !== null) {
+      if ((timing.index.timingOf(selectedSeq)?.copies ?? 1) > 1) {
+        event.preventDefault();
+        copiesUnfolded(selectedSeq, event.key === 'ArrowRight');
+      }
+      return;
+    }
     if (event.key === 'Escape') {
       panelShown('closed');
       return;
@@ -126,10 +149,20 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(count, Math.ceil((scrollTop + viewportHeight) / ROW_HEIGHT) + OVERSCAN);
-  const rows: TraceRecord[] = [];
+  const rows: { record: TraceRecord; facts: TraceRowFacts }[] = [];
   for (let i = first; i < last; i++) {
     const record = index.recordAt(i);
-    if (record) rows.push(record);
+    if (!record) continue;
+    const previous = i > 0 ? index.recordAt(i - 1) : undefined;
+    rows.push({
+      record,
+      facts: {
+        sincePreviousMs: previous ? record.entry.at - previous.entry.at : null,
+        // A copy: the index updates its timings in place as copies and answers arrive, and rows compare by content.
+        timing: copyOf(timing.index.timingOf(record.entry.seq)),
+        isUnanswered: timing.index.isUnanswered(record, now),
+      },
+    });
   }
 
   return (
@@ -158,14 +191,23 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
           </div>
         </div>
         <div role="rowgroup" className="trace-body" style={{ height: count * ROW_HEIGHT }}>
-          {rows.map((record, i) => (
+          {rows.map(({ record, facts }, i) => (
             <TraceRow
               key={record.entry.seq}
               record={record}
+              facts={facts}
               row={first + i}
               columns={columns}
               isSelected={record.entry.seq === selectedSeq}
+              fold={
+                isFolding && (facts.timing?.copies ?? 1) > 1 && facts.timing?.copy === 1
+                  ? unfoldedSeqs.has(record.entry.seq)
+                    ? 'open'
+                    : 'closed'
+                  : null
+              }
               onOpen={messageOpened}
+              onUnfold={copiesUnfolded}
             />
           ))}
         </div>
@@ -228,19 +270,48 @@ function ColumnHeader({ column, width }: { column: TraceColumn; width: number })
   );
 }
 
-const TraceRow = memo(function TraceRow({
-  record,
-  row,
-  columns,
-  isSelected,
-  onOpen,
-}: {
+function copyOf<T extends object>(value: T | undefined): T | undefined {
+  return value && { ...value };
+}
+
+/** Row facts compared by content, so a row re-renders only when what it shows changed. */
+function sameFacts(a: TraceRowFacts, b: TraceRowFacts): boolean {
+  return (
+    a.sincePreviousMs === b.sincePreviousMs &&
+    a.isUnanswered === b.isUnanswered &&
+    a.timing?.copy === b.timing?.copy &&
+    a.timing?.copies === b.timing?.copies &&
+    a.timing?.roundTripMs === b.timing?.roundTripMs
+  );
+}
+
+interface TraceRowProps {
   record: TraceRecord;
+  facts: TraceRowFacts;
   row: number;
   columns: readonly TraceColumn[];
   isSelected: boolean;
+  /** A first copy with copies while folding: whether they are shown (`open`); null otherwise. */
+  fold: 'open' | 'closed' | null;
   onOpen(seq: number): void;
-}) {
+  onUnfold(seq: number, isUnfolded: boolean): void;
+}
+
+/** Whether a row shows the same as before, so it need not render again. */
+function sameRowProps(before: TraceRowProps, after: TraceRowProps): boolean {
+  return (
+    before.record === after.record &&
+    before.row === after.row &&
+    before.columns === after.columns &&
+    before.isSelected === after.isSelected &&
+    before.fold === after.fold &&
+    before.onOpen === after.onOpen &&
+    before.onUnfold === after.onUnfold &&
+    sameFacts(before.facts, after.facts)
+  );
+}
+
+function TraceRowView({ record, facts, row, columns, isSelected, fold, onOpen, onUnfold }: TraceRowProps) {
   const { entry, summary } = record;
   return (
     <div
@@ -255,19 +326,38 @@ const TraceRow = memo(function TraceRow({
       data-seq={entry.seq}
       data-label={summary.label}
       data-method={summary.method}
+      data-copy={facts.timing?.copy}
+      aria-expanded={fold === null ? undefined : fold === 'open'}
     >
       {columns.map((column) => (
         <div
           key={column.id}
           role="gridcell"
-          className={`trace-cell ${column.className?.(record) ?? ''}`}
-          title={column.title?.(record)}
-          aria-label={column.cellLabel?.(record)}
+          className={`trace-cell ${column.className?.(record, facts) ?? ''}`}
+          title={column.title?.(record, facts) || undefined}
+          aria-label={column.cellLabel?.(record, facts)}
           data-testid={`trace-row-${column.id}`}
         >
-          {column.text(record)}
+          {column.id === 'retransmission' && fold !== null && (
+            <button
+              type="button"
+              className="trace-fold-toggle"
+              tabIndex={-1}
+              aria-label={fold === 'open' ? 'Fold the copies sent again' : 'Show the copies sent again'}
+              onClick={(event) => {
+                event.stopPropagation();
+                onUnfold(entry.seq, fold === 'closed');
+              }}
+              data-testid="trace-fold-toggle"
+            >
+              {fold === 'open' ? '▾' : '▸'}
+            </button>
+          )}
+          {column.text(record, facts)}
         </div>
       ))}
     </div>
   );
-});
+}
+
+const TraceRow = memo(TraceRowView, sameRowProps);

@@ -2,13 +2,17 @@
  * How a trace record reads in the list and the ladder: colour classes by method and response class,
  * the short texts of the cells, and the column model of the list. Pure functions, so the rows stay cheap.
  *
- * A column is an id, a label, a default width and an accessor (the cell's text and hover title); the
- * layout the user chose (widths, shown or hidden) is kept apart, by column id, so a column added later
- * — a header of the user's choice, say — needs only a new `TraceColumn`.
+ * A column is an id, a label, a default width and an accessor (the cell's text and hover title) of the
+ * record and what its row knows beyond it (TraceRowFacts: timing, the row before); the layout the user
+ * chose (widths, shown or hidden) is kept apart, by column id, and so are the columns the user added
+ * (any header by name) and their order (TraceColumnSet).
  */
 import { responseClass, type TraceRecord, type TraceSummary } from '../../../shared/trace/trace-summary';
-import { formatClockMs, formatEndpoint } from '../../../shared/trace/trace-format';
+import { formatClockMs, formatDuration, formatEndpoint } from '../../../shared/trace/trace-format';
 import type { TraceEntry } from '../../../shared/trace/trace-entry';
+import type { TraceTiming } from '../../../shared/trace/trace-timing';
+import { canonicalHeaderName } from '../../../shared/sip/header-names';
+import { forEachHeaderField } from '../../../shared/sip/header-section';
 
 /** Methods with a colour of their own; the rest share one. */
 const COLOURED_METHODS = new Set(['REGISTER', 'PUBLISH', 'SUBSCRIBE', 'NOTIFY', 'OPTIONS', 'MESSAGE', 'INVITE', 'BYE']);
@@ -66,6 +70,69 @@ export function countdownText(expiresAt: number, now: number): string {
   return expiresAt >= now ? `expires in ${clock}` : `expired ${clock} ago`;
 }
 
+/** What a row knows beyond its record, from the view it is in and the timing index. */
+export interface TraceRowFacts {
+  /** Milliseconds since the row above in this view, or null on the first row. */
+  readonly sincePreviousMs: number | null;
+  /** The record's transaction timing, when it belongs to one. */
+  readonly timing: TraceTiming | undefined;
+  /** A request that never got a final answer (RFC 3261 §17.1.2.2: 64·T1 gone by, or the capture ended). */
+  readonly isUnanswered: boolean;
+}
+
+/** A row that knows nothing beyond its record. */
+export const NO_ROW_FACTS: TraceRowFacts = { sincePreviousMs: null, timing: undefined, isUnanswered: false };
+
+/** `↻ 2` on a copy sent again, `×3` on an original sent three times, and `no final response`; '' for none of these. */
+export function retransmissionText(facts: TraceRowFacts): string {
+  const { timing } = facts;
+  const parts: string[] = [];
+  if (timing && timing.copy > 1) parts.push(`↻ ${timing.copy}`);
+  else if (timing && timing.copies > 1) parts.push(`×${timing.copies}`);
+  if (facts.isUnanswered) parts.push('no final response');
+  return parts.join(' · ');
+}
+
+function retransmissionTitle(record: TraceRecord, facts: TraceRowFacts): string {
+  const { timing } = facts;
+  const parts: string[] = [];
+  if (timing && timing.copy > 1) parts.push(`Sent again: copy ${timing.copy} of #${timing.originalSeq}`);
+  else if (timing && timing.copies > 1) parts.push(`Sent ${timing.copies} times (${timing.copies - 1} retransmissions)`);
+  if (facts.isUnanswered) parts.push(`No final response to this ${record.summary.method}`);
+  return parts.join('. ');
+}
+
+/** The first value of header `name` (any spelling, compact forms too) in a message, or ''. */
+export function headerValue(raw: string, name: string): string {
+  const key = canonicalHeaderName(name);
+  let value = '';
+  forEachHeaderField(raw, (fieldKey, fieldValue) => {
+    if (fieldKey !== key) return true;
+    value = fieldValue;
+    return false;
+  });
+  return value;
+}
+
+/** The column id of a header column: `header:user-agent`. */
+export function headerColumnId(name: string): string {
+  return `header:${canonicalHeaderName(name)}`;
+}
+
+/** A column showing header `name`'s first value, labelled as the user typed it. */
+export function headerColumn(name: string): TraceColumn {
+  const label = name.trim();
+  return {
+    id: headerColumnId(label),
+    label,
+    defaultWidth: 140,
+    defaultShown: true,
+    text: (r) => headerValue(r.entry.raw, label),
+    title: (r) => headerValue(r.entry.raw, label),
+    isHeader: true,
+  };
+}
+
 /** One column of the message list. */
 export interface TraceColumn {
   readonly id: string;
@@ -77,14 +144,16 @@ export interface TraceColumn {
   readonly defaultWidth: number;
   /** Shown until the user chooses; `'unless-constant'`: hidden while every row holds the same value. */
   readonly defaultShown: boolean | 'unless-constant';
+  /** A header of the user's choice (removable), not one of the built-in columns. */
+  readonly isHeader?: boolean;
   /** The cell's text. */
-  text(record: TraceRecord): string;
+  text(record: TraceRecord, facts: TraceRowFacts): string;
   /** The cell's accessible name when its text is a symbol (default: the text). */
-  cellLabel?(record: TraceRecord): string;
+  cellLabel?(record: TraceRecord, facts: TraceRowFacts): string;
   /** The cell's hover text, when it says more than the cell (default: none). */
-  title?(record: TraceRecord): string;
+  title?(record: TraceRecord, facts: TraceRowFacts): string;
   /** Extra classes of the cell (colour, monospace). */
-  className?(record: TraceRecord): string;
+  className?(record: TraceRecord, facts: TraceRowFacts): string;
 }
 
 /** The narrowest a column can be resized to. */
@@ -93,8 +162,10 @@ export const MIN_COLUMN_WIDTH = 24;
 export const MAX_COLUMN_WIDTH = 1200;
 
 /**
- * The list's columns in order. The default widths add up to 734 px, so an 800 px window shows them
- * all without scrolling sideways; From → To takes any width left over.
+ * The built-in columns in their default order. The widths of those shown by default add up to 734 px
+ * without "Local ↔ remote" (hidden while every row has the same addresses), so an 800 px window shows
+ * them without scrolling sideways; From → To takes any width left over. The timing columns (TIMING_COLUMN_IDS)
+ * are one click away in the Columns menu rather than shown, to keep that fit.
  */
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
   {
@@ -104,6 +175,16 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
     defaultShown: true,
     text: (r) => formatClockMs(r.entry.at),
     className: () => 'cell-mono',
+  },
+  {
+    id: 'sincePrevious',
+    label: 'Δt',
+    ariaLabel: 'Time since the previous message',
+    defaultWidth: 76,
+    defaultShown: false,
+    text: (_r, facts) => (facts.sincePreviousMs === null ? '' : `+${formatDuration(facts.sincePreviousMs)}`),
+    title: () => 'Time since the message on the row above',
+    className: () => 'cell-mono cell-number',
   },
   {
     id: 'direction',
@@ -135,6 +216,29 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
     className: (r) => `cell-label ${toneClass(r.summary)}`,
   },
   {
+    id: 'roundTrip',
+    label: 'RTT',
+    ariaLabel: 'Round-trip time',
+    defaultWidth: 68,
+    defaultShown: false,
+    text: (_r, facts) => (facts.timing?.roundTripMs == null ? '' : formatDuration(facts.timing.roundTripMs)),
+    title: (r, facts) =>
+      facts.timing?.roundTripMs == null
+        ? ''
+        : `${r.summary.statusCode < 200 ? 'First provisional answer' : 'Final answer'} ${formatDuration(facts.timing.roundTripMs)} after the request was first sent`,
+    className: () => 'cell-mono cell-number',
+  },
+  {
+    id: 'retransmission',
+    label: '↻',
+    ariaLabel: 'Retransmissions',
+    defaultWidth: 96,
+    defaultShown: false,
+    text: (_r, facts) => retransmissionText(facts),
+    title: (r, facts) => retransmissionTitle(r, facts),
+    className: (_r, facts) => `cell-retransmission ${facts.isUnanswered ? 'is-unanswered' : ''}`,
+  },
+  {
     id: 'fromTo',
     label: 'From → To',
     defaultWidth: 120,
@@ -163,8 +267,67 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
   },
 ];
 
+/** The columns about timing and retransmissions, which the Columns menu shows together in one click. */
+export const TIMING_COLUMN_IDS: readonly string[] = ['sincePrevious', 'roundTrip', 'retransmission'];
+
 /** The column that takes the width left over. */
 export const FLEXIBLE_COLUMN_ID = 'fromTo';
+
+/**
+ * Which columns exist beyond the built-in ones and in what order: header columns by name as typed, and
+ * the ids in the order the user arranged (ids not named keep their default place after those named).
+ */
+export interface TraceColumnSet {
+  readonly headers: readonly string[];
+  readonly order: readonly string[];
+}
+
+/** The built-in columns in their default order. */
+export const DEFAULT_COLUMN_SET: TraceColumnSet = { headers: [], order: [] };
+
+/** The list's columns, built-in and header ones, in the user's order. */
+export function columnsOf(set: TraceColumnSet): TraceColumn[] {
+  const all = [...TRACE_COLUMNS, ...set.headers.map(headerColumn)];
+  const byId = new Map(all.map((column) => [column.id, column]));
+  const ordered = set.order.flatMap((id) => byId.get(id) ?? []);
+  const named = new Set(ordered.map((column) => column.id));
+  return [...ordered, ...all.filter((column) => !named.has(column.id))];
+}
+
+/** `set` with a column for header `name` added (at the end), unless it has one; the name is checked by the caller. */
+export function withHeaderColumn(set: TraceColumnSet, name: string): TraceColumnSet {
+  const id = headerColumnId(name);
+  if (set.headers.some((header) => headerColumnId(header) === id)) return set;
+  return { ...set, headers: [...set.headers, name.trim()] };
+}
+
+/** `set` without the header column `id`. */
+export function withoutHeaderColumn(set: TraceColumnSet, id: string): TraceColumnSet {
+  return { headers: set.headers.filter((header) => headerColumnId(header) !== id), order: set.order.filter((other) => other !== id) };
+}
+
+/** `set` with column `id` moved `by` places (−1: one to the left), within the list's ends. */
+export function withColumnMoved(set: TraceColumnSet, id: string, by: number): TraceColumnSet {
+  const order = columnsOf(set).map((column) => column.id);
+  const from = order.indexOf(id);
+  if (from < 0) return set;
+  const to = Math.min(order.length - 1, Math.max(0, from + by));
+  order.splice(to, 0, ...order.splice(from, 1));
+  return { ...set, order };
+}
+
+/** A header name the chooser accepts: an RFC 3261 §25.1 token (`User-Agent`, `X-Foo`), up to 64 characters. */
+export function isHeaderName(name: string): boolean {
+  return /^[A-Za-z0-9\-.!%*_+`'~]{1,64}$/.test(name.trim());
+}
+
+/** A column set read back from storage, or the default when it is not one: only header names and string ids survive. */
+export function parseColumnSet(value: unknown): TraceColumnSet {
+  if (typeof value !== 'object' || value === null) return DEFAULT_COLUMN_SET;
+  const { headers, order } = value as { headers?: unknown; order?: unknown };
+  const strings = (list: unknown): string[] => (Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : []);
+  return { headers: strings(headers).filter(isHeaderName), order: strings(order) };
+}
 
 /** What the user chose for the columns, by id; a column not named keeps its default. */
 export interface TraceColumnLayout {
@@ -216,6 +379,13 @@ export function gridTemplate(columns: readonly TraceColumn[], layout: TraceColum
 export function withColumnWidth(layout: TraceColumnLayout, id: string, width: number): TraceColumnLayout {
   const clamped = Math.round(Math.min(MAX_COLUMN_WIDTH, Math.max(MIN_COLUMN_WIDTH, width)));
   return { ...layout, widths: { ...layout.widths, [id]: clamped } };
+}
+
+/** `layout` without the width and shown choices of `id` (a removed column leaves nothing behind). */
+export function withoutColumnChoices(layout: TraceColumnLayout, id: string): TraceColumnLayout {
+  const { [id]: _width, ...widths } = layout.widths;
+  const { [id]: _shown, ...shown } = layout.shown;
+  return { widths, shown };
 }
 
 /** `layout` with `id` shown or hidden by the user's choice. */

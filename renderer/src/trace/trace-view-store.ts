@@ -1,6 +1,6 @@
 /**
  * What the trace pane shows right now — renderer-only state, separate from the recorded trace
- * (stores/trace-store.ts): the filter, the selected message, the open panel, pause.
+ * (stores/trace-store.ts): the filter, the selected message, the open panel, pause, folded retransmissions.
  *
  * Panel under the list:
  *
@@ -28,6 +28,10 @@ interface TraceViewState {
   readonly pausedAtSeq: number | null;
   /** The list keeps the newest message in view (false once the user scrolls up, until "Latest" or End). */
   readonly isFollowing: boolean;
+  /** The list shows each request or response sent again only under its first copy, once that is unfolded. */
+  readonly isFoldingRetransmissions: boolean;
+  /** First copies (by sequence number) whose copies the folded list shows. */
+  readonly unfoldedSeqs: ReadonlySet<number>;
   /** The last export written, for the pane's status line. */
   readonly lastExport: TraceExportResult | null;
   readonly actions: {
@@ -41,6 +45,9 @@ interface TraceViewState {
     paused(atSeq: number): void;
     resumed(): void;
     followChanged(isFollowing: boolean): void;
+    retransmissionsFolded(isFolding: boolean): void;
+    /** Shows or hides the copies of the first copy `seq` while folding. */
+    copiesUnfolded(seq: number, isUnfolded: boolean): void;
     /** Asks main to export (it shows the save dialog); rejects with a message for the user. */
     exportRequested(request: TraceExportRequest): Promise<TraceExportResult>;
   };
@@ -54,6 +61,8 @@ export const useTraceViewStore = create<TraceViewState>()((set) => ({
   ladderGroupId: null,
   pausedAtSeq: null,
   isFollowing: true,
+  isFoldingRetransmissions: false,
+  unfoldedSeqs: new Set(),
   lastExport: null,
   actions: {
     filterChanged: (change) => set((s) => ({ filter: { ...s.filter, ...change } })),
@@ -66,6 +75,14 @@ export const useTraceViewStore = create<TraceViewState>()((set) => ({
     paused: (atSeq) => set({ pausedAtSeq: atSeq }),
     resumed: () => set({ pausedAtSeq: null }),
     followChanged: (isFollowing) => set({ isFollowing }),
+    retransmissionsFolded: (isFolding) => set({ isFoldingRetransmissions: isFolding, unfoldedSeqs: new Set() }),
+    copiesUnfolded: (seq, isUnfolded) =>
+      set((s) => {
+        const unfoldedSeqs = new Set(s.unfoldedSeqs);
+        if (isUnfolded) unfoldedSeqs.add(seq);
+        else unfoldedSeqs.delete(seq);
+        return { unfoldedSeqs };
+      }),
     exportRequested: async (request) => {
       const result = await presenceApi().exportTrace(request);
       if (result.saved) set({ lastExport: result });

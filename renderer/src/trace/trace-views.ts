@@ -1,7 +1,8 @@
 /**
  * Views derived from the recorded trace, computed where they are read and never stored: the filtered
- * list, the groups (dialogs, publications, subscriptions) for ladders, and the counts of methods and
- * endpoint pairs (the Methods menu; whether "Local ↔ remote" says anything).
+ * list (retransmissions folded under their first copy on request), the groups (dialogs, publications,
+ * subscriptions) for ladders, transaction timing (round trips, copies, unanswered requests), and the
+ * counts of methods and endpoint pairs (the Methods menu; whether "Local ↔ remote" says anything).
  *
  * Both are incremental indexes (shared/trace) kept per buffer in this module, so every component
  * reading them shares one: a new batch costs the batch, not the 100,000 entries held; only a filter
@@ -11,6 +12,7 @@ import { useMemo } from 'react';
 import type { TraceBuffer } from '../../../shared/trace/trace-buffer';
 import { compileTraceFilter, TraceFilterIndex, type CompiledTraceFilter, type TraceFilterSpec } from '../../../shared/trace/trace-filter';
 import { TraceGroupIndex, type TraceGroup } from '../../../shared/trace/trace-groups';
+import { TraceTimingIndex } from '../../../shared/trace/trace-timing';
 import { TraceValueCounts } from '../../../shared/trace/trace-value-counts';
 import { useTraceStore } from '../stores/trace-store';
 import { endpointPairKey } from './trace-columns';
@@ -44,6 +46,45 @@ export function compiledFilterFor(spec: TraceFilterSpec): CompiledView {
 
 const filterIndexes = new WeakMap<TraceBuffer, TraceFilterIndex>();
 const groupIndexes = new WeakMap<TraceBuffer, TraceGroupIndex>();
+const timingIndexes = new WeakMap<TraceBuffer, TraceTimingIndex>();
+
+/** The buffer's timing index, caught up. */
+export function timingIndexFor(buffer: TraceBuffer): TraceTimingIndex {
+  let index = timingIndexes.get(buffer);
+  if (!index) {
+    index = new TraceTimingIndex(buffer);
+    timingIndexes.set(buffer, index);
+  }
+  index.sync();
+  return index;
+}
+
+let lastFolded: {
+  filter: CompiledTraceFilter;
+  timing: TraceTimingIndex;
+  unfolded: ReadonlySet<number>;
+  folded: CompiledTraceFilter;
+} | null = null;
+
+/**
+ * `filter` that also leaves out copies sent again, except those of the first copies in `unfolded` (the
+ * same object while its inputs are, so the filter index is not rebuilt). `timing` must have read every
+ * record the filter is asked about: the filter index syncs after it.
+ */
+export function foldedFilterFor(filter: CompiledTraceFilter, timing: TraceTimingIndex, unfolded: ReadonlySet<number>): CompiledTraceFilter {
+  if (lastFolded?.filter === filter && lastFolded.timing === timing && lastFolded.unfolded === unfolded) return lastFolded.folded;
+  const folded: CompiledTraceFilter = {
+    spec: filter.spec,
+    isEmpty: false,
+    matches: (record) => {
+      if (!filter.matches(record)) return false;
+      const copy = timing.timingOf(record.entry.seq);
+      return !copy || copy.copy === 1 || unfolded.has(copy.originalSeq);
+    },
+  };
+  lastFolded = { filter, timing, unfolded, folded };
+  return folded;
+}
 
 /** The buffer's filter index for `filter`, caught up. */
 export function filterIndexFor(buffer: TraceBuffer, filter: CompiledTraceFilter): TraceFilterIndex {
@@ -93,12 +134,22 @@ export function useFilteredTrace(): FilteredTrace {
   const version = useTraceStore((s) => s.version);
   const spec = useTraceViewStore((s) => s.filter);
   const pausedAtSeq = useTraceViewStore((s) => s.pausedAtSeq);
+  const isFolding = useTraceViewStore((s) => s.isFoldingRetransmissions);
+  const unfolded = useTraceViewStore((s) => s.unfoldedSeqs);
   return useMemo(() => {
     const { filter, error } = compiledFilterFor(spec);
-    const index = filterIndexFor(buffer, filter);
+    const shown = isFolding ? foldedFilterFor(filter, timingIndexFor(buffer), unfolded) : filter;
+    const index = filterIndexFor(buffer, shown);
     const count = pausedAtSeq === null ? index.length : index.countThroughSeq(pausedAtSeq);
     return { index, count, waiting: index.length - count, total: buffer.size, error, version };
-  }, [buffer, version, spec, pausedAtSeq]);
+  }, [buffer, version, spec, pausedAtSeq, isFolding, unfolded]);
+}
+
+/** The timing index, caught up with the current version. */
+export function useTraceTiming(): { index: TraceTimingIndex; version: number } {
+  const buffer = useTraceStore((s) => s.buffer);
+  const version = useTraceStore((s) => s.version);
+  return useMemo(() => ({ index: timingIndexFor(buffer), version }), [buffer, version]);
 }
 
 /** The group index, caught up with the current version. */

@@ -3,7 +3,7 @@
  * relay's port; each client gets its own upstream socket towards the target (like a NAT binding), so the
  * server sees one distinct source per client and answers back through the relay. Each datagram, in
  * either direction, is dropped with probability `lossRate`, decided by a seeded generator so that a run
- * can be repeated.
+ * can be repeated. Or, for a test that needs one particular loss, `drop` decides per datagram instead.
  */
 import dgram from 'node:dgram';
 
@@ -26,8 +26,19 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export async function startLossyUdpRelay(options: { targetPort: number; lossRate: number; seed?: number }): Promise<LossyUdpRelay> {
+/** Whether to lose this datagram, travelling `direction`, the `index`-th that way (0 first). */
+export type DropRule = (direction: 'toServer' | 'toClient', datagram: Buffer, index: number) => boolean;
+
+export async function startLossyUdpRelay(options: {
+  targetPort: number;
+  lossRate: number;
+  seed?: number;
+  drop?: DropRule;
+}): Promise<LossyUdpRelay> {
   const random = seededRandom(options.seed ?? 1);
+  const seen = { toServer: 0, toClient: 0 };
+  const isLost = (direction: 'toServer' | 'toClient', datagram: Buffer): boolean =>
+    options.drop ? options.drop(direction, datagram, seen[direction]++) : random() < options.lossRate;
   const front = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', () => resolve()));
   const upstreams = new Map<string, dgram.Socket>();
@@ -40,7 +51,7 @@ export async function startLossyUdpRelay(options: { targetPort: number; lossRate
       const socket = dgram.createSocket('udp4');
       socket.bind(0, '127.0.0.1');
       socket.on('message', (reply) => {
-        if (random() < options.lossRate) {
+        if (isLost('toClient', reply)) {
           stats.toClient.dropped += 1;
           return;
         }
@@ -51,7 +62,7 @@ export async function startLossyUdpRelay(options: { targetPort: number; lossRate
       upstreams.set(key, socket);
       upstream = socket;
     }
-    if (random() < options.lossRate) {
+    if (isLost('toServer', data)) {
       stats.toServer.dropped += 1;
       return;
     }

@@ -5,6 +5,7 @@ import {
   DEFAULT_COLUMN_LAYOUT,
   MAX_COLUMN_WIDTH,
   MIN_COLUMN_WIDTH,
+  NO_ROW_FACTS,
   TRACE_COLUMNS,
   fromToUsersText,
   gridTemplate,
@@ -94,7 +95,7 @@ describe('From → To in the list', () => {
     };
     const record = toTraceRecord(entry);
     expect(fromToUsersText(record.summary)).toBe('alice → bob');
-    expect(byId('fromTo').text(record)).toBe('alice → bob');
-    expect(byId('fromTo').title!(record)).toBe('sip:alice@example.com → sip:bob@example.com');
+    expect(byId('fromTo').text(record, NO_ROW_FACTS)).toBe('alice → bob');
+    expect(byId('fromTo').title!(record, NO_ROW_FACTS)).toBe('sip:alice@example.com → sip:bob@example.com');
   });
 });
