@@ -32,8 +32,8 @@ describe('userEntry and the file text', () => {
     expect(() => parseUsersFile('{"schemaVersion":1,"users":[{"realm":"r","user":"a","ha1":{"MD5":"00"}}]}')).toThrow(
       /users\[0\]: "ha1"."SHA-256"/,
     );
-    const twice = usersFileText([userEntry('r', 'a', 'p')]).replace(/"users": \[\n(.*)\n  \]/s, (_m, one: string) => `"users": [${one},${one}]`);
-    expect(() => parseUsersFile(twice)).toThrow(/appears twice/);
+    const entry = userEntry('r', 'a', 'p');
+    expect(() => parseUsersFile(JSON.stringify({ schemaVersion: 1, users: [entry, entry] }))).toThrow(/appears twice/);
   });
 });
 
