@@ -11,11 +11,14 @@ import { errorMessage } from '../../shared/error-message';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
+  DIGEST_ALGORITHMS,
+  digestAlgorithmOf,
   readUsersFile,
   startCompositor,
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
+  type DigestAlgorithm,
   type RunningCompositor,
 } from '../compositor';
 import { startDemoColleagues } from '../service/demo/demo-colleagues';
@@ -38,6 +41,8 @@ Options:
                           non-loopback address of this machine)
   --users FILE            require Digest logins (SHA-256 or MD5) by the users in FILE (see add-user)
   --realm REALM           the realm users log in to (default: the first --domain, else the file's one realm)
+  --digest LIST           challenges offered, in order (default SHA-256,MD5; MD5 alone for clients that
+                          answer only the first challenge and know only MD5)
   --no-auth               listen on a non-loopback address without --users: anyone reaching it may publish
                           as anyone and read everyone's registrations
   --udp PORT|off          UDP port (default 5060; 0 picks a free port)
@@ -113,7 +118,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   const { demo, quiet, logFormat } = parsed;
   let options: CompositorOptions;
   try {
-    options = { ...parsed.options, ...(await authentication(parsed.users, parsed.realm, parsed.options.domains ?? [])) };
+    options = { ...parsed.options, ...(await authentication(parsed.users, parsed.realm, parsed.algorithms, parsed.options.domains ?? [])) };
   } catch (error) {
     io.err(`presently compositor: ${errorMessage(error)}`);
     return 1;
@@ -145,7 +150,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   say(
     options.authentication === undefined
       ? '  authentication: none — anyone who can reach this address may publish, watch and register as anyone (give --users FILE for a team)'
-      : `  authentication: Digest (SHA-256, MD5), realm ${options.authentication.realm}, ${options.authentication.users.length} users in ${parsed.users}`,
+      : `  authentication: Digest (${(options.authentication.algorithms ?? DIGEST_ALGORITHMS).join(', ')}), realm ${options.authentication.realm}, ${options.authentication.users.length} users in ${parsed.users}`,
   );
 
   let colleagues: RunningDemoColleagues | null = null;
@@ -182,21 +187,36 @@ type ParsedCommandLine =
       logFormat: 'text' | 'json';
       users: string | undefined;
       realm: string | undefined;
+      algorithms: readonly DigestAlgorithm[] | undefined;
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
 async function authentication(
   file: string | undefined,
   given: string | undefined,
+  algorithms: readonly DigestAlgorithm[] | undefined,
   domains: readonly string[],
 ): Promise<Pick<CompositorOptions, 'authentication'>> {
   if (file === undefined) return {};
   const entries = await readUsersFile(file);
-  if (entries === 'missing') throw new Error(`--users: ${file} does not exist (create it with: presently compositor add-user USER --users ${file})`);
+  if (entries === 'missing')
+    throw new Error(`--users: ${file} does not exist (create it with: presently compositor add-user USER --users ${file})`);
   const realm = chooseRealm(given, domains, entries);
   const users = entries.filter((entry) => entry.realm === realm);
   if (users.length === 0) throw new Error(`--users: ${file} has no users in realm ${realm}`);
-  return { authentication: { users, realm } };
+  return { authentication: { users, realm, ...(algorithms === undefined ? {} : { algorithms }) } };
+}
+
+/** `--digest SHA-256,MD5`: the algorithms in the order given, each known and named once. */
+function digestAlgorithms(list: string): DigestAlgorithm[] {
+  const names = list.split(',').map((name) => name.trim());
+  const algorithms = names.map((name) => {
+    const algorithm = digestAlgorithmOf(name);
+    if (algorithm === null) throw new Error(`--digest: "${name}" is not one of ${DIGEST_ALGORITHMS.join(', ')}`);
+    return algorithm;
+  });
+  if (new Set(algorithms).size !== algorithms.length) throw new Error('--digest names an algorithm twice');
+  return algorithms;
 }
 
 /** Loopback addresses: only processes on this machine can reach a server bound to one. */
@@ -214,6 +234,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'advertised-host': { type: 'string' },
       users: { type: 'string' },
       realm: { type: 'string' },
+      digest: { type: 'string' },
       'no-auth': { type: 'boolean' },
       log: { type: 'string' },
       udp: { type: 'string' },
@@ -241,9 +262,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   const host = values.host ?? '127.0.0.1';
   // Safest default: a server others can reach does not start open by accident.
   if (!isLoopback(host) && values.users === undefined && values['no-auth'] !== true)
-    throw new Error(
-      `--host ${host} lets other machines in: give --users FILE so that they must log in (or --no-auth to run open anyway)`,
-    );
+    throw new Error(`--host ${host} lets other machines in: give --users FILE so that they must log in (or --no-auth to run open anyway)`);
   if (values.users !== undefined && values['no-auth'] === true) throw new Error('--users and --no-auth contradict each other');
   if (values.users !== undefined && values.demo === true)
     throw new Error('--demo runs without --users: the simulated colleagues have no passwords');
@@ -277,7 +296,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...limitOptions(values),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
-  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm };
+  const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
+  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm, algorithms };
 }
 
 /**

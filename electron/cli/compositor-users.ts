@@ -101,7 +101,9 @@ export function chooseRealm(given: string | undefined, domains: readonly string[
   const realm = given ?? domains[0] ?? (realms.length === 1 ? realms[0] : undefined);
   if (realm === undefined)
     throw new Error(
-      realms.length === 0 ? 'say which realm (the SIP domain) with --realm' : `the file has realms ${realms.join(', ')}: say which with --realm`,
+      realms.length === 0
+        ? 'say which realm (the SIP domain) with --realm'
+        : `the file has realms ${realms.join(', ')}: say which with --realm`,
     );
   const problem = realmProblem(realm);
   if (problem !== null) throw new Error(problem);

@@ -7,7 +7,9 @@
  * the presence server itself, the user agent server the request is addressed to (RFC 3261 §22.1: 407 is for a
  * proxy asking on the path to someone else; a registrar answers 401, §22.2). Each 401 offers SHA-256 first, then
  * MD5 (RFC 8760 §2.4: challenges in order of preference; a client takes the first it supports), both `qop="auth"`
- * with one nonce and an opaque value.
+ * with one nonce and an opaque value. sip.js, our own client's stack, does only MD5 and of several WWW-Authenticate
+ * lines keeps the last one: with MD5 last it logs in, and clients that do SHA-256 pick SHA-256. Clients that read
+ * only the first challenge and know only MD5 (sipp 3.6) need `algorithms: ['MD5']`.
  *
  *   no credentials for our realm ─────────────────────────────────► 401, fresh challenges
  *   known nonce, right response, nonce count above the last one ───► authenticated as `username`
@@ -32,6 +34,7 @@ import {
   digestResponse,
   digestsEqual,
   parseDigestCredentials,
+  type DigestAlgorithm,
   type DigestCredentials,
 } from './digest';
 import { NonceCounts, NonceIssuer } from './nonce';
@@ -43,6 +46,8 @@ export interface AuthenticationOptions {
   readonly users: readonly UserEntry[];
   /** The realm we challenge with (RFC 3261 §22.1: usually the SIP domain). */
   readonly realm: string;
+  /** The challenges offered, in this order (default SHA-256 then MD5); responses to the others are not accepted. */
+  readonly algorithms?: readonly DigestAlgorithm[];
   /** How long a nonce is accepted, seconds (default 300, Kamailio's `nonce_expire`). */
   readonly nonceLifetimeSeconds?: number;
   /** Failed authentications from one address within `failureWindowSeconds` before it is refused (default 20). */
@@ -57,9 +62,7 @@ const MAX_TRACKED_NONCES = 100_000;
 const MAX_TRACKED_ADDRESSES = 10_000;
 
 /** What the gate decided about one request. */
-export type Admission =
-  | { readonly kind: 'authenticated'; readonly user: string }
-  | { readonly kind: 'refused'; readonly reply: Reply };
+export type Admission = { readonly kind: 'authenticated'; readonly user: string } | { readonly kind: 'refused'; readonly reply: Reply };
 
 /** The request's parts the identity rule looks at. */
 export interface RequestParties {
@@ -71,6 +74,7 @@ export interface RequestParties {
 /** Authenticates requests against the users of one realm and decides what an authenticated user may do. */
 export class DigestAuthenticator {
   readonly realm: string;
+  private readonly algorithms: readonly DigestAlgorithm[];
   private readonly ha1ByUser: ReadonlyMap<string, UserEntry['ha1']>;
   private readonly nonces: NonceIssuer;
   private readonly counts: NonceCounts;
@@ -83,6 +87,7 @@ export class DigestAuthenticator {
 
   constructor(options: AuthenticationOptions) {
     this.realm = options.realm;
+    this.algorithms = options.algorithms ?? DIGEST_ALGORITHMS;
     this.ha1ByUser = new Map(options.users.filter((entry) => entry.realm === options.realm).map((entry) => [entry.user, entry.ha1]));
     const lifetimeMs = (options.nonceLifetimeSeconds ?? 300) * 1000;
     this.nonces = new NonceIssuer(options.realm, lifetimeMs);
@@ -135,7 +140,8 @@ export class DigestAuthenticator {
   }
 
   private verify(method: string, credentials: DigestCredentials, address: string, now: number): Admission {
-    const algorithm = digestAlgorithmOf(credentials.algorithm);
+    const named = digestAlgorithmOf(credentials.algorithm);
+    const algorithm = named !== null && this.algorithms.includes(named) ? named : null;
     const { qop, nc, cnonce } = credentials;
     // We offered qop=auth only, with an opaque value: anything else answers some other challenge.
     if (algorithm === null || qop?.toLowerCase() !== 'auth' || nc === undefined || !/^[0-9a-f]{8}$/i.test(nc) || cnonce === undefined)
@@ -157,7 +163,7 @@ export class DigestAuthenticator {
 
   private challenge(now: number, stale: boolean, note: string): Admission {
     const nonce = this.nonces.issue(now);
-    const headers = DIGEST_ALGORITHMS.map(
+    const headers = this.algorithms.map(
       (algorithm) =>
         ['WWW-Authenticate', challengeHeader({ realm: this.realm, nonce, opaque: this.opaque, algorithm, stale })] as [string, string],
     );

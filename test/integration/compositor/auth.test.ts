@@ -46,7 +46,12 @@ async function withLogin(peer: SipTestPeer, spec: RequestSpec, answer: Omit<Answ
   expect(challenged.status).toBe(401);
   const credentials = authorization(challengesOf(challenged), { ...answer, method: spec.method, uri: spec.uri });
   const callId = spec.callId ?? challenged.headers.get('call-id');
-  const retried = { ...spec, callId, cseq: (spec.cseq ?? 1) + 1, headers: [...(spec.headers ?? []), ['Authorization', credentials] as const] };
+  const retried = {
+    ...spec,
+    callId,
+    cseq: (spec.cseq ?? 1) + 1,
+    headers: [...(spec.headers ?? []), ['Authorization', credentials] as const],
+  };
   return { response: await peer.request(retried), retried, challenged };
 }
 
@@ -70,16 +75,25 @@ describe('challenges (RFC 3261 §22.4, RFC 8760 §2.4)', () => {
         expect(challenge.has('stale')).toBe(false);
       }
     }
-    expect((await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: `<${ALICE}>;tag=o`, to: `<${ALICE}>` })).status).toBe(200);
+    expect((await peer.request({ method: 'OPTIONS', uri: 'sip:example.com', from: `<${ALICE}>;tag=o`, to: `<${ALICE}>` })).status).toBe(
+      200,
+    );
   });
 
-  it.each(['SHA-256', 'MD5'] as const)('given the %s challenge answered with the right password, then PUBLISH is accepted', async (algorithm) => {
-    const { fx, peer } = await authFixture();
-    const { response } = await withLogin(peer, publishSpec(ALICE, { body: body() }), { user: 'alice', password: PASSWORDS.alice, algorithm });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('sip-etag')).toBeTruthy();
-    expect(fx.server.currentDocument(ALICE)).toContain('at my desk');
-  });
+  it.each(['SHA-256', 'MD5'] as const)(
+    'given the %s challenge answered with the right password, then PUBLISH is accepted',
+    async (algorithm) => {
+      const { fx, peer } = await authFixture();
+      const { response } = await withLogin(peer, publishSpec(ALICE, { body: body() }), {
+        user: 'alice',
+        password: PASSWORDS.alice,
+        algorithm,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('sip-etag')).toBeTruthy();
+      expect(fx.server.currentDocument(ALICE)).toContain('at my desk');
+    },
+  );
 
   it('given a wrong password, then 401 again with a fresh nonce, not 403, and nothing is published', async () => {
     const { fx, peer } = await authFixture();
@@ -94,11 +108,25 @@ describe('challenges (RFC 3261 §22.4, RFC 8760 §2.4)', () => {
   it('given more failures from one address than allowed, then it is refused with 403 even with the right password', async () => {
     const { peer } = await authFixture({ maxFailuresPerAddress: 3 });
     for (let i = 0; i < 3; i++) {
-      expect((await withLogin(peer, publishSpec(ALICE, { body: body() }), { user: 'alice', password: `guess ${i}` })).response.status).toBe(401);
+      expect((await withLogin(peer, publishSpec(ALICE, { body: body() }), { user: 'alice', password: `guess ${i}` })).response.status).toBe(
+        401,
+      );
     }
     const refused = await peer.request(publishSpec(ALICE, { body: body() }));
     expect(refused.status).toBe(403);
     expect(refused.reason).toContain('too many failed authentications');
+  });
+});
+
+describe('the algorithms offered', () => {
+  it('given algorithms [MD5] (for clients that answer only the first challenge), then only MD5 is offered and a SHA-256 answer is challenged again', async () => {
+    const { peer } = await authFixture({ algorithms: ['MD5'] });
+    const spec = publishSpec(ALICE, { body: body() });
+    const challenged = await peer.request(spec);
+    expect(challengesOf(challenged).map((challenge) => challenge.get('algorithm'))).toEqual(['MD5']);
+    const sha = new Map([...(challengesOf(challenged)[0] ?? new Map<string, string>())]).set('algorithm', 'SHA-256');
+    const credentials = authorization([sha], { user: 'alice', password: PASSWORDS.alice, method: 'PUBLISH', uri: spec.uri });
+    expect((await peer.request({ ...spec, cseq: 2, headers: [...(spec.headers ?? []), ['Authorization', credentials]] })).status).toBe(401);
   });
 });
 
@@ -114,7 +142,10 @@ describe('the authenticated user decides (RFC 3903 §6 step 2, RFC 3261 §10.3 s
 
   it('given alice logged in, when From says alice and To says bob, then 403 too', async () => {
     const { peer } = await authFixture();
-    const { response } = await withLogin(peer, publishSpec(BOB, { body: body(BOB), from: ALICE }), { user: 'alice', password: PASSWORDS.alice });
+    const { response } = await withLogin(peer, publishSpec(BOB, { body: body(BOB), from: ALICE }), {
+      user: 'alice',
+      password: PASSWORDS.alice,
+    });
     expect(response.status).toBe(403);
     expect(response.reason).toBe('Forbidden: authenticated as alice, not bob');
   });
@@ -158,7 +189,9 @@ describe('nonces (RFC 7616 §3.3, §3.4)', () => {
     for (const nc of [1, 2, 5]) {
       const spec = publishSpec(ALICE, { body: body(ALICE, `note ${nc}`) });
       const credentials = authorization(challenges, { user: 'alice', password: PASSWORDS.alice, method: 'PUBLISH', uri: spec.uri, nc });
-      expect((await peer.request({ ...spec, headers: [...(spec.headers ?? []), ['Authorization', credentials]] })).status, `nc ${nc}`).toBe(200);
+      expect((await peer.request({ ...spec, headers: [...(spec.headers ?? []), ['Authorization', credentials]] })).status, `nc ${nc}`).toBe(
+        200,
+      );
     }
   });
 
@@ -170,11 +203,19 @@ describe('nonces (RFC 7616 §3.3, §3.4)', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 301_000);
     const answer = { user: 'alice', password: PASSWORDS.alice, method: 'PUBLISH', uri: spec.uri };
-    const late = await peer.request({ ...spec, cseq: 2, headers: [...(spec.headers ?? []), ['Authorization', authorization(challengesOf(challenged), answer)]] });
+    const late = await peer.request({
+      ...spec,
+      cseq: 2,
+      headers: [...(spec.headers ?? []), ['Authorization', authorization(challengesOf(challenged), answer)]],
+    });
     expect(late.status).toBe(401);
     const fresh = challengesOf(late);
     expect(fresh.map((challenge) => challenge.get('stale'))).toEqual(['true', 'true']);
-    const retried = await peer.request({ ...spec, cseq: 3, headers: [...(spec.headers ?? []), ['Authorization', authorization(fresh, answer)]] });
+    const retried = await peer.request({
+      ...spec,
+      cseq: 3,
+      headers: [...(spec.headers ?? []), ['Authorization', authorization(fresh, answer)]],
+    });
     expect(retried.status).toBe(200);
   });
 
@@ -194,17 +235,31 @@ describe('nonces (RFC 7616 §3.3, §3.4)', () => {
 describe('our own client logs in (sip.js digest)', () => {
   it('given alice and bob with passwords, when alice publishes and bob watches, then bob sees her note; sip.js answered MD5', async () => {
     const { fx } = await authFixture();
-    const server = fx.server.addresses.udp?.uri as string;
+    // Over TCP: over UDP a retransmitted 401 of the first REGISTER that arrives after sip.js sent its authenticated retry
+    // makes sip.js see "an authentication loop" and give up (a client-side race on a slow server, not what this tests).
+    const server = fx.server.addresses.tcp?.uri as string;
     const [alice, bob] = await startClients(server, ['alice', 'bob'], { passwords: PASSWORDS });
     bob.watch(ALICE);
-    await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', { what: 'an active subscription', current: bob.buddies[0] });
+    await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', {
+      what: 'an active subscription',
+      current: bob.buddies[0],
+    });
     expect(await alice.setPresence('busy', 'logged in')).toMatchObject({ phase: 'published', note: 'logged in' });
-    const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.note === 'logged in', { what: 'alice’s note at bob', current: bob.buddies[0] });
+    const seen = await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.note === 'logged in', {
+      what: 'alice’s note at bob',
+      current: bob.buddies[0],
+    });
     expect(seen.presence?.status).toBe('busy');
     // Each kind of request was challenged once and then accepted: the 401s and the 200s are both in the log.
     for (const method of ['REGISTER', 'PUBLISH', 'SUBSCRIBE']) {
-      expect(fx.log.some((entry) => entry.what === method && entry.status === 401), `${method} challenged`).toBe(true);
-      expect(fx.log.some((entry) => entry.what === method && entry.status === 200), `${method} accepted`).toBe(true);
+      expect(
+        fx.log.some((entry) => entry.what === method && entry.status === 401),
+        `${method} challenged`,
+      ).toBe(true);
+      expect(
+        fx.log.some((entry) => entry.what === method && entry.status === 200),
+        `${method} accepted`,
+      ).toBe(true);
     }
   });
 

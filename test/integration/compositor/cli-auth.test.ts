@@ -47,7 +47,11 @@ class Lines {
   }
 
   next(matches: (line: string) => boolean): Promise<string> {
-    return this.waits.until(() => this.values.find(matches), 10_000, () => `no matching line among:\n${this.values.join('\n')}`);
+    return this.waits.until(
+      () => this.values.find(matches),
+      10_000,
+      () => `no matching line among:\n${this.values.join('\n')}`,
+    );
   }
 }
 
@@ -97,7 +101,10 @@ describe('presently compositor add-user / list-users / remove-user', () => {
 
   it('given a file with one realm, when users are added, changed, listed and removed, then --realm may be left out', async () => {
     const file = join(folder, 'users.json');
-    expect(await runUsers(['add-user', 'alice', '--users', file], 'a')).toMatchObject({ code: 2, output: expect.stringContaining('--realm') });
+    expect(await runUsers(['add-user', 'alice', '--users', file], 'a')).toMatchObject({
+      code: 2,
+      output: expect.stringContaining('--realm'),
+    });
     expect((await runUsers(['add-user', 'alice', '--realm', 'example.com', '--users', file], 'a')).code).toBe(0);
     expect((await runUsers(['add-user', 'bob', '--users', file], 'b')).output).toBe(`Added bob@example.com in ${file}.`);
     expect((await runUsers(['add-user', 'bob', '--users', file], 'b2')).output).toBe(`Changed the password of bob@example.com in ${file}.`);
@@ -119,7 +126,20 @@ describe('presently compositor --users', () => {
   }
 
   it('given --users and --log json, then stdout is one JSON object per request, a PUBLISH is challenged and then accepted', async () => {
-    const server = runServer(['--users', await usersFile(), '--domain', 'example.com', '--udp', '0', '--tcp', 'off', '--ws', 'off', '--log', 'json']);
+    const server = runServer([
+      '--users',
+      await usersFile(),
+      '--domain',
+      'example.com',
+      '--udp',
+      '0',
+      '--tcp',
+      'off',
+      '--ws',
+      'off',
+      '--log',
+      'json',
+    ]);
     const [, port] = (await server.err.next((line) => /udp\s+sip:127\.0\.0\.1:\d+/.test(line))).match(/:(\d+);/) as RegExpMatchArray;
     await server.err.next((line) => line.includes('authentication: Digest (SHA-256, MD5), realm example.com, 1 users'));
     const peer = await SipTestPeer.udp({ host: '127.0.0.1', port: Number(port) });
@@ -127,8 +147,15 @@ describe('presently compositor --users', () => {
       const spec = publishSpec('sip:alice@example.com', { body: pidf('sip:alice@example.com', [{ id: 'pc', basic: 'open' }]) });
       const challenged = await peer.request(spec);
       expect(challenged.status).toBe(401);
-      const credentials = authorization(challengesOf(challenged), { user: 'alice', password: 'alice secret', method: 'PUBLISH', uri: spec.uri });
-      expect((await peer.request({ ...spec, cseq: 2, headers: [...(spec.headers ?? []), ['Authorization', credentials]] })).status).toBe(200);
+      const credentials = authorization(challengesOf(challenged), {
+        user: 'alice',
+        password: 'alice secret',
+        method: 'PUBLISH',
+        uri: spec.uri,
+      });
+      expect((await peer.request({ ...spec, cseq: 2, headers: [...(spec.headers ?? []), ['Authorization', credentials]] })).status).toBe(
+        200,
+      );
       await server.out.next((line) => line.includes('"status":200'));
     } finally {
       await peer.close();
@@ -159,8 +186,22 @@ describe('presently compositor --users', () => {
   });
 
   it('given 0.0.0.0 with --advertised-host, then the listener URI and the SUBSCRIBE 200’s Contact carry that name', async () => {
-    const server = runServer(['--host', '0.0.0.0', '--advertised-host', 'presence.example.net', '--no-auth', '--udp', '0', '--tcp', 'off', '--ws', 'off']);
-    const [, port] = (await server.out.next((line) => /udp\s+sip:presence\.example\.net:\d+/.test(line))).match(/:(\d+);/) as RegExpMatchArray;
+    const server = runServer([
+      '--host',
+      '0.0.0.0',
+      '--advertised-host',
+      'presence.example.net',
+      '--no-auth',
+      '--udp',
+      '0',
+      '--tcp',
+      'off',
+      '--ws',
+      'off',
+    ]);
+    const [, port] = (await server.out.next((line) => /udp\s+sip:presence\.example\.net:\d+/.test(line))).match(
+      /:(\d+);/,
+    ) as RegExpMatchArray;
     const peer = await SipTestPeer.udp({ host: '127.0.0.1', port: Number(port) });
     try {
       const response = await peer.request(subscribeSpec(peer, 'sip:alice@example.com'));
@@ -175,11 +216,14 @@ describe('presently compositor --users', () => {
   const external = Object.values(networkInterfaces())
     .flat()
     .find((address) => address?.family === 'IPv4' && !address.internal);
-  it.skipIf(external === undefined)('given 0.0.0.0 without --advertised-host, then it advertises a non-loopback address, not 127.0.0.1', async () => {
-    const server = runServer(['--host', '0.0.0.0', '--no-auth', '--udp', '0', '--tcp', 'off', '--ws', 'off']);
-    const line = await server.out.next((candidate) => /udp\s+sip:/.test(candidate));
-    expect(line).not.toContain('127.0.0.1');
-    expect(line).toMatch(/udp\s+sip:\d+\.\d+\.\d+\.\d+:\d+;transport=udp/);
-    expect(await server.stop()).toBe(0);
-  });
+  it.skipIf(external === undefined)(
+    'given 0.0.0.0 without --advertised-host, then it advertises a non-loopback address, not 127.0.0.1',
+    async () => {
+      const server = runServer(['--host', '0.0.0.0', '--no-auth', '--udp', '0', '--tcp', 'off', '--ws', 'off']);
+      const line = await server.out.next((candidate) => /udp\s+sip:/.test(candidate));
+      expect(line).not.toContain('127.0.0.1');
+      expect(line).toMatch(/udp\s+sip:\d+\.\d+\.\d+\.\d+:\d+;transport=udp/);
+      expect(await server.stop()).toBe(0);
+    },
+  );
 });

@@ -29,7 +29,9 @@ describe('digestResponse against the RFC examples', () => {
 
   it('given RFC 7616 §3.9.1 with SHA-256, then the response is the RFC’s 753927fa…', () => {
     const ha1 = credentialsHash('SHA-256', rfc7616.username, rfc7616.realm, rfc7616.password);
-    expect(digestResponse(ha1, { ...rfc7616, algorithm: 'SHA-256' })).toBe('753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1');
+    expect(digestResponse(ha1, { ...rfc7616, algorithm: 'SHA-256' })).toBe(
+      '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
+    );
   });
 
   it('given RFC 2617 §3.5 (MD5, qop=auth), then the response is the RFC’s 6629fae4…', () => {
