@@ -17,6 +17,10 @@
  *   wrong password, unknown user, replayed nonce count ─────────────► 401 again, a failure counted for the source address
  *   too many failures from one address within the window ──────────► 403 until the window ends
  *
+ * The `uri` of the credentials is hashed as the client sent it and not compared with the Request-URI (RFC 7616 §3.4.6
+ * asks servers to): sipp, for one, sends the address it sent the request to. The nonce count already makes each
+ * Authorization good for one request only, so a copied one cannot be used for another.
+ *
  * A wrong password is answered 401 with new challenges, not 403 (RFC 3261 §22.2: the UAC may retry with other
  * credentials), and the same way as an unknown user, so that the answers do not tell which user names exist.
  * Kamailio's auth module has no failure limit of its own; its sample configuration bans a source address that
