@@ -128,7 +128,9 @@ export class DigestAuthenticator {
    * RFC 3261 §10.3 step 3 and RFC 3903 §6 step 2: the authenticated user, not what From or To say, decides. REGISTER
    * may change only the user's own bindings (To); PUBLISH and SUBSCRIBE must come from the user (From, as Kamailio's
    * `auth_check` with its From/To flag), and PUBLISH must be for the user's own presence (To) unless the user is a
-   * configured third-party publisher. Returns the 403 to answer, or null when allowed.
+   * configured third-party publisher. User parts are compared, as Kamailio's auth_check does (To's host has already
+   * passed the served-domain check, 404).
+   * Returns the 403 to answer, or null when allowed.
    */
   authorise(user: string, parties: RequestParties, thirdPartyPublishers: ReadonlySet<string>): Reply | null {
     const { method, fromAor, toAor } = parties;
