@@ -100,11 +100,6 @@ export class DigestAuthenticator {
     this.failureWindowMs = (options.failureWindowSeconds ?? 600) * 1000;
   }
 
-  /** Accounts in our realm. */
-  get userCount(): number {
-    return this.ha1ByUser.size;
-  }
-
   /** Checks the request's Authorization for our realm (RFC 3261 §22.4); `address` is where it came from. */
   authenticate(request: SipRequest, address: string, now: number): Admission {
     if (this.isBanned(address, now)) {
@@ -113,11 +108,12 @@ export class DigestAuthenticator {
         reply: { status: 403, reason: 'Forbidden (too many failed authentications from this address; try again later)' },
       };
     }
-    // RFC 3261 §22.4: a request may carry credentials for several realms; ours is the one that counts.
+    // RFC 3261 §22.4: a request may carry credentials for several realms (or schemes); ours is the one that counts.
     let credentials: DigestCredentials | null = null;
     for (const value of request.headers.getAll('authorization')) {
+      if (!/^\s*digest\s/i.test(value)) continue;
       const parsed = parseDigestCredentials(value);
-      if (parsed === null) return { kind: 'refused', reply: { status: 400, reason: 'Bad Request (malformed Authorization header)' } };
+      if (parsed === null) return { kind: 'refused', reply: { status: 400, reason: 'Bad Request (malformed Digest credentials)' } };
       if (parsed.realm === this.realm) credentials = parsed;
     }
     if (credentials === null) return this.challenge(now, false, 'no credentials');

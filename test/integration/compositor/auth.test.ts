@@ -80,6 +80,18 @@ describe('challenges (RFC 3261 §22.4, RFC 8760 §2.4)', () => {
     );
   });
 
+  it('given Basic credentials or a Digest header without a response, then a challenge and a 400, never a login', async () => {
+    const { peer } = await authFixture();
+    const withHeader = (value: string) => {
+      const spec = publishSpec(ALICE, { body: body() });
+      return peer.request({ ...spec, headers: [...(spec.headers ?? []), ['Authorization', value]] });
+    };
+    expect((await withHeader('Basic YWxpY2U6YWxpY2Utc2VjcmV0')).status).toBe(401);
+    const malformed = await withHeader('Digest username="alice", realm="example.com", nonce="n", uri="sip:alice@example.com"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.reason).toBe('Bad Request (malformed Digest credentials)');
+  });
+
   it.each(['SHA-256', 'MD5'] as const)(
     'given the %s challenge answered with the right password, then PUBLISH is accepted',
     async (algorithm) => {
