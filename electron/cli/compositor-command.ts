@@ -1,7 +1,8 @@
 /**
  * `presently compositor`: the built-in presence server on its own, for a team's lab — one readable log
  * line per request and a summary on Ctrl-C. With `--demo`, the offline demo's simulated colleagues publish
- * to it over real SIP.
+ * to it over real SIP. With `--users`, REGISTER, PUBLISH and SUBSCRIBE need a Digest login (docs/compositor-team.md);
+ * `add-user`, `remove-user` and `list-users` keep that file (compositor-users.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,26 +11,40 @@ import { errorMessage } from '../../shared/error-message';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
+  DIGEST_ALGORITHMS,
+  digestAlgorithmOf,
+  readUsersFile,
   startCompositor,
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
+  type DigestAlgorithm,
   type RunningCompositor,
 } from '../compositor';
 import { startDemoColleagues } from '../service/demo/demo-colleagues';
 import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';
+import { chooseRealm, readPasswordFromStdin, runUsersCommand, USERS_SUBCOMMANDS } from './compositor-users';
 
 const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';
 
 const HELP = `Usage: presently compositor [options]
+       presently compositor add-user | remove-user | list-users …   (the users file; add-user --help)
 
 Runs Presently's built-in presence server: accepts PUBLISH (RFC 3903) from each of a user's devices,
 composes their presence, and sends NOTIFY to every watcher (RFC 6665, RFC 3856). Also answers REGISTER
 and OPTIONS. Prints one line per request and a summary when stopped with Ctrl-C.
 
 Options:
-  --host ADDRESS          address to listen on (default 127.0.0.1)
+  --host ADDRESS          address to listen on (default 127.0.0.1); another one needs --users (or --no-auth)
+  --advertised-host HOST  address put in Via/Contact (default: --host; for 0.0.0.0 or ::, the first
+                          non-loopback address of this machine)
+  --users FILE            require Digest logins (SHA-256 or MD5) by the users in FILE (see add-user)
+  --realm REALM           the realm users log in to (default: the first --domain, else the file's one realm)
+  --digest LIST           challenges offered, in order (default SHA-256,MD5; MD5 alone for clients that
+                          answer only the first challenge and know only MD5)
+  --no-auth               listen on a non-loopback address without --users: anyone reaching it may publish
+                          as anyone and read everyone's registrations
   --udp PORT|off          UDP port (default 5060; 0 picks a free port)
   --tcp PORT|off          TCP port (default 5060)
   --ws PORT|off           WebSocket port, RFC 7118 (default 5066)
@@ -59,6 +74,7 @@ Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the co
   --demo                  start the simulated colleagues of the offline demo
   --demo-domain NAME      their domain (default ${DEFAULT_DEMO_DOMAIN})
   --quiet                 no line per request; only start-up, events and the summary
+  --log text|json         json: one JSON object per request or event on stdout, everything else on stderr
   --help                  print this help`;
 
 /** Where the command writes, and what makes it stop; the real process by default, a test's own otherwise. */
@@ -67,6 +83,8 @@ export interface CompositorCommandIo {
   readonly err: (line: string) => void;
   /** Resolves when the server should stop (Ctrl-C / SIGTERM by default). */
   readonly stopRequested: Promise<string>;
+  /** How add-user reads a password (default: the terminal without echo, or stdin's first line). */
+  readonly readPassword?: (prompt: string, confirm: boolean) => Promise<string>;
 }
 
 export const compositorCommand: Subcommand = {
@@ -84,6 +102,8 @@ export const compositorCommand: Subcommand = {
 
 /** Runs the command; resolves with the exit code (0 after a clean stop, 2 for bad usage, 1 when the server cannot start). */
 export async function runCompositorCommand(args: readonly string[], io: CompositorCommandIo): Promise<number> {
+  if ((USERS_SUBCOMMANDS as readonly string[]).includes(args[0] ?? ''))
+    return runUsersCommand(args, { out: io.out, err: io.err, readPassword: io.readPassword ?? readPasswordFromStdin });
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(args);
@@ -95,7 +115,16 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
     io.out(HELP);
     return 0;
   }
-  const { options, demo, quiet } = parsed;
+  const { demo, quiet, logFormat } = parsed;
+  let options: CompositorOptions;
+  try {
+    options = { ...parsed.options, ...(await authentication(parsed.users, parsed.realm, parsed.algorithms, parsed.options.domains ?? [])) };
+  } catch (error) {
+    io.err(`presently compositor: ${errorMessage(error)}`);
+    return 1;
+  }
+  // With --log json, stdout carries only the log's objects; what people read goes to stderr.
+  const say = logFormat === 'json' ? io.err : io.out;
   const startedAt = Date.now();
   let server: RunningCompositor;
   try {
@@ -103,7 +132,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       ...options,
       log: (entry) => {
         if (quiet && entry.kind === 'request') return;
-        io.out(`${clock(entry.time)}  ${entry.line}`);
+        io.out(logFormat === 'json' ? JSON.stringify(entry) : `${clock(entry.time)}  ${entry.line}`);
       },
     });
   } catch (error) {
@@ -111,12 +140,17 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
     return error instanceof CompositorConfigError ? 2 : 1;
   }
 
-  io.out(`Presently compositor ${APP_VERSION} — presence server listening on:`);
-  for (const bound of Object.values(server.addresses)) io.out(`  ${bound.transport.padEnd(4)} ${bound.uri}`);
+  say(`Presently compositor ${APP_VERSION} — presence server listening on:`);
+  for (const bound of Object.values(server.addresses)) say(`  ${bound.transport.padEnd(4)} ${bound.uri}`);
   const domains = options.domains ?? [];
-  io.out(
+  say(
     `  domains: ${domains.length === 0 ? 'any' : domains.join(', ')} · expires ${options.minExpires ?? 60}–${options.maxExpires ?? 3600} s` +
       ` (default ${options.defaultExpires ?? 3600})`,
+  );
+  say(
+    options.authentication === undefined
+      ? '  authentication: none — anyone who can reach this address may publish, watch and register as anyone (give --users FILE for a team)'
+      : `  authentication: Digest (${(options.authentication.algorithms ?? DIGEST_ALGORITHMS).join(', ')}), realm ${options.authentication.realm}, ${options.authentication.users.length} users in ${parsed.users}`,
   );
 
   let colleagues: RunningDemoColleagues | null = null;
@@ -127,24 +161,68 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
     } else {
       try {
         colleagues = await startDemoColleagues({ server: target.uri, domain: demo });
-        io.out(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
+        say(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
       } catch (error) {
         io.err(`presently compositor: the demo colleagues could not start: ${errorMessage(error)}`);
       }
     }
   }
-  io.out('Press Ctrl-C to stop.');
+  say('Press Ctrl-C to stop.');
 
   const signal = await io.stopRequested;
-  io.out(`\n${signal} received, stopping…`);
+  say(`\n${signal} received, stopping…`);
   await colleagues?.stop();
   const counters = server.counters();
   await server.stop();
-  for (const line of summary(counters, Date.now() - startedAt)) io.out(line);
+  for (const line of summary(counters, Date.now() - startedAt)) say(line);
   return 0;
 }
 
-type ParsedCommandLine = 'help' | { options: CompositorOptions; demo: string | null; quiet: boolean };
+type ParsedCommandLine =
+  | 'help'
+  | {
+      options: CompositorOptions;
+      demo: string | null;
+      quiet: boolean;
+      logFormat: 'text' | 'json';
+      users: string | undefined;
+      realm: string | undefined;
+      algorithms: readonly DigestAlgorithm[] | undefined;
+    };
+
+/** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
+async function authentication(
+  file: string | undefined,
+  given: string | undefined,
+  algorithms: readonly DigestAlgorithm[] | undefined,
+  domains: readonly string[],
+): Promise<Pick<CompositorOptions, 'authentication'>> {
+  if (file === undefined) return {};
+  const entries = await readUsersFile(file);
+  if (entries === 'missing')
+    throw new Error(`--users: ${file} does not exist (create it with: presently compositor add-user USER --users ${file})`);
+  const realm = chooseRealm(given, domains, entries);
+  const users = entries.filter((entry) => entry.realm === realm);
+  if (users.length === 0) throw new Error(`--users: ${file} has no users in realm ${realm}`);
+  return { authentication: { users, realm, ...(algorithms === undefined ? {} : { algorithms }) } };
+}
+
+/** `--digest SHA-256,MD5`: the algorithms in the order given, each known and named once. */
+function digestAlgorithms(list: string): DigestAlgorithm[] {
+  const names = list.split(',').map((name) => name.trim());
+  const algorithms = names.map((name) => {
+    const algorithm = digestAlgorithmOf(name);
+    if (algorithm === null) throw new Error(`--digest: "${name}" is not one of ${DIGEST_ALGORITHMS.join(', ')}`);
+    return algorithm;
+  });
+  if (new Set(algorithms).size !== algorithms.length) throw new Error('--digest names an algorithm twice');
+  return algorithms;
+}
+
+/** Loopback addresses: only processes on this machine can reach a server bound to one. */
+function isLoopback(host: string): boolean {
+  return host === '::1' || host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   const { values } = parseArgs({
@@ -153,6 +231,12 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     allowPositionals: false,
     options: {
       host: { type: 'string' },
+      'advertised-host': { type: 'string' },
+      users: { type: 'string' },
+      realm: { type: 'string' },
+      digest: { type: 'string' },
+      'no-auth': { type: 'boolean' },
+      log: { type: 'string' },
       udp: { type: 'string' },
       tcp: { type: 'string' },
       ws: { type: 'string' },
@@ -175,6 +259,15 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     },
   });
   if (values.help === true) return 'help';
+  const host = values.host ?? '127.0.0.1';
+  // Safest default: a server others can reach does not start open by accident.
+  if (!isLoopback(host) && values.users === undefined && values['no-auth'] !== true)
+    throw new Error(`--host ${host} lets other machines in: give --users FILE so that they must log in (or --no-auth to run open anyway)`);
+  if (values.users !== undefined && values['no-auth'] === true) throw new Error('--users and --no-auth contradict each other');
+  if (values.users !== undefined && values.demo === true)
+    throw new Error('--demo runs without --users: the simulated colleagues have no passwords');
+  const logFormat = values.log ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') throw new Error(`--log must be text or json, not "${logFormat}"`);
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
@@ -187,7 +280,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
         }
       : undefined;
   const options: CompositorOptions = {
-    host: values.host ?? '127.0.0.1',
+    host,
+    ...(values['advertised-host'] === undefined ? {} : { advertisedHost: values['advertised-host'] }),
     udpPort: port(values.udp ?? '5060', '--udp'),
     tcpPort: port(values.tcp ?? '5060', '--tcp'),
     wsPort: port(values.ws ?? '5066', '--ws'),
@@ -202,7 +296,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...limitOptions(values),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
-  return { options, demo, quiet: values.quiet === true };
+  const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
+  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm, algorithms };
 }
 
 /**

@@ -5,6 +5,7 @@
  * registrar (see `compositor.ts`). No Electron here; it runs under plain Node.
  */
 import type { SipTransport } from '../../shared/sip/transport';
+import type { AuthenticationOptions } from './auth/authenticator';
 
 /** A certificate and key (PEM) for the TLS listener. */
 export interface CompositorTlsOptions {
@@ -27,7 +28,10 @@ export interface SipTimerValues {
 export interface CompositorOptions {
   /** Address every listener binds to; 127.0.0.1 unless configured otherwise. */
   readonly host?: string;
-  /** Address put in our Via and Contact headers; defaults to `host` (or 127.0.0.1 when `host` is a wildcard). */
+  /**
+   * Address put in our Via and Contact headers and listener URIs; defaults to `host`, or when `host` is a wildcard
+   * to the machine's first non-loopback address of that family (loopback when it has none).
+   */
   readonly advertisedHost?: string;
   /** UDP port: 0 (the default) picks a free port, null switches UDP off. */
   readonly udpPort?: number | null;
@@ -71,6 +75,11 @@ export interface CompositorOptions {
   readonly bodyValidation?: BodyValidationOptions;
   /** Caps and deadlines against abuse; each one absent takes its default (docs/compositor-limits.md). */
   readonly limits?: Partial<CompositorLimits>;
+  /**
+   * Digest logins for REGISTER, PUBLISH and SUBSCRIBE (auth/authenticator.ts); absent: anyone may do anything,
+   * From and To are trusted (the loopback demo).
+   */
+  readonly authentication?: AuthenticationOptions;
 }
 
 /**

@@ -16,6 +16,9 @@
  *        response to Via received/rport (RFC 3581) or the same connection ─► cached (UDP) ─► log line ─► `after`
  *                                                                                    (NOTIFYs to watchers)
  *
+ * With a users file (`authentication`), REGISTER, PUBLISH and SUBSCRIBE are answered only after a Digest
+ * login, and the authenticated user, not From or To, decides whose state a request may touch (auth/).
+ *
  * Bad input never throws out of here: unparseable messages are answered 400 (or dropped with a log line
  * when not even the headers needed for a response are there), oversized ones 513, and a handler failure
  * is answered 500 and logged.
@@ -25,6 +28,7 @@
  * caps (503) in the handlers; UDP anti-reflection and the amplification bound in the notifier and the
  * registrar. Each case is logged once per source address (`OncePerSource`), not once per message.
  */
+import { networkInterfaces } from 'node:os';
 import { APP_VERSION } from '../app-identity';
 import { errorMessage } from '../../shared/error-message';
 import { T1_MS, T2_MS, T4_MS, transactionTimeoutMs } from '../../shared/sip/timers';
@@ -44,6 +48,7 @@ import type {
   RunningCompositor,
   SipTimerValues,
 } from './compositor-types';
+import { DigestAuthenticator } from './auth/authenticator';
 import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
 import { Notifier } from './notifier/notifier';
 import { Registrar } from './registrar/registrar';
@@ -116,6 +121,7 @@ interface Config {
   readonly timers: SipTimerValues;
   readonly bodyValidation: CompositorOptions['bodyValidation'];
   readonly limits: CompositorLimits;
+  readonly authentication: CompositorOptions['authentication'];
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -151,7 +157,7 @@ function normalise(options: CompositorOptions): Config {
   }
   return {
     host,
-    advertisedHost: options.advertisedHost ?? (isWildcard ? '127.0.0.1' : host),
+    advertisedHost: options.advertisedHost ?? (isWildcard ? firstExternalAddress(host === '::' ? 'IPv6' : 'IPv4') : host),
     ports: { udp: port('UDP', options.udpPort), tcp: port('TCP', options.tcpPort), ws: port('WS', options.wsPort) },
     tls: options.tls,
     domains: new Set((options.domains ?? []).map((d) => d.trim().toLowerCase()).filter((d) => d.length > 0)),
@@ -164,7 +170,21 @@ function normalise(options: CompositorOptions): Config {
     timers: { ...DEFAULT_TIMERS, ...options.timers },
     bodyValidation: options.bodyValidation,
     limits: { ...limits, wsAllowedOrigins: limits.wsAllowedOrigins.map((origin) => normaliseOrigin(origin) as string) },
+    authentication: options.authentication,
   };
+}
+
+/**
+ * What to advertise when bound to a wildcard address: the first non-loopback address of the family, else loopback.
+ * Not the address each request arrived on: Node's UDP sockets do not report a datagram's destination address
+ * (no IP_PKTINFO), so over UDP that cannot be known; a host with several interfaces sets `advertisedHost`.
+ */
+function firstExternalAddress(family: 'IPv4' | 'IPv6'): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const found = addresses?.find((address) => address.family === family && !address.internal && !address.address.startsWith('fe80:'));
+    if (found !== undefined) return found.address;
+  }
+  return family === 'IPv6' ? '::1' : '127.0.0.1';
 }
 
 class CompositorServer implements RunningCompositor {
@@ -183,6 +203,7 @@ class CompositorServer implements RunningCompositor {
   private malformedMessages = 0;
   private readonly limitLog = new OncePerSource();
   private readonly connections: ConnectionGuard;
+  private readonly authenticator: DigestAuthenticator | null;
   private isStopping = false;
   private stopped: Promise<void> | null = null;
 
@@ -225,6 +246,7 @@ class CompositorServer implements RunningCompositor {
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
     });
     this.registrar = new Registrar(config.expiry, config.limits);
+    this.authenticator = config.authentication === undefined ? null : new DigestAuthenticator(config.authentication);
     this.connections = connectionGuard(config.limits, (limit, label, address, detail) => this.limited(limit, label, address, detail));
   }
 
@@ -531,17 +553,26 @@ class CompositorServer implements RunningCompositor {
     if (required.length > 0)
       return { status: 420, headers: [['Unsupported', required.join(', ')]], note: `requires ${required.join(', ')}` };
 
+    const fromAor = aorOf(from.uri);
+    const now = Date.now();
+    // RFC 3261 §22.4 after the §8.2 checks, so that a request we would refuse anyway is not challenged first.
+    if (this.authenticator !== null && method !== 'OPTIONS') {
+      const admission = this.authenticator.authenticate(request, flow.remoteAddress, now);
+      if (admission.kind === 'refused') return { ...(toAor === null ? {} : { aor: toAor.uri }), ...admission.reply };
+      const forbidden = this.authenticator.authorise(admission.user, { method, fromAor, toAor }, this.config.thirdPartyPublishers);
+      if (forbidden !== null) return forbidden;
+    }
     const incoming: IncomingRequest = {
       request,
       flow,
       requestUri,
       from,
       to,
-      fromAor: aorOf(from.uri),
+      fromAor,
       toAor,
       callId: request.headers.get('call-id') ?? '',
       cseq: parseCSeq(request.headers.get('cseq') ?? '')?.seq ?? 0,
-      now: Date.now(),
+      now,
       receivedBytes,
       respondLater,
     };

@@ -3,6 +3,9 @@
  * The app's offline demo and the `presently compositor` command use only what this module exports.
  */
 export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
+export type { AuthenticationOptions } from './auth/authenticator';
+export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from './auth/digest';
+export { readUsersFile, userEntry, usersFileText, UsersFileError, realmProblem, userNameProblem, type UserEntry } from './auth/users-file';
 export type {
   BodyValidationOptions,
   BoundAddress,

@@ -4,15 +4,30 @@
  * address, then answers commands on stdin, one per line: `counters`, `memory`, `cpu` (process CPU time,
  * µs), `stop`.
  * Run with `node --cpu-prof --import tsx …` to profile the hot path. `--threads N` sets the PUBLISH-body
- * validator threads (default 1; 0 validates inline).
+ * validator threads (default 1; 0 validates inline). `--auth PASSWORD` requires Digest logins: one account, `bench` with that
+ * password, allowed to publish for every AOR (a third-party publisher), as the authenticated sipp scenario expects.
  */
 import { createInterface } from 'node:readline';
-import { startCompositor } from '../../electron/compositor';
+import { startCompositor, userEntry, type CompositorOptions } from '../../electron/compositor';
 
 // `--threads N` PUBLISH-body validator threads (0: validate inline on the main thread).
 const threadsArg = process.argv.indexOf('--threads');
 const threads = threadsArg === -1 ? 1 : Number(process.argv[threadsArg + 1]);
+const authArg = process.argv.indexOf('--auth');
+// sipp 3.6 answers only the first challenge and only MD5: offer MD5 alone.
+const authentication: Pick<CompositorOptions, 'authentication' | 'thirdPartyPublishers'> =
+  authArg === -1
+    ? {}
+    : {
+        authentication: {
+          realm: 'example.com',
+          users: [userEntry('example.com', 'bench', process.argv[authArg + 1] ?? '')],
+          algorithms: ['MD5'],
+        },
+        thirdPartyPublishers: ['sip:bench@example.com'],
+      };
 const server = await startCompositor({
+  ...authentication,
   host: '127.0.0.1',
   udpPort: 0,
   tcpPort: null,

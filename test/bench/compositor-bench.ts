@@ -9,16 +9,20 @@
  *      one PUBLISH modifies it; we time from sending the PUBLISH to the last of the 1,000 NOTIFYs, per
  *      round, and report NOTIFY/s.
  *   3. PUBLISH → NOTIFY latency: one watcher, sequential changes, p50/p99.
+ *   4. (`--only auth`) Authentication off vs on at `--auth-rates`: the same initial PUBLISHes, then each challenged
+ *      (401, MD5: sipp 3.6 does no SHA-256) and sent again with sipp's `[authentication]`, as a client without
+ *      cached credentials does. "within 10 ms" is the share of calls whose response time (first request to 200,
+ *      so both round trips with authentication on) was at most 10 ms, from sipp's per-call RTT trace.
  *
  * The server always runs in its own process (compositor-bench-server.ts). Options:
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
  *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
- *   --only publish|refresh|fanout|latency
+ *   --only publish|refresh|fanout|latency|auth   --auth-rates 4000,6000
  * The machine's other load changes the figures: run it on an otherwise idle machine.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     'refresh-rates': { type: 'string', default: '5000,10000,15000,20000' },
     profile: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
+    'auth-rates': { type: 'string', default: '4000,6000' },
   },
 });
 const RATES = (args.rates as string).split(',').map(Number);
@@ -47,6 +52,15 @@ const SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-disti
 /** One initial PUBLISH and four body-less refreshes per call: a deployment's steady state. */
 const REFRESH_SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-then-refresh.xml');
 const REQUESTS_PER_REFRESH_CALL = 5;
+/** The initial PUBLISH, challenged and sent again with credentials (account `bench`, see compositor-bench-server.ts). */
+const AUTH_SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-distinct-aors-auth.xml');
+/** The password of the bench account the authenticating server knows (sipp -ap). */
+const BENCH_PASSWORD = 'bench-secret';
+/** Calls answered within this many milliseconds count as prompt. */
+const PROMPT_MS = 10;
+
+/** The request mixes a rate step can send. */
+type PublishMode = 'initial' | 'refresh' | 'initial-auth';
 
 // ── the server process ─────────────────────────────────────────────────────────────────────────
 
@@ -56,7 +70,7 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-async function startServer(profileDir?: string): Promise<ServerProcess> {
+async function startServer(profileDir?: string, isAuthenticating = false): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [
@@ -66,6 +80,7 @@ async function startServer(profileDir?: string): Promise<ServerProcess> {
       'test/bench/compositor-bench-server.ts',
       '--threads',
       String(THREADS),
+      ...(isAuthenticating ? ['--auth', BENCH_PASSWORD] : []),
     ],
     { cwd: process.cwd() },
   );
@@ -99,13 +114,15 @@ interface RateResult {
   readonly failed: number;
   readonly retransmissions: number;
   readonly responseMs: number;
+  /** Share of successful calls answered within PROMPT_MS, 0–1. */
+  readonly promptShare: number;
   readonly rssMb: number;
   /** Server CPU time (user + system) per successful PUBLISH, µs. */
   readonly cpuPerPublishUs: number;
   readonly sustained: boolean;
 }
 
-/** Runs sipp with a PUBLISH scenario; resolves when it exits. */
+/** Runs sipp with a PUBLISH scenario; resolves when it exits. With `statFile`, also each call's response time (`*_rtt.csv`). */
 async function runSipp(port: number, rate: number, calls: number, dir: string, statFile?: string, scenario = SCENARIO): Promise<void> {
   const sipp = spawn(
     'sipp',
@@ -126,7 +143,8 @@ async function runSipp(port: number, rate: number, calls: number, dir: string, s
       String(8 * 1024 * 1024),
       '-timeout',
       `${Math.ceil(calls / rate) * 4 + 40}s`,
-      ...(statFile === undefined ? [] : ['-trace_stat', '-stf', statFile, '-fd', '1']),
+      ...(statFile === undefined ? [] : ['-trace_stat', '-stf', statFile, '-fd', '1', '-trace_rtt', '-rtt_freq', '1000']),
+      ...(scenario === AUTH_SCENARIO ? ['-au', 'bench', '-ap', BENCH_PASSWORD] : []),
     ],
     { cwd: dir, stdio: 'ignore' },
   );
@@ -137,10 +155,13 @@ async function runSipp(port: number, rate: number, calls: number, dir: string, s
  * One rate step on a fresh server. `rate` counts PUBLISH requests per second; with the refresh scenario
  * sipp runs rate/5 calls per second of five requests each.
  */
-async function publishRate(rate: number, mode: 'initial' | 'refresh' = 'initial'): Promise<RateResult> {
+async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise<RateResult> {
   const perCall = mode === 'refresh' ? REQUESTS_PER_REFRESH_CALL : 1;
-  const scenario = mode === 'refresh' ? REFRESH_SCENARIO : SCENARIO;
-  const server = await startServer(args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${mode}-${rate}`) : undefined);
+  const scenario = mode === 'refresh' ? REFRESH_SCENARIO : mode === 'initial-auth' ? AUTH_SCENARIO : SCENARIO;
+  const server = await startServer(
+    args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${mode}-${rate}`) : undefined,
+    mode === 'initial-auth',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'presently-bench-'));
   const statFile = join(dir, 'stat.csv');
   const callRate = rate / perCall;
@@ -156,6 +177,7 @@ async function publishRate(rate: number, mode: 'initial' | 'refresh' = 'initial'
   await server.stop();
   const cpuUs = Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system);
   const rows = readFileSync(statFile, 'utf8').trim().split('\n');
+  const promptShare = shareWithin(dir, PROMPT_MS);
   rmSync(dir, { recursive: true, force: true });
   const header = (rows[0] ?? '').split(';');
   const last = (rows[rows.length - 1] ?? '').split(';');
@@ -173,10 +195,23 @@ async function publishRate(rate: number, mode: 'initial' | 'refresh' = 'initial'
     failed,
     retransmissions: Number(field('Retransmissions(C)')),
     responseMs: durationMs(field('ResponseTime1(C)')),
+    promptShare,
     rssMb: Number(memory.rss) / 1024 / 1024,
     cpuPerPublishUs: cpuUs / Math.max(1, successful),
     sustained: failed === 0 && achieved >= rate * 0.97,
   };
+}
+
+/** The share of calls in sipp's RTT trace (`Date_ms;response_time_ms;rtd_no`, whole milliseconds) answered within `ms`. */
+function shareWithin(dir: string, ms: number): number {
+  const file = readdirSync(dir).find((name) => name.endsWith('_rtt.csv'));
+  if (file === undefined) return NaN;
+  const times = readFileSync(join(dir, file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => Number(row.split(';')[1]));
+  return times.filter((time) => time <= ms).length / Math.max(1, times.length);
 }
 
 /** sipp writes durations as HH:MM:SS:mmmuuu. */
@@ -363,8 +398,8 @@ async function latency(): Promise<number[]> {
 // ── report ─────────────────────────────────────────────────────────────────────────────────────
 
 /** Runs increasing rates until two in a row are not sustained; prints one row per rate. */
-async function rateTable(rates: readonly number[], mode: 'initial' | 'refresh'): Promise<void> {
-  console.log('  target/s  achieved/s  successful  failed  retrans  avg response  server RSS  CPU/PUBLISH  result');
+async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing = false): Promise<void> {
+  console.log(`  target/s  achieved/s  successful  failed  retrans  avg response  ≤${PROMPT_MS} ms  server RSS  CPU/PUBLISH  result`);
   let best = 0;
   let misses = 0;
   for (const rate of rates) {
@@ -372,11 +407,12 @@ async function rateTable(rates: readonly number[], mode: 'initial' | 'refresh'):
     if (r.sustained) best = Math.max(best, rate);
     console.log(
       `  ${String(r.target).padStart(8)}  ${r.achieved.toFixed(0).padStart(10)}  ${String(r.successful).padStart(10)}  ${String(r.failed).padStart(6)}  ` +
-        `${String(r.retransmissions).padStart(7)}  ${ms(r.responseMs).padStart(12)}  ${(r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
+        `${String(r.retransmissions).padStart(7)}  ${ms(r.responseMs).padStart(12)}  ${percent(r.promptShare).padStart(6)}  ` +
+        `${(r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
         `${(r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
     );
     misses = r.sustained ? 0 : misses + 1;
-    if (misses === 2) break;
+    if (misses === 2 && !keepGoing) break;
   }
   console.log(`  → highest rate sustained with 0 failures: ${best === 0 ? 'none of those tried' : `${best} PUBLISH/s`}\n`);
 }
@@ -386,6 +422,7 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+const percent = (share: number) => (Number.isNaN(share) ? '–' : `${(share * 100).toFixed(1)} %`);
 
 async function main(): Promise<void> {
   const sippVersion = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
@@ -419,6 +456,14 @@ async function main(): Promise<void> {
       );
       await rateTable((args['refresh-rates'] as string).split(',').map(Number), 'refresh');
     }
+  }
+
+  if (args.only === 'auth' && hasSipp) {
+    const rates = (args['auth-rates'] as string).split(',').map(Number);
+    console.log(`Authentication off — initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate:`);
+    await rateTable(rates, 'initial', true);
+    console.log(`Authentication on — each PUBLISH challenged (401, MD5) and sent again with credentials; the rate counts calls:`);
+    await rateTable(rates, 'initial-auth', true);
   }
 
   if (args.only === undefined || args.only === 'fanout') {

@@ -13,6 +13,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
   200: 'OK',
   202: 'Accepted',
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',

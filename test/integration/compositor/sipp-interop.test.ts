@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { userEntry } from '../../../electron/compositor';
 import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -65,5 +66,24 @@ describe('sipp against the compositor', () => {
     const result = await watcher;
     expect(result.code, result.output.slice(-2000)).toBe(0);
     expect(fx.server.counters()).toMatchObject({ subscriptionsActive: 0, notifiesSent: 3, notifyFailures: 0 });
+  });
+
+  it('given a users file, when sipp publishes as the third-party account bench, then each PUBLISH is challenged and sipp’s MD5 answer accepted', async () => {
+    const authenticated = await startFixture({
+      thirdPartyPublishers: ['sip:bench@example.com'],
+      authentication: { realm: 'example.com', users: [userEntry('example.com', 'bench', 'bench-secret')], algorithms: ['MD5'] },
+    });
+    const result = await sipp(authenticated.udp.port, 'publish-distinct-aors-auth.xml', [
+      '-r',
+      '20',
+      '-m',
+      '20',
+      '-au',
+      'bench',
+      '-ap',
+      'bench-secret',
+    ]);
+    expect(result.code, result.output.slice(-2000)).toBe(0);
+    expect(authenticated.server.counters()).toMatchObject({ publicationsActive: 20, responsesByStatus: { '200': 20, '401': 20 } });
   });
 });
