@@ -150,14 +150,15 @@ describe('TraceTimingIndex', () => {
     ];
     const prepared = new Map<number, TraceRecord[]>();
     const messagesFor = (bytes: number) => {
-      // One exchange per 64 "bytes" of the size the helper asks for: 64 and 1,024 exchanges.
-      const count = Math.round(bytes / 64);
+      // One exchange per 16 "bytes" of the size the helper asks for: 256 and 4,096 exchanges, enough for a scan over
+      // the records per entry to outweigh the constant work per entry many times over.
+      const count = Math.round(bytes / 16);
       if (!prepared.has(count))
         prepared.set(count, entries(Array.from({ length: count }, (_, i) => exchange(i + 1)).flat()).map(toTraceRecord));
       return 'x'.repeat(bytes);
     };
     expectLinearTime(messagesFor, (input) => {
-      const records = prepared.get(Math.round(input.length / 64))!;
+      const records = prepared.get(Math.round(input.length / 16))!;
       const source = { firstPosition: 0, endPosition: 0, atPosition: (position: number) => records[position] };
       const index = new TraceTimingIndex(source);
       while (source.endPosition < records.length) {
