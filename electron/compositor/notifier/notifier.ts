@@ -122,7 +122,8 @@ export class Notifier {
    * UDP sources (address:port) of live subscriptions: how many, and whether a NOTIFY of any of them was answered. An
    * answer shows a real watcher at that source, so every subscription from it may retransmit normally — a watcher of
    * thousands of buddies answers the first few NOTIFYs while the rest are on their way, and a lost first NOTIFY of
-   * those must still be retransmitted (else it waits for Timer F and the subscriber's own 64·T1 wait).
+   * those must still be retransmitted (Timer E, RFC 3261 §17.1.2.2) — else it waits for Timer F and the subscriber's
+   * own 64·T1 wait for a NOTIFY (RFC 6665 §4.1.2.4).
    */
   private readonly udpSources = new Map<string, { subscriptions: number; hasAnswered: boolean }>();
   private readonly expiries: ExpiryQueue<WatcherDialog>;
