@@ -66,7 +66,7 @@ Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the co
   --max-publications N    live publications in total (default 250000)
   --max-publications-per-aor N      per address-of-record (default 32)
   --max-subscriptions N   live subscriptions in total (default 250000)
-  --max-subscriptions-per-watcher N per watcher (default 1000)
+  --max-subscriptions-per-watcher N per watcher (default 10000)
   --max-bindings N        registered bindings in total (default 100000)
   --max-bindings-per-aor N          per address-of-record (default 20)
   --udp-amplification N   UDP answers at most N times the request's size (default 3)

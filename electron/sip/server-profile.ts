@@ -148,6 +148,13 @@ function printableProduct(text: string): string {
   return clean.length > MAX_PRODUCT_TEXT ? `${clean.slice(0, MAX_PRODUCT_TEXT)}…` : clean;
 }
 
+/** Whether two sets hold the same members (an unset one holds none, and differs from any set). */
+function sameMembers(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): boolean {
+  if (a === undefined || a.size !== b.size) return false;
+  for (const member of b) if (!a.has(member)) return false;
+  return true;
+}
+
 /** How many of our SUBSCRIBEs may wait for their answer at once before the oldest is forgotten. */
 const MAX_OPEN_SUBSCRIBES = 256;
 
@@ -183,26 +190,48 @@ export class ServerObserver {
     let userAgent: string | undefined;
     let callId = '';
     let cseq = '';
+    // Most answers (thousands of SUBSCRIBE 200s for a long list) change nothing: the profile is described again only when one does.
+    let changed = this.profileValue === undefined;
     forEachHeaderField(raw, (key, value) => {
       if (key === 'server') server ??= value;
       else if (key === 'user-agent') userAgent ??= value;
       else if (key === 'call-id') callId = value;
       else if (key === 'cseq') cseq = value;
-      else if (key === 'allow-events') this.allowEvents = new Set(splitCommaValues(value).map((v) => v.trim().toLowerCase()));
-      else if (key === 'allow') this.allow = new Set(splitCommaValues(value).map((v) => v.trim().toUpperCase()));
+      else if (key === 'allow-events') {
+        const next = new Set(splitCommaValues(value).map((v) => v.trim().toLowerCase()));
+        if (!sameMembers(this.allowEvents, next)) {
+          this.allowEvents = next;
+          changed = true;
+        }
+      } else if (key === 'allow') {
+        const next = new Set(splitCommaValues(value).map((v) => v.trim().toUpperCase()));
+        if (!sameMembers(this.allow, next)) {
+          this.allow = next;
+          changed = true;
+        }
+      }
     });
-    this.productText ??= server ?? userAgent;
+    if (this.productText === undefined && (server ?? userAgent) !== undefined) {
+      this.productText = server ?? userAgent;
+      changed = true;
+    }
     const method = parseCSeq(cseq);
     if (method !== null && start.status >= 200) {
-      if (method.method === 'PUBLISH') this.publishAnswer = start.status;
+      if (method.method === 'PUBLISH' && this.publishAnswer !== start.status) {
+        this.publishAnswer = start.status;
+        changed = true;
+      }
       if (method.method === 'SUBSCRIBE') {
         const key = `${callId} ${method.seq}`;
         const event = this.openSubscribes.get(key);
         this.openSubscribes.delete(key);
-        if (event !== undefined) this.subscribeAnswers.set(event, start.status);
+        if (event !== undefined && this.subscribeAnswers.get(event) !== start.status) {
+          this.subscribeAnswers.set(event, start.status);
+          changed = true;
+        }
       }
     }
-    return this.refresh();
+    return changed && this.refresh();
   }
 
   private rememberSubscribe(raw: string): void {

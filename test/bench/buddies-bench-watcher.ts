@@ -3,7 +3,8 @@
  * SipClient (RFC 3261 default timers) watches `--count` buddies `sip:buddyN@example.com` on `--server`, and prints one
  * JSON line when every buddy shows the status `--status` (or when `--timeout` seconds have passed):
  *
- *   { shownMs, shown99Ms, shown, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, notShown, refusedNotifies, pacer }
+ *   { shownMs, shown99Ms, shown, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, heapBefore, heapAfter,
+ *     notShown, refusedNotifies, pacer }
  *
  * SUBSCRIBEs in flight and retransmissions are counted from the trace tap (the wire), not from the pacer.
  * `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once).
@@ -36,7 +37,7 @@ let connectionResets = 0;
 const refusedNotifies: Record<string, number> = {};
 
 global.gc?.();
-const rssBefore = process.memoryUsage().rss;
+const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
 const client = new SipClient(testAccount(`sip:${args.watcher}@example.com`, server, { publish: false }), {
   ...(args.pacing === 'off' ? { subscribePacing: 'off' as const } : {}),
 });
@@ -85,7 +86,8 @@ await client.start();
 await done;
 const shownMs = Date.now() - started;
 global.gc?.();
-const rssAfter = process.memoryUsage().rss;
+// The JavaScript heap after a full collection is what the live buddies hold; resident memory adds the allocator's slack.
+const { rss: rssAfter, heapUsed: heapAfter } = process.memoryUsage();
 /** Where the buddies not shown stand, by subscription phase (and presence status), to tell a slow server from a stuck engine. */
 const notShown: Record<string, number> = {};
 for (const buddy of client.buddies) {
@@ -103,6 +105,8 @@ process.stdout.write(
     connectionResets,
     rssBefore,
     rssAfter,
+    heapBefore,
+    heapAfter,
     notShown,
     refusedNotifies,
     pacer: client.subscribePacing,

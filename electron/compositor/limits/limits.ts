@@ -30,7 +30,8 @@ export function defaultLimits(maxExpiresSeconds: number): CompositorLimits {
     maxPublications: 250_000,
     maxPublicationsPerAor: 32,
     maxSubscriptions: 250_000,
-    maxSubscriptionsPerWatcher: 1000,
+    // A team directory's watcher lists everyone: 5,000 buddies with room to spare, while one watcher still cannot fill the server.
+    maxSubscriptionsPerWatcher: 10_000,
     maxBindings: 100_000,
     maxBindingsPerAor: 20,
     udpAmplificationFactor: 3,

@@ -118,6 +118,14 @@ export class Notifier {
   private readonly byAor = new Map<string, Set<WatcherDialog>>();
   /** Live subscriptions per watcher key. */
   private readonly byWatcher = new Map<string, number>();
+  /**
+   * UDP sources (address:port) of live subscriptions: how many, and whether a NOTIFY of any of them was answered. An
+   * answer shows a real watcher at that source, so every subscription from it may retransmit normally — a watcher of
+   * thousands of buddies answers the first few NOTIFYs while the rest are on their way, and a lost first NOTIFY of
+   * those must still be retransmitted (Timer E, RFC 3261 §17.1.2.2) — else it waits for Timer F and the subscriber's
+   * own 64·T1 wait for a NOTIFY (RFC 6665 §4.1.2.4).
+   */
+  private readonly udpSources = new Map<string, { subscriptions: number; hasAnswered: boolean }>();
   private readonly expiries: ExpiryQueue<WatcherDialog>;
   private readonly coalescing = new Map<string, { aor: Aor; timer: NodeJS.Timeout }>();
   private readonly now: () => number;
@@ -281,6 +289,7 @@ export class Notifier {
     this.byDialog.clear();
     this.byAor.clear();
     this.byWatcher.clear();
+    this.udpSources.clear();
   }
 
   private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number): Reply {
@@ -326,6 +335,12 @@ export class Notifier {
       this.byAor.set(subscription.aor.key, watchers);
     }
     watchers.add(subscription);
+    if (!subscription.flow.isReliable) {
+      const key = udpSourceKey(subscription.flow);
+      const source = this.udpSources.get(key);
+      if (source === undefined) this.udpSources.set(key, { subscriptions: 1, hasAnswered: false });
+      else source.subscriptions += 1;
+    }
     this.expiries.schedule(subscription, subscription.expiresAt);
   }
 
@@ -334,6 +349,11 @@ export class Notifier {
       const ofWatcher = (this.byWatcher.get(subscription.watcherKey) ?? 1) - 1;
       if (ofWatcher === 0) this.byWatcher.delete(subscription.watcherKey);
       else this.byWatcher.set(subscription.watcherKey, ofWatcher);
+      if (!subscription.flow.isReliable) {
+        const key = udpSourceKey(subscription.flow);
+        const source = this.udpSources.get(key);
+        if (source !== undefined && --source.subscriptions === 0) this.udpSources.delete(key);
+      }
     }
     const watchers = this.byAor.get(subscription.aor.key);
     if (watchers !== undefined) {
@@ -419,21 +439,33 @@ export class Notifier {
       message,
       destination,
       onOutcome,
-      this.copiesAllowed(subscription, destination, message),
+      destination.isReliable ? undefined : this.copiesAllowed(subscription, Buffer.byteLength(message)),
     );
   }
 
-  /** How often a NOTIFY may be sent over UDP to a watcher that has not answered one yet: at least once. */
-  private copiesAllowed(subscription: WatcherDialog, destination: Flow, message: string): number {
-    const budget = subscription.unverifiedBudgetBytes;
-    if (budget === null || destination.isReliable) return Infinity;
-    return Math.max(1, Math.floor(budget / Buffer.byteLength(message)));
+  /**
+   * How often a NOTIFY of `bytes` may be sent over UDP in all: unbounded once the watcher's source has answered a
+   * NOTIFY, else within its budget but at least once. Asked at every Timer E, so an answer meanwhile counts.
+   */
+  private copiesAllowed(subscription: WatcherDialog, bytes: number): () => number {
+    const key = udpSourceKey(subscription.flow);
+    return () => {
+      const budget = subscription.unverifiedBudgetBytes;
+      if (budget === null || this.udpSources.get(key)?.hasAnswered === true) return Infinity;
+      return Math.max(1, Math.floor(budget / bytes));
+    };
   }
 
   private onNotifyOutcome(subscription: WatcherDialog, wasFinal: boolean, outcome: ClientOutcome): void {
     subscription.isNotifyInFlight = false;
     // Any answer shows the watcher is really at that address: retransmit to it normally from now on.
-    if (outcome.kind === 'response') subscription.unverifiedBudgetBytes = null;
+    if (outcome.kind === 'response') {
+      subscription.unverifiedBudgetBytes = null;
+      if (!subscription.flow.isReliable) {
+        const source = this.udpSources.get(udpSourceKey(subscription.flow));
+        if (source !== undefined) source.hasAnswered = true;
+      }
+    }
     const failure = notifyFailure(outcome);
     if (failure !== null) {
       this.notifyFailures++;
@@ -518,6 +550,11 @@ function notifyFailure(outcome: ClientOutcome): { isFatal: boolean; detail: stri
       return { isFatal: !headers.has('retry-after'), detail };
     }
   }
+}
+
+/** The UDP source a subscription came from, as the key of `udpSources`. */
+function udpSourceKey(flow: Flow): string {
+  return `${flow.remoteAddress}:${flow.remotePort}`;
 }
 
 function dialogId(callId: string, localTag: string, remoteTag: string): string {

@@ -35,8 +35,10 @@ interface ClientTransaction {
   readonly flow: Flow;
   readonly onOutcome: (outcome: ClientOutcome) => void;
   interval: number;
-  /** Copies that may still be sent over an unreliable flow (Timer E stops at 0; Timer F still runs). */
-  copiesLeft: number;
+  /** Copies sent so far over an unreliable flow (the first send included). */
+  copiesSent: number;
+  /** How many copies may be sent in all, asked again at every Timer E (the allowance can grow while it runs). */
+  readonly copiesAllowed: () => number;
   retransmitTimer: NodeJS.Timeout | null;
   timeoutTimer: NodeJS.Timeout;
 }
@@ -55,8 +57,10 @@ export class ClientTransactions {
 
   /**
    * Sends `message` (whose top Via carries `branch`) over `flow` and reports exactly one outcome,
-   * asynchronously, never by throwing. `maxCopies` bounds how often it is sent over UDP in all (the first
-   * send included), for destinations that have not yet shown they asked for it (anti-amplification).
+   * asynchronously, never by throwing. `copiesAllowed` bounds how often it is sent over UDP in all (the first
+   * send included), for destinations that have not yet shown they asked for it (anti-amplification); it is asked at
+   * every Timer E, so a destination that proves itself meanwhile (by answering another request) gets the
+   * retransmissions a lost datagram needs.
    */
   start(
     branch: string,
@@ -64,7 +68,7 @@ export class ClientTransactions {
     message: string,
     flow: Flow,
     onOutcome: (outcome: ClientOutcome) => void,
-    maxCopies = Infinity,
+    copiesAllowed: () => number = () => Infinity,
   ): void {
     if (!flow.send(message)) {
       queueMicrotask(() => onOutcome({ kind: 'transport-error' }));
@@ -77,12 +81,13 @@ export class ClientTransactions {
       flow,
       onOutcome,
       interval: this.timers.t1Ms,
-      copiesLeft: maxCopies - 1,
+      copiesSent: 1,
+      copiesAllowed,
       retransmitTimer: null,
       timeoutTimer: setTimeout(() => this.finish(transaction, { kind: 'timeout' }), transactionTimeoutMs(this.timers.t1Ms)),
     };
-    if (!flow.isReliable && transaction.copiesLeft > 0)
-      transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
+    // Timer E runs to the end over UDP even while no copy is allowed: the allowance may grow before Timer F.
+    if (!flow.isReliable) transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
     this.live.set(branch, transaction);
   }
 
@@ -124,14 +129,16 @@ export class ClientTransactions {
   }
 
   private retransmit(transaction: ClientTransaction): void {
-    if (!transaction.flow.send(transaction.message)) {
-      this.finish(transaction, { kind: 'transport-error' });
-      return;
+    if (transaction.copiesSent < transaction.copiesAllowed()) {
+      if (!transaction.flow.send(transaction.message)) {
+        this.finish(transaction, { kind: 'transport-error' });
+        return;
+      }
+      this.retransmissions++;
+      transaction.copiesSent++;
     }
-    this.retransmissions++;
-    transaction.copiesLeft--;
     transaction.interval = Math.min(transaction.interval * 2, this.timers.t2Ms);
-    transaction.retransmitTimer = transaction.copiesLeft > 0 ? setTimeout(() => this.retransmit(transaction), transaction.interval) : null;
+    transaction.retransmitTimer = setTimeout(() => this.retransmit(transaction), transaction.interval);
   }
 
   private finish(transaction: ClientTransaction, outcome: ClientOutcome): void {

@@ -217,7 +217,7 @@ export class BuddySubscription {
     }
     this.generation += 1;
     const generation = this.generation;
-    const isCurrent = () => generation === this.generation && !this.isStopped;
+    const isCurrent = () => this.isCurrentAttempt(generation);
     const expires = this.expires;
     this.chooseLineStateIfNeeded();
     const request = this.stack.makeRequest('SUBSCRIBE', this.options.target, this.options.from, this.options.target, [
@@ -262,16 +262,7 @@ export class BuddySubscription {
             return;
           }
           this.initial = undefined;
-          if (subscription) {
-            this.dialog = subscription;
-            subscription.delegate = {
-              onNotify: (inDialog) => this.guardNotify(inDialog, () => (isCurrent() ? this.onNotify(inDialog) : inDialog.accept())),
-              onTerminated: () =>
-                this.guard('Ending the dialog', () => {
-                  if (isCurrent() && this.dialog === subscription) this.onDialogLost(subscription);
-                }),
-            };
-          }
+          if (subscription) this.adoptDialog(subscription, generation);
           this.onNotify(notify);
         }),
       onNotifyTimeout: () =>
@@ -281,6 +272,28 @@ export class BuddySubscription {
           this.retryLater('soon', { message: 'Subscription failed: the server accepted it but sent no NOTIFY.' }, undefined);
         }),
     });
+  }
+
+  /** Whether the attempt of `generation` is still the one that counts (no restart, stop or link loss since). */
+  private isCurrentAttempt(generation: number): boolean {
+    return generation === this.generation && !this.isStopped;
+  }
+
+  /**
+   * Takes the dialog the first NOTIFY made. Its delegate is built here, not inside the NOTIFY's callback: closures made
+   * there would share that callback's scope and keep the first NOTIFY (message, transaction, answer: kilobytes per
+   * buddy) alive for as long as the dialog lives.
+   */
+  private adoptDialog(subscription: Subscription, generation: number): void {
+    const isCurrent = () => this.isCurrentAttempt(generation);
+    this.dialog = subscription;
+    subscription.delegate = {
+      onNotify: (inDialog) => this.guardNotify(inDialog, () => (isCurrent() ? this.onNotify(inDialog) : inDialog.accept())),
+      onTerminated: () =>
+        this.guard('Ending the dialog', () => {
+          if (isCurrent() && this.dialog === subscription) this.onDialogLost(subscription);
+        }),
+    };
   }
 
   private onSubscribeFailure(response: IncomingResponse, expires: number): void {

@@ -32,6 +32,8 @@ export class StreamConnection implements SipConnection {
   private keepAlive: NodeJS.Timeout | undefined;
   private pongDeadline: NodeJS.Timeout | undefined;
   private serverAnswersPings = false;
+  /** The socket is corked until the end of this tick, so every message written in it goes out in one write. */
+  private isCorked = false;
 
   private constructor(
     readonly kind: 'tcp' | 'tls',
@@ -95,6 +97,15 @@ export class StreamConnection implements SipConnection {
 
   send(text: string): Promise<void> {
     if (this.isClosed) return Promise.reject(new TransportFailure('closed', 'The connection is closed.'));
+    if (!this.isCorked) {
+      // Hundreds of SUBSCRIBEs (or answers to a burst of NOTIFYs) are written in one tick: one system call for all.
+      this.isCorked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.isCorked = false;
+        this.socket.uncork();
+      });
+    }
     return new Promise((resolve, reject) => {
       this.socket.write(text, 'utf8', (error) => {
         if (error) {

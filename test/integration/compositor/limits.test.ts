@@ -12,6 +12,7 @@ import { pidf, type SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const ALICE = 'sip:alice@example.com';
+const BOB = 'sip:bob@example.com';
 
 let fx: CompositorFixture | undefined;
 afterEach(async () => {
@@ -260,6 +261,27 @@ describe('UDP anti-reflection and amplification', () => {
     expect(notifies.length).toBeGreaterThanOrEqual(1);
     expect(notifies.length).toBe(Math.max(1, Math.floor((3 * subscribeBytes) / notifyBytes)));
     expect(notifies.length * notifyBytes).toBeLessThanOrEqual(Math.max(notifyBytes, 3 * subscribeBytes));
+  });
+
+  it('given a watcher over UDP whose NOTIFYs exceed its budget, when it answers one NOTIFY and the first NOTIFY of its other subscription was lost, then that one is retransmitted', async () => {
+    fx = await startFixture({ timers: { t1Ms: 40, t2Ms: 160 }, limits: { udpAmplificationFactor: 3 } });
+    const epa = await fx.udpPeer();
+    const note = 'a note that makes the NOTIFY larger than the SUBSCRIBE '.repeat(8);
+    for (const aor of [ALICE, BOB]) await epa.request(publishSpec(aor, { body: pidf(aor, [{ id: 't1', basic: 'open', note }]) }));
+    const watcher = await fx.udpPeer();
+    watcher.notifyAnswer = null;
+    await watcher.request(subscribeSpec(watcher, ALICE));
+    const toAlice = await watcher.nextRequest();
+    await watcher.request(subscribeSpec(watcher, BOB));
+    // Bob's first NOTIFY is left unanswered, as if the datagram had been lost; its budget allows no second copy.
+    const toBob = await watcher.nextRequest();
+    expect(toBob.headers.get('call-id')).not.toBe(toAlice.headers.get('call-id'));
+    watcher.respond(toAlice, 200, 'OK');
+    const again = await watcher.nextRequest('NOTIFY', 2_000);
+    expect(again.headers.get('call-id')).toBe(toBob.headers.get('call-id'));
+    expect(again.headers.get('cseq')).toBe(toBob.headers.get('cseq'));
+    watcher.respond(again, 200, 'OK');
+    expect(fx.server.counters().watchersDropped).toBe(0);
   });
 
   it('given 20 bindings, when a small REGISTER query comes over UDP, then the 200 stays within 3× its size and a Warning says how many are listed', async () => {

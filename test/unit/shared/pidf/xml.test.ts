@@ -2,8 +2,12 @@
  * The namespace-aware XML layer under the codec (shared/pidf/xml.ts): Namespaces in XML 1.0 scoping,
  * the only entity references XML allows without a DTD, and serialisation that reads back the same.
  */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseXml, serializeXml, type XmlElement, type XmlNode } from '../../../../shared/pidf/xml';
+import { expectLinearTime, padded } from '../../../support/linear-time';
+import { fixture } from './fixture-files';
 
 function root(text: string): XmlElement {
   const result = parseXml(text);
@@ -84,6 +88,87 @@ describe('parseXml: bounds', () => {
     const document = (n: number) => `<?xml version="1.0"?><!-- c --><r>${'<t>x</t>'.repeat(n - 1)}</r>`;
     expect(parseXml(document(1000)).ok).toBe(true);
     expect(parseXml(document(1001))).toEqual({ ok: false, message: 'Malformed XML: more than 1000 elements.' });
+  });
+});
+
+/** Documents on the edges of the fast reader's plain form: some inside it, most just outside (left to fast-xml-parser). */
+const EDGE_DOCUMENTS = [
+  '<a >x</a>',
+  '<a/ >',
+  `<a b='1' c="2"/>`,
+  '<a b="x&amp;y&#10;z" />',
+  '<a b="t\tn\nx"/>',
+  '<a\n  b="1"\n  c="2"\n/>',
+  '<a>  </a>  ',
+  '<?xml version="1.0"?>\n<a/>\n',
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><a/>',
+  '<?xml version="1.1"?><a/>',
+  '<?xml?><a/>',
+  ' <?xml version="1.0"?><a/>',
+  '\uFEFF<a/>',
+  '<a></b>',
+  '<a><b></a></b>',
+  '<a></a >',
+  '<a>x</a><b/>',
+  '<a/>x',
+  '<a b="1" b="2"/>',
+  '<a b="1"c="2"/>',
+  '<a b=1/>',
+  '<a>&foo;</a>',
+  '<a>&#0;</a>',
+  '<a>a & b</a>',
+  '<a>]]></a>',
+  '<a>1 > 0</a>',
+  '<a b="<"/>',
+  '<a>\u0001</a>',
+  '<a>text<!-- c -->more</a>',
+  '<a><![CDATA[<x>]]></a>',
+  '<a><?pi x?></a>',
+  '<__proto__/>',
+  '<a __proto__="x"/>',
+  '<toString/>',
+  '<a constructor="1"/>',
+  '<a:b xmlns:a="urn:u"/>',
+  '<a:b/>',
+  '<a:b:c xmlns:a="urn:u"/>',
+  '<a xmlns="urn:u"><b xmlns=""/></a>',
+  '<a xmlns:xml="urn:evil"/>',
+  '<a>caf\u00e9 \u{1F600}</a>',
+  '',
+  'x',
+  '<a',
+  '<a b',
+  '<a b=',
+  '<a b="',
+  '<a><b>',
+];
+
+describe('parseXml: the fast reader', () => {
+  const fixtures = readdirSync(fileURLToPath(new URL('../../../fixtures/pidf/', import.meta.url))).filter((f) => f.endsWith('.xml'));
+
+  it.each(fixtures)('given the fixture %s, then it reads what fast-xml-parser reads', (name) => {
+    const text = fixture(name);
+    expect(parseXml(text)).toEqual(parseXml(text, 'fast-xml-parser'));
+  });
+
+  it.each(EDGE_DOCUMENTS)('given %j, then the answer (tree or error sentence) is the one fast-xml-parser gives', (text) => {
+    expect(parseXml(text)).toEqual(parseXml(text, 'fast-xml-parser'));
+  });
+
+  it('reads well-formed documents in linear time: long text, long attribute values, white space in a tag, many elements, entity references', () => {
+    /** `unit` whole as often as fits in `bytes` between `<r>` and `</r>`, so the document stays well-formed. */
+    const inRoot = (unit: string) => (bytes: number) => `<r>${unit.repeat(Math.floor((bytes - 7) / unit.length))}</r>`;
+    const long = 'e'.repeat(50);
+    for (const makeInput of [
+      inRoot('x'),
+      (bytes: number) => padded('<r a="', 'v', bytes, '"/>'),
+      (bytes: number) => padded('<r', ' ', bytes, '/>'),
+      inRoot(`<${long} a="1">t</${long}>`),
+      inRoot('&amp;'),
+    ]) {
+      expect(parseXml(makeInput(4096)).ok).toBe(true);
+      expectLinearTime(makeInput, parseXml);
+    }
   });
 });
 
