@@ -3,9 +3,9 @@
  * as sngrep-style text (shared/trace/trace-format.ts) or pcapng (shared/trace/pcapng-writer.ts),
  * credentials masked as in an export.
  *
- *   presently-capture-20261202T013500.123Z.pcapng   ← oldest (deleted when a new file would exceed maxFiles)
- *   presently-capture-20261202T020114.870Z.pcapng
- *   presently-capture-20261202T024410.005Z.pcapng   ← being written
+ *   presently-capture-20261202T013500.123Z-00.pcapng   ← oldest (deleted when a new file would exceed maxFiles)
+ *   presently-capture-20261202T020114.870Z-00.pcapng
+ *   presently-capture-20261202T024410.005Z-00.pcapng   ← being written
  *
  * Rotation: a file that would grow past `maxFileBytes` is closed and a new one started; every start of
  * the capture (turning it on, a restart of the app) starts a new file too, so one run never appends to
@@ -27,7 +27,7 @@ import { formatTraceTextEntry } from '../../../shared/trace/trace-format';
 export const CAPTURES_FOLDER = 'captures';
 
 /** Names of the files this module writes (and so may delete). */
-const CAPTURE_FILE_NAME = /^presently-capture-\d{8}T\d{6}\.\d{3}Z(?:-\d+)?\.(?:pcapng|txt)$/;
+const CAPTURE_FILE_NAME = /^presently-capture-\d{8}T\d{6}\.\d{3}Z-\d{2}\.(?:pcapng|txt)$/;
 
 /** Where and how the capture is written. */
 export interface CaptureFilesOptions {
@@ -116,11 +116,12 @@ export class CaptureFiles {
     const stamp = new Date(this.options.now()).toISOString().replace(/[-:]/g, '');
     let handle: FileHandle | null = null;
     let file = '';
-    // Two files opened within one millisecond (a tiny maxFileBytes, a quick restart) get a counter.
+    // Files opened within one millisecond (a tiny maxFileBytes, a quick restart) differ in the counter,
+    // which keeps them in order by name.
     for (let attempt = 0; handle === null; attempt++) {
-      file = path.join(folder, `presently-capture-${stamp}${attempt === 0 ? '' : `-${attempt}`}.${extension}`);
+      file = path.join(folder, `presently-capture-${stamp}-${String(attempt).padStart(2, '0')}.${extension}`);
       handle = await open(file, 'wx').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EEXIST' && attempt < 100) return null;
+        if (error.code === 'EEXIST' && attempt < 99) return null;
         throw error;
       });
     }

@@ -6,8 +6,9 @@
  *                                      full: dropped++           TCP: packets back to back on one connection
  *
  * - UDP uses a connected socket, so the ICMP "port unreachable" a closed collector answers with comes
- *   back as ECONNREFUSED on a later send: the status turns `unreachable` and turns back on the next send
- *   that goes through. Datagrams are fire-and-forget otherwise; what a reachable collector loses is not seen.
+ *   back as an ECONNREFUSED socket error: the status turns `unreachable`, and back to `sending` once
+ *   datagrams went out for UDP_RECOVERY_MS without another refusal (a send itself succeeds either way).
+ *   Datagrams are fire-and-forget otherwise; what a reachable collector loses is not seen.
  * - TCP connects at once and again after every failure or close, with a back-off that doubles from
  *   `initialBackoffMs` to `maxBackoffMs` and resets once connected. While connecting, the queue waits;
  *   while the collector is away, queued packets are dropped and counted (the queue's bound also covers
@@ -35,6 +36,9 @@ export interface HepSenderOptions {
   readonly maxBackoffMs?: number;
 }
 
+/** How long UDP sends must go without a refusal before the collector counts as reachable again. */
+const UDP_RECOVERY_MS = 2_000;
+
 /** Packets and bytes waiting for the collector at most. */
 const QUEUE_LIMITS = { maxItems: 5_000, maxBytes: 8 * 1024 * 1024 };
 
@@ -50,6 +54,8 @@ export class HepSender {
   private udp: dgram.Socket | null = null;
   /** Settles once the UDP socket is connected, or its connect failed (then every send fails and says why). */
   private udpConnected: Promise<void> = Promise.resolve();
+  /** When the last UDP refusal or error came (0: none yet). */
+  private udpFailedAt = 0;
   private tcp: net.Socket | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private backoffMs: number;
@@ -115,6 +121,7 @@ export class HepSender {
     socket.unref();
     this.udpConnected = new Promise<void>((resolve) => {
       socket.on('error', (error) => {
+        this.udpFailedAt = Date.now();
         this.setState('unreachable', this.describe(error));
         resolve();
       });
@@ -134,11 +141,12 @@ export class HepSender {
         }
       });
       if (error) {
+        this.udpFailedAt = Date.now();
         this.queue.countDropped(1);
         this.setState('unreachable', this.describe(error));
       } else {
         this.sentCount++;
-        this.setState('sending', null);
+        if (Date.now() - this.udpFailedAt >= UDP_RECOVERY_MS) this.setState('sending', null);
       }
     }
   }
