@@ -48,7 +48,7 @@ async function presenceRun(transport: CompositorTransport): Promise<TraceEntry[]
 
 describe('live capture to files', () => {
   it.each(['udp', 'tcp'] as const)(
-    'given a pcapng capture during a real presence run over %s, then tshark lists the same SIP messages in order, the right way round',
+    'given a pcapng capture during a real presence run over %s, then tshark lists the same SIP messages in order, with their ports and directions',
     async (transport) => {
       capture.configure(PCAPNG);
       const traced = await presenceRun(transport);
@@ -60,11 +60,14 @@ describe('live capture to files', () => {
       expect(file).toMatch(/^presently-capture-\d{8}T\d{6}\.\d{3}Z-00\.pcapng$/);
 
       const port = `${transport}.srcport`;
-      const rows = await tsharkSip(status.file!, ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq', port, 'frame.comment']);
+      const fields = ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq', port, 'frame.packet_flags_direction', 'frame.comment'];
+      const rows = await tsharkSip(status.file!, fields);
       expect(rows.map(([method, code, callId, cseq]) => [method || code, callId, cseq])).toEqual(sipRows(traced));
       const sipEntries = traced.filter((e) => ['request', 'response'].includes(summarizeSipMessage(e.raw).kind));
       expect(rows.map((row) => row[4])).toEqual(sipEntries.map((e) => String(e.direction === 'out' ? e.local.port : e.remote.port)));
-      expect(rows.every((row) => row[5] === '')).toBe(true);
+      // epb_flags: 1 inbound, 2 outbound.
+      expect(rows.map((row) => row[5])).toEqual(sipEntries.map((e) => (e.direction === 'in' ? '0x00000001' : '0x00000002')));
+      expect(rows.every((row) => row[6] === '')).toBe(true);
     },
     30_000,
   );
