@@ -49,6 +49,23 @@ export const DEFAULT_LIVE_CAPTURE: LiveCaptureSettings = { enabled: false, forma
 /** A first start's HEP mirror: off; UDP to Homer's usual port once a collector is given. */
 export const DEFAULT_HEP_MIRROR: HepMirrorSettings = { enabled: false, transport: 'udp', collector: '', captureId: 2001, authKey: '' };
 
+/** Fields of the live capture the form shows an error beside. */
+export type LiveCaptureField = 'maxFileMegabytes' | 'maxFiles';
+
+/** One sentence per wrong rotation field; empty when both are right. */
+export function checkLiveCapture(settings: LiveCaptureSettings): Partial<Record<LiveCaptureField, string>> {
+  const errors: Partial<Record<LiveCaptureField, string>> = {};
+  const outside = (value: number, range: { readonly min: number; readonly max: number }) =>
+    !Number.isInteger(value) || value < range.min || value > range.max;
+  if (outside(settings.maxFileMegabytes, CAPTURE_FILE_MEGABYTES)) {
+    errors.maxFileMegabytes = `Enter whole megabytes from ${CAPTURE_FILE_MEGABYTES.min} to ${CAPTURE_FILE_MEGABYTES.max}.`;
+  }
+  if (outside(settings.maxFiles, CAPTURE_FILE_COUNT)) {
+    errors.maxFiles = `Enter a whole number of files from ${CAPTURE_FILE_COUNT.min} to ${CAPTURE_FILE_COUNT.max}.`;
+  }
+  return errors;
+}
+
 /** Fields of the HEP mirror the form shows an error beside. */
 export type HepMirrorField = 'collector' | 'captureId' | 'authKey';
 

@@ -15,6 +15,7 @@ import { useSessionStore } from '../stores/session-store';
 import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
 import { FormField } from './FormField';
+import { TraceCaptureSettings } from './TraceCaptureSettings';
 import './settings-dialog.css';
 
 /** The form's own state: the server as address + transport, numbers as typed text. */
@@ -434,6 +435,8 @@ export function SettingsDialog() {
             </label>
             <p className="field-hint">Applies at once. Passwords and credentials are masked.</p>
           </fieldset>
+
+          <TraceCaptureSettings />
         </div>
         <div className="settings-footer">
           {failure && (
