@@ -14,7 +14,7 @@ import { waitFor } from '../sip/wait-for';
 
 /** Runs the exchange over `transport` and returns every message traced, in order. */
 export async function tracedPresenceRun(transport: CompositorTransport, record: (entry: TraceEntry) => void): Promise<TraceEntry[]> {
-  const fixture = await startFixture({ transports: ['udp', 'tcp', 'ws'] });
+  const fixture = await startFixture();
   const recorder = new TraceRecorder(() => undefined);
   const [alice, bob] = createClients(fixture.server.addresses[transport]!.uri, ['alice', 'bob']);
   const untrace = [alice, bob].map((client) => client.onTrace((entry) => record(recorder.record(entry))));
