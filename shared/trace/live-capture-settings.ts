@@ -37,8 +37,9 @@ export interface HepMirrorSettings {
 
 /** The largest capture ID: the chunk is an unsigned 32-bit number. */
 export const MAX_CAPTURE_ID = 0xffff_ffff;
-/** Bounds of the rotation settings. */
+/** Bounds of the size at which a capture file is closed (MB). */
 export const CAPTURE_FILE_MEGABYTES = { min: 1, max: 1024 } as const;
+/** Bounds of how many capture files are kept. */
 export const CAPTURE_FILE_COUNT = { min: 1, max: 100 } as const;
 /** Longest auth key accepted (a chunk holds far more; real keys are short). */
 export const MAX_HEP_AUTH_KEY_LENGTH = 256;

@@ -111,7 +111,7 @@ export class TraceCapture {
       file: file
         ? {
             state: file.problem === null ? 'writing' : 'failing',
-            file: file.files.file ?? (file.problem === null ? null : path.join(this.options.dataDir, CAPTURES_FOLDER)),
+            file: file.files.file,
             written: file.written,
             dropped: file.queue.dropped,
             problem: file.problem,

@@ -191,7 +191,7 @@ export function TraceCaptureSettings() {
         <FormField id="trace-hep-collector" label="Collector" hint="host:port, like homer.example.com:9060" error={errors.collector}>
           {(c) => <input {...c} type="text" spellCheck={false} value={draft.collector} onChange={(e) => set('collector', e.target.value)} />}
         </FormField>
-        <FormField id="trace-hep-transport" label="HEP transport">
+        <FormField id="trace-hep-transport" label="Send over">
           {(c) => (
             <select {...c} value={draft.hepTransport} onChange={(e) => set('hepTransport', e.target.value as Draft['hepTransport'])}>
               <option value="udp">UDP</option>
