@@ -586,9 +586,12 @@ export class PresenceService {
 
   /** Puts the changed preferences into effect, then saves them; a failure keeps the old ones and says why. */
   async setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences> {
+    // The renderer checked these too, but main trusts nothing it is sent.
     const hepErrors = change.hepMirror ? checkHepMirror(change.hepMirror) : {};
-    const hepError = hepErrors.collector ?? hepErrors.captureId ?? hepErrors.authKey;
-    if (hepError !== undefined) throw new UserFacingError(`HEP collector: ${hepError}`);
+    for (const [field, label] of [['collector', 'HEP collector'], ['captureId', 'Capture ID'], ['authKey', 'Auth key']] as const) {
+      const error = hepErrors[field];
+      if (error !== undefined) throw new UserFacingError(`${label}: ${error}`);
+    }
     const previous = this.settingsStore.preferences;
     const next = { ...previous, ...change };
     try {
