@@ -77,6 +77,8 @@ import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
 import { testAccountRegistration, type OpenFileChooser } from './account-test';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
+import { TraceCapture } from './trace-capture/trace-capture';
+import { checkHepMirror, type TraceCaptureStatus } from '../../shared/trace/live-capture-settings';
 
 /** Platform names as people say them, keyed by `process.platform`. */
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
@@ -190,6 +192,8 @@ export class PresenceService {
   private readonly settingsStore: SettingsStore;
   private readonly buddyStore: BuddyStore;
   private readonly recorder: TraceRecorder;
+  /** The live capture to files and the HEP mirror, as the preferences ask. */
+  private readonly traceCapture: TraceCapture;
   private readonly stopTimeoutMs: number;
 
   private mode: SessionMode = 'starting';
@@ -241,6 +245,12 @@ export class PresenceService {
           `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`,
         ),
     );
+    this.traceCapture = new TraceCapture({
+      dataDir: options.dataDir,
+      application: `${APP_NAME} ${APP_VERSION}`,
+      now: this.now,
+      notify: (level, text) => this.notify(level, text),
+    });
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────
@@ -252,6 +262,7 @@ export class PresenceService {
   start(): Promise<void> {
     return this.transition(async () => {
       this.reportLoad('settings', await this.settingsStore.load(this.now));
+      this.configureTraceCapture();
       this.reportLoad('buddy list', await this.buddyStore.load(this.now));
       this.reportLoad('presence history', await this.timeline.load(this.now));
       // A restart is no new choice: `at: 0` lets any idle or lock episode count (auto-status.ts rule 5).
@@ -276,7 +287,7 @@ export class PresenceService {
       this.setMode('offline');
     });
     this.recorder.dispose();
-    await Promise.all([this.settingsStore.flush(), this.buddyStore.flush(), this.timeline.flush()]);
+    await Promise.all([this.traceCapture.close(), this.settingsStore.flush(), this.buddyStore.flush(), this.timeline.flush()]);
   }
 
   // ── Renderer connection and the ready handshake ───────────────────────────────────────────────────
@@ -527,7 +538,7 @@ export class PresenceService {
     const stored = password === undefined ? await this.secrets.get(passwordKey(account.aor)).catch(() => null) : null;
     return testAccountRegistration(sipConfigFor(account, password ?? stored), {
       sipOptions: this.sipClientOptions(),
-      onTrace: (entry) => this.recorder.record(entry),
+      onTrace: (entry) => this.traceCapture.record(this.recorder.record(entry)),
       now: this.now,
     });
   }
@@ -575,6 +586,12 @@ export class PresenceService {
 
   /** Puts the changed preferences into effect, then saves them; a failure keeps the old ones and says why. */
   async setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences> {
+    // The renderer checked these too, but main trusts nothing it is sent.
+    const hepErrors = change.hepMirror ? checkHepMirror(change.hepMirror) : {};
+    for (const [field, label] of [['collector', 'HEP collector'], ['captureId', 'Capture ID'], ['authKey', 'Auth key']] as const) {
+      const error = hepErrors[field];
+      if (error !== undefined) throw new UserFacingError(`${label}: ${error}`);
+    }
     const previous = this.settingsStore.preferences;
     const next = { ...previous, ...change };
     try {
@@ -588,8 +605,24 @@ export class PresenceService {
     } catch (error) {
       throw new UserFacingError(`The settings could not be saved (${errorMessage(error)}).`);
     }
+    this.configureTraceCapture();
     this.outbox.emitState('onPreferencesChanged', this.settingsStore.preferences);
     return this.settingsStore.preferences;
+  }
+
+  /** How the live capture to files and the HEP mirror are doing. */
+  traceCaptureStatus(): TraceCaptureStatus {
+    return this.traceCapture.status;
+  }
+
+  /** Resolves once every message recorded so far is in the capture file or sent to the collector (or dropped). */
+  traceCaptureIdle(): Promise<void> {
+    return this.traceCapture.idle();
+  }
+
+  private configureTraceCapture(): void {
+    const { liveCapture, hepMirror } = this.settingsStore.preferences;
+    this.traceCapture.configure(liveCapture, hepMirror);
   }
 
   // ── System sleep and network changes ────────────────────────────────────────────────────────────
@@ -757,7 +790,7 @@ export class PresenceService {
       }),
       client.onTrace((entry) => {
         if (!isCurrent()) return;
-        this.recorder.record(entry);
+        this.traceCapture.record(this.recorder.record(entry));
         this.history.messageTraced(entry);
         if (this.settingsStore.preferences.traceToFile) this.options.traceToFile?.(entry);
       }),

@@ -24,6 +24,7 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     testAccount: (form) => service.testAccount(form),
     chooseCaFile: () => service.chooseCaFile(),
     exportTrace: (request) => service.exportTrace(request),
+    traceCaptureStatus: () => service.traceCaptureStatus(),
     setPreferences: (change) => service.setPreferences(change),
   };
 }

@@ -7,7 +7,8 @@
  *     "account": AccountSettings | null,
  *     "presence": { "status": ChosenStatus, "note": string, "until"?: number, "before"?: { "status", "note" } },
  *     "recentNotes": string[],
- *     "preferences"?: { "keepRunningInTray"?: boolean, "startAtLogin"?: boolean, "traceToFile"?: boolean },
+ *     "preferences"?: { "keepRunningInTray"?: boolean, "startAtLogin"?: boolean, "traceToFile"?: boolean,
+ *                       "liveCapture"?: LiveCaptureSettings, "hepMirror"?: HepMirrorSettings },
  *     "hasExplainedTray"?: boolean }
  *   (both came later: absent ones are the defaults, so older files read unchanged)
  *

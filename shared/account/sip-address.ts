@@ -141,7 +141,8 @@ export function parseSipServer(input: string, fallbackTransport?: SipTransport):
   return { ok: true, value: { scheme, host: hostname, port, transport, uri } };
 }
 
-function parseHostPort(hostport: string): Parsed<{ hostname: string; port: number | null }> {
+/** Reads `host[:port]`, `[IPv6][:port]`: the host lower-cased (IPv6 kept in brackets), the port null when absent. */
+export function parseHostPort(hostport: string): Parsed<{ hostname: string; port: number | null }> {
   let hostname = hostport;
   let portText: string | null = null;
   if (hostport.startsWith('[')) {

@@ -18,6 +18,15 @@ import type { AutomaticReason } from '../presence/auto-status';
 import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import type { TraceEntry } from '../trace/trace-entry';
+import {
+  CAPTURE_FILE_COUNT,
+  CAPTURE_FILE_MEGABYTES,
+  MAX_CAPTURE_ID,
+  MAX_HEP_AUTH_KEY_LENGTH,
+  type HepMirrorSettings,
+  type LiveCaptureSettings,
+  type TraceCaptureStatus,
+} from '../trace/live-capture-settings';
 
 // ── Data that crosses the boundary ────────────────────────────────────────────────────────────────
 
@@ -141,6 +150,10 @@ export interface AppPreferences {
   readonly traceToFile: boolean;
   /** Show Away after this many minutes without keyboard or mouse input while Available (0: never; absent: DEFAULT_IDLE_AWAY_MINUTES). */
   readonly idleAwayMinutes?: number;
+  /** The live capture of every SIP message to files in the data folder's `captures/` (absent: DEFAULT_LIVE_CAPTURE, off). */
+  readonly liveCapture?: LiveCaptureSettings;
+  /** The mirror of every SIP message to a HEP v3 collector (absent: DEFAULT_HEP_MIRROR, off). */
+  readonly hepMirror?: HepMirrorSettings;
 }
 
 /** The idle time before Away of a user who never changed it (minutes). */
@@ -261,6 +274,8 @@ export interface PresenceRequests {
 
   /** Changes the given preferences; each applies at once (start at login is set up or removed, closing the window follows the tray choice). */
   setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences>;
+  /** How the live capture to files and the HEP mirror are doing (file, messages dropped, collector reachable). */
+  traceCaptureStatus(): Promise<TraceCaptureStatus>;
 }
 
 /**
@@ -360,6 +375,7 @@ export const requestChannels: {
   chooseCaFile: { channel: 'account:choose-ca-file', payload: v.none },
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
   setPreferences: { channel: 'app:set-preferences', payload: preferencesChange() },
+  traceCaptureStatus: { channel: 'trace:capture-status', payload: v.none },
 };
 
 /**
@@ -424,13 +440,30 @@ function traceExportRequest(): Validator<TraceExportRequest> {
   });
 }
 
-/** A change of preferences: any of them, each a boolean. */
+/** A change of preferences: any of them (the live outputs' settings each as a whole). */
 export function preferencesChange(): Validator<Partial<AppPreferences>> {
   return v.object({
     keepRunningInTray: v.optional(v.boolean),
     startAtLogin: v.optional(v.boolean),
     traceToFile: v.optional(v.boolean),
     idleAwayMinutes: v.optional(v.number({ integer: true, min: 0, max: MAX_IDLE_AWAY_MINUTES })),
+    liveCapture: v.optional(
+      v.object({
+        enabled: v.boolean,
+        format: v.literal('text', 'pcapng'),
+        maxFileMegabytes: v.number({ integer: true, ...CAPTURE_FILE_MEGABYTES }),
+        maxFiles: v.number({ integer: true, ...CAPTURE_FILE_COUNT }),
+      }),
+    ),
+    hepMirror: v.optional(
+      v.object({
+        enabled: v.boolean,
+        transport: v.literal('udp', 'tcp'),
+        collector: v.string({ maxLength: MAX_FIELD_LENGTH }),
+        captureId: v.number({ integer: true, min: 0, max: MAX_CAPTURE_ID }),
+        authKey: v.string({ maxLength: MAX_HEP_AUTH_KEY_LENGTH }),
+      }),
+    ),
   });
 }
 

@@ -41,20 +41,19 @@ export function writePcap(entries: readonly TraceEntry[], options: PcapOptions =
   const writer = new PcapWriter(options);
   const chunks: Uint8Array[] = [writer.fileHeader()];
   for (const entry of entries) chunks.push(...writer.records(entry));
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 /**
  * Writes a pcap file piece by piece — the file header, then the records of each entry — so that a
- * large export can be written in slices without holding the whole file or blocking for long. It
- * remembers each TCP connection's byte counts between entries.
+ * large export can be written in slices without holding the whole file or blocking for long.
  */
 export class PcapWriter {
-  private readonly encoder = new TextEncoder();
-  private readonly flows = new Map<string, number>();
-  private ipId = 1;
+  private readonly packetizer: TracePacketizer;
 
-  constructor(private readonly options: PcapOptions = {}) {}
+  constructor(options: PcapOptions = {}) {
+    this.packetizer = new TracePacketizer(options);
+  }
 
   /** The 24-byte global header; written once, first. */
   fileHeader(): Uint8Array {
@@ -63,6 +62,40 @@ export class PcapWriter {
 
   /** The records (record header + packet, alternating) of one entry. */
   records(entry: TraceEntry): Uint8Array[] {
+    return this.packetizer
+      .packets(entry)
+      .flatMap((packet) => [recordHeader(packet.time, packet.data.length, packet.originalLength), packet.data]);
+  }
+}
+
+/** A capture time split as pcap and pcapng keep it: whole seconds and the microseconds after them. */
+export interface PacketTime {
+  readonly seconds: number;
+  readonly micros: number;
+}
+
+/** One synthesised IP packet (LINKTYPE_RAW) of a trace entry. */
+export interface TracePacket {
+  readonly time: PacketTime;
+  /** The packet from its IP header on; a UDP datagram too large for IP is cut (see `originalLength`). */
+  readonly data: Uint8Array;
+  /** The length the packet had before any cut. */
+  readonly originalLength: number;
+}
+
+/**
+ * Turns trace entries into the IP packets the module comment describes, for any capture file format.
+ * It remembers each TCP connection's byte counts between entries, so one instance serves one file.
+ */
+export class TracePacketizer {
+  private readonly encoder = new TextEncoder();
+  private readonly flows = new Map<string, number>();
+  private ipId = 1;
+
+  constructor(private readonly options: PcapOptions = {}) {}
+
+  /** The packets of one entry: one for UDP, one per MAX_SEGMENT bytes for a stream. */
+  packets(entry: TraceEntry): TracePacket[] {
     const raw = this.options.includeCredentials ? entry.raw : maskCredentials(entry.raw);
     const payload = this.encoder.encode(raw);
     const { source, destination } = entryEndpoints(entry);
@@ -72,13 +105,13 @@ export class PcapWriter {
     if (entry.transport === 'udp') {
       const carried = payload.length > MAX_UDP_PAYLOAD ? payload.subarray(0, MAX_UDP_PAYLOAD) : payload;
       const packet = udpPacket(src, dst, source.port, destination.port, carried, payload.length, this.ipId++);
-      return [recordHeader(time, packet.length, packet.length + (payload.length - carried.length)), packet];
+      return [{ time, data: packet, originalLength: packet.length + (payload.length - carried.length) }];
     }
 
     // A stream: consecutive segments per direction, each acknowledging what the other side sent.
     const forward = `${formatKey(src)}:${source.port}>${formatKey(dst)}:${destination.port}`;
     const backward = `${formatKey(dst)}:${destination.port}>${formatKey(src)}:${source.port}`;
-    const out: Uint8Array[] = [];
+    const out: TracePacket[] = [];
     let offset = 0;
     do {
       const part = payload.subarray(offset, Math.min(payload.length, offset + MAX_SEGMENT));
@@ -86,7 +119,7 @@ export class PcapWriter {
       const ack = this.flows.get(backward) ?? 1;
       const packet = tcpPacket(src, dst, source.port, destination.port, seq, ack, part, this.ipId++);
       this.flows.set(forward, (seq + part.length) >>> 0);
-      out.push(recordHeader(time, packet.length, packet.length), packet);
+      out.push({ time, data: packet, originalLength: packet.length });
       offset += MAX_SEGMENT;
     } while (offset < payload.length);
     return out;
@@ -96,10 +129,10 @@ export class PcapWriter {
 // ── Addresses ─────────────────────────────────────────────────────────────────────────────────────
 
 /** An IP address as bytes: 4 for IPv4, 16 for IPv6. */
-type IpBytes = Uint8Array;
+export type IpBytes = Uint8Array;
 
-/** Both addresses of a packet in one family. */
-function ipPair(a: string, b: string): [IpBytes, IpBytes] {
+/** Both addresses of a packet in one family (parsed as `parseIp` does). */
+export function ipPair(a: string, b: string): [IpBytes, IpBytes] {
   let x = parseIp(a);
   let y = parseIp(b);
   // Unmap IPv4-mapped IPv6 where that makes both IPv4; otherwise map IPv4 into IPv6.
@@ -203,12 +236,12 @@ function globalHeader(): Uint8Array {
   return out;
 }
 
-function splitTime(at: number): { seconds: number; micros: number } {
+function splitTime(at: number): PacketTime {
   const micros = Math.round(at * 1000);
   return { seconds: Math.floor(micros / 1_000_000), micros: micros % 1_000_000 };
 }
 
-function recordHeader(time: { seconds: number; micros: number }, included: number, original: number): Uint8Array {
+function recordHeader(time: PacketTime, included: number, original: number): Uint8Array {
   const out = new Uint8Array(16);
   const view = new DataView(out.buffer);
   view.setUint32(0, time.seconds >>> 0, true);
@@ -325,7 +358,8 @@ function finishChecksum(sum: number): number {
   return ~folded & 0xffff;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
+/** The chunks one after the other, in one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
   const out = new Uint8Array(total);

@@ -16,6 +16,7 @@ import { useUiStore } from '../stores/ui-store';
 import { Dialog } from './Dialog';
 import { FormField } from './FormField';
 import { IdleThresholdField } from './IdleThresholdField';
+import { TraceCaptureSettings } from './TraceCaptureSettings';
 import './settings-dialog.css';
 
 /** The form's own state: the server as address + transport, numbers as typed text. */
@@ -436,6 +437,8 @@ export function SettingsDialog() {
             </label>
             <p className="field-hint">Applies at once. Passwords and credentials are masked.</p>
           </fieldset>
+
+          <TraceCaptureSettings />
         </div>
         <div className="settings-footer">
           {failure && (

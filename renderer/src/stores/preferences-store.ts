@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import { DEFAULT_PREFERENCES, type AppPreferences, type AppSnapshot } from '../../../shared/ipc/contract';
+import type { TraceCaptureStatus } from '../../../shared/trace/live-capture-settings';
 import { presenceApi } from '../presence-api';
 import type { RequestOutcome } from './session-store';
 
@@ -16,6 +17,8 @@ interface PreferencesState {
     preferencesChanged(preferences: AppPreferences): void;
     /** Changes the given preferences; main applies them at once. */
     preferencesChangeRequested(change: Partial<AppPreferences>): Promise<RequestOutcome>;
+    /** How the live capture and the HEP mirror are doing now (null when main cannot say). */
+    traceCaptureStatusRequested(): Promise<TraceCaptureStatus | null>;
   };
 }
 
@@ -36,5 +39,6 @@ export const usePreferencesStore = create<PreferencesState>()((set, get) => ({
         return { ok: false, message: errorMessage(error) };
       }
     },
+    traceCaptureStatusRequested: () => presenceApi().traceCaptureStatus().catch(() => null),
   },
 }));

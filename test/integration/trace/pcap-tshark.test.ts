@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../../shared/trace/pcap';
 import type { TraceEntry } from '../../../shared/trace/trace-entry';
-import { summarizeSipMessage } from '../../../shared/trace/trace-summary';
+import { sipRows, tsharkSip } from '../../support/trace/tshark';
 import { AUTH_RESPONSE, presenceSession } from '../../unit/shared/trace/sip-fixtures';
 
 const run = promisify(execFile);
@@ -24,32 +24,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** `tshark -r file -Y sip` with the fields we compare, one line per SIP packet. */
-async function tsharkSip(file: string, fields: string[]): Promise<string[][]> {
-  const { stdout } = await run(
-    'tshark',
-    ['-r', file, '-Y', 'sip', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => line.split('|'));
-}
-
-const expected = (list: readonly TraceEntry[]) =>
-  list
-    .map((e) => summarizeSipMessage(e.raw))
-    .filter((s) => s.kind === 'request' || s.kind === 'response')
-    .map((s) => [s.kind === 'request' ? s.method : String(s.statusCode), s.callId, s.cseq]);
-
 describe('pcap export read by tshark', () => {
   it('given a presence session over TCP, when written as pcap, then tshark lists the same SIP messages in order', async () => {
     const session = presenceSession();
     const file = path.join(dir, 'tcp.pcap');
     await writeFile(file, writePcap(session));
     const rows = await tsharkSip(file, ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq', 'tcp.srcport', 'tcp.dstport']);
-    expect(rows.map(([method, status, callId, cseq]) => [method || status, callId, cseq])).toEqual(expected(session));
+    expect(rows.map(([method, status, callId, cseq]) => [method || status, callId, cseq])).toEqual(sipRows(session));
     // Real ports, the right way round.
     expect(rows[0]!.slice(4)).toEqual(['40000', '5060']);
     expect(rows[1]!.slice(4)).toEqual(['5060', '40000']);
@@ -66,7 +47,7 @@ describe('pcap export read by tshark', () => {
     const file = path.join(dir, 'mixed.pcap');
     await writeFile(file, writePcap(session));
     const rows = await tsharkSip(file, ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq', 'udp.srcport', 'ipv6.src']);
-    expect(rows.map(([method, status, callId, cseq]) => [method || status, callId, cseq])).toEqual(expected(session));
+    expect(rows.map(([method, status, callId, cseq]) => [method || status, callId, cseq])).toEqual(sipRows(session));
     expect(rows[0]![4]).toBe('40000');
     expect(rows[1]![5]).toBe('::1');
   });
