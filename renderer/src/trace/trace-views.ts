@@ -14,7 +14,7 @@ import { TraceGroupIndex, type TraceGroup } from '../../../shared/trace/trace-gr
 import { TraceValueCounts } from '../../../shared/trace/trace-value-counts';
 import { useTraceStore } from '../stores/trace-store';
 import { endpointPairKey } from './trace-columns';
-import { useTraceViewStore } from './trace-view-store';
+import { useTraceEntries, useTraceViewStore } from './trace-view-store';
 
 interface CompiledView {
   readonly filter: CompiledTraceFilter;
@@ -89,8 +89,8 @@ export interface FilteredTrace {
 
 /** The filtered list, for the current filter and pause. */
 export function useFilteredTrace(): FilteredTrace {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   const spec = useTraceViewStore((s) => s.filter);
   const pausedAtSeq = useTraceViewStore((s) => s.pausedAtSeq);
   return useMemo(() => {
@@ -103,8 +103,8 @@ export function useFilteredTrace(): FilteredTrace {
 
 /** The group index, caught up with the current version. */
 export function useTraceGroups(): { index: TraceGroupIndex; version: number } {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   return useMemo(() => ({ index: groupIndexFor(buffer), version }), [buffer, version]);
 }
 
@@ -136,8 +136,8 @@ export interface TraceValueSummary {
 
 /** Method counts and constant columns, caught up with the current version. */
 export function useTraceValueSummary(): TraceValueSummary {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   return useMemo(() => {
     const methods = countsFor(methodCounts, buffer, (record) => record.summary.method).counts();
     methods.delete('');
