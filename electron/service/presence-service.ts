@@ -42,6 +42,9 @@ import {
   type SessionInfo,
   type SessionMode,
   type TraceExportRequest,
+  type CaptureBytes,
+  type CaptureOpened,
+  type CaptureOpenRequest,
   type TraceExportResult,
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
@@ -75,6 +78,7 @@ import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store
 import { PresenceTimeline } from './presence-timeline';
 import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
+import { CaptureLoader } from './capture-loader';
 import { testAccountRegistration, type OpenFileChooser } from './account-test';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 
@@ -190,6 +194,8 @@ export class PresenceService {
   private readonly settingsStore: SettingsStore;
   private readonly buddyStore: BuddyStore;
   private readonly recorder: TraceRecorder;
+  /** Capture files opened in the trace pane (capture-loader.ts). */
+  private readonly captures: CaptureLoader;
   private readonly stopTimeoutMs: number;
 
   private mode: SessionMode = 'starting';
@@ -241,6 +247,10 @@ export class PresenceService {
           `The SIP trace keeps the newest ${Math.round(maxChars / (1024 * 1024))} MB of messages; older ones are now dropped (export the trace to keep them).`,
         ),
     );
+    this.captures = new CaptureLoader(
+      { progress: (progress) => this.outbox.emit('onCaptureProgress', progress), finished: (finished) => this.outbox.emit('onCaptureFinished', finished) },
+      options.openFileChooser ? { chooser: options.openFileChooser } : {},
+    );
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────
@@ -271,6 +281,7 @@ export class PresenceService {
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.isStopping = true;
     this.autoStatus.stop();
+    this.captures.cancelAll();
     await this.transition(async () => {
       await this.stopSession(options.timeoutMs ?? this.stopTimeoutMs);
       this.setMode('offline');
@@ -626,6 +637,22 @@ export class PresenceService {
     // Whatever is still waiting for the next batch is part of the trace too.
     this.recorder.flush();
     return exportTrace(this.recorder.recent(), request, this.options.saveFileChooser, this.now());
+  }
+
+  /** Starts loading a capture file for the trace pane's capture view (see capture-loader.ts). */
+  openCapture(request: CaptureOpenRequest): Promise<CaptureOpened | null> {
+    return this.captures.open(request);
+  }
+
+  /** The next piece of a capture the page uploads. */
+  sendCaptureBytes(bytes: CaptureBytes): Promise<void> {
+    return this.captures.receive(bytes);
+  }
+
+  /** Stops loading a capture. */
+  cancelCapture({ id }: { id: number }): Promise<void> {
+    this.captures.cancel(id);
+    return Promise.resolve();
   }
 
   // ── For tests and the demo ────────────────────────────────────────────────────────────────────────

@@ -24,6 +24,9 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     testAccount: (form) => service.testAccount(form),
     chooseCaFile: () => service.chooseCaFile(),
     exportTrace: (request) => service.exportTrace(request),
+    openCapture: (request) => service.openCapture(request),
+    sendCaptureBytes: (bytes) => service.sendCaptureBytes(bytes),
+    cancelCapture: (target) => service.cancelCapture(target),
     setPreferences: (change) => service.setPreferences(change),
   };
 }
