@@ -155,7 +155,7 @@ export class CaptureLoader {
   private send(load: Load, entries: readonly CaptureEntry[]): void {
     load.messages += entries.length;
     for (let start = 0; start === 0 || start < entries.length; start += BATCH) {
-      this.events.progress({ id: load.id, bytesRead: load.bytesRead, totalBytes: load.totalBytes, entries: entries.slice(start, start + BATCH) });
+      this.events.progress({ id: load.id, name: load.name, bytesRead: load.bytesRead, totalBytes: load.totalBytes, entries: entries.slice(start, start + BATCH) });
     }
   }
 

@@ -160,6 +160,8 @@ export interface CaptureBytes {
 /** Loading moved on: how far, and the entries read since the last event, in capture order. */
 export interface CaptureProgress {
   readonly id: number;
+  /** The file's name (a capture opened from the app menu is first heard of here). */
+  readonly name: string;
   readonly bytesRead: number;
   readonly totalBytes: number;
   readonly entries: readonly CaptureEntry[];
