@@ -133,8 +133,7 @@ export class CaptureLoader {
           if (load.isCancelled) break;
           const { bytesRead } = await handle.read(buffer, 0, buffer.length, load.bytesRead);
           if (bytesRead === 0) break;
-          // The reader keeps what it holds on to, so it gets its own copy of the piece.
-          this.read(load, Uint8Array.prototype.slice.call(buffer, 0, bytesRead));
+          this.read(load, buffer.subarray(0, bytesRead));
           if (load.reader.problem) break;
         }
       } finally {

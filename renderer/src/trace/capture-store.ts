@@ -22,13 +22,10 @@ import {
 import { errorMessage } from '../../../shared/error-message';
 import { TraceBuffer } from '../../../shared/trace/trace-buffer';
 import { presenceApi } from '../presence-api';
+import { CAPTURE_CAPACITY, CAPTURE_MAX_CHARS } from './capture-limits';
 import { useUiStore } from '../stores/ui-store';
 import { traceViewState, type TraceEntriesState, type TraceSource, type TraceViewState } from './trace-view-store';
 
-/** Most messages a capture view holds: the benchmark's million. */
-export const CAPTURE_CAPACITY = 1_000_000;
-/** Most text a capture view holds, in UTF-16 units (the newest kept beyond it, as in the live trace). */
-export const CAPTURE_MAX_CHARS = 600 * 1024 * 1024;
 
 /** How far loading got. */
 export type CaptureStatus = 'loading' | CaptureFinished['outcome'];

@@ -38,7 +38,8 @@ export class CaptureReader {
   push(chunk: Uint8Array): CaptureEntry[] {
     if (this.notCapture) return [];
     if (!this.source) {
-      this.head = this.head.length === 0 ? chunk : joined(this.head, chunk);
+      // Joined into a copy: the caller may reuse its chunk.
+      this.head = joined(this.head, chunk);
       if (this.head.length < SNIFF_BYTES) return [];
       return this.start();
     }

@@ -89,7 +89,8 @@ export class PacketFileReader {
       if (used === 0 || this.failed) break;
       at += used;
     }
-    this.pending = this.pending.slice(at);
+    // A copy: the caller may reuse its chunk (a Node Buffer's own slice() would share it).
+    this.pending = copyOf(this.pending, at, this.pending.length);
     this.offset += at;
     return packets;
   }
@@ -147,7 +148,7 @@ export class PacketFileReader {
     this.packetCount++;
     const time = seconds * 1000 + fraction / this.pcapUnitsPerMs;
     this.lastAt = time;
-    packets.push({ number: this.packetCount, at: time, linkType: this.pcapLinkType, data: bytes.slice(at + 16, at + 16 + captured) });
+    packets.push({ number: this.packetCount, at: time, linkType: this.pcapLinkType, data: copyOf(bytes, at + 16, at + 16 + captured) });
     return 16 + captured;
   }
 
@@ -199,7 +200,7 @@ export class PacketFileReader {
         const time = units / iface.unitsPerMs + iface.offsetMs;
         this.lastAt = time;
         this.packetCount++;
-        packets.push({ number: this.packetCount, at: time, linkType: iface.linkType, data: bytes.slice(bodyAt + 20, bodyAt + 20 + captured) });
+        packets.push({ number: this.packetCount, at: time, linkType: iface.linkType, data: copyOf(bytes, bodyAt + 20, bodyAt + 20 + captured) });
         break;
       }
       case PCAPNG_SPB: {
@@ -209,7 +210,7 @@ export class PacketFileReader {
         const original = body.getUint32(0, this.littleEndian);
         const captured = Math.min(original, body.byteLength - 4, iface.snapLength || Infinity);
         this.packetCount++;
-        packets.push({ number: this.packetCount, at: this.lastAt, linkType: iface.linkType, data: bytes.slice(bodyAt + 4, bodyAt + 4 + captured) });
+        packets.push({ number: this.packetCount, at: this.lastAt, linkType: iface.linkType, data: copyOf(bytes, bodyAt + 4, bodyAt + 4 + captured) });
         break;
       }
       default:
@@ -246,6 +247,11 @@ function readInterface(body: DataView, littleEndian: boolean): PcapngInterface {
     at += 4 + Math.ceil(length / 4) * 4;
   }
   return { linkType: body.getUint16(0, littleEndian), snapLength: body.getUint32(4, littleEndian), unitsPerMs, offsetMs };
+}
+
+/** A copy of bytes[start, end) that shares nothing with the caller's chunk (a Node Buffer's slice() would). */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.subarray(start, end));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -350,3 +350,20 @@ describe('the capture’s "me"', () => {
     ]);
   });
 });
+
+describe('pieces the caller reuses', () => {
+  it('given every piece read into the same Node Buffer (as a file is read), then nothing read earlier changes', () => {
+    const file = pcapFile(ipPackets(sipSession()));
+    const reader = new CaptureReader();
+    const piece = Buffer.alloc(100);
+    const entries: CaptureEntry[] = [];
+    for (let at = 0; at < file.length; at += piece.length) {
+      const length = Math.min(piece.length, file.length - at);
+      piece.set(file.subarray(at, at + length));
+      entries.push(...reader.push(piece.subarray(0, length)));
+    }
+    entries.push(...reader.end());
+    expect(reader.problem).toBeNull();
+    expect(entries).toEqual(read(file).entries);
+  });
+});
