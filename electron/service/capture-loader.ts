@@ -9,7 +9,8 @@
  *   cancel(id) ──► stops before the next piece: finished cancelled, what was read stays with the page
  *
  * Nothing read is kept here: the entries go to the page as they are read, so a file of a million
- * messages costs main only the piece being read.
+ * messages costs main only the piece being read. An export from a capture reads its file again
+ * (`entriesOf`); an uploaded capture has no file here, so it cannot be exported.
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,6 +54,8 @@ interface Load {
 /** Opens and reads captures; several may load at once, each under its id. */
 export class CaptureLoader {
   private readonly loads = new Map<number, Load>();
+  /** The file of each capture opened by path, for exports. */
+  private readonly files = new Map<number, string>();
   private nextId = 1;
 
   constructor(
@@ -82,6 +85,7 @@ export class CaptureLoader {
     });
     if (!info.isFile()) throw new UserFacingError(`${file} is not a file.`);
     const load = this.start(path.basename(file), info.size);
+    this.files.set(load.id, file);
     void this.readFile(load, file);
     return this.opened(load);
   }
@@ -99,6 +103,31 @@ export class CaptureLoader {
     this.read(load, bytes);
     if (isLast) this.finish(load);
     await yieldToEventLoop();
+  }
+
+  /** Every entry of capture `id`, read again from its file (for an export from the capture view). */
+  async entriesOf(id: number): Promise<CaptureEntry[]> {
+    const file = this.files.get(id);
+    if (!file) throw new UserFacingError('A capture dropped on the window cannot be exported; open it with Open capture… to export from it.');
+    const reader = new CaptureReader();
+    const entries: CaptureEntry[] = [];
+    const buffer = Buffer.alloc(this.options.readBytes ?? READ_BYTES);
+    const handle = await open(file, 'r').catch((error: unknown) => {
+      throw new UserFacingError(`${file} cannot be read again (${errorMessage(error)}).`);
+    });
+    try {
+      for (let at = 0; ; ) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+        entries.push(...reader.push(buffer.subarray(0, bytesRead)));
+        await yieldToEventLoop();
+      }
+    } finally {
+      await handle.close();
+    }
+    entries.push(...reader.end());
+    return entries;
   }
 
   /** Stops loading `id` before its next piece. */

@@ -632,8 +632,11 @@ export class PresenceService {
 
   // ── Trace ───────────────────────────────────────────────────────────────────────────────────────
 
-  /** Writes recorded SIP messages to a file the user chooses (see trace-export.ts). */
-  exportTrace(request: TraceExportRequest): Promise<TraceExportResult> {
+  /** Writes recorded SIP messages, or a capture's, to a file the user chooses (see trace-export.ts). */
+  async exportTrace(request: TraceExportRequest): Promise<TraceExportResult> {
+    if (request.capture !== undefined) {
+      return exportTrace(await this.captures.entriesOf(request.capture), request, this.options.saveFileChooser, this.now());
+    }
     // Whatever is still waiting for the next batch is part of the trace too.
     this.recorder.flush();
     return exportTrace(this.recorder.recent(), request, this.options.saveFileChooser, this.now());

@@ -114,6 +114,8 @@ export interface TraceExportRequest {
   readonly scope: TraceExportScope;
   /** Write Authorization / Proxy-Authorization credentials as sent; false (the default) masks them. */
   readonly includeCredentials: boolean;
+  /** Export from this opened capture (its `CaptureOpened.id`, sequence numbers as its view shows them) instead of the live trace. */
+  readonly capture?: number;
 }
 
 /** What "Test connection" found: registered (`ok`) or not, in one sentence for the user. */
@@ -491,6 +493,7 @@ function traceExportRequest(): Validator<TraceExportRequest> {
       v.object({ kind: v.literal('messages'), seqs: v.array(seq, { maxLength: MAX_EXPORT_MESSAGES }) }),
     ),
     includeCredentials: v.boolean,
+    capture: v.optional(captureId),
   });
 }
 

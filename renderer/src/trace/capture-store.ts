@@ -17,7 +17,7 @@ import {
   type CaptureOpened,
   type CaptureOpenRequest,
   type CaptureProgress,
-  type TraceExportResult,
+  type TraceExportRequest,
 } from '../../../shared/ipc/contract';
 import { errorMessage } from '../../../shared/error-message';
 import { TraceBuffer } from '../../../shared/trace/trace-buffer';
@@ -64,8 +64,8 @@ interface CaptureState {
   };
 }
 
-/** A fresh source: its own buffer and view state; exports are not offered for captures. */
-function captureSource(): CaptureSource {
+/** A fresh source for capture `id`: its own buffer and view state; its exports are of the capture's file. */
+function captureSource(id: number): CaptureSource {
   const buffer = new TraceBuffer(CAPTURE_CAPACITY, CAPTURE_MAX_CHARS);
   const entries = createStore<TraceEntriesState>()((set) => ({
     buffer,
@@ -79,9 +79,8 @@ function captureSource(): CaptureSource {
       },
     },
   }));
-  const refuseExport = (): Promise<TraceExportResult> =>
-    Promise.reject(new Error('A capture is a file already: open it in Wireshark or sngrep to cut it; exporting from a capture is not offered.'));
-  return { entries, view: createStore<TraceViewState>()(traceViewState(refuseExport)) };
+  const exportCapture = (request: TraceExportRequest) => presenceApi().exportTrace({ ...request, capture: id });
+  return { entries, view: createStore<TraceViewState>()(traceViewState(exportCapture)) };
 }
 
 function base64Of(bytes: Uint8Array): string {
@@ -96,7 +95,7 @@ export const useCaptureStore = create<CaptureState>()((set, get) => {
     const previous = get().capture;
     if (previous?.id === capture.id) return;
     if (previous?.status === 'loading') void presenceApi().cancelCapture({ id: previous.id });
-    set({ capture: { ...capture, bytesRead: 0, status: 'loading', problem: null, source: captureSource() }, isCaptureShown: true, openError: null });
+    set({ capture: { ...capture, bytesRead: 0, status: 'loading', problem: null, source: captureSource(capture.id) }, isCaptureShown: true, openError: null });
     useUiStore.getState().actions.tabSelected('trace');
   };
   /** The open capture when it is `id`'s (events of a replaced capture are ignored). */

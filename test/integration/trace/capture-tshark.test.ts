@@ -135,6 +135,7 @@ describe('captures of real traffic, opened', () => {
     }, 90_000);
   }
 
+  // The two below read the captures the cases above took (vitest runs a file's tests in order).
   it('given a capture cut in the middle, then the messages before the cut are opened and it says where reading stopped', async () => {
     const file = path.join(dir, 'tcp.pcapng');
     const whole = await readFile(file);
@@ -149,7 +150,7 @@ describe('captures of real traffic, opened', () => {
     expect(reader.problem!.packet).toBeGreaterThan(Math.max(...entries.map((e) => e.frame)));
   });
 
-  it('given the loader opening a capture file, then progress events carry every entry and the end says complete; a damaged copy ends damaged', async () => {
+  it('given the loader opening a capture file, then progress events carry every entry and the end says complete, an export reads the same again; a damaged copy ends damaged', async () => {
     const file = path.join(dir, 'ws.pcapng');
     const expected = readAll(await readFile(file)).entries;
     const progress: CaptureProgress[] = [];
@@ -162,11 +163,16 @@ describe('captures of real traffic, opened', () => {
     expect(progress.flatMap((p) => p.entries)).toEqual(expected);
     expect(progress.at(-1)!.bytesRead).toBe(opened!.totalBytes);
     expect(finished[0]).toEqual({ id: 1, outcome: 'complete', messages: expected.length, problem: null });
+    // An export from the capture view reads the file again: the same entries, numbered the same.
+    expect(await loader.entriesOf(1)).toEqual(expected);
+    const upload = await loader.open({ kind: 'upload', name: 'dropped.pcapng', totalBytes: 10 });
+    await expect(loader.entriesOf(upload!.id)).rejects.toThrow(/cannot be exported/);
+    loader.cancel(upload!.id);
 
     const damaged = path.join(dir, 'damaged.pcapng');
     await writeFile(damaged, (await readFile(file)).subarray(0, 3000));
     await loader.open({ kind: 'path', path: damaged });
     await expect.poll(() => finished.length).toBe(2);
-    expect(finished[1]).toMatchObject({ id: 2, outcome: 'damaged', problem: expect.stringMatching(/^damaged\.pcapng stopped being readable at byte [\d,]+ \(packet \d+\): /) });
+    expect(finished[1]).toMatchObject({ id: 3, outcome: 'damaged', problem: expect.stringMatching(/^damaged\.pcapng stopped being readable at byte [\d,]+ \(packet \d+\): /) });
   });
 });
