@@ -1,6 +1,6 @@
 /**
  * The application menu, our own instead of Electron's default (which ships Reload and Developer Tools
- * to every user): on macOS the app menu, elsewhere a File menu; Edit with copy and paste (text fields
+ * to every user): on macOS the app menu, elsewhere a File menu (both with "Open capture…"); Edit with copy and paste (text fields
  * need the roles for their shortcuts on macOS); View with zoom; Help with "Open log folder" and About.
  * Reload and Developer Tools appear only in development. A pure model; the shell builds it with
  * `Menu.buildFromTemplate`.
@@ -37,7 +37,11 @@ export type AppMenuRole =
   | 'front';
 
 /** What one of our own (non-role) menu items does. */
-export type AppMenuAction = { readonly kind: 'show-screen'; readonly screen: AppScreen } | { readonly kind: 'open-log-folder' };
+export type AppMenuAction =
+  | { readonly kind: 'show-screen'; readonly screen: AppScreen }
+  | { readonly kind: 'open-log-folder' }
+  /** Open a capture file (pcap, pcapng, SIP text save) in the trace pane's capture view. */
+  | { readonly kind: 'open-capture' };
 
 /** One entry of a menu. */
 export type AppMenuItem =
@@ -67,6 +71,8 @@ const settings: AppMenuItem = {
   accelerator: 'CmdOrCtrl+,',
 };
 
+const openCapture: AppMenuItem = { kind: 'action', label: 'Open capture…', action: { kind: 'open-capture' }, accelerator: 'CmdOrCtrl+O' };
+
 /** The menu bar for `context`. */
 export function appMenu(context: AppMenuContext): AppMenu[] {
   const isMac = context.platform === 'darwin';
@@ -77,6 +83,7 @@ export function appMenu(context: AppMenuContext): AppMenu[] {
           role('about'),
           separator,
           settings,
+          openCapture,
           separator,
           role('services'),
           separator,
@@ -87,7 +94,7 @@ export function appMenu(context: AppMenuContext): AppMenu[] {
           role('quit'),
         ],
       }
-    : { label: 'File', items: [settings, separator, role('close'), role('quit')] };
+    : { label: 'File', items: [openCapture, separator, settings, separator, role('close'), role('quit')] };
   const edit: AppMenu = {
     label: 'Edit',
     items: [

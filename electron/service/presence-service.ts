@@ -42,6 +42,9 @@ import {
   type SessionInfo,
   type SessionMode,
   type TraceExportRequest,
+  type CaptureBytes,
+  type CaptureOpened,
+  type CaptureOpenRequest,
   type TraceExportResult,
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
@@ -75,6 +78,7 @@ import { MemorySecretStore, passwordKey, type SecretStore } from './secret-store
 import { PresenceTimeline } from './presence-timeline';
 import { DEFAULT_SETTINGS, SettingsStore } from './settings-store';
 import { exportTrace, type SaveFileChooser } from './trace-export';
+import { CaptureLoader } from './capture-loader';
 import { testAccountRegistration, type OpenFileChooser } from './account-test';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 import { TraceCapture } from './trace-capture/trace-capture';
@@ -194,6 +198,8 @@ export class PresenceService {
   private readonly recorder: TraceRecorder;
   /** The live capture to files and the HEP mirror, as the preferences ask. */
   private readonly traceCapture: TraceCapture;
+  /** Capture files opened in the trace pane (capture-loader.ts). */
+  private readonly captures: CaptureLoader;
   private readonly stopTimeoutMs: number;
 
   private mode: SessionMode = 'starting';
@@ -251,6 +257,13 @@ export class PresenceService {
       now: this.now,
       notify: (level, text) => this.notify(level, text),
     });
+    this.captures = new CaptureLoader(
+      {
+        progress: (progress) => this.outbox.emit('onCaptureProgress', progress),
+        finished: (finished) => this.outbox.emit('onCaptureFinished', finished),
+      },
+      options.openFileChooser ? { chooser: options.openFileChooser } : {},
+    );
   }
 
   // ── Lifecycle ─────────────────────────────────────────────────────────────────────────────────────
@@ -282,6 +295,7 @@ export class PresenceService {
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.isStopping = true;
     this.autoStatus.stop();
+    this.captures.cancelAll();
     await this.transition(async () => {
       await this.stopSession(options.timeoutMs ?? this.stopTimeoutMs);
       this.setMode('offline');
@@ -588,7 +602,11 @@ export class PresenceService {
   async setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences> {
     // The renderer checked these too, but main trusts nothing it is sent.
     const hepErrors = change.hepMirror ? checkHepMirror(change.hepMirror) : {};
-    for (const [field, label] of [['collector', 'HEP collector'], ['captureId', 'Capture ID'], ['authKey', 'Auth key']] as const) {
+    for (const [field, label] of [
+      ['collector', 'HEP collector'],
+      ['captureId', 'Capture ID'],
+      ['authKey', 'Auth key'],
+    ] as const) {
       const error = hepErrors[field];
       if (error !== undefined) throw new UserFacingError(`${label}: ${error}`);
     }
@@ -654,11 +672,30 @@ export class PresenceService {
 
   // ── Trace ───────────────────────────────────────────────────────────────────────────────────────
 
-  /** Writes recorded SIP messages to a file the user chooses (see trace-export.ts). */
-  exportTrace(request: TraceExportRequest): Promise<TraceExportResult> {
+  /** Writes recorded SIP messages, or a capture's, to a file the user chooses (see trace-export.ts). */
+  async exportTrace(request: TraceExportRequest): Promise<TraceExportResult> {
+    if (request.capture !== undefined) {
+      return exportTrace(await this.captures.entriesOf(request.capture), request, this.options.saveFileChooser, this.now());
+    }
     // Whatever is still waiting for the next batch is part of the trace too.
     this.recorder.flush();
     return exportTrace(this.recorder.recent(), request, this.options.saveFileChooser, this.now());
+  }
+
+  /** Starts loading a capture file for the trace pane's capture view (see capture-loader.ts). */
+  openCapture(request: CaptureOpenRequest): Promise<CaptureOpened | null> {
+    return this.captures.open(request);
+  }
+
+  /** The next piece of a capture the page uploads. */
+  sendCaptureBytes(bytes: CaptureBytes): Promise<void> {
+    return this.captures.receive(bytes);
+  }
+
+  /** Stops loading a capture. */
+  cancelCapture({ id }: { id: number }): Promise<void> {
+    this.captures.cancel(id);
+    return Promise.resolve();
   }
 
   // ── For tests and the demo ────────────────────────────────────────────────────────────────────────

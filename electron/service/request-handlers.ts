@@ -25,6 +25,9 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     chooseCaFile: () => service.chooseCaFile(),
     exportTrace: (request) => service.exportTrace(request),
     traceCaptureStatus: () => service.traceCaptureStatus(),
+    openCapture: (request) => service.openCapture(request),
+    sendCaptureBytes: (bytes) => service.sendCaptureBytes(bytes),
+    cancelCapture: (target) => service.cancelCapture(target),
     setPreferences: (change) => service.setPreferences(change),
   };
 }

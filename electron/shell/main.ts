@@ -12,6 +12,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { app, screen, session, shell, type BrowserWindow } from 'electron';
+import { errorMessage } from '../../shared/error-message';
 import type { AppPreferences, AppScreen, FocusTarget } from '../../shared/ipc/contract';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { appMenu, type AppMenuAction } from '../desktop/app-menu';
@@ -162,6 +163,12 @@ if (!app.requestSingleInstanceLock()) {
 
   const performMenuAction = (action: AppMenuAction) => {
     if (action.kind === 'show-screen') return showScreen(action.screen);
+    if (action.kind === 'open-capture') {
+      showMainWindow();
+      // The dialog's answer arrives as capture events; a file that cannot be opened is said in a notice.
+      void service?.openCapture({ kind: 'path', path: null }).catch((error: unknown) => service?.notify('warning', errorMessage(error)));
+      return;
+    }
     // The folder the log file writes, which may not exist yet if nothing has been logged.
     void mkdir(logFolder, { recursive: true })
       .then(() => shell.openPath(logFolder))

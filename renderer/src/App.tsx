@@ -11,7 +11,7 @@ import { SettingsDialog } from './components/SettingsDialog';
 import { StatusPicker } from './components/StatusPicker';
 import { useAppStore } from './stores/app-store';
 import { useUiStore } from './stores/ui-store';
-import { TracePane } from './trace/TracePane';
+import { TraceTabs } from './trace/TraceTabs';
 
 /**
  * The window: the app's name, our status, the settings and About in the header, the connection status line, the
@@ -67,7 +67,7 @@ export function App() {
       {tab === 'buddies' && <DemoBanner />}
       <NoticeArea />
       <main className="app-main">
-        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TracePane /> }} />
+        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TraceTabs /> }} />
       </main>
 
       {dialog?.kind === 'status' && <StatusPicker />}

@@ -15,6 +15,7 @@ import { useSelfStore } from './stores/self-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
 import { useUiStore } from './stores/ui-store';
+import { useCaptureStore } from './trace/capture-store';
 
 /** Attaches every listener, then tells main the renderer is ready. Returns a function that detaches. */
 export function startBridge(api: PresenceApi): () => void {
@@ -25,6 +26,7 @@ export function startBridge(api: PresenceApi): () => void {
   const trace = useTraceStore.getState().actions;
   const preferences = usePreferencesStore.getState().actions;
   const ui = useUiStore.getState().actions;
+  const capture = useCaptureStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -37,6 +39,8 @@ export function startBridge(api: PresenceApi): () => void {
     api.onPreferencesChanged((changed) => preferences.preferencesChanged(changed)),
     api.onFocusRequested((target) => ui.focusRequested(target)),
     api.onPageAlert((alert) => deliverPageAlert(alert, { showInWindow: app.pageAlertReceived, focus: ui.focusRequested })),
+    api.onCaptureProgress((progress) => capture.progressed(progress)),
+    api.onCaptureFinished((finished) => capture.finished(finished)),
   ];
 
   api.rendererReady().then(

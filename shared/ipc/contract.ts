@@ -17,6 +17,7 @@ import type { PresenceExplanation } from '../buddy/explain-presence';
 import type { AutomaticReason } from '../presence/auto-status';
 import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
+import type { CaptureEntry } from '../trace/capture/capture-entry';
 import type { TraceEntry } from '../trace/trace-entry';
 import {
   CAPTURE_FILE_COUNT,
@@ -122,15 +123,17 @@ export interface TraceExportRequest {
   readonly scope: TraceExportScope;
   /** Write Authorization / Proxy-Authorization credentials as sent; false (the default) masks them. */
   readonly includeCredentials: boolean;
+  /** Export from this opened capture (its `CaptureOpened.id`, sequence numbers as its view shows them) instead of the live trace. */
+  readonly capture?: number;
 }
 
-/** The outcome of an export. */
 /** What "Test connection" found: registered (`ok`) or not, in one sentence for the user. */
 export interface AccountTestResult {
   readonly ok: boolean;
   readonly message: string;
 }
 
+/** The outcome of an export. */
 export interface TraceExportResult {
   /** False when the user cancelled the save dialog: nothing was written. */
   readonly saved: boolean;
@@ -138,6 +141,50 @@ export interface TraceExportResult {
   /** Messages written. */
   readonly messages: number;
   readonly bytes: number;
+}
+
+/**
+ * Which capture file to open: a path (the web mode's path field, a file dropped on the desktop window),
+ * null to ask in an open-file dialog, or bytes the page uploads (a file dropped in the web mode) with
+ * their name and size, sent after with `sendCaptureBytes`.
+ */
+export type CaptureOpenRequest =
+  { readonly kind: 'path'; readonly path: string | null } | { readonly kind: 'upload'; readonly name: string; readonly totalBytes: number };
+
+/** A capture being loaded. Its entries arrive in `onCaptureProgress` events, its end in `onCaptureFinished`. */
+export interface CaptureOpened {
+  /** Names this capture in the events and in `cancelCapture`. */
+  readonly id: number;
+  /** The file's name, without folders: the capture view's title. */
+  readonly name: string;
+  readonly totalBytes: number;
+}
+
+/** One piece of an uploaded capture, base64; the last piece says so. */
+export interface CaptureBytes {
+  readonly id: number;
+  readonly data: string;
+  readonly isLast: boolean;
+}
+
+/** Loading moved on: how far, and the entries read since the last event, in capture order. */
+export interface CaptureProgress {
+  readonly id: number;
+  /** The file's name (a capture opened from the app menu is first heard of here). */
+  readonly name: string;
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly entries: readonly CaptureEntry[];
+}
+
+/** How loading a capture ended. */
+export interface CaptureFinished {
+  readonly id: number;
+  /** `complete`: the whole file was read; `damaged`: it stopped being readable (`problem` says where); `cancelled`; `failed`: it could not be read at all. */
+  readonly outcome: 'complete' | 'damaged' | 'cancelled' | 'failed';
+  readonly messages: number;
+  /** For the user: "stopped being readable at byte N (packet K): reason", or why it failed; null when complete or cancelled. */
+  readonly problem: string | null;
 }
 
 /** The user's choices for how Presently behaves on this computer (the settings dialog's Desktop and Advanced sections), saved with the settings. */
@@ -272,6 +319,16 @@ export interface PresenceRequests {
    */
   exportTrace(request: TraceExportRequest): Promise<TraceExportResult>;
 
+  /**
+   * Starts loading a capture file (pcap, pcapng, or a SIP text save) in the background; resolves once it
+   * is open (null when the open dialog is cancelled), fails with a readable reason when it cannot be.
+   */
+  openCapture(request: CaptureOpenRequest): Promise<CaptureOpened | null>;
+  /** The next piece of an uploaded capture; resolves once it is read, so the page sends no faster than main reads. */
+  sendCaptureBytes(bytes: CaptureBytes): Promise<void>;
+  /** Stops loading a capture; what was read stays. */
+  cancelCapture(target: { id: number }): Promise<void>;
+
   /** Changes the given preferences; each applies at once (start at login is set up or removed, closing the window follows the tray choice). */
   setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences>;
   /** How the live capture to files and the HEP mirror are doing (file, messages dropped, collector reachable). */
@@ -312,6 +369,10 @@ export interface NoticeEvents {
   onFocusRequested(listener: (target: FocusTarget) => void): Unsubscribe;
   /** A notification for the page to show (web mode only: the desktop app shows system notifications instead). */
   onPageAlert(listener: (alert: PageAlert) => void): Unsubscribe;
+  /** A capture being loaded read more (also the first sign of one opened from the app menu). */
+  onCaptureProgress(listener: (progress: CaptureProgress) => void): Unsubscribe;
+  /** A capture finished loading, was cancelled, or stopped at damage. */
+  onCaptureFinished(listener: (finished: CaptureFinished) => void): Unsubscribe;
 }
 
 /** Events: main → renderer. Each `on…` method attaches a listener and returns its unsubscribe. */
@@ -340,6 +401,13 @@ export type Channel = `${string}:${string}`;
 const MAX_FIELD_LENGTH = 1024;
 /** The largest time in ms since the epoch a Date can hold (ECMAScript's time value range). */
 const MAX_TIMESTAMP_MS = 8.64e15;
+
+/** Most bytes of one uploaded capture piece (its base64 text is 4/3 as long; the web mode's frames hold 1 MiB). */
+export const MAX_CAPTURE_PIECE_BYTES = 512 * 1024;
+const MAX_CAPTURE_PIECE_BASE64 = Math.ceil(MAX_CAPTURE_PIECE_BYTES / 3) * 4;
+/** The largest capture the page may upload; larger files are opened by path. */
+export const MAX_CAPTURE_UPLOAD_BYTES = 1024 * 1024 * 1024;
+const captureId = v.number({ integer: true, min: 1, max: Number.MAX_SAFE_INTEGER });
 
 /** Channel and payload validator of each request. */
 export const requestChannels: {
@@ -374,6 +442,12 @@ export const requestChannels: {
   testAccount: { channel: 'account:test', payload: accountForm() },
   chooseCaFile: { channel: 'account:choose-ca-file', payload: v.none },
   exportTrace: { channel: 'trace:export', payload: traceExportRequest() },
+  openCapture: { channel: 'capture:open', payload: captureOpenRequest() },
+  sendCaptureBytes: {
+    channel: 'capture:bytes',
+    payload: v.object({ id: captureId, data: v.string({ maxLength: MAX_CAPTURE_PIECE_BASE64 }), isLast: v.boolean }),
+  },
+  cancelCapture: { channel: 'capture:cancel', payload: v.object({ id: captureId }) },
   setPreferences: { channel: 'app:set-preferences', payload: preferencesChange() },
   traceCaptureStatus: { channel: 'trace:capture-status', payload: v.none },
 };
@@ -405,6 +479,8 @@ export const eventChannels: {
   onNotice: { channel: 'app:notice' },
   onFocusRequested: { channel: 'app:focus' },
   onPageAlert: { channel: 'app:page-alert' },
+  onCaptureProgress: { channel: 'capture:progress' },
+  onCaptureFinished: { channel: 'capture:finished' },
   onSessionChanged: { channel: 'account:session', snapshot: 'session' },
   onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
@@ -426,6 +502,17 @@ function buddyForm(): Validator<BuddyForm> {
   });
 }
 
+function captureOpenRequest(): Validator<CaptureOpenRequest> {
+  return v.union(
+    v.object({ kind: v.literal('path'), path: v.nullable(v.string({ minLength: 1, maxLength: 4096 })) }),
+    v.object({
+      kind: v.literal('upload'),
+      name: v.string({ minLength: 1, maxLength: MAX_FIELD_LENGTH }),
+      totalBytes: v.number({ integer: true, min: 0, max: MAX_CAPTURE_UPLOAD_BYTES }),
+    }),
+  );
+}
+
 function traceExportRequest(): Validator<TraceExportRequest> {
   /** Most sequence numbers one export may list: the most entries the service keeps. */
   const MAX_EXPORT_MESSAGES = 100_000;
@@ -437,6 +524,7 @@ function traceExportRequest(): Validator<TraceExportRequest> {
       v.object({ kind: v.literal('messages'), seqs: v.array(seq, { maxLength: MAX_EXPORT_MESSAGES }) }),
     ),
     includeCredentials: v.boolean,
+    capture: v.optional(captureId),
   });
 }
 

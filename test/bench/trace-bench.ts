@@ -5,26 +5,37 @@
  *   each entry summarised once on arrival; the group index catching up after each batch;
  * - filter: a filter change, which re-runs over every entry held (compile + full TraceFilterIndex), for
  *   several kinds of filter; then the incremental cost of one more batch under the heaviest filter;
- * - export: the text and pcap files of all of them.
+ * - export: the text and pcap files of all of them;
+ * - capture: opening a pcap of 1,000,000 messages (written by our pcap writer: the same traffic, repeated)
+ *   as the capture view does — read in 1 MiB pieces by shared/trace/capture's reader, appended in the
+ *   loader's batches to a TraceBuffer of the view's capacity with the group index catching up — with the
+ *   process's RSS and heap after; then a filter change and the ladder of one dialog in that model.
  *
- *   npm run bench:trace                  # 100,000 entries, 5 runs per filter
- *   npm run bench:trace -- --entries 20000 --runs 3
+ *   npm run bench:trace                  # 100,000 entries, 5 runs per filter, a 1,000,000-message capture
+ *   npm run bench:trace -- --entries 20000 --runs 3 --capture 100000
  *
  * Prints figures; asserts nothing. Single-threaded and CPU-bound: the figures move with the machine's load.
  */
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CaptureReader } from '../../shared/trace/capture/capture-reader';
 import { TraceBuffer } from '../../shared/trace/trace-buffer';
 import { compileTraceFilter, EMPTY_TRACE_FILTER, TraceFilterIndex, type TraceFilterSpec } from '../../shared/trace/trace-filter';
 import type { TraceEntry } from '../../shared/trace/trace-entry';
 import { TraceGroupIndex } from '../../shared/trace/trace-groups';
 import { formatTraceText } from '../../shared/trace/trace-format';
-import { writePcap } from '../../shared/trace/pcap';
+import { PcapWriter, writePcap } from '../../shared/trace/pcap';
+import { buildLadder } from '../../shared/trace/trace-ladder';
+import type { TraceRecord } from '../../shared/trace/trace-summary';
+import { CAPTURE_CAPACITY, CAPTURE_MAX_CHARS } from '../../renderer/src/trace/capture-limits';
 import { BOB, pidf, request, response } from '../unit/shared/trace/sip-fixtures';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   const value = at > 0 ? Number(process.argv[at + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) {
-    console.error('usage: trace-bench [--entries N] [--runs N] [--batch N]');
+    console.error('usage: trace-bench [--entries N] [--runs N] [--batch N] [--capture N]');
     process.exit(2);
   }
   return value;
@@ -32,6 +43,7 @@ function argument(name: string, fallback: number): number {
 const ENTRIES = argument('entries', 100_000);
 const RUNS = argument('runs', 5);
 const BATCH = argument('batch', 500);
+const CAPTURE_MESSAGES = argument('capture', 1_000_000);
 
 /**
  * A realistic mix for a client watching 50 buddies: NOTIFYs and their answers dominate, with PUBLISH
@@ -246,4 +258,75 @@ for (const [name, partial] of filters) {
   console.log(`\nexport of all ${all.length.toLocaleString('en-US')} entries (credentials masked)`);
   console.log(`  text  ${ms(t1 - t0)}  ${(text.length / 1e6).toFixed(1)} MB`);
   console.log(`  pcap  ${ms(t2 - t1)}  ${(pcap.length / 1e6).toFixed(1)} MB`);
+}
+
+// ── Capture ──────────────────────────────────────────────────────────────────────────────────────
+{
+  const dir = await mkdtemp(path.join(tmpdir(), 'presently-bench-capture-'));
+  const file = path.join(dir, 'capture.pcap');
+  try {
+    // The pcap: the traffic above over and over, renumbered and later each time.
+    const writer = new PcapWriter({ includeCredentials: true });
+    const out = await open(file, 'w');
+    await out.write(writer.fileHeader());
+    const span = entries.length * 37.5;
+    for (let written = 0; written < CAPTURE_MESSAGES; ) {
+      const round = Math.floor(written / entries.length);
+      const slice = entries.slice(0, Math.min(entries.length, CAPTURE_MESSAGES - written));
+      for (let i = 0; i < slice.length; i += 10_000) {
+        await out.write(Buffer.concat(slice.slice(i, i + 10_000).flatMap((e) => writer.records({ ...e, at: e.at + round * span }))));
+      }
+      written += slice.length;
+    }
+    await out.close();
+    const size = (await stat(file)).size;
+
+    const heapBefore = process.memoryUsage();
+    const t0 = performance.now();
+    const reader = new CaptureReader();
+    const view = new TraceBuffer(CAPTURE_CAPACITY, CAPTURE_MAX_CHARS);
+    const groups = new TraceGroupIndex(view);
+    const input = await open(file, 'r');
+    const piece = Buffer.alloc(1024 * 1024);
+    let readTime = 0;
+    const take = (list: TraceEntry[]) => {
+      for (let i = 0; i < list.length; i += 5_000) view.append(list.slice(i, i + 5_000));
+      groups.sync();
+    };
+    for (let at = 0; ; ) {
+      const { bytesRead } = await input.read(piece, 0, piece.length, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      const r0 = performance.now();
+      const read = reader.push(piece.subarray(0, bytesRead));
+      readTime += performance.now() - r0;
+      take(read);
+    }
+    take(reader.end());
+    await input.close();
+    const loadTime = performance.now() - t0;
+    const memory = process.memoryUsage();
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0).padStart(5)} MB`;
+    console.log(`
+capture: a pcap of ${CAPTURE_MESSAGES.toLocaleString('en-US')} messages (${(size / 1e6).toFixed(0)} MB), opened as the capture view does`);
+    console.log(`  load (read + summarise + group index) ${ms(loadTime)}  of which reading the file's packets ${ms(readTime)}`);
+    console.log(`  ${view.size.toLocaleString('en-US')} entries held${reader.problem ? `, stopped: ${reader.problem.reason}` : ''}`);
+    console.log(`  RSS ${mb(memory.rss)}  heap used ${mb(memory.heapUsed)} (before loading: RSS ${mb(heapBefore.rss)}, heap ${mb(heapBefore.heapUsed)})`);
+
+    const f0 = performance.now();
+    const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['NOTIFY'], address: 'user7@' });
+    if (!compiled.ok) throw new Error(compiled.error);
+    const index = new TraceFilterIndex(view, compiled.filter);
+    index.sync();
+    const f1 = performance.now();
+    console.log(`  filter change (NOTIFY, user7@)          ${ms(f1 - f0)}  ${index.length.toLocaleString('en-US')} shown`);
+    const group = groups.groupOfSeq(index.recordAt(0)!.entry.seq)!;
+    const l0 = performance.now();
+    const records = group.seqs.map((seq) => view.bySeq(seq)).filter((r): r is TraceRecord => r !== undefined);
+    const ladder = buildLadder(records);
+    const l1 = performance.now();
+    console.log(`  ladder of one dialog (${group.title})  ${ms(l1 - l0)}  ${ladder.arrows.length.toLocaleString('en-US')} arrows`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -3,9 +3,8 @@ import { lineDiff, presenceChanges, previousInChain, type DiffLine, type Presenc
 import { splitSipMessage } from '../../../shared/sip/header-section';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
-import { useTraceStore } from '../stores/trace-store';
 import { readPidf } from './pidf-view';
-import { useTraceViewStore } from './trace-view-store';
+import { useTraceEntries, useTraceViewStore } from './trace-view-store';
 import { useTraceGroups } from './trace-views';
 
 /** A body as the detail shows it (pretty-printed XML), for a diff that lines up element by element. */
@@ -65,7 +64,7 @@ function ChangeList({ changes }: { changes: readonly PresenceChange[] }) {
  * of the two bodies (pretty-printed, unchanged runs folded). Nothing for other messages, or when the trace holds no earlier one.
  */
 export function TraceChanges({ record }: { record: TraceRecord }) {
-  const buffer = useTraceStore((s) => s.buffer);
+  const buffer = useTraceEntries((s) => s.buffer);
   const groups = useTraceGroups();
   const { messageOpened } = useTraceViewStore((s) => s.actions);
   const group = groups.index.groupOfSeq(record.entry.seq);

@@ -4,9 +4,8 @@ import { buildLadder, layoutLadderRows } from '../../../shared/trace/trace-ladde
 import type { TraceGroup } from '../../../shared/trace/trace-groups';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
 import { useNow } from '../components/use-now';
-import { useTraceStore } from '../stores/trace-store';
 import { countdownText, toneClass } from './trace-columns';
-import { useTraceViewStore } from './trace-view-store';
+import { useTraceEntries, useTraceViewStore } from './trace-view-store';
 
 const LANE_WIDTH = 230;
 const TIME_WIDTH = 86;
@@ -47,8 +46,8 @@ export function GroupState({ group }: { group: TraceGroup }) {
  * labelled with its length.
  */
 export function TraceLadder({ group }: { group: TraceGroup }) {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   const selectedSeq = useTraceViewStore((s) => s.selectedSeq);
   const { messageOpened } = useTraceViewStore((s) => s.actions);
   const [isToScale, setToScale] = useState(false);

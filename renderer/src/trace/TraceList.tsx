@@ -25,7 +25,7 @@ import {
   type TraceRowFacts,
 } from './trace-columns';
 import { useTraceLayoutStore } from './trace-layout-store';
-import { useTraceViewStore } from './trace-view-store';
+import { useIsLiveTrace, useTraceViewStore } from './trace-view-store';
 import { useFilteredTrace, useTraceTiming, useTraceValueSummary } from './trace-views';
 
 /** Row and header heights in pixels; trace.css uses the same values. */
@@ -60,7 +60,9 @@ export function TraceList({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
   const unfoldedSeqs = useTraceViewStore((s) => s.unfoldedSeqs);
   const { copiesUnfolded } = useTraceViewStore((s) => s.actions);
   const timing = useTraceTiming();
-  const now = useNow(UNANSWERED_CHECK_MS);
+  // A capture has ended: a request without a final answer there is unanswered now, not only after 64·T1.
+  const clock = useNow(UNANSWERED_CHECK_MS);
+  const now = useIsLiveTrace() ? clock : Infinity;
   const { constantColumnIds } = useTraceValueSummary();
   const [scrollTop, setScrollTop] = useState(0);
   const [viewportHeight, setViewportHeight] = useState(600);

@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type PointerEvent } from 'react';
-import { useTraceStore } from '../stores/trace-store';
 import { useUiStore } from '../stores/ui-store';
 import { ExportDialog, type ExportChoice } from './ExportDialog';
 import { sizeText } from './trace-columns';
@@ -9,7 +8,7 @@ import { TraceFilters } from './TraceFilters';
 import { TraceGroupList, TraceLadder } from './TraceLadder';
 import { TraceList } from './TraceList';
 import { PANEL_SHARE, useTraceLayoutStore } from './trace-layout-store';
-import { useTraceViewStore, type TracePanelView } from './trace-view-store';
+import { useTraceEntries, useTraceViewStore, type TracePanelView } from './trace-view-store';
 import { useFilteredTrace, useTraceGroups } from './trace-views';
 import './trace.css';
 
@@ -32,10 +31,10 @@ export function TracePane() {
   const isDraggingSplitter = useRef(false);
   const view = useFilteredTrace();
   const groups = useTraceGroups();
-  const buffer = useTraceStore((s) => s.buffer);
-  const lastSeq = useTraceStore((s) => s.lastSeq);
-  const clearedThroughSeq = useTraceStore((s) => s.clearedThroughSeq);
-  const { traceCleared } = useTraceStore((s) => s.actions);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const lastSeq = useTraceEntries((s) => s.lastSeq);
+  const clearedThroughSeq = useTraceEntries((s) => s.clearedThroughSeq);
+  const { traceCleared } = useTraceEntries((s) => s.actions);
   const selectedSeq = useTraceViewStore((s) => s.selectedSeq);
   const panel = useTraceViewStore((s) => s.panel);
   const ladderGroupId = useTraceViewStore((s) => s.ladderGroupId);

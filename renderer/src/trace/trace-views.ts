@@ -16,7 +16,7 @@ import { TraceTimingIndex } from '../../../shared/trace/trace-timing';
 import { TraceValueCounts } from '../../../shared/trace/trace-value-counts';
 import { useTraceStore } from '../stores/trace-store';
 import { endpointPairKey } from './trace-columns';
-import { useTraceViewStore } from './trace-view-store';
+import { useTraceEntries, useTraceViewStore } from './trace-view-store';
 
 interface CompiledView {
   readonly filter: CompiledTraceFilter;
@@ -130,8 +130,8 @@ export interface FilteredTrace {
 
 /** The filtered list, for the current filter and pause. */
 export function useFilteredTrace(): FilteredTrace {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   const spec = useTraceViewStore((s) => s.filter);
   const pausedAtSeq = useTraceViewStore((s) => s.pausedAtSeq);
   const isFolding = useTraceViewStore((s) => s.isFoldingRetransmissions);
@@ -147,15 +147,15 @@ export function useFilteredTrace(): FilteredTrace {
 
 /** The timing index, caught up with the current version. */
 export function useTraceTiming(): { index: TraceTimingIndex; version: number } {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   return useMemo(() => ({ index: timingIndexFor(buffer), version }), [buffer, version]);
 }
 
 /** The group index, caught up with the current version. */
 export function useTraceGroups(): { index: TraceGroupIndex; version: number } {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   return useMemo(() => ({ index: groupIndexFor(buffer), version }), [buffer, version]);
 }
 
@@ -187,8 +187,8 @@ export interface TraceValueSummary {
 
 /** Method counts and constant columns, caught up with the current version. */
 export function useTraceValueSummary(): TraceValueSummary {
-  const buffer = useTraceStore((s) => s.buffer);
-  const version = useTraceStore((s) => s.version);
+  const buffer = useTraceEntries((s) => s.buffer);
+  const version = useTraceEntries((s) => s.version);
   return useMemo(() => {
     const methods = countsFor(methodCounts, buffer, (record) => record.summary.method).counts();
     methods.delete('');
