@@ -1,0 +1,197 @@
+import { useEffect, useRef, useState } from 'react';
+import { describeBuddyNotice, explanationQuestion, type BuddyRowView } from '../buddies/buddy-view';
+import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
+import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
+import { clockTime, extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
+import { useBuddyStore } from '../stores/buddy-store';
+import type { ListDensity } from '../stores/list-preferences-store';
+import { useUiStore } from '../stores/ui-store';
+import { BuddyExplanation } from './BuddyExplanation';
+import { StatusDot } from './StatusDot';
+
+/** How long a row whose presence just changed stays highlighted. */
+const CHANGE_HIGHLIGHT_MS = 2_000;
+
+/** The row under the pointer and the row with the focus (AORs), if any. */
+export interface HeldRow {
+  readonly hovered: string | null;
+  readonly focused: string | null;
+}
+
+/** True for `CHANGE_HIGHLIGHT_MS` after `changedAt` moves on (not when the row first appears). */
+function useChangeHighlight(changedAt: number | null): boolean {
+  const [isHighlighted, setIsHighlighted] = useState(false);
+  const first = useRef(changedAt);
+  useEffect(() => {
+    if (changedAt === first.current) return;
+    setIsHighlighted(true);
+    const timer = setTimeout(() => setIsHighlighted(false), CHANGE_HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [changedAt]);
+  return isHighlighted;
+}
+
+/**
+ * One buddy: status dot with its glyph, name, status, note and "since" on its line; devices, subscription notice and
+ * the remove confirmation under it; address, activity, last change, "Why …?", Edit and Remove in its details.
+ * Space opens the details, Enter edits, Delete asks to remove.
+ */
+export function BuddyRow(props: {
+  row: BuddyRowView;
+  now: number;
+  density: ListDensity;
+  isConfirmingRemove: boolean;
+  onConfirmRemove(isConfirming: boolean): void;
+  onHeld(how: keyof HeldRow, isHeld: boolean): void;
+}) {
+  const { row, now, density } = props;
+  const { entry, display, name } = row;
+  const presence = entry.presence.presence;
+  const { changedAt } = entry.presence;
+  const { dialogOpened } = useUiStore((s) => s.actions);
+  const { buddyRemoveRequested } = useBuddyStore((s) => s.actions);
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const [isOpen, setIsOpen] = useState(false);
+  const isHighlighted = useChangeHighlight(changedAt);
+  const isSaved = entry.source === 'saved';
+  const activities = presence ? extraActivities(presence.status, presence.activities) : [];
+  const devices = presence && presence.devices.length > 1 ? presence.devices : [];
+  const notice = describeBuddyNotice(row, now);
+  const question = explanationQuestion(row);
+  const noteLanguage = foreignNoteLanguage(presence?.noteLang, navigator.language);
+  const detailsId = `buddy-details-${entry.aor}`;
+  const remove = async () => {
+    const outcome = await buddyRemoveRequested(entry.aor);
+    if (!outcome.ok) setRemoveError(outcome.message);
+    props.onConfirmRemove(false);
+  };
+
+  return (
+    <li
+      className={`buddy-row kind-${display.kind} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''}`}
+      tabIndex={0}
+      data-buddy-row
+      data-testid="buddy-row"
+      data-aor={entry.aor}
+      title={entry.aor}
+      aria-label={`${name}, ${display.label}${presence?.note ? `, “${presence.note}”` : ''}${notice ? `, ${notice.text}` : ''}`}
+      onMouseEnter={() => props.onHeld('hovered', true)}
+      onMouseLeave={() => props.onHeld('hovered', false)}
+      onFocus={() => props.onHeld('focused', true)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) props.onHeld('focused', false);
+      }}
+      onKeyDown={(event) => {
+        if (event.target !== event.currentTarget) return;
+        if (event.key === ' ') {
+          event.preventDefault();
+          setIsOpen((open) => !open);
+          return;
+        }
+        if (!isSaved || (event.key !== 'Enter' && event.key !== 'Delete')) return;
+        // Without this the same Enter would also reach the dialog's first field and submit its form.
+        event.preventDefault();
+        if (event.key === 'Enter') dialogOpened({ kind: 'buddy', editing: entry.aor });
+        else props.onConfirmRemove(true);
+      }}
+    >
+      <div className="buddy-line">
+        <StatusDot tone={display.tone} glyph={display.glyph} />
+        <span className="buddy-name">{name}</span>
+        <span className={`buddy-status tone-text-${display.tone}`} data-testid="buddy-status">
+          {display.label}
+        </span>
+        {presence?.note && (
+          <span className="buddy-note-line">
+            <span className="buddy-note" data-testid="buddy-note" lang={presence.noteLang}>
+              {presence.note}
+            </span>
+            {noteLanguage && (
+              <span className="muted" data-testid="buddy-note-lang" title={`The note is written in ${noteLanguage}`}>
+                {' '}
+                ({noteLanguage})
+              </span>
+            )}
+          </span>
+        )}
+        <span className="buddy-line-end">
+          {changedAt !== null && (
+            <span className="buddy-since muted" title={new Date(changedAt).toLocaleString()}>
+              since {clockTime(changedAt)}
+            </span>
+          )}
+          <button
+            type="button"
+            className="icon-button small buddy-details-toggle"
+            aria-expanded={isOpen}
+            aria-controls={detailsId}
+            aria-label={`Details of ${name}`}
+            onClick={() => setIsOpen((open) => !open)}
+          >
+            <span aria-hidden="true">{isOpen ? '▾' : '▸'}</span>
+          </button>
+        </span>
+      </div>
+      {density === 'comfortable' && <div className="buddy-aor muted">{entry.aor}</div>}
+      {devices.length > 0 && (
+        <ul className="buddy-devices" aria-label={`${name}'s devices`}>
+          {devices.map((device) => (
+            <li key={device.id} data-testid="buddy-device">
+              <StatusDot tone={toneOfStatus(device.status)} glyph={glyphOfStatus(device.status)} />
+              <span>{device.label ?? device.contact ?? device.id}</span>
+              <span className="muted"> — {PRESENCE_STATUS_LABELS[device.status]}</span>
+              {device.note && <span className="muted"> · {device.note}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {notice && (
+        <div className={`buddy-notice notice-${notice.tone}`} data-testid="buddy-notice">
+          {notice.text}
+        </div>
+      )}
+      {removeError && (
+        <p role="alert" className="error">
+          {removeError}
+        </p>
+      )}
+      {props.isConfirmingRemove && (
+        <div className="buddy-actions">
+          <span className="muted">Remove {name}?</span>
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Remove
+          </button>
+          <button type="button" onClick={() => props.onConfirmRemove(false)}>
+            Keep
+          </button>
+        </div>
+      )}
+      <div className="buddy-details" id={detailsId} hidden={!isOpen}>
+        <div className="buddy-details-aor">{entry.aor}</div>
+        {display.detail && <div className="buddy-details-reason">{display.detail}</div>}
+        {(activities.length > 0 || changedAt !== null) && (
+          <div className="buddy-meta muted">
+            {activities.length > 0 && <span>Activity: {activities.join(', ')}</span>}
+            {activities.length > 0 && changedAt !== null && ' · '}
+            {changedAt !== null && (
+              <span title={new Date(changedAt).toLocaleString()}>
+                changed {formatAgo(changedAt, now)} ({clockTime(changedAt)})
+              </span>
+            )}
+          </div>
+        )}
+        {question && <BuddyExplanation entry={entry} question={question} />}
+        {isSaved && !props.isConfirmingRemove && (
+          <div className="buddy-actions">
+            <button type="button" aria-label={`Edit ${name}`} onClick={() => dialogOpened({ kind: 'buddy', editing: entry.aor })}>
+              Edit
+            </button>
+            <button type="button" aria-label={`Remove ${name}`} onClick={() => props.onConfirmRemove(true)}>
+              Remove
+            </button>
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}
