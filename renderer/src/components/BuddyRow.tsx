@@ -9,6 +9,13 @@ import { useUiStore } from '../stores/ui-store';
 import { BuddyExplanation } from './BuddyExplanation';
 import { StatusDot } from './StatusDot';
 
+/** A row's place: its index among its group's `count` rows, and its key in the virtual list. */
+export interface RowPlace {
+  readonly index: number;
+  readonly count: number;
+  readonly key: string;
+}
+
 /** How long a row whose presence just changed stays highlighted. */
 const CHANGE_HIGHLIGHT_MS = 2_000;
 
@@ -38,13 +45,17 @@ function useChangeHighlight(changedAt: number | null): boolean {
  */
 export function BuddyRow(props: {
   row: BuddyRowView;
+  /** Where the row is in its group, and its key in the virtual list. */
+  place: RowPlace;
+  /** The virtual list's ref that measures the drawn row. */
+  measure: (element: HTMLElement | null) => (() => void) | undefined;
   now: number;
   density: ListDensity;
   isConfirmingRemove: boolean;
   onConfirmRemove(isConfirming: boolean): void;
   onHeld(how: keyof HeldRow, isHeld: boolean): void;
 }) {
-  const { row, now, density } = props;
+  const { row, now, density, place, measure } = props;
   const { entry, display, name } = row;
   const presence = entry.presence.presence;
   const { changedAt } = entry.presence;
@@ -68,7 +79,11 @@ export function BuddyRow(props: {
 
   return (
     <li
-      className={`buddy-row kind-${display.kind} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''}`}
+      className={`buddy-row kind-${display.kind} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''} ${place.index === 0 ? 'is-first' : ''} ${place.index === place.count - 1 ? 'is-last' : ''}`}
+      ref={measure}
+      data-virtual-key={place.key}
+      aria-posinset={place.index + 1}
+      aria-setsize={place.count}
       tabIndex={0}
       data-buddy-row
       data-testid="buddy-row"
