@@ -64,7 +64,7 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     const page: Page = await browser.newPage({ viewport: { width: 1180, height: 760 } });
     await harness.open(page);
     await page.getByTestId('buddy-row').first().waitFor();
-    await page.addScriptTag({ content: await probeScript });
+    await page.evaluate(await probeScript);
     await page.evaluate('__listFrameProbe.start()');
     await harness.service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, aor: `sip:watcher${presenceBatchMs ?? ''}@example.com`, server, publish: false });
     await page.waitForFunction('__listFrameProbe.figures.shownMs !== null', null, { timeout: TIMEOUT_MS, polling: 500 });
@@ -96,7 +96,7 @@ async function timeSearch(server: string): Promise<void> {
     await harness.open(page);
     await harness.service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, aor: 'sip:searcher@example.com', server, publish: false });
     await page.getByRole('heading', { name: `Buddies ${COUNT}` }).waitFor();
-    await page.addScriptTag({ content: await probeScript });
+    await page.evaluate(await probeScript);
     for (const query of ['buddy4999@', 'meeting (12', '']) {
         const ms = (await page.evaluate(`__listFrameProbe.timeSearch(${JSON.stringify(query)})`)) as number;
       console.log(`  search “${query}” over ${COUNT}: drawn ${ms.toFixed(1)} ms after the keystroke`);
