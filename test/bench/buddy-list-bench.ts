@@ -67,7 +67,9 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     await page.evaluate(await probeScript);
     await page.evaluate('__listFrameProbe.start()');
     await harness.service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, aor: `sip:watcher${presenceBatchMs ?? ''}@example.com`, server, publish: false });
-    await page.waitForFunction('__listFrameProbe.figures.shownMs !== null', null, { timeout: TIMEOUT_MS, polling: 500 });
+    // Polled from here: waitForFunction would evaluate a string in the page, which its CSP refuses.
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (Date.now() < deadline && (await page.evaluate('__listFrameProbe.figures.shownMs')) === null) await page.waitForTimeout(500);
     return (await page.evaluate('__listFrameProbe.figures')) as WindowFigures;
   } finally {
     await browser.close();
