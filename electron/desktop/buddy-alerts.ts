@@ -131,9 +131,8 @@ export function connectBuddyAlerts(
       for (const aor of entries.keys()) if (!listed.has(aor)) alerts.forget(aor);
       entries.clear();
       for (const entry of change.payload) entries.set(entry.aor, entry);
-    } else if (change.name === 'onBuddyPresenceChanged') {
-      const { presence, stale } = change.payload;
-      if (presence && !stale) alerts.presenceChanged(change.payload.aor, presence.status);
+    } else if (change.name === 'onBuddyPresenceBatch') {
+      for (const { aor, presence, stale } of change.payload) if (presence && !stale) alerts.presenceChanged(aor, presence.status);
     } else if (change.name === 'onSelfPresenceChanged') {
       alerts.ownStatusChanged(change.payload.status);
     }

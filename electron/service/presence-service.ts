@@ -25,7 +25,8 @@
  * Presence that stays right by itself: the status shown and published is the automatic-status engine's
  * (auto-status-controller.ts: idle and lock → Away over Available, a timed status's end); a buddy whose
  * presence is not current carries `stale` (shared/presence/freshness.ts), set again on every account and
- * subscription change; the presence history (presence-timeline.ts) sees every buddy change, and the
+ * subscription change; the presence history (presence-timeline.ts) sees every buddy change, the window gets
+ * them coalesced (buddy-presence-batch.ts: at most one batch per ~32 ms, each buddy once), and the
  * availability alerts (electron/desktop/buddy-alerts.ts) watch the state events.
  */
 import {
@@ -83,6 +84,7 @@ import { testAccountRegistration, type OpenFileChooser } from './account-test';
 import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 import { TraceCapture } from './trace-capture/trace-capture';
 import { checkHepMirror, type TraceCaptureStatus } from '../../shared/trace/live-capture-settings';
+import { BuddyPresenceBatcher } from './buddy-presence-batch';
 
 /** Platform names as people say them, keyed by `process.platform`. */
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
@@ -137,6 +139,8 @@ export interface PresenceServiceOptions {
   readonly activity?: ActivitySource;
   /** Timers of the automatic status and the history's debounced writes (tests: a hand-driven one). */
   readonly schedule?: Scheduler;
+  /** Shortest time between two buddy presence batches (default BUDDY_PRESENCE_BATCH_MS; 0: one event per change, for comparisons). */
+  readonly presenceBatchMs?: number;
 }
 
 /**
@@ -200,6 +204,8 @@ export class PresenceService {
   private readonly traceCapture: TraceCapture;
   /** Capture files opened in the trace pane (capture-loader.ts). */
   private readonly captures: CaptureLoader;
+  /** Buddy presence changes on their way to the window, coalesced per batch window. */
+  private readonly presenceBatch: BuddyPresenceBatcher;
   private readonly stopTimeoutMs: number;
 
   private mode: SessionMode = 'starting';
@@ -242,6 +248,7 @@ export class PresenceService {
       ...(schedule ? { schedule } : {}),
       onWriteFailed: (error) => this.log('warn', `saving the presence history failed: ${String(error)}`),
     });
+    this.presenceBatch = new BuddyPresenceBatcher((batch) => this.outbox.emitState('onBuddyPresenceBatch', batch), options.presenceBatchMs);
     this.recorder = new TraceRecorder(
       (entries) => this.outbox.emitState('onTraceBatch', { entries }),
       options.trace,
@@ -300,6 +307,7 @@ export class PresenceService {
       await this.stopSession(options.timeoutMs ?? this.stopTimeoutMs);
       this.setMode('offline');
     });
+    this.presenceBatch.dispose();
     this.recorder.dispose();
     await Promise.all([this.traceCapture.close(), this.settingsStore.flush(), this.buddyStore.flush(), this.timeline.flush()]);
   }
@@ -328,6 +336,8 @@ export class PresenceService {
    * the snapshot first; state changes from now on go out as events.
    */
   rendererReady(): AppSnapshot {
+    // The snapshot holds what is pending: it goes to main's observers now, not to the renderer after the snapshot.
+    this.presenceBatch.flush();
     const sink = this.rendererSink;
     if (sink) {
       this.outbox.snapshotTaken();
@@ -451,7 +461,7 @@ export class PresenceService {
   async addBuddy(form: BuddyForm): Promise<BuddyEntry> {
     const buddy = await this.buddyStore.add(form);
     this.watch(buddy.aor);
-    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.emitBuddyList();
     return this.entryFor(buddy, 'saved');
   }
 
@@ -461,7 +471,7 @@ export class PresenceService {
       await this.unwatch(change.aor);
       this.watch(buddy.aor);
     }
-    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.emitBuddyList();
     return this.entryFor(buddy, 'saved');
   }
 
@@ -470,7 +480,7 @@ export class PresenceService {
       throw new UserFacingError('Demo colleagues come with the demo and cannot be removed.');
     }
     const buddy = await this.buddyStore.remove(target.aor);
-    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.emitBuddyList();
     this.timeline.forget(buddy.aor);
     await this.unwatch(buddy.aor);
   }
@@ -481,7 +491,7 @@ export class PresenceService {
       throw new UserFacingError('Alerts are for saved buddies; add this demo colleague to your list first.');
     }
     const buddy = await this.buddyStore.setAlert(change.aor, change.alert);
-    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.emitBuddyList();
     return this.entryFor(buddy, 'saved');
   }
 
@@ -823,7 +833,7 @@ export class PresenceService {
         this.presenceByAor.set(presence.aor, presence);
         this.history.presenceReported(presence);
         if (presence.presence && !presence.stale) this.timeline.record(presence.aor, presence.presence.status, presence.presence.note);
-        this.outbox.emitState('onBuddyPresenceChanged', presence);
+        this.presenceBatch.add(presence);
       }),
       client.onTrace((entry) => {
         if (!isCurrent()) return;
@@ -836,7 +846,7 @@ export class PresenceService {
     this.setMode(session.kind);
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
-    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.emitBuddyList();
 
     // start() never rejects: failures arrive as connection states and the engine retries with back-off.
     void client.start().catch((error: unknown) => this.log('error', `SIP start failed: ${String(error)}`));
@@ -870,6 +880,7 @@ export class PresenceService {
     }
     this.accountState = { ...IDLE_ACCOUNT_STATE, phase: 'stopped', server: this.accountState.server };
     this.publication = IDLE_PUBLICATION;
+    this.presenceBatch.flush();
     this.presenceByAor.clear();
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
@@ -938,7 +949,7 @@ export class PresenceService {
       const next = withFreshness(presence, this.accountState);
       if (next.stale?.reason === presence.stale?.reason && next.stale?.asOf === presence.stale?.asOf) continue;
       this.presenceByAor.set(aor, next);
-      this.outbox.emitState('onBuddyPresenceChanged', next);
+      this.presenceBatch.add(next);
     }
   }
 
@@ -948,6 +959,12 @@ export class PresenceService {
     const saved = this.buddyStore.buddies.map((b) => ({ ...b, source: 'saved' as const }));
     const savedAors = new Set(saved.map((b) => b.aor));
     return [...demo.filter((b) => !savedAors.has(b.aor)), ...saved];
+  }
+
+  /** Sends the whole list, after the presence changes still pending, so none of those arrives after it and undoes it. */
+  private emitBuddyList(): void {
+    this.presenceBatch.flush();
+    this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
   }
 
   private buddyEntries(): BuddyEntry[] {

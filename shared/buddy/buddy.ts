@@ -41,8 +41,11 @@ export type BuddyField = keyof BuddyForm;
 
 export const MAX_BUDDY_NAME_LENGTH = 128;
 export const MAX_GROUP_NAME_LENGTH = 64;
-/** A buddy list this long is already far beyond what a person scans; it bounds the file and the SUBSCRIBEs. */
-export const MAX_BUDDIES = 1_000;
+/**
+ * It bounds the file and the SUBSCRIBEs: a company directory watched whole (the engine paces 5,000 subscriptions; the
+ * window draws only the rows in view).
+ */
+export const MAX_BUDDIES = 5_000;
 
 /** The group shown for buddies without one. */
 export const DEFAULT_GROUP_LABEL = 'Buddies';

@@ -350,8 +350,11 @@ export interface StateEvents {
   onSelfPresenceChanged(listener: (self: SelfPresence) => void): Unsubscribe;
   /** The buddy list itself changed (added, edited, removed, demo colleagues in or out): the whole list. */
   onBuddiesChanged(listener: (buddies: readonly BuddyEntry[]) => void): Unsubscribe;
-  /** One buddy's subscription or presence changed. */
-  onBuddyPresenceChanged(listener: (presence: BuddyPresence) => void): Unsubscribe;
+  /**
+   * Buddies' subscriptions or presence changed: each changed buddy once, with its newest state. Main sends at most
+   * one batch per ~32 ms (electron/service/buddy-presence-batch.ts), so a burst of NOTIFYs costs one update per batch.
+   */
+  onBuddyPresenceBatch(listener: (batch: readonly BuddyPresence[]) => void): Unsubscribe;
   /** SIP messages recorded since the last batch (sent every ~100 ms while there is traffic). */
   onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
   /** The preferences changed. */
@@ -455,7 +458,7 @@ export const requestChannels: {
 /**
  * The snapshot fields whose type can hold payload `P`: a field of `P`'s type or a wider one (the trace
  * snapshot holds a batch's entries and more), or a list whose items each hold a `P` (each buddy entry
- * holds that buddy's presence).
+ * holds that buddy's presence) or, for a list `P`, each hold one of its items (a batch of presence changes).
  */
 type SnapshotFieldHolding<P> = {
   [K in keyof AppSnapshot]: AppSnapshot[K] extends P
@@ -463,7 +466,11 @@ type SnapshotFieldHolding<P> = {
     : AppSnapshot[K] extends readonly (infer Item)[]
       ? [P] extends [Item[keyof Item]]
         ? K
-        : never
+        : P extends readonly (infer Part)[]
+          ? [Part] extends [Item[keyof Item]]
+            ? K
+            : never
+          : never
       : never;
 }[keyof AppSnapshot];
 
@@ -485,7 +492,7 @@ export const eventChannels: {
   onAccountStateChanged: { channel: 'account:state', snapshot: 'accountState' },
   onSelfPresenceChanged: { channel: 'presence:self', snapshot: 'self' },
   onBuddiesChanged: { channel: 'buddy:list', snapshot: 'buddies' },
-  onBuddyPresenceChanged: { channel: 'buddy:presence', snapshot: 'buddies' },
+  onBuddyPresenceBatch: { channel: 'buddy:presence-batch', snapshot: 'buddies' },
   onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
   onPreferencesChanged: { channel: 'app:preferences', snapshot: 'preferences' },
 };

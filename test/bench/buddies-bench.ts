@@ -18,8 +18,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startCompositor } from '../../electron/compositor';
-import { buildPidf } from '../../shared/pidf';
-import { SipTestPeer, type Target } from '../support/compositor/sip-test-peer';
+import { publishBuddies } from '../support/compositor/publish-buddies';
+import type { Target } from '../support/compositor/sip-test-peer';
 import { startKamailio } from '../support/kamailio/kamailio';
 
 const { values: args } = parseArgs({
@@ -31,7 +31,6 @@ const { values: args } = parseArgs({
   },
 });
 const COUNT = Number(args.count);
-const PUBLISH_WINDOW = 100;
 
 interface WatcherFigures {
   readonly shownMs: number;
@@ -49,33 +48,10 @@ interface WatcherFigures {
   readonly pacer: unknown;
 }
 
-/** Publishes `sip:buddyN@example.com` busy for every N < COUNT, PUBLISH_WINDOW transactions at a time. */
+/** Publishes every buddy busy, and says how long it took. */
 async function publishAll(target: Target): Promise<void> {
-  const peer = await SipTestPeer.udp(target);
-  let next = 0;
-  let failures = 0;
-  const worker = async () => {
-    while (next < COUNT) {
-      const i = next++;
-      const aor = `sip:buddy${i}@example.com`;
-      const response = await peer.request({
-        method: 'PUBLISH',
-        uri: aor,
-        from: `<${aor}>;tag=p${i}`,
-        to: `<${aor}>`,
-        headers: [
-          ['Event', 'presence'],
-          ['Expires', '3600'],
-        ],
-        body: buildPidf({ entity: aor, tupleId: `t${i}`, status: 'busy', note: `In a meeting (${i})`, timestamp: new Date() }),
-        contentType: 'application/pidf+xml',
-      });
-      if (response.status !== 200) failures += 1;
-    }
-  };
   const started = Date.now();
-  await Promise.all(Array.from({ length: PUBLISH_WINDOW }, worker));
-  await peer.close();
+  const failures = await publishBuddies(target, COUNT);
   console.log(`  published ${COUNT - failures}/${COUNT} buddies in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -5,6 +5,7 @@
 import type { AppSnapshot, Channel, EventName, EventPayload } from '../../shared/ipc/contract';
 import { eventChannels } from '../../shared/ipc/contract';
 import type { PresenceService } from '../../electron/service/presence-service';
+import type { BuddyPresence } from '../../shared/presence/presence-state';
 import { ArrivalWaits } from './sip/wait-for';
 
 interface Received {
@@ -60,6 +61,21 @@ export class ServiceProbe {
         .map((p) => JSON.stringify(p).slice(0, 400));
       return `Timed out after ${timeoutMs} ms waiting for ${options.what ?? name}; last ${name}:\n  ${seen.join('\n  ') || '(none)'}`;
     });
+  }
+
+  /** Every buddy presence change received (after `since`), taken out of their batches in order. */
+  buddyPresences(since = 0): BuddyPresence[] {
+    const { channel } = eventChannels.onBuddyPresenceBatch;
+    return this.events.slice(since).flatMap((e) => (e.channel === channel ? (e.payload as readonly BuddyPresence[]) : []));
+  }
+
+  /** Like `waitFor` on the presence batches, resolving with the first buddy's change in them that satisfies `predicate`. */
+  async waitForBuddy(
+    predicate: (presence: BuddyPresence) => boolean,
+    options: { timeoutMs?: number; since?: number; what?: string } = {},
+  ): Promise<BuddyPresence> {
+    const batch = await this.waitFor('onBuddyPresenceBatch', (changes) => changes.some(predicate), options);
+    return batch.find(predicate)!;
   }
 
   /** A mark for `waitFor(…, { since })`: only events after this point count. */

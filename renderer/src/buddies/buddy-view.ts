@@ -1,9 +1,9 @@
 /**
- * The buddy list as shown: filtered by the search, grouped, each group sorted by availability then name (or by
- * name alone), and held in place while the user points at or focuses a row. Pure functions over store data, so
- * that they are tested without a browser.
+ * The buddy list as shown: one row's view, the search text and the two row orders (availability then name, or name
+ * alone; buddy-order.ts keeps the groups in them), rows held in place while the user points at or focuses one, and
+ * a row's notices. Pure functions over store data, so that they are tested without a browser.
  */
-import { DEFAULT_GROUP_LABEL, buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
+import { buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
 import { asClause, clockTime, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 
@@ -14,39 +14,30 @@ export interface BuddyRowView {
   readonly display: BuddyDisplay;
 }
 
+/** One group of the list: its name and its rows in order. */
 export interface BuddyGroupView {
   readonly name: string;
   readonly rows: readonly BuddyRowView[];
 }
 
-/** Does `entry` match the search `query` (name, address, note, group, status; case-insensitive)? */
-export function matchesSearch(row: BuddyRowView, query: string): boolean {
-  const needle = query.trim().toLocaleLowerCase();
-  if (needle === '') return true;
+/** A row's view of `entry`: its label and what its status shows, computed once. */
+export function buddyRowView(entry: BuddyEntry): BuddyRowView {
+  return { entry, name: buddyLabel(entry), display: describeBuddy(entry.presence) };
+}
+
+/**
+ * What the search looks in, lower-cased: name, address, group, status and note. A NUL between them, which a search
+ * field cannot hold, keeps a query from matching across two of them.
+ */
+export function searchTextOf(row: BuddyRowView): string {
   const { entry } = row;
-  const haystack = [row.name, entry.aor, entry.group, row.display.label, entry.presence.presence?.note ?? ''];
-  return haystack.some((text) => text.toLocaleLowerCase().includes(needle));
+  return [row.name, entry.aor, entry.group, row.display.label, entry.presence.presence?.note ?? ''].join('\u0000').toLocaleLowerCase();
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 /** How rows are ordered within a group: the most available first, or alphabetically. */
 export type BuddySort = 'availability' | 'name';
-
-/** Groups (alphabetical, the demo's and the default group included) with their rows sorted. */
-export function groupBuddies(entries: readonly BuddyEntry[], query = '', sort: BuddySort = 'availability'): BuddyGroupView[] {
-  const groups = new Map<string, BuddyRowView[]>();
-  for (const entry of entries) {
-    const row: BuddyRowView = { entry, name: buddyLabel(entry), display: describeBuddy(entry.presence) };
-    if (!matchesSearch(row, query)) continue;
-    const name = entry.group || DEFAULT_GROUP_LABEL;
-    const rows = groups.get(name) ?? [];
-    rows.push(row);
-    groups.set(name, rows);
-  }
-  const compare = sort === 'availability' ? compareRows : compareNames;
-  return [...groups.entries()].sort(([a], [b]) => collator.compare(a, b)).map(([name, rows]) => ({ name, rows: rows.sort(compare) }));
-}
 
 /** By name, then address. */
 export function compareNames(a: BuddyRowView, b: BuddyRowView): number {

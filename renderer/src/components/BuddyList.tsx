@@ -1,18 +1,30 @@
-import { useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { groupBuddies, keepRowOrder, type BuddyGroupView } from '../buddies/buddy-view';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { BuddyOrder } from '../buddies/buddy-order';
+import { keepRowOrder, type BuddyGroupView, type BuddyRowView } from '../buddies/buddy-view';
 import { countStale } from '../presence/freshness-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import { useListPreferencesStore, type ListDensity, type ListSort } from '../stores/list-preferences-store';
 import { useUiStore } from '../stores/ui-store';
-import { BuddyRow } from './BuddyRow';
+import { BuddyRow, type HeldRow } from './BuddyRow';
 import { useNow } from './use-now';
+import { useVirtualList } from './use-virtual-list';
+
+/** Heights in pixels before an item is drawn and measured: a group's title, a row in each density. */
+const ESTIMATED_TITLE_HEIGHT = 24;
+const ESTIMATED_ROW_HEIGHT: Record<ListDensity, number> = { compact: 29, comfortable: 52 };
+
+/** One thing the virtual list draws: a group's title, or a buddy's row with its place in the group. */
+type ListItem =
+  | { readonly kind: 'title'; readonly key: string; readonly group: BuddyGroupView }
+  | { readonly kind: 'row'; readonly key: string; readonly group: BuddyGroupView; readonly row: BuddyRowView; readonly index: number };
 
 /**
- * The buddy list: search, sort and density, how many buddies are not current, groups, and per buddy one row
- * (BuddyRow.tsx) — status dot with its glyph, name, status, note — with its devices under it and the rest
- * (address, activity, last change, "Why …?", alert, recent changes) in its details.
- * Keyboard: ↑/↓ (and Home/End) move between buddies, Space opens the details, Enter edits the focused one, Delete
- * removes it. While a row is pointed at or focused, re-sorting waits, so the row does not move away.
+ * The buddy list: search, sort and density, how many buddies are not current, groups, and per buddy one row (BuddyRow.tsx). Only the rows in view are
+ * drawn (use-virtual-list.ts), so 5,000 buddies scroll and update like 50; each group is a list whose drawn items say
+ * their place in it (aria-posinset of aria-setsize), so a screen reader still counts the whole group.
+ * Keyboard: ↑/↓ (and Home/End) move between buddies, scrolling the next one into view, Space opens the details, Enter
+ * edits the focused one, Delete removes it. While a row is pointed at or focused, re-sorting waits, so the row does
+ * not move away.
  */
 export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const buddies = useBuddyStore((s) => s.buddies);
@@ -24,8 +36,12 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   const [heldRow, setHeldRow] = useState<HeldRow>({ hovered: null, focused: null });
   // The order shown when a row was first pointed at or focused; rows keep it until no row is held.
   const [heldOrder, setHeldOrder] = useState<readonly BuddyGroupView[] | null>(null);
-  const fresh = useMemo(() => groupBuddies(buddies, query, sort), [buddies, query, sort]);
-  const groups = heldOrder === null ? fresh : keepRowOrder(fresh, heldOrder);
+  const [order] = useState(() => new BuddyOrder(sort));
+  const ordered = useMemo(() => order.update(buddies, sort), [order, buddies, sort]);
+  // `ordered` is the order's answer for this list: a search must see it, not the one before.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const fresh = useMemo(() => order.search(query), [order, ordered, query]);
+  const groups = useMemo(() => (heldOrder === null ? fresh : keepRowOrder(fresh, heldOrder)), [fresh, heldOrder]);
   const rowHeld = (aor: string, how: keyof HeldRow, isHeld: boolean) => {
     const next = { ...heldRow, [how]: isHeld ? aor : heldRow[how] === aor ? null : heldRow[how] };
     setHeldRow(next);
@@ -36,10 +52,36 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   const listRef = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
 
+  const items = useMemo(() => listItems(groups), [groups]);
+  const keys = useMemo(() => items.map((item) => item.key), [items]);
+  const estimate = useCallback(
+    (index: number) => (items[index]?.kind === 'title' ? ESTIMATED_TITLE_HEIGHT : ESTIMATED_ROW_HEIGHT[density]),
+    [items, density],
+  );
+  const { range, measure, startOf, scrollToItem } = useVirtualList(listRef, keys, estimate);
+  // The row the keyboard moves to, focused once it is drawn.
+  const focusNext = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    // A focused row scrolled out of (or back into) the range is drawn anew elsewhere, and the focus fell to the page.
+    const target = focusNext.current ?? (document.activeElement === document.body ? heldRow.focused : null);
+    focusNext.current = null;
+    if (target === null) return;
+    listRef.current?.querySelector<HTMLElement>(`[data-buddy-row][data-aor="${CSS.escape(target)}"]`)?.focus({ preventScroll: true });
+  });
+  // The focused row stays drawn when scrolled out of the range (out of the flow, at its place), so it keeps the focus.
+  const focusedAt = heldRow.focused === null ? -1 : keys.indexOf(rowKey(heldRow.focused));
+  const isFocusedOutside = focusedAt >= 0 && (focusedAt < range.first || focusedAt >= range.last);
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const rows = [...(listRef.current?.querySelectorAll<HTMLElement>('[data-buddy-row]') ?? [])];
-    const index = rows.findIndex((row) => row === document.activeElement);
-    const focus = (i: number) => rows[Math.max(0, Math.min(rows.length - 1, i))]?.focus();
+    const rows = items.flatMap((item, at) => (item.kind === 'row' ? [{ aor: item.row.entry.aor, at }] : []));
+    const active = document.activeElement as HTMLElement | null;
+    const index = active?.hasAttribute('data-buddy-row') ? rows.findIndex((row) => row.aor === active.dataset.aor) : -1;
+    const focus = (i: number) => {
+      const target = rows[Math.max(0, Math.min(rows.length - 1, i))];
+      if (!target) return;
+      focusNext.current = target.aor;
+      scrollToItem(target.at);
+    };
     if (event.key === 'ArrowDown') focus(index + 1);
     else if (event.key === 'ArrowUp') focus(index < 0 ? 0 : index - 1);
     else if (event.key === 'Home') focus(0);
@@ -47,6 +89,21 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
     else return;
     event.preventDefault();
   };
+
+  const drawRow = (item: Extract<ListItem, { kind: 'row' }>) => (
+    <BuddyRow
+      key={item.key}
+      row={item.row}
+      now={now}
+      density={density}
+      place={{ index: item.index, count: item.group.rows.length, key: item.key }}
+      measure={measure}
+      isConfirmingRemove={confirming === item.row.entry.aor}
+      onConfirmRemove={(isConfirming) => setConfirming(isConfirming ? item.row.entry.aor : null)}
+      onHeld={(how, isHeld) => rowHeld(item.row.entry.aor, how, isHeld)}
+    />
+  );
+  const focusedItem = isFocusedOutside ? items[focusedAt] : undefined;
 
   const total = buddies.length;
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);
@@ -99,33 +156,55 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
       {total > 0 && shown === 0 && <p className="empty">No buddy matches “{query}”.</p>}
 
       <div ref={listRef} onKeyDown={onKeyDown} data-testid="buddy-list" className="buddy-scroll">
-        {groups.map((group) => (
+        <div style={{ height: range.before }} aria-hidden="true" />
+        {drawnGroups(items, range.first, range.last).map(({ group, items: drawn }) => (
           <section key={group.name} className="buddy-group" aria-label={`${group.name}, ${group.rows.length}`}>
-            <h3 className="buddy-group-title">
-              {group.name} <span className="muted">{group.rows.length}</span>
-            </h3>
-            <ul className="buddy-rows">
-              {group.rows.map((row) => (
-                <BuddyRow
-                  key={row.entry.aor}
-                  row={row}
-                  now={now}
-                  density={density}
-                  isConfirmingRemove={confirming === row.entry.aor}
-                  onConfirmRemove={(isConfirming) => setConfirming(isConfirming ? row.entry.aor : null)}
-                  onHeld={(how, isHeld) => rowHeld(row.entry.aor, how, isHeld)}
-                />
-              ))}
-            </ul>
+            {drawn[0]?.kind === 'title' && (
+              <h3 className="buddy-group-title" data-virtual-key={drawn[0].key} ref={measure}>
+                {group.name} <span className="muted">{group.rows.length}</span>
+              </h3>
+            )}
+            <ul className="buddy-rows">{drawn.map((item) => item.kind === 'row' && drawRow(item))}</ul>
           </section>
         ))}
+        <div style={{ height: range.after }} aria-hidden="true" />
+        {focusedItem?.kind === 'row' && (
+          <section
+            className="buddy-group is-outside"
+            aria-label={`${focusedItem.group.name}, ${focusedItem.group.rows.length}`}
+            style={{ top: startOf(focusedAt) }}
+          >
+            <ul className="buddy-rows">{drawRow(focusedItem)}</ul>
+          </section>
+        )}
       </div>
     </section>
   );
 }
 
-/** The row under the pointer and the row with the focus (AORs), if any. */
-interface HeldRow {
-  readonly hovered: string | null;
-  readonly focused: string | null;
+/** A row's key in the virtual list. */
+function rowKey(aor: string): string {
+  return `row\n${aor}`;
+}
+
+/** The groups as one sequence to draw: each group's title, then its rows. */
+function listItems(groups: readonly BuddyGroupView[]): ListItem[] {
+  const items: ListItem[] = [];
+  for (const group of groups) {
+    items.push({ kind: 'title', key: `group\n${group.name}`, group });
+    group.rows.forEach((row, index) => items.push({ kind: 'row', key: rowKey(row.entry.aor), group, row, index }));
+  }
+  return items;
+}
+
+/** Items `first` to `last` gathered by group, so each drawn part of a group stays inside its own list. */
+function drawnGroups(items: readonly ListItem[], first: number, last: number): { group: BuddyGroupView; items: ListItem[] }[] {
+  const parts: { group: BuddyGroupView; items: ListItem[] }[] = [];
+  for (let i = first; i < last; i++) {
+    const item = items[i]!;
+    const part = parts.at(-1);
+    if (part?.group === item.group) part.items.push(item);
+    else parts.push({ group: item.group, items: [item] });
+  }
+  return parts;
 }

@@ -16,8 +16,18 @@ import './buddy-row.css';
 /** How long a row whose presence just changed stays highlighted. */
 const CHANGE_HIGHLIGHT_MS = 2_000;
 
-/** How a row is held still while the list re-sorts: under the pointer, or focused. */
-export type RowHold = 'hovered' | 'focused';
+/** The row under the pointer and the row with the focus (AORs), if any: held still while the list re-sorts. */
+export interface HeldRow {
+  readonly hovered: string | null;
+  readonly focused: string | null;
+}
+
+/** A row's place: its index among its group's `count` rows, and its key in the virtual list. */
+export interface RowPlace {
+  readonly index: number;
+  readonly count: number;
+  readonly key: string;
+}
 
 /** True for `CHANGE_HIGHLIGHT_MS` after `changedAt` moves on (not when the row first appears). */
 function useChangeHighlight(changedAt: number | null): boolean {
@@ -39,13 +49,17 @@ function useChangeHighlight(changedAt: number | null): boolean {
  */
 export function BuddyRow(props: {
   row: BuddyRowView;
+  /** Where the row is in its group, and its key in the virtual list. */
+  place: RowPlace;
+  /** The virtual list's ref that measures the drawn row. */
+  measure: (element: HTMLElement | null) => (() => void) | undefined;
   now: number;
   density: ListDensity;
   isConfirmingRemove: boolean;
   onConfirmRemove(isConfirming: boolean): void;
-  onHeld(how: RowHold, isHeld: boolean): void;
+  onHeld(how: keyof HeldRow, isHeld: boolean): void;
 }) {
-  const { row, now, density } = props;
+  const { row, now, density, place, measure } = props;
   const { entry, display, name } = row;
   const presence = entry.presence.presence;
   const { changedAt, stale } = entry.presence;
@@ -73,7 +87,11 @@ export function BuddyRow(props: {
 
   return (
     <li
-      className={`buddy-row kind-${display.kind} ${stale ? 'is-stale' : ''} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''}`}
+      className={`buddy-row kind-${display.kind} ${stale ? 'is-stale' : ''} ${isHighlighted ? 'is-changed' : ''} ${isOpen ? 'is-open' : ''} ${place.index === 0 ? 'is-first' : ''} ${place.index === place.count - 1 ? 'is-last' : ''}`}
+      ref={measure}
+      data-virtual-key={place.key}
+      aria-posinset={place.index + 1}
+      aria-setsize={place.count}
       tabIndex={0}
       data-buddy-row
       data-testid="buddy-row"

@@ -1,7 +1,8 @@
 /**
  * The buddy list: every entry with its presence. The list arrives whole (`onBuddiesChanged`, after an
- * add, edit, remove or a session change) and presence per buddy (`onBuddyPresenceChanged`). Sorting,
- * grouping and search are derived in buddies/buddy-view.ts, not stored.
+ * add, edit, remove or a session change) and presence in batches of changed buddies (`onBuddyPresenceBatch`), each
+ * applied in one update, so a burst of 5,000 NOTIFYs redraws the list once per batch. Sorting, grouping and search
+ * are derived in buddies/buddy-view.ts, not stored.
  */
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
@@ -19,7 +20,8 @@ interface BuddyState {
   readonly actions: {
     snapshotReceived(snapshot: AppSnapshot): void;
     buddiesChanged(buddies: readonly BuddyEntry[]): void;
-    buddyPresenceChanged(presence: BuddyPresence): void;
+    /** Applies a batch of presence changes in one update; changes for AORs not in the list are ignored. */
+    buddyPresenceBatchReceived(batch: readonly BuddyPresence[]): void;
     /** Adds a buddy (`editing` null) or changes the buddy at `editing`; main checks the form again. */
     buddySaveRequested(editing: string | null, form: BuddyForm): Promise<RequestOutcome>;
     buddyRemoveRequested(aor: string): Promise<RequestOutcome>;
@@ -37,10 +39,17 @@ export const useBuddyStore = create<BuddyState>()((set) => ({
   actions: {
     snapshotReceived: (snapshot) => set({ buddies: snapshot.buddies }),
     buddiesChanged: (buddies) => set({ buddies }),
-    buddyPresenceChanged: (presence) =>
+    buddyPresenceBatchReceived: (batch) =>
       set((state) => {
-        if (!state.buddies.some((b) => b.aor === presence.aor)) return state;
-        return { buddies: state.buddies.map((b) => (b.aor === presence.aor ? { ...b, presence } : b)) };
+        const changed = new Map(batch.map((presence) => [presence.aor, presence]));
+        let isAnyListed = false;
+        const buddies = state.buddies.map((b) => {
+          const presence = changed.get(b.aor);
+          if (!presence) return b;
+          isAnyListed = true;
+          return { ...b, presence };
+        });
+        return isAnyListed ? { buddies } : state;
       }),
     async buddySaveRequested(editing, form) {
       try {

@@ -56,7 +56,7 @@ describe('explaining a buddy from its subscription history', () => {
   it('given an address the server does not serve, then the explanation is the 404 refusal, naming the attempt’s Call-ID', async () => {
     const { service, probe } = await startedService();
     await service.addBuddy({ aor: STRANGER, displayName: 'Carol', group: '' });
-    await probe.waitFor('onBuddyPresenceChanged', (b) => b.aor === STRANGER && b.subscription.phase === 'error', { what: 'the 404' });
+    await probe.waitForBuddy((b) => b.aor === STRANGER && b.subscription.phase === 'error', { what: 'the 404' });
 
     const explanation = service.explainBuddy({ aor: STRANGER });
     expect(explanation.cause).toBe('refused');
@@ -71,7 +71,7 @@ describe('explaining a buddy from its subscription history', () => {
     const { service, probe } = await startedService();
     await service.addBuddy({ aor: NOBODY, displayName: 'Nobody', group: '' });
     await service.addBuddy({ aor: BOB, displayName: 'Bob', group: '' });
-    await probe.waitFor('onBuddyPresenceChanged', (b) => b.aor === NOBODY && b.subscription.phase === 'active', { what: 'active' });
+    await probe.waitForBuddy((b) => b.aor === NOBODY && b.subscription.phase === 'active', { what: 'active' });
 
     expect(service.explainBuddy({ aor: NOBODY })).toMatchObject({
       cause: 'no-publication',
@@ -81,7 +81,7 @@ describe('explaining a buddy from its subscription history', () => {
 
     const [bob] = await startClients(compositor.addresses.udp!.uri, ['bob'], { domain: DOMAIN });
     await bob!.setPresence('busy', 'In the lab');
-    await probe.waitFor('onBuddyPresenceChanged', (b) => b.aor === BOB && b.presence?.status === 'busy', { what: 'Bob busy' });
+    await probe.waitForBuddy((b) => b.aor === BOB && b.presence?.status === 'busy', { what: 'Bob busy' });
     expect(service.explainBuddy({ aor: BOB })).toMatchObject({ cause: 'online', headline: 'Bob is busy' });
   });
 

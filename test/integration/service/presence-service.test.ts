@@ -104,7 +104,7 @@ describe('presence service with an account on a real presence server', () => {
     ).toEqual([`sip:bob@${DOMAIN}`]);
 
     await bob.setPresence('away', 'Back at 3');
-    const presence = await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === `sip:bob@${DOMAIN}` && p.presence?.status === 'away', {
+    const presence = await probe.waitForBuddy((p) => p.aor === `sip:bob@${DOMAIN}` && p.presence?.status === 'away', {
       what: "Bob's away",
     });
     expect(presence.presence?.note).toBe('Back at 3');

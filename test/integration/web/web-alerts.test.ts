@@ -56,9 +56,11 @@ describe('web mode buddy alerts', () => {
     api.onSessionChanged((session) => (seen.server = session.demo?.server ?? null));
     api.onAccountStateChanged((connection) => (seen.registered = connection.phase === 'registered'));
     api.onBuddiesChanged((list) => list.forEach((entry) => seen.buddies.set(entry.aor, entry)));
-    api.onBuddyPresenceChanged((presence) => {
-      const entry = seen.buddies.get(presence.aor);
-      if (entry) seen.buddies.set(presence.aor, { ...entry, presence });
+    api.onBuddyPresenceBatch((batch) => {
+      for (const presence of batch) {
+        const entry = seen.buddies.get(presence.aor);
+        if (entry) seen.buddies.set(presence.aor, { ...entry, presence });
+      }
     });
     const snapshot = await api.rendererReady();
     seen.server = snapshot.session.demo?.server ?? null;

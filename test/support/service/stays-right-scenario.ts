@@ -101,7 +101,7 @@ export async function colleagueAvailableAlertsOnce(server: ScenarioServer): Prom
   const bobShows = async (status: 'away' | 'available') => {
     const since = probe.events.length;
     expect(await bob.setPresence(status, '')).toMatchObject({ phase: 'published' });
-    await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === bobAor && p.presence?.status === status && !p.stale, {
+    await probe.waitForBuddy((p) => p.aor === bobAor && p.presence?.status === status && !p.stale, {
       since,
       what: `Bob ${status}`,
     });
@@ -134,23 +134,19 @@ export async function serverLossMarksBuddiesStale(server: ScenarioServer): Promi
   await service.addBuddy({ aor: bobAor, displayName: 'Bob', group: '' });
   expect(await bob.setPresence('available', 'Here')).toMatchObject({ phase: 'published' });
   const current = (p: BuddyPresence) => p.aor === bobAor && p.presence?.status === 'available' && p.stale === undefined;
-  const before = await probe.waitFor('onBuddyPresenceChanged', current, { what: 'Bob available' });
+  const before = await probe.waitForBuddy(current, { what: 'Bob available' });
 
   const since = probe.events.length;
   await server.stop();
   // A server that stops cleanly ends the subscription first (terminated), then the connection goes.
-  const stale = await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === bobAor && p.stale?.reason === 'connection-lost', {
+  const stale = await probe.waitForBuddy((p) => p.aor === bobAor && p.stale?.reason === 'connection-lost', {
     since,
     what: 'Bob marked stale for the lost connection',
     timeoutMs: 10_000,
   });
   // Never a stale green: once Bob was first marked stale, every later word on him said he was not current (before
   // that, a NOTIFY the server sent while it was stopping is still current news).
-  const afterStop = probe.events
-    .slice(since)
-    .filter((e) => e.channel === 'buddy:presence')
-    .map((e) => e.payload as BuddyPresence)
-    .filter((p) => p.aor === bobAor);
+  const afterStop = probe.buddyPresences(since).filter((p) => p.aor === bobAor);
   const whileDown = afterStop.slice(afterStop.findIndex((p) => p.stale !== undefined));
   expect(whileDown.length).toBeGreaterThan(0);
   expect(whileDown.every((p) => p.stale !== undefined)).toBe(true);
@@ -162,13 +158,13 @@ export async function serverLossMarksBuddiesStale(server: ScenarioServer): Promi
   await server.start();
   // The first NOTIFY after the reconnection makes Bob current again, whatever it says (the restarted server
   // lost Bob's publication, so it may say offline until Bob publishes again).
-  await probe.waitFor('onBuddyPresenceChanged', (p) => p.aor === bobAor && p.presence !== null && p.stale === undefined, {
+  await probe.waitForBuddy((p) => p.aor === bobAor && p.presence !== null && p.stale === undefined, {
     since: back,
     what: 'Bob current again',
     timeoutMs: 20_000,
   });
   await bob.setPresence('available', 'Here');
-  await probe.waitFor('onBuddyPresenceChanged', current, { since: back, what: 'Bob available and current', timeoutMs: 20_000 });
+  await probe.waitForBuddy(current, { since: back, what: 'Bob available and current', timeoutMs: 20_000 });
 }
 
 /**

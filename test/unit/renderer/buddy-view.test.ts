@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
-import {
-  describeBuddyNotice,
-  explanationQuestion,
-  groupBuddies,
-  keepRowOrder,
-  type BuddyRowView,
-} from '../../../renderer/src/buddies/buddy-view';
+import { groupBuddies } from '../../../renderer/src/buddies/buddy-order';
+import { describeBuddyNotice, explanationQuestion, keepRowOrder, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
 import { describeBuddy } from '../../../renderer/src/presence/status-view';
 
 function entry(

@@ -27,10 +27,10 @@ describe('buddy store', () => {
       presence: { status: 'busy' as const, note: 'x', activities: ['busy'], devices: [] },
       changedAt: 5,
     };
-    actions.buddyPresenceChanged(change);
+    actions.buddyPresenceBatchReceived([change]);
     expect(useBuddyStore.getState().buddies.map((b) => b.presence)).toEqual([change, carol.presence]);
     const before = useBuddyStore.getState().buddies;
-    actions.buddyPresenceChanged({ ...change, aor: 'sip:stranger@x.org' });
+    actions.buddyPresenceBatchReceived([{ ...change, aor: 'sip:stranger@x.org' }]);
     expect(useBuddyStore.getState().buddies).toBe(before);
   });
 });
