@@ -20,8 +20,9 @@
  * `parseInboundMessage` hands it to sip.js's parser instead, so such a message is read, or refused, exactly as before.
  * Optional values it cannot read (an Event with parameters) are left to sip.js's grammar on demand — up to
  * MAX_UNREAD_EVENT_VALUE characters for Event and Subscription-State, which the core parses for every NOTIFY. And a
- * message handed to sip.js's parser may give its grammar at most MAX_GRAMMAR_WORK characters: the grammar's cost grows
- * with the text, and a long damaged message would otherwise hold the engine for a tenth of a second or more.
+ * message handed to sip.js's parser may give its grammar at most MAX_GRAMMAR_WORK characters and have no header line
+ * without a colon: the grammar's cost grows with the text, sip.js's parser's with the square of colon-less lines, and a
+ * long damaged message would otherwise hold the engine for a tenth of a second or more.
  *
  * Linear time on any input: each reader is an index scan or an anchored regular expression whose parts cannot overlap.
  */
@@ -149,6 +150,7 @@ const GRAMMAR_HEADERS = new Set([
 /**
  * How many characters sip.js's grammar would run over for `text`, split into header lines as sip.js's parser splits
  * them (at CRLF, a line beginning with whitespace continuing the one before); counting stops past MAX_GRAMMAR_WORK.
+ * Infinite for a header line without a colon, which sip.js's parser reads in time quadratic in the message.
  */
 function grammarWorkOf(text: string): number {
   const firstBreak = text.indexOf('\r\n');
@@ -159,14 +161,23 @@ function grammarWorkOf(text: string): number {
     let end = text.indexOf('\r\n', start);
     while (end !== -1 && !text.startsWith('\r\n', end + 2) && /\s/.test(text.charAt(end + 2))) end = text.indexOf('\r\n', end + 2);
     if (end === -1) break; // sip.js discards it as malformed
-    const colon = text.indexOf(':', start);
-    const name = colon === -1 || colon > end ? '' : text.slice(start, colon).trim().toLowerCase();
+    const colon = indexWithin(text, ':', start, end);
+    // sip.js takes the name up to the next colon anywhere in the message (or, with none, everything before the line):
+    // a run of lines without one costs it time quadratic in the message. Such a line is no header field (RFC 3261 §7.3).
+    if (colon === -1) return Number.POSITIVE_INFINITY;
+    const name = text.slice(start, colon).trim().toLowerCase();
     const isVia = name === 'via' || name === 'v';
     if (GRAMMAR_HEADERS.has(name) && !(isVia && sawVia)) work += end - colon + GRAMMAR_RUN_COST;
     sawVia ||= isVia;
     start = end + 2;
   }
   return work;
+}
+
+/** The first `char` in `text` from `from` up to `end`, or -1: a scan that never goes past the line. */
+function indexWithin(text: string, char: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (text[i] === char) return i;
+  return -1;
 }
 
 /**
@@ -183,7 +194,9 @@ export function parseInboundMessage(text: string, logger: Logger, parser: Inboun
     }
     if (reading !== null) return reading;
     if (grammarWorkOf(text) > MAX_GRAMMAR_WORK) {
-      logger.warn(`more than ${MAX_GRAMMAR_WORK} characters for sip.js's grammar in a message this reader cannot read, message discarded`);
+      logger.warn(
+        `a message this reader cannot read and sip.js's parser would take too long over (a header line without a colon, or more than ${MAX_GRAMMAR_WORK} characters for its grammar), message discarded`,
+      );
       return undefined;
     }
   }

@@ -235,6 +235,10 @@ describe('readInboundMessage', () => {
     // Each grammar run counts as well: a hundred and fifty short To lines are refused.
     expect(parseInboundMessage(short.replace('To: <sip:a@c>;tag=2\r\n', 'To: <sip:a@c>;tag=2\r\n'.repeat(150)), silent)).toBeUndefined();
     expect(parseInboundMessage(short.replace('To: <sip:a@c>;tag=2\r\n', 'To: <sip:a@c>;tag=2\r\n'.repeat(5)), silent)).toBeDefined();
+    // A header line without a colon, which sip.js's parser reads in time quadratic in the message, is refused at once.
+    const colonless = short.replace('Event: presence', `Event: presence\r\n${'<?xml version="1.0"?>\r\n'.repeat(1000)}X-End: 1`);
+    expect(readInboundMessage(colonless)).toBeNull();
+    expect(parseInboundMessage(colonless, silent)).toBeUndefined();
     // Long headers sip.js leaves raw cost its grammar nothing: such a message is still read.
     expect(
       parseInboundMessage(short.replace('Event: presence', `Event: presence\r\nX-Padding: ${'a'.repeat(9000)}`), silent),
