@@ -86,6 +86,9 @@ test.describe('the buddy list at scale', () => {
     await page.keyboard.press('ArrowDown');
     const second = page.locator('[data-testid="buddy-row"][aria-posinset="2"]');
     await expect(second).toBeFocused();
+    // The row's buttons follow it in tab order: the alert bell, then the details.
+    await page.keyboard.press('Tab');
+    await expect(second.getByRole('button', { name: /^Tell me when / })).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(second.getByRole('button', { name: /^Details of / })).toBeFocused();
     await second.focus();
