@@ -108,7 +108,8 @@ export class CaptureLoader {
   /** Every entry of capture `id`, read again from its file (for an export from the capture view). */
   async entriesOf(id: number): Promise<CaptureEntry[]> {
     const file = this.files.get(id);
-    if (!file) throw new UserFacingError('A capture dropped on the window cannot be exported; open it with Open capture… to export from it.');
+    if (!file)
+      throw new UserFacingError('A capture dropped on the window cannot be exported; open it with Open capture… to export from it.');
     const reader = new CaptureReader();
     const entries: CaptureEntry[] = [];
     const buffer = Buffer.alloc(this.options.readBytes ?? READ_BYTES);
@@ -116,7 +117,7 @@ export class CaptureLoader {
       throw new UserFacingError(`${file} cannot be read again (${errorMessage(error)}).`);
     });
     try {
-      for (let at = 0; ; ) {
+      for (let at = 0; ;) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
         if (bytesRead === 0) break;
         at += bytesRead;
@@ -142,7 +143,16 @@ export class CaptureLoader {
   }
 
   private start(name: string, totalBytes: number): Load {
-    const load: Load = { id: this.nextId++, name, totalBytes, reader: new CaptureReader(), bytesRead: 0, messages: 0, isCancelled: false, isFinished: false };
+    const load: Load = {
+      id: this.nextId++,
+      name,
+      totalBytes,
+      reader: new CaptureReader(),
+      bytesRead: 0,
+      messages: 0,
+      isCancelled: false,
+      isFinished: false,
+    };
     this.loads.set(load.id, load);
     return load;
   }
@@ -183,7 +193,13 @@ export class CaptureLoader {
   private send(load: Load, entries: readonly CaptureEntry[]): void {
     load.messages += entries.length;
     for (let start = 0; start === 0 || start < entries.length; start += BATCH) {
-      this.events.progress({ id: load.id, name: load.name, bytesRead: load.bytesRead, totalBytes: load.totalBytes, entries: entries.slice(start, start + BATCH) });
+      this.events.progress({
+        id: load.id,
+        name: load.name,
+        bytesRead: load.bytesRead,
+        totalBytes: load.totalBytes,
+        entries: entries.slice(start, start + BATCH),
+      });
     }
   }
 

@@ -75,7 +75,8 @@ export class SipConfigError extends Error {
  * `hostname`): the form nearly every buddy address has. sip.js's grammar rebuilds its parsing tables on every call
  * (hundreds of microseconds per URI, seconds for a list of thousands), so this form is read here; any other goes to it.
  */
-const PLAIN_SIP_URI = /^(sips?):([A-Za-z0-9\-_.!~*'()+]+)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?)$/;
+const PLAIN_SIP_URI =
+  /^(sips?):([A-Za-z0-9\-_.!~*'()+]+)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?)$/;
 
 /** Parses a SIP or SIPS URI, or throws SipConfigError naming `what`. */
 export function parseSipUri(value: string, what: string): URI {

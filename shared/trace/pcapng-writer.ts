@@ -76,7 +76,9 @@ export class PcapngWriter {
     new DataView(flags.buffer).setUint32(0, entry.direction === 'in' ? DIRECTION_INBOUND : DIRECTION_OUTBOUND, true);
     const options = [option(EPB_FLAGS, flags)];
     if (entry.transport !== 'udp' && entry.transport !== 'tcp') {
-      options.push(option(OPT_COMMENT, this.encoder.encode(`SIP over ${entry.transport.toUpperCase()}, shown as TCP payload as the app saw it`)));
+      options.push(
+        option(OPT_COMMENT, this.encoder.encode(`SIP over ${entry.transport.toUpperCase()}, shown as TCP payload as the app saw it`)),
+      );
     }
     return concatBytes(
       this.packetizer.packets(entry).map((packet) => {

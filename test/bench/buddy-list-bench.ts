@@ -66,7 +66,12 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     await page.getByTestId('buddy-row').first().waitFor();
     await page.evaluate(await probeScript);
     await page.evaluate('__listFrameProbe.start()');
-    await harness.service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, aor: `sip:watcher${presenceBatchMs ?? ''}@example.com`, server, publish: false });
+    await harness.service.saveAccount({
+      ...DEFAULT_ACCOUNT_SETTINGS,
+      aor: `sip:watcher${presenceBatchMs ?? ''}@example.com`,
+      server,
+      publish: false,
+    });
     // Polled from here: waitForFunction would evaluate a string in the page, which its CSP refuses.
     const deadline = Date.now() + TIMEOUT_MS;
     while (Date.now() < deadline && (await page.evaluate('__listFrameProbe.figures.shownMs')) === null) await page.waitForTimeout(500);
@@ -100,7 +105,7 @@ async function timeSearch(server: string): Promise<void> {
     await page.getByRole('heading', { name: `Buddies ${COUNT}` }).waitFor();
     await page.evaluate(await probeScript);
     for (const query of ['buddy4999@', 'meeting (12', '']) {
-        const ms = (await page.evaluate(`__listFrameProbe.timeSearch(${JSON.stringify(query)})`)) as number;
+      const ms = (await page.evaluate(`__listFrameProbe.timeSearch(${JSON.stringify(query)})`)) as number;
       console.log(`  search “${query}” over ${COUNT}: drawn ${ms.toFixed(1)} ms after the keystroke`);
     }
   } finally {

@@ -270,7 +270,7 @@ for (const [name, partial] of filters) {
     const out = await open(file, 'w');
     await out.write(writer.fileHeader());
     const span = entries.length * 37.5;
-    for (let written = 0; written < CAPTURE_MESSAGES; ) {
+    for (let written = 0; written < CAPTURE_MESSAGES;) {
       const round = Math.floor(written / entries.length);
       const slice = entries.slice(0, Math.min(entries.length, CAPTURE_MESSAGES - written));
       for (let i = 0; i < slice.length; i += 10_000) {
@@ -293,7 +293,7 @@ for (const [name, partial] of filters) {
       for (let i = 0; i < list.length; i += 5_000) view.append(list.slice(i, i + 5_000));
       groups.sync();
     };
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const { bytesRead } = await input.read(piece, 0, piece.length, at);
       if (bytesRead === 0) break;
       at += bytesRead;
@@ -311,7 +311,9 @@ for (const [name, partial] of filters) {
 capture: a pcap of ${CAPTURE_MESSAGES.toLocaleString('en-US')} messages (${(size / 1e6).toFixed(0)} MB), opened as the capture view does`);
     console.log(`  load (read + summarise + group index) ${ms(loadTime)}  of which reading the file's packets ${ms(readTime)}`);
     console.log(`  ${view.size.toLocaleString('en-US')} entries held${reader.problem ? `, stopped: ${reader.problem.reason}` : ''}`);
-    console.log(`  RSS ${mb(memory.rss)}  heap used ${mb(memory.heapUsed)} (before loading: RSS ${mb(heapBefore.rss)}, heap ${mb(heapBefore.heapUsed)})`);
+    console.log(
+      `  RSS ${mb(memory.rss)}  heap used ${mb(memory.heapUsed)} (before loading: RSS ${mb(heapBefore.rss)}, heap ${mb(heapBefore.heapUsed)})`,
+    );
 
     const f0 = performance.now();
     const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['NOTIFY'], address: 'user7@' });

@@ -44,7 +44,9 @@ test.describe('trace capture settings', () => {
       // A PUBLISH and its answer go to both outputs.
       await harness.service.setStatus({ status: 'busy', note: 'Capturing' });
       await expect(status).toContainText(/Writing to .*captures.presently-capture-.*\.pcapng: [1-9]\d* messages, 0 dropped\./);
-      await expect(status).toContainText(new RegExp(`Sending to the HEP collector 127\\.0\\.0\\.1:${collector.port}: [1-9]\\d* messages, 0 dropped\\.`));
+      await expect(status).toContainText(
+        new RegExp(`Sending to the HEP collector 127\\.0\\.0\\.1:${collector.port}: [1-9]\\d* messages, 0 dropped\\.`),
+      );
       expect(collector.packets.some((p) => p.payload.startsWith('PUBLISH ') && p.captureId === 4294967295)).toBe(true);
       await trace.scrollIntoViewIfNeeded();
       await app.screenshot(testInfo, 'trace-capture-settings');

@@ -62,12 +62,17 @@ test.describe('a capture file in the trace tab', () => {
     await expect(page.getByTestId('capture-tab')).toBeVisible();
   });
 
-  test('given a pcap cut inside a packet, then the messages before the cut show with where reading stopped', async ({ app, page }, testInfo) => {
+  test('given a pcap cut inside a packet, then the messages before the cut show with where reading stopped', async ({
+    app,
+    page,
+  }, testInfo) => {
     const file = writePcap(presenceSession(), { includeCredentials: true });
     const trace = new TracePane(page, app);
     await trace.open();
     await dropFile(page, 'cut.pcap', file.subarray(0, Math.floor(file.length / 2)));
-    await expect(page.getByTestId('capture-problem')).toContainText(/^Showing what could be read: cut\.pcap stopped being readable at byte [\d,]+ \(packet \d+\): the file ends inside a packet record/);
+    await expect(page.getByTestId('capture-problem')).toContainText(
+      /^Showing what could be read: cut\.pcap stopped being readable at byte [\d,]+ \(packet \d+\): the file ends inside a packet record/,
+    );
     await expect(trace.count()).toHaveText(/^\d+ messages$/);
     expect(await trace.rows().count()).toBeGreaterThan(3);
     await app.screenshot(testInfo, 'capture-damaged');

@@ -192,7 +192,9 @@ export class HepSender {
       this.queue.countDropped(batch.length);
       return;
     }
-    const error = await new Promise<Error | null>((resolve) => socket.write(Buffer.concat(batch), (writeError) => resolve(writeError ?? null)));
+    const error = await new Promise<Error | null>((resolve) =>
+      socket.write(Buffer.concat(batch), (writeError) => resolve(writeError ?? null)),
+    );
     if (error) this.queue.countDropped(batch.length);
     else this.sentCount += batch.length;
   }

@@ -85,7 +85,11 @@ export class TraceCapture {
             ? { initialBackoffMs: this.options.hepBackoff.initialMs, maxBackoffMs: this.options.hepBackoff.maxMs }
             : {}),
           onStateChange: (state, problem) => {
-            if (state === 'unreachable') this.options.notify('warning', `HEP collector unreachable (${problem ?? hep.collector}); SIP messages are not mirrored until it answers.`);
+            if (state === 'unreachable')
+              this.options.notify(
+                'warning',
+                `HEP collector unreachable (${problem ?? hep.collector}); SIP messages are not mirrored until it answers.`,
+              );
           },
         });
         this.hep = { settings: hep, sender };

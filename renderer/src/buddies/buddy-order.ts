@@ -5,7 +5,15 @@
  * Search filters the ordered rows with each row's text lower-cased once, so a keystroke costs one pass of `includes`.
  */
 import { DEFAULT_GROUP_LABEL, type BuddyEntry } from '../../../shared/buddy/buddy';
-import { buddyRowView, compareNames, compareRows, searchTextOf, type BuddyGroupView, type BuddyRowView, type BuddySort } from './buddy-view';
+import {
+  buddyRowView,
+  compareNames,
+  compareRows,
+  searchTextOf,
+  type BuddyGroupView,
+  type BuddyRowView,
+  type BuddySort,
+} from './buddy-view';
 
 /** More changed buddies than this share of the list: one sort of everything is cheaper than moving each row. */
 const REBUILD_SHARE = 0.25;

@@ -62,8 +62,10 @@ function describeStatus(status: TraceCaptureStatus): string[] {
     lines.push(`The capture cannot be written (${file.problem ?? 'unknown error'}): ${file.dropped} messages dropped.`);
   }
   if (hep.state === 'connecting') lines.push(`Connecting to the HEP collector ${hep.collector ?? ''}…`);
-  else if (hep.state === 'sending') lines.push(`Sending to the HEP collector ${hep.collector ?? ''}: ${hep.sent} messages, ${hep.dropped} dropped.`);
-  else if (hep.state === 'unreachable') lines.push(`HEP collector unreachable (${hep.problem ?? hep.collector ?? ''}): ${hep.dropped} messages dropped.`);
+  else if (hep.state === 'sending')
+    lines.push(`Sending to the HEP collector ${hep.collector ?? ''}: ${hep.sent} messages, ${hep.dropped} dropped.`);
+  else if (hep.state === 'unreachable')
+    lines.push(`HEP collector unreachable (${hep.problem ?? hep.collector ?? ''}): ${hep.dropped} messages dropped.`);
   return lines;
 }
 
@@ -181,7 +183,9 @@ export function TraceCaptureSettings() {
           )}
         </FormField>
       </div>
-      <p className="field-hint">Written to the captures folder in Presently&apos;s data folder, credentials masked. Each start begins a new file.</p>
+      <p className="field-hint">
+        Written to the captures folder in Presently&apos;s data folder, credentials masked. Each start begins a new file.
+      </p>
 
       <label className="checkbox">
         <input id="trace-hep-enabled" type="checkbox" checked={draft.hepEnabled} onChange={(e) => set('hepEnabled', e.target.checked)} />
@@ -189,7 +193,9 @@ export function TraceCaptureSettings() {
       </label>
       <div className="field-grid">
         <FormField id="trace-hep-collector" label="Collector" hint="host:port, like homer.example.com:9060" error={errors.collector}>
-          {(c) => <input {...c} type="text" spellCheck={false} value={draft.collector} onChange={(e) => set('collector', e.target.value)} />}
+          {(c) => (
+            <input {...c} type="text" spellCheck={false} value={draft.collector} onChange={(e) => set('collector', e.target.value)} />
+          )}
         </FormField>
         <FormField id="trace-hep-transport" label="Send over">
           {(c) => (
@@ -205,7 +211,9 @@ export function TraceCaptureSettings() {
           )}
         </FormField>
         <FormField id="trace-hep-auth-key" label="Auth key" hint="Optional; sent unencrypted, like all of HEP." error={errors.authKey}>
-          {(c) => <input {...c} type="password" autoComplete="off" value={draft.authKey} onChange={(e) => set('authKey', e.target.value)} />}
+          {(c) => (
+            <input {...c} type="password" autoComplete="off" value={draft.authKey} onChange={(e) => set('authKey', e.target.value)} />
+          )}
         </FormField>
       </div>
       <div className="dialog-actions">

@@ -39,6 +39,9 @@ export const usePreferencesStore = create<PreferencesState>()((set, get) => ({
         return { ok: false, message: errorMessage(error) };
       }
     },
-    traceCaptureStatusRequested: () => presenceApi().traceCaptureStatus().catch(() => null),
+    traceCaptureStatusRequested: () =>
+      presenceApi()
+        .traceCaptureStatus()
+        .catch(() => null),
   },
 }));

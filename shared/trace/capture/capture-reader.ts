@@ -107,7 +107,9 @@ class PacketSource {
     }
     if (ip.protocol === TCP) {
       const flow = `${ip.source} ${source.port} ${ip.destination} ${destination.port}`;
-      return this.tcp.segment(flow, ip.bytes).map((message) => ({ ...base, transport: message.transport, raw: utf8.decode(message.bytes) }));
+      return this.tcp
+        .segment(flow, ip.bytes)
+        .map((message) => ({ ...base, transport: message.transport, raw: utf8.decode(message.bytes) }));
     }
     return [];
   }

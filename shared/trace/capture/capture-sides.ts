@@ -66,7 +66,16 @@ export class CaptureSides {
   private entry(message: SidedMessage): CaptureEntry {
     const direction = message.direction ?? this.directionOf(message);
     const [local, remote] = direction === 'out' ? [message.source, message.destination] : [message.destination, message.source];
-    return { seq: this.nextSeq++, frame: message.frame, at: message.at, direction, transport: message.transport, local, remote, raw: message.raw };
+    return {
+      seq: this.nextSeq++,
+      frame: message.frame,
+      at: message.at,
+      direction,
+      transport: message.transport,
+      local,
+      remote,
+      raw: message.raw,
+    };
   }
 
   private directionOf({ source, destination }: CapturedMessage): TraceDirection {

@@ -99,7 +99,11 @@ export class PacketFileReader {
   end(): void {
     if (this.failed || this.pending.length === 0) return;
     if (this.format === 'unknown') this.fail(0, 'this is not a pcap or pcapng file (it is too short)');
-    else this.fail(0, `the file ends inside ${this.format === 'pcap' ? 'a packet record' : 'a block'} (${this.pending.length} bytes left over)`);
+    else
+      this.fail(
+        0,
+        `the file ends inside ${this.format === 'pcap' ? 'a packet record' : 'a block'} (${this.pending.length} bytes left over)`,
+      );
   }
 
   private fail(at: number, reason: string): void {
@@ -200,7 +204,12 @@ export class PacketFileReader {
         const time = units / iface.unitsPerMs + iface.offsetMs;
         this.lastAt = time;
         this.packetCount++;
-        packets.push({ number: this.packetCount, at: time, linkType: iface.linkType, data: copyOf(bytes, bodyAt + 20, bodyAt + 20 + captured) });
+        packets.push({
+          number: this.packetCount,
+          at: time,
+          linkType: iface.linkType,
+          data: copyOf(bytes, bodyAt + 20, bodyAt + 20 + captured),
+        });
         break;
       }
       case PCAPNG_SPB: {
@@ -210,7 +219,12 @@ export class PacketFileReader {
         const original = body.getUint32(0, this.littleEndian);
         const captured = Math.min(original, body.byteLength - 4, iface.snapLength || Infinity);
         this.packetCount++;
-        packets.push({ number: this.packetCount, at: this.lastAt, linkType: iface.linkType, data: copyOf(bytes, bodyAt + 4, bodyAt + 4 + captured) });
+        packets.push({
+          number: this.packetCount,
+          at: this.lastAt,
+          linkType: iface.linkType,
+          data: copyOf(bytes, bodyAt + 4, bodyAt + 4 + captured),
+        });
         break;
       }
       default:

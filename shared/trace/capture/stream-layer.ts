@@ -63,7 +63,7 @@ export class TcpFlows {
     }
     this.deliver(flow, seq, data, messages);
     // Segments that waited for this one.
-    for (let progressed = true; progressed && flow.early.size > 0; ) {
+    for (let progressed = true; progressed && flow.early.size > 0;) {
       progressed = false;
       for (const [start, bytes] of flow.early) {
         if (((start - flow.nextSeq!) | 0) > 0) continue;

@@ -102,7 +102,9 @@ export class TextCaptureReader {
     // Each message is followed by a blank line: "\n\n" after the raw text.
     let raw = lines.join('');
     raw = raw.endsWith('\n\n') ? raw.slice(0, -2) : raw.endsWith('\n') ? raw.slice(0, -1) : raw;
-    const at = new Date(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)).getTime() + Number(micros) / 1000;
+    const at =
+      new Date(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)).getTime() +
+      Number(micros) / 1000;
     const lower = transport?.toLowerCase() ?? 'udp';
     return {
       frame: this.count,

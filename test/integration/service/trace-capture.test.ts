@@ -52,7 +52,12 @@ function request<T>(channel: string, payload?: unknown): Promise<IpcResult<T>> {
 /** Signs in with digest auth and publishes; resolves once the 200 to the PUBLISH is traced. */
 async function signInAndPublish(): Promise<ServiceProbe> {
   const probe = ServiceProbe.attach(service);
-  await service.saveAccount({ ...DEFAULT_ACCOUNT_SETTINGS, aor: `sip:alice@${kamailio.domain}`, password: PASSWORD, server: kamailio.serverUri('tcp') });
+  await service.saveAccount({
+    ...DEFAULT_ACCOUNT_SETTINGS,
+    aor: `sip:alice@${kamailio.domain}`,
+    password: PASSWORD,
+    server: kamailio.serverUri('tcp'),
+  });
   await service.setStatus({ status: 'busy', note: 'Capturing' });
   await probe.waitFor('onTraceBatch', (b) => b.entries.some((e) => e.raw.startsWith('SIP/2.0 200') && /CSeq: \d+ PUBLISH/.test(e.raw)), {
     what: 'the 200 to our PUBLISH',
@@ -66,15 +71,27 @@ describe('trace capture through the service', () => {
     try {
       await service.start();
       const captureOn = { ...DEFAULT_LIVE_CAPTURE, enabled: true };
-      const hepOn = { ...DEFAULT_HEP_MIRROR, enabled: true, collector: `127.0.0.1:${collector.port}`, captureId: 4_294_967_295, authKey: 'k' };
+      const hepOn = {
+        ...DEFAULT_HEP_MIRROR,
+        enabled: true,
+        collector: `127.0.0.1:${collector.port}`,
+        captureId: 4_294_967_295,
+        authKey: 'k',
+      };
       const set = await request<AppPreferences>('app:set-preferences', { liveCapture: captureOn, hepMirror: hepOn });
-      expect(set).toEqual({ ok: true, value: expect.objectContaining({ liveCapture: captureOn, hepMirror: hepOn, keepRunningInTray: true }) });
+      expect(set).toEqual({
+        ok: true,
+        value: expect.objectContaining({ liveCapture: captureOn, hepMirror: hepOn, keepRunningInTray: true }),
+      });
 
       const probe = await signInAndPublish();
       await service.traceCaptureIdle();
       const recorded = probe.received('onTraceBatch').flatMap((b) => b.entries);
       const status = await request<TraceCaptureStatus>('trace:capture-status');
-      expect(status).toMatchObject({ ok: true, value: { file: { state: 'writing', dropped: 0 }, hep: { state: 'sending', collector: hepOn.collector } } });
+      expect(status).toMatchObject({
+        ok: true,
+        value: { file: { state: 'writing', dropped: 0 }, hep: { state: 'sending', collector: hepOn.collector } },
+      });
       const file = status.ok ? status.value.file.file! : '';
       expect(path.dirname(file)).toBe(path.join(dataDir, 'captures'));
 
@@ -99,8 +116,13 @@ describe('trace capture through the service', () => {
   it('given a collector without a port or a capture ID beyond 32 bits, then the preference is refused with why, and the others stay as they were', async () => {
     await service.start();
     await service.setPreferences({ startAtLogin: true });
-    const noPort = await request('app:set-preferences', { hepMirror: { ...DEFAULT_HEP_MIRROR, enabled: true, collector: 'homer.example.com' } });
-    expect(noPort).toMatchObject({ ok: false, error: { message: "HEP collector: Add the collector's port, like homer.example.com:9060." } });
+    const noPort = await request('app:set-preferences', {
+      hepMirror: { ...DEFAULT_HEP_MIRROR, enabled: true, collector: 'homer.example.com' },
+    });
+    expect(noPort).toMatchObject({
+      ok: false,
+      error: { message: "HEP collector: Add the collector's port, like homer.example.com:9060." },
+    });
     const tooLarge = await request('app:set-preferences', {
       hepMirror: { ...DEFAULT_HEP_MIRROR, enabled: true, collector: 'homer:9060', captureId: 2 ** 32 },
     });

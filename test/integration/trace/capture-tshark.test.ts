@@ -67,7 +67,10 @@ async function presenceTraffic(transport: 'udp' | 'tcp' | 'ws', format: string):
   bob.watch(alice.config.aor);
   await waitFor(bob.onBuddy.bind(bob), (b) => b.subscription.phase === 'active', { current: bob.buddies[0], what: 'bob watching alice' });
   await alice.setPresence('in-a-meeting', 'Design review');
-  await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'in-a-meeting', { current: bob.buddies[0], what: 'the meeting at bob' });
+  await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'in-a-meeting', {
+    current: bob.buddies[0],
+    what: 'the meeting at bob',
+  });
   await alice.setPresence('available', 'Back');
   await waitFor(bob.onBuddy.bind(bob), (b) => b.presence?.status === 'available', { current: bob.buddies[0], what: 'available at bob' });
   await Promise.all([alice.stop({ timeoutMs: 1_000 }), bob.stop({ timeoutMs: 1_000 })]);
@@ -77,7 +80,26 @@ async function presenceTraffic(transport: 'udp' | 'tcp' | 'ws', format: string):
 async function tsharkSip(file: string, decodeAs: string): Promise<string[][]> {
   const { stdout } = await run(
     'tshark',
-    ['-r', file, '-d', decodeAs, '-Y', 'sip', '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=;', '-e', 'frame.number', '-e', 'sip.Call-ID', '-e', 'sip.CSeq'],
+    [
+      '-r',
+      file,
+      '-d',
+      decodeAs,
+      '-Y',
+      'sip',
+      '-T',
+      'fields',
+      '-E',
+      'occurrence=a',
+      '-E',
+      'aggregator=;',
+      '-e',
+      'frame.number',
+      '-e',
+      'sip.Call-ID',
+      '-e',
+      'sip.CSeq',
+    ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
   return stdout
@@ -123,7 +145,8 @@ describe('captures of real traffic, opened', () => {
 
       const { entries, reader } = readAll(await readFile(file));
       expect(reader.problem).toBeNull();
-      const decodeAs = transport === 'udp' ? `udp.port==${port},sip` : transport === 'tcp' ? `tcp.port==${port},sip` : `tcp.port==${port},http`;
+      const decodeAs =
+        transport === 'udp' ? `udp.port==${port},sip` : transport === 'tcp' ? `tcp.port==${port},sip` : `tcp.port==${port},http`;
       const listed = await tsharkSip(file, decodeAs);
       expect(listed.length).toBeGreaterThan(10);
       expect(ours(entries)).toEqual(listed);
@@ -173,6 +196,10 @@ describe('captures of real traffic, opened', () => {
     await writeFile(damaged, (await readFile(file)).subarray(0, 3000));
     await loader.open({ kind: 'path', path: damaged });
     await expect.poll(() => finished.length).toBe(2);
-    expect(finished[1]).toMatchObject({ id: 3, outcome: 'damaged', problem: expect.stringMatching(/^damaged\.pcapng stopped being readable at byte [\d,]+ \(packet \d+\): /) });
+    expect(finished[1]).toMatchObject({
+      id: 3,
+      outcome: 'damaged',
+      problem: expect.stringMatching(/^damaged\.pcapng stopped being readable at byte [\d,]+ \(packet \d+\): /),
+    });
   });
 });

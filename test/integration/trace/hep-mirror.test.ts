@@ -179,7 +179,9 @@ describe('HEP v3 mirror', () => {
       const output = path.join(workDir, 'sngrep.pcap');
       // sngrep checks the auth key chunk against eep.listen.pass and drops packets that do not match.
       await writeFile(config, 'set eep.listen.pass homer-key\n');
-      const sngrep = spawn('sngrep', ['-f', config, '-N', '-L', `udp:127.0.0.1:${port}`, '-O', output], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const sngrep = spawn('sngrep', ['-f', config, '-N', '-L', `udp:127.0.0.1:${port}`, '-O', output], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let printed = '';
       sngrep.stdout.on('data', (data: Buffer) => (printed += data.toString()));
       sngrep.stderr.on('data', (data: Buffer) => (printed += data.toString()));

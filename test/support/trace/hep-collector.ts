@@ -30,7 +30,7 @@ export function decodeHep3(packet: Uint8Array): HepPacket {
   const total = view.getUint16(4);
   if (total !== packet.length) throw new Error(`length field ${total}, packet ${packet.length}`);
   const chunks = new Map<number, Uint8Array>();
-  for (let offset = 6; offset < total; ) {
+  for (let offset = 6; offset < total;) {
     const vendor = view.getUint16(offset);
     const type = view.getUint16(offset + 2);
     const length = view.getUint16(offset + 4);

@@ -36,8 +36,16 @@ describe('capture store', () => {
     capture.source.view.getState().actions.filterChanged({ methods: ['NOTIFY'] });
     expect(useTraceViewStore.getState().filter.methods).toBeNull();
 
-    finished({ id: 3, outcome: 'damaged', messages: 3, problem: 'office.pcapng stopped being readable at byte 400 (packet 7): the file ends inside a block' });
-    expect(useCaptureStore.getState().capture).toMatchObject({ status: 'damaged', problem: expect.stringContaining('byte 400 (packet 7)') });
+    finished({
+      id: 3,
+      outcome: 'damaged',
+      messages: 3,
+      problem: 'office.pcapng stopped being readable at byte 400 (packet 7): the file ends inside a block',
+    });
+    expect(useCaptureStore.getState().capture).toMatchObject({
+      status: 'damaged',
+      problem: expect.stringContaining('byte 400 (packet 7)'),
+    });
   });
 
   it('given events of a capture that was replaced, then they change nothing', () => {

@@ -12,7 +12,7 @@ interface Block {
 function blocksOf(file: Uint8Array): Block[] {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const out: Block[] = [];
-  for (let offset = 0; offset < file.length; ) {
+  for (let offset = 0; offset < file.length;) {
     const type = view.getUint32(offset, true);
     const length = view.getUint32(offset + 4, true);
     expect(length % 4, `block at ${offset} is 32-bit aligned`).toBe(0);

@@ -84,12 +84,18 @@ export function sll2(ip: Uint8Array): Uint8Array {
 
 /** BSD null (link type 0): the address family in the capturing host's byte order. */
 export function bsdNull(ip: Uint8Array, littleEndian: boolean, ipv6Family = 30): Uint8Array {
-  return concat(bytesOf(4, (view) => view.setUint32(0, ip[0]! >> 4 === 6 ? ipv6Family : 2, littleEndian)), ip);
+  return concat(
+    bytesOf(4, (view) => view.setUint32(0, ip[0]! >> 4 === 6 ? ipv6Family : 2, littleEndian)),
+    ip,
+  );
 }
 
 /** OpenBSD loopback (link type 108): the family in network byte order. */
 export function bsdLoop(ip: Uint8Array): Uint8Array {
-  return concat(bytesOf(4, (view) => view.setUint32(0, ip[0]! >> 4 === 6 ? 24 : 2)), ip);
+  return concat(
+    bytesOf(4, (view) => view.setUint32(0, ip[0]! >> 4 === 6 ? 24 : 2)),
+    ip,
+  );
 }
 
 /** A classic pcap file: byte order and time resolution as asked; the first packet's link type for the file. */
@@ -183,7 +189,14 @@ export function pcapngFile(
   };
   const blocks = packets.map((packet, i) => {
     if (packet.simple) {
-      return block(3, concat(bytesOf(4, (view) => view.setUint32(0, packet.data.length, le)), packet.data), le);
+      return block(
+        3,
+        concat(
+          bytesOf(4, (view) => view.setUint32(0, packet.data.length, le)),
+          packet.data,
+        ),
+        le,
+      );
     }
     const id = interfaces.findIndex((iface) => iface.linkType === packet.linkType);
     const units = BigInt(Math.round(packet.at * unitsPerMs(interfaces[id]!)));
@@ -206,7 +219,13 @@ const encoder = new TextEncoder();
 const ip4 = (text: string) => Uint8Array.from(text.split('.').map(Number));
 
 /** An IPv4 header (RFC 791) before `payload`; checksum left zero (the reader does not check it). */
-export function ipv4(source: string, destination: string, protocol: number, payload: Uint8Array, fragment?: { id: number; offset: number; more: boolean }): Uint8Array {
+export function ipv4(
+  source: string,
+  destination: string,
+  protocol: number,
+  payload: Uint8Array,
+  fragment?: { id: number; offset: number; more: boolean },
+): Uint8Array {
   const header = bytesOf(20, (view) => {
     view.setUint8(0, 0x45);
     view.setUint16(2, 20 + payload.length);
@@ -253,7 +272,11 @@ export function tcp(sourcePort: number, destinationPort: number, seq: number, by
  * An IPv6 packet (RFC 8200) from 2001:db8::1 to 2001:db8::2 with a hop-by-hop options header and a
  * destination options header before the upper layer, and optionally a fragment header.
  */
-export function ipv6WithExtensions(protocol: number, payload: Uint8Array, fragment?: { id: number; offset: number; more: boolean }): Uint8Array {
+export function ipv6WithExtensions(
+  protocol: number,
+  payload: Uint8Array,
+  fragment?: { id: number; offset: number; more: boolean },
+): Uint8Array {
   const hopByHop = bytesOf(8, (view) => {
     view.setUint8(0, 60);
     view.setUint8(1, 0);
@@ -290,7 +313,11 @@ export function ipv6WithExtensions(protocol: number, payload: Uint8Array, fragme
 }
 
 /** A WebSocket frame (RFC 6455 §5.2): FIN, opcode, masked with `mask` when given. */
-export function wsFrame(opcode: number, text: string | Uint8Array, options: { final?: boolean; mask?: readonly number[] } = {}): Uint8Array {
+export function wsFrame(
+  opcode: number,
+  text: string | Uint8Array,
+  options: { final?: boolean; mask?: readonly number[] } = {},
+): Uint8Array {
   const payload = (typeof text === 'string' ? encoder.encode(text) : text).slice();
   const extended = payload.length > 65_535 ? 8 : payload.length > 125 ? 2 : 0;
   const head = new Uint8Array(2 + extended + (options.mask ? 4 : 0));

@@ -77,7 +77,14 @@ describe('pcapng files', () => {
       { at: at + 1.25, linkType: 276, data: sll2(ipv4(S, A, 17, udp(5060, 5070, ok()))) },
     ];
     for (const littleEndian of [true, false]) {
-      const file = pcapngFile([{ linkType: 1, tsresol: 9 }, { linkType: 276, tsresol: 0x80 | 20 }], packets, { littleEndian });
+      const file = pcapngFile(
+        [
+          { linkType: 1, tsresol: 9 },
+          { linkType: 276, tsresol: 0x80 | 20 },
+        ],
+        packets,
+        { littleEndian },
+      );
       const { entries, reader } = read(file, 7);
       expect(reader.problem).toBeNull();
       expect(entries.map((e) => [e.frame, e.direction, e.raw])).toEqual([
@@ -174,7 +181,15 @@ describe('IP', () => {
   });
 
   it('given UDP that is not SIP and CRLF keep-alives, then they are passed over', () => {
-    const { entries } = read(pcapFile(rawPackets([ipv4(A, S, 17, udp(5353, 5353, 'not sip')), ipv4(A, S, 17, udp(5070, 5060, '\r\n\r\n')), ipv4(A, S, 17, udp(5070, 5060, register()))])));
+    const { entries } = read(
+      pcapFile(
+        rawPackets([
+          ipv4(A, S, 17, udp(5353, 5353, 'not sip')),
+          ipv4(A, S, 17, udp(5070, 5060, '\r\n\r\n')),
+          ipv4(A, S, 17, udp(5070, 5060, register())),
+        ]),
+      ),
+    );
     expect(entries.map((e) => e.frame)).toEqual([3]);
   });
 });
@@ -271,7 +286,11 @@ describe('SIP over WebSocket', () => {
 
 describe('text saves', () => {
   it('given our own text export, then every message comes back with its direction, transport, addresses and time', () => {
-    const session = presenceSession().map((e, i) => ({ ...e, at: e.at + i * 0.001, transport: i % 2 ? ('udp' as const) : ('tcp' as const) }));
+    const session = presenceSession().map((e, i) => ({
+      ...e,
+      at: e.at + i * 0.001,
+      transport: i % 2 ? ('udp' as const) : ('tcp' as const),
+    }));
     const file = new TextEncoder().encode(formatTraceText(session, { includeCredentials: true }));
     const { entries, reader } = read(file, 100);
     expect(reader.problem).toBeNull();
@@ -304,17 +323,28 @@ describe('text saves', () => {
 
 describe('damaged files', () => {
   it('given a pcap cut inside its third packet, then two messages are read and reading stopped at that record', () => {
-    const packets = rawPackets([ipv4(A, S, 17, udp(5070, 5060, register('a'))), ipv4(S, A, 17, udp(5060, 5070, ok('a'))), ipv4(A, S, 17, udp(5070, 5060, register('b')))]);
+    const packets = rawPackets([
+      ipv4(A, S, 17, udp(5070, 5060, register('a'))),
+      ipv4(S, A, 17, udp(5060, 5070, ok('a'))),
+      ipv4(A, S, 17, udp(5070, 5060, register('b'))),
+    ]);
     const file = pcapFile(packets);
     const thirdAt = file.length - 16 - packets[2]!.data.length;
     const { entries, reader } = read(file.subarray(0, file.length - 5));
     expect(entries.map((e) => e.raw)).toEqual([register('a'), ok('a')]);
-    expect(reader.problem).toEqual({ byte: thirdAt, packet: 3, reason: 'the file ends inside a packet record (' + (16 + packets[2]!.data.length - 5) + ' bytes left over)' });
+    expect(reader.problem).toEqual({
+      byte: thirdAt,
+      packet: 3,
+      reason: 'the file ends inside a packet record (' + (16 + packets[2]!.data.length - 5) + ' bytes left over)',
+    });
     expect(describeCaptureProblem(reader.problem!)).toBe(`stopped being readable at byte ${thirdAt} (packet 3): ${reader.problem!.reason}`);
   });
 
   it('given a pcapng block with a broken length, then the packets before it are read and reading stops there', () => {
-    const file = pcapngFile([{ linkType: 101 }], rawPackets([ipv4(A, S, 17, udp(5070, 5060, register())), ipv4(S, A, 17, udp(5060, 5070, ok()))]));
+    const file = pcapngFile(
+      [{ linkType: 101 }],
+      rawPackets([ipv4(A, S, 17, udp(5070, 5060, register())), ipv4(S, A, 17, udp(5060, 5070, ok()))]),
+    );
     const damaged = file.slice();
     // The last EPB: its total length at its second word.
     const lastLength = new DataView(damaged.buffer).getUint32(damaged.length - 4, true);
