@@ -65,6 +65,10 @@ function sippRequests(file: string): SipSeed[] {
     pid: '4242',
     $etag: 'etag-seed',
     peer_tag_param: ';tag=seed-peer',
+    // sipp writes a whole Authorization line answering the challenge it received (RFC 7616 §3.4).
+    authentication:
+      'Authorization: Digest username="bench", realm="example.com", nonce="seed-nonce", uri="sip:example.com", ' +
+      'response="0123456789abcdef0123456789abcdef", algorithm=MD5, qop=auth, nc=00000001, cnonce="seed-cnonce"',
   };
   const seeds: SipSeed[] = [];
   let n = 0;
