@@ -48,15 +48,20 @@ const filterIndexes = new WeakMap<TraceBuffer, TraceFilterIndex>();
 const groupIndexes = new WeakMap<TraceBuffer, TraceGroupIndex>();
 const timingIndexes = new WeakMap<TraceBuffer, TraceTimingIndex>();
 
-/** The buffer's timing index, caught up. */
-export function timingIndexFor(buffer: TraceBuffer): TraceTimingIndex {
-  let index = timingIndexes.get(buffer);
+/** The index `cache` keeps for `buffer` (made by `create` the first time), caught up with the buffer. */
+function caughtUp<Index extends { sync(): void }>(cache: WeakMap<TraceBuffer, Index>, buffer: TraceBuffer, create: () => Index): Index {
+  let index = cache.get(buffer);
   if (!index) {
-    index = new TraceTimingIndex(buffer);
-    timingIndexes.set(buffer, index);
+    index = create();
+    cache.set(buffer, index);
   }
   index.sync();
   return index;
+}
+
+/** The buffer's timing index, caught up. */
+export function timingIndexFor(buffer: TraceBuffer): TraceTimingIndex {
+  return caughtUp(timingIndexes, buffer, () => new TraceTimingIndex(buffer));
 }
 
 let lastFolded: {
@@ -99,13 +104,7 @@ export function filterIndexFor(buffer: TraceBuffer, filter: CompiledTraceFilter)
 
 /** The buffer's group index, caught up. */
 export function groupIndexFor(buffer: TraceBuffer): TraceGroupIndex {
-  let index = groupIndexes.get(buffer);
-  if (!index) {
-    index = new TraceGroupIndex(buffer);
-    groupIndexes.set(buffer, index);
-  }
-  index.sync();
-  return index;
+  return caughtUp(groupIndexes, buffer, () => new TraceGroupIndex(buffer));
 }
 
 /** The group (one ladder) of the dialog with `callId` in the trace as recorded now, or undefined when the trace holds none of it. */
