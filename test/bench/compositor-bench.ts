@@ -18,7 +18,7 @@
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
  *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
  *   --only publish|refresh|fanout|latency|auth   --auth-rates 4000,6000
- *   --variants compositor,compositor-inline,kamailio (the servers each rate step runs against, in turn, in the same
+ *   --variants compositor,compositor-inline,compositor-threaded,cli,kamailio (the servers each rate step runs against, in turn, in the same
  *     run; default compositor) — see VARIANTS   --trace-gc (the compositor server's V8 GC trace to stderr)
  *   --node-flags "…" (more Node/V8 flags for the compositor server, e.g. "--max-semi-space-size=32")
  * Per rate and server: the share answered within 10 ms, average and p99 response time, failures, retransmissions,
@@ -27,7 +27,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -103,6 +103,10 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
     label: 'compositor, 1 validator thread',
     start: (profileDir, isAuthenticating) => startServer(profileDir, isAuthenticating, ['--threads', '1']),
   },
+  cli: {
+    label: '`presently compositor` from source (bodies inline), its line per request written to a file',
+    start: (profileDir) => startCli(profileDir),
+  },
   kamailio: { label: 'Kamailio, presence in memory', start: (_profileDir, isAuthenticating) => startKamailioServer(isAuthenticating) },
 };
 const COMPOSITOR = VARIANTS.compositor as Variant;
@@ -153,6 +157,63 @@ async function startServer(
       await exited;
     },
   };
+}
+
+/**
+ * The command a team runs, `presently compositor`, with its log (one line per request) going to a file as
+ * `presently compositor > compositor.log` would: what the request log costs. No authentication variant (it would need
+ * a users file); it answers no commands.
+ */
+async function startCli(profileDir: string | undefined): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-cli-'));
+  const logFile = join(dir, 'compositor.log');
+  const out = openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+      '--import',
+      'tsx',
+      'electron/cli/presently.ts',
+      'compositor',
+      '--udp',
+      '0',
+      '--tcp',
+      'off',
+      '--ws',
+      'off',
+    ],
+    { cwd: process.cwd(), stdio: ['ignore', out, 'inherit'] },
+  );
+  closeSync(out);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let port: number | null = null;
+  const deadline = Date.now() + 30_000;
+  while (port === null) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`presently compositor did not start:\n${readFileSync(logFile, 'utf8')}`);
+    // Polling a file the child writes: there is no event to wait for on another process's file.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const found = /udp\s+sip:[^:\s]+:(\d+)/.exec(readFileSync(logFile, 'utf8'));
+    if (found !== null) port = Number(found[1]);
+  }
+  return {
+    port,
+    command: (name) => Promise.resolve(name === 'cpu' ? processCpu(child.pid as number) : {}),
+    async stop() {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A process's CPU time so far (all its threads) as `process.cpuUsage()` gives it, in µs, from /proc (Linux). */
+function processCpu(pid: number): Record<string, number> {
+  // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticksToUs = 1e6 / 100;
+  return { user: Number(fields[11]) * ticksToUs, system: Number(fields[12]) * ticksToUs };
 }
 
 /**

@@ -96,11 +96,15 @@ export class ServerTransactionTable {
     this.remember(key, PENDING);
   }
 
-  /** Records the final response of a UDP transaction (moves it to Completed). */
-  complete(key: string, response: string): void {
+  /**
+   * Records the final response of a UDP transaction (moves it to Completed) and returns what to send: the stored
+   * bytes, so that the response is encoded once (for the arena), not a second time by the socket.
+   */
+  complete(key: string, response: string): Buffer | string {
     const position = this.arena.store(response, this.now());
     if (position === -1) this.large.set(key, response);
     this.remember(key, position === -1 ? LARGE : position);
+    return position === -1 ? response : (this.arena.read(position) as Buffer);
   }
 
   /** Transactions currently remembered. */
