@@ -528,8 +528,7 @@ class CompositorServer implements RunningCompositor {
       ...(reply.body === undefined ? {} : { body: reply.body }),
       ...(reply.contentType === undefined ? {} : { contentType: reply.contentType }),
     });
-    this.responseFlow(via, flow)?.send(response);
-    if (!flow.isReliable) this.serverTransactions.complete(key, response);
+    this.responseFlow(via, flow)?.send(flow.isReliable ? response : this.serverTransactions.complete(key, response));
     this.responsesByStatus.set(reply.status, (this.responsesByStatus.get(reply.status) ?? 0) + 1);
     if (this.config.log !== null) this.logRequest(request, flow, reply);
     if (reply.limited !== undefined) this.limited(reply.limited, flow.label, flow.remoteAddress, `${reply.status} ${reply.reason ?? ''}`);

@@ -2,11 +2,14 @@
  * The compositor under benchmark, in its own process so that the load generators (sipp, and the Node
  * watcher fleet in compositor-bench.ts) do not share its event loop. Prints one JSON line with its UDP
  * address, then answers commands on stdin, one per line: `counters`, `memory`, `cpu` (process CPU time,
- * µs), `stop`.
+ * µs), `reset` (starts a measurement: empties the event-loop delay histogram and the GC totals), `loop` (since the
+ * last `reset`: event-loop delay mean, p99 and max, ms, and the garbage collector's pauses: count and total ms), `stop`.
+ * Replies are the lines that start with `{`: with `--trace-gc` V8 writes its own lines to stdout too.
  * Run with `node --cpu-prof --import tsx …` to profile the hot path. `--threads N` sets the PUBLISH-body
  * validator threads (default 1; 0 validates inline). `--auth PASSWORD` requires Digest logins: one account, `bench` with that
  * password, allowed to publish for every AOR (a third-party publisher), as the authenticated sipp scenario expects.
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { startCompositor, userEntry, type CompositorOptions } from '../../electron/compositor';
 
@@ -38,11 +41,40 @@ const server = await startCompositor({
 });
 process.stdout.write(JSON.stringify({ udp: server.addresses.udp }) + '\n');
 
+// Where the milliseconds go besides handling: the event loop's lag (what a datagram waits before it is read) and
+// the collector's pauses (a scavenge stops the thread that allocates).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+let gcPauses = 0;
+let gcPauseMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses++;
+    gcPauseMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+const nsToMs = (ns: number) => ns / 1e6;
+
 for await (const line of createInterface({ input: process.stdin })) {
   const command = line.trim();
   if (command === 'counters') process.stdout.write(JSON.stringify(server.counters()) + '\n');
   else if (command === 'memory') process.stdout.write(JSON.stringify(process.memoryUsage()) + '\n');
   else if (command === 'cpu') process.stdout.write(JSON.stringify(process.cpuUsage()) + '\n');
+  else if (command === 'reset') {
+    loopDelay.reset();
+    gcPauses = 0;
+    gcPauseMs = 0;
+    process.stdout.write('{}\n');
+  } else if (command === 'loop')
+    process.stdout.write(
+      JSON.stringify({
+        loopMeanMs: nsToMs(loopDelay.mean),
+        loopP99Ms: nsToMs(loopDelay.percentile(99)),
+        loopMaxMs: nsToMs(loopDelay.max),
+        gcPauses,
+        gcPauseMs,
+      }) + '\n',
+    );
   else if (command === 'stop') break;
 }
 await server.stop();

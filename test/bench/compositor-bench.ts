@@ -18,15 +18,21 @@
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
  *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
  *   --only publish|refresh|fanout|latency|auth   --auth-rates 4000,6000
+ *   --variants compositor,compositor-inline,compositor-threaded,cli,kamailio (the servers each rate step runs against, in turn, in the same
+ *     run; default compositor) — see VARIANTS   --trace-gc (the compositor server's V8 GC trace to stderr)
+ *   --node-flags "…" (more Node/V8 flags for the compositor server, e.g. "--max-semi-space-size=32")
+ * Per rate and server: the share answered within 10 ms, average and p99 response time, failures, retransmissions,
+ * and for the compositor its event-loop delay (p99, max) and the garbage collector's pause total while measured.
  * The machine's other load changes the figures: run it on an otherwise idle machine.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startKamailio } from '../support/kamailio/kamailio';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +46,9 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
     'auth-rates': { type: 'string', default: '4000,6000' },
+    variants: { type: 'string', default: 'compositor' },
+    'trace-gc': { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const RATES = (args.rates as string).split(',').map(Number);
@@ -64,22 +73,71 @@ type PublishMode = 'initial' | 'refresh' | 'initial-auth';
 
 // ── the server process ─────────────────────────────────────────────────────────────────────────
 
+/** A server under load: the compositor's bench process answers every command; Kamailio answers none (`{}`). */
 interface ServerProcess {
   readonly port: number;
-  command(name: 'counters' | 'memory' | 'cpu'): Promise<Record<string, unknown>>;
+  command(name: 'counters' | 'memory' | 'cpu' | 'reset' | 'loop'): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-async function startServer(profileDir?: string, isAuthenticating = false): Promise<ServerProcess> {
+/** One server a rate step can run against. */
+interface Variant {
+  readonly label: string;
+  /** Whether it can run the authenticated scenario (401 challenges, the `bench` account). */
+  readonly hasAuthentication: boolean;
+  start(profileDir: string | undefined, isAuthenticating: boolean): Promise<ServerProcess>;
+}
+
+/**
+ * The servers `--variants` picks from, each measured in turn within one run, so that their ratio holds even on a
+ * busy machine. Another compositor configuration is one more line here (and its flag in compositor-bench-server.ts).
+ */
+const VARIANTS: Readonly<Record<string, Variant>> = {
+  compositor: {
+    hasAuthentication: true,
+    label: `compositor, ${THREADS === 0 ? 'bodies validated inline' : `${THREADS} validator thread(s)`}`,
+    start: (profileDir, isAuthenticating) => startServer(profileDir, isAuthenticating, ['--threads', String(THREADS)]),
+  },
+  'compositor-inline': {
+    label: 'compositor, bodies validated inline',
+    hasAuthentication: true,
+    start: (profileDir, isAuthenticating) => startServer(profileDir, isAuthenticating, ['--threads', '0']),
+  },
+  'compositor-threaded': {
+    label: 'compositor, 1 validator thread',
+    hasAuthentication: true,
+    start: (profileDir, isAuthenticating) => startServer(profileDir, isAuthenticating, ['--threads', '1']),
+  },
+  cli: {
+    label: '`presently compositor` from source (bodies inline), its line per request written to a file',
+    hasAuthentication: false,
+    start: (profileDir) => startCli(profileDir),
+  },
+  // Kamailio challenges PUBLISH with 407 (proxy authentication), which the 401 scenario does not answer.
+  kamailio: { label: 'Kamailio, presence in memory', hasAuthentication: false, start: () => startKamailioServer() },
+};
+const COMPOSITOR = VARIANTS.compositor as Variant;
+const CHOSEN_VARIANTS = (args.variants as string).split(',').map((name) => {
+  const variant = VARIANTS[name];
+  if (variant === undefined) throw new Error(`--variants: no variant "${name}" (known: ${Object.keys(VARIANTS).join(', ')})`);
+  return { name, ...variant };
+});
+
+async function startServer(
+  profileDir: string | undefined,
+  isAuthenticating: boolean,
+  serverArgs: readonly string[],
+): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [
       ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+      ...(args['trace-gc'] ? ['--trace-gc'] : []),
+      ...(args['node-flags'] as string).split(' ').filter((flag) => flag !== ''),
       '--import',
       'tsx',
       'test/bench/compositor-bench-server.ts',
-      '--threads',
-      String(THREADS),
+      ...serverArgs,
       ...(isAuthenticating ? ['--auth', BENCH_PASSWORD] : []),
     ],
     { cwd: process.cwd() },
@@ -87,7 +145,10 @@ async function startServer(profileDir?: string, isAuthenticating = false): Promi
   child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const lines: Interface = createInterface({ input: child.stdout });
   const pending: Array<(line: string) => void> = [];
-  lines.on('line', (line) => pending.shift()?.(line));
+  lines.on('line', (line) => {
+    if (line.startsWith('{')) pending.shift()?.(line);
+    else process.stderr.write(line + '\n');
+  });
   const next = () => new Promise<string>((resolve) => pending.push(resolve));
   const hello = JSON.parse(await next()) as { udp: { port: number } };
   return {
@@ -105,20 +166,94 @@ async function startServer(profileDir?: string, isAuthenticating = false): Promi
   };
 }
 
+/**
+ * The command a team runs, `presently compositor`, with its log (one line per request) going to a file as
+ * `presently compositor > compositor.log` would: what the request log costs. No authentication variant (it would need
+ * a users file); it answers no commands.
+ */
+async function startCli(profileDir: string | undefined): Promise<ServerProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-cli-'));
+  const logFile = join(dir, 'compositor.log');
+  const out = openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+      '--import',
+      'tsx',
+      'electron/cli/presently.ts',
+      'compositor',
+      '--udp',
+      '0',
+      '--tcp',
+      'off',
+      '--ws',
+      'off',
+    ],
+    { cwd: process.cwd(), stdio: ['ignore', out, 'inherit'] },
+  );
+  closeSync(out);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let port: number | null = null;
+  const deadline = Date.now() + 30_000;
+  while (port === null) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`presently compositor did not start:\n${readFileSync(logFile, 'utf8')}`);
+    // Polling a file the child writes: there is no event to wait for on another process's file.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const found = /udp\s+sip:[^:\s]+:(\d+)/.exec(readFileSync(logFile, 'utf8'));
+    if (found !== null) port = Number(found[1]);
+  }
+  return {
+    port,
+    command: (name) => Promise.resolve(name === 'cpu' ? processCpu(child.pid as number) : {}),
+    async stop() {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A process's CPU time so far (all its threads) as `process.cpuUsage()` gives it, in µs, from /proc (Linux). */
+function processCpu(pid: number): Record<string, number> {
+  // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticksToUs = 1e6 / 100;
+  return { user: Number(fields[11]) * ticksToUs, system: Number(fields[12]) * ticksToUs };
+}
+
+/**
+ * Kamailio with publications and subscriptions in memory (test/support/kamailio/, `largeLists`: publ_cache=2, four
+ * UDP workers) — the reference a presence server is compared with.
+ */
+async function startKamailioServer(): Promise<ServerProcess> {
+  const kamailio = await startKamailio({ transports: ['udp'], largeLists: true });
+  return { port: kamailio.ports.udp as number, command: () => Promise.resolve({}), stop: () => kamailio.stop() };
+}
+
 // ── 1. PUBLISH/s with sipp ─────────────────────────────────────────────────────────────────────
 
 interface RateResult {
+  readonly variant: string;
   readonly target: number;
   readonly achieved: number;
   readonly successful: number;
   readonly failed: number;
   readonly retransmissions: number;
   readonly responseMs: number;
+  /** 99th percentile of the calls' response times (sipp's RTT trace, whole ms). */
+  readonly p99Ms: number;
   /** Share of successful calls answered within PROMPT_MS, 0–1. */
   readonly promptShare: number;
+  /** The server's RSS (NaN where it does not say). */
   readonly rssMb: number;
-  /** Server CPU time (user + system) per successful PUBLISH, µs. */
+  /** Server CPU time (user + system) per successful PUBLISH, µs (NaN where it does not say). */
   readonly cpuPerPublishUs: number;
+  /** While measured: the server's event-loop delay p99 and max, its GC pauses' total (NaN where it does not say). */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
+  readonly gcPauseMs: number;
   readonly sustained: boolean;
 }
 
@@ -155,11 +290,11 @@ async function runSipp(port: number, rate: number, calls: number, dir: string, s
  * One rate step on a fresh server. `rate` counts PUBLISH requests per second; with the refresh scenario
  * sipp runs rate/5 calls per second of five requests each.
  */
-async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise<RateResult> {
+async function publishRate(variant: (typeof CHOSEN_VARIANTS)[number], rate: number, mode: PublishMode = 'initial'): Promise<RateResult> {
   const perCall = mode === 'refresh' ? REQUESTS_PER_REFRESH_CALL : 1;
   const scenario = mode === 'refresh' ? REFRESH_SCENARIO : mode === 'initial-auth' ? AUTH_SCENARIO : SCENARIO;
-  const server = await startServer(
-    args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${mode}-${rate}`) : undefined,
+  const server = await variant.start(
+    args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${variant.name}-${mode}-${rate}`) : undefined,
     mode === 'initial-auth',
   );
   const dir = mkdtempSync(join(tmpdir(), 'presently-bench-'));
@@ -169,15 +304,18 @@ async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise
   // Warm-up: a fresh Node process runs cold code until the JIT has seen it; 3 s at 1,000/s, not measured.
   await runSipp(server.port, 1000 / perCall, 3000 / perCall, dir, undefined, scenario);
   const cpuBefore = await server.command('cpu');
+  await server.command('reset');
   const started = performance.now();
   await runSipp(server.port, callRate, total, dir, statFile, scenario);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpuAfter = await server.command('cpu');
+  const loop = await server.command('loop');
   const memory = await server.command('memory');
   await server.stop();
   const cpuUs = Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system);
   const rows = readFileSync(statFile, 'utf8').trim().split('\n');
-  const promptShare = shareWithin(dir, PROMPT_MS);
+  const times = responseTimes(dir);
+  const promptShare = times.filter((time) => time <= PROMPT_MS).length / Math.max(1, times.length);
   rmSync(dir, { recursive: true, force: true });
   const header = (rows[0] ?? '').split(';');
   const last = (rows[rows.length - 1] ?? '').split(';');
@@ -189,29 +327,34 @@ async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise
   const failed = failedCalls;
   const achieved = achievedCalls * perCall;
   return {
+    variant: variant.name,
     target: rate,
     achieved,
     successful,
     failed,
     retransmissions: Number(field('Retransmissions(C)')),
     responseMs: durationMs(field('ResponseTime1(C)')),
-    promptShare,
+    p99Ms: times.length === 0 ? NaN : percentile(times, 99),
+    promptShare: times.length === 0 ? NaN : promptShare,
     rssMb: Number(memory.rss) / 1024 / 1024,
     cpuPerPublishUs: cpuUs / Math.max(1, successful),
+    loopP99Ms: Number(loop.loopP99Ms),
+    loopMaxMs: Number(loop.loopMaxMs),
+    gcPauseMs: Number(loop.gcPauseMs),
     sustained: failed === 0 && achieved >= rate * 0.97,
   };
 }
 
-/** The share of calls in sipp's RTT trace (`Date_ms;response_time_ms;rtd_no`, whole milliseconds) answered within `ms`. */
-function shareWithin(dir: string, ms: number): number {
+/** Each call's response time from sipp's RTT trace (`Date_ms;response_time_ms;rtd_no`), ms; empty when there is none. */
+function responseTimes(dir: string): number[] {
   const file = readdirSync(dir).find((name) => name.endsWith('_rtt.csv'));
-  if (file === undefined) return NaN;
-  const times = readFileSync(join(dir, file), 'utf8')
+  if (file === undefined) return [];
+  return readFileSync(join(dir, file), 'utf8')
     .trim()
     .split('\n')
     .slice(1)
-    .map((row) => Number(row.split(';')[1]));
-  return times.filter((time) => time <= ms).length / Math.max(1, times.length);
+    .map((row) => Number(row.split(';')[1]))
+    .filter((time) => Number.isFinite(time));
 }
 
 /** sipp writes durations as HH:MM:SS:mmmuuu. */
@@ -306,7 +449,10 @@ function publishText(endpoint: Endpoint, aor: string, note: string, etag: string
 // ── 2. fan-out ─────────────────────────────────────────────────────────────────────────────────
 
 async function fanOut(): Promise<{ completion: number[]; latencies: number[] }> {
-  const server = await startServer(args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', 'fanout') : undefined);
+  const server = await COMPOSITOR.start(
+    args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', 'fanout') : undefined,
+    false,
+  );
   const endpoint = new Endpoint(server.port);
   await endpoint.open();
   const aor = 'sip:popular@example.com';
@@ -363,7 +509,7 @@ async function fanOut(): Promise<{ completion: number[]; latencies: number[] }> 
 // ── 3. PUBLISH → NOTIFY latency ────────────────────────────────────────────────────────────────
 
 async function latency(): Promise<number[]> {
-  const server = await startServer();
+  const server = await COMPOSITOR.start(undefined, false);
   const endpoint = new Endpoint(server.port);
   await endpoint.open();
   const aor = 'sip:latency@example.com';
@@ -397,31 +543,49 @@ async function latency(): Promise<number[]> {
 
 // ── report ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Runs increasing rates until two in a row are not sustained; prints one row per rate. */
+/**
+ * Runs increasing rates, each against every chosen variant in turn (so that they are compared under the same load of
+ * the machine), until every variant has missed two rates in a row; prints one row per rate and variant.
+ */
 async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing = false): Promise<void> {
-  console.log(`  target/s  achieved/s  successful  failed  retrans  avg response  ≤${PROMPT_MS} ms  server RSS  CPU/PUBLISH  result`);
-  let best = 0;
-  let misses = 0;
+  const variants = CHOSEN_VARIANTS.filter((v) => mode !== 'initial-auth' || v.hasAuthentication);
+  const width = Math.max(...variants.map((v) => v.name.length));
+  console.log(variants.map((v) => `  ${v.name}: ${v.label}`).join('\n'));
+  for (const v of CHOSEN_VARIANTS) if (!variants.includes(v)) console.log(`  ${v.name}: not run (no authenticated variant)`);
+  console.log(
+    `  ${'server'.padEnd(width)}  target/s  achieved/s  successful  failed  retrans  ≤${PROMPT_MS} ms  avg response  p99 response` +
+      `  loop p99/max      GC pauses  server RSS  CPU/PUBLISH  result`,
+  );
+  const best = new Map<string, number>();
+  const misses = new Map<string, number>();
   for (const rate of rates) {
-    const r = await publishRate(rate, mode);
-    if (r.sustained) best = Math.max(best, rate);
-    console.log(
-      `  ${String(r.target).padStart(8)}  ${r.achieved.toFixed(0).padStart(10)}  ${String(r.successful).padStart(10)}  ${String(r.failed).padStart(6)}  ` +
-        `${String(r.retransmissions).padStart(7)}  ${ms(r.responseMs).padStart(12)}  ${percent(r.promptShare).padStart(6)}  ` +
-        `${(r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
-        `${(r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
-    );
-    misses = r.sustained ? 0 : misses + 1;
-    if (misses === 2 && !keepGoing) break;
+    for (const variant of variants) {
+      if ((misses.get(variant.name) ?? 0) >= 2 && !keepGoing) continue;
+      const r = await publishRate(variant, rate, mode);
+      if (r.sustained) best.set(variant.name, Math.max(best.get(variant.name) ?? 0, rate));
+      console.log(
+        `  ${variant.name.padEnd(width)}  ${String(r.target).padStart(8)}  ${r.achieved.toFixed(0).padStart(10)}  ${String(r.successful).padStart(10)}  ` +
+          `${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ${percent(r.promptShare).padStart(6)}  ` +
+          `${ms(r.responseMs).padStart(12)}  ${ms(r.p99Ms).padStart(12)}  ${`${ms(r.loopP99Ms)}/${ms(r.loopMaxMs)}`.padStart(16)}  ` +
+          `${ms(r.gcPauseMs).padStart(9)}  ${(Number.isNaN(r.rssMb) ? '–' : r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
+          `${(Number.isNaN(r.cpuPerPublishUs) ? '–' : r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
+      );
+      misses.set(variant.name, r.sustained ? 0 : (misses.get(variant.name) ?? 0) + 1);
+    }
+    if (!keepGoing && variants.every((v) => (misses.get(v.name) ?? 0) >= 2)) break;
   }
-  console.log(`  → highest rate sustained with 0 failures: ${best === 0 ? 'none of those tried' : `${best} PUBLISH/s`}\n`);
+  for (const variant of variants) {
+    const rate = best.get(variant.name) ?? 0;
+    console.log(`  → ${variant.name}: highest rate sustained with 0 failures: ${rate === 0 ? 'none of those tried' : `${rate} PUBLISH/s`}`);
+  }
+  console.log('');
 }
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
-const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+const ms = (value: number) => (Number.isNaN(value) ? '–' : `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`);
 const percent = (share: number) => (Number.isNaN(share) ? '–' : `${(share * 100).toFixed(1)} %`);
 
 async function main(): Promise<void> {
@@ -433,7 +597,7 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    `Server in its own process, ${THREADS === 0 ? 'PUBLISH bodies validated on its main thread' : `PUBLISH bodies validated on ${THREADS} worker thread(s)`}; ` +
+    `Each server in its own process(es); fan-out and latency on the ${COMPOSITOR.label}; ` +
       "figures depend on the machine's other load.\n",
   );
 

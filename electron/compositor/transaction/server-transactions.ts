@@ -34,10 +34,15 @@ const LARGE = -1;
  * The transaction key of a request (§17.2.3): branch + sent-by + method for RFC 3261 branches; for RFC 2543
  * peers (no magic cookie) the Request-URI, tags, Call-ID, CSeq and top Via together. ACK maps to INVITE.
  * `via` is the request's parsed top Via.
+ *
+ * Joined, not concatenated: the parts are slices of the request's header section, and V8 keeps a concatenation
+ * of slices as a tree of references into the whole section. A key lives for Timer J (32 s over UDP), so each held
+ * its request's ~400 bytes of header text alive — at 6,000 requests/s 190,000 of them, the largest population the
+ * garbage collector had to copy. `join` writes the characters into one new flat string.
  */
 export function serverTransactionKey(request: SipRequest, via: Via): string {
   const method = request.method === 'ACK' ? 'INVITE' : request.method;
-  if (via.branch !== null && via.branch.startsWith(MAGIC_COOKIE)) return `${via.branch}\n${via.sentBy}\n${method}`;
+  if (via.branch !== null && via.branch.startsWith(MAGIC_COOKIE)) return [via.branch, via.sentBy, method].join('\n');
   const h = request.headers;
   return [
     'rfc2543',
@@ -91,11 +96,15 @@ export class ServerTransactionTable {
     this.remember(key, PENDING);
   }
 
-  /** Records the final response of a UDP transaction (moves it to Completed). */
-  complete(key: string, response: string): void {
+  /**
+   * Records the final response of a UDP transaction (moves it to Completed) and returns what to send: the stored
+   * bytes, so that the response is encoded once (for the arena), not a second time by the socket.
+   */
+  complete(key: string, response: string): Buffer | string {
     const position = this.arena.store(response, this.now());
     if (position === -1) this.large.set(key, response);
     this.remember(key, position === -1 ? LARGE : position);
+    return position === -1 ? response : (this.arena.read(position) as Buffer);
   }
 
   /** Transactions currently remembered. */

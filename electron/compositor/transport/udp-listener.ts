@@ -3,13 +3,26 @@
  * source address and port when the client asked for `rport` (RFC 3581), else to the Via port at the
  * source address (the caller decides; see `compositor.ts`). Also sends our own NOTIFYs.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { flowLabel, type Flow, type Listener, type MessageHandler } from './flow';
 
 /** Receive buffer asked of the kernel: bursts of thousands of PUBLISHes must not be dropped (Linux caps it at rmem_max). */
 const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 const SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Address lookup for `socket.send`. Node resolves every destination before each datagram, and `dns.lookup` answers
+ * an IP literal on the next tick: a queued callback and an async scope per response (about a tenth of the server's
+ * time at 6,000 PUBLISH/s). We only ever send to addresses a datagram came from or a Contact's IP literal, so those are
+ * answered at once; a name still goes to the resolver.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+};
 
 export interface UdpListener extends Listener {
   /** A flow to any address through this socket (for NOTIFYs and for responses to a `received` address). */
@@ -23,7 +36,7 @@ export async function startUdpListener(
   onMessage: MessageHandler,
   onSendError: (error: Error, label: string) => void,
 ): Promise<UdpListener> {
-  const socket: Socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+  const socket: Socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false, lookup: literalLookup });
   let isClosed = false;
 
   const makeFlow = (address: string, remotePort: number): Flow => {

@@ -28,12 +28,12 @@ describe('ResponseArena', () => {
 });
 
 describe('ServerTransactionTable', () => {
-  it('given a pending, a completed and a huge response, when looked up, then each comes back as recorded until Timer J', () => {
+  it('given a pending, a completed and a huge response, when recorded and looked up, then each comes back as sent until Timer J', () => {
     let now = 0;
     const table = new ServerTransactionTable(32_000, () => now);
     table.markPending('p');
-    table.complete('c', 'SIP/2.0 200 OK\r\n\r\n');
-    table.complete('h', 'z'.repeat(70_000));
+    expect(table.complete('c', 'SIP/2.0 200 OK\r\n\r\n').toString()).toBe('SIP/2.0 200 OK\r\n\r\n');
+    expect(table.complete('h', 'z'.repeat(70_000))).toBe('z'.repeat(70_000));
     expect(table.responseFor('p')).toBe(PENDING_RESPONSE);
     expect(table.responseFor('c')?.toString()).toBe('SIP/2.0 200 OK\r\n\r\n');
     expect(table.responseFor('h')?.length).toBe(70_000);
