@@ -3,14 +3,18 @@
  * in the pane's state), compiled once into a predicate over trace records; the cheap tests (direction,
  * method, address) run before the text search over the whole message.
  *
- * Speed: a filter change re-runs over every record held (100,000 at most) — free text is one
- * case-insensitive RegExp over each raw message, which V8 runs far faster than lower-casing copies —
- * and from then on only newly appended records are tested (TraceFilterIndex), so a steady stream of
- * batches costs the size of the batch, not of the buffer. `npm run bench:trace` prints the figures.
+ * Speed: a filter change re-runs over every record held (100,000 live, a million in a capture view), but
+ * over the buffer's columns (TraceFields: typed arrays of flags and string numbers), each distinct method
+ * and address tested once — a few milliseconds for a million. Only free text reads the messages: one
+ * case-insensitive RegExp over each raw message that passed the other tests, which V8 runs far faster
+ * than lower-casing copies; that is the one filter whose cost grows with the text held. From then on only
+ * newly appended records are tested (TraceFilterIndex), so a steady stream of batches costs the size of
+ * the batch, not of the buffer. `npm run bench:trace` prints the figures.
  */
 import type { TraceDirection } from './trace-entry';
 import { errorMessage } from '../error-message';
-import type { TraceBuffer } from './trace-buffer';
+import { FIELD_IN, FIELD_PING, FIELD_REQUEST, FIELD_RESPONSE, isPing, type TraceBuffer } from './trace-buffer';
+import type { CountedStrings } from './trace-strings';
 import type { TraceRecord } from './trace-summary';
 
 /** Which direction to show. */
@@ -76,14 +80,17 @@ export function offeredMethods(held: Iterable<string>, chosen: readonly string[]
   return [...common, ...[...methods].filter((m) => !common.includes(m)).sort()];
 }
 
-/** Event packages sent as keep-alive pings rather than state (some phones and SBCs). */
-const KEEP_ALIVE_EVENTS = new Set(['keep-alive', 'keepalive']);
-
 export interface CompiledTraceFilter {
   readonly spec: TraceFilterSpec;
   /** True when the filter lets every record through. */
   readonly isEmpty: boolean;
   matches(record: TraceRecord): boolean;
+  /**
+   * The same test by position, reading the buffer's columns (TraceFields) and the message text only for
+   * the free-text search; made afresh for each catch-up, it tests each distinct address once. Absent:
+   * the index calls `matches` on each record.
+   */
+  readonly scanner?: (buffer: TraceBuffer) => (position: number) => boolean;
 }
 
 export type CompileFilterResult =
@@ -91,6 +98,9 @@ export type CompileFilterResult =
 
 /** Longest free-text or regular expression accepted (a pasted Call-ID or message line fits easily). */
 export const MAX_FILTER_TEXT = 1024;
+
+/** Records looked at in one catch-up above which the scanner's memo of addresses is an array, not a map. */
+const ARRAY_MEMO_FROM = 4096;
 
 /**
  * Compiles a filter. A regular expression that does not compile gives `ok: false` with a readable
@@ -118,18 +128,57 @@ export function compileTraceFilter(spec: TraceFilterSpec): CompileFilterResult {
     if (direction !== 'both' && entry.direction !== direction) return false;
     if (kinds === 'requests' && summary.kind !== 'request') return false;
     if (kinds === 'responses' && summary.kind !== 'response') return false;
-    if (
-      hideOptionsAndKeepAlives &&
-      (summary.kind === 'keep-alive' || summary.method === 'OPTIONS' || KEEP_ALIVE_EVENTS.has(summary.event.toLowerCase()))
-    ) {
-      return false;
-    }
+    if (hideOptionsAndKeepAlives && isPing(summary)) return false;
     if (methods !== null && !methods.has(summary.method)) return false;
     if (address !== '' && !summary.addressKey.includes(address)) return false;
     if (search !== null && !search.test(entry.raw)) return false;
     return true;
   };
-  return { ok: true, filter: { spec, isEmpty, matches } };
+
+  // The cheap tests as one mask over the flags: (flags & mask) must equal want.
+  let mask = 0;
+  let want = 0;
+  if (direction !== 'both') {
+    mask |= FIELD_IN;
+    want |= direction === 'in' ? FIELD_IN : 0;
+  }
+  if (kinds !== 'all') {
+    mask |= FIELD_REQUEST | FIELD_RESPONSE;
+    want |= kinds === 'requests' ? FIELD_REQUEST : FIELD_RESPONSE;
+  }
+  if (hideOptionsAndKeepAlives) mask |= FIELD_PING;
+  const scanner = (buffer: TraceBuffer) => {
+    const fields = buffer.fields;
+    const methodMemo = methods === null ? null : memoOf(fields.methods, (method) => methods.has(method), buffer.size);
+    const addressMemo = address === '' ? null : memoOf(fields.addresses, (key) => key.includes(address), buffer.size);
+    return (position: number): boolean => {
+      const slot = buffer.slotOf(position);
+      if ((fields.flags[slot]! & mask) !== want) return false;
+      if (methodMemo !== null && !methodMemo(fields.method[slot]!)) return false;
+      if (addressMemo !== null && !addressMemo(fields.address[slot]!)) return false;
+      return search === null || search.test(buffer.atPosition(position)!.entry.raw);
+    };
+  };
+  return { ok: true, filter: { spec, isEmpty, matches, scanner } };
+}
+
+/** `test` of the string numbered `id` in `strings`, worked out once per number for this catch-up. */
+function memoOf(strings: CountedStrings, test: (text: string) => boolean, records: number): (id: number) => boolean {
+  if (records >= ARRAY_MEMO_FROM) {
+    // 0: not tested yet, 1: passes, 2: fails.
+    const known = new Uint8Array(strings.limit);
+    return (id) => {
+      let verdict = known[id]!;
+      if (verdict === 0) known[id] = verdict = test(strings.text(id)) ? 1 : 2;
+      return verdict === 1;
+    };
+  }
+  const known = new Map<number, boolean>();
+  return (id) => {
+    let verdict = known.get(id);
+    if (verdict === undefined) known.set(id, (verdict = test(strings.text(id))));
+    return verdict;
+  };
 }
 
 /** Escapes text for use as a literal inside a RegExp. */
@@ -168,6 +217,9 @@ export class TraceFilterIndex {
     let position = Math.max(this.syncedTo, first);
     if (this.filter.isEmpty) {
       for (; position < end; position++) this.positions.push(position);
+    } else if (this.filter.scanner) {
+      const matches = this.filter.scanner(buffer);
+      for (; position < end; position++) if (matches(position)) this.positions.push(position);
     } else {
       for (; position < end; position++) {
         if (this.filter.matches(buffer.atPosition(position)!)) this.positions.push(position);

@@ -74,9 +74,13 @@ describe('TraceFilterIndex', () => {
     const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['PUBLISH'] });
     if (!compiled.ok) throw new Error(compiled.error);
     let tested = 0;
+    const scanner = compiled.filter.scanner!;
     const counting = {
       ...compiled.filter,
-      matches: (r: Parameters<typeof compiled.filter.matches>[0]) => (tested++, compiled.filter.matches(r)),
+      scanner: (b: TraceBuffer) => {
+        const matches = scanner(b);
+        return (position: number) => (tested++, matches(position));
+      },
     };
     const index = new TraceFilterIndex(buffer, counting);
     buffer.append(session.slice(0, 6));
@@ -103,5 +107,35 @@ describe('offeredMethods', () => {
     expect(offeredMethods(['NOTIFY', 'FOO', 'PUBLISH', 'BAR'], null)).toEqual(['PUBLISH', 'NOTIFY', 'BAR', 'FOO']);
     expect(offeredMethods(['NOTIFY'], ['MESSAGE'])).toEqual(['NOTIFY', 'MESSAGE']);
     expect(offeredMethods([], null)).toEqual([]);
+  });
+
+  it('given records dropped and cleared (ring slots and string numbers used again), then the column scan agrees with matches', () => {
+    const session = presenceSession();
+    const buffer = new TraceBuffer(7);
+    const specs: Partial<TraceFilterSpec>[] = [
+      { methods: ['NOTIFY'] },
+      { methods: ['PUBLISH', 'REGISTER'], kinds: 'responses' },
+      { hideOptionsAndKeepAlives: true, direction: 'out' },
+      { address: 'bob@' },
+      { address: 'sub-', kinds: 'requests', text: 'presence' },
+    ];
+    const compiled = specs.map((spec) => {
+      const result = compileTraceFilter({ ...EMPTY_TRACE_FILTER, ...spec });
+      if (!result.ok) throw new Error(result.error);
+      return result.filter;
+    });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < session.length; i += 4) {
+        buffer.append(session.slice(i, i + 4).map((e) => ({ ...e, seq: e.seq + round * 1000 })));
+        for (const filter of compiled) {
+          const scan = filter.scanner!(buffer);
+          const held = Array.from({ length: buffer.size }, (_, k) => buffer.firstPosition + k);
+          expect(held.map((p) => scan(p))).toEqual(held.map((p) => filter.matches(buffer.atPosition(p)!)));
+        }
+      }
+      buffer.clear();
+    }
+    // Every record gone: every string number was given back.
+    expect(buffer.fields.addresses.text(buffer.fields.address[0]!)).toBe('');
   });
 });
