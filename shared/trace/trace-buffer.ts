@@ -152,9 +152,9 @@ export class TraceBuffer implements TraceRecordSource {
     const known = this.endpoints.get(key);
     if (known) return known;
     if (this.endpoints.size >= 4096) this.endpoints.clear();
-    const kept = { address: this.intern(endpoint.address), port: endpoint.port };
-    this.endpoints.set(key, kept);
-    return kept;
+    // The first one seen is kept as it is (entries are plain data, never changed once made).
+    this.endpoints.set(key, endpoint);
+    return endpoint;
   }
 
   /** Writes the filter's columns of the record in ring slot `slot`. */

@@ -19,6 +19,7 @@ export class StringInterner {
 
   /** The kept copy of `text` (`text` itself the first time). */
   intern(text: string): string {
+    if (text.length === 0) return text;
     const kept = this.known.get(text);
     if (kept !== undefined) return kept;
     if (this.known.size >= INTERNER_SIZE) this.known = new Map();

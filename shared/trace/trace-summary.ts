@@ -229,6 +229,8 @@ const EMPTY: TraceSummary = {
 
 /** UTF-8 length in bytes of a string (what the message weighed on the wire). */
 export function utf8Length(text: string): number {
+  // Most SIP is ASCII: one native scan says so, and then the length is the answer.
+  if (!NOT_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -242,3 +244,5 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const NOT_ASCII = /[\u0080-\uffff]/;

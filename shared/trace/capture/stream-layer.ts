@@ -199,7 +199,8 @@ export class StreamFramer {
     if (bodyLength > MAX_BODY_BYTES) return lineEnd + 1 - at;
     const end = headerEnd + 4 + bodyLength;
     if (end > bytes.length) return 0;
-    messages.push({ transport: 'tcp', bytes: bytes.slice(at, end) });
+    // A view, not a copy: the buffer is replaced, never written, once read (see push).
+    messages.push({ transport: 'tcp', bytes: bytes.subarray(at, end) });
     return end - at;
   }
 
