@@ -39,6 +39,26 @@ export function isPing(summary: TraceSummary): boolean {
   return summary.kind === 'keep-alive' || summary.method === 'OPTIONS' || KEEP_ALIVE_EVENTS.has(summary.event.toLowerCase());
 }
 
+/** Slots the columns have at first; they double as needed up to the capacity. */
+const FIRST_COLUMN_LENGTH = 4096;
+
+/** `fields` with room for twice as many slots (at most `capacity`). */
+function grownFields(fields: TraceFields, capacity: number): TraceFields {
+  const length = Math.min(capacity, fields.flags.length * 2);
+  return {
+    ...fields,
+    flags: grown(new Uint8Array(length), fields.flags),
+    method: grown(new Uint32Array(length), fields.method),
+    address: grown(new Uint32Array(length), fields.address),
+  };
+}
+
+/** `into`, holding `from` at its start. */
+export function grown<T extends Uint8Array | Uint32Array>(into: T, from: T): T {
+  into.set(from);
+  return into;
+}
+
 /** The filter's columns, indexed by ring slot (`TraceBuffer.slotOf`). */
 export interface TraceFields {
   readonly flags: Uint8Array;
@@ -65,8 +85,8 @@ export class TraceBuffer implements TraceRecordSource {
   readonly capacity: number;
   readonly maxChars: number;
   private readonly ring: (TraceRecord | undefined)[];
-  /** The filter's columns (see the module comment). */
-  readonly fields: TraceFields;
+  /** The filter's columns (see the module comment); they grow with use up to the capacity. */
+  fields: TraceFields;
   private readonly interner = new StringInterner();
   private readonly intern = (text: string) => this.interner.intern(text);
   private readonly endpoints = new Map<string, TraceEndpoint>();
@@ -85,10 +105,11 @@ export class TraceBuffer implements TraceRecordSource {
     this.capacity = Math.max(1, Math.floor(capacity));
     this.maxChars = Math.max(1, maxChars);
     this.ring = new Array<TraceRecord | undefined>(this.capacity);
+    const length = Math.min(this.capacity, FIRST_COLUMN_LENGTH);
     this.fields = {
-      flags: new Uint8Array(this.capacity),
-      method: new Uint32Array(this.capacity),
-      address: new Uint32Array(this.capacity),
+      flags: new Uint8Array(length),
+      method: new Uint32Array(length),
+      address: new Uint32Array(length),
       methods: new CountedStrings(),
       addresses: new CountedStrings(),
     };
@@ -159,6 +180,7 @@ export class TraceBuffer implements TraceRecordSource {
 
   /** Writes the filter's columns of the record in ring slot `slot`. */
   private file(slot: number, { entry, summary }: TraceRecord): void {
+    if (slot >= this.fields.flags.length) this.fields = grownFields(this.fields, this.capacity);
     const { fields } = this;
     fields.flags[slot] =
       (entry.direction === 'in' ? FIELD_IN : 0) |
@@ -174,9 +196,13 @@ export class TraceBuffer implements TraceRecordSource {
     this.fields.addresses.release(this.fields.address[slot]!);
   }
 
-  /** The ring slot of absolute position `position` (held: firstPosition ≤ position < endPosition), for `fields`. */
+  /**
+   * The ring slot of absolute position `position`, for `fields`: the position modulo the capacity, since
+   * head + count ≡ appended (mod capacity) through every append, drop and clear. Until the ring first wraps,
+   * slots are below `endPosition`, so columns indexed by slot can grow as records come.
+   */
   slotOf(position: number): number {
-    return (this.head + position - this.firstPosition) % this.capacity;
+    return position % this.capacity;
   }
 
   /** Drops every record held. Positions and `lastSeq` carry on. */

@@ -18,7 +18,7 @@
  * incremental like TraceFilterIndex: `sync()` reads only records appended since, and forgets records the
  * buffer dropped (the oldest member of their group, since both are in arrival order).
  */
-import type { TraceBuffer } from './trace-buffer';
+import { grown, type TraceBuffer } from './trace-buffer';
 import { readSubscriptionState, type TraceRecord, type TraceSummary } from './trace-summary';
 
 export type TraceGroupKind = 'publication' | 'subscription' | 'registration' | 'dialog';
@@ -98,8 +98,8 @@ export class TraceGroupIndex {
   private readonly byId = new Map<number, MutableGroup>();
   private readonly byCallId = new Map<string, MutableGroup>();
   private readonly byEtag = new Map<string, MutableGroup>();
-  /** The group id of the record in each ring slot of the buffer (0: none), for positions before `syncedTo`. */
-  private readonly groupBySlot: Uint32Array;
+  /** The group id of the record in each ring slot of the buffer (0: none), for positions before `syncedTo`; grows with use. */
+  private groupBySlot = new Uint32Array(1024);
   private nextId = 1;
   private syncedTo: number;
   /** Positions, sequence numbers and group ids of every filed record, in arrival order, from `filedStart`. */
@@ -112,7 +112,6 @@ export class TraceGroupIndex {
 
   constructor(readonly buffer: TraceBuffer) {
     this.syncedTo = buffer.firstPosition;
-    this.groupBySlot = new Uint32Array(buffer.capacity);
   }
 
   /** Catches up with the buffer: forgets dropped records, files new ones. */
@@ -135,7 +134,14 @@ export class TraceGroupIndex {
     const end = buffer.endPosition;
     for (let position = Math.max(this.syncedTo, first); position < end; position++) {
       const group = this.file(buffer.atPosition(position)!, position);
-      this.groupBySlot[buffer.slotOf(position)] = group;
+      const slot = buffer.slotOf(position);
+      if (slot >= this.groupBySlot.length) {
+        this.groupBySlot = grown(
+          new Uint32Array(Math.min(buffer.capacity, Math.max(slot + 1, this.groupBySlot.length * 2))),
+          this.groupBySlot,
+        );
+      }
+      this.groupBySlot[slot] = group;
       if (group !== 0) changed = true;
     }
     this.syncedTo = end;
