@@ -86,11 +86,11 @@ export interface CompiledTraceFilter {
   readonly isEmpty: boolean;
   matches(record: TraceRecord): boolean;
   /**
-   * The same test by position, reading the buffer's columns (TraceFields) and the message text only for
-   * the free-text search; made afresh for each catch-up, it tests each distinct address once. Absent:
-   * the index calls `matches` on each record.
+   * The same test over positions `from` to `end` of `buffer`, pushing those that match onto `into`: one
+   * loop over the buffer's columns (TraceFields), each distinct method and address tested once per pass,
+   * the message text read only for the free-text search. Absent: the index calls `matches` on each record.
    */
-  readonly scanner?: (buffer: TraceBuffer) => (position: number) => boolean;
+  readonly scan?: (buffer: TraceBuffer, from: number, end: number, into: number[]) => void;
 }
 
 export type CompileFilterResult =
@@ -99,7 +99,7 @@ export type CompileFilterResult =
 /** Longest free-text or regular expression accepted (a pasted Call-ID or message line fits easily). */
 export const MAX_FILTER_TEXT = 1024;
 
-/** Records looked at in one catch-up above which the scanner's memo of addresses is an array, not a map. */
+/** Records looked at in one pass from which the verdicts by address number are an array, not a map. */
 const ARRAY_MEMO_FROM = 4096;
 
 /**
@@ -147,38 +147,42 @@ export function compileTraceFilter(spec: TraceFilterSpec): CompileFilterResult {
     want |= kinds === 'requests' ? FIELD_REQUEST : FIELD_RESPONSE;
   }
   if (hideOptionsAndKeepAlives) mask |= FIELD_PING;
-  const scanner = (buffer: TraceBuffer) => {
-    const fields = buffer.fields;
-    const methodMemo = methods === null ? null : memoOf(fields.methods, (method) => methods.has(method), buffer.size);
-    const addressMemo = address === '' ? null : memoOf(fields.addresses, (key) => key.includes(address), buffer.size);
-    return (position: number): boolean => {
-      const slot = buffer.slotOf(position);
-      if ((fields.flags[slot]! & mask) !== want) return false;
-      if (methodMemo !== null && !methodMemo(fields.method[slot]!)) return false;
-      if (addressMemo !== null && !addressMemo(fields.address[slot]!)) return false;
-      return search === null || search.test(buffer.atPosition(position)!.entry.raw);
-    };
+  const scan = (buffer: TraceBuffer, from: number, end: number, into: number[]): void => {
+    const { flags, method: methodIds, address: addressIds, methods: methodNames, addresses } = buffer.fields;
+    // Verdicts per string number for this pass: 0 not tested yet, 1 passes, 2 fails.
+    const methodVerdicts = methods === null ? null : new Uint8Array(methodNames.limit);
+    const addressVerdicts = address === '' ? null : verdictsFor(addresses, end - from);
+    const capacity = buffer.capacity;
+    let slot = from < end ? buffer.slotOf(from) : 0;
+    for (let position = from; position < end; position++, slot = slot + 1 === capacity ? 0 : slot + 1) {
+      if ((flags[slot]! & mask) !== want) continue;
+      if (methodVerdicts !== null) {
+        const id = methodIds[slot]!;
+        let verdict = methodVerdicts[id]!;
+        if (verdict === 0) methodVerdicts[id] = verdict = methods!.has(methodNames.text(id)) ? 1 : 2;
+        if (verdict !== 1) continue;
+      }
+      if (addressVerdicts !== null) {
+        const id = addressIds[slot]!;
+        let verdict = addressVerdicts.get(id);
+        if (verdict === 0) addressVerdicts.set(id, (verdict = addresses.text(id).includes(address) ? 1 : 2));
+        if (verdict !== 1) continue;
+      }
+      if (search !== null && !search.test(buffer.atPosition(position)!.entry.raw)) continue;
+      into.push(position);
+    }
   };
-  return { ok: true, filter: { spec, isEmpty, matches, scanner } };
+  return { ok: true, filter: { spec, isEmpty, matches, scan } };
 }
 
-/** `test` of the string numbered `id` in `strings`, worked out once per number for this catch-up. */
-function memoOf(strings: CountedStrings, test: (text: string) => boolean, records: number): (id: number) => boolean {
+/** Verdicts by string number, as an array for a long pass, as a map for a short one (a batch; many numbers in use). */
+function verdictsFor(strings: CountedStrings, records: number): { get(id: number): number; set(id: number, verdict: number): void } {
   if (records >= ARRAY_MEMO_FROM) {
-    // 0: not tested yet, 1: passes, 2: fails.
     const known = new Uint8Array(strings.limit);
-    return (id) => {
-      let verdict = known[id]!;
-      if (verdict === 0) known[id] = verdict = test(strings.text(id)) ? 1 : 2;
-      return verdict === 1;
-    };
+    return { get: (id) => known[id]!, set: (id, verdict) => (known[id] = verdict) };
   }
-  const known = new Map<number, boolean>();
-  return (id) => {
-    let verdict = known.get(id);
-    if (verdict === undefined) known.set(id, (verdict = test(strings.text(id))));
-    return verdict;
-  };
+  const known = new Map<number, number>();
+  return { get: (id) => known.get(id) ?? 0, set: (id, verdict) => known.set(id, verdict) };
 }
 
 /** Escapes text for use as a literal inside a RegExp. */
@@ -217,9 +221,8 @@ export class TraceFilterIndex {
     let position = Math.max(this.syncedTo, first);
     if (this.filter.isEmpty) {
       for (; position < end; position++) this.positions.push(position);
-    } else if (this.filter.scanner) {
-      const matches = this.filter.scanner(buffer);
-      for (; position < end; position++) if (matches(position)) this.positions.push(position);
+    } else if (this.filter.scan) {
+      this.filter.scan(buffer, position, end, this.positions);
     } else {
       for (; position < end; position++) {
         if (this.filter.matches(buffer.atPosition(position)!)) this.positions.push(position);

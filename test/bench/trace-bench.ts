@@ -11,7 +11,8 @@
  *   loader's batches to a TraceBuffer of the view's capacity with the group index catching up — with the
  *   process's RSS and heap after (after a full collection when run with --expose-gc); then, in that
  *   model, filter changes (by the columns, and by free text, which reads every message) and the ladder of
- *   one dialog (the group's lookup, its records and the layout).
+ *   one dialog (the group's lookup, its records and the layout): the median of the runs, with its CPU
+ *   time (less moved by other processes than the wall clock) and the first run's (before the JIT warmed up).
  *
  *   npm run bench:trace                  # 100,000 entries, 5 runs per filter, a 1,000,000-message capture
  *   npm run bench:trace -- --entries 20000 --runs 3 --capture 100000
@@ -162,6 +163,11 @@ function traffic(count: number): TraceEntry[] {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(1).padStart(7)} ms`;
+/** This process's CPU time in ms (user + system): less moved than the wall clock by other processes on a busy machine. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const entries = traffic(ENTRIES);
 const megabytes = entries.reduce((n, e) => n + e.raw.length, 0) / 1e6;
@@ -299,6 +305,7 @@ function runLiveFigures(): void {
     collect();
     const heapBefore = process.memoryUsage();
     const t0 = performance.now();
+    const c0 = cpuMs();
     const reader = new CaptureReader();
     const view = new TraceBuffer(CAPTURE_CAPACITY, CAPTURE_MAX_CHARS);
     const groups = new TraceGroupIndex(view);
@@ -324,6 +331,7 @@ function runLiveFigures(): void {
     take(reader.end());
     await input.close();
     const loadTime = performance.now() - t0;
+    const loadCpu = cpuMs() - c0;
     collect();
     const memory = process.memoryUsage();
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0).padStart(5)} MB`;
@@ -331,7 +339,7 @@ function runLiveFigures(): void {
     console.log(`
 capture: a pcap of ${CAPTURE_MESSAGES.toLocaleString('en-US')} messages (${(size / 1e6).toFixed(0)} MB), opened as the capture view does`);
     console.log(
-      `  load (read + summarise + group index) ${ms(loadTime)}  reading the packets ${ms(readTime)}, summarising ${ms(appendTime)}, grouping ${ms(loadTime - readTime - appendTime)}`,
+      `  load (read + summarise + group index) ${ms(loadTime)} (CPU ${ms(loadCpu)})  reading the packets ${ms(readTime)}, summarising ${ms(appendTime)}, grouping ${ms(loadTime - readTime - appendTime)}`,
     );
     console.log(`  ${held.toLocaleString('en-US')} entries held${reader.problem ? `, stopped: ${reader.problem.reason}` : ''}`);
     console.log(
@@ -350,23 +358,41 @@ capture: a pcap of ${CAPTURE_MESSAGES.toLocaleString('en-US')} messages (${(size
     ];
     let first: TraceFilterIndex | null = null;
     for (const [name, partial] of captureFilters) {
-      const f0 = performance.now();
-      const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, ...partial });
-      if (!compiled.ok) throw new Error(compiled.error);
-      const index = new TraceFilterIndex(view, compiled.filter);
-      index.sync();
-      const f1 = performance.now();
+      const walls: number[] = [];
+      const cpus: number[] = [];
+      let index: TraceFilterIndex | null = null;
+      for (let run = 0; run < RUNS; run++) {
+        const f0 = performance.now();
+        const fc0 = cpuMs();
+        const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, ...partial });
+        if (!compiled.ok) throw new Error(compiled.error);
+        index = new TraceFilterIndex(view, compiled.filter);
+        index.sync();
+        walls.push(performance.now() - f0);
+        cpus.push(cpuMs() - fc0);
+      }
       first ??= index;
-      console.log(`  ${name.padEnd(42)} ${ms(f1 - f0)}  ${index.length.toLocaleString('en-US').padStart(9)} shown`);
+      console.log(
+        `  ${name.padEnd(42)} ${ms(median(walls))} (CPU ${ms(median(cpus))}, first ${ms(walls[0]!)})  ${index!.length.toLocaleString('en-US').padStart(9)} shown`,
+      );
     }
     // The ladder of the first row's dialog, as the pane opens it: the group by lookup, its records, the layout.
-    const l0 = performance.now();
-    const group = groups.groupOfSeq(first!.recordAt(0)!.entry.seq)!;
-    const records = group.seqs.map((seq) => view.bySeq(seq)).filter((r): r is TraceRecord => r !== undefined);
-    const ladder = buildLadder(records);
-    const l1 = performance.now();
+    const ladderWalls: number[] = [];
+    const ladderCpus: number[] = [];
+    let arrows = 0;
+    let title = '';
+    for (let run = 0; run < RUNS; run++) {
+      const l0 = performance.now();
+      const lc0 = cpuMs();
+      const group = groups.groupOfSeq(first!.recordAt(0)!.entry.seq)!;
+      const records = group.seqs.map((seq) => view.bySeq(seq)).filter((r): r is TraceRecord => r !== undefined);
+      arrows = buildLadder(records).arrows.length;
+      ladderWalls.push(performance.now() - l0);
+      ladderCpus.push(cpuMs() - lc0);
+      title = group.title;
+    }
     console.log(
-      `  ladder of one dialog                       ${ms(l1 - l0)}  ${ladder.arrows.length.toLocaleString('en-US').padStart(9)} arrows (${group.title})`,
+      `  ladder of one dialog                       ${ms(median(ladderWalls))} (CPU ${ms(median(ladderCpus))}, first ${ms(ladderWalls[0]!)})  ${arrows.toLocaleString('en-US').padStart(9)} arrows (${title})`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

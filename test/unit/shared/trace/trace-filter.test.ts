@@ -74,12 +74,12 @@ describe('TraceFilterIndex', () => {
     const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['PUBLISH'] });
     if (!compiled.ok) throw new Error(compiled.error);
     let tested = 0;
-    const scanner = compiled.filter.scanner!;
+    const scan = compiled.filter.scan!;
     const counting = {
       ...compiled.filter,
-      scanner: (b: TraceBuffer) => {
-        const matches = scanner(b);
-        return (position: number) => (tested++, matches(position));
+      scan: (b: TraceBuffer, from: number, end: number, into: number[]) => {
+        tested += end - from;
+        scan(b, from, end, into);
       },
     };
     const index = new TraceFilterIndex(buffer, counting);
@@ -128,9 +128,10 @@ describe('offeredMethods', () => {
       for (let i = 0; i < session.length; i += 4) {
         buffer.append(session.slice(i, i + 4).map((e) => ({ ...e, seq: e.seq + round * 1000 })));
         for (const filter of compiled) {
-          const scan = filter.scanner!(buffer);
           const held = Array.from({ length: buffer.size }, (_, k) => buffer.firstPosition + k);
-          expect(held.map((p) => scan(p))).toEqual(held.map((p) => filter.matches(buffer.atPosition(p)!)));
+          const scanned: number[] = [];
+          filter.scan!(buffer, buffer.firstPosition, buffer.endPosition, scanned);
+          expect(scanned).toEqual(held.filter((p) => filter.matches(buffer.atPosition(p)!)));
         }
       }
       buffer.clear();
