@@ -139,4 +139,18 @@ describe('offeredMethods', () => {
     // Every record gone: every string number was given back.
     expect(buffer.fields.addresses.text(buffer.fields.address[0]!)).toBe('');
   });
+
+  it('given more records than the columns first have room for, then they grow and the scan still agrees with matches', () => {
+    const session = presenceSession();
+    const many = Array.from({ length: 6000 }, (_, i) => ({ ...session[i % session.length]!, seq: i + 1 }));
+    const buffer = new TraceBuffer(10_000);
+    for (let i = 0; i < many.length; i += 500) buffer.append(many.slice(i, i + 500));
+    const filter = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['NOTIFY'], direction: 'in', address: 'bob@' });
+    if (!filter.ok) throw new Error(filter.error);
+    const index = new TraceFilterIndex(buffer, filter.filter);
+    index.sync();
+    const expected = buffer.toArray().filter((r) => filter.filter.matches(r));
+    expect(expected.length).toBeGreaterThan(100);
+    expect(index.seqs()).toEqual(expected.map((r) => r.entry.seq));
+  });
 });
