@@ -3,14 +3,18 @@
  * in the pane's state), compiled once into a predicate over trace records; the cheap tests (direction,
  * method, address) run before the text search over the whole message.
  *
- * Speed: a filter change re-runs over every record held (100,000 at most) — free text is one
- * case-insensitive RegExp over each raw message, which V8 runs far faster than lower-casing copies —
- * and from then on only newly appended records are tested (TraceFilterIndex), so a steady stream of
- * batches costs the size of the batch, not of the buffer. `npm run bench:trace` prints the figures.
+ * Speed: a filter change re-runs over every record held (100,000 live, a million in a capture view), but
+ * over the buffer's columns (TraceFields: typed arrays of flags and string numbers), each distinct method
+ * and address tested once — a few milliseconds for a million. Only free text reads the messages: one
+ * case-insensitive RegExp over each raw message that passed the other tests, which V8 runs far faster
+ * than lower-casing copies; that is the one filter whose cost grows with the text held. From then on only
+ * newly appended records are tested (TraceFilterIndex), so a steady stream of batches costs the size of
+ * the batch, not of the buffer. `npm run bench:trace` prints the figures.
  */
 import type { TraceDirection } from './trace-entry';
 import { errorMessage } from '../error-message';
-import type { TraceBuffer } from './trace-buffer';
+import { FIELD_IN, FIELD_PING, FIELD_REQUEST, FIELD_RESPONSE, isPing, type TraceBuffer } from './trace-buffer';
+import type { CountedStrings } from './trace-strings';
 import type { TraceRecord } from './trace-summary';
 
 /** Which direction to show. */
@@ -76,14 +80,17 @@ export function offeredMethods(held: Iterable<string>, chosen: readonly string[]
   return [...common, ...[...methods].filter((m) => !common.includes(m)).sort()];
 }
 
-/** Event packages sent as keep-alive pings rather than state (some phones and SBCs). */
-const KEEP_ALIVE_EVENTS = new Set(['keep-alive', 'keepalive']);
-
 export interface CompiledTraceFilter {
   readonly spec: TraceFilterSpec;
   /** True when the filter lets every record through. */
   readonly isEmpty: boolean;
   matches(record: TraceRecord): boolean;
+  /**
+   * The same test over positions `from` to `end` of `buffer`, pushing those that match onto `into`: one
+   * loop over the buffer's columns (TraceFields), each distinct method and address tested once per pass,
+   * the message text read only for the free-text search. Absent: the index calls `matches` on each record.
+   */
+  readonly scan?: (buffer: TraceBuffer, from: number, end: number, into: number[]) => void;
 }
 
 export type CompileFilterResult =
@@ -91,6 +98,9 @@ export type CompileFilterResult =
 
 /** Longest free-text or regular expression accepted (a pasted Call-ID or message line fits easily). */
 export const MAX_FILTER_TEXT = 1024;
+
+/** Records looked at in one pass from which the verdicts by address number are an array, not a map. */
+const ARRAY_MEMO_FROM = 4096;
 
 /**
  * Compiles a filter. A regular expression that does not compile gives `ok: false` with a readable
@@ -118,18 +128,61 @@ export function compileTraceFilter(spec: TraceFilterSpec): CompileFilterResult {
     if (direction !== 'both' && entry.direction !== direction) return false;
     if (kinds === 'requests' && summary.kind !== 'request') return false;
     if (kinds === 'responses' && summary.kind !== 'response') return false;
-    if (
-      hideOptionsAndKeepAlives &&
-      (summary.kind === 'keep-alive' || summary.method === 'OPTIONS' || KEEP_ALIVE_EVENTS.has(summary.event.toLowerCase()))
-    ) {
-      return false;
-    }
+    if (hideOptionsAndKeepAlives && isPing(summary)) return false;
     if (methods !== null && !methods.has(summary.method)) return false;
     if (address !== '' && !summary.addressKey.includes(address)) return false;
     if (search !== null && !search.test(entry.raw)) return false;
     return true;
   };
-  return { ok: true, filter: { spec, isEmpty, matches } };
+
+  // The cheap tests as one mask over the flags: (flags & mask) must equal want.
+  let mask = 0;
+  let want = 0;
+  if (direction !== 'both') {
+    mask |= FIELD_IN;
+    want |= direction === 'in' ? FIELD_IN : 0;
+  }
+  if (kinds !== 'all') {
+    mask |= FIELD_REQUEST | FIELD_RESPONSE;
+    want |= kinds === 'requests' ? FIELD_REQUEST : FIELD_RESPONSE;
+  }
+  if (hideOptionsAndKeepAlives) mask |= FIELD_PING;
+  const scan = (buffer: TraceBuffer, from: number, end: number, into: number[]): void => {
+    const { flags, method: methodIds, address: addressIds, methods: methodNames, addresses } = buffer.fields;
+    // Verdicts per string number for this pass: 0 not tested yet, 1 passes, 2 fails.
+    const methodVerdicts = methods === null ? null : new Uint8Array(methodNames.limit);
+    const addressVerdicts = address === '' ? null : verdictsFor(addresses, end - from);
+    const capacity = buffer.capacity;
+    let slot = from < end ? buffer.slotOf(from) : 0;
+    for (let position = from; position < end; position++, slot = slot + 1 === capacity ? 0 : slot + 1) {
+      if ((flags[slot]! & mask) !== want) continue;
+      if (methodVerdicts !== null) {
+        const id = methodIds[slot]!;
+        let verdict = methodVerdicts[id]!;
+        if (verdict === 0) methodVerdicts[id] = verdict = methods!.has(methodNames.text(id)) ? 1 : 2;
+        if (verdict !== 1) continue;
+      }
+      if (addressVerdicts !== null) {
+        const id = addressIds[slot]!;
+        let verdict = addressVerdicts.get(id);
+        if (verdict === 0) addressVerdicts.set(id, (verdict = addresses.text(id).includes(address) ? 1 : 2));
+        if (verdict !== 1) continue;
+      }
+      if (search !== null && !search.test(buffer.atPosition(position)!.entry.raw)) continue;
+      into.push(position);
+    }
+  };
+  return { ok: true, filter: { spec, isEmpty, matches, scan } };
+}
+
+/** Verdicts by string number, as an array for a long pass, as a map for a short one (a batch; many numbers in use). */
+function verdictsFor(strings: CountedStrings, records: number): { get(id: number): number; set(id: number, verdict: number): void } {
+  if (records >= ARRAY_MEMO_FROM) {
+    const known = new Uint8Array(strings.limit);
+    return { get: (id) => known[id]!, set: (id, verdict) => (known[id] = verdict) };
+  }
+  const known = new Map<number, number>();
+  return { get: (id) => known.get(id) ?? 0, set: (id, verdict) => known.set(id, verdict) };
 }
 
 /** Escapes text for use as a literal inside a RegExp. */
@@ -168,6 +221,8 @@ export class TraceFilterIndex {
     let position = Math.max(this.syncedTo, first);
     if (this.filter.isEmpty) {
       for (; position < end; position++) this.positions.push(position);
+    } else if (this.filter.scan) {
+      this.filter.scan(buffer, position, end, this.positions);
     } else {
       for (; position < end; position++) {
         if (this.filter.matches(buffer.atPosition(position)!)) this.positions.push(position);

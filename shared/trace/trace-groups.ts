@@ -18,7 +18,7 @@
  * incremental like TraceFilterIndex: `sync()` reads only records appended since, and forgets records the
  * buffer dropped (the oldest member of their group, since both are in arrival order).
  */
-import type { TraceBuffer } from './trace-buffer';
+import { grown, type TraceBuffer } from './trace-buffer';
 import { readSubscriptionState, type TraceRecord, type TraceSummary } from './trace-summary';
 
 export type TraceGroupKind = 'publication' | 'subscription' | 'registration' | 'dialog';
@@ -98,12 +98,14 @@ export class TraceGroupIndex {
   private readonly byId = new Map<number, MutableGroup>();
   private readonly byCallId = new Map<string, MutableGroup>();
   private readonly byEtag = new Map<string, MutableGroup>();
-  private readonly groupBySeq = new Map<number, MutableGroup>();
+  /** The group id of the record in each ring slot of the buffer (0: none), for positions before `syncedTo`; grows with use. */
+  private groupBySlot = new Uint32Array(1024);
   private nextId = 1;
   private syncedTo: number;
-  /** Positions and sequence numbers of every filed record, in arrival order, from `filedStart`. */
+  /** Positions, sequence numbers and group ids of every filed record, in arrival order, from `filedStart`. */
   private filedPositions: number[] = [];
   private filedSeqs: number[] = [];
+  private filedGroups: number[] = [];
   private filedStart = 0;
   /** Changes whenever a group changes. */
   version = 0;
@@ -119,18 +121,28 @@ export class TraceGroupIndex {
     let changed = false;
     // Filed records in arrival order: the buffer drops from the front, so do we.
     while (this.filedStart < this.filedPositions.length && this.filedPositions[this.filedStart]! < first) {
-      this.forget(this.filedSeqs[this.filedStart]!);
+      this.forget(this.filedSeqs[this.filedStart]!, this.filedGroups[this.filedStart]!);
       this.filedStart++;
       changed = true;
     }
     if (this.filedStart > 4096 && this.filedStart * 2 > this.filedPositions.length) {
       this.filedPositions = this.filedPositions.slice(this.filedStart);
       this.filedSeqs = this.filedSeqs.slice(this.filedStart);
+      this.filedGroups = this.filedGroups.slice(this.filedStart);
       this.filedStart = 0;
     }
     const end = buffer.endPosition;
     for (let position = Math.max(this.syncedTo, first); position < end; position++) {
-      if (this.file(buffer.atPosition(position)!, position)) changed = true;
+      const group = this.file(buffer.atPosition(position)!, position);
+      const slot = buffer.slotOf(position);
+      if (slot >= this.groupBySlot.length) {
+        this.groupBySlot = grown(
+          new Uint32Array(Math.min(buffer.capacity, Math.max(slot + 1, this.groupBySlot.length * 2))),
+          this.groupBySlot,
+        );
+      }
+      this.groupBySlot[slot] = group;
+      if (group !== 0) changed = true;
     }
     this.syncedTo = end;
     if (changed) this.version++;
@@ -145,7 +157,9 @@ export class TraceGroupIndex {
 
   /** The group a record belongs to, by its sequence number. */
   groupOfSeq(seq: number): TraceGroup | undefined {
-    const group = this.groupBySeq.get(seq);
+    const position = this.buffer.positionOfSeq(seq);
+    if (position < 0 || position >= this.syncedTo) return undefined;
+    const group = this.byId.get(this.groupBySlot[this.buffer.slotOf(position)]!);
     return group ? this.view(group) : undefined;
   }
 
@@ -157,11 +171,11 @@ export class TraceGroupIndex {
 
   // ── Filing ──────────────────────────────────────────────────────────────────────────────────────
 
-  /** Files one record in its group; false when it belongs to none (keep-alive, no Call-ID). */
-  private file(record: TraceRecord, position: number): boolean {
+  /** Files one record in its group: the group's id, 0 when it belongs to none (keep-alive, no Call-ID). */
+  private file(record: TraceRecord, position: number): number {
     const { summary, entry } = record;
-    if (summary.kind !== 'request' && summary.kind !== 'response') return false;
-    if (summary.callId === '') return false;
+    if (summary.kind !== 'request' && summary.kind !== 'response') return 0;
+    if (summary.callId === '') return 0;
 
     let group = this.byCallId.get(summary.callId);
     // A PUBLISH continuing an earlier publication by its ETag joins it, whatever its Call-ID.
@@ -176,11 +190,11 @@ export class TraceGroupIndex {
     group.seqs.push(entry.seq);
     group.lastAt = entry.at;
     group.view = null;
-    this.groupBySeq.set(entry.seq, group);
     this.filedPositions.push(position);
     this.filedSeqs.push(entry.seq);
+    this.filedGroups.push(group.id);
     this.update(group, record);
-    return true;
+    return group.id;
   }
 
   private create(record: TraceRecord): MutableGroup {
@@ -236,11 +250,11 @@ export class TraceGroupIndex {
   private update(group: MutableGroup, record: TraceRecord): void {
     const { summary, entry } = record;
     if (summary.kind === 'request') {
-      group.requestedExpires.set(summary.cseqNumber, summary.expires);
+      remember(group.requestedExpires, summary.cseqNumber, summary.expires);
       if (summary.method === 'PUBLISH') {
         const step = publishStep(summary);
         group.steps.set(entry.seq, step);
-        group.stepByCseq.set(summary.cseqNumber, step);
+        remember(group.stepByCseq, summary.cseqNumber, step);
       }
       if (summary.method === 'NOTIFY' && group.kind === 'subscription' && summary.subscriptionState !== '') {
         const { state, expires, reason } = readSubscriptionState(summary.subscriptionState);
@@ -326,10 +340,10 @@ export class TraceGroupIndex {
 
   // ── Forgetting what the buffer dropped ──────────────────────────────────────────────────────────
 
-  private forget(seq: number): void {
-    const group = this.groupBySeq.get(seq);
+  private forget(seq: number, id: number): void {
+    const group = this.byId.get(id);
     if (!group) return;
-    this.groupBySeq.delete(seq);
+    group.steps.delete(seq);
     // Dropped records are the oldest, so each is its group's first live member.
     if (group.seqs[group.start] === seq) group.start++;
     if (group.start > 64 && group.start * 2 > group.seqs.length) {
@@ -363,6 +377,16 @@ export class TraceGroupIndex {
     };
     return group.view;
   }
+}
+
+/** Requests remembered per group for their answers: answers follow within a few requests, not thousands. */
+const REQUESTS_REMEMBERED = 64;
+
+/** Sets `key` in `map`, forgetting the oldest key beyond REQUESTS_REMEMBERED (a long subscription's NOTIFYs). */
+function remember<V>(map: Map<number, V>, key: number, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > REQUESTS_REMEMBERED) map.delete(map.keys().next().value!);
 }
 
 /** The event package without parameters (`presence;id=1` → `presence`). */

@@ -4,6 +4,7 @@
  * sender to receiver, labelled with the method or status and the time since the first message.
  * Plain data; the renderer draws it.
  */
+import type { TraceEndpoint } from './trace-entry';
 import { formatEndpoint } from './trace-format';
 import { publishStep, type PublishStep } from './trace-groups';
 import { responseClass, type TraceRecord } from './trace-summary';
@@ -49,11 +50,18 @@ export function buildLadder(records: readonly TraceRecord[]): Ladder {
   const laneOf = new Map<string, number>();
   const arrows: LadderArrow[] = [];
   const start = records[0]?.entry.at ?? 0;
+  // The trace shares one object per endpoint among its entries: each is written out once.
+  const written = new Map<TraceEndpoint, string>();
+  const write = (endpoint: TraceEndpoint) => {
+    let text = written.get(endpoint);
+    if (text === undefined) written.set(endpoint, (text = formatEndpoint(endpoint)));
+    return text;
+  };
 
   for (const { entry, summary } of records) {
-    const local = formatEndpoint(entry.local);
+    const local = write(entry.local);
     if (!localAddresses.includes(local)) localAddresses.push(local);
-    const key = formatEndpoint(entry.remote);
+    const key = write(entry.remote);
     let lane = laneOf.get(key);
     if (lane === undefined) {
       lanes.push({ key, label: key, transports: new Set() });

@@ -65,8 +65,11 @@ export interface TraceSummary {
   readonly addressKey: string;
 }
 
-/** Summarises one raw message. Never throws: unreadable input gives kind `unparsable`. */
-export function summarizeSipMessage(raw: string): TraceSummary {
+/**
+ * Summarises one raw message. Never throws: unreadable input gives kind `unparsable`. `intern` gives the
+ * one kept copy of a value many messages repeat (methods, addresses, Call-IDs: trace-strings.ts).
+ */
+export function summarizeSipMessage(raw: string, intern: (text: string) => string = same): TraceSummary {
   const size = utf8Length(raw);
   // Whitespace only; a search for the first other character stops at once on a real message (trim() copied it).
   if (!/\S/.test(raw)) return { ...EMPTY, kind: 'keep-alive', label: 'keep-alive', size };
@@ -112,30 +115,32 @@ export function summarizeSipMessage(raw: string): TraceSummary {
 
   return {
     kind,
-    method,
+    method: intern(method),
     statusCode,
-    label,
-    requestUri,
-    from: fromUri,
-    to: toUri,
-    fromTag: readParam(from.params, 'tag') ?? '',
-    toTag: readParam(to.params, 'tag') ?? '',
-    callId,
+    label: intern(label),
+    requestUri: intern(requestUri),
+    from: intern(fromUri),
+    to: intern(toUri),
+    fromTag: intern(readParam(from.params, 'tag') ?? ''),
+    toTag: intern(readParam(to.params, 'tag') ?? ''),
+    callId: intern(callId),
     cseq,
     cseqNumber: cseqParts?.seq ?? 0,
     branch: topViaBranch(found['via'] ?? ''),
-    event: found['event'] ?? '',
+    event: intern(found['event'] ?? ''),
     etag: found['sip-etag'] ?? '',
     ifMatch: found['sip-if-match'] ?? '',
     expires,
-    subscriptionState: found['subscription-state'] ?? '',
-    contentType: found['content-type'] ?? '',
+    subscriptionState: intern(found['subscription-state'] ?? ''),
+    contentType: intern(found['content-type'] ?? ''),
     hasCredentials,
     size,
     bodySize,
-    addressKey: `${callId}\n${fromUri}\n${toUri}\n${requestUri}`.toLowerCase(),
+    addressKey: intern(`${callId}\n${fromUri}\n${toUri}\n${requestUri}`.toLowerCase()),
   };
 }
+
+const same = (text: string) => text;
 
 /**
  * The branch of the top via-parm (RFC 3261 §20.42), read from its parameters alone: the summary runs once per
@@ -224,6 +229,8 @@ const EMPTY: TraceSummary = {
 
 /** UTF-8 length in bytes of a string (what the message weighed on the wire). */
 export function utf8Length(text: string): number {
+  // Most SIP is ASCII: one native scan says so, and then the length is the answer.
+  if (!NOT_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -237,3 +244,5 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const NOT_ASCII = /[\u0080-\uffff]/;

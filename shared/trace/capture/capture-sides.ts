@@ -30,6 +30,8 @@ export class CaptureSides {
   private server: TraceEndpoint | null = null;
   private waiting: SidedMessage[] = [];
   private nextSeq = 1;
+  /** One object per endpoint for all the entries (a capture repeats the same few a million times). */
+  private readonly endpoints = new Map<string, TraceEndpoint>();
 
   /** The client the entries are seen from, once chosen. */
   get local(): TraceEndpoint | null {
@@ -65,7 +67,9 @@ export class CaptureSides {
 
   private entry(message: SidedMessage): CaptureEntry {
     const direction = message.direction ?? this.directionOf(message);
-    const [local, remote] = direction === 'out' ? [message.source, message.destination] : [message.destination, message.source];
+    const source = this.endpoint(message.source);
+    const destination = this.endpoint(message.destination);
+    const [local, remote] = direction === 'out' ? [source, destination] : [destination, source];
     return {
       seq: this.nextSeq++,
       frame: message.frame,
@@ -76,6 +80,15 @@ export class CaptureSides {
       remote,
       raw: message.raw,
     };
+  }
+
+  private endpoint(endpoint: TraceEndpoint): TraceEndpoint {
+    const name = key(endpoint);
+    const known = this.endpoints.get(name);
+    if (known) return known;
+    if (this.endpoints.size >= 4096) this.endpoints.clear();
+    this.endpoints.set(name, endpoint);
+    return endpoint;
   }
 
   private directionOf({ source, destination }: CapturedMessage): TraceDirection {

@@ -8,6 +8,11 @@
  * overlapping segment gives only its new bytes, an early one waits (up to MAX_EARLY_BYTES per flow) until
  * the gap before it is filled. A capture that begins inside a connection begins inside a message: the
  * reader skips lines until one is a SIP start line.
+ *
+ * A flow's state goes when its connection closes: at RST at once (RFC 9293 §3.5.3), at FIN once every byte
+ * before the FIN has been read (§3.6: the FIN comes after the flow's last byte). A capture of a server
+ * sees connections by the hundred thousand, most never closed in the capture; at most MAX_FLOWS are
+ * kept, the one quiet longest forgotten first.
  */
 
 /** One message cut from a flow, with the transport it was framed by. */
@@ -22,9 +27,17 @@ const MAX_EARLY_BYTES = 4 * 1024 * 1024;
 const MAX_HEADER_BYTES = 64 * 1024;
 /** A message body longer than this is damage, not SIP. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Flows kept at once (see the module comment). */
+export const MAX_FLOWS = 10_000;
+
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
 
 interface Flow {
   nextSeq: number | null;
+  /** The sequence number just past the last byte before the FIN, once one was seen. */
+  finSeq: number | null;
   readonly early: Map<number, Uint8Array>;
   earlyBytes: number;
   reader: StreamFramer;
@@ -34,6 +47,11 @@ interface Flow {
 export class TcpFlows {
   private readonly flows = new Map<string, Flow>();
 
+  /** How many flows are kept now. */
+  get size(): number {
+    return this.flows.size;
+  }
+
   /** Reads one TCP segment of flow `key` (source → destination); returns the messages it completes. */
   segment(key: string, tcp: Uint8Array): StreamMessage[] {
     if (tcp.length < 20) return [];
@@ -41,18 +59,30 @@ export class TcpFlows {
     const seq = view.getUint32(4);
     const dataOffset = (tcp[12]! >> 4) * 4;
     const flags = tcp[13]!;
-    const isSyn = (flags & 0x02) !== 0;
+    const isSyn = (flags & SYN) !== 0;
     if (dataOffset < 20 || dataOffset > tcp.length) return [];
+    if ((flags & RST) !== 0) {
+      // Reset: the connection is gone, with whatever it had not delivered.
+      this.flows.delete(key);
+      return [];
+    }
     let flow = this.flows.get(key);
     if (!flow || isSyn) {
       // A SYN starts a new connection on these ports: nothing of an old one carries over.
-      flow = { nextSeq: isSyn ? (seq + 1) >>> 0 : null, early: new Map(), earlyBytes: 0, reader: new StreamFramer() };
-      this.flows.set(key, flow);
+      flow = { nextSeq: isSyn ? (seq + 1) >>> 0 : null, finSeq: null, early: new Map(), earlyBytes: 0, reader: new StreamFramer() };
     }
+    // Last heard of now: to the end of the map's order, which evicts from the front.
+    this.flows.delete(key);
+    this.flows.set(key, flow);
+    if (this.flows.size > MAX_FLOWS) this.flows.delete(this.flows.keys().next().value!);
     const data = tcp.subarray(dataOffset);
-    if (data.length === 0) return [];
     const messages: StreamMessage[] = [];
     flow.nextSeq ??= seq;
+    if ((flags & FIN) !== 0) flow.finSeq = (seq + data.length) >>> 0;
+    if (data.length === 0) {
+      this.closeIfFinished(key, flow);
+      return messages;
+    }
     const ahead = (seq - flow.nextSeq) | 0;
     if (ahead > 0) {
       if (!flow.early.has(seq) && flow.earlyBytes + data.length <= MAX_EARLY_BYTES) {
@@ -73,7 +103,13 @@ export class TcpFlows {
         progressed = true;
       }
     }
+    this.closeIfFinished(key, flow);
     return messages;
+  }
+
+  /** Forgets the flow once every byte before its FIN was read. */
+  private closeIfFinished(key: string, flow: Flow): void {
+    if (flow.finSeq !== null && ((flow.nextSeq! - flow.finSeq) | 0) >= 0) this.flows.delete(key);
   }
 
   /** Passes the bytes of a segment starting at or before the flow's next sequence number that are new. */
@@ -163,7 +199,8 @@ export class StreamFramer {
     if (bodyLength > MAX_BODY_BYTES) return lineEnd + 1 - at;
     const end = headerEnd + 4 + bodyLength;
     if (end > bytes.length) return 0;
-    messages.push({ transport: 'tcp', bytes: bytes.slice(at, end) });
+    // A view, not a copy: the buffer is replaced, never written, once read (see push).
+    messages.push({ transport: 'tcp', bytes: bytes.subarray(at, end) });
     return end - at;
   }
 

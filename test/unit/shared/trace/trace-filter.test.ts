@@ -74,9 +74,13 @@ describe('TraceFilterIndex', () => {
     const compiled = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['PUBLISH'] });
     if (!compiled.ok) throw new Error(compiled.error);
     let tested = 0;
+    const scan = compiled.filter.scan!;
     const counting = {
       ...compiled.filter,
-      matches: (r: Parameters<typeof compiled.filter.matches>[0]) => (tested++, compiled.filter.matches(r)),
+      scan: (b: TraceBuffer, from: number, end: number, into: number[]) => {
+        tested += end - from;
+        scan(b, from, end, into);
+      },
     };
     const index = new TraceFilterIndex(buffer, counting);
     buffer.append(session.slice(0, 6));
@@ -103,5 +107,50 @@ describe('offeredMethods', () => {
     expect(offeredMethods(['NOTIFY', 'FOO', 'PUBLISH', 'BAR'], null)).toEqual(['PUBLISH', 'NOTIFY', 'BAR', 'FOO']);
     expect(offeredMethods(['NOTIFY'], ['MESSAGE'])).toEqual(['NOTIFY', 'MESSAGE']);
     expect(offeredMethods([], null)).toEqual([]);
+  });
+
+  it('given records dropped and cleared (ring slots and string numbers used again), then the column scan agrees with matches', () => {
+    const session = presenceSession();
+    const buffer = new TraceBuffer(7);
+    const specs: Partial<TraceFilterSpec>[] = [
+      { methods: ['NOTIFY'] },
+      { methods: ['PUBLISH', 'REGISTER'], kinds: 'responses' },
+      { hideOptionsAndKeepAlives: true, direction: 'out' },
+      { address: 'bob@' },
+      { address: 'sub-', kinds: 'requests', text: 'presence' },
+    ];
+    const compiled = specs.map((spec) => {
+      const result = compileTraceFilter({ ...EMPTY_TRACE_FILTER, ...spec });
+      if (!result.ok) throw new Error(result.error);
+      return result.filter;
+    });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < session.length; i += 4) {
+        buffer.append(session.slice(i, i + 4).map((e) => ({ ...e, seq: e.seq + round * 1000 })));
+        for (const filter of compiled) {
+          const held = Array.from({ length: buffer.size }, (_, k) => buffer.firstPosition + k);
+          const scanned: number[] = [];
+          filter.scan!(buffer, buffer.firstPosition, buffer.endPosition, scanned);
+          expect(scanned).toEqual(held.filter((p) => filter.matches(buffer.atPosition(p)!)));
+        }
+      }
+      buffer.clear();
+    }
+    // Every record gone: every string number was given back.
+    expect(buffer.fields.addresses.text(buffer.fields.address[0]!)).toBe('');
+  });
+
+  it('given more records than the columns first have room for, then they grow and the scan still agrees with matches', () => {
+    const session = presenceSession();
+    const many = Array.from({ length: 6000 }, (_, i) => ({ ...session[i % session.length]!, seq: i + 1 }));
+    const buffer = new TraceBuffer(10_000);
+    for (let i = 0; i < many.length; i += 500) buffer.append(many.slice(i, i + 500));
+    const filter = compileTraceFilter({ ...EMPTY_TRACE_FILTER, methods: ['NOTIFY'], direction: 'in', address: 'bob@' });
+    if (!filter.ok) throw new Error(filter.error);
+    const index = new TraceFilterIndex(buffer, filter.filter);
+    index.sync();
+    const expected = buffer.toArray().filter((r) => filter.filter.matches(r));
+    expect(expected.length).toBeGreaterThan(100);
+    expect(index.seqs()).toEqual(expected.map((r) => r.entry.seq));
   });
 });
