@@ -13,6 +13,7 @@ import {
   CompositorConfigError,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
+  openStateStore,
   readUsersFile,
   startCompositor,
   type CompositorCounters,
@@ -56,6 +57,9 @@ Options:
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
   --threads N             validate PUBLISH bodies on N worker threads (default 1; 0: on the main thread)
+  --state FILE            keep publications, subscriptions, registrations and presence rules in FILE
+                          (created with mode 600), so a restart, even a crash, forgets nothing
+                          acknowledged (default: memory only)
 Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the connection closed):
   --max-connections N     open TCP/TLS/WS connections in total (default 1000)
   --max-connections-per-address N   from one IP address (default 32)
@@ -126,10 +130,18 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   // With --log json, stdout carries only the log's objects; what people read goes to stderr.
   const say = logFormat === 'json' ? io.err : io.out;
   const startedAt = Date.now();
+  let state: CompositorOptions['state'];
+  try {
+    state = parsed.state === undefined ? undefined : await openStateStore(parsed.state);
+  } catch (error) {
+    io.err(`presently compositor: ${errorMessage(error)}`);
+    return 1;
+  }
   let server: RunningCompositor;
   try {
     server = await startCompositor({
       ...options,
+      ...(state === undefined ? {} : { state }),
       log: (entry) => {
         if (quiet && entry.kind === 'request') return;
         io.out(logFormat === 'json' ? JSON.stringify(entry) : `${clock(entry.time)}  ${entry.line}`);
@@ -167,6 +179,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       }
     }
   }
+  if (parsed.state !== undefined) say(`  state: kept in ${parsed.state}`);
   say('Press Ctrl-C to stop.');
 
   const signal = await io.stopRequested;
@@ -188,6 +201,7 @@ type ParsedCommandLine =
       users: string | undefined;
       realm: string | undefined;
       algorithms: readonly DigestAlgorithm[] | undefined;
+      state: string | undefined;
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
@@ -250,6 +264,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'third-party': { type: 'string', multiple: true },
       'coalesce-ms': { type: 'string' },
       threads: { type: 'string' },
+      state: { type: 'string' },
       ...LIMIT_FLAG_OPTIONS,
       'ws-origin': { type: 'string', multiple: true },
       demo: { type: 'boolean' },
@@ -297,7 +312,16 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
-  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm, algorithms };
+  return {
+    options,
+    demo,
+    quiet: values.quiet === true,
+    logFormat,
+    users: values.users,
+    realm: values.realm,
+    algorithms,
+    state: values.state,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { SipTransport } from '../../shared/sip/transport';
 import type { AuthenticationOptions } from './auth/authenticator';
+import type { CompositorStateStore } from './state/state-store';
 
 /** A certificate and key (PEM) for the TLS listener. */
 export interface CompositorTlsOptions {
@@ -80,6 +81,12 @@ export interface CompositorOptions {
    * From and To are trusted (the loopback demo).
    */
   readonly authentication?: AuthenticationOptions;
+  /**
+   * The state file (`openStateStore`, state/state-store.ts): what it holds is restored at start, every change is
+   * committed before its 200 goes out, and a stop keeps the subscriptions for the next start (no final NOTIFYs).
+   * The compositor closes it when it stops. Absent: everything lives in memory only (the demo).
+   */
+  readonly state?: CompositorStateStore;
 }
 
 /**

@@ -18,3 +18,4 @@ export type {
   RunningCompositor,
   SipTimerValues,
 } from './compositor-types';
+export { openStateStore, StateFileError, STATE_SCHEMA_VERSION, type CompositorStateStore, type RulesStorage } from './state/state-store';
