@@ -14,10 +14,14 @@
  *      cached credentials does. "within 10 ms" is the share of calls whose response time (first request to 200,
  *      so both round trips with authentication on) was at most 10 ms, from sipp's per-call RTT trace.
  *
+ *   5. (`--only persistence`) Persistence off vs on (`--state`, a fresh file per rate) at `--persistence-rates`: the
+ *      same initial PUBLISHes, each committed (WAL, synchronous=FULL, group commit) before its 200; also how many
+ *      commits there were, rows per commit and the milliseconds spent committing.
+ *
  * The server always runs in its own process (compositor-bench-server.ts). Options:
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
  *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
- *   --only publish|refresh|fanout|latency|auth   --auth-rates 4000,6000
+ *   --only publish|refresh|fanout|latency|auth|persistence   --auth-rates 4000,6000   --persistence-rates 6000   --state-sync full|normal
  * The machine's other load changes the figures: run it on an otherwise idle machine.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
     'auth-rates': { type: 'string', default: '4000,6000' },
+    'persistence-rates': { type: 'string', default: '6000' },
+    'state-sync': { type: 'string', default: 'full' },
   },
 });
 const RATES = (args.rates as string).split(',').map(Number);
@@ -66,11 +72,11 @@ type PublishMode = 'initial' | 'refresh' | 'initial-auth';
 
 interface ServerProcess {
   readonly port: number;
-  command(name: 'counters' | 'memory' | 'cpu'): Promise<Record<string, unknown>>;
+  command(name: 'counters' | 'memory' | 'cpu' | 'state'): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-async function startServer(profileDir?: string, isAuthenticating = false): Promise<ServerProcess> {
+async function startServer(profileDir?: string, isAuthenticating = false, stateFile?: string): Promise<ServerProcess> {
   const child: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [
@@ -81,6 +87,7 @@ async function startServer(profileDir?: string, isAuthenticating = false): Promi
       '--threads',
       String(THREADS),
       ...(isAuthenticating ? ['--auth', BENCH_PASSWORD] : []),
+      ...(stateFile === undefined ? [] : ['--state', stateFile, '--sync', args['state-sync'] as string]),
     ],
     { cwd: process.cwd() },
   );
@@ -120,6 +127,8 @@ interface RateResult {
   /** Server CPU time (user + system) per successful PUBLISH, µs. */
   readonly cpuPerPublishUs: number;
   readonly sustained: boolean;
+  /** With persistence on: transactions committed, rows written, milliseconds spent committing (whole step). */
+  readonly state?: { readonly commits: number; readonly rowsWritten: number; readonly commitMs: number };
 }
 
 /** Runs sipp with a PUBLISH scenario; resolves when it exits. With `statFile`, also each call's response time (`*_rtt.csv`). */
@@ -155,14 +164,15 @@ async function runSipp(port: number, rate: number, calls: number, dir: string, s
  * One rate step on a fresh server. `rate` counts PUBLISH requests per second; with the refresh scenario
  * sipp runs rate/5 calls per second of five requests each.
  */
-async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise<RateResult> {
+async function publishRate(rate: number, mode: PublishMode = 'initial', isPersistent = false): Promise<RateResult> {
   const perCall = mode === 'refresh' ? REQUESTS_PER_REFRESH_CALL : 1;
   const scenario = mode === 'refresh' ? REFRESH_SCENARIO : mode === 'initial-auth' ? AUTH_SCENARIO : SCENARIO;
+  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-'));
   const server = await startServer(
     args.profile ? join(process.cwd(), 'test-results', 'compositor-profile', `${mode}-${rate}`) : undefined,
     mode === 'initial-auth',
+    isPersistent ? join(dir, 'state.db') : undefined,
   );
-  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-'));
   const statFile = join(dir, 'stat.csv');
   const callRate = rate / perCall;
   const total = callRate * SECONDS;
@@ -174,6 +184,7 @@ async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise
   const wallSeconds = (performance.now() - started) / 1000;
   const cpuAfter = await server.command('cpu');
   const memory = await server.command('memory');
+  const state = isPersistent ? await server.command('state') : undefined;
   await server.stop();
   const cpuUs = Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system);
   const rows = readFileSync(statFile, 'utf8').trim().split('\n');
@@ -199,6 +210,9 @@ async function publishRate(rate: number, mode: PublishMode = 'initial'): Promise
     rssMb: Number(memory.rss) / 1024 / 1024,
     cpuPerPublishUs: cpuUs / Math.max(1, successful),
     sustained: failed === 0 && achieved >= rate * 0.97,
+    ...(state === undefined
+      ? {}
+      : { state: { commits: Number(state.commits), rowsWritten: Number(state.rowsWritten), commitMs: Number(state.commitMs) } }),
   };
 }
 
@@ -398,12 +412,12 @@ async function latency(): Promise<number[]> {
 // ── report ─────────────────────────────────────────────────────────────────────────────────────
 
 /** Runs increasing rates until two in a row are not sustained; prints one row per rate. */
-async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing = false): Promise<void> {
+async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing = false, isPersistent = false): Promise<void> {
   console.log(`  target/s  achieved/s  successful  failed  retrans  avg response  ≤${PROMPT_MS} ms  server RSS  CPU/PUBLISH  result`);
   let best = 0;
   let misses = 0;
   for (const rate of rates) {
-    const r = await publishRate(rate, mode);
+    const r = await publishRate(rate, mode, isPersistent);
     if (r.sustained) best = Math.max(best, rate);
     console.log(
       `  ${String(r.target).padStart(8)}  ${r.achieved.toFixed(0).padStart(10)}  ${String(r.successful).padStart(10)}  ${String(r.failed).padStart(6)}  ` +
@@ -411,6 +425,13 @@ async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing 
         `${(r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
         `${(r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
     );
+    if (r.state !== undefined) {
+      const { commits, rowsWritten, commitMs } = r.state;
+      console.log(
+        `            state file: ${commits} commits (warm-up included), ${(rowsWritten / Math.max(1, commits)).toFixed(1)} rows per commit, ` +
+          `${ms(commitMs / Math.max(1, commits))} per commit, ${(commitMs / 1000).toFixed(1)} s committing in all`,
+      );
+    }
     misses = r.sustained ? 0 : misses + 1;
     if (misses === 2 && !keepGoing) break;
   }
@@ -464,6 +485,15 @@ async function main(): Promise<void> {
     await rateTable(rates, 'initial', true);
     console.log(`Authentication on — each PUBLISH challenged (401, MD5) and sent again with credentials; the rate counts calls:`);
     await rateTable(rates, 'initial-auth', true);
+  }
+
+  if (args.only === 'persistence' && hasSipp) {
+    const rates = (args['persistence-rates'] as string).split(',').map(Number);
+    console.log(`Persistence off — initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate:`);
+    await rateTable(rates, 'initial', true);
+    const sync = (args['state-sync'] as string).toUpperCase();
+    console.log(`Persistence on — each PUBLISH committed to a state file (WAL, synchronous=${sync}, group commit) before its 200:`);
+    await rateTable(rates, 'initial', true, true);
   }
 
   if (args.only === undefined || args.only === 'fanout') {

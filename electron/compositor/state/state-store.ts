@@ -113,9 +113,10 @@ export class CompositorStateStore {
   private waiters: Array<(error: Error | null) => void> = [];
   private isFlushScheduled = false;
   private isClosed = false;
-  /** Transactions committed, and rows written by them (for the bench and tests). */
+  /** Transactions committed, rows written by them, and the milliseconds they took (for the bench and tests). */
   commits = 0;
   rowsWritten = 0;
+  commitMs = 0;
 
   constructor(
     private readonly db: DatabaseSync,
@@ -243,6 +244,7 @@ export class CompositorStateStore {
 
   /** One transaction: the pending writes, then `extra`. On failure nothing of it is kept and the writes are lost. */
   private transaction(extra: () => unknown): void {
+    const started = performance.now();
     const writes = [...this.pending.values()];
     this.pending.clear();
     this.db.exec('BEGIN');
@@ -259,6 +261,7 @@ export class CompositorStateStore {
     }
     this.commits++;
     this.rowsWritten += writes.length;
+    this.commitMs += performance.now() - started;
   }
 }
 
