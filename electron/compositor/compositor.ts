@@ -403,7 +403,8 @@ class CompositorServer implements RunningCompositor {
       null,
       `from ${store.file}: ${publications.restored} publications, ${subscriptions.restored} subscriptions, ${bindings} bindings; ` +
         `expired while down: ${expiredPublications} publications, ${subscriptions.expired} subscriptions (final NOTIFY sent), ` +
-        `${expiredBindings} bindings; ${subscriptions.dropped} watchers on TCP/TLS/WS connections dropped` +
+        `${expiredBindings} bindings` +
+        (subscriptions.dropped > 0 ? `; ${subscriptions.dropped} dialogs left out (no UDP listener to reach their watchers)` : '') +
         (loaded.unreadable > 0 ? `; ${loaded.unreadable} unreadable rows left out` : ''),
     );
   }

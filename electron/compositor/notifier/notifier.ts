@@ -365,9 +365,10 @@ export class Notifier {
   }
 
   /**
-   * Puts back dialogs read from the state file, after a restart. A dialog whose watcher was on a connection
-   * (TCP, TLS, WS) is dropped: the connection died with the old process and the watcher, seeing it close,
-   * subscribes again; over UDP the NOTIFYs go on to the same address with the next CSeq (`cseqGap` above the
+   * Puts back dialogs read from the state file, after a restart. Only UDP dialogs are saved (state/state-rows.ts):
+   * a watcher's TCP, TLS or WS connection dies with the old process, and the watcher, seeing it close, subscribes
+   * again; one that cannot be reached now (UDP switched off) is dropped. Over UDP the NOTIFYs go on to the same
+   * address with the next CSeq (`cseqGap` above the
    * saved one, since a NOTIFY may have left before its CSeq was committed). One that expired while we were down
    * gets its final NOTIFY (terminated;reason=timeout). Returns how many were restored, ended, dropped.
    */
