@@ -2,8 +2,7 @@
  * The compositor's state on disk (`presently compositor --state FILE`): publications (RFC 3903 §6 event state
  * with its entity-tag and absolute expiry), watcher dialogs (RFC 6665 §4.2 / RFC 3261 §12: everything a NOTIFY
  * needs), registrar bindings (RFC 3261 §10.3) and presence rules (RFC 5025 documents, by owner) — so that a restart,
- * even after `kill -9`, forgets nothing that was acknowledged (docs/compositor-team.md §"State that survives a
- * restart").
+ * even after `kill -9`, forgets nothing that was acknowledged (docs/compositor-team.md §5).
  *
  * Why Node's built-in `node:sqlite` and not a library: it needs no native build and adds no dependency — the Node we
  * ship already has it. It is imported lazily (`openStateStore`), so that a compositor without `--state` never loads
@@ -21,6 +20,7 @@
  * fixed waiting window.
  */
 import { closeSync, lstatSync, openSync } from 'node:fs';
+import type * as Sqlite from 'node:sqlite';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 /** The schema this code writes; a file with a higher `user_version` came from a newer Presently. */
@@ -299,7 +299,7 @@ function checkPermissions(file: string): void {
  * `import('node:sqlite')` without the "SQLite is an experimental feature" warning on stderr (Node 22 prints it at the
  * first import): the command's stderr is for what the user needs to act on.
  */
-async function importSqliteQuietly(): Promise<typeof import('node:sqlite')> {
+async function importSqliteQuietly(): Promise<typeof Sqlite> {
   const original = process.emitWarning;
   process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
