@@ -115,7 +115,8 @@ function bindingId(binding: Pick<Binding, 'aorKey' | 'uri'>): string {
 type Fields = Record<string, unknown>;
 
 function restoredPublication(row: StateRow): RestoredPublication | null {
-  const data = row.data as Fields;
+  const data = fieldsOf(row.data);
+  if (data === null) return null;
   const aor = aorField(data.aor);
   const contentType = PUBLISH_CONTENT_TYPES.find((type) => type === data.contentType);
   if (
@@ -142,7 +143,8 @@ function restoredPublication(row: StateRow): RestoredPublication | null {
 }
 
 function restoredSubscription(row: StateRow): RestoredSubscription | null {
-  const data = row.data as Fields;
+  const data = fieldsOf(row.data);
+  if (data === null) return null;
   const aor = aorField(data.aor);
   const flow = data.flow as Fields | null | undefined;
   const strings = ['id', 'watcherKey', 'callId', 'localTag', 'remoteTag', 'localParty', 'remoteParty', 'remoteTarget', 'event'] as const;
@@ -164,7 +166,8 @@ function restoredSubscription(row: StateRow): RestoredSubscription | null {
 }
 
 function restoredBinding(row: StateRow): RestoredBinding | null {
-  const data = row.data as Fields;
+  const data = fieldsOf(row.data);
+  if (data === null) return null;
   if (typeof data.aorKey !== 'string' || typeof data.uri !== 'string' || typeof data.callId !== 'string') return null;
   if (!isNumber(data.cseq) || !isNumber(data.expiresAt)) return null;
   const from = data.registeredFrom as Fields | null | undefined;
@@ -176,6 +179,11 @@ function restoredBinding(row: StateRow): RestoredBinding | null {
         : undefined;
   if (registeredFrom === undefined) return null;
   return { ...data, aorKey: data.aorKey, uri: data.uri, callId: data.callId, cseq: data.cseq, expiresAt: data.expiresAt, registeredFrom };
+}
+
+/** A row's JSON as an object, or null when it is something else (a damaged row). */
+function fieldsOf(value: unknown): Fields | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
 }
 
 function aorField(value: unknown): Aor | null {
