@@ -60,6 +60,9 @@ Options:
   --state FILE            keep publications, subscriptions, registrations and presence rules in FILE
                           (created with mode 600), so a restart, even a crash, forgets nothing
                           acknowledged (default: memory only)
+  --state-sync full|normal  full (default): each commit is on the disk before its 200, a power cut
+                          included; normal: survives a crash or kill -9, not a power cut, and costs
+                          no fsync per commit (docs/compositor-team.md §5)
 Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the connection closed):
   --max-connections N     open TCP/TLS/WS connections in total (default 1000)
   --max-connections-per-address N   from one IP address (default 32)
@@ -132,7 +135,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   const startedAt = Date.now();
   let state: CompositorOptions['state'];
   try {
-    state = parsed.state === undefined ? undefined : await openStateStore(parsed.state);
+    state = parsed.state === undefined ? undefined : await openStateStore(parsed.state, { synchronous: parsed.stateSync });
   } catch (error) {
     io.err(`presently compositor: ${errorMessage(error)}`);
     return 1;
@@ -202,6 +205,7 @@ type ParsedCommandLine =
       realm: string | undefined;
       algorithms: readonly DigestAlgorithm[] | undefined;
       state: string | undefined;
+      stateSync: 'full' | 'normal';
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
@@ -265,6 +269,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'coalesce-ms': { type: 'string' },
       threads: { type: 'string' },
       state: { type: 'string' },
+      'state-sync': { type: 'string' },
       ...LIMIT_FLAG_OPTIONS,
       'ws-origin': { type: 'string', multiple: true },
       demo: { type: 'boolean' },
@@ -312,6 +317,9 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
+  const stateSync = values['state-sync'] ?? 'full';
+  if (stateSync !== 'full' && stateSync !== 'normal') throw new Error(`--state-sync must be full or normal, not "${stateSync}"`);
+  if (values['state-sync'] !== undefined && values.state === undefined) throw new Error('--state-sync goes with --state FILE');
   return {
     options,
     demo,
@@ -321,6 +329,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     realm: values.realm,
     algorithms,
     state: values.state,
+    stateSync,
   };
 }
 

@@ -219,38 +219,41 @@ describe('presently compositor --state across kill -9', { timeout: 60_000 }, () 
     expect(await second.cli.exited).toBe(0);
   });
 
-  it('given many rapid PUBLISHes, when killed with SIGKILL right after the 200s, then every acknowledged publication is there after the restart', async () => {
-    const first = await start(0);
-    const epa = await peer(first.port);
-    const count = 300;
-    const acknowledged: Array<{ aor: string; etag: string }> = [];
-    let resolveHalf: () => void = () => undefined;
-    const half = new Promise<void>((resolve) => (resolveHalf = resolve));
-    const sends = Array.from({ length: count }, async (_, i) => {
-      const aor = `sip:user${i}@example.com`;
-      try {
-        const response = await epa.request(publishSpec(aor, { body: pidf(aor, [{ id: 't', basic: 'open', note: `n${i}` }]) }), 3000);
-        if (response.status === 200) acknowledged.push({ aor, etag: response.headers.get('sip-etag') as string });
-        if (acknowledged.length === count / 2) resolveHalf();
-      } catch {
-        // No answer before the kill: not acknowledged, so nothing is owed.
-      }
-    });
-    // The kill lands while the rest are still arriving: the 200s seen so far are the promise to keep.
-    await Promise.race([half, Promise.allSettled(sends)]);
-    first.cli.child.kill('SIGKILL');
-    const seen = [...acknowledged];
-    await Promise.all(sends);
-    await first.cli.exited;
-    expect(seen.length).toBeGreaterThan(0);
+  it.each(['full', 'normal'])(
+    'given many rapid PUBLISHes with --state-sync %s, when killed with SIGKILL right after the 200s, then every acknowledged publication is there after the restart',
+    async (sync) => {
+      const first = await start(0, ['--state-sync', sync]);
+      const epa = await peer(first.port);
+      const count = 300;
+      const acknowledged: Array<{ aor: string; etag: string }> = [];
+      let resolveHalf: () => void = () => undefined;
+      const half = new Promise<void>((resolve) => (resolveHalf = resolve));
+      const sends = Array.from({ length: count }, async (_, i) => {
+        const aor = `sip:user${i}@example.com`;
+        try {
+          const response = await epa.request(publishSpec(aor, { body: pidf(aor, [{ id: 't', basic: 'open', note: `n${i}` }]) }), 3000);
+          if (response.status === 200) acknowledged.push({ aor, etag: response.headers.get('sip-etag') as string });
+          if (acknowledged.length === count / 2) resolveHalf();
+        } catch {
+          // No answer before the kill: not acknowledged, so nothing is owed.
+        }
+      });
+      // The kill lands while the rest are still arriving: the 200s seen so far are the promise to keep.
+      await Promise.race([half, Promise.allSettled(sends)]);
+      first.cli.child.kill('SIGKILL');
+      const seen = [...acknowledged];
+      await Promise.all(sends);
+      await first.cli.exited;
+      expect(seen.length).toBeGreaterThan(0);
 
-    const second = await start(first.port);
-    const restarted = await peer(second.port);
-    const statuses = await Promise.all(
-      seen.map(({ aor, etag }) => restarted.request(publishSpec(aor, { etag }), 5000).then((r) => r.status)),
-    );
-    expect(statuses.filter((status) => status !== 200)).toEqual([]);
-  });
+      const second = await start(first.port, ['--state-sync', sync]);
+      const restarted = await peer(second.port);
+      const statuses = await Promise.all(
+        seen.map(({ aor, etag }) => restarted.request(publishSpec(aor, { etag }), 5000).then((r) => r.status)),
+      );
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    },
+  );
 
   it('given presence rules saved, when the process is killed with SIGKILL, then the rules are read back', async () => {
     const script = `
@@ -307,6 +310,13 @@ describe('presently compositor --state refusing a file', { timeout: 60_000 }, ()
     expect(cli.output()).toContain(
       `was written by a newer Presently (state schema ${STATE_SCHEMA_VERSION + 1}; this version reads up to ${STATE_SCHEMA_VERSION})`,
     );
+  });
+
+  it('given --state-sync with another value, when started, then it exits 2 naming the two it takes', async () => {
+    const cli = runCli(['--udp', '0', '--tcp', 'off', '--ws', 'off', '--state', stateFile, '--state-sync', 'sometimes']);
+    running.push(cli);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toContain('--state-sync must be full or normal, not "sometimes"');
   });
 
   it('given a file that is not a state file, when started, then it exits 1 saying so', async () => {
