@@ -253,7 +253,11 @@ class CompositorServer implements RunningCompositor {
       expiry: config.expiry,
       limits: config.limits,
       thirdPartyPublishers: config.thirdPartyPublishers,
-      onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
+      // With a state file, watchers hear of a change only once it is committed, like its publisher.
+      onChange: (presentity) =>
+        config.state === undefined
+          ? this.notifier.presentityChanged(presentity.aor)
+          : config.state.afterCommit(() => this.notifier.presentityChanged(presentity.aor)),
       onExpired: (publication) => this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
       ...(hooks === null ? {} : { persistence: hooks.publications }),
