@@ -14,6 +14,7 @@ import {
   DEFAULT_RULE_NAMES,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
+  openStateStore,
   readUsersFile,
   startCompositor,
   type CompositorCounters,
@@ -61,6 +62,12 @@ Options:
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
   --threads N             validate PUBLISH bodies on N worker threads (default 1; 0: on the main thread)
+  --state FILE            keep publications, subscriptions, registrations and presence rules in FILE
+                          (created with mode 600), so a restart, even a crash, forgets nothing
+                          acknowledged (default: memory only)
+  --state-sync full|normal  full (default): each commit is on the disk before its 200, a power cut
+                          included; normal: survives a crash or kill -9, not a power cut, and costs
+                          no fsync per commit (docs/compositor-team.md §5)
 Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the connection closed):
   --max-connections N     open TCP/TLS/WS connections in total (default 1000)
   --max-connections-per-address N   from one IP address (default 32)
@@ -167,10 +174,18 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   // With --log json, stdout carries only the log's objects; what people read goes to stderr.
   const say = logFormat === 'json' ? io.err : io.out;
   const startedAt = Date.now();
+  let state: CompositorOptions['state'];
+  try {
+    state = parsed.state === undefined ? undefined : await openStateStore(parsed.state, { synchronous: parsed.stateSync });
+  } catch (error) {
+    io.err(`presently compositor: ${errorMessage(error)}`);
+    return 1;
+  }
   let server: RunningCompositor;
   try {
     server = await startCompositor({
       ...options,
+      ...(state === undefined ? {} : { state }),
       log: (entry) => {
         if (quiet && entry.kind === 'request') return;
         io.out(logFormat === 'json' ? JSON.stringify(entry) : `${clock(entry.time)}  ${entry.line}`);
@@ -209,6 +224,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       }
     }
   }
+  if (parsed.state !== undefined) say(`  state: kept in ${parsed.state}`);
   say('Press Ctrl-C to stop.');
 
   const signal = await io.stopRequested;
@@ -230,6 +246,8 @@ type ParsedCommandLine =
       users: string | undefined;
       realm: string | undefined;
       algorithms: readonly DigestAlgorithm[] | undefined;
+      state: string | undefined;
+      stateSync: 'full' | 'normal';
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
@@ -293,6 +311,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'third-party': { type: 'string', multiple: true },
       'coalesce-ms': { type: 'string' },
       threads: { type: 'string' },
+      state: { type: 'string' },
+      'state-sync': { type: 'string' },
       ...LIMIT_FLAG_OPTIONS,
       'ws-origin': { type: 'string', multiple: true },
       demo: { type: 'boolean' },
@@ -344,7 +364,20 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
-  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm, algorithms };
+  const stateSync = values['state-sync'] ?? 'full';
+  if (stateSync !== 'full' && stateSync !== 'normal') throw new Error(`--state-sync must be full or normal, not "${stateSync}"`);
+  if (values['state-sync'] !== undefined && values.state === undefined) throw new Error('--state-sync goes with --state FILE');
+  return {
+    options,
+    demo,
+    quiet: values.quiet === true,
+    logFormat,
+    users: values.users,
+    realm: values.realm,
+    algorithms,
+    state: values.state,
+    stateSync,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { SipTransport } from '../../shared/sip/transport';
 import type { AuthenticationOptions } from './auth/authenticator';
 import type { DefaultRuleName } from './authorization/decision';
 import type { RulesStorage } from './authorization/rules-book';
+import type { CompositorStateStore } from './state/state-store';
 
 /** A certificate and key (PEM) for the TLS listener. */
 export interface CompositorTlsOptions {
@@ -87,8 +88,14 @@ export interface CompositorOptions {
    * until the owner allows) or `block`. Absent: `ask` with a users file, `allow` without (the loopback demo).
    */
   readonly defaultRule?: DefaultRuleName;
-  /** Where the owners' presence rules (written over XCAP) are kept; absent: in memory. */
+  /** Where the owners' presence rules (written over XCAP) are kept; absent: in the state file when there is one, else in memory. */
   readonly rulesStorage?: RulesStorage;
+  /**
+   * The state file (`openStateStore`, state/state-store.ts): what it holds is restored at start, every change is
+   * committed before its 200 goes out, and a stop keeps the subscriptions for the next start (no final NOTIFYs).
+   * The compositor closes it when it stops. Absent: everything lives in memory only (the demo).
+   */
+  readonly state?: CompositorStateStore;
 }
 
 /**

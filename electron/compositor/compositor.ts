@@ -71,6 +71,7 @@ import type { Flow, Listener, StreamFailure } from './transport/flow';
 import { startStreamListener } from './transport/stream-listener';
 import { startUdpListener, type UdpListener } from './transport/udp-listener';
 import { startWsListener } from './transport/ws-listener';
+import { loadState, persistenceHooks } from './state/state-rows';
 
 /** Methods we implement, for `Allow` (RFC 3261 §20.5). */
 export const ALLOWED_METHODS = 'REGISTER, PUBLISH, SUBSCRIBE, OPTIONS';
@@ -94,6 +95,13 @@ const DEFAULT_TIMERS: SipTimerValues = { t1Ms: T1_MS, t2Ms: T2_MS, t4Ms: T4_MS }
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
 const STOP_GRACE_MS = 300;
+/**
+ * How far a restored dialog's NOTIFY CSeq jumps past the saved one. A NOTIFY's CSeq is committed at the end of the
+ * event-loop turn that sent it, and the next NOTIFY of a dialog waits for the watcher's answer, so only the last one
+ * or two can have left uncommitted before a `kill -9`; the watcher only checks that CSeqs increase (RFC 3261
+ * §12.2.2), so a wide margin costs nothing.
+ */
+const RESTART_CSEQ_GAP = 100;
 
 /** Options that make no sense (min above max, a negative port) — thrown by `startCompositor`. */
 export class CompositorConfigError extends Error {
@@ -131,6 +139,7 @@ interface Config {
   readonly authentication: CompositorOptions['authentication'];
   readonly defaultRule: CompositorOptions['defaultRule'];
   readonly rulesStorage: CompositorOptions['rulesStorage'];
+  readonly state: CompositorOptions['state'];
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -182,6 +191,7 @@ function normalise(options: CompositorOptions): Config {
     authentication: options.authentication,
     defaultRule: options.defaultRule,
     rulesStorage: options.rulesStorage,
+    state: options.state,
   };
 }
 
@@ -220,10 +230,11 @@ class CompositorServer implements RunningCompositor {
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly config: Config) {
+    const hooks = config.state === undefined ? null : persistenceHooks(config.state);
     this.serverTransactions = new ServerTransactionTable(transactionTimeoutMs(config.timers.t1Ms));
     this.clientTransactions = new ClientTransactions(config.timers);
     this.rules = new RulesBook(
-      config.rulesStorage ?? new InMemoryRulesStorage(),
+      config.rulesStorage ?? config.state?.rules ?? new InMemoryRulesStorage(),
       defaultHandling(config.defaultRule, config.authentication !== undefined),
       (owner, reason) => this.logEvent('rules-unreadable', owner, null, `stored presence rules ignored: ${reason}`),
     );
@@ -243,6 +254,7 @@ class CompositorServer implements RunningCompositor {
       onLimited: (limit, subscription, detail) => this.limited(limit, subscription.flow.label, subscription.flow.remoteAddress, detail),
       onEvent: (what, subscription, detail) =>
         this.logEvent(what, subscription.aor.uri, subscription.flow.label, `watcher ${subscription.remoteParty}: ${detail}`),
+      ...(hooks === null ? {} : { persistence: hooks.subscriptions }),
     });
     const validation = config.bodyValidation;
     this.validatorPool =
@@ -260,11 +272,16 @@ class CompositorServer implements RunningCompositor {
       expiry: config.expiry,
       limits: config.limits,
       thirdPartyPublishers: config.thirdPartyPublishers,
-      onChange: (presentity) => this.notifier.presentityChanged(presentity.aor),
+      // With a state file, watchers hear of a change only once it is committed, like its publisher.
+      onChange: (presentity) =>
+        config.state === undefined
+          ? this.notifier.presentityChanged(presentity.aor)
+          : config.state.afterCommit(() => this.notifier.presentityChanged(presentity.aor)),
       onExpired: (publication) => this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
+      ...(hooks === null ? {} : { persistence: hooks.publications }),
     });
-    this.registrar = new Registrar(config.expiry, config.limits);
+    this.registrar = new Registrar(config.expiry, config.limits, Date.now, hooks?.bindings ?? null);
     this.authenticator = config.authentication === undefined ? null : new DigestAuthenticator(config.authentication);
     this.rules.onChange((ownerKey) => this.notifier.rulesChanged(ownerKey));
     this.connections = connectionGuard(config.limits, (limit, label, address, detail) => this.limited(limit, label, address, detail));
@@ -283,6 +300,9 @@ class CompositorServer implements RunningCompositor {
       );
       this.bound(this.udp);
     }
+    // Before any other listener and before this turn ends, so no request sees a half-restored state; after UDP,
+    // whose socket restored watchers' NOTIFYs leave from.
+    this.restoreState();
     if (ports.tcp !== null) {
       this.bound(
         await startStreamListener({
@@ -376,8 +396,12 @@ class CompositorServer implements RunningCompositor {
 
   private async shutdown(): Promise<void> {
     this.isStopping = true;
+    const state = this.config.state;
+    // With a state file the subscriptions go on after the next start, so watchers are not told to leave; what
+    // waits for its commit is committed and answered now.
+    state?.flush();
     try {
-      this.notifier.terminateAll('deactivated');
+      if (state === undefined) this.notifier.terminateAll('deactivated');
     } catch {
       // Shutdown must finish even if a final NOTIFY cannot be built.
     }
@@ -389,6 +413,35 @@ class CompositorServer implements RunningCompositor {
     this.registrar.dispose();
     this.serverTransactions.dispose();
     await Promise.allSettled([...this.listeners.map((listener) => listener.close()), this.validatorPool?.close()]);
+    try {
+      state?.close();
+    } catch (error) {
+      this.logEvent('state-failed', null, null, `the state file could not be closed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Puts back what the state file holds (see the notifier's, ESC's and registrar's `restore`), and logs it. */
+  private restoreState(): void {
+    const store = this.config.state;
+    if (store === undefined) return;
+    const loaded = loadState(store);
+    const publications = this.esc.restore(loaded.publications);
+    const bindings = this.registrar.restore(loaded.bindings);
+    const subscriptions = this.notifier.restore(loaded.subscriptions, RESTART_CSEQ_GAP);
+    // Their composed state changed while we were down: the restored watchers are owed a NOTIFY.
+    for (const aor of publications.expiredAors) this.notifier.presentityChanged(aor);
+    const expiredPublications = loaded.publications.length - publications.restored;
+    const expiredBindings = loaded.bindings.length - bindings;
+    this.logEvent(
+      'restored',
+      null,
+      null,
+      `from ${store.file}: ${publications.restored} publications, ${subscriptions.restored} subscriptions, ${bindings} bindings; ` +
+        `expired while down: ${expiredPublications} publications, ${subscriptions.expired} subscriptions (final NOTIFY sent), ` +
+        `${expiredBindings} bindings` +
+        (subscriptions.dropped > 0 ? `; ${subscriptions.dropped} dialogs left out (no UDP listener to reach their watchers)` : '') +
+        (loaded.unreadable > 0 ? `; ${loaded.unreadable} unreadable rows left out` : ''),
+    );
   }
 
   private bound(listener: Listener): void {
@@ -517,8 +570,34 @@ class CompositorServer implements RunningCompositor {
     this.answer(request, flow, via, key, reply);
   }
 
-  /** Sends the final response, records it for retransmissions, counts and logs it, then runs `after`. */
+  /**
+   * With a state file, holds the response until what the request changed is committed (a retransmission meanwhile
+   * is absorbed); a failed commit turns it into a 500. Then `send`.
+   */
   private answer(request: SipRequest, flow: Flow, via: Via, key: string, reply: Reply): void {
+    const state = this.config.state;
+    if (state === undefined) {
+      this.send(request, flow, via, key, reply);
+      return;
+    }
+    if (!flow.isReliable) this.serverTransactions.markPending(key);
+    state.afterCommit((error) => {
+      if (error === null) {
+        this.send(request, flow, via, key, reply);
+        return;
+      }
+      this.logEvent('state-failed', reply.aor ?? null, flow.label, `the state file could not be written: ${errorMessage(error)}`);
+      this.send(request, flow, via, key, {
+        status: 500,
+        reason: 'Server Internal Error (the change could not be saved)',
+        ...(reply.aor === undefined ? {} : { aor: reply.aor }),
+        note: errorMessage(error),
+      });
+    });
+  }
+
+  /** Sends the final response, records it for retransmissions, counts and logs it, then runs `after`. */
+  private send(request: SipRequest, flow: Flow, via: Via, key: string, reply: Reply): void {
     const source: SourceAddress = { address: flow.remoteAddress, port: flow.remotePort };
     const response = buildResponse(request, reply.status, source, {
       toTag: reply.toTag ?? newTag(),

@@ -20,3 +20,4 @@ export type {
   RunningCompositor,
   SipTimerValues,
 } from './compositor-types';
+export { openStateStore, StateFileError, STATE_SCHEMA_VERSION, type CompositorStateStore } from './state/state-store';

@@ -17,7 +17,9 @@
  * The server always runs in its own process (compositor-bench-server.ts). Options:
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
  *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
- *   --only publish|refresh|fanout|latency|auth   --auth-rates 4000,6000
+ *   --only publish|refresh|fanout|latency|auth|persistence   --auth-rates 4000,6000   --persistence-rates 6000
+ *   (`--only persistence`: the compositor with no state file, with `--state` at synchronous=FULL and at NORMAL, each
+ *   PUBLISH committed before its 200; also commits, rows per commit and the milliseconds spent committing)
  *   --variants compositor,compositor-inline,compositor-threaded,cli,kamailio (the servers each rate step runs against, in turn, in the same
  *     run; default compositor) — see VARIANTS   --trace-gc (the compositor server's V8 GC trace to stderr)
  *   --node-flags "…" (more Node/V8 flags for the compositor server, e.g. "--max-semi-space-size=32")
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     threads: { type: 'string', default: '1' },
     'auth-rates': { type: 'string', default: '4000,6000' },
+    'persistence-rates': { type: 'string', default: '6000' },
     variants: { type: 'string', default: 'compositor' },
     'trace-gc': { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
@@ -76,7 +79,7 @@ type PublishMode = 'initial' | 'refresh' | 'initial-auth';
 /** A server under load: the compositor's bench process answers every command; Kamailio answers none (`{}`). */
 interface ServerProcess {
   readonly port: number;
-  command(name: 'counters' | 'memory' | 'cpu' | 'reset' | 'loop'): Promise<Record<string, unknown>>;
+  command(name: 'counters' | 'memory' | 'cpu' | 'reset' | 'loop' | 'state'): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -85,6 +88,8 @@ interface Variant {
   readonly label: string;
   /** Whether it can run the authenticated scenario (401 challenges, the `bench` account). */
   readonly hasAuthentication: boolean;
+  /** Whether it keeps a state file (answers the `state` command). */
+  readonly hasState?: boolean;
   start(profileDir: string | undefined, isAuthenticating: boolean): Promise<ServerProcess>;
 }
 
@@ -108,6 +113,20 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
     hasAuthentication: true,
     start: (profileDir, isAuthenticating) => startServer(profileDir, isAuthenticating, ['--threads', '1']),
   },
+  'compositor-state': {
+    label: 'compositor, --state FILE (synchronous=FULL: each commit flushed to the disk)',
+    hasAuthentication: true,
+    hasState: true,
+    start: (profileDir, isAuthenticating) =>
+      startServer(profileDir, isAuthenticating, ['--threads', String(THREADS), '--state', freshStateFile(), '--sync', 'full']),
+  },
+  'compositor-state-normal': {
+    label: 'compositor, --state FILE --state-sync normal (no flush per commit)',
+    hasAuthentication: true,
+    hasState: true,
+    start: (profileDir, isAuthenticating) =>
+      startServer(profileDir, isAuthenticating, ['--threads', String(THREADS), '--state', freshStateFile(), '--sync', 'normal']),
+  },
   cli: {
     label: '`presently compositor` from source (bodies inline), its line per request written to a file',
     hasAuthentication: false,
@@ -117,6 +136,15 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
   kamailio: { label: 'Kamailio, presence in memory', hasAuthentication: false, start: () => startKamailioServer() },
 };
 const COMPOSITOR = VARIANTS.compositor as Variant;
+/** The variants `--only persistence` compares. */
+const PERSISTENCE_VARIANTS = ['compositor', 'compositor-state', 'compositor-state-normal'];
+
+/** A new, empty state file for one server start (its folder removed when the bench exits). */
+function freshStateFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'presently-bench-state-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'state.db');
+}
 const CHOSEN_VARIANTS = (args.variants as string).split(',').map((name) => {
   const variant = VARIANTS[name];
   if (variant === undefined) throw new Error(`--variants: no variant "${name}" (known: ${Object.keys(VARIANTS).join(', ')})`);
@@ -255,6 +283,8 @@ interface RateResult {
   readonly loopMaxMs: number;
   readonly gcPauseMs: number;
   readonly sustained: boolean;
+  /** With a state file: transactions committed, rows written, milliseconds spent committing (whole step). */
+  readonly state?: { readonly commits: number; readonly rowsWritten: number; readonly commitMs: number };
 }
 
 /** Runs sipp with a PUBLISH scenario; resolves when it exits. With `statFile`, also each call's response time (`*_rtt.csv`). */
@@ -311,6 +341,7 @@ async function publishRate(variant: (typeof CHOSEN_VARIANTS)[number], rate: numb
   const cpuAfter = await server.command('cpu');
   const loop = await server.command('loop');
   const memory = await server.command('memory');
+  const state = variant.hasState === true ? await server.command('state') : undefined;
   await server.stop();
   const cpuUs = Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system);
   const rows = readFileSync(statFile, 'utf8').trim().split('\n');
@@ -342,6 +373,9 @@ async function publishRate(variant: (typeof CHOSEN_VARIANTS)[number], rate: numb
     loopMaxMs: Number(loop.loopMaxMs),
     gcPauseMs: Number(loop.gcPauseMs),
     sustained: failed === 0 && achieved >= rate * 0.97,
+    ...(state === undefined
+      ? {}
+      : { state: { commits: Number(state.commits), rowsWritten: Number(state.rowsWritten), commitMs: Number(state.commitMs) } }),
   };
 }
 
@@ -547,11 +581,16 @@ async function latency(): Promise<number[]> {
  * Runs increasing rates, each against every chosen variant in turn (so that they are compared under the same load of
  * the machine), until every variant has missed two rates in a row; prints one row per rate and variant.
  */
-async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing = false): Promise<void> {
-  const variants = CHOSEN_VARIANTS.filter((v) => mode !== 'initial-auth' || v.hasAuthentication);
+async function rateTable(
+  rates: readonly number[],
+  mode: PublishMode,
+  keepGoing = false,
+  chosen: readonly (typeof CHOSEN_VARIANTS)[number][] = CHOSEN_VARIANTS,
+): Promise<void> {
+  const variants = chosen.filter((v) => mode !== 'initial-auth' || v.hasAuthentication);
   const width = Math.max(...variants.map((v) => v.name.length));
   console.log(variants.map((v) => `  ${v.name}: ${v.label}`).join('\n'));
-  for (const v of CHOSEN_VARIANTS) if (!variants.includes(v)) console.log(`  ${v.name}: not run (no authenticated variant)`);
+  for (const v of chosen) if (!variants.includes(v)) console.log(`  ${v.name}: not run (no authenticated variant)`);
   console.log(
     `  ${'server'.padEnd(width)}  target/s  achieved/s  successful  failed  retrans  ≤${PROMPT_MS} ms  avg response  p99 response` +
       `  loop p99/max      GC pauses  server RSS  CPU/PUBLISH  result`,
@@ -570,6 +609,13 @@ async function rateTable(rates: readonly number[], mode: PublishMode, keepGoing 
           `${ms(r.gcPauseMs).padStart(9)}  ${(Number.isNaN(r.rssMb) ? '–' : r.rssMb.toFixed(0) + ' MB').padStart(10)}  ` +
           `${(Number.isNaN(r.cpuPerPublishUs) ? '–' : r.cpuPerPublishUs.toFixed(0) + ' µs').padStart(11)}  ${r.sustained ? 'sustained' : 'NOT sustained'}`,
       );
+      if (r.state !== undefined) {
+        const { commits, rowsWritten, commitMs } = r.state;
+        console.log(
+          `  ${''.padEnd(width)}  state file: ${commits} commits (warm-up included), ${(rowsWritten / Math.max(1, commits)).toFixed(1)} rows per commit, ` +
+            `${ms(commitMs / Math.max(1, commits))} per commit, ${(commitMs / 1000).toFixed(1)} s committing in all`,
+        );
+      }
       misses.set(variant.name, r.sustained ? 0 : (misses.get(variant.name) ?? 0) + 1);
     }
     if (!keepGoing && variants.every((v) => (misses.get(v.name) ?? 0) >= 2)) break;
@@ -628,6 +674,17 @@ async function main(): Promise<void> {
     await rateTable(rates, 'initial', true);
     console.log(`Authentication on — each PUBLISH challenged (401, MD5) and sent again with credentials; the rate counts calls:`);
     await rateTable(rates, 'initial-auth', true);
+  }
+
+  if (args.only === 'persistence' && hasSipp) {
+    const rates = (args['persistence-rates'] as string).split(',').map(Number);
+    console.log(`Persistence off and on — initial PUBLISH per distinct AOR, UDP, ${SECONDS} s per rate, each server in turn:`);
+    await rateTable(
+      rates,
+      'initial',
+      true,
+      PERSISTENCE_VARIANTS.map((name) => ({ name, ...(VARIANTS[name] as Variant) })),
+    );
   }
 
   if (args.only === undefined || args.only === 'fanout') {

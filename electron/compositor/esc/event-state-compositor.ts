@@ -103,7 +103,28 @@ export interface EscOptions {
   readonly limits: { readonly maxPublications: number; readonly maxPublicationsPerAor: number };
   /** Worker threads that validate bodies off the main thread; absent: validate inline. */
   readonly validatorPool?: ValidatorPool;
+  /** Told of every saved and removed publication, to keep them on disk (state/); absent: memory only. */
+  readonly persistence?: PublicationPersistence;
   readonly now?: () => number;
+}
+
+/** What the state file hears from the ESC (state/state-rows.ts). */
+export interface PublicationPersistence {
+  /** A publication was created, refreshed or modified; `replacedEtag` is its entity-tag before this change. */
+  saved(publication: EventPublication, replacedEtag: string | null): void;
+  /** A publication was removed or expired. */
+  removed(publication: Pick<EventPublication, 'etag'>): void;
+}
+
+/** A publication read back from the state file at start-up. */
+export interface RestoredPublication {
+  readonly aor: Aor;
+  readonly etag: string;
+  readonly body: string;
+  readonly contentType: PublishContentType;
+  readonly receivedAt: number;
+  readonly expiresAt: number;
+  readonly thirdPartyPublisher: string | null;
 }
 
 export class EventStateCompositor {
@@ -273,15 +294,21 @@ export class EventStateCompositor {
     }
 
     const etag = newEntityTag();
+    const replacedEtag = existing.etag;
     this.byEtag.delete(existing.etag);
     existing.etag = etag;
     this.byEtag.set(etag, existing);
     this.reschedule(existing, now + seconds * 1000);
-    if (document === null) return this.ok(aor, etag, seconds, 'refresh');
-    existing.body = request.body;
-    existing.contentType = contentType;
-    existing.document = kept;
-    existing.receivedAt = this.acceptance.stamp(now);
+    // A body makes it a modify, also when the pool validated it (then `document` is null: parsed when composed).
+    const isModify = request.bodyBytes > 0;
+    if (isModify) {
+      existing.body = request.body;
+      existing.contentType = contentType;
+      existing.document = kept;
+      existing.receivedAt = this.acceptance.stamp(now);
+    }
+    this.options.persistence?.saved(existing, replacedEtag);
+    if (!isModify) return this.ok(aor, etag, seconds, 'refresh');
     this.changed(existing.presentity);
     return this.ok(aor, etag, seconds, 'modify');
   }
@@ -393,7 +420,46 @@ export class EventStateCompositor {
     }
     this.byEtag.set(etag, publication);
     this.reschedule(publication, now + seconds * 1000);
+    this.options.persistence?.saved(publication, null);
     this.changed(presentity);
+  }
+
+  /**
+   * Puts back publications read from the state file (before any request is served), oldest state first so that
+   * composition keeps its newest-wins order and new stamps come after them. Those past their expiry are left out;
+   * returns the AORs they belonged to, whose watchers are owed a NOTIFY.
+   */
+  restore(publications: readonly RestoredPublication[]): { restored: number; expiredAors: Aor[] } {
+    const now = this.now();
+    const expired = new Map<string, Aor>();
+    let restored = 0;
+    for (const saved of [...publications].sort((a, b) => a.receivedAt - b.receivedAt)) {
+      if (saved.expiresAt <= now) {
+        expired.set(saved.aor.key, saved.aor);
+        this.options.persistence?.removed(saved);
+        continue;
+      }
+      let presentity = this.presentities.get(saved.aor.key);
+      if (presentity === undefined) {
+        presentity = { aor: saved.aor, publications: [], composites: null };
+        this.presentities.set(saved.aor.key, presentity);
+      }
+      // Spread, so that fields a later version saves come back too.
+      const { aor: _aor, ...fields } = saved;
+      const publication: EventPublication = {
+        ...fields,
+        presentity,
+        document: null,
+        receivedAt: this.acceptance.stamp(saved.receivedAt),
+        expiresAt: 0,
+        expiryIndex: -1,
+      };
+      presentity.publications.push(publication);
+      this.byEtag.set(publication.etag, publication);
+      this.reschedule(publication, saved.expiresAt);
+      restored++;
+    }
+    return { restored, expiredAors: [...expired.values()] };
   }
 
   private reschedule(publication: EventPublication, expiresAt: number): void {
@@ -403,6 +469,7 @@ export class EventStateCompositor {
   private remove(publication: EventPublication): void {
     this.expiries.cancel(publication);
     this.byEtag.delete(publication.etag);
+    this.options.persistence?.removed(publication);
     const presentity = publication.presentity;
     const index = presentity.publications.indexOf(publication);
     if (index !== -1) presentity.publications.splice(index, 1);

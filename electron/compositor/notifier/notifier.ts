@@ -144,8 +144,26 @@ export interface NotifierOptions {
   onLimited(limit: LimitName, subscription: WatcherDialog, detail: string): void;
   /** A watcher was dropped or a subscription ended on its own, for the log. */
   onEvent(what: 'dropped' | 'expired' | 'notify-failed', subscription: WatcherDialog, detail: string): void;
+  /** Told of every change to a live dialog (new, refreshed, a NOTIFY's CSeq) and its end, to keep it on disk (state/). */
+  readonly persistence?: SubscriptionPersistence;
   readonly now?: () => number;
 }
+
+/** What the state file hears from the notifier (state/state-rows.ts). */
+export interface SubscriptionPersistence {
+  /** A live dialog was created or changed. */
+  saved(subscription: WatcherDialog): void;
+  /** A dialog ended (or was dropped). */
+  removed(subscription: Pick<WatcherDialog, 'id'>): void;
+}
+
+/** The fields of a dialog that live only in this process: not saved, set afresh when a dialog is restored. */
+export type WatcherRuntimeField = 'flow' | 'expiryIndex' | 'isTerminated' | 'isNotifyInFlight' | 'hasQueuedState' | 'queuedTermination';
+
+/** A dialog read back from the state file: the saved fields, and the UDP address its NOTIFYs went to. */
+export type RestoredSubscription = Omit<WatcherDialog, WatcherRuntimeField> & {
+  readonly flow: { readonly transport: CompositorTransport; readonly address: string; readonly port: number };
+};
 
 export class Notifier {
   private readonly byDialog = new Map<string, WatcherDialog>();
@@ -440,6 +458,7 @@ export class Notifier {
     this.expiries.schedule(subscription, subscription.expiresAt);
     // RFC 3857 §3.9 with RFC 3858 §4.4: a refreshed watcher-information subscription gets the full state again.
     if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.wantFull(subscription.localTag);
+    this.options.persistence?.saved(subscription);
     return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
   }
 
@@ -471,6 +490,51 @@ export class Notifier {
       else source.subscriptions += 1;
     }
     this.expiries.schedule(subscription, subscription.expiresAt);
+    this.options.persistence?.saved(subscription);
+  }
+
+  /**
+   * Puts back dialogs read from the state file, after a restart. Only UDP dialogs are saved (state/state-rows.ts):
+   * a watcher's TCP, TLS or WS connection dies with the old process, and the watcher, seeing it close, subscribes
+   * again; one that cannot be reached now (UDP switched off) is dropped. Over UDP the NOTIFYs go on to the same
+   * address with the next CSeq (`cseqGap` above the
+   * saved one, since a NOTIFY may have left before its CSeq was committed). One that expired while we were down
+   * gets its final NOTIFY (terminated;reason=timeout). Returns how many were restored, ended, dropped.
+   */
+  restore(saved: readonly RestoredSubscription[], cseqGap: number): { restored: number; expired: number; dropped: number } {
+    const now = this.now();
+    let restored = 0;
+    let expired = 0;
+    let dropped = 0;
+    for (const record of saved) {
+      const flow = record.flow.transport === 'udp' ? this.options.udpFlowTo(record.flow.address, record.flow.port) : null;
+      if (flow === null) {
+        dropped++;
+        this.options.persistence?.removed(record);
+        continue;
+      }
+      const subscription: WatcherDialog = {
+        ...record,
+        localCseq: record.localCseq + cseqGap,
+        flow,
+        expiryIndex: -1,
+        isTerminated: false,
+        isNotifyInFlight: false,
+        hasQueuedState: false,
+        queuedTermination: null,
+      };
+      if (subscription.expiresAt <= now) {
+        expired++;
+        this.expiredCount++;
+        this.options.persistence?.removed(subscription);
+        subscription.isTerminated = true;
+        this.transmit(subscription, 'timeout');
+        continue;
+      }
+      this.install(subscription);
+      restored++;
+    }
+    return { restored, expired, dropped };
   }
 
   private uninstall(subscription: WatcherDialog): void {
@@ -491,6 +555,7 @@ export class Notifier {
       if (watchers.size === 0) byOwner.delete(subscription.aor.key);
     }
     this.expiries.cancel(subscription);
+    this.options.persistence?.removed(subscription);
   }
 
   private notifyWatchers(aor: Aor, watchers: ReadonlySet<WatcherDialog>): void {
@@ -543,6 +608,8 @@ export class Notifier {
     const destination = this.destinationFlow(subscription);
     const transport = destination?.transport ?? subscription.flow.transport;
     subscription.localCseq++;
+    // The CSeq must keep increasing after a restart (RFC 3261 §12.2.1.1): saved with every NOTIFY of a live dialog.
+    if (this.byDialog.get(subscription.id) === subscription) this.options.persistence?.saved(subscription);
     const branch = newBranch();
     const { requestUri, routes } = this.requestTarget(subscription);
     let message = `NOTIFY ${requestUri} SIP/2.0\r\n`;

@@ -30,7 +30,8 @@ export interface RegistrarLimits {
 /** Room kept in the UDP response budget for the Date and Warning headers. */
 const DATE_AND_WARNING_BYTES = 160;
 
-interface Binding {
+/** One binding of an AOR to a contact URI. */
+export interface Binding {
   readonly aorKey: string;
   /** The contact URI as sent, the binding's identity. */
   readonly uri: string;
@@ -42,6 +43,17 @@ interface Binding {
   registeredFrom: Endpoint | null;
 }
 
+/** What the state file hears from the registrar (state/state-rows.ts). */
+export interface BindingPersistence {
+  /** A binding was added or refreshed. */
+  saved(binding: Binding): void;
+  /** A binding was removed or expired. */
+  removed(binding: Pick<Binding, 'aorKey' | 'uri'>): void;
+}
+
+/** A binding read back from the state file. */
+export type RestoredBinding = Omit<Binding, 'expiryIndex'>;
+
 export class Registrar {
   private readonly bindings = new Map<string, Map<string, Binding>>();
   private readonly expiries: ExpiryQueue<Binding>;
@@ -51,6 +63,7 @@ export class Registrar {
     private readonly policy: ExpiryPolicy,
     private readonly limits: RegistrarLimits,
     private readonly now: () => number = Date.now,
+    private readonly persistence: BindingPersistence | null = null,
   ) {
     this.expiries = new ExpiryQueue((binding) => this.removeBinding(binding), now);
   }
@@ -164,6 +177,30 @@ export class Registrar {
     const flow = incoming.flow;
     binding.registeredFrom = flow.isReliable ? null : { address: flow.remoteAddress, port: flow.remotePort };
     this.expiries.schedule(binding, binding.expiresAt);
+    this.persistence?.saved(binding);
+  }
+
+  /** Puts back bindings read from the state file; those past their expiry are left out. Returns how many were restored. */
+  restore(saved: readonly RestoredBinding[]): number {
+    const now = this.now();
+    let restored = 0;
+    for (const record of saved) {
+      if (record.expiresAt <= now) {
+        this.persistence?.removed(record);
+        continue;
+      }
+      let forAor = this.bindings.get(record.aorKey);
+      if (forAor === undefined) {
+        forAor = new Map();
+        this.bindings.set(record.aorKey, forAor);
+      }
+      const binding: Binding = { ...record, expiryIndex: -1 };
+      forAor.set(binding.uri, binding);
+      this.count++;
+      this.expiries.schedule(binding, binding.expiresAt);
+      restored++;
+    }
+    return restored;
   }
 
   private removeBinding(binding: Binding): void {
@@ -173,6 +210,7 @@ export class Registrar {
     this.count--;
     if (forAor.size === 0) this.bindings.delete(binding.aorKey);
     this.expiries.cancel(binding);
+    this.persistence?.removed(binding);
   }
 
   /**

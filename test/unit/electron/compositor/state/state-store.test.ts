@@ -1,0 +1,92 @@
+/**
+ * The state file on its own (a real SQLite file in a temporary folder): group commit, the order of the callbacks
+ * waiting for it, the last write of a row winning, the file's mode, a second user of the file refused, rows that
+ * cannot be read left out instead of stopping the start.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStateStore, StateFileError, type CompositorStateStore } from '../../../../../electron/compositor/state/state-store';
+import { loadState } from '../../../../../electron/compositor/state/state-rows';
+
+let folder: string;
+let file: string;
+const open: CompositorStateStore[] = [];
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'presently-store-'));
+  file = join(folder, 'state.db');
+});
+
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function store(): Promise<CompositorStateStore> {
+  const opened = await openStateStore(file);
+  open.push(opened);
+  return opened;
+}
+
+/** Resolves after the store's end-of-turn commit has run. */
+function committed(s: CompositorStateStore): Promise<Error | null> {
+  return new Promise((resolve) => s.afterCommit(resolve));
+}
+
+describe('the state store', () => {
+  it('given a new file, when opened, then it is created with mode 600', async () => {
+    await store();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('given writes within one turn, when committed, then they share one transaction and the callbacks run in order after it', async () => {
+    const s = await store();
+    const order: string[] = [];
+    for (let i = 0; i < 20; i++) s.put('bindings', { id: `b${i}`, aorKey: 'alice@example.com', expiresAt: 1, data: { n: i } });
+    s.afterCommit(() => order.push('first'));
+    s.put('bindings', { id: 'b20', aorKey: 'alice@example.com', expiresAt: 1, data: { n: 20 } });
+    s.afterCommit(() => order.push('second'));
+    expect(order).toEqual([]);
+    expect(await committed(s)).toBeNull();
+    expect(order).toEqual(['first', 'second']);
+    expect([s.commits, s.rowsWritten]).toEqual([1, 21]);
+  });
+
+  it('given nothing pending, when a callback waits for the commit, then it runs at once', async () => {
+    const s = await store();
+    let ran = false;
+    s.afterCommit(() => (ran = true));
+    expect(ran).toBe(true);
+  });
+
+  it('given a row written twice and another removed in one turn, when read back, then the last write wins and the removed row is gone', async () => {
+    const first = await store();
+    first.put('publications', { id: 'e1', aorKey: 'a@x', expiresAt: 5, data: { v: 1 } });
+    first.put('publications', { id: 'e2', aorKey: 'a@x', expiresAt: 5, data: { v: 1 } });
+    await committed(first);
+    first.put('publications', { id: 'e1', aorKey: 'a@x', expiresAt: 9, data: { v: 2 } });
+    first.remove('publications', 'e2');
+    first.close();
+    const again = await store();
+    expect(again.load('publications')).toEqual({ rows: [{ id: 'e1', aorKey: 'a@x', expiresAt: 9, data: { v: 2 } }], unreadable: 0 });
+  });
+
+  it('given a file in use by another compositor, when opened a second time, then it is refused with a sentence', async () => {
+    await store();
+    await expect(openStateStore(file)).rejects.toThrow(
+      new StateFileError(`--state ${file} is in use by another compositor; stop it first or give another file`),
+    );
+  });
+
+  it('given rows lacking what the compositor needs, when loaded, then they are left out and counted', async () => {
+    const s = await store();
+    s.put('publications', { id: 'e1', aorKey: 'a@x', expiresAt: 5, data: { etag: 'e1' } });
+    s.put('subscriptions', { id: 'd1', aorKey: 'a@x', expiresAt: 5, data: { id: 'd1', aor: { key: 'a@x' } } });
+    s.put('bindings', { id: 'b1', aorKey: 'a@x', expiresAt: 5, data: null });
+    await committed(s);
+    const loaded = loadState(s);
+    expect([loaded.publications, loaded.subscriptions, loaded.bindings, loaded.unreadable]).toEqual([[], [], [], 3]);
+  });
+});
