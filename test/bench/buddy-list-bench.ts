@@ -10,6 +10,8 @@
  *
  *   npm run build:renderer && npm run bench:buddy-list                 # 5,000 buddies
  *   npm run bench:buddy-list -- --count 2000 --batched-only
+ *   npm run bench:buddy-list -- --batched-only --profile list.cpuprofile   # the page's CPU profile of the batched run
+ *   npm run bench:buddy-list -- --batched-only --trace list-trace.json     # its Chromium trace (style, layout, paint)
  *
  * The figures move with the machine's other load: run it on an otherwise idle machine.
  */
@@ -30,6 +32,11 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '5000' },
     timeout: { type: 'string', default: '180' },
     'batched-only': { type: 'boolean', default: false },
+    'skip-search': { type: 'boolean', default: false },
+    /** Writes a Chromium trace (devtools.timeline: style, layout, paint, scripts) of the batched run to this file. */
+    trace: { type: 'string' },
+    /** Writes the page's CPU profile of the batched run to this file (open it in Chromium's DevTools). */
+    profile: { type: 'string' },
   },
 });
 const COUNT = Number(args.count);
@@ -54,7 +61,12 @@ const probeScript = build({
 }).then((result) => result.outputFiles[0]?.text ?? '');
 
 /** One run: a fresh core and page, the buddies saved, the account saved; resolves with the page's figures. */
-async function run(server: string, presenceBatchMs: number | undefined): Promise<WindowFigures> {
+async function run(
+  server: string,
+  presenceBatchMs: number | undefined,
+  profileFile?: string,
+  traceFile?: string,
+): Promise<WindowFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-list-bench-'));
   const buddies = Array.from({ length: COUNT }, (_, i) => ({ aor: benchBuddyAor(i), displayName: `Buddy ${i}`, group: '' }));
   await writeFile(path.join(dataDir, 'buddies.json'), JSON.stringify({ schemaVersion: 2, buddies }));
@@ -65,6 +77,10 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     await harness.open(page);
     await page.getByTestId('buddy-row').first().waitFor();
     await page.evaluate(await probeScript);
+    const cdp = profileFile === undefined ? null : await page.context().newCDPSession(page);
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
+    if (traceFile !== undefined) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline'] });
     await page.evaluate('__listFrameProbe.start()');
     await harness.service.saveAccount({
       ...DEFAULT_ACCOUNT_SETTINGS,
@@ -75,6 +91,8 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     // Polled from here: waitForFunction would evaluate a string in the page, which its CSP refuses.
     const deadline = Date.now() + TIMEOUT_MS;
     while (Date.now() < deadline && (await page.evaluate('__listFrameProbe.figures.shownMs')) === null) await page.waitForTimeout(500);
+    if (traceFile !== undefined) await browser.stopTracing();
+    if (cdp !== null) await writeFile(profileFile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     return (await page.evaluate('__listFrameProbe.figures')) as WindowFigures;
   } finally {
     await browser.close();
@@ -125,8 +143,8 @@ const compositor = await startCompositor({
 const udp = compositor.addresses.udp!;
 const failures = await publishBuddies({ host: udp.host, port: udp.port }, COUNT);
 if (failures > 0) console.log(`  ${failures} PUBLISHes refused`);
-report('batched (32 ms)', await run(udp.uri, undefined));
+report('batched (32 ms)', await run(udp.uri, undefined, args.profile, args.trace));
 if (args['batched-only'] !== true) report('unbatched (one per change)', await run(udp.uri, 0));
-await timeSearch(udp.uri);
+if (args['skip-search'] !== true) await timeSearch(udp.uri);
 await compositor.stop();
 process.exit(0);
