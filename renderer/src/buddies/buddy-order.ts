@@ -2,7 +2,8 @@
  * The buddy list's groups and row order, kept up to date incrementally: when a batch of presence changes arrives,
  * the changed buddies' old rows are dropped from their groups and their new rows, sorted among themselves, are put
  * where they now belong (binary search), each touched group's row array built once per batch — a batch of k changes
- * in a group of n rows costs n + k·log n comparisons instead of a sort of all 5,000 again. Comparisons are cheap:
+ * in a group of n rows costs one copy and k·log n comparisons instead of a sort of all 5,000 again (a few rows are
+ * spliced into the copy, many merged into it in one pass). Comparisons are cheap:
  * each row's name is folded into a sort key once (name-collation.ts). A new list (added, edited, removed buddies) or
  * another sort builds afresh. Search filters the ordered rows with each row's text lower-cased once, so a keystroke
  * costs one pass of `includes`.
@@ -99,26 +100,15 @@ export class BuddyOrder {
 
   /** Takes the changed entries' old rows out of their groups and puts their new rows where they belong now. */
   private moveAll(changed: readonly BuddyEntry[]): void {
-    const leaving = new Set<BuddyRowView>();
+    const leaving = new Map<string, BuddyRowView[]>();
     const arriving = new Map<string, BuddyRowView[]>();
-    const touched = new Set<string>();
     for (const entry of changed) {
       const old = this.rowOf.get(entry.aor)!;
-      leaving.add(old);
-      touched.add(groupOf(old.entry));
-      const group = groupOf(entry);
-      touched.add(group);
-      const rows = arriving.get(group);
-      if (rows) rows.push(this.rowFor(entry));
-      else arriving.set(group, [this.rowFor(entry)]);
+      pushTo(leaving, groupOf(old.entry), old);
+      pushTo(arriving, groupOf(entry), this.rowFor(entry));
     }
-    for (const group of touched) {
-      const before = this.groupRows.get(group) ?? [];
-      const rows = insertSorted(
-        before.filter((row) => !leaving.has(row)),
-        (arriving.get(group) ?? []).sort(this.compare),
-        this.compare,
-      );
+    for (const group of new Set([...leaving.keys(), ...arriving.keys()])) {
+      const rows = this.movedRows(this.groupRows.get(group) ?? [], leaving.get(group) ?? [], arriving.get(group) ?? []);
       if (rows.length > 0 && !this.groupRows.has(group)) {
         this.groupNames.splice(lowerBound(this.groupNames, group, nameCollator.compare), 0, group);
       } else if (rows.length === 0 && this.groupRows.has(group)) {
@@ -128,6 +118,37 @@ export class BuddyOrder {
       else this.groupRows.delete(group);
     }
   }
+
+  /** A group's rows `before` without the rows `out` and with the rows `into`, as a new array. */
+  private movedRows(before: readonly BuddyRowView[], out: readonly BuddyRowView[], into: BuddyRowView[]): BuddyRowView[] {
+    const compare = this.compare;
+    if (out.length + into.length > SPLICE_AT_MOST) {
+      const leaving = new Set(out);
+      return insertSorted(
+        before.filter((row) => !leaving.has(row)),
+        into.sort(compare),
+        compare,
+      );
+    }
+    // A few rows: one copy, then a binary search and a splice (a native move) for each.
+    const rows = [...before];
+    for (const old of out) {
+      // The order is total (the address breaks ties), so the search lands on the row itself.
+      const at = lowerBound(rows, old, compare);
+      rows.splice(rows[at] === old ? at : rows.indexOf(old), 1);
+    }
+    for (const row of into) rows.splice(lowerBound(rows, row, compare), 0, row);
+    return rows;
+  }
+}
+
+/** Up to this many rows leaving and arriving in a group, they are spliced; more are merged in one pass. */
+const SPLICE_AT_MOST = 16;
+
+function pushTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }
 
 /**
