@@ -7,9 +7,11 @@
  *     notShown, refusedNotifies, pacer }
  *
  * SUBSCRIBEs in flight and retransmissions are counted from the trace tap (the wire), not from the pacer.
- * `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once).
+ * `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once); `--heap-snapshot FILE`
+ * writes the heap once every buddy is shown, to see what each buddy keeps alive.
  */
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { SipClient } from '../../electron/sip/sip-client';
 import { testAccount } from '../support/sip/test-account';
 
@@ -21,6 +23,8 @@ const { values: args } = parseArgs({
     pacing: { type: 'string', default: 'on' },
     watcher: { type: 'string', default: 'watcher' },
     timeout: { type: 'string', default: '90' },
+    /** Writes a heap snapshot here once every buddy is shown (open it in Chromium's DevTools, Memory tab). */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const server = args.server;
@@ -88,6 +92,7 @@ const shownMs = Date.now() - started;
 global.gc?.();
 // The JavaScript heap after a full collection is what the live buddies hold; resident memory adds the allocator's slack.
 const { rss: rssAfter, heapUsed: heapAfter } = process.memoryUsage();
+if (args['heap-snapshot'] !== undefined) writeHeapSnapshot(args['heap-snapshot']);
 /** Where the buddies not shown stand, by subscription phase (and presence status), to tell a slow server from a stuck engine. */
 const notShown: Record<string, number> = {};
 for (const buddy of client.buddies) {

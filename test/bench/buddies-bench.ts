@@ -10,6 +10,7 @@
  *
  *   npm run bench:buddies                       # 5,000 buddies, both servers
  *   npm run bench:buddies -- --count 1000 --only compositor|kamailio --after-only
+ *   npm run bench:buddies -- --count 1000 --only compositor --after-only --heap-snapshots /tmp   # what each buddy keeps
  *
  * Needs `kamailio` and `kamailio-presence-modules` for the Kamailio part (skipped with a note where missing). The
  * figures move with the machine's other load: run it on an otherwise idle machine.
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     timeout: { type: 'string', default: '90' },
     'after-only': { type: 'boolean', default: false },
+    /** A folder: each watcher writes a heap snapshot there once every buddy is shown (`<watcher>.heapsnapshot`). */
+    'heap-snapshots': { type: 'string' },
   },
 });
 const COUNT = Number(args.count);
@@ -75,6 +78,7 @@ function watch(server: string, pacing: 'on' | 'off', watcher: string): Promise<W
         watcher,
         '--timeout',
         String(args.timeout),
+        ...(args['heap-snapshots'] === undefined ? [] : ['--heap-snapshot', `${args['heap-snapshots']}/${watcher}.heapsnapshot`]),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );

@@ -10,10 +10,12 @@
  *
  *   npm run build:renderer && npm run bench:buddy-list                 # 5,000 buddies
  *   npm run bench:buddy-list -- --count 2000 --batched-only
+ *   npm run bench:buddy-list -- --batched-only --profile list.cpuprofile   # the page's CPU profile of the batched run
+ *   npm run bench:buddy-list -- --batched-only --trace list-trace.json     # its Chromium trace (style, layout, paint)
  *
  * The figures move with the machine's other load: run it on an otherwise idle machine.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +32,11 @@ const { values: args } = parseArgs({
     count: { type: 'string', default: '5000' },
     timeout: { type: 'string', default: '180' },
     'batched-only': { type: 'boolean', default: false },
+    'skip-search': { type: 'boolean', default: false },
+    /** Writes a Chromium trace (devtools.timeline: style, layout, paint, scripts) of the batched run to this file. */
+    trace: { type: 'string' },
+    /** Writes the page's CPU profile of the batched run to this file (open it in Chromium's DevTools). */
+    profile: { type: 'string' },
   },
 });
 const COUNT = Number(args.count);
@@ -54,7 +61,7 @@ const probeScript = build({
 }).then((result) => result.outputFiles[0]?.text ?? '');
 
 /** One run: a fresh core and page, the buddies saved, the account saved; resolves with the page's figures. */
-async function run(server: string, presenceBatchMs: number | undefined): Promise<WindowFigures> {
+async function run(server: string, presenceBatchMs: number | undefined, profileFile?: string, traceFile?: string): Promise<WindowFigures> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-list-bench-'));
   const buddies = Array.from({ length: COUNT }, (_, i) => ({ aor: benchBuddyAor(i), displayName: `Buddy ${i}`, group: '' }));
   await writeFile(path.join(dataDir, 'buddies.json'), JSON.stringify({ schemaVersion: 2, buddies }));
@@ -65,6 +72,10 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     await harness.open(page);
     await page.getByTestId('buddy-row').first().waitFor();
     await page.evaluate(await probeScript);
+    const cdp = profileFile === undefined ? null : await page.context().newCDPSession(page);
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
+    if (traceFile !== undefined) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline'] });
     await page.evaluate('__listFrameProbe.start()');
     await harness.service.saveAccount({
       ...DEFAULT_ACCOUNT_SETTINGS,
@@ -75,12 +86,64 @@ async function run(server: string, presenceBatchMs: number | undefined): Promise
     // Polled from here: waitForFunction would evaluate a string in the page, which its CSP refuses.
     const deadline = Date.now() + TIMEOUT_MS;
     while (Date.now() < deadline && (await page.evaluate('__listFrameProbe.figures.shownMs')) === null) await page.waitForTimeout(500);
+    if (traceFile !== undefined) await browser.stopTracing();
+    if (cdp !== null) await writeFile(profileFile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     return (await page.evaluate('__listFrameProbe.figures')) as WindowFigures;
   } finally {
     await browser.close();
     await harness.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** One event of a Chromium trace (the fields read here). */
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly id?: string;
+  readonly id2?: { readonly local?: string };
+}
+
+/**
+ * The frames of a trace with the most main-thread CPU time (each top-level task's thread time, `tdur`): on a machine
+ * where other work takes the cores a frame's wall-clock length says little, the thread time is what the page cost.
+ */
+async function framesByThreadTime(traceFile: string): Promise<{ wallMs: number; threadMs: number }[]> {
+  const events = (JSON.parse(await readFile(traceFile, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const started = new Map<string, TraceEvent>();
+  const frames: { ts: number; dur: number; pid: number }[] = [];
+  for (const e of events) {
+    if (e.name !== 'AnimationFrame') continue;
+    const key = `${e.pid}:${e.id ?? e.id2?.local}`;
+    const begin = started.get(key);
+    if (e.ph === 'b') started.set(key, e);
+    else if (e.ph === 'e' && begin) frames.push({ ts: begin.ts, dur: e.ts - begin.ts, pid: begin.pid });
+  }
+  const main = events.find((e) => e.name === 'FireAnimationFrame' && e.pid === frames[0]?.pid);
+  if (main === undefined) return [];
+  const tasks: TraceEvent[] = [];
+  let end = -1;
+  const complete = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined);
+  for (const e of complete.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)) {
+    if (e.ts < end) continue; // inside the task before it
+    tasks.push(e);
+    end = e.ts + e.dur!;
+  }
+  frames.sort((a, b) => a.ts - b.ts);
+  let first = 0;
+  return frames
+    .map((frame) => {
+      while (first < tasks.length && tasks[first]!.ts < frame.ts) first++;
+      let thread = 0;
+      for (let i = first; i < tasks.length && tasks[i]!.ts < frame.ts + frame.dur; i++) thread += tasks[i]!.tdur ?? tasks[i]!.dur!;
+      return { wallMs: frame.dur / 1000, threadMs: thread / 1000 };
+    })
+    .sort((a, b) => b.threadMs - a.threadMs);
 }
 
 function report(label: string, f: WindowFigures): void {
@@ -125,8 +188,17 @@ const compositor = await startCompositor({
 const udp = compositor.addresses.udp!;
 const failures = await publishBuddies({ host: udp.host, port: udp.port }, COUNT);
 if (failures > 0) console.log(`  ${failures} PUBLISHes refused`);
-report('batched (32 ms)', await run(udp.uri, undefined));
+report('batched (32 ms)', await run(udp.uri, undefined, args.profile, args.trace));
+if (args.trace !== undefined) {
+  const frames = await framesByThreadTime(args.trace);
+  const over50 = frames.filter((frame) => frame.threadMs > 50).length;
+  const top = frames
+    .slice(0, 3)
+    .map((frame) => `${frame.threadMs.toFixed(0)} ms (${frame.wallMs.toFixed(0)} ms wall)`)
+    .join(', ');
+  console.log(`  by the page's main-thread CPU time: longest frames ${top} · ${over50} of ${frames.length} frames over 50 ms`);
+}
 if (args['batched-only'] !== true) report('unbatched (one per change)', await run(udp.uri, 0));
-await timeSearch(udp.uri);
+if (args['skip-search'] !== true) await timeSearch(udp.uri);
 await compositor.stop();
 process.exit(0);

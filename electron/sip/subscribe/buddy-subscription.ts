@@ -52,7 +52,7 @@ import {
   type ResubscribeBackoff,
   type ResubscribePace,
 } from '../usage/refresh-policy';
-import { NO_PUBLISHED_STATE } from './notify-body';
+import { NO_PUBLISHED_STATE, detachedSummary } from './notify-body';
 import type { NotifyRefusal } from './notify-screen';
 import { subscribeOutcome, type PacerTicket, type SubscribePacer } from './subscribe-pacer';
 import { parseSubscriptionState } from './subscription-state-header';
@@ -346,7 +346,7 @@ export class BuddySubscription {
     let changedAt = this.buddyValue.changedAt;
     let problem: SipProblem | undefined;
     if (verdict.kind === 'presence') {
-      presence = verdict.presence;
+      presence = detachedSummary(verdict.presence);
       changedAt = Date.now();
     } else if (verdict.kind === 'empty' && header.state === 'active') {
       presence = NO_PUBLISHED_STATE;

@@ -8,8 +8,11 @@
  *   applies, and a failure response would make the notifier remove the whole subscription (RFC 6665 §4.2.2).
  * - No body: while `pending` the buddy has not authorised us yet ("awaiting authorisation", not offline);
  *   while `active` the presentity has no published state, which watchers show as offline.
+ *
+ * The summary a buddy keeps is made of strings of its own (detachedSummary): the XML reader's strings are slices of
+ * the NOTIFY's text, and one kept note or timestamp would keep that whole message (about 1 KB) alive per buddy.
  */
-import type { PresenceSummary, SipProblem } from '../../../shared/presence/presence-state';
+import type { DevicePresence, PresenceSummary, SipProblem } from '../../../shared/presence/presence-state';
 import { parsePresenceBody, summarizePresence } from '../../../shared/pidf';
 
 /** What a NOTIFY's body says: a presence summary, nothing, or something we could not read (and why). */
@@ -41,4 +44,43 @@ export function readNotifyBody(body: string, contentType: string | undefined, no
 export function noteLanguagesFor(locale: string | undefined): readonly string[] {
   const primary = locale?.trim().split(/[-_]/)[0]?.toLowerCase() ?? '';
   return primary === '' || primary === 'en' ? ['en'] : [primary, 'en'];
+}
+
+/**
+ * `summary` with every string copied, so that what a buddy keeps shares no memory with the NOTIFY it came from
+ * (V8 cuts substrings of 13 characters and more as slices that keep the whole parent string alive).
+ */
+export function detachedSummary(summary: PresenceSummary): PresenceSummary {
+  return {
+    ...summary,
+    note: copyOrNull(summary.note),
+    ...(summary.noteLang === undefined ? {} : { noteLang: ownCopy(summary.noteLang) }),
+    activities: summary.activities.map(ownCopy),
+    devices: summary.devices.map(detachedDevice),
+    ...(summary.until === undefined ? {} : { until: ownCopy(summary.until) }),
+  };
+}
+
+function detachedDevice(device: DevicePresence): DevicePresence {
+  return {
+    ...device,
+    id: ownCopy(device.id),
+    note: copyOrNull(device.note),
+    contact: copyOrNull(device.contact),
+    label: copyOrNull(device.label),
+    timestamp: copyOrNull(device.timestamp),
+  };
+}
+
+/**
+ * A string with its own storage: through UTF-8 bytes, which keep ASCII text one byte a character; a string that does
+ * not come back the same (a lone surrogate, from a character reference) goes through UTF-16, which round-trips anything.
+ */
+function ownCopy(text: string): string {
+  const copy = Buffer.from(text, 'utf8').toString('utf8');
+  return copy === text ? copy : Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+function copyOrNull(text: string | null): string | null {
+  return text === null ? null : ownCopy(text);
 }

@@ -6,11 +6,14 @@
 import { buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
 import { asClause, clockTime, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
+import { compareNameKeys, nameSortKey } from './name-collation';
 
 /** One row, with what it shows computed once. */
 export interface BuddyRowView {
   readonly entry: BuddyEntry;
   readonly name: string;
+  /** `name` folded for sorting, or null when the collator must compare it (name-collation.ts). */
+  readonly nameKey: string | null;
   readonly display: BuddyDisplay;
 }
 
@@ -22,7 +25,8 @@ export interface BuddyGroupView {
 
 /** A row's view of `entry`: its label and what its status shows, computed once. */
 export function buddyRowView(entry: BuddyEntry): BuddyRowView {
-  return { entry, name: buddyLabel(entry), display: describeBuddy(entry.presence) };
+  const name = buddyLabel(entry);
+  return { entry, name, nameKey: nameSortKey(name), display: describeBuddy(entry.presence) };
 }
 
 /**
@@ -34,14 +38,12 @@ export function searchTextOf(row: BuddyRowView): string {
   return [row.name, entry.aor, entry.group, row.display.label, entry.presence.presence?.note ?? ''].join('\u0000').toLocaleLowerCase();
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-
 /** How rows are ordered within a group: the most available first, or alphabetically. */
 export type BuddySort = 'availability' | 'name';
 
 /** By name, then address. */
 export function compareNames(a: BuddyRowView, b: BuddyRowView): number {
-  return collator.compare(a.name, b.name) || a.entry.aor.localeCompare(b.entry.aor);
+  return compareNameKeys(a.name, a.nameKey, b.name, b.nameKey) || compareAors(a, b);
 }
 
 /**
@@ -50,19 +52,32 @@ export function compareNames(a: BuddyRowView, b: BuddyRowView): number {
  * The caller passes the fresh order again once the row is let go.
  */
 export function keepRowOrder(fresh: readonly BuddyGroupView[], previous: readonly BuddyGroupView[]): BuddyGroupView[] {
-  const placeOf = new Map<string, number>();
-  previous.forEach((group) => group.rows.forEach((row, index) => placeOf.set(`${group.name}\n${row.entry.aor}`, index)));
-  const place = (group: string, row: BuddyRowView) => placeOf.get(`${group}\n${row.entry.aor}`) ?? Number.MAX_SAFE_INTEGER;
-  return fresh.map((group) => ({
-    name: group.name,
-    // Array.prototype.sort is stable: new rows keep the fresh order among themselves.
-    rows: [...group.rows].sort((a, b) => place(group.name, a) - place(group.name, b)),
-  }));
+  const previousRows = new Map(previous.map((group) => [group.name, group.rows]));
+  return fresh.map((group) => {
+    const before = previousRows.get(group.name);
+    if (before === undefined) return group;
+    // One pass each way, no sort: the rows still here in their previous places, then the new ones in the fresh order.
+    const freshRow = new Map(group.rows.map((row) => [row.entry.aor, row]));
+    const rows: BuddyRowView[] = [];
+    for (const row of before) {
+      const now = freshRow.get(row.entry.aor);
+      if (now === undefined) continue;
+      rows.push(now);
+      freshRow.delete(row.entry.aor);
+    }
+    for (const row of freshRow.values()) rows.push(row);
+    return { name: group.name, rows };
+  });
 }
 
 /** By availability, then name, then address (so equal names keep a stable order). */
 export function compareRows(a: BuddyRowView, b: BuddyRowView): number {
-  return a.display.rank - b.display.rank || collator.compare(a.name, b.name) || a.entry.aor.localeCompare(b.entry.aor);
+  return a.display.rank - b.display.rank || compareNameKeys(a.name, a.nameKey, b.name, b.nameKey) || compareAors(a, b);
+}
+
+/** Equal names: by address, so the order is total. */
+function compareAors(a: BuddyRowView, b: BuddyRowView): number {
+  return a.entry.aor.localeCompare(b.entry.aor);
 }
 
 /** A line under a buddy's address about its subscription: a warning while watching, or why not and when we try again. */

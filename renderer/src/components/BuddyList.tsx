@@ -48,15 +48,23 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
     if (next.hovered === null && next.focused === null) setHeldOrder(null);
     else if (heldOrder === null) setHeldOrder(groups);
   };
+  // One function for every row and render, calling the latest rowHeld, so that memoised rows stay as they are.
+  const latestRowHeld = useRef(rowHeld);
+  useLayoutEffect(() => {
+    latestRowHeld.current = rowHeld;
+  });
+  const onHeld = useCallback((aor: string, how: keyof HeldRow, isHeld: boolean) => latestRowHeld.current(aor, how, isHeld), []);
   const now = useNow();
   const listRef = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const confirmRemove = useCallback((aor: string, isConfirming: boolean) => setConfirming(isConfirming ? aor : null), []);
 
-  const items = useMemo(() => listItems(groups), [groups]);
-  const keys = useMemo(() => items.map((item) => item.key), [items]);
+  const [rowKeys] = useState(() => new Map<string, string>());
+  const layout = useMemo(() => listLayout(groups, rowKeys), [groups, rowKeys]);
+  const { keys } = layout;
   const estimate = useCallback(
-    (index: number) => (items[index]?.kind === 'title' ? ESTIMATED_TITLE_HEIGHT : ESTIMATED_ROW_HEIGHT[density]),
-    [items, density],
+    (index: number) => (layout.isTitle[index] === 1 ? ESTIMATED_TITLE_HEIGHT : ESTIMATED_ROW_HEIGHT[density]),
+    [layout, density],
   );
   const { range, measure, startOf, scrollToItem } = useVirtualList(listRef, keys, estimate);
   // The row the keyboard moves to, focused once it is drawn.
@@ -69,11 +77,11 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
     listRef.current?.querySelector<HTMLElement>(`[data-buddy-row][data-aor="${CSS.escape(target)}"]`)?.focus({ preventScroll: true });
   });
   // The focused row stays drawn when scrolled out of the range (out of the flow, at its place), so it keeps the focus.
-  const focusedAt = heldRow.focused === null ? -1 : keys.indexOf(rowKey(heldRow.focused));
+  const focusedAt = heldRow.focused === null ? -1 : keys.indexOf(rowKey(rowKeys, heldRow.focused));
   const isFocusedOutside = focusedAt >= 0 && (focusedAt < range.first || focusedAt >= range.last);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const rows = items.flatMap((item, at) => (item.kind === 'row' ? [{ aor: item.row.entry.aor, at }] : []));
+    const rows = itemsIn(layout, 0, keys.length).flatMap((item, at) => (item.kind === 'row' ? [{ aor: item.row.entry.aor, at }] : []));
     const active = document.activeElement as HTMLElement | null;
     const index = active?.hasAttribute('data-buddy-row') ? rows.findIndex((row) => row.aor === active.dataset.aor) : -1;
     const focus = (i: number) => {
@@ -99,11 +107,11 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
       place={{ index: item.index, count: item.group.rows.length, key: item.key }}
       measure={measure}
       isConfirmingRemove={confirming === item.row.entry.aor}
-      onConfirmRemove={(isConfirming) => setConfirming(isConfirming ? item.row.entry.aor : null)}
-      onHeld={(how, isHeld) => rowHeld(item.row.entry.aor, how, isHeld)}
+      onConfirmRemove={confirmRemove}
+      onHeld={onHeld}
     />
   );
-  const focusedItem = isFocusedOutside ? items[focusedAt] : undefined;
+  const focusedItem = isFocusedOutside ? itemsIn(layout, focusedAt, focusedAt + 1)[0] : undefined;
 
   const total = buddies.length;
   const shown = groups.reduce((n, g) => n + g.rows.length, 0);
@@ -157,7 +165,7 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
 
       <div ref={listRef} onKeyDown={onKeyDown} data-testid="buddy-list" className="buddy-scroll">
         <div style={{ height: range.before }} aria-hidden="true" />
-        {drawnGroups(items, range.first, range.last).map(({ group, items: drawn }) => (
+        {drawnGroups(itemsIn(layout, range.first, range.last)).map(({ group, items: drawn }) => (
           <section key={group.name} className="buddy-group" aria-label={`${group.name}, ${group.rows.length}`}>
             {drawn[0]?.kind === 'title' && (
               <h3 className="buddy-group-title" data-virtual-key={drawn[0].key} ref={measure}>
@@ -182,26 +190,66 @@ export function BuddyList({ searchRef }: { searchRef: RefObject<HTMLInputElement
   );
 }
 
-/** A row's key in the virtual list. */
-function rowKey(aor: string): string {
-  return `row\n${aor}`;
+/** A row's key in the virtual list, made once per buddy (a batch then builds the key list without new strings). */
+function rowKey(rowKeys: Map<string, string>, aor: string): string {
+  let key = rowKeys.get(aor);
+  if (key === undefined) rowKeys.set(aor, (key = `row\n${aor}`));
+  return key;
 }
 
-/** The groups as one sequence to draw: each group's title, then its rows. */
-function listItems(groups: readonly BuddyGroupView[]): ListItem[] {
-  const items: ListItem[] = [];
+/**
+ * The groups as one sequence to draw — each group's title, then its rows — held as the virtual list's keys, which
+ * items are titles, and where each group starts: an item object is made only for the items drawn.
+ */
+interface ListLayout {
+  readonly groups: readonly BuddyGroupView[];
+  readonly keys: readonly string[];
+  readonly isTitle: Uint8Array;
+  /** The index of each group's title item. */
+  readonly starts: readonly number[];
+}
+
+function listLayout(groups: readonly BuddyGroupView[], rowKeys: Map<string, string>): ListLayout {
+  const count = groups.reduce((n, group) => n + 1 + group.rows.length, 0);
+  const keys: string[] = new Array<string>(count);
+  const isTitle = new Uint8Array(count);
+  const starts: number[] = [];
+  let at = 0;
   for (const group of groups) {
-    items.push({ kind: 'title', key: `group\n${group.name}`, group });
-    group.rows.forEach((row, index) => items.push({ kind: 'row', key: rowKey(row.entry.aor), group, row, index }));
+    starts.push(at);
+    isTitle[at] = 1;
+    keys[at++] = `group\n${group.name}`;
+    for (const row of group.rows) keys[at++] = rowKey(rowKeys, row.entry.aor);
+  }
+  return { groups, keys, isTitle, starts };
+}
+
+/** Items `first` to `last` (exclusive) of the layout. */
+function itemsIn(layout: ListLayout, first: number, last: number): ListItem[] {
+  const items: ListItem[] = [];
+  if (first >= last) return items;
+  // The group holding `first`: the last whose title is at or before it.
+  let g = 0;
+  let high = layout.starts.length - 1;
+  while (g < high) {
+    const middle = (g + high + 1) >>> 1;
+    if (layout.starts[middle]! <= first) g = middle;
+    else high = middle - 1;
+  }
+  for (let i = first; i < last; i++) {
+    if (g + 1 < layout.starts.length && layout.starts[g + 1] === i) g++;
+    const group = layout.groups[g]!;
+    const index = i - layout.starts[g]! - 1;
+    const key = layout.keys[i]!;
+    items.push(index < 0 ? { kind: 'title', key, group } : { kind: 'row', key, group, row: group.rows[index]!, index });
   }
   return items;
 }
 
-/** Items `first` to `last` gathered by group, so each drawn part of a group stays inside its own list. */
-function drawnGroups(items: readonly ListItem[], first: number, last: number): { group: BuddyGroupView; items: ListItem[] }[] {
+/** Drawn items gathered by group, so each drawn part of a group stays inside its own list. */
+function drawnGroups(items: readonly ListItem[]): { group: BuddyGroupView; items: ListItem[] }[] {
   const parts: { group: BuddyGroupView; items: ListItem[] }[] = [];
-  for (let i = first; i < last; i++) {
-    const item = items[i]!;
+  for (const item of items) {
     const part = parts.at(-1);
     if (part?.group === item.group) part.items.push(item);
     else parts.push({ group: item.group, items: [item] });

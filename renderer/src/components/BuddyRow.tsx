@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { describeBuddyNotice, explanationQuestion, type BuddyRowView } from '../buddies/buddy-view';
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
@@ -46,8 +46,15 @@ function useChangeHighlight(changedAt: number | null): boolean {
  * One buddy in the list: status dot with its glyph, name, status (with a published end: "Busy until 15:00"), note,
  * since when, the alert bell; a buddy whose presence is not current is greyed with "as of 14:05 — not updated: …".
  * Its details hold the address, activity, last change, "Why …?", the alert choice and the recent changes.
+ * Drawn again only when one of its props changes (a batch of presence changes redraws the changed rows in view).
  */
-export function BuddyRow(props: {
+export const BuddyRow = memo(BuddyRowItem, (a, b) => {
+  for (const name of Object.keys(a) as (keyof BuddyRowProps)[]) if (name !== 'place' && a[name] !== b[name]) return false;
+  return a.place.index === b.place.index && a.place.count === b.place.count && a.place.key === b.place.key;
+});
+
+/** BuddyRow's props. */
+interface BuddyRowProps {
   row: BuddyRowView;
   /** Where the row is in its group, and its key in the virtual list. */
   place: RowPlace;
@@ -56,9 +63,13 @@ export function BuddyRow(props: {
   now: number;
   density: ListDensity;
   isConfirmingRemove: boolean;
-  onConfirmRemove(isConfirming: boolean): void;
-  onHeld(how: keyof HeldRow, isHeld: boolean): void;
-}) {
+  /** The same function for every row and render (it is told the row's AOR), so an unchanged row is not drawn again. */
+  onConfirmRemove(aor: string, isConfirming: boolean): void;
+  /** Likewise the same for every row: the row at `aor` is pointed at or focused (`isHeld`), or no longer. */
+  onHeld(aor: string, how: keyof HeldRow, isHeld: boolean): void;
+}
+
+function BuddyRowItem(props: BuddyRowProps) {
   const { row, now, density, place, measure } = props;
   const { entry, display, name } = row;
   const presence = entry.presence.presence;
@@ -82,7 +93,7 @@ export function BuddyRow(props: {
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
     if (!outcome.ok) setRemoveError(outcome.message);
-    props.onConfirmRemove(false);
+    props.onConfirmRemove(entry.aor, false);
   };
 
   return (
@@ -99,11 +110,11 @@ export function BuddyRow(props: {
       data-stale={stale ? stale.reason : undefined}
       title={entry.aor}
       aria-label={`${name}, ${status}${presence?.note ? `, “${presence.note}”` : ''}${staleText ? `, ${staleText}` : ''}${notice ? `, ${notice.text}` : ''}`}
-      onMouseEnter={() => props.onHeld('hovered', true)}
-      onMouseLeave={() => props.onHeld('hovered', false)}
-      onFocus={() => props.onHeld('focused', true)}
+      onMouseEnter={() => props.onHeld(entry.aor, 'hovered', true)}
+      onMouseLeave={() => props.onHeld(entry.aor, 'hovered', false)}
+      onFocus={() => props.onHeld(entry.aor, 'focused', true)}
       onBlur={(event) => {
-        if (!event.currentTarget.contains(event.relatedTarget)) props.onHeld('focused', false);
+        if (!event.currentTarget.contains(event.relatedTarget)) props.onHeld(entry.aor, 'focused', false);
       }}
       onKeyDown={(event) => {
         if (event.target !== event.currentTarget) return;
@@ -116,7 +127,7 @@ export function BuddyRow(props: {
         // Without this the same Enter would also reach the dialog's first field and submit its form.
         event.preventDefault();
         if (event.key === 'Enter') dialogOpened({ kind: 'buddy', editing: entry.aor });
-        else props.onConfirmRemove(true);
+        else props.onConfirmRemove(entry.aor, true);
       }}
     >
       <div className="buddy-line">
@@ -199,7 +210,7 @@ export function BuddyRow(props: {
           <button type="button" className="danger" onClick={() => void remove()}>
             Remove
           </button>
-          <button type="button" onClick={() => props.onConfirmRemove(false)}>
+          <button type="button" onClick={() => props.onConfirmRemove(entry.aor, false)}>
             Keep
           </button>
         </div>
@@ -227,7 +238,7 @@ export function BuddyRow(props: {
             <button type="button" aria-label={`Edit ${name}`} onClick={() => dialogOpened({ kind: 'buddy', editing: entry.aor })}>
               Edit
             </button>
-            <button type="button" aria-label={`Remove ${name}`} onClick={() => props.onConfirmRemove(true)}>
+            <button type="button" aria-label={`Remove ${name}`} onClick={() => props.onConfirmRemove(entry.aor, true)}>
               Remove
             </button>
           </div>

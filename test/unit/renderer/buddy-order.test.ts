@@ -89,4 +89,23 @@ describe('BuddyOrder', () => {
     expect(found('busy')).toEqual([['Ops', ['sip:buddy2@x.org']]]);
     expect(found('nobody')).toEqual([]);
   });
+
+  it('given a batch that changes most buddies, a move to another group, then another sort, then each equals a fresh sort and keeps the rows it can', () => {
+    let entries = Array.from({ length: 300 }, (_, i) => entry(i, i % 2 === 0 ? 'Team' : 'Ops', 'available'));
+    const order = new BuddyOrder();
+    order.update(entries);
+    entries = entries.map((e, i) => (i % 10 === 0 ? e : entry(i, e.group, PRESENCE_STATUSES[i % PRESENCE_STATUSES.length]!)));
+    expect(shape(order.update(entries))).toEqual(shape(new BuddyOrder().update(entries)));
+    // An edit moves buddy 4 into a group of its own, and then back: the group comes and goes.
+    entries = entries.map((e, i) => (i === 4 ? { ...e, group: 'Solo' } : e));
+    expect(shape(order.update(entries)).map(([name]) => name)).toEqual(['Ops', 'Solo', 'Team']);
+    expect(shape(order.update(entries))).toEqual(shape(new BuddyOrder().update(entries)));
+    entries = entries.map((e, i) => (i === 4 ? { ...e, group: 'Team' } : e));
+    expect(shape(order.update(entries))).toEqual(shape(new BuddyOrder().update(entries)));
+    const before = order.update(entries).flatMap((g) => g.rows);
+    const byName = order.update(entries, 'name');
+    expect(shape(byName)).toEqual(shape(new BuddyOrder('name').update(entries)));
+    // Another sort of the same list orders the same row objects again; it makes none anew.
+    expect(new Set(byName.flatMap((g) => g.rows))).toEqual(new Set(before));
+  });
 });

@@ -3,8 +3,13 @@ import type { BuddyEntry } from '../../../shared/buddy/buddy';
 import type { PresenceStatus } from '../../../shared/presence/presence-status';
 import type { BuddyPresence } from '../../../shared/presence/presence-state';
 import { groupBuddies } from '../../../renderer/src/buddies/buddy-order';
-import { describeBuddyNotice, explanationQuestion, keepRowOrder, type BuddyRowView } from '../../../renderer/src/buddies/buddy-view';
-import { describeBuddy } from '../../../renderer/src/presence/status-view';
+import {
+  buddyRowView,
+  describeBuddyNotice,
+  explanationQuestion,
+  keepRowOrder,
+  type BuddyRowView,
+} from '../../../renderer/src/buddies/buddy-view';
 
 function entry(
   aor: string,
@@ -87,7 +92,7 @@ describe('the question a row’s explanation answers', () => {
     const failed = (problem: { statusCode?: number; message: string }): BuddyRowView => {
       const e = entry('sip:bob@x.org', 'Bob', '', 'unknown');
       const presence = { ...e.presence, subscription: { phase: 'error' as const, problem } };
-      return { entry: { ...e, presence }, name: 'Bob', display: describeBuddy(presence) };
+      return buddyRowView({ ...e, presence });
     };
     expect(explanationQuestion(failed({ statusCode: 403, message: 'Forbidden (403 Forbidden).' }))).toBe('Why “Error”?');
     expect(explanationQuestion(failed({ statusCode: 404, message: 'No such user (404 Not Found).' }))).toBe('Why “Unknown address”?');
@@ -99,11 +104,7 @@ describe('what a buddy row says about its subscription', () => {
   const away = { status: 'away', note: 'Lunch', activities: [], devices: [] } as const;
   const row = (subscription: BuddyPresence['subscription'], presence: BuddyPresence['presence'] = null): BuddyRowView => {
     const buddy: BuddyPresence = { aor: 'sip:bob@x.org', subscription, presence, changedAt: null };
-    return {
-      entry: { aor: buddy.aor, displayName: 'Bob', group: '', source: 'saved', presence: buddy },
-      name: 'Bob',
-      display: describeBuddy(buddy),
-    };
+    return buddyRowView({ aor: buddy.aor, displayName: 'Bob', group: '', source: 'saved', presence: buddy });
   };
 
   it('given a healthy subscription, then nothing', () => {
