@@ -103,7 +103,8 @@ export interface RunningKamailio {
   stop(): Promise<void>;
 }
 
-const MODULE_DIR = [
+/** Where Debian installs Kamailio's modules (undefined when the presence modules are missing). */
+export const MODULE_DIR = [
   '/usr/lib/x86_64-linux-gnu/kamailio/modules',
   '/usr/lib/aarch64-linux-gnu/kamailio/modules',
   '/usr/lib/kamailio/modules',
