@@ -9,6 +9,7 @@ import { startKamailio, type RunningKamailio } from '../../support/kamailio/kama
 import { xcap } from '../../support/kamailio/xcap-http';
 import { authorization, challengesOf } from '../../support/compositor/digest-client';
 import { pidf, SipTestPeer, type RequestSpec } from '../../support/compositor/sip-test-peer';
+import type { SipRequest } from '../../../electron/compositor/message/sip-message';
 
 const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 const ALICE = 'sip:alice@example.com';
@@ -43,10 +44,10 @@ async function requestAs(peer: SipTestPeer, user: keyof typeof PASSWORDS, spec: 
 }
 
 /** The next NOTIFY whose Subscription-State matches (a rules change may also bring a repeat of the current state). */
-async function notifyInState(peer: SipTestPeer, state: RegExp) {
+async function notifyInState(peer: SipTestPeer, state: RegExp, bodyMatches: (notify: SipRequest) => boolean = () => true) {
   for (;;) {
     const notify = await peer.nextRequest('NOTIFY');
-    if (state.test(notify.headers.get('subscription-state') ?? '')) return notify;
+    if (state.test(notify.headers.get('subscription-state') ?? '') && bodyMatches(notify)) return notify;
   }
 }
 
@@ -61,7 +62,7 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
     await kamailio?.stop();
   });
 
-  it('given alice watching her watchers, when bob subscribes, then he waits pending until her allow rule makes him active and her block rule rejects him', async () => {
+  it('given alice watching her watchers, when bob subscribes, then he waits pending until her allow rule makes him active, her polite-block keeps him active with no presence and her block rule rejects him', async () => {
     const alice = await SipTestPeer.udp(target());
     const bob = await SipTestPeer.udp(target());
     try {
@@ -128,6 +129,19 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
       expect(allowed.status).toBeLessThan(300);
       const active = await notifyInState(bob, /^active/);
       expect(active.body.toString()).toContain('At my desk');
+
+      const politelyBlocked = await xcap(kamailio.xcapRoot, {
+        method: 'PUT',
+        aor: ALICE,
+        user: 'alice',
+        password: PASSWORDS.alice,
+        body: presRules({ [BOB]: 'polite-block' }, 'confirm'),
+      });
+      expect(politelyBlocked.status).toBeLessThan(300);
+      // Kamailio's polite-block: still active, but the NOTIFY carries no document at all (presence forces a null
+      // body), where the compositor sends one saying closed; either way the watcher learns nothing.
+      const politelyBlind = await notifyInState(bob, /^active/, (notify) => notify.body.length === 0);
+      expect(politelyBlind.body.toString()).not.toContain('At my desk');
 
       const blocked = await xcap(kamailio.xcapRoot, {
         method: 'PUT',
