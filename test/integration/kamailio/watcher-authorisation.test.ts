@@ -117,7 +117,8 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
       const told = await alice.nextRequest('NOTIFY');
       const toldXml = told.body.toString();
       expect(toldXml).toContain(BOB);
-      expect(toldXml).toMatch(/status="pending"/);
+      expect(toldXml).toMatch(/state="partial"/);
+      expect(toldXml).toMatch(/<watcher [^>]*status="pending"[^>]*>sip:bob@example\.com<\/watcher>/);
 
       const allowed = await xcap(kamailio.xcapRoot, {
         method: 'PUT',
@@ -177,6 +178,21 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
       body: presRules({ [BOB]: 'allow' }, 'allow'),
     });
     expect(meddling.status).toBe(403);
+  });
+
+  it('given a document, when bob deletes it, then reading it again finds none (404)', async () => {
+    const written = await xcap(kamailio.xcapRoot, {
+      method: 'PUT',
+      aor: BOB,
+      user: 'bob',
+      password: PASSWORDS.bob,
+      body: presRules({ [ALICE]: 'allow' }, 'confirm'),
+    });
+    expect(written.status).toBeLessThan(300);
+    expect((await xcap(kamailio.xcapRoot, { method: 'GET', aor: BOB, user: 'bob', password: PASSWORDS.bob })).status).toBe(200);
+    const deleted = await xcap(kamailio.xcapRoot, { method: 'DELETE', aor: BOB, user: 'bob', password: PASSWORDS.bob });
+    expect(deleted.status).toBeLessThan(300);
+    expect((await xcap(kamailio.xcapRoot, { method: 'GET', aor: BOB, user: 'bob', password: PASSWORDS.bob })).status).toBe(404);
   });
 
   it('given a wrong password, when bob writes his pres-rules, then the server challenges again (401) and keeps nothing', async () => {

@@ -245,7 +245,7 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
     );
     await writeFile(
       path.join(db, 'subscriber'),
-      ['id(int,auto) username(string) domain(string) password(string,null) ha1(string) ha1b(string) ', ...subscribers, ''].join('\n'),
+      ['id(int,auto) username(string) domain(string) password(string,null) ha1(string) ha1b(string)', ...subscribers, ''].join('\n'),
     );
   };
 
