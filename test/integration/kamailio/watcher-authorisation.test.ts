@@ -216,6 +216,46 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
     expect(read.status).toBe(404);
   });
 
+  it("given bob logged in, when he publishes in alice's name, then 403 with the reason", async () => {
+    const bob = await SipTestPeer.udp(target());
+    try {
+      const first = await bob.request({
+        method: 'PUBLISH',
+        uri: ALICE,
+        from: `<${ALICE}>;tag=m1`,
+        to: `<${ALICE}>`,
+        headers: [
+          ['Event', 'presence'],
+          ['Expires', '60'],
+        ],
+        contentType: 'application/pidf+xml',
+        body: pidf(ALICE, [{ id: 'm', basic: 'closed', note: 'Forged by bob' }]),
+      });
+      expect(first.status).toBe(407);
+      const challenges = challengesOf({ headers: { getAll: () => first.headers.getAll('proxy-authenticate') } }).map(
+        (challenge) => new Map([...challenge, ['algorithm', 'MD5']]),
+      );
+      const forged = await bob.request({
+        method: 'PUBLISH',
+        uri: ALICE,
+        from: `<${ALICE}>;tag=m1`,
+        to: `<${ALICE}>`,
+        cseq: 2,
+        headers: [
+          ['Event', 'presence'],
+          ['Expires', '60'],
+          ['Proxy-Authorization', authorization(challenges, { user: 'bob', password: PASSWORDS.bob, method: 'PUBLISH', uri: ALICE })],
+        ],
+        contentType: 'application/pidf+xml',
+        body: pidf(ALICE, [{ id: 'm', basic: 'closed', note: 'Forged by bob' }]),
+      });
+      expect(forged.status).toBe(403);
+      expect(forged.reason).toMatch(/only register, publish and subscribe as yourself/);
+    } finally {
+      await bob.close();
+    }
+  });
+
   it("given bob authenticated, when he subscribes to alice's watcher information, then 403", async () => {
     const bob = await SipTestPeer.udp(target());
     try {
