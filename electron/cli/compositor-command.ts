@@ -49,6 +49,8 @@ Options:
   --tcp PORT|off          TCP port (default 5060)
   --ws PORT|off           WebSocket port, RFC 7118 (default 5066)
   --tls-port PORT         TLS port (default 5061), with --tls-cert and --tls-key (PEM files)
+  --wss-port PORT|off     secure WebSocket port, RFC 7118 over TLS with the same certificate (default 7443
+                          when --tls-cert is given); clients use sips:HOST:PORT;transport=ws
   --domain NAME           serve only this domain (repeatable; default: any domain)
   --min-expires SECONDS   shortest interval accepted, shorter gets 423 (default 60)
   --max-expires SECONDS   longest interval granted (default 3600)
@@ -241,6 +243,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       tcp: { type: 'string' },
       ws: { type: 'string' },
       'tls-port': { type: 'string' },
+      'wss-port': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       domain: { type: 'string', multiple: true },
@@ -271,12 +274,15 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (certFile === undefined && values['wss-port'] !== undefined)
+    throw new Error('--wss-port needs --tls-cert and --tls-key (WSS uses the TLS certificate)');
   const tls =
     certFile !== undefined && keyFile !== undefined
       ? {
           cert: readPem(certFile, '--tls-cert'),
           key: readPem(keyFile, '--tls-key'),
           port: port(values['tls-port'] ?? '5061', '--tls-port') ?? 5061,
+          wssPort: port(values['wss-port'] ?? '7443', '--wss-port'),
         }
       : undefined;
   const options: CompositorOptions = {
@@ -378,7 +384,7 @@ function startFailure(error: unknown): string {
   const where = e.address !== undefined ? ` ${e.address}:${e.port ?? ''}` : '';
   switch (e.code) {
     case 'EADDRINUSE':
-      return `cannot listen on${where}: the port is already in use (choose another with --udp/--tcp/--ws, or "off")`;
+      return `cannot listen on${where}: the port is already in use (choose another with --udp/--tcp/--ws/--tls-port/--wss-port, or "off")`;
     case 'EACCES':
       return `cannot listen on${where}: permission denied (ports below 1024 need privileges)`;
     case 'EADDRNOTAVAIL':

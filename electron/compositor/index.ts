@@ -13,8 +13,12 @@ export type {
   CompositorLimits,
   CompositorLogEntry,
   CompositorOptions,
+  CompositorStatus,
   CompositorTlsOptions,
   CompositorTransport,
+  PresentityStatus,
+  RegistrationStatus,
   RunningCompositor,
   SipTimerValues,
+  WatcherStatus,
 } from './compositor-types';

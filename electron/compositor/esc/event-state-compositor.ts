@@ -330,6 +330,11 @@ export class EventStateCompositor {
     }
   }
 
+  /** The presentities with live publications, for `presently compositor status` (read only; do not keep). */
+  presentityList(): readonly Presentity[] {
+    return [...this.presentities.values()];
+  }
+
   /** Forgets everything (shutdown). */
   dispose(): void {
     this.isDisposed = true;

@@ -30,7 +30,8 @@ export interface RegistrarLimits {
 /** Room kept in the UDP response budget for the Date and Warning headers. */
 const DATE_AND_WARNING_BYTES = 160;
 
-interface Binding {
+/** One AOR-to-contact binding with its expiry. */
+export interface Binding {
   readonly aorKey: string;
   /** The contact URI as sent, the binding's identity. */
   readonly uri: string;
@@ -62,6 +63,11 @@ export class Registrar {
   /** Current contact URIs of an AOR. */
   contactsOf(aor: Aor): string[] {
     return [...(this.bindings.get(aor.key)?.keys() ?? [])];
+  }
+
+  /** Every live binding, for `presently compositor status` (read only; do not keep). */
+  bindingList(): readonly Binding[] {
+    return [...this.bindings.values()].flatMap((byContact) => [...byContact.values()]);
   }
 
   /** Whether a live binding of the AOR was registered over UDP from `endpoint`. */

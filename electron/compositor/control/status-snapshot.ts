@@ -1,0 +1,70 @@
+/**
+ * The compositor's state in plain data for `presently compositor status`: presentities with their composed presence
+ * (RFC 3903 §6 composition, read back through the shared PIDF codec as a watcher's buddy list would read it) and live
+ * publications, subscriptions (RFC 6665 §4.1.3 states) and registered bindings (RFC 3261 §10.3). Built on demand from
+ * the stores' own records, never kept: a status request costs one pass over them and leaves nothing behind.
+ */
+import { parsePresenceBody, summarizePresence } from '../../../shared/pidf';
+import { parseNameAddr } from '../../../shared/sip/header-values';
+import type { CompositorStatus, PresentityStatus, RegistrationStatus, WatcherStatus } from '../compositor-types';
+import type { Presentity } from '../esc/event-state-compositor';
+import type { Aor } from '../message/aor';
+import type { WatcherDialog } from '../notifier/notifier';
+import type { Binding } from '../registrar/registrar';
+import { flowLabel } from '../transport/flow';
+
+/** What the snapshot reads: the stores' live records and the composed document of an AOR. */
+export interface StatusSources {
+  readonly presentities: readonly Presentity[];
+  readonly watchers: readonly WatcherDialog[];
+  readonly bindings: readonly Binding[];
+  /** The composed PIDF body watchers of `aor` receive now. */
+  composedBody(aor: Aor): string;
+  readonly now: number;
+}
+
+/** The status at `sources.now`, each list in a stable order (by AOR, then watcher or contact). */
+export function statusSnapshot(sources: StatusSources): CompositorStatus {
+  const presentities = sources.presentities.map((presentity) => presentityStatus(presentity, sources.composedBody(presentity.aor)));
+  const watchers = sources.watchers.map((dialog): WatcherStatus => ({
+    watcher: parseNameAddr(dialog.remoteParty)?.uri.text ?? dialog.remoteParty,
+    presentity: dialog.aor.uri,
+    state: dialog.isTerminated ? 'terminated' : 'active',
+    transport: dialog.flow.transport,
+    source: dialog.flow.label,
+    expiresAt: dialog.expiresAt,
+  }));
+  const registrations = sources.bindings.map((binding): RegistrationStatus => ({
+    aor: `sip:${binding.aorKey}`,
+    contact: binding.uri,
+    expiresAt: binding.expiresAt,
+    source: binding.registeredFrom === null ? null : flowLabel('udp', binding.registeredFrom.address, binding.registeredFrom.port),
+  }));
+  return {
+    time: sources.now,
+    presentities: presentities.sort((a, b) => compare(a.aor, b.aor)),
+    watchers: watchers.sort((a, b) => compare(a.presentity, b.presentity) || compare(a.watcher, b.watcher)),
+    registrations: registrations.sort((a, b) => compare(a.aor, b.aor) || compare(a.contact, b.contact)),
+  };
+}
+
+function presentityStatus(presentity: Presentity, composedBody: string): PresentityStatus {
+  const parsed = parsePresenceBody(composedBody, 'application/pidf+xml');
+  // Our own composition always parses; should it not, the publications are still worth listing.
+  const summary = parsed.ok ? summarizePresence(parsed.document) : null;
+  return {
+    aor: presentity.aor.uri,
+    status: summary?.status ?? 'unknown',
+    note: summary?.note ?? null,
+    devices: (summary?.devices ?? []).map((device) => ({ id: device.id, status: device.status, label: device.label })),
+    publications: presentity.publications.map((publication) => ({
+      etag: publication.etag,
+      expiresAt: publication.expiresAt,
+      publisher: publication.thirdPartyPublisher === null ? null : `sip:${publication.thirdPartyPublisher}`,
+    })),
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
