@@ -11,10 +11,14 @@ import { errorMessage } from '../../shared/error-message';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
+  DEFAULT_CONTROL_PORT,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
+  isLoopbackHost,
   readUsersFile,
   startCompositor,
+  startControlListener,
+  type ControlListener,
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
@@ -25,11 +29,13 @@ import { startDemoColleagues } from '../service/demo/demo-colleagues';
 import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';
 import { chooseRealm, readPasswordFromStdin, runUsersCommand, USERS_SUBCOMMANDS } from './compositor-users';
+import { parseControlAddress, runStatusCommand } from './compositor-status';
 
 const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';
 
 const HELP = `Usage: presently compositor [options]
        presently compositor add-user | remove-user | list-users …   (the users file; add-user --help)
+       presently compositor status [--control HOST:PORT] [--user USER] [--json]   (a running server's state)
 
 Runs Presently's built-in presence server: accepts PUBLISH (RFC 3903) from each of a user's devices,
 composes their presence, and sends NOTIFY to every watcher (RFC 6665, RFC 3856). Also answers REGISTER
@@ -45,6 +51,9 @@ Options:
                           answer only the first challenge and know only MD5)
   --no-auth               listen on a non-loopback address without --users: anyone reaching it may publish
                           as anyone and read everyone's registrations
+  --control HOST:PORT|off where \`presently compositor status\` asks (HTTP, default 127.0.0.1:${DEFAULT_CONTROL_PORT});
+                          without --users only on loopback, with --users only for --admin users
+  --admin USER            a user of --users who may read the status (repeatable)
   --udp PORT|off          UDP port (default 5060; 0 picks a free port)
   --tcp PORT|off          TCP port (default 5060)
   --ws PORT|off           WebSocket port, RFC 7118 (default 5066)
@@ -106,6 +115,8 @@ export const compositorCommand: Subcommand = {
 export async function runCompositorCommand(args: readonly string[], io: CompositorCommandIo): Promise<number> {
   if ((USERS_SUBCOMMANDS as readonly string[]).includes(args[0] ?? ''))
     return runUsersCommand(args, { out: io.out, err: io.err, readPassword: io.readPassword ?? readPasswordFromStdin });
+  if (args[0] === 'status')
+    return runStatusCommand(args.slice(1), { out: io.out, err: io.err, readPassword: io.readPassword ?? readPasswordFromStdin });
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(args);
@@ -124,6 +135,14 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   } catch (error) {
     io.err(`presently compositor: ${errorMessage(error)}`);
     return 1;
+  }
+  const users = new Set(options.authentication?.users.map((entry) => entry.user));
+  const stranger = parsed.admins.find((admin) => !users.has(admin));
+  if (stranger !== undefined) {
+    io.err(
+      `presently compositor: --admin ${stranger}: no such user in realm ${options.authentication?.realm ?? ''} of ${parsed.users ?? ''}`,
+    );
+    return 2;
   }
   // With --log json, stdout carries only the log's objects; what people read goes to stderr.
   const say = logFormat === 'json' ? io.err : io.out;
@@ -169,10 +188,38 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       }
     }
   }
+  let control: ControlListener | null = null;
+  if (parsed.control !== null) {
+    try {
+      control = await startControlListener({
+        ...parsed.control,
+        status: () => server.status(),
+        ...(options.authentication === undefined ? {} : { authentication: options.authentication, admins: parsed.admins }),
+      });
+      say(
+        `  control: ${control.url} (presently compositor status${parsed.control.isDefault ? '' : ` --control ${parsed.control.given}`})` +
+          (options.authentication === undefined
+            ? ', no login (loopback only)'
+            : parsed.admins.length === 0
+              ? ' — no --admin given, so nobody may read it'
+              : `, for ${parsed.admins.join(', ')}`),
+      );
+    } catch (error) {
+      if (!parsed.control.isDefault) {
+        io.err(`presently compositor: --control ${parsed.control.given}: ${startFailure(error)}`);
+        await colleagues?.stop();
+        await server.stop();
+        return 1;
+      }
+      // Only the default address: a second compositor on this machine still runs, without a status of its own.
+      io.err(`presently compositor: the control listener is off: ${startFailure(error)} (give --control HOST:PORT)`);
+    }
+  }
   say('Press Ctrl-C to stop.');
 
   const signal = await io.stopRequested;
   say(`\n${signal} received, stopping…`);
+  await control?.close();
   await colleagues?.stop();
   const counters = server.counters();
   await server.stop();
@@ -190,6 +237,9 @@ type ParsedCommandLine =
       users: string | undefined;
       realm: string | undefined;
       algorithms: readonly DigestAlgorithm[] | undefined;
+      /** The control listener's address as given (or the default), null with `--control off`. */
+      control: { host: string; port: number; given: string; isDefault: boolean } | null;
+      admins: readonly string[];
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
@@ -219,11 +269,6 @@ function digestAlgorithms(list: string): DigestAlgorithm[] {
   });
   if (new Set(algorithms).size !== algorithms.length) throw new Error('--digest names an algorithm twice');
   return algorithms;
-}
-
-/** Loopback addresses: only processes on this machine can reach a server bound to one. */
-function isLoopback(host: string): boolean {
-  return host === '::1' || host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function parseCommandLine(args: readonly string[]): ParsedCommandLine {
@@ -258,17 +303,26 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       demo: { type: 'boolean' },
       'demo-domain': { type: 'string' },
       quiet: { type: 'boolean' },
+      control: { type: 'string' },
+      admin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return 'help';
   const host = values.host ?? '127.0.0.1';
   // Safest default: a server others can reach does not start open by accident.
-  if (!isLoopback(host) && values.users === undefined && values['no-auth'] !== true)
+  if (!isLoopbackHost(host) && values.users === undefined && values['no-auth'] !== true)
     throw new Error(`--host ${host} lets other machines in: give --users FILE so that they must log in (or --no-auth to run open anyway)`);
   if (values.users !== undefined && values['no-auth'] === true) throw new Error('--users and --no-auth contradict each other');
   if (values.users !== undefined && values.demo === true)
     throw new Error('--demo runs without --users: the simulated colleagues have no passwords');
+  const control = controlAddress(values.control);
+  // The status lists everyone's presence and registrations: beyond loopback it is only for logged-in admins.
+  if (control !== null && !isLoopbackHost(control.host) && values.users === undefined)
+    throw new Error(
+      `--control ${control.given} lets other machines read the status: give --users FILE and --admin USER, or keep it on loopback`,
+    );
+  if (values.admin !== undefined && values.users === undefined) throw new Error('--admin names a user of --users FILE: give the file too');
   const logFormat = values.log ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new Error(`--log must be text or json, not "${logFormat}"`);
   const certFile = values['tls-cert'];
@@ -303,7 +357,24 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
-  return { options, demo, quiet: values.quiet === true, logFormat, users: values.users, realm: values.realm, algorithms };
+  return {
+    options,
+    demo,
+    quiet: values.quiet === true,
+    logFormat,
+    users: values.users,
+    realm: values.realm,
+    algorithms,
+    control,
+    admins: values.admin ?? [],
+  };
+}
+
+/** `--control HOST:PORT` or `off`; absent, the default loopback address. */
+function controlAddress(value: string | undefined): { host: string; port: number; given: string; isDefault: boolean } | null {
+  if (value === 'off' || value === 'none') return null;
+  const given = value ?? `127.0.0.1:${DEFAULT_CONTROL_PORT}`;
+  return { ...parseControlAddress(given, '--control'), given, isDefault: value === undefined };
 }
 
 /**

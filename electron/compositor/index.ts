@@ -4,7 +4,15 @@
  */
 export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
 export type { AuthenticationOptions } from './auth/authenticator';
-export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from './auth/digest';
+export { DIGEST_ALGORITHMS, digestAlgorithmOf, digestAuthorization, parseDigestChallenge, type DigestAlgorithm } from './auth/digest';
+export {
+  ControlConfigError,
+  DEFAULT_CONTROL_PORT,
+  isLoopbackHost,
+  startControlListener,
+  type ControlListener,
+  type ControlListenerOptions,
+} from './control/control-listener';
 export { readUsersFile, userEntry, usersFileText, UsersFileError, realmProblem, userNameProblem, type UserEntry } from './auth/users-file';
 export type {
   BodyValidationOptions,
