@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/error-message';
+import { hostPort } from '../../shared/sip/header-values';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
@@ -181,7 +182,11 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       io.err('presently compositor: --demo needs a UDP, TCP or WS listener');
     } else {
       try {
-        colleagues = await startDemoColleagues({ server: target.uri, domain: demo });
+        // The colleagues run on this machine: they reach a wildcard listener through loopback, since the advertised
+        // host may be a name or an address this machine cannot send to (NAT, DNS not set up yet).
+        const local = target.host === '0.0.0.0' ? '127.0.0.1' : target.host === '::' ? '::1' : target.host;
+        const server = `sip:${hostPort(local, target.port)};transport=${target.transport}`;
+        colleagues = await startDemoColleagues({ server, domain: demo });
         say(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
       } catch (error) {
         io.err(`presently compositor: the demo colleagues could not start: ${errorMessage(error)}`);

@@ -279,9 +279,11 @@ export class SipTestPeer {
     const topVia = viaLine.slice(0, commaValueEnd(viaLine));
     const via = parseVia(topVia);
     const rport = readParam(topVia, 'rport');
-    // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target.
+    // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target. With an
+    // empty rport the sender asked for its source address and port (RFC 3581 §4): the server we talk to, whatever
+    // host its Via advertises (a name this machine may not resolve).
     const to =
-      this.transport === 'udp' && via !== null && via.port !== null
+      this.transport === 'udp' && via !== null && via.port !== null && !(via.hasRport && !rport)
         ? { host: via.host, port: rport ? Number(rport) : via.port }
         : undefined;
     this.write(text, to);
