@@ -4,10 +4,14 @@
  * a `sips:…;transport=ws` Contact (RFC 7118 §5.1, §5.2); a client trusting another CA cannot connect; and our own
  * SipClient over `wss` registers, publishes and watches through it.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCompositorCommand } from '../../../electron/cli/compositor-command';
+import type { CompositorOptions } from '../../../electron/compositor';
 import { pidf } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec } from '../../support/compositor/compositor-fixture';
 import { startClients } from '../../support/sip/sip-clients';
@@ -22,8 +26,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => certificates.remove());
 
-const wssFixture = () =>
-  startFixture({ udpPort: null, tcpPort: null, wsPort: null, tls: { cert: certificates.certPem, key: certificates.keyPem, wssPort: 0 } });
+const wssFixture = (options: CompositorOptions = {}) =>
+  startFixture({
+    udpPort: null,
+    tcpPort: null,
+    wsPort: null,
+    tls: { cert: certificates.certPem, key: certificates.keyPem, wssPort: 0 },
+    ...options,
+  });
 
 describe('WSS listener', () => {
   it('given a WSS client trusting the test CA, when it publishes and subscribes, then the NOTIFYs come over its connection as WSS', async () => {
@@ -69,6 +79,63 @@ describe('WSS listener', () => {
       sent.end();
     });
     expect(status).toBe(426);
+  });
+});
+
+describe('WSS limits', () => {
+  it('given a 200 ms message deadline, when a peer opens a connection and never starts the TLS handshake, then it is closed', async () => {
+    const fx = await wssFixture({ limits: { messageDeadlineMs: 200 } });
+    const silent = connect(fx.server.addresses.wss?.port ?? 0, '127.0.0.1');
+    silent.on('error', () => undefined);
+    await once(silent, 'close');
+    expect(fx.log.filter((entry) => entry.what === 'limited' && entry.line.includes('messageDeadlineMs'))).toHaveLength(1);
+    expect(fx.log.find((entry) => entry.what === 'limited')?.source).toMatch(/^wss 127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe('presently compositor --wss-port', () => {
+  it('given --tls-cert, --tls-key and --wss-port 0, then it prints the WSS listener as sips:…;transport=ws; without a certificate it refuses', async () => {
+    const started: string[] = [];
+    let stopStarted: (signal: string) => void = () => undefined;
+    const running = runCompositorCommand(
+      [
+        '--udp',
+        'off',
+        '--tcp',
+        'off',
+        '--ws',
+        'off',
+        '--control',
+        'off',
+        '--tls-cert',
+        certificates.certFile,
+        '--tls-key',
+        certificates.keyFile,
+        '--tls-port',
+        '0',
+        '--wss-port',
+        '0',
+      ],
+      {
+        out: (line) => started.push(line),
+        err: (line) => started.push(line),
+        stopRequested: new Promise((resolve) => (stopStarted = resolve)),
+      },
+    );
+    // The start-up lines are printed before the stop signal is awaited, so stopping at once still shows them.
+    stopStarted('SIGTERM');
+    expect(await running).toBe(0);
+    expect(started.join('\n')).toMatch(/^ {2}wss {2}sips:127\.0\.0\.1:\d+;transport=ws$/m);
+    expect(started.join('\n')).toMatch(/^ {2}tls {2}sip:127\.0\.0\.1:\d+;transport=tls$/m);
+
+    const refused: string[] = [];
+    const code = await runCompositorCommand(['--udp', 'off', '--wss-port', '0'], {
+      out: (line) => refused.push(line),
+      err: (line) => refused.push(line),
+      stopRequested: new Promise(() => undefined),
+    });
+    expect(code).toBe(2);
+    expect(refused.join('\n')).toContain('--wss-port needs --tls-cert and --tls-key');
   });
 });
 
