@@ -202,7 +202,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
         ...(options.authentication === undefined ? {} : { authentication: options.authentication, admins: parsed.admins }),
       });
       say(
-        `  control: ${control.url} (presently compositor status${parsed.control.isDefault ? '' : ` --control ${parsed.control.given}`})` +
+        `  control: ${control.url} (presently compositor status${parsed.control.isDefault ? '' : ` --control ${hostPort(control.host, control.port)}`})` +
           (options.authentication === undefined
             ? ', no login (loopback only)'
             : parsed.admins.length === 0

@@ -114,13 +114,13 @@ async function aliceAndBob(port: number): Promise<void> {
   await bob.nextRequest();
 }
 
-/** GET /status with the Host header given, straight over HTTP. */
-function getStatus(port: number, host: string): Promise<{ status: number; body: string }> {
+/** An HTTP request to the control listener (GET /status by default) with the Host header given. */
+function getStatus(port: number, host: string, method = 'GET', path = '/status'): Promise<{ status: number; body: string; allow: string }> {
   return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port, path: '/status', headers: { Host: host } }, (response) => {
+    const sent = request({ host: '127.0.0.1', port, path, method, headers: { Host: host } }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, allow: String(response.headers.allow ?? '') }));
     });
     sent.on('error', reject);
     sent.end();
@@ -161,12 +161,18 @@ describe('presently compositor status (open loopback)', () => {
     expect(expiresIn).toBeLessThanOrEqual(600_000);
   });
 
-  it('given a request naming another Host, then it is refused 421 (a rebound DNS name cannot read the status)', async () => {
+  it('given a request naming another Host, then it is refused 421 (a rebound DNS name cannot read the status); other paths 404, other methods 405', async () => {
     const server = await startServer([]);
     expect((await getStatus(server.controlPort, `127.0.0.1:${server.controlPort}`)).status).toBe(200);
     const foreign = await getStatus(server.controlPort, `attacker.example:${server.controlPort}`);
     expect(foreign.status).toBe(421);
     expect(JSON.parse(foreign.body)).toEqual({ error: expect.stringContaining('loopback addresses only') });
+    const local = `localhost:${server.controlPort}`;
+    expect(await getStatus(server.controlPort, local, 'GET', '/other')).toMatchObject({
+      status: 404,
+      body: JSON.stringify({ error: 'nothing at /other: the status is at /status' }),
+    });
+    expect(await getStatus(server.controlPort, local, 'DELETE')).toMatchObject({ status: 405, allow: 'GET' });
   });
 
   it('given no compositor at the address, then it says so and exits 1', async () => {
@@ -217,7 +223,11 @@ describe('presently compositor status (--users, --admin)', () => {
 
   it('given an admin, then only the right password shows the status; no login, a wrong password and a non-admin get a sentence', async () => {
     const server = await startServer(['--users', await usersFile(), '--domain', 'example.com', '--admin', 'alice']);
-    await server.out.next((line) => line.includes(`control: http://127.0.0.1:${server.controlPort}/status`) && line.includes('for alice'));
+    await server.out.next((line) =>
+      line.includes(
+        `control: http://127.0.0.1:${server.controlPort}/status (presently compositor status --control 127.0.0.1:${server.controlPort}), for alice`,
+      ),
+    );
     const control = ['--control', `127.0.0.1:${server.controlPort}`];
 
     expect(await status(control)).toMatchObject({
