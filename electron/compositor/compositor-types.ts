@@ -259,8 +259,8 @@ export interface RunningCompositor {
   readonly addresses: Readonly<Partial<Record<CompositorTransport, BoundAddress>>>;
   /** A snapshot of the counters. */
   counters(): CompositorCounters;
-  /** Who publishes, watches and is registered now (for `presently compositor status`). */
-  status(): CompositorStatus;
+  /** Who publishes, watches and is registered now (for `presently compositor status`; read in slices, see control/). */
+  status(): Promise<CompositorStatus>;
   /** The composed PIDF document of an AOR as watchers would receive it now (for the demo and tests). */
   currentDocument(aor: string): string;
   /**

@@ -333,12 +333,12 @@ class CompositorServer implements RunningCompositor {
     };
   }
 
-  status(): CompositorStatus {
+  status(): Promise<CompositorStatus> {
     return statusSnapshot({
       presentities: this.esc.presentityList(),
       watchers: this.notifier.watcherList(),
       bindings: this.registrar.bindingList(),
-      composedBody: (aor) => this.esc.composedDocument(aor).body,
+      composedBody: (aor) => this.esc.peekComposedBody(aor),
       now: Date.now(),
     });
   }

@@ -17,6 +17,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DigestAuthenticator, type AuthenticationOptions } from '../auth/authenticator';
+import { errorMessage } from '../../../shared/error-message';
 import type { CompositorStatus } from '../compositor-types';
 
 /** The control listener's address when none is configured (one above the SIP WebSocket port). */
@@ -36,7 +37,7 @@ export interface ControlListenerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   /** The server's state, read afresh for each GET /status. */
-  readonly status: () => CompositorStatus;
+  readonly status: () => Promise<CompositorStatus>;
   /** The compositor's Digest users; absent: no login (allowed on loopback only). */
   readonly authentication?: AuthenticationOptions;
   /** With authentication: the users who may read the status. */
@@ -68,16 +69,15 @@ export async function startControlListener(options: ControlListenerOptions): Pro
   const authenticator = authentication === undefined ? null : new DigestAuthenticator(authentication);
   const admins = new Set(options.admins ?? []);
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS }, (request, response) => {
-    try {
-      answer(request, response);
-    } catch (error) {
+    answer(request, response).catch((error: unknown) => {
       // A defect, not bad input: the client gets a sentence, the server keeps running.
-      refuse(response, 500, `the status could not be read: ${error instanceof Error ? error.message : String(error)}`);
-    }
+      if (!response.headersSent) refuse(response, 500, `the status could not be read: ${errorMessage(error)}`);
+      else response.destroy();
+    });
   });
   server.maxConnections = MAX_CONNECTIONS;
 
-  const answer = (request: IncomingMessage, response: ServerResponse): void => {
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = (request.url ?? '/').split('?')[0];
     if (authenticator === null && !isLoopbackHost(hostName(request.headers.host ?? '')))
       return refuse(response, 421, 'this status is served to loopback addresses only (Host must be 127.0.0.1, ::1 or localhost)');
@@ -111,7 +111,7 @@ export async function startControlListener(options: ControlListenerOptions): Pro
             : `${admission.user} is not an admin of this compositor (its --admin users may read the status)`,
         );
     }
-    const body = JSON.stringify(options.status());
+    const body = JSON.stringify(await options.status());
     response.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
