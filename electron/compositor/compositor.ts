@@ -310,8 +310,7 @@ class CompositorServer implements RunningCompositor {
     };
     if (ports.ws !== null) this.bound(await startWsListener({ ...webSocket, port: ports.ws }));
     const tls = this.config.tls;
-    if (tls?.wssPort !== undefined && tls.wssPort !== null)
-      this.bound(await startWsListener({ ...webSocket, port: tls.wssPort, tls, handshakeTimeoutMs: messageDeadlineMs }));
+    if (tls?.wssPort !== undefined && tls.wssPort !== null) this.bound(await startWsListener({ ...webSocket, port: tls.wssPort, tls }));
   }
 
   counters(): CompositorCounters {

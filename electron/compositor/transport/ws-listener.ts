@@ -34,8 +34,6 @@ export interface WsListenerOptions {
   readonly maxMessageBytes: number;
   /** A certificate and key: WSS over an `https` server (the TLS handshake is under the message deadline too). */
   readonly tls?: CompositorTlsOptions;
-  /** WSS only: longest time a TLS handshake may take, ms (Node's default is 120 s). */
-  readonly handshakeTimeoutMs?: number;
   /** Connection caps and deadlines. */
   readonly guard: ConnectionGuard;
   /** Serialised origins (`https://app.example.com`) whose pages may connect. */
@@ -51,10 +49,9 @@ export interface WsListenerOptions {
 export async function startWsListener(options: WsListenerOptions): Promise<Listener> {
   const { guard, tls } = options;
   const transport = tls === undefined ? 'ws' : 'wss';
-  const http: Server =
-    tls === undefined
-      ? createServer()
-      : createHttpsServer({ cert: tls.cert, key: tls.key, handshakeTimeout: options.handshakeTimeoutMs ?? 120_000 });
+  // The message deadline, started when a connection is accepted, covers the TLS handshake and logs what it closes;
+  // Node's own handshake timeout (120 s) stays as a backstop only.
+  const http: Server = tls === undefined ? createServer() : createHttpsServer({ cert: tls.cert, key: tls.key });
   /**
    * Admitted TCP connections and their timers, from accept on (the handshake is under the deadline too), by remote
    * address and port: over WSS the upgrade request's socket is the TLS socket wrapped around the one accepted.

@@ -155,6 +155,9 @@ describe('our SipClient over wss', () => {
       current: bob.buddies[0],
     });
     expect(seen.presence?.status).toBe('busy');
+    const status = await fx.server.status();
+    expect(status.watchers).toMatchObject([{ watcher: 'sip:bob@example.com', presentity: ALICE, state: 'active', transport: 'wss' }]);
+    expect(status.presentities).toMatchObject([{ aor: ALICE, status: 'busy', note: 'secure socket' }]);
     const sources = fx.log.filter((entry) => entry.kind === 'request').map((entry) => entry.source ?? '');
     expect(sources.length).toBeGreaterThan(0);
     expect(sources.every((source) => source.startsWith('wss '))).toBe(true);
