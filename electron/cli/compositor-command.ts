@@ -8,15 +8,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../shared/error-message';
+import { hostPort } from '../../shared/sip/header-values';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
+  DEFAULT_CONTROL_PORT,
   DEFAULT_RULE_NAMES,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
+  isLoopbackHost,
   openStateStore,
   readUsersFile,
   startCompositor,
+  startControlListener,
+  type ControlListener,
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
@@ -28,11 +33,13 @@ import { startDemoColleagues } from '../service/demo/demo-colleagues';
 import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';
 import { chooseRealm, readPasswordFromStdin, runUsersCommand, USERS_SUBCOMMANDS } from './compositor-users';
+import { parseControlAddress, runStatusCommand } from './compositor-status';
 
 const DEFAULT_DEMO_DOMAIN = 'demo.presently.invalid';
 
 const HELP = `Usage: presently compositor [options]
        presently compositor add-user | remove-user | list-users …   (the users file; add-user --help)
+       presently compositor status [--control HOST:PORT] [--user USER] [--json]   (a running server's state)
 
 Runs Presently's built-in presence server: accepts PUBLISH (RFC 3903) from each of a user's devices,
 composes their presence, and sends NOTIFY to every watcher (RFC 6665, RFC 3856). Also answers REGISTER
@@ -51,10 +58,15 @@ Options:
                           allow without); owners set rules over XCAP at http://HOST:WS-PORT/xcap-root
   --no-auth               listen on a non-loopback address without --users: anyone reaching it may publish
                           as anyone and read everyone's registrations
+  --control HOST:PORT|off where \`presently compositor status\` asks (HTTP, default 127.0.0.1:${DEFAULT_CONTROL_PORT});
+                          without --users only on loopback, with --users only for --admin users
+  --admin USER            a user of --users who may read the status (repeatable)
   --udp PORT|off          UDP port (default 5060; 0 picks a free port)
   --tcp PORT|off          TCP port (default 5060)
   --ws PORT|off           WebSocket port, RFC 7118 (default 5066)
   --tls-port PORT         TLS port (default 5061), with --tls-cert and --tls-key (PEM files)
+  --wss-port PORT|off     secure WebSocket port, RFC 7118 over TLS with the same certificate (default 7443
+                          when --tls-cert is given); clients use sips:HOST:PORT;transport=ws
   --domain NAME           serve only this domain (repeatable; default: any domain)
   --min-expires SECONDS   shortest interval accepted, shorter gets 423 (default 60)
   --max-expires SECONDS   longest interval granted (default 3600)
@@ -67,7 +79,7 @@ Options:
                           acknowledged (default: memory only)
   --state-sync full|normal  full (default): each commit is on the disk before its 200, a power cut
                           included; normal: survives a crash or kill -9, not a power cut, and costs
-                          no fsync per commit (docs/compositor-team.md §5)
+                          no fsync per commit (docs/compositor-team.md §6)
 Limits (docs/compositor-limits.md; beyond a cap: 503 with Retry-After, or the connection closed):
   --max-connections N     open TCP/TLS/WS connections in total (default 1000)
   --max-connections-per-address N   from one IP address (default 32)
@@ -152,6 +164,8 @@ export function batchedLines(write: (text: string) => void): { readonly write: (
 export async function runCompositorCommand(args: readonly string[], io: CompositorCommandIo): Promise<number> {
   if ((USERS_SUBCOMMANDS as readonly string[]).includes(args[0] ?? ''))
     return runUsersCommand(args, { out: io.out, err: io.err, readPassword: io.readPassword ?? readPasswordFromStdin });
+  if (args[0] === 'status')
+    return runStatusCommand(args.slice(1), { out: io.out, err: io.err, readPassword: io.readPassword ?? readPasswordFromStdin });
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(args);
@@ -170,6 +184,14 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   } catch (error) {
     io.err(`presently compositor: ${errorMessage(error)}`);
     return 1;
+  }
+  const users = new Set(options.authentication?.users.map((entry) => entry.user));
+  const stranger = parsed.admins.find((admin) => !users.has(admin));
+  if (stranger !== undefined) {
+    io.err(
+      `presently compositor: --admin ${stranger}: no such user in realm ${options.authentication?.realm ?? ''} of ${parsed.users ?? ''}`,
+    );
+    return 2;
   }
   // With --log json, stdout carries only the log's objects; what people read goes to stderr.
   const say = logFormat === 'json' ? io.err : io.out;
@@ -217,7 +239,11 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
       io.err('presently compositor: --demo needs a UDP, TCP or WS listener');
     } else {
       try {
-        colleagues = await startDemoColleagues({ server: target.uri, domain: demo });
+        // The colleagues run on this machine: they reach a wildcard listener through loopback, since the advertised
+        // host may be a name or an address this machine cannot send to (NAT, DNS not set up yet).
+        const local = target.host === '0.0.0.0' ? '127.0.0.1' : target.host === '::' ? '::1' : target.host;
+        const server = `sip:${hostPort(local, target.port)};transport=${target.transport}`;
+        colleagues = await startDemoColleagues({ server, domain: demo });
         say(`Demo colleagues (changing every 20–60 s): ${colleagues.colleagues.map((c) => `${c.name} <${c.aor}>`).join(', ')}`);
       } catch (error) {
         io.err(`presently compositor: the demo colleagues could not start: ${errorMessage(error)}`);
@@ -225,10 +251,38 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
     }
   }
   if (parsed.state !== undefined) say(`  state: kept in ${parsed.state}`);
+  let control: ControlListener | null = null;
+  if (parsed.control !== null) {
+    try {
+      control = await startControlListener({
+        ...parsed.control,
+        status: () => server.status(),
+        ...(options.authentication === undefined ? {} : { authentication: options.authentication, admins: parsed.admins }),
+      });
+      say(
+        `  control: ${control.url} (presently compositor status${parsed.control.isDefault ? '' : ` --control ${hostPort(control.host, control.port)}`})` +
+          (options.authentication === undefined
+            ? ', no login (loopback only)'
+            : parsed.admins.length === 0
+              ? ' — no --admin given, so nobody may read it'
+              : `, for ${parsed.admins.join(', ')}`),
+      );
+    } catch (error) {
+      if (!parsed.control.isDefault) {
+        io.err(`presently compositor: --control ${parsed.control.given}: ${startFailure(error)}`);
+        await colleagues?.stop();
+        await server.stop();
+        return 1;
+      }
+      // Only the default address: a second compositor on this machine still runs, without a status of its own.
+      io.err(`presently compositor: the control listener is off: ${startFailure(error)} (give --control HOST:PORT)`);
+    }
+  }
   say('Press Ctrl-C to stop.');
 
   const signal = await io.stopRequested;
   say(`\n${signal} received, stopping…`);
+  await control?.close();
   await colleagues?.stop();
   const counters = server.counters();
   await server.stop();
@@ -248,6 +302,9 @@ type ParsedCommandLine =
       algorithms: readonly DigestAlgorithm[] | undefined;
       state: string | undefined;
       stateSync: 'full' | 'normal';
+      /** The control listener's address as given (or the default), null with `--control off`. */
+      control: { host: string; port: number; given: string; isDefault: boolean } | null;
+      admins: readonly string[];
     };
 
 /** The `authentication` option from the users file, for the realm chosen as add-user chooses it; none without a file. */
@@ -279,11 +336,6 @@ function digestAlgorithms(list: string): DigestAlgorithm[] {
   return algorithms;
 }
 
-/** Loopback addresses: only processes on this machine can reach a server bound to one. */
-function isLoopback(host: string): boolean {
-  return host === '::1' || host === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   const { values } = parseArgs({
     args: [...args],
@@ -302,6 +354,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       tcp: { type: 'string' },
       ws: { type: 'string' },
       'tls-port': { type: 'string' },
+      'wss-port': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       domain: { type: 'string', multiple: true },
@@ -318,17 +371,26 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       demo: { type: 'boolean' },
       'demo-domain': { type: 'string' },
       quiet: { type: 'boolean' },
+      control: { type: 'string' },
+      admin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return 'help';
   const host = values.host ?? '127.0.0.1';
   // Safest default: a server others can reach does not start open by accident.
-  if (!isLoopback(host) && values.users === undefined && values['no-auth'] !== true)
+  if (!isLoopbackHost(host) && values.users === undefined && values['no-auth'] !== true)
     throw new Error(`--host ${host} lets other machines in: give --users FILE so that they must log in (or --no-auth to run open anyway)`);
   if (values.users !== undefined && values['no-auth'] === true) throw new Error('--users and --no-auth contradict each other');
   if (values.users !== undefined && values.demo === true)
     throw new Error('--demo runs without --users: the simulated colleagues have no passwords');
+  const control = controlAddress(values.control);
+  // The status lists everyone's presence and registrations: beyond loopback it is only for logged-in admins.
+  if (control !== null && !isLoopbackHost(control.host) && values.users === undefined)
+    throw new Error(
+      `--control ${control.given} lets other machines read the status: give --users FILE and --admin USER, or keep it on loopback`,
+    );
+  if (values.admin !== undefined && values.users === undefined) throw new Error('--admin names a user of --users FILE: give the file too');
   const logFormat = values.log ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new Error(`--log must be text or json, not "${logFormat}"`);
   const defaultRule = values['default-rule'];
@@ -337,12 +399,15 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (certFile === undefined && values['wss-port'] !== undefined)
+    throw new Error('--wss-port needs --tls-cert and --tls-key (WSS uses the TLS certificate)');
   const tls =
     certFile !== undefined && keyFile !== undefined
       ? {
           cert: readPem(certFile, '--tls-cert'),
           key: readPem(keyFile, '--tls-key'),
           port: port(values['tls-port'] ?? '5061', '--tls-port') ?? 5061,
+          wssPort: port(values['wss-port'] ?? '7443', '--wss-port'),
         }
       : undefined;
   const options: CompositorOptions = {
@@ -377,7 +442,16 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     algorithms,
     state: values.state,
     stateSync,
+    control,
+    admins: values.admin ?? [],
   };
+}
+
+/** `--control HOST:PORT` or `off`; absent, the default loopback address. */
+function controlAddress(value: string | undefined): { host: string; port: number; given: string; isDefault: boolean } | null {
+  if (value === 'off' || value === 'none') return null;
+  const given = value ?? `127.0.0.1:${DEFAULT_CONTROL_PORT}`;
+  return { ...parseControlAddress(given, '--control'), given, isDefault: value === undefined };
 }
 
 /**
@@ -458,7 +532,7 @@ function startFailure(error: unknown): string {
   const where = e.address !== undefined ? ` ${e.address}:${e.port ?? ''}` : '';
   switch (e.code) {
     case 'EADDRINUSE':
-      return `cannot listen on${where}: the port is already in use (choose another with --udp/--tcp/--ws, or "off")`;
+      return `cannot listen on${where}: the port is already in use (choose another with --udp/--tcp/--ws/--tls-port/--wss-port, or "off")`;
     case 'EACCES':
       return `cannot listen on${where}: permission denied (ports below 1024 need privileges)`;
     case 'EADDRNOTAVAIL':

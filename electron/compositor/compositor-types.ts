@@ -4,18 +4,21 @@
  * server: an RFC 3903 Event State Compositor with an RFC 6665/RFC 3856 notifier and a small RFC 3261
  * registrar (see `compositor.ts`). No Electron here; it runs under plain Node.
  */
+import type { PresenceStatus } from '../../shared/presence/presence-status';
 import type { SipTransport } from '../../shared/sip/transport';
 import type { AuthenticationOptions } from './auth/authenticator';
 import type { DefaultRuleName } from './authorization/decision';
 import type { RulesStorage } from './authorization/rules-book';
 import type { CompositorStateStore } from './state/state-store';
 
-/** A certificate and key (PEM) for the TLS listener. */
+/** A certificate and key (PEM) for the TLS listener, and for the WSS one. */
 export interface CompositorTlsOptions {
   readonly cert: string | Buffer;
   readonly key: string | Buffer;
   /** TLS port; 0 (the default) picks a free port. */
   readonly port?: number;
+  /** WebSocket over TLS (RFC 7118 WSS) with the same certificate: 0 picks a free port; absent or null, no WSS listener. */
+  readonly wssPort?: number | null;
 }
 
 /** RFC 3261 §17 timer base values; tests shorten them to see Timer F fire in seconds, not 32 s. */
@@ -159,15 +162,18 @@ export interface BodyValidationOptions {
   readonly execArgv?: readonly string[];
 }
 
-/** The transports a compositor can listen on (every SIP transport but WSS). */
-export type CompositorTransport = Exclude<SipTransport, 'wss'>;
+/** The transports a compositor can listen on: every SIP transport. */
+export type CompositorTransport = SipTransport;
 
 /** A bound listener. */
 export interface BoundAddress {
   readonly transport: CompositorTransport;
   readonly host: string;
   readonly port: number;
-  /** A URI clients can use as their server / outbound proxy, e.g. `sip:127.0.0.1:5060;transport=tcp`. */
+  /**
+   * A URI clients can use as their server / outbound proxy, e.g. `sip:127.0.0.1:5060;transport=tcp`; for WSS
+   * `sips:127.0.0.1:7443;transport=ws` (transport/flow.ts `listenerUri`).
+   */
   readonly uri: string;
 }
 
@@ -212,6 +218,59 @@ export interface CompositorCounters {
   readonly bodiesValidatedOnWorkers: number;
 }
 
+/**
+ * The server's state at one moment, as `presently compositor status` shows it (GET /status on the control listener,
+ * control/): who publishes, who watches whom, who is registered. A snapshot in plain data, safe to send as JSON.
+ */
+export interface CompositorStatus {
+  /** When it was taken (ms since the epoch); every `expiresAt` is on the same clock. */
+  readonly time: number;
+  /** Presentities with at least one live publication, by AOR. */
+  readonly presentities: readonly PresentityStatus[];
+  /** Live subscriptions, by presentity then watcher. */
+  readonly watchers: readonly WatcherStatus[];
+  /** Registered bindings, by AOR. */
+  readonly registrations: readonly RegistrationStatus[];
+}
+
+/** One presentity: its composed presence (what its watchers are told) and its live publications. */
+export interface PresentityStatus {
+  readonly aor: string;
+  /** The composed status as a watcher's buddy list would show it. */
+  readonly status: PresenceStatus;
+  readonly note: string | null;
+  /** The devices (tuples) of the composed document. */
+  readonly devices: readonly { readonly id: string; readonly status: PresenceStatus; readonly label: string | null }[];
+  /** One per publishing device (EPA): its entity-tag, its expiry, and the third-party publisher's AOR when not the presentity. */
+  readonly publications: readonly { readonly etag: string; readonly expiresAt: number; readonly publisher: string | null }[];
+}
+
+/** One subscription: who watches whom, over what, until when. */
+export interface WatcherStatus {
+  /** The watcher: the SUBSCRIBE's From URI. */
+  readonly watcher: string;
+  /** The presentity watched (AOR). */
+  readonly presentity: string;
+  /** The event package: presence, or the owner's own watcher information. */
+  readonly event: 'presence' | 'presence.winfo';
+  /** RFC 6665 §4.1.3 subscription state as we last told the watcher (pending until the owner allows, RFC 5025). */
+  readonly state: 'pending' | 'active' | 'terminated';
+  /** The transport its NOTIFYs use. */
+  readonly transport: CompositorTransport;
+  /** Where the SUBSCRIBE came from (the connection NOTIFYs reuse), e.g. `tcp 127.0.0.1:50312`. */
+  readonly source: string;
+  readonly expiresAt: number;
+}
+
+/** One registered binding (RFC 3261 §10.3). */
+export interface RegistrationStatus {
+  readonly aor: string;
+  readonly contact: string;
+  readonly expiresAt: number;
+  /** The UDP source it was registered from (NOTIFYs may go there), null when it came over a connection. */
+  readonly source: string | null;
+}
+
 /** A running compositor. */
 export interface RunningCompositor {
   /** The bound listeners, by transport (absent when switched off). */
@@ -223,6 +282,8 @@ export interface RunningCompositor {
    * when the WebSocket listener is off.
    */
   readonly xcapRoot: string | null;
+  /** Who publishes, watches and is registered now (for `presently compositor status`; read in slices, see control/). */
+  status(): Promise<CompositorStatus>;
   /** The composed PIDF document of an AOR as watchers would receive it now (for the demo and tests). */
   currentDocument(aor: string): string;
   /**

@@ -1,5 +1,5 @@
 /**
- * Presently's built-in presence server: listeners (UDP, TCP, TLS, WS), a minimal transaction layer, and a
+ * Presently's built-in presence server: listeners (UDP, TCP, TLS, WS, WSS), a minimal transaction layer, and a
  * method router in front of the Event State Compositor (RFC 3903), the presence notifier (RFC 6665,
  * RFC 3856) and a registrar (RFC 3261 §10.3). It is deliberately not built on sip.js's UserAgent (docs/sip-js.md
  * §9: its core answers PUBLISH with 405 and has no notifier dialogs) and never imports `electron`.
@@ -48,11 +48,13 @@ import type {
   CompositorLimits,
   CompositorLogEntry,
   CompositorOptions,
+  CompositorStatus,
   CompositorTransport,
   RunningCompositor,
   SipTimerValues,
 } from './compositor-types';
 import { DigestAuthenticator } from './auth/authenticator';
+import { statusSnapshot } from './control/status-snapshot';
 import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
 import { ALLOWED_EVENTS, Notifier } from './notifier/notifier';
 import { decideWatcher, defaultHandling } from './authorization/decision';
@@ -67,7 +69,7 @@ import { connectionGuard, type ConnectionGuard } from './limits/connection-limit
 import { OncePerSource } from './limits/limit-log';
 import { defaultLimits, invalidLimit, normaliseOrigin, type LimitName } from './limits/limits';
 import { headerProblem, headerSectionBytes } from './limits/message-checks';
-import type { Flow, Listener, StreamFailure } from './transport/flow';
+import { isMessageFramed, listenerUri, type Flow, type Listener, type StreamFailure } from './transport/flow';
 import { startStreamListener } from './transport/stream-listener';
 import { startUdpListener, type UdpListener } from './transport/udp-listener';
 import { startWsListener } from './transport/ws-listener';
@@ -177,7 +179,7 @@ function normalise(options: CompositorOptions): Config {
     host,
     advertisedHost: options.advertisedHost ?? (isWildcard ? firstExternalAddress(host === '::' ? 'IPv6' : 'IPv4') : host),
     ports: { udp: port('UDP', options.udpPort), tcp: port('TCP', options.tcpPort), ws: port('WS', options.wsPort) },
-    tls: options.tls,
+    tls: options.tls === undefined ? undefined : { ...options.tls, wssPort: port('WSS', options.tls.wssPort ?? null) },
     domains: new Set((options.domains ?? []).map((d) => d.trim().toLowerCase()).filter((d) => d.length > 0)),
     expiry,
     thirdPartyPublishers: thirdParty,
@@ -334,28 +336,27 @@ class CompositorServer implements RunningCompositor {
         }),
       );
     }
-    if (ports.ws !== null) {
-      this.bound(
-        await startWsListener({
-          host,
-          port: ports.ws,
-          maxMessageBytes,
-          guard,
-          allowedOrigins: new Set(wsAllowedOrigins),
-          onOriginRefused: (label, address, origin) =>
-            this.limited('wsAllowedOrigins', label, address, `WebSocket upgrade refused with 403: Origin ${origin} is not allowed`),
-          onMessage,
-          onFramingFailure,
-          onClose,
-          onHttpRequest: xcapHandler({
-            rules: this.rules,
-            authenticator: this.authenticator,
-            servesHost: (host) => this.servesHost(host),
-            log: (method, aor, source, status, detail) => this.logHttp(method, aor, source, status, detail),
-          }),
-        }),
-      );
-    }
+    // WS and WSS: one listener module, plain or over TLS with the TLS listener's certificate; both serve XCAP.
+    const webSocket = {
+      host,
+      maxMessageBytes,
+      guard,
+      allowedOrigins: new Set(wsAllowedOrigins),
+      onOriginRefused: (label: string, address: string, origin: string) =>
+        this.limited('wsAllowedOrigins', label, address, `WebSocket upgrade refused with 403: Origin ${origin} is not allowed`),
+      onMessage,
+      onFramingFailure,
+      onClose,
+      onHttpRequest: xcapHandler({
+        rules: this.rules,
+        authenticator: this.authenticator,
+        servesHost: (host) => this.servesHost(host),
+        log: (method, aor, source, status, detail) => this.logHttp(method, aor, source, status, detail),
+      }),
+    };
+    if (ports.ws !== null) this.bound(await startWsListener({ ...webSocket, port: ports.ws }));
+    const tls = this.config.tls;
+    if (tls?.wssPort !== undefined && tls.wssPort !== null) this.bound(await startWsListener({ ...webSocket, port: tls.wssPort, tls }));
   }
 
   get xcapRoot(): string | null {
@@ -380,6 +381,16 @@ class CompositorServer implements RunningCompositor {
       watchersDropped: this.notifier.watchersDropped,
       bodiesValidatedOnWorkers: this.validatorPool?.validatedCount ?? 0,
     };
+  }
+
+  status(): Promise<CompositorStatus> {
+    return statusSnapshot({
+      presentities: this.esc.presentityList(),
+      watchers: this.notifier.watcherList(),
+      bindings: this.registrar.bindingList(),
+      composedBody: (aor) => this.esc.peekComposedBody(aor),
+      now: Date.now(),
+    });
   }
 
   currentDocument(aorText: string): string {
@@ -447,7 +458,7 @@ class CompositorServer implements RunningCompositor {
   private bound(listener: Listener): void {
     this.listeners.push(listener);
     const transport = listener.transport;
-    const uri = `sip:${hostPort(this.config.advertisedHost, listener.port)};transport=${transport}`;
+    const uri = listenerUri(transport, hostPort(this.config.advertisedHost, listener.port));
     this.addresses[transport] = { transport, host: listener.host, port: listener.port, uri };
   }
 
@@ -456,7 +467,7 @@ class CompositorServer implements RunningCompositor {
   }
 
   private contactUri(transport: CompositorTransport): string {
-    return `sip:${this.sentBy(transport)};transport=${transport}`;
+    return listenerUri(transport, this.sentBy(transport));
   }
 
   // ── receiving ────────────────────────────────────────────────────────────────────────────────
@@ -487,7 +498,7 @@ class CompositorServer implements RunningCompositor {
         return;
       }
       // UDP and WebSocket carry one message per datagram/frame: Content-Length is optional there.
-      const result = parseSipMessage(data, flow.transport === 'udp' || flow.transport === 'ws');
+      const result = parseSipMessage(data, isMessageFramed(flow.transport));
       if (!result.ok) {
         this.malformedMessages++;
         if (result.partial !== undefined && canAnswer(result.partial)) {

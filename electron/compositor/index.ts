@@ -6,7 +6,15 @@ export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compo
 export type { AuthenticationOptions } from './auth/authenticator';
 export { DEFAULT_RULE_NAMES, type DefaultRuleName } from './authorization/decision';
 export { InMemoryRulesStorage, type RulesStorage } from './authorization/rules-book';
-export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from './auth/digest';
+export { DIGEST_ALGORITHMS, digestAlgorithmOf, digestAuthorization, parseDigestChallenge, type DigestAlgorithm } from './auth/digest';
+export {
+  ControlConfigError,
+  DEFAULT_CONTROL_PORT,
+  isLoopbackHost,
+  startControlListener,
+  type ControlListener,
+  type ControlListenerOptions,
+} from './control/control-listener';
 export { readUsersFile, userEntry, usersFileText, UsersFileError, realmProblem, userNameProblem, type UserEntry } from './auth/users-file';
 export type {
   BodyValidationOptions,
@@ -15,9 +23,13 @@ export type {
   CompositorLimits,
   CompositorLogEntry,
   CompositorOptions,
+  CompositorStatus,
   CompositorTlsOptions,
   CompositorTransport,
+  PresentityStatus,
+  RegistrationStatus,
   RunningCompositor,
   SipTimerValues,
+  WatcherStatus,
 } from './compositor-types';
 export { openStateStore, StateFileError, STATE_SCHEMA_VERSION, type CompositorStateStore } from './state/state-store';

@@ -105,7 +105,7 @@ export class DigestAuthenticator {
     return this.authenticateValues(request.method, request.headers.getAll('authorization'), address, now);
   }
 
-  /** The same check for any Digest-protected request, HTTP's too (XCAP, RFC 4825 §13.2): its method and Authorization values. */
+  /** The same check for any Digest-protected request, HTTP's too (XCAP, RFC 4825 §13.2; the control listener, RFC 7616): its method and Authorization values — the same challenges, nonces, replay and failure rules as SIP. */
   authenticateValues(method: string, authorizations: readonly string[], address: string, now: number): Admission {
     if (this.isBanned(address, now)) {
       return {

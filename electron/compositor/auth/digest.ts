@@ -76,6 +76,58 @@ export function challengeHeader(challenge: DigestChallenge): string {
   );
 }
 
+/**
+ * Reads a `WWW-Authenticate: Digest …` value (RFC 7616 §3.3) as a client does; null when it is not Digest, names an
+ * algorithm we do not know, or lacks the realm or nonce.
+ */
+export function parseDigestChallenge(value: string): DigestChallenge | null {
+  const params = digestParams(value);
+  const algorithm = digestAlgorithmOf(params?.get('algorithm') ?? 'MD5');
+  const realm = params?.get('realm');
+  const nonce = params?.get('nonce');
+  if (params === null || algorithm === null || realm === undefined || nonce === undefined) return null;
+  return { realm, nonce, opaque: params.get('opaque') ?? '', algorithm, stale: params.get('stale')?.toLowerCase() === 'true' };
+}
+
+/** What a client answers a challenge with (qop=auth, RFC 7616 §3.4). */
+export interface DigestAnswer {
+  readonly user: string;
+  readonly password: string;
+  readonly method: string;
+  readonly uri: string;
+  /** The nonce count, 1 for a nonce's first use. */
+  readonly nc: number;
+  readonly cnonce: string;
+}
+
+/** The `Authorization` value answering `challenge` (RFC 7616 §3.4). */
+export function digestAuthorization(challenge: DigestChallenge, answer: DigestAnswer): string {
+  const { algorithm, realm, nonce, opaque } = challenge;
+  const nc = answer.nc.toString(16).padStart(8, '0');
+  const ha1 = credentialsHash(algorithm, answer.user, realm, answer.password);
+  const response = digestResponse(ha1, { algorithm, method: answer.method, uri: answer.uri, nonce, nc, cnonce: answer.cnonce });
+  return (
+    `Digest username="${answer.user}", realm="${realm}", nonce="${nonce}", uri="${answer.uri}", response="${response}", ` +
+    `algorithm=${algorithm}, cnonce="${answer.cnonce}", opaque="${opaque}", qop=auth, nc=${nc}`
+  );
+}
+
+/** The parameters of a `Digest …` value, names lower-cased and values unquoted; null when not Digest or a name repeats. */
+function digestParams(value: string): Map<string, string> | null {
+  const match = /^\s*digest\s+/i.exec(value);
+  if (match === null) return null;
+  const params = new Map<string, string>();
+  for (const part of splitCommaValues(value.slice(match[0].length))) {
+    const equals = part.indexOf('=');
+    if (equals <= 0) continue;
+    const name = part.slice(0, equals).trim().toLowerCase();
+    // RFC 7616 §3.4: each parameter at most once; a repeated one makes the value ambiguous.
+    if (params.has(name)) return null;
+    params.set(name, unquote(part.slice(equals + 1).trim()));
+  }
+  return params;
+}
+
 /** What a client sent in `Authorization: Digest …` (RFC 7616 §3.4), names lower-cased, values unquoted. */
 export interface DigestCredentials {
   readonly username: string;
@@ -93,17 +145,8 @@ export interface DigestCredentials {
 
 /** Reads an `Authorization` value; null when it is not Digest or lacks a parameter every response needs. */
 export function parseDigestCredentials(value: string): DigestCredentials | null {
-  const match = /^\s*digest\s+/i.exec(value);
-  if (match === null) return null;
-  const params = new Map<string, string>();
-  for (const part of splitCommaValues(value.slice(match[0].length))) {
-    const equals = part.indexOf('=');
-    if (equals <= 0) continue;
-    const name = part.slice(0, equals).trim().toLowerCase();
-    // RFC 7616 §3.4: each parameter at most once; a repeated one makes the credentials ambiguous.
-    if (params.has(name)) return null;
-    params.set(name, unquote(part.slice(equals + 1).trim()));
-  }
+  const params = digestParams(value);
+  if (params === null) return null;
   const username = params.get('username');
   const realm = params.get('realm');
   const nonce = params.get('nonce');

@@ -365,6 +365,24 @@ export class EventStateCompositor {
     }
   }
 
+  /**
+   * The composed PIDF body for a one-off reader (`presently compositor status`): the cached composite when there is one,
+   * else composed without caching it or keeping parsed documents, so that reading the status of an AOR nobody watches
+   * leaves its memory as it was.
+   */
+  peekComposedBody(aor: Aor): string {
+    const presentity = this.presentities.get(aor.key);
+    return (
+      presentity?.composites?.get('application/pidf+xml')?.body ??
+      composeNow(aor, presentity?.publications ?? [], 'application/pidf+xml', false).body
+    );
+  }
+
+  /** The presentities with live publications, for `presently compositor status` (read only; do not keep). */
+  presentityList(): readonly Presentity[] {
+    return [...this.presentities.values()];
+  }
+
   /** Forgets everything (shutdown). */
   dispose(): void {
     this.isDisposed = true;
@@ -490,16 +508,18 @@ export class EventStateCompositor {
   }
 }
 
-function composeNow(aor: Aor, publications: readonly EventPublication[], contentType: ComposedContentType): ComposedDocument {
+function composeNow(aor: Aor, publications: readonly EventPublication[], contentType: ComposedContentType, keep = true): ComposedDocument {
   const stored: PublishedDocument[] = [];
   for (const publication of publications) {
-    if (publication.document === null) {
-      // Validated when it was published, so it parses; kept from now on, since someone is watching.
+    let document = publication.document;
+    if (document === null) {
+      // Validated when it was published, so it parses; kept from now on when someone is watching.
       const parsed = parsePresenceBody(publication.body, publication.contentType);
       if (!parsed.ok) continue;
-      publication.document = parsed.document;
+      document = parsed.document;
+      if (keep) publication.document = document;
     }
-    stored.push({ body: publication.body, document: publication.document, receivedAt: publication.receivedAt });
+    stored.push({ body: publication.body, document, receivedAt: publication.receivedAt });
   }
   const body = composePresenceDocuments(aor.uri, stored, { contentType });
   return { body, byteLength: Buffer.byteLength(body), contentType };

@@ -208,6 +208,11 @@ export class Notifier {
     return this.byAor.get(aorKey)?.size ?? 0;
   }
 
+  /** The live subscriptions, for `presently compositor status` (read only; do not keep). */
+  watcherList(): readonly WatcherDialog[] {
+    return [...this.byDialog.values()];
+  }
+
   /** RFC 6665 §4.2.1 for one SUBSCRIBE; the router has checked the domain and Require. */
   subscribe(incoming: IncomingRequest): Reply {
     const { request, toAor } = incoming;

@@ -77,6 +77,11 @@ export class Registrar {
     return [...(this.bindings.get(aor.key)?.keys() ?? [])];
   }
 
+  /** Every live binding, for `presently compositor status` (read only; do not keep). */
+  bindingList(): readonly Binding[] {
+    return [...this.bindings.values()].flatMap((byContact) => [...byContact.values()]);
+  }
+
   /** Whether a live binding of the AOR was registered over UDP from `endpoint`. */
   isRegisteredFrom(aorKey: string, endpoint: Endpoint): boolean {
     for (const binding of this.bindings.get(aorKey)?.values() ?? []) {

@@ -2,7 +2,7 @@
  * The compositor's state on disk (`presently compositor --state FILE`): publications (RFC 3903 §6 event state
  * with its entity-tag and absolute expiry), watcher dialogs (RFC 6665 §4.2 / RFC 3261 §12: everything a NOTIFY
  * needs), registrar bindings (RFC 3261 §10.3) and presence rules (RFC 5025 documents, by owner) — so that a restart,
- * even after `kill -9`, forgets nothing that was acknowledged (docs/compositor-team.md §5).
+ * even after `kill -9`, forgets nothing that was acknowledged (docs/compositor-team.md §6).
  *
  * Why Node's built-in `node:sqlite` and not a library: it needs no native build and adds no dependency — the Node we
  * ship already has it. It is imported lazily (`openStateStore`), so that a compositor without `--state` never loads

@@ -10,7 +10,7 @@ export interface Flow {
   readonly transport: CompositorTransport;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** TCP, TLS and WS are reliable: no retransmissions, no Timer E. */
+  /** TCP, TLS, WS and WSS are reliable: no retransmissions, no Timer E. */
   readonly isReliable: boolean;
   /** False once a connection has closed (a UDP flow is always open while its socket is). */
   readonly isOpen: boolean;
@@ -46,4 +46,18 @@ export interface Listener {
 /** `udp 127.0.0.1:5070` (IPv6 in brackets). */
 export function flowLabel(transport: CompositorTransport, address: string, port: number): string {
   return `${transport} ${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/**
+ * The SIP URI of one of our listeners, for listener URIs and our Contact headers. RFC 7118 §5.2: the URI transport
+ * parameter is `ws` for WebSocket and secure WebSocket alike (only Via says `WSS`, §5.1); a secure one is told by the
+ * `sips` scheme (RFC 3261 §19.1). `sentBy` is `host:port` as hostPort writes it.
+ */
+export function listenerUri(transport: CompositorTransport, sentBy: string): string {
+  return transport === 'wss' ? `sips:${sentBy};transport=ws` : `sip:${sentBy};transport=${transport}`;
+}
+
+/** Whether a transport carries one message per datagram or frame, so that Content-Length may be left out (RFC 3261 §18.3, RFC 7118 §5.1). */
+export function isMessageFramed(transport: CompositorTransport): boolean {
+  return transport === 'udp' || transport === 'ws' || transport === 'wss';
 }

@@ -1,5 +1,6 @@
 /**
- * WebSocket listener — RFC 7118 (SIP over WebSocket): the handshake must offer the `sip` subprotocol
+ * WebSocket listener — RFC 7118 (SIP over WebSocket), plain (WS) or over TLS (WSS, §3: the same handshake on an
+ * `https` server, with the TLS listener's certificate): the handshake must offer the `sip` subprotocol
  * (§4.1; others are refused with 400), each WebSocket message carries exactly one SIP message (§5.1), and
  * requests to the client go over the same connection (§5.2: a WebSocket client cannot be reached
  * otherwise; its Contact host is usually `*.invalid`).
@@ -10,9 +11,11 @@
  * (limits/connection-limits.ts): counted per TCP connection before the upgrade, the HTTP handshake must
  * finish within the message deadline, WebSocket pings count as traffic for the idle timeout.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { CompositorTlsOptions } from '../compositor-types';
 import { normaliseOrigin } from '../limits/limits';
 import type { ConnectionGuard, ConnectionTimers } from '../limits/connection-limits';
 import { flowLabel, type FramingFailureHandler, type Flow, type Listener, type MessageHandler } from './flow';
@@ -29,6 +32,8 @@ export interface WsListenerOptions {
   readonly host: string;
   readonly port: number;
   readonly maxMessageBytes: number;
+  /** A certificate and key: WSS over an `https` server (the TLS handshake is under the message deadline too). */
+  readonly tls?: CompositorTlsOptions;
   /** Connection caps and deadlines. */
   readonly guard: ConnectionGuard;
   /** Serialised origins (`https://app.example.com`) whose pages may connect. */
@@ -42,30 +47,41 @@ export interface WsListenerOptions {
   readonly onHttpRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
+/** Starts a WS listener, or a WSS one when `options.tls` is given; resolves once it is bound. */
 export async function startWsListener(options: WsListenerOptions): Promise<Listener> {
-  const { guard } = options;
-  const http = createServer();
-  /** Admitted TCP connections and their timers, from accept on (the handshake is under the deadline too). */
-  const connections = new Map<Socket, ConnectionTimers>();
+  const { guard, tls } = options;
+  const transport = tls === undefined ? 'ws' : 'wss';
+  // The message deadline, started when a connection is accepted, covers the TLS handshake and logs what it closes;
+  // Node's own handshake timeout (120 s) stays as a backstop only.
+  const http: Server = tls === undefined ? createServer() : createHttpsServer({ cert: tls.cert, key: tls.key });
+  /**
+   * Admitted TCP connections and their timers, from accept on (the handshake is under the deadline too), by remote
+   * address and port: over WSS the upgrade request's socket is the TLS socket wrapped around the one accepted.
+   */
+  const connections = new Map<string, { readonly raw: Socket; readonly timers: ConnectionTimers }>();
+  const connectionKey = (socket: Socket): string => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? 0}`;
   http.on('connection', (raw: Socket) => {
     const address = raw.remoteAddress ?? '0.0.0.0';
-    const label = flowLabel('ws', address, raw.remotePort ?? 0);
+    const label = flowLabel(transport, address, raw.remotePort ?? 0);
     if (!guard.admit(label, address)) {
       raw.destroy();
       return;
     }
     const timers = guard.startTimers(label, address, () => raw.destroy());
     timers.received({ completed: false, midMessage: true });
-    connections.set(raw, timers);
+    const key = connectionKey(raw);
+    connections.set(key, { raw, timers });
     raw.once('close', () => {
       timers.dispose();
-      connections.delete(raw);
+      connections.delete(key);
       guard.release(address);
     });
   });
+  // A failed TLS handshake (or a peer that never finishes one) must not bring the server down.
+  http.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   // Plain HTTP requests: XCAP when it is on, else this port speaks only WebSocket.
   http.on('request', (request, response) => {
-    const timers = connections.get(request.socket);
+    const timers = connections.get(connectionKey(request.socket))?.timers;
     // An answered request completes a message: the connection falls under the idle timeout, not the deadline.
     response.once('finish', () => timers?.received({ completed: true, midMessage: false }));
     if (options.onHttpRequest?.(request, response) === true) return;
@@ -83,7 +99,7 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
       const origin = info.req.headers.origin;
       if (origin !== undefined && !options.allowedOrigins.has(normaliseOrigin(origin) ?? '')) {
         const address = info.req.socket.remoteAddress ?? '0.0.0.0';
-        options.onOriginRefused(flowLabel('ws', address, info.req.socket.remotePort ?? 0), address, origin);
+        options.onOriginRefused(flowLabel(transport, address, info.req.socket.remotePort ?? 0), address, origin);
         callback(false, 403, 'Origin not allowed');
         return;
       }
@@ -108,9 +124,9 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
     const raw = request.socket;
     const remoteAddress = raw.remoteAddress ?? '0.0.0.0';
     const remotePort = raw.remotePort ?? 0;
-    const timers = connections.get(raw);
+    const timers = connections.get(connectionKey(raw))?.timers;
     const flow: Flow = {
-      transport: 'ws',
+      transport,
       remoteAddress,
       remotePort,
       isReliable: true,
@@ -123,7 +139,7 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
         socket.send(typeof message === 'string' ? message : message.toString('utf8'));
         return true;
       },
-      label: flowLabel('ws', remoteAddress, remotePort),
+      label: flowLabel(transport, remoteAddress, remotePort),
     };
     // `ws` emits messages and pings synchronously while it reads a chunk, before this 'data' listener
     // (added after its own) runs: a chunk that completed nothing leaves a frame under way.
@@ -169,7 +185,7 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
   const address = http.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
-    transport: 'ws',
+    transport,
     host: options.host,
     port,
     get connectionCount() {
@@ -178,7 +194,7 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        for (const raw of connections.keys()) raw.destroy();
+        for (const { raw } of connections.values()) raw.destroy();
         server.close();
         http.close(() => resolve());
       }),

@@ -20,6 +20,8 @@ export interface CompositorFixture {
   /** A TLS peer that trusts only `ca`, the PEM certificate the compositor was started with. */
   tlsPeer(ca: string): Promise<SipTestPeer>;
   wsPeer(): Promise<SipTestPeer>;
+  /** A WSS peer that trusts only `ca` (the compositor was started with `tls.wssPort`). */
+  wssPeer(ca: string): Promise<SipTestPeer>;
   /** Stops the compositor and closes the peers; calling it again is harmless. */
   stop(): Promise<void>;
 }
@@ -40,7 +42,7 @@ export async function startSharedFixture(options: CompositorOptions = {}): Promi
   const log: CompositorLogEntry[] = [];
   const server = await startCompositor({ ...options, log: (entry) => log.push(entry) });
   const peers: SipTestPeer[] = [];
-  const target = (transport: 'udp' | 'tcp' | 'tls' | 'ws'): Target => {
+  const target = (transport: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss'): Target => {
     const bound = server.addresses[transport];
     if (bound === undefined) throw new Error(`${transport} is off in this fixture`);
     return { host: bound.host, port: bound.port };
@@ -60,6 +62,7 @@ export async function startSharedFixture(options: CompositorOptions = {}): Promi
     tcpPeer: async () => keep(await SipTestPeer.tcp(target('tcp'))),
     tlsPeer: async (ca) => keep(await SipTestPeer.tls(target('tls'), ca)),
     wsPeer: async () => keep(await SipTestPeer.ws(target('ws'))),
+    wssPeer: async (ca) => keep(await SipTestPeer.wss(target('wss'), ca)),
     stop: () => {
       stopped ??= (async () => {
         await server.stop();

@@ -16,7 +16,7 @@ import { commaValueEnd, parseVia, readParam } from '../../../shared/sip/header-v
 import type { SipTransport } from '../../../shared/sip/transport';
 
 /** The transports the compositor listens on, and so the ones a test peer speaks. */
-export type PeerTransport = Exclude<SipTransport, 'wss'>;
+export type PeerTransport = SipTransport;
 
 export interface Target {
   readonly host: string;
@@ -148,15 +148,27 @@ export class SipTestPeer {
   }
 
   /** A WebSocket peer (subprotocol `sip`, RFC 7118) connected to `ws://host:port`. */
-  static async ws(target: Target, protocol = 'sip'): Promise<SipTestPeer> {
-    const socket = new WebSocket(`ws://${target.host}:${target.port}`, protocol);
+  static ws(target: Target, protocol = 'sip'): Promise<SipTestPeer> {
+    return SipTestPeer.overWebSocket(target, protocol);
+  }
+
+  /** A secure WebSocket peer (WSS) connected to `wss://host:port`, trusting only `ca`. */
+  static wss(target: Target, ca: string): Promise<SipTestPeer> {
+    return SipTestPeer.overWebSocket(target, 'sip', ca);
+  }
+
+  private static async overWebSocket(target: Target, protocol: string, ca?: string): Promise<SipTestPeer> {
+    const socket =
+      ca === undefined
+        ? new WebSocket(`ws://${target.host}:${target.port}`, protocol)
+        : new WebSocket(`wss://${target.host}:${target.port}`, protocol, { ca });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
     const raw = socket as unknown as { _socket?: { localPort?: number } };
     const peer = new SipTestPeer(
-      'ws',
+      ca === undefined ? 'ws' : 'wss',
       '127.0.0.1',
       raw._socket?.localPort ?? 0,
       target,
@@ -267,9 +279,11 @@ export class SipTestPeer {
     const topVia = viaLine.slice(0, commaValueEnd(viaLine));
     const via = parseVia(topVia);
     const rport = readParam(topVia, 'rport');
-    // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target.
+    // Responses go back where the Via says (RFC 3261 §18.2.2); over TCP/WS the connection is the target. With an
+    // empty rport the sender asked for its source address and port (RFC 3581 §4): the server we talk to, whatever
+    // host its Via advertises (a name this machine may not resolve).
     const to =
-      this.transport === 'udp' && via !== null && via.port !== null
+      this.transport === 'udp' && via !== null && via.port !== null && !(via.hasRport && !rport)
         ? { host: via.host, port: rport ? Number(rport) : via.port }
         : undefined;
     this.write(text, to);
@@ -281,7 +295,7 @@ export class SipTestPeer {
   }
 
   private onData(data: Buffer, _from: Target): void {
-    const parsed = parseSipMessage(data, this.transport === 'udp' || this.transport === 'ws');
+    const parsed = parseSipMessage(data, this.transport === 'udp' || this.transport === 'ws' || this.transport === 'wss');
     if (!parsed.ok) return;
     const received: Received = { message: parsed.message, raw: data.toString('utf8'), at: performance.now() };
     this.received.push(received);

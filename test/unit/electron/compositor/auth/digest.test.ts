@@ -4,8 +4,10 @@ import {
   challengeHeader,
   credentialsHash,
   digestAlgorithmOf,
+  digestAuthorization,
   digestResponse,
   digestsEqual,
+  parseDigestChallenge,
   parseDigestCredentials,
 } from '../../../../../electron/compositor/auth/digest';
 
@@ -102,5 +104,39 @@ describe('challengeHeader and digestAlgorithmOf', () => {
     expect(digestAlgorithmOf('sha-256')).toBe('SHA-256');
     expect(digestAlgorithmOf('md5')).toBe('MD5');
     expect(digestAlgorithmOf('MD5-sess')).toBeNull();
+  });
+});
+
+describe('the client side: reading a challenge and answering it', () => {
+  it('given the RFC 7616 §3.9.1 challenge, when answered, then the Authorization carries the RFC’s SHA-256 response', () => {
+    const challenge = parseDigestChallenge(
+      'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=SHA-256, ' +
+        'nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"',
+    );
+    expect(challenge).toMatchObject({ realm: 'http-auth@example.org', algorithm: 'SHA-256', stale: false });
+    if (challenge === null) throw new Error('challenge not read');
+    const answer = digestAuthorization(challenge, {
+      user: 'Mufasa',
+      password: 'Circle of Life',
+      method: 'GET',
+      uri: '/dir/index.html',
+      nc: 1,
+      cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
+    });
+    expect(parseDigestCredentials(answer)).toMatchObject({
+      username: 'Mufasa',
+      nc: '00000001',
+      qop: 'auth',
+      opaque: 'FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS',
+      response: '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
+    });
+  });
+
+  it('given our own challenge with stale=true, then it is read as stale; one that is not Digest or names no nonce is not read', () => {
+    const ours = challengeHeader({ realm: 'example.com', nonce: 'n1', opaque: 'o1', algorithm: 'MD5', stale: true });
+    expect(parseDigestChallenge(ours)).toEqual({ realm: 'example.com', nonce: 'n1', opaque: 'o1', algorithm: 'MD5', stale: true });
+    expect(parseDigestChallenge('Basic realm="example.com"')).toBeNull();
+    expect(parseDigestChallenge('Digest realm="example.com"')).toBeNull();
+    expect(parseDigestChallenge('Digest realm="example.com", nonce="n", algorithm=SHA-512-256')).toBeNull();
   });
 });
