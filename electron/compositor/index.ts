@@ -4,7 +4,7 @@
  */
 export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
 export type { AuthenticationOptions } from './auth/authenticator';
-export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from './auth/digest';
+export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from '../net/digest';
 export { readUsersFile, userEntry, usersFileText, UsersFileError, realmProblem, userNameProblem, type UserEntry } from './auth/users-file';
 export type {
   BodyValidationOptions,

@@ -7,7 +7,7 @@ import {
   digestResponse,
   digestsEqual,
   parseDigestCredentials,
-} from '../../../../../electron/compositor/auth/digest';
+} from '../../../../electron/net/digest';
 
 describe('digestResponse against the RFC examples', () => {
   // RFC 7616 §3.9.1: one request answered with both algorithms.
