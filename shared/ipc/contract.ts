@@ -574,6 +574,7 @@ function accountForm(): Validator<AccountForm> {
     outboundProxy: text,
     wsPath: text,
     tlsCaFile: v.optional(text),
+    xcapRoot: v.optional(text),
     register: v.boolean,
     publish: v.boolean,
     registerExpires: seconds,

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { checkXcapRoot } from '../../../shared/account/xcap-root';
 import { errorMessage } from '../../../shared/error-message';
 import { authorizationHeader, parseDigestChallenge, type ReceivedChallenge } from '../../net/digest';
 
@@ -65,22 +66,6 @@ export function userDocumentPath(auid: string, userAor: string, document: string
   // RFC 3986 §3.3: ':' and '@' are path characters, as Kamailio's and every XCAP server's paths have them.
   const xui = encodeURIComponent(userAor).replace(/%3A/gi, ':').replace(/%40/g, '@');
   return `${auid}/users/${xui}/${encodeURIComponent(document)}`;
-}
-
-/** Reads `value` as an XCAP root: an http(s) URL without query or fragment; a sentence for the user when it is not one. */
-export function checkXcapRoot(value: string): { ok: true; root: string } | { ok: false; message: string } {
-  const text = value.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { ok: false, message: 'Give an http or https address, like http://pbx.example.com:5060/xcap-root.' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { ok: false, message: `The rules address must start with http:// or https:// (not ${url.protocol}).` };
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
-    return { ok: false, message: 'The rules address takes no user name, password, query or fragment.' };
-  return { ok: true, root: text.replace(/\/+$/, '') };
 }
 
 /** One account's XCAP client. Requests may overlap; each carries its own Digest answer. */

@@ -14,7 +14,8 @@ import {
   parseDigestCredentials,
   type DigestAlgorithm,
 } from '../../../../../electron/net/digest';
-import { checkXcapRoot, userDocumentPath, XcapClient, XcapError } from '../../../../../electron/sip/xcap/xcap-client';
+import { checkXcapRoot } from '../../../../../shared/account/xcap-root';
+import { userDocumentPath, XcapClient, XcapError } from '../../../../../electron/sip/xcap/xcap-client';
 
 const REALM = 'example.com';
 const USER = 'alice';
