@@ -3,6 +3,7 @@ import { useUiStore, type MainTab } from '../stores/ui-store';
 
 const TABS: readonly { id: MainTab; label: string }[] = [
   { id: 'buddies', label: 'Buddies' },
+  { id: 'watchers', label: 'Who can see you' },
   { id: 'trace', label: 'SIP trace' },
 ];
 
