@@ -1,34 +1,39 @@
 /**
  * Starts a real Kamailio 5.6 presence server for interoperability tests (Debian packages `kamailio`,
  * `kamailio-presence-modules`, and for TLS/WebSocket listeners `kamailio-tls-modules`,
- * `kamailio-websocket-modules`; `.ci/run` installs them). Loopback only, free ports, a generated
- * configuration in a fresh temporary folder, and no state that outlives a run: registrations and
- * subscriptions in memory (usrloc `db_mode=0`, `subs_db_mode=0`), publications in db_text tables inside
- * the temporary folder, emptied on every (re)start — so a restart forgets every registration,
- * publication and subscription, which is what "the server went away" looks like.
+ * `kamailio-websocket-modules`; `.ci/run` installs them), running the reference configuration we ship,
+ * docs/kamailio/presently.cfg (docs/kamailio.md): its placeholders set to this run's free loopback ports,
+ * domain and a fresh temporary folder, and `TEST_` switches for the options the reference does not have.
+ * No state outlives a run: registrations in memory (usrloc `db_mode=0`); publications, subscriptions, the
+ * users (`subscriber`, HA1 hashes) and the pres-rules (`xcap`) in db_text tables inside the folder, laid
+ * anew on every (re)start — so a restart forgets every registration, publication and subscription, which is
+ * what "the server went away" looks like.
  *
  * Why not `publ_cache=2` (publications in memory only): Kamailio 5.6.3 in that mode loses the document
  * when a publication is refreshed the RFC 3903 way (SIP-If-Match, no body) — watchers get bodyless
  * NOTIFYs ("Empty notify body record" in its log) and even a later modify is not delivered. With
- * `publ_cache=1` backed by db_text it behaves. With `forceActive: false`, subscriptions and watcher
- * authorisations also go to db_text (`subs_db_mode=1`): Kamailio decides "pending" only with a
- * watchers table; in memory-only mode it accepts every watcher.
+ * `publ_cache=1` backed by db_text it behaves. Watcher authorisation (`forceActive: false`) needs
+ * subscriptions in the database too (`subs_db_mode=1`): Kamailio decides "pending" only with a watchers
+ * table; in memory-only mode it accepts every watcher.
  *
- * Options: the listeners (udp, tcp, tls, ws), `forceActive` (presence_xml: accept every watcher at once,
- * or leave subscriptions pending — bodyless NOTIFYs — as an unauthorised watcher sees them), digest
- * authentication with known users (REGISTER challenged with 401, PUBLISH and SUBSCRIBE with 407),
- * a minimum subscription interval (423 below it) and the presence domain (an alias, so
- * `sip:alice@example.com` is local).
+ * Options: the listeners (udp and tcp always — UDP probes readiness, TCP also carries XCAP — plus tls,
+ * ws), `forceActive` (default true, a test switch: accept every watcher at once; false is the reference's
+ * own behaviour, pending — bodyless NOTIFYs — until the owner's pres-rules decide), digest authentication
+ * with known users (REGISTER challenged with 401, PUBLISH and SUBSCRIBE with 407; without users a test
+ * switch opens the server), XCAP for those users (`xcap`, `xcapRoot`), a minimum subscription interval
+ * (423 below it) and the presence domain (an alias, so `sip:alice@example.com` is local).
  *
- *   const kamailio = await startKamailio({ transports: ['udp', 'tcp'] });
+ *   const kamailio = await startKamailio({ users: { alice: 'pw' }, forceActive: false, xcap: true });
  *   kamailio.serverUri('tcp')   // 'sip:127.0.0.1:40123;transport=tcp'
+ *   kamailio.xcapRoot           // 'http://127.0.0.1:40123/xcap-root'
  *   await kamailio.restart();    // same ports, empty state
  *   await kamailio.stop();
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,12 +42,13 @@ import { freePort } from '../net/free-port';
 export type KamailioTransport = 'udp' | 'tcp' | 'tls' | 'ws';
 
 export interface KamailioOptions {
-  /** Listeners to open (default udp and tcp). A UDP listener is always opened: it is used to probe readiness. */
+  /** Listeners to open besides udp and tcp, which are always open (UDP probes readiness, TCP carries XCAP). */
   readonly transports?: readonly KamailioTransport[];
   /**
-   * presence_xml `force_active`: true (default) accepts every watcher. When false, watchers of the users
-   * in `confirmWatchersOf` stay pending (an XCAP pres-rules document with `confirm` for them), as a
-   * watcher the presentity has not yet authorised sees it; other presentities' watchers are accepted.
+   * presence_xml `force_active`: true (default) accepts every watcher. When false (the reference's own
+   * setting), a watcher stays pending until the presentity's pres-rules allow or block them; a presentity
+   * without a document keeps every watcher pending. `confirmWatchersOf` seeds a `confirm` document for
+   * those users (without XCAP).
    */
   readonly forceActive?: boolean;
   readonly confirmWatchersOf?: readonly string[];
@@ -70,11 +76,19 @@ export interface KamailioOptions {
    * which a benchmark publishing once for an hour never sends; functional tests must not use it.
    */
   readonly largeLists?: boolean;
+  /**
+   * Watcher authorisation by the owners' own pres-rules documents, written over XCAP (`xcapRoot`) with HTTP
+   * Digest as the SIP users; needs `users` and `forceActive: false`. (The reference configuration always
+   * serves XCAP; this says a test relies on it.)
+   */
+  readonly xcap?: boolean;
 }
 
 export interface RunningKamailio {
   readonly ports: Readonly<Partial<Record<KamailioTransport, number>>>;
   readonly domain: string;
+  /** The XCAP root (RFC 4825 §6): `http://127.0.0.1:<tcp port>/xcap-root`, served by xcap_server over xhttp. */
+  readonly xcapRoot: string;
   /** The server URI a client uses to reach this listener. */
   serverUri(transport: KamailioTransport): string;
   /** Everything Kamailio wrote to stderr so far (for failure messages). */
@@ -89,7 +103,8 @@ export interface RunningKamailio {
   stop(): Promise<void>;
 }
 
-const MODULE_DIR = [
+/** Where Debian installs Kamailio's modules (undefined when the presence modules are missing). */
+export const MODULE_DIR = [
   '/usr/lib/x86_64-linux-gnu/kamailio/modules',
   '/usr/lib/aarch64-linux-gnu/kamailio/modules',
   '/usr/lib/kamailio/modules',
@@ -97,120 +112,65 @@ const MODULE_DIR = [
 
 const DBTEXT_SCHEMA = '/usr/share/kamailio/dbtext/kamailio';
 
-function configText(options: KamailioOptions, ports: Partial<Record<KamailioTransport, number>>, dir: string): string {
-  const domain = options.domain ?? 'example.com';
-  const users = options.users ?? {};
-  const hasAuth = Object.keys(users).length > 0;
-  const hasTls = ports.tls !== undefined;
-  const hasWs = ports.ws !== undefined;
-  const listen = [
-    `listen=udp:127.0.0.1:${ports.udp}`,
-    ports.tcp === undefined ? '' : `listen=tcp:127.0.0.1:${ports.tcp}`,
-    hasTls ? `listen=tls:127.0.0.1:${ports.tls}` : '',
-    hasWs ? `listen=tcp:127.0.0.1:${ports.ws}` : '',
-  ].filter((l) => l !== '');
-  const needsAuthorisation = options.forceActive === false;
-  const dbUrl = `text://${path.join(dir, 'db')}`;
-  const modules = [
-    'kex',
-    'corex',
-    'tm',
-    'tmx',
-    'sl',
-    'rr',
-    'pv',
-    'maxfwd',
-    'textops',
-    'siputils',
-    'xlog',
-    'sanity',
-    'usrloc',
-    'registrar',
-    'auth',
-    'nathelper',
-  ];
-  modules.push('db_text', 'presence', 'presence_xml');
-  if (hasTls) modules.push('tls');
-  if (hasWs) modules.push('xhttp', 'websocket');
-  const passwordLines = Object.entries(users)
-    .map(([user, password]) => `  if ($fU == "${user}") $var(pw) = "${password.replace(/["\\]/g, '')}";`)
-    .join('\n');
-  return `#!KAMAILIO
-# Generated by test/support/kamailio/kamailio.ts for one test run.
-debug=${process.env.KAMAILIO_DEBUG ?? 2}
-log_stderror=yes
-children=${options.largeLists ? 4 : 2}
-tcp_children=${options.largeLists ? 4 : 2}
-auto_aliases=no
-tcp_accept_no_cl=yes
-${listen.join('\n')}
-alias="${domain}"
-${hasTls ? 'enable_tls=yes' : ''}
-mpath="${MODULE_DIR}/"
-${modules.map((m) => `loadmodule "${m}.so"`).join('\n')}
-modparam("usrloc", "db_mode", 0)
-modparam("presence", "db_url", "${dbUrl}")
-modparam("presence", "publ_cache", ${options.largeLists ? 2 : 1})
-modparam("presence", "subs_db_mode", ${needsAuthorisation ? 1 : 0})
-${options.minSubscribeExpires === undefined ? '' : `modparam("presence", "min_expires", ${options.minSubscribeExpires})\nmodparam("presence", "min_expires_action", 1)`}
-modparam("presence_xml", "force_active", ${options.forceActive === false ? 0 : 1})
-modparam("presence_xml", "force_dummy_presence", 0)
-${needsAuthorisation ? `modparam("presence_xml", "db_url", "${dbUrl}")\nmodparam("presence_xml", "integrated_xcap_server", 1)` : ''}
-${hasTls ? `modparam("tls", "config", "${path.join(dir, 'tls.cfg')}")` : ''}
-${hasWs ? 'modparam("websocket", "sub_protocols", 1)' : ''}
+/** The reference configuration (docs/kamailio.md): the tests run exactly this file, placeholders filled in. */
+export const REFERENCE_CONFIG = path.resolve(import.meta.dirname, '../../../docs/kamailio/presently.cfg');
 
-request_route {
-  if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
-  if (is_method("OPTIONS") && uri == myself && $rU == $null) { sl_send_reply("200", "OK"); exit; }
-  # WebSocket clients put a .invalid host in Contact (RFC 7118): NOTIFYs go back over their connection.
-  ${options.fixContacts ? 'fix_nated_contact();' : 'if (proto == WS || proto == WSS) { fix_nated_contact(); }'}
-  if (has_totag()) {
-    if (is_method("ACK")) { t_check_trans(); exit; }
-    if (is_method("SUBSCRIBE")) { route(AUTH); route(PRESENCE); exit; }
-    sl_send_reply("481", "No Such Dialog");
-    exit;
+/** The line of the reference configuration after which the test switches go. */
+const SWITCHES_MARKER = '# PRESENTLY_TEST_SWITCHES';
+
+/**
+ * The reference configuration for one run: its `#!substdef` placeholders set to this run's domain, ports and
+ * folder, and `#!define`s for the options the reference does not have (each a `TEST_` switch in the file).
+ */
+export function renderConfig(
+  template: string,
+  options: KamailioOptions,
+  ports: Partial<Record<KamailioTransport, number>>,
+  dir: string,
+): string {
+  const placeholders: Record<string, string> = {
+    PRESENTLY_DOMAIN: options.domain ?? 'example.com',
+    PRESENTLY_LISTEN_ADDR: '127.0.0.1',
+    PRESENTLY_UDP_PORT: String(ports.udp),
+    PRESENTLY_TCP_PORT: String(ports.tcp),
+    PRESENTLY_DB_URL: `text://${path.join(dir, 'db')}`,
+    PRESENTLY_WORKERS: options.largeLists ? '4' : '2',
+  };
+  let text = template;
+  for (const [name, value] of Object.entries(placeholders)) {
+    const line = new RegExp(`^#!substdef "!${name}![^!\\n]*!g"$`, 'm');
+    if (!line.test(text)) throw new Error(`${REFERENCE_CONFIG} has no placeholder line for ${name}.`);
+    text = text.replace(line, `#!substdef "!${name}!${value}!g"`);
   }
-  if (is_method("REGISTER")) {
-    route(AUTH);
-    if (!save("location")) { sl_reply_error(); }
-    exit;
+  const hasAuth = Object.keys(options.users ?? {}).length > 0;
+  const switches: string[] = [];
+  if (!hasAuth) switches.push('#!define TEST_WITHOUT_AUTH');
+  if (options.forceActive !== false) switches.push('#!define TEST_FORCE_ACTIVE');
+  if (options.largeLists) switches.push('#!define TEST_LARGE_LISTS');
+  if (options.minSubscribeExpires !== undefined) switches.push(`#!define TEST_MIN_EXPIRES ${Math.trunc(options.minSubscribeExpires)}`);
+  if (options.fixContacts) switches.push('#!define TEST_FIX_CONTACTS');
+  if (ports.tls !== undefined) {
+    switches.push(
+      '#!define TEST_TLS',
+      `#!substdef "!TEST_TLS_PORT!${ports.tls}!g"`,
+      `#!substdef "!TEST_TLS_CONFIG!${path.join(dir, 'tls.cfg')}!g"`,
+    );
   }
-  if (is_method("PUBLISH|SUBSCRIBE")) { route(AUTH); route(PRESENCE); exit; }
-  sl_send_reply("404", "Not Found");
+  if (ports.ws !== undefined) switches.push('#!define TEST_WS', `#!substdef "!TEST_WS_PORT!${ports.ws}!g"`);
+  const marker = text.indexOf(SWITCHES_MARKER);
+  if (marker === -1) throw new Error(`${REFERENCE_CONFIG} has no "${SWITCHES_MARKER}" line.`);
+  const afterMarker = text.indexOf('\n', marker) + 1;
+  return `${text.slice(0, afterMarker)}${switches.join('\n')}\n${text.slice(afterMarker)}`;
 }
 
-route[PRESENCE] {
-  if (!t_newtran()) { sl_reply_error(); exit; }
-  if (is_method("PUBLISH")) { handle_publish(); } else { handle_subscribe(); }
-  exit;
+/** A db_text field: backslash and colon escaped (db_text's separator). */
+function dbTextField(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
 }
 
-route[AUTH] {
-${
-  hasAuth
-    ? `  $var(pw) = "";
-${passwordLines}
-  if ($var(pw) == "" || !pv_auth_check("$fd", "$var(pw)", "0", "0")) {
-    auth_challenge("$fd", "0");
-    exit;
-  }
-  consume_credentials();`
-    : '  return;'
-}
-}
-
-${
-  hasWs
-    ? `event_route[xhttp:request] {
-  if ($Rp != ${ports.ws}) { xhttp_reply("403", "Forbidden", "", ""); exit; }
-  if ($hdr(Upgrade) =~ "websocket" && $hdr(Connection) =~ "Upgrade" && $rm =~ "GET") {
-    if (ws_handle_handshake()) { exit; }
-  }
-  xhttp_reply("404", "Not Found", "", "");
-}`
-    : ''
-}
-`;
+/** md5 hex, for the subscriber table's HA1 columns. */
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
 }
 
 export async function startKamailio(options: KamailioOptions = {}): Promise<RunningKamailio> {
@@ -225,8 +185,14 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Runn
 }
 
 async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamailio> {
-  if (!MODULE_DIR) throw new Error('Kamailio presence modules are not installed (apt-get install kamailio kamailio-presence-modules).');
-  const transports = new Set<KamailioTransport>(['udp', ...(options.transports ?? ['udp', 'tcp'])]);
+  const moduleDir = MODULE_DIR;
+  if (!moduleDir) throw new Error('Kamailio presence modules are not installed (apt-get install kamailio kamailio-presence-modules).');
+  // UDP probes readiness; TCP carries XCAP: the reference configuration always has both.
+  const transports = new Set<KamailioTransport>(['udp', 'tcp', ...(options.transports ?? [])]);
+  const hasUsers = Object.keys(options.users ?? {}).length > 0;
+  if (options.xcap && (!hasUsers || options.forceActive !== false)) {
+    throw new Error('options.xcap needs users (XCAP is authenticated) and forceActive: false (else the rules are not consulted).');
+  }
   if (transports.has('tls') && !options.tls) throw new Error('The tls transport needs options.tls (certificate and key files).');
   const ports: Partial<Record<KamailioTransport, number>> = {};
   const taken = new Set<number>();
@@ -238,7 +204,7 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'presently-kamailio-'));
   const configFile = path.join(dir, 'kamailio.cfg');
-  await writeFile(configFile, configText(options, ports, dir));
+  await writeFile(configFile, renderConfig(await readFile(REFERENCE_CONFIG, 'utf8'), options, ports, dir));
   if (options.tls) {
     await writeFile(
       path.join(dir, 'tls.cfg'),
@@ -260,9 +226,9 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
     const rules =
       '<?xml version="1.0" encoding="UTF-8"?><cr:ruleset xmlns="urn:ietf:params:xml:ns:pres-rules" xmlns:cr="urn:ietf:params:xml:ns:common-policy">' +
       '<cr:rule id="confirm-everyone"><cr:conditions/><cr:actions><sub-handling>confirm</sub-handling></cr:actions><cr:transformations/></cr:rule></cr:ruleset>';
-    const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
     const rows = (options.confirmWatchersOf ?? []).map(
-      (user, i) => `${i + 1}:${escape(user)}:${escape(domain)}:${escape(rules)}:2:etag${i + 1}:1:${escape(`sip:${user}@${domain}`)}:0`,
+      (user, i) =>
+        `${i + 1}:${dbTextField(user)}:${dbTextField(domain)}:${dbTextField(rules)}:2:etag${i + 1}:1:${dbTextField(`/xcap-root/pres-rules/users/sip:${user}@${domain}/index`)}:0`,
     );
     await writeFile(
       path.join(db, 'xcap'),
@@ -272,13 +238,38 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
         '',
       ].join('\n'),
     );
+    // The subscriber table holds HA1 hashes (realm = the domain), never the password itself.
+    const subscribers = Object.entries(options.users ?? {}).map(
+      ([user, password], i) =>
+        `${i + 1}:${dbTextField(user)}:${dbTextField(domain)}::${md5(`${user}:${domain}:${password}`)}:${md5(`${user}@${domain}:${domain}:${password}`)}`,
+    );
+    await writeFile(
+      path.join(db, 'subscriber'),
+      ['id(int,auto) username(string) domain(string) password(string,null) ha1(string) ha1b(string)', ...subscribers, ''].join('\n'),
+    );
   };
 
   const startProcess = async (): Promise<void> => {
     await resetDatabase();
     const process_ = spawn(
       'kamailio',
-      ['-f', configFile, '-DD', '-E', '-m', options.largeLists ? '512' : '64', '-M', options.largeLists ? '32' : '8', '-w', dir, '-Y', dir],
+      [
+        '-f',
+        configFile,
+        '-L',
+        moduleDir,
+        `--debug=${process.env.KAMAILIO_DEBUG ?? 2}`,
+        '-DD',
+        '-E',
+        '-m',
+        options.largeLists ? '512' : '64',
+        '-M',
+        options.largeLists ? '32' : '8',
+        '-w',
+        dir,
+        '-Y',
+        dir,
+      ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -322,6 +313,7 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
   return {
     ports,
     domain,
+    xcapRoot: `http://127.0.0.1:${ports.tcp}/xcap-root`,
     serverUri: (transport) => {
       const port = ports[transport];
       if (port === undefined) throw new Error(`Kamailio was not started with a ${transport} listener.`);
