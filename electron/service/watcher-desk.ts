@@ -45,6 +45,7 @@ const STATUS_ORDER: Readonly<Record<WatcherView['status'], number>> = { pending:
 export class WatcherDesk {
   private stateValue: WatchersState = WATCHERS_OFF;
   private editor: PresRulesEditor | null = null;
+  private client: SipClient | null = null;
   /** Incremented per session: answers of an earlier session's requests are dropped. */
   private generation = 0;
   private hasReadRules = false;
@@ -65,6 +66,7 @@ export class WatcherDesk {
     const generation = this.generation;
     this.hasReadRules = false;
     this.editor = null;
+    this.client = client;
     let problem: string | null = null;
     if (rules !== null) {
       try {
@@ -88,6 +90,7 @@ export class WatcherDesk {
       if (generation !== this.generation) return;
       this.generation += 1;
       this.editor = null;
+      this.client = null;
       this.set(WATCHERS_OFF);
     };
   }
@@ -112,6 +115,8 @@ export class WatcherDesk {
       throw new UserFacingError(message);
     }
     this.log('info', `${decision === 'allow' ? 'allowed' : 'blocked'} ${uri} to see our presence`);
+    // Kamailio applies the rules to the watcher without a NOTIFY of our watcher information: ask for it whole.
+    if (generation === this.generation) this.client?.refreshWatcherInfo();
     if (generation === this.generation) this.set({ ...this.stateValue, rules: ruleViews(rules), rulesProblem: null });
     return this.stateValue;
   }

@@ -252,6 +252,14 @@ export class SipClient {
     return this.watcherInfoValue;
   }
 
+  /**
+   * Asks the server for our whole watcher information again (a refresh of the subscription): after a change of our
+   * rules, which some servers (Kamailio) apply to the watchers without a NOTIFY of our watcher information.
+   */
+  refreshWatcherInfo(): void {
+    this.watcherInfoSubscription?.refreshSoon();
+  }
+
   /** The connection (and registration) as last reported. */
   get accountState(): AccountState {
     return this.accountStateValue;

@@ -443,8 +443,13 @@ export class BuddySubscription {
     );
   }
 
-  /** A document went missing (watcher-info-watch.ts): refresh now, and the NOTIFY it brings carries the full state. */
-  private refreshSoon(): void {
+  /**
+   * Refreshes the dialog now (RFC 6665 §4.2.1.1: the notifier answers with a NOTIFY of the full current state) — for a
+   * document that went missing (watcher-info-watch.ts), or when the caller knows the state changed on the server
+   * without a NOTIFY of its own (a watcher decided over XCAP). Without a dialog nothing happens: the next one starts full.
+   */
+  refreshSoon(): void {
+    if (this.isStopped || !this.dialog) return;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() =>
       this.guard('Refreshing for the full state', () => {

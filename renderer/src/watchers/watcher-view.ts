@@ -10,8 +10,9 @@ export function watcherName(watcher: Pick<WatcherView, 'uri' | 'displayName'>): 
 /** What a watcher's state means for the user. */
 export function watcherStateText(watcher: WatcherView, rule: WatcherRuleView | undefined): string {
   if (watcher.status === 'active') return rule?.handling === 'polite-block' ? 'Sees you as offline' : 'Can see you';
+  // A server may apply an answer before our watcher information tells of it: the rule then says what happens.
   if (watcher.status === 'pending' || watcher.status === 'waiting')
-    return rule === undefined ? 'Asks to see you' : 'Waiting for the server';
+    return rule === undefined ? 'Asks to see you' : handlingText(rule.handling);
   if (watcher.event === 'rejected') return 'Blocked';
   return 'No longer watching';
 }
