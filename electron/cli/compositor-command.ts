@@ -11,6 +11,7 @@ import { errorMessage } from '../../shared/error-message';
 import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
+  DEFAULT_RULE_NAMES,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
   readUsersFile,
@@ -18,6 +19,7 @@ import {
   type CompositorCounters,
   type CompositorLimits,
   type CompositorOptions,
+  type DefaultRuleName,
   type DigestAlgorithm,
   type RunningCompositor,
 } from '../compositor';
@@ -43,6 +45,9 @@ Options:
   --realm REALM           the realm users log in to (default: the first --domain, else the file's one realm)
   --digest LIST           challenges offered, in order (default SHA-256,MD5; MD5 alone for clients that
                           answer only the first challenge and know only MD5)
+  --default-rule allow|ask|block  watchers of someone who has set no presence rules: allow them, ask
+                          the owner (pending until allowed), or block them (default: ask with --users,
+                          allow without); owners set rules over XCAP at http://HOST:WS-PORT/xcap-root
   --no-auth               listen on a non-loopback address without --users: anyone reaching it may publish
                           as anyone and read everyone's registrations
   --udp PORT|off          UDP port (default 5060; 0 picks a free port)
@@ -142,6 +147,7 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
 
   say(`Presently compositor ${APP_VERSION} — presence server listening on:`);
   for (const bound of Object.values(server.addresses)) say(`  ${bound.transport.padEnd(4)} ${bound.uri}`);
+  if (server.xcapRoot !== null) say(`  xcap ${server.xcapRoot} (presence rules)`);
   const domains = options.domains ?? [];
   say(
     `  domains: ${domains.length === 0 ? 'any' : domains.join(', ')} · expires ${options.minExpires ?? 60}–${options.maxExpires ?? 3600} s` +
@@ -236,6 +242,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       realm: { type: 'string' },
       digest: { type: 'string' },
       'no-auth': { type: 'boolean' },
+      'default-rule': { type: 'string' },
       log: { type: 'string' },
       udp: { type: 'string' },
       tcp: { type: 'string' },
@@ -268,6 +275,9 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     throw new Error('--demo runs without --users: the simulated colleagues have no passwords');
   const logFormat = values.log ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') throw new Error(`--log must be text or json, not "${logFormat}"`);
+  const defaultRule = values['default-rule'];
+  if (defaultRule !== undefined && !(DEFAULT_RULE_NAMES as readonly string[]).includes(defaultRule))
+    throw new Error(`--default-rule must be ${DEFAULT_RULE_NAMES.join(', ')}, not "${defaultRule}"`);
   const certFile = values['tls-cert'];
   const keyFile = values['tls-key'];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
@@ -294,6 +304,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...(values['coalesce-ms'] === undefined ? {} : { notifyCoalesceMs: seconds(values['coalesce-ms'], '--coalesce-ms') }),
     ...validatorThreads(values.threads),
     ...limitOptions(values),
+    ...(defaultRule === undefined ? {} : { defaultRule: defaultRule as DefaultRuleName }),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);

@@ -6,6 +6,8 @@
  */
 import type { SipTransport } from '../../shared/sip/transport';
 import type { AuthenticationOptions } from './auth/authenticator';
+import type { DefaultRuleName } from './authorization/decision';
+import type { RulesStorage } from './authorization/rules-book';
 
 /** A certificate and key (PEM) for the TLS listener. */
 export interface CompositorTlsOptions {
@@ -80,6 +82,13 @@ export interface CompositorOptions {
    * From and To are trusted (the loopback demo).
    */
   readonly authentication?: AuthenticationOptions;
+  /**
+   * How watchers of an owner without presence rules are treated (authorization/decision.ts): `allow`, `ask` (pending
+   * until the owner allows) or `block`. Absent: `ask` with a users file, `allow` without (the loopback demo).
+   */
+  readonly defaultRule?: DefaultRuleName;
+  /** Where the owners' presence rules (written over XCAP) are kept; absent: in memory. */
+  readonly rulesStorage?: RulesStorage;
 }
 
 /**
@@ -202,6 +211,11 @@ export interface RunningCompositor {
   readonly addresses: Readonly<Partial<Record<CompositorTransport, BoundAddress>>>;
   /** A snapshot of the counters. */
   counters(): CompositorCounters;
+  /**
+   * The XCAP root for presence rules (`http://<advertised host>:<ws port>/xcap-root`, xcap/xcap-server.ts), or null
+   * when the WebSocket listener is off.
+   */
+  readonly xcapRoot: string | null;
   /** The composed PIDF document of an AOR as watchers would receive it now (for the demo and tests). */
   currentDocument(aor: string): string;
   /**

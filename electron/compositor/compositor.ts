@@ -19,6 +19,10 @@
  * With a users file (`authentication`), REGISTER, PUBLISH and SUBSCRIBE are answered only after a Digest
  * login, and the authenticated user, not From or To, decides whose state a request may touch (auth/).
  *
+ * Who may watch whom (authorization/): each owner's presence rules (RFC 5025), written over XCAP on the WebSocket
+ * listener's HTTP server (xcap/), decide whether a watcher is active, pending or rejected; the owner sees their
+ * watchers through `presence.winfo` (winfo/). Without rules the default applies (`defaultRule`).
+ *
  * Bad input never throws out of here: unparseable messages are answered 400 (or dropped with a log line
  * when not even the headers needed for a response are there), oversized ones 513, and a handler failure
  * is answered 500 and logged.
@@ -50,7 +54,10 @@ import type {
 } from './compositor-types';
 import { DigestAuthenticator } from './auth/authenticator';
 import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
-import { Notifier } from './notifier/notifier';
+import { ALLOWED_EVENTS, Notifier } from './notifier/notifier';
+import { decideWatcher, defaultHandling } from './authorization/decision';
+import { InMemoryRulesStorage, RulesBook } from './authorization/rules-book';
+import { xcapHandler, XCAP_ROOT_PATH } from './xcap/xcap-server';
 import { Registrar } from './registrar/registrar';
 import { DEFERRED, type ExpiryPolicy, type IncomingRequest, type Reply } from './request-context';
 import { ClientTransactions } from './transaction/client-transactions';
@@ -122,6 +129,8 @@ interface Config {
   readonly bodyValidation: CompositorOptions['bodyValidation'];
   readonly limits: CompositorLimits;
   readonly authentication: CompositorOptions['authentication'];
+  readonly defaultRule: CompositorOptions['defaultRule'];
+  readonly rulesStorage: CompositorOptions['rulesStorage'];
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -171,6 +180,8 @@ function normalise(options: CompositorOptions): Config {
     bodyValidation: options.bodyValidation,
     limits: { ...limits, wsAllowedOrigins: limits.wsAllowedOrigins.map((origin) => normaliseOrigin(origin) as string) },
     authentication: options.authentication,
+    defaultRule: options.defaultRule,
+    rulesStorage: options.rulesStorage,
   };
 }
 
@@ -204,17 +215,25 @@ class CompositorServer implements RunningCompositor {
   private readonly limitLog = new OncePerSource();
   private readonly connections: ConnectionGuard;
   private readonly authenticator: DigestAuthenticator | null;
+  private readonly rules: RulesBook;
   private isStopping = false;
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly config: Config) {
     this.serverTransactions = new ServerTransactionTable(transactionTimeoutMs(config.timers.t1Ms));
     this.clientTransactions = new ClientTransactions(config.timers);
+    this.rules = new RulesBook(
+      config.rulesStorage ?? new InMemoryRulesStorage(),
+      defaultHandling(config.defaultRule, config.authentication !== undefined),
+      (owner, reason) => this.logEvent('rules-unreadable', owner, null, `stored presence rules ignored: ${reason}`),
+    );
     this.notifier = new Notifier({
       expiry: config.expiry,
       coalesceMs: config.notifyCoalesceMs,
       transactions: this.clientTransactions,
       documentFor: (aor, contentType) => this.esc.composedDocument(aor, contentType),
+      closedDocumentFor: (aor, contentType) => this.esc.closedDocument(aor, contentType),
+      handlingFor: (owner, watcher, watcherUri) => decideWatcher(this.rules, owner, watcher, watcherUri),
       sentBy: (transport) => this.sentBy(transport),
       contactUri: (transport) => this.contactUri(transport),
       udpFlowTo: (address, port) => this.udp?.flowTo(address, port) ?? null,
@@ -247,6 +266,7 @@ class CompositorServer implements RunningCompositor {
     });
     this.registrar = new Registrar(config.expiry, config.limits);
     this.authenticator = config.authentication === undefined ? null : new DigestAuthenticator(config.authentication);
+    this.rules.onChange((ownerKey) => this.notifier.rulesChanged(ownerKey));
     this.connections = connectionGuard(config.limits, (limit, label, address, detail) => this.limited(limit, label, address, detail));
   }
 
@@ -307,9 +327,20 @@ class CompositorServer implements RunningCompositor {
           onMessage,
           onFramingFailure,
           onClose,
+          onHttpRequest: xcapHandler({
+            rules: this.rules,
+            authenticator: this.authenticator,
+            servesHost: (host) => this.servesHost(host),
+            log: (method, aor, source, status, detail) => this.logHttp(method, aor, source, status, detail),
+          }),
         }),
       );
     }
+  }
+
+  get xcapRoot(): string | null {
+    const ws = this.addresses.ws;
+    return ws === undefined ? null : `http://${hostPort(this.config.advertisedHost, ws.port)}${XCAP_ROOT_PATH}`;
   }
 
   counters(): CompositorCounters {
@@ -588,7 +619,7 @@ class CompositorServer implements RunningCompositor {
           status: 200,
           headers: [
             ['Allow', ALLOWED_METHODS],
-            ['Allow-Events', 'presence'],
+            ['Allow-Events', ALLOWED_EVENTS],
             ['Accept', PUBLISH_ACCEPT],
           ],
           ...(toAor === null ? {} : { aor: toAor.uri }),
@@ -643,6 +674,14 @@ class CompositorServer implements RunningCompositor {
     const note = reply.note === undefined ? '' : ` (${printable(reply.note, 160)})`;
     const line = `${request.method} ${printable(aor ?? request.requestUri, 200)} ← ${flow.label} → ${reply.status} ${reason}${note}`;
     safeLog(log, { time: Date.now(), kind: 'request', what: request.method, aor, source: flow.label, status: reply.status, line });
+  }
+
+  /** One line per XCAP request, like the SIP requests' lines. */
+  private logHttp(method: string, aor: string | null, source: string, status: number, detail: string): void {
+    const log = this.config.log;
+    if (log === null) return;
+    const line = `XCAP ${method} ${printable(aor ?? '-', 200)} ← ${source} → ${status} (${printable(detail, 160)})`;
+    safeLog(log, { time: Date.now(), kind: 'request', what: `XCAP ${method}`, aor, source, status, line });
   }
 
   /** A limit refused something from `address`: logged as a `limited` event, once per limit and address for a while. */

@@ -4,6 +4,8 @@
  */
 export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compositor';
 export type { AuthenticationOptions } from './auth/authenticator';
+export { DEFAULT_RULE_NAMES, type DefaultRuleName } from './authorization/decision';
+export { InMemoryRulesStorage, type RulesStorage } from './authorization/rules-book';
 export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from '../net/digest';
 export { readUsersFile, userEntry, usersFileText, UsersFileError, realmProblem, userNameProblem, type UserEntry } from './auth/users-file';
 export type {

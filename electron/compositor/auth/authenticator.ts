@@ -102,6 +102,11 @@ export class DigestAuthenticator {
 
   /** Checks the request's Authorization for our realm (RFC 3261 §22.4); `address` is where it came from. */
   authenticate(request: SipRequest, address: string, now: number): Admission {
+    return this.authenticateValues(request.method, request.headers.getAll('authorization'), address, now);
+  }
+
+  /** The same check for any Digest-protected request, HTTP's too (XCAP, RFC 4825 §13.2): its method and Authorization values. */
+  authenticateValues(method: string, authorizations: readonly string[], address: string, now: number): Admission {
     if (this.isBanned(address, now)) {
       return {
         kind: 'refused',
@@ -110,14 +115,14 @@ export class DigestAuthenticator {
     }
     // RFC 3261 §22.4: a request may carry credentials for several realms (or schemes); ours is the one that counts.
     let credentials: DigestCredentials | null = null;
-    for (const value of request.headers.getAll('authorization')) {
+    for (const value of authorizations) {
       if (!/^\s*digest\s/i.test(value)) continue;
       const parsed = parseDigestCredentials(value);
       if (parsed === null) return { kind: 'refused', reply: { status: 400, reason: 'Bad Request (malformed Digest credentials)' } };
       if (parsed.realm === this.realm) credentials = parsed;
     }
     if (credentials === null) return this.challenge(now, false, 'no credentials');
-    return this.verify(request.method, credentials, address, now);
+    return this.verify(method, credentials, address, now);
   }
 
   /**

@@ -293,6 +293,11 @@ export class EventStateCompositor {
     return null;
   }
 
+  /** A closed document for an AOR whatever is published (what a politely blocked watcher sees, RFC 5025 §3.2.1). */
+  closedDocument(aor: Aor, contentType: ComposedContentType = 'application/pidf+xml'): ComposedDocument {
+    return composeNow(aor, [], contentType);
+  }
+
   /** The composed document of an AOR (a closed document when nothing is published). */
   composedDocument(aor: Aor, contentType: ComposedContentType = 'application/pidf+xml'): ComposedDocument {
     const presentity = this.presentities.get(aor.key);

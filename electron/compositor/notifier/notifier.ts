@@ -29,6 +29,16 @@
  * limits/udp-rules.ts); otherwise the NOTIFY goes to the source too.
  *
  * New subscriptions are capped in total and per watcher (its From AOR): beyond → 503 (limits/limits.ts).
+ *
+ * Authorisation (RFC 6665 §4.2.1.1, RFC 5025 §3.2.1; authorization/decision.ts): each presence subscription is
+ * decided by the owner's rules when it is created and again whenever the rules change —
+ *
+ *   confirm ─► pending: NOTIFY `pending;expires=n` without body (refreshes too) ──owner allows──► active, body at once
+ *   allow ───► active with the composed document          polite-block ─► active with a closed document
+ *   block ───► NOTIFY `terminated;reason=rejected` without body; a new SUBSCRIBE from them gets the same
+ *
+ * `presence.winfo` subscriptions (RFC 3857, winfo/watcher-info.ts) share the dialog machinery: only the owner may
+ * subscribe (403), and every change of one of the owner's presence watchers NOTIFYs the owner's winfo watchers.
  */
 import { isIP } from 'node:net';
 import type { Aor } from '../message/aor';
@@ -43,6 +53,12 @@ import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument
 import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity, type LimitName } from '../limits/limits';
 import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
+import type { SubHandling } from '../../../shared/pres-rules';
+import { PRESENCE_WINFO_EVENT, type WatcherEntry, type WatcherEvent } from '../../../shared/watcherinfo';
+import { acceptsWatcherInfo, watcherEntry, WatcherInfoDocuments, winfoRefusal, type WinfoBody } from '../winfo/watcher-info';
+
+/** The event packages we notify for (RFC 3856, RFC 3857), for `Allow-Events`. */
+export const ALLOWED_EVENTS = `presence, ${PRESENCE_WINFO_EVENT}`;
 
 /** One watcher's subscription dialog. */
 export interface WatcherDialog {
@@ -65,8 +81,22 @@ export interface WatcherDialog {
   localCseq: number;
   /** The Event header value to echo in NOTIFYs (keeps an `id` parameter). */
   readonly event: string;
-  /** The document format this watcher accepts (PIDF unless it accepts only CPIM-PIDF). */
+  /** The document format this watcher accepts (PIDF unless it accepts only CPIM-PIDF); presence only. */
   readonly contentType: ComposedContentType;
+  /** `presence`, or `presence.winfo` for the owner's watcher information. */
+  readonly package: 'presence' | 'presence.winfo';
+  /** The watcher's AOR URI (its From URI when From names no AOR), and From's display name. */
+  readonly watcherUri: string;
+  /** The watcher's AOR, when From names one (the rules are decided on it). */
+  readonly watcherAor: Aor | null;
+  readonly displayName: string;
+  readonly createdAt: number;
+  /** How the owner's rules treat this watcher (presence; `allow` for winfo). */
+  handling: SubHandling;
+  /** Pending until the owner allows (RFC 6665 §4.1.2.2: NOTIFYs without state). */
+  state: 'pending' | 'active';
+  /** What last moved the subscription, for the watcher information (RFC 3857 §3.6). */
+  lastEvent: WatcherEvent;
   expiresAt: number;
   /** Place in the expiry queue (-1: not scheduled). */
   expiryIndex: number;
@@ -92,6 +122,10 @@ export interface NotifierOptions {
   readonly transactions: ClientTransactions;
   /** The composed document to send for an AOR, in a format. */
   documentFor(aor: Aor, contentType: ComposedContentType): ComposedDocument;
+  /** A closed document for an AOR (what a `polite-block` watcher sees). */
+  closedDocumentFor(aor: Aor, contentType: ComposedContentType): ComposedDocument;
+  /** The owner's rules for a watcher (absent: everyone is allowed). */
+  handlingFor?(owner: Aor, watcher: Aor | null, watcherUri: string): SubHandling;
   /** Our Via sent-by (host:port) and Contact URI for a transport. */
   sentBy(transport: CompositorTransport): string;
   contactUri(transport: CompositorTransport): string;
@@ -129,6 +163,10 @@ export class Notifier {
   private readonly expiries: ExpiryQueue<WatcherDialog>;
   private readonly coalescing = new Map<string, { aor: Aor; timer: NodeJS.Timeout }>();
   private readonly now: () => number;
+  /** The owners' `presence.winfo` subscriptions, by owner AOR key. */
+  private readonly winfoByAor = new Map<string, Set<WatcherDialog>>();
+  private readonly winfoDocuments = new WatcherInfoDocuments();
+  private isStopping = false;
   notifiesSent = 0;
   notifyFailures = 0;
   watchersDropped = 0;
@@ -160,18 +198,23 @@ export class Notifier {
     const withAor = aorText === undefined ? {} : { aor: aorText };
 
     const events = headers.getAll('event');
-    if (events.length !== 1 || eventPackage(events[0] as string) !== 'presence') {
+    const eventName = events.length === 1 ? eventPackage(events[0] as string) : null;
+    if (eventName !== 'presence' && eventName !== PRESENCE_WINFO_EVENT) {
       return {
         status: 489,
-        headers: [['Allow-Events', 'presence']],
+        headers: [['Allow-Events', ALLOWED_EVENTS]],
         ...withAor,
         note: events.length === 0 ? 'no Event header' : `event ${events.join(', ')} not supported`,
       };
     }
     const event = (events[0] as string).trim();
 
+    const isWinfo = eventName === PRESENCE_WINFO_EVENT;
     const accepts = headers.getAll('accept');
-    const contentType = accepts.length === 0 ? 'application/pidf+xml' : preferredType(accepts);
+    if (isWinfo && !acceptsWatcherInfo(accepts)) {
+      return { status: 406, headers: [['Accept', 'application/watcherinfo+xml']], ...withAor, note: `Accept: ${accepts.join(', ')}` };
+    }
+    const contentType = accepts.length === 0 || isWinfo ? 'application/pidf+xml' : preferredType(accepts);
     if (contentType === null) {
       return { status: 406, headers: [['Accept', COMPOSED_CONTENT_TYPES.join(', ')]], ...withAor, note: `Accept: ${accepts.join(', ')}` };
     }
@@ -187,12 +230,18 @@ export class Notifier {
     if (toTag !== null) return this.subscribeInDialog(incoming, toTag, seconds);
 
     if (toAor === null) return { status: 404, reason: 'Not Found (no presentity at this address)' };
+    if (isWinfo) {
+      const refused = winfoRefusal(toAor, incoming.fromAor);
+      if (refused !== null) return refused;
+    }
     const fromTag = tagParam(incoming.from.params);
     if (fromTag === null) return { status: 400, reason: 'Bad Request (From without tag)', aor: toAor.uri };
     const contact = singleContact(headers.getAll('contact'));
     if (contact === null) return { status: 400, reason: 'Bad Request (SUBSCRIBE needs exactly one Contact URI)', aor: toAor.uri };
 
     const watcherKey = incoming.fromAor?.key ?? incoming.from.uri.text;
+    const watcherUri = incoming.fromAor?.uri ?? incoming.from.uri.text;
+    const handling: SubHandling = isWinfo ? 'allow' : (this.options.handlingFor?.(toAor, incoming.fromAor, watcherUri) ?? 'allow');
     // A fetch (Expires 0) leaves no state behind, so only lasting subscriptions count against the caps.
     if (seconds > 0) {
       const refused = this.capacityRefusal(watcherKey, toAor);
@@ -217,6 +266,14 @@ export class Notifier {
       localCseq: 0,
       event,
       contentType,
+      package: isWinfo ? PRESENCE_WINFO_EVENT : 'presence',
+      watcherUri,
+      watcherAor: incoming.fromAor,
+      displayName: incoming.from.displayName,
+      createdAt: now,
+      handling,
+      state: handling === 'confirm' ? 'pending' : 'active',
+      lastEvent: handling === 'block' ? 'rejected' : 'subscribe',
       expiresAt: now + seconds * 1000,
       expiryIndex: -1,
       flow: incoming.flow,
@@ -230,6 +287,21 @@ export class Notifier {
       ['Expires', String(seconds)],
       ['Contact', `<${this.options.contactUri(incoming.flow.transport)}>`],
     ];
+    if (handling === 'block') {
+      // RFC 6665 §4.2.2: accepted, then terminated at once with the reason that tells the watcher not to retry.
+      subscription.isTerminated = true;
+      return {
+        status: 200,
+        toTag: localTag,
+        headers: okHeaders,
+        aor: toAor.uri,
+        note: "rejected by the owner's rules",
+        after: () => {
+          this.transmit(subscription, 'rejected');
+          this.reportWatcher(subscription);
+        },
+      };
+    }
     if (seconds === 0) {
       // A fetch (RFC 6665 §4.4.3): one NOTIFY with the current state, and the subscription is over.
       subscription.isTerminated = true;
@@ -248,8 +320,11 @@ export class Notifier {
       toTag: localTag,
       headers: okHeaders,
       aor: toAor.uri,
-      note: `new subscription, expires ${seconds}, watchers ${this.watcherCount(toAor.key)}`,
-      after: () => this.sendState(subscription),
+      note: `new ${isWinfo ? 'watcher-information ' : subscription.state === 'pending' ? 'pending ' : ''}subscription, expires ${seconds}, watchers ${this.watcherCount(toAor.key)}`,
+      after: () => {
+        this.sendState(subscription);
+        this.reportWatcher(subscription);
+      },
     };
   }
 
@@ -277,6 +352,7 @@ export class Notifier {
 
   /** Ends every subscription with a final NOTIFY (best effort) and forgets everything. */
   terminateAll(reason: string): void {
+    this.isStopping = true;
     for (const { timer } of this.coalescing.values()) clearTimeout(timer);
     this.coalescing.clear();
     for (const subscription of [...this.byDialog.values()]) this.terminate(subscription, reason);
@@ -290,6 +366,52 @@ export class Notifier {
     this.byAor.clear();
     this.byWatcher.clear();
     this.udpSources.clear();
+    this.winfoByAor.clear();
+  }
+
+  /**
+   * The owner's rules changed: decide every presence watcher of theirs again (RFC 5025 §3.2.1) and NOTIFY those whose
+   * state changed — pending → active with the document at once, anything → rejected, active → pending.
+   */
+  rulesChanged(ownerAorKey: string): void {
+    const decide = this.options.handlingFor;
+    const watchers = this.byAor.get(ownerAorKey);
+    if (decide === undefined || watchers === undefined) return;
+    for (const subscription of [...watchers]) {
+      const handling = decide(subscription.aor, subscription.watcherAor, subscription.watcherUri);
+      if (handling === subscription.handling) continue;
+      subscription.handling = handling;
+      if (handling === 'block') {
+        subscription.lastEvent = 'rejected';
+        this.terminate(subscription, 'rejected');
+        continue;
+      }
+      const wasPending = subscription.state === 'pending';
+      subscription.state = handling === 'confirm' ? 'pending' : 'active';
+      if (wasPending && subscription.state === 'pending') continue;
+      if (wasPending) subscription.lastEvent = 'approved';
+      else if (subscription.state === 'pending') subscription.lastEvent = 'subscribe';
+      this.sendState(subscription);
+      this.reportWatcher(subscription);
+    }
+  }
+
+  /** The owner's presence watchers now, as the watcher information lists them. */
+  watchersOf(ownerAorKey: string): WatcherEntry[] {
+    const now = this.now();
+    return [...(this.byAor.get(ownerAorKey) ?? [])].map((subscription) => watcherEntry(watched(subscription), now));
+  }
+
+  /** A presence watcher was created, decided or ended: the owner's winfo watchers hear of it. */
+  private reportWatcher(subscription: WatcherDialog): void {
+    if (subscription.package !== 'presence' || this.isStopping) return;
+    const owners = this.winfoByAor.get(subscription.aor.key);
+    if (owners === undefined) return;
+    const entry = watcherEntry(watched(subscription), this.now());
+    for (const owner of owners) {
+      this.winfoDocuments.changed(owner.localTag, entry);
+      this.sendState(owner);
+    }
   }
 
   private subscribeInDialog(incoming: IncomingRequest, toTag: string, seconds: number): Reply {
@@ -300,6 +422,9 @@ export class Notifier {
     const aor = subscription.aor.uri;
     // RFC 3261 §12.2.2: a request with a lower CSeq than the last one in the dialog is out of order.
     if (incoming.cseq <= subscription.remoteCseq) return { status: 500, reason: 'Server Internal Error (CSeq out of order)', aor };
+    const eventName = eventPackage(incoming.request.headers.get('event') ?? '');
+    if (eventName !== subscription.package)
+      return { status: 489, headers: [['Allow-Events', ALLOWED_EVENTS]], aor, note: 'event of another dialog' };
     subscription.remoteCseq = incoming.cseq;
     const contact = singleContact(incoming.request.headers.getAll('contact'));
     if (contact !== null) subscription.remoteTarget = contact;
@@ -313,6 +438,8 @@ export class Notifier {
     }
     subscription.expiresAt = incoming.now + seconds * 1000;
     this.expiries.schedule(subscription, subscription.expiresAt);
+    // RFC 3857 §3.9 with RFC 3858 §4.4: a refreshed watcher-information subscription gets the full state again.
+    if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.wantFull(subscription.localTag);
     return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
   }
 
@@ -329,10 +456,12 @@ export class Notifier {
   private install(subscription: WatcherDialog): void {
     this.byDialog.set(subscription.id, subscription);
     this.byWatcher.set(subscription.watcherKey, (this.byWatcher.get(subscription.watcherKey) ?? 0) + 1);
-    let watchers = this.byAor.get(subscription.aor.key);
+    const byOwner = subscription.package === 'presence' ? this.byAor : this.winfoByAor;
+    if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.wantFull(subscription.localTag);
+    let watchers = byOwner.get(subscription.aor.key);
     if (watchers === undefined) {
       watchers = new Set();
-      this.byAor.set(subscription.aor.key, watchers);
+      byOwner.set(subscription.aor.key, watchers);
     }
     watchers.add(subscription);
     if (!subscription.flow.isReliable) {
@@ -355,10 +484,11 @@ export class Notifier {
         if (source !== undefined && --source.subscriptions === 0) this.udpSources.delete(key);
       }
     }
-    const watchers = this.byAor.get(subscription.aor.key);
+    const byOwner = subscription.package === 'presence' ? this.byAor : this.winfoByAor;
+    const watchers = byOwner.get(subscription.aor.key);
     if (watchers !== undefined) {
       watchers.delete(subscription);
-      if (watchers.size === 0) this.byAor.delete(subscription.aor.key);
+      if (watchers.size === 0) byOwner.delete(subscription.aor.key);
     }
     this.expiries.cancel(subscription);
   }
@@ -367,6 +497,8 @@ export class Notifier {
     // One composition per format per change, shared by every watcher of the AOR.
     const documents = new Map<ComposedContentType, ComposedDocument>();
     for (const subscription of watchers) {
+      // Pending and politely blocked watchers are not told of changes: they see no state, or a closed one.
+      if (subscription.state === 'pending' || subscription.handling === 'polite-block') continue;
       let document = documents.get(subscription.contentType);
       if (document === undefined) {
         document = this.options.documentFor(aor, subscription.contentType);
@@ -390,6 +522,9 @@ export class Notifier {
     if (subscription.isTerminated) return;
     subscription.isTerminated = true;
     this.uninstall(subscription);
+    if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.forget(subscription.localTag);
+    subscription.lastEvent = watcherEventOf(reason);
+    this.reportWatcher(subscription);
     if (subscription.isNotifyInFlight) {
       subscription.queuedTermination = reason;
       return;
@@ -400,10 +535,10 @@ export class Notifier {
   /** Sends one NOTIFY: the active state, or the final one when `terminationReason` is set. */
   private transmit(subscription: WatcherDialog, terminationReason: string | null, document?: ComposedDocument): void {
     const now = this.now();
-    const doc = document ?? this.options.documentFor(subscription.aor, subscription.contentType);
+    const doc = this.bodyFor(subscription, terminationReason, document);
     const subscriptionState =
       terminationReason === null
-        ? `active;expires=${Math.max(0, Math.ceil((subscription.expiresAt - now) / 1000))}`
+        ? `${subscription.state};expires=${Math.max(0, Math.ceil((subscription.expiresAt - now) / 1000))}`
         : `terminated;reason=${terminationReason}`;
     const destination = this.destinationFlow(subscription);
     const transport = destination?.transport ?? subscription.flow.transport;
@@ -422,9 +557,8 @@ export class Notifier {
     message += `Event: ${subscription.event}\r\n`;
     message += `Subscription-State: ${subscriptionState}\r\n`;
     message += `User-Agent: ${this.options.serverName}\r\n`;
-    message += `Content-Type: ${doc.contentType}\r\n`;
-    message += `Content-Length: ${doc.byteLength}\r\n\r\n`;
-    message += doc.body;
+    if (doc === null) message += 'Content-Length: 0\r\n\r\n';
+    else message += `Content-Type: ${doc.contentType}\r\nContent-Length: ${doc.byteLength}\r\n\r\n${doc.body}`;
 
     subscription.isNotifyInFlight = true;
     this.notifiesSent++;
@@ -441,6 +575,24 @@ export class Notifier {
       onOutcome,
       destination.isReliable ? undefined : this.copiesAllowed(subscription, Buffer.byteLength(message)),
     );
+  }
+
+  /**
+   * A NOTIFY's body: none while pending or when rejected (RFC 6665 §4.1.2.2, RFC 3857 §3.8 — no state before the owner
+   * agrees), a closed document for a politely blocked watcher, the watcher information for the owner's winfo
+   * subscription (none in its final NOTIFY), else the composed presence document.
+   */
+  private bodyFor(subscription: WatcherDialog, terminationReason: string | null, document?: ComposedDocument): WinfoBody | null {
+    if (subscription.package === PRESENCE_WINFO_EVENT) {
+      // A fetch (RFC 6665 §4.4.3: Expires 0 from the start) gets the full state; a subscription's final NOTIFY none.
+      if (terminationReason !== null && subscription.expiresAt > subscription.createdAt) return null;
+      if (terminationReason !== null)
+        return new WatcherInfoDocuments().next('fetch', subscription.aor, () => this.watchersOf(subscription.aor.key));
+      return this.winfoDocuments.next(subscription.localTag, subscription.aor, () => this.watchersOf(subscription.aor.key));
+    }
+    if (subscription.state === 'pending' || subscription.handling === 'block' || terminationReason === 'rejected') return null;
+    if (subscription.handling === 'polite-block') return this.options.closedDocumentFor(subscription.aor, subscription.contentType);
+    return document ?? this.options.documentFor(subscription.aor, subscription.contentType);
   }
 
   /**
@@ -476,6 +628,9 @@ export class Notifier {
         subscription.isTerminated = true;
         subscription.queuedTermination = null;
         this.uninstall(subscription);
+        if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.forget(subscription.localTag);
+        subscription.lastEvent = 'giveup';
+        this.reportWatcher(subscription);
         this.options.onEvent('dropped', subscription, failure.detail);
         return;
       } else {
@@ -549,6 +704,34 @@ function notifyFailure(outcome: ClientOutcome): { isFatal: boolean; detail: stri
       // A watcher asking us to retry later keeps its subscription; any other error ends it.
       return { isFatal: !headers.has('retry-after'), detail };
     }
+  }
+}
+
+/** What the watcher information shows of a presence subscription. */
+function watched(subscription: WatcherDialog): Parameters<typeof watcherEntry>[0] {
+  return {
+    id: subscription.localTag,
+    watcherUri: subscription.watcherUri,
+    displayName: subscription.displayName,
+    status: subscription.isTerminated ? 'terminated' : subscription.state,
+    event: subscription.lastEvent,
+    createdAt: subscription.createdAt,
+    expiresAt: subscription.expiresAt,
+  };
+}
+
+/** RFC 3857 §3.6: the winfo event for a Subscription-State termination reason (RFC 6665 §4.2.2). */
+function watcherEventOf(reason: string): WatcherEvent {
+  switch (reason) {
+    case 'timeout':
+    case 'rejected':
+    case 'noresource':
+    case 'giveup':
+    case 'probation':
+    case 'deactivated':
+      return reason;
+    default:
+      return 'deactivated';
   }
 }
 

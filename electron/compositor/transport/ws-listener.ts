@@ -10,7 +10,7 @@
  * (limits/connection-limits.ts): counted per TCP connection before the upgrade, the HTTP handshake must
  * finish within the message deadline, WebSocket pings count as traffic for the idle timeout.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { normaliseOrigin } from '../limits/limits';
@@ -38,6 +38,8 @@ export interface WsListenerOptions {
   readonly onMessage: MessageHandler;
   readonly onFramingFailure: FramingFailureHandler;
   readonly onClose?: (flow: Flow) => void;
+  /** Plain HTTP requests (XCAP, xcap/): true when handled; the rest are answered 426. */
+  readonly onHttpRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 export async function startWsListener(options: WsListenerOptions): Promise<Listener> {
@@ -61,8 +63,12 @@ export async function startWsListener(options: WsListenerOptions): Promise<Liste
       guard.release(address);
     });
   });
-  // Plain HTTP requests: this port speaks only WebSocket.
-  http.on('request', (_request, response) => {
+  // Plain HTTP requests: XCAP when it is on, else this port speaks only WebSocket.
+  http.on('request', (request, response) => {
+    const timers = connections.get(request.socket);
+    // An answered request completes a message: the connection falls under the idle timeout, not the deadline.
+    response.once('finish', () => timers?.received({ completed: true, midMessage: false }));
+    if (options.onHttpRequest?.(request, response) === true) return;
     response.writeHead(426, { Upgrade: 'websocket', Connection: 'close' });
     response.end();
   });

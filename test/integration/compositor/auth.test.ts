@@ -25,6 +25,8 @@ async function authFixture(options: Partial<AuthenticationOptions> = {}): Promis
     domains: [REALM],
     thirdPartyPublishers: ['sip:voicemail@example.com'],
     authentication: { users: USERS, realm: REALM, ...options },
+    // Logins are what these tests are about; with a users file watchers would otherwise wait for the owner's consent.
+    defaultRule: 'allow',
   });
   return { fx, peer: await fx.udpPeer() };
 }
