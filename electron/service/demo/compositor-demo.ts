@@ -43,10 +43,9 @@ export async function startCompositorDemo(options: CompositorDemoOptions = {}): 
     throw error;
   }
 
-  const ws = compositor.addresses.ws;
   return {
     server,
-    ...(ws === undefined ? {} : { xcapRoot: `http://${ws.host}:${ws.port}/xcap-root` }),
+    ...(compositor.xcapRoot === null ? {} : { xcapRoot: compositor.xcapRoot }),
     colleagues: colleagues.colleagues.map((c) => ({ aor: c.aor, name: c.name })),
     async changeNow(aor) {
       const changed = await colleagues.changeNow(aor);
