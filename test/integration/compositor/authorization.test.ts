@@ -10,7 +10,7 @@ import { buildPresRules, type SubHandling } from '../../../shared/pres-rules';
 import { parseWatcherInfo, type WatcherInfoDocument } from '../../../shared/watcherinfo';
 import { authorization, challengesOf } from '../../support/compositor/digest-client';
 import { pidf, type SipTestPeer } from '../../support/compositor/sip-test-peer';
-import { publishSpec, startFixture, subscribeSpec, type CompositorFixture } from '../../support/compositor/compositor-fixture';
+import { publishSpec, startFixture, subscribeSpec, toTagOf, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
 const REALM = 'example.com';
 const ALICE = 'sip:alice@example.com';
@@ -206,6 +206,38 @@ describe('presence subscriptions decided by the owner’s rules (no users file, 
         [CAROL, 'terminated', 'rejected'],
       ]),
     );
+  });
+
+  it('given alice watches her watchers, when bob unsubscribes, then a partial document shows him terminated; her refresh brings the full list again', async () => {
+    const fx = await startFixture({ defaultRule: 'allow' });
+    const bobPeer = await fx.udpPeer();
+    const bobSpec = subscribeSpec(bobPeer, ALICE, { from: BOB, fromTag: 'b1', callId: 'bob-goes@test' });
+    const bobTag = toTagOf(await bobPeer.request(bobSpec));
+    await bobPeer.nextRequest();
+    const alicePeer = await fx.udpPeer();
+    const winfoSpec = subscribeSpec(alicePeer, ALICE, { from: ALICE, fromTag: 'a1', callId: 'winfo@test', event: 'presence.winfo' });
+    const winfoTag = toTagOf(await alicePeer.request(winfoSpec));
+    const full = winfoOf(await alicePeer.nextRequest());
+    expect(full.lists[0]?.watchers.map((w) => [w.uri, w.status, w.event])).toEqual([[BOB, 'active', 'subscribe']]);
+
+    await bobPeer.request(
+      subscribeSpec(bobPeer, ALICE, { from: BOB, fromTag: 'b1', toTag: bobTag, callId: 'bob-goes@test', cseq: 2, expires: 0 }),
+    );
+    const gone = winfoOf(await alicePeer.nextRequest());
+    expect([gone.state, gone.version]).toEqual(['partial', 1]);
+    expect(gone.lists[0]?.watchers.map((w) => [w.uri, w.status, w.event])).toEqual([[BOB, 'terminated', 'timeout']]);
+
+    const refresh = subscribeSpec(alicePeer, ALICE, {
+      from: ALICE,
+      fromTag: 'a1',
+      toTag: winfoTag,
+      callId: 'winfo@test',
+      cseq: 2,
+      event: 'presence.winfo',
+    });
+    expect((await alicePeer.request(refresh)).status).toBe(200);
+    const again = winfoOf(await alicePeer.nextRequest());
+    expect([again.state, again.version, again.lists[0]?.watchers.length]).toEqual(['full', 2, 0]);
   });
 
   it('given bob asks for alice’s watcher information, then 403', async () => {

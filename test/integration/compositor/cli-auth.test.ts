@@ -227,3 +227,25 @@ describe('presently compositor --users', () => {
     },
   );
 });
+
+describe('presently compositor --default-rule', () => {
+  it('given a value it does not know, then it exits 2 naming the three it does', async () => {
+    const refused = runServer(['--default-rule', 'maybe', '--udp', '0', '--tcp', 'off', '--ws', 'off']);
+    expect(await refused.exited).toBe(2);
+    expect(refused.err.values.join('\n')).toContain('--default-rule must be allow, ask, block, not "maybe"');
+  });
+
+  it('given --default-rule block, then a watcher of someone without rules is rejected, and the start lines name the XCAP root', async () => {
+    const server = runServer(['--default-rule', 'block', '--udp', '0', '--tcp', 'off', '--ws', '0']);
+    const [, port] = (await server.out.next((line) => /udp\s+sip:127\.0\.0\.1:\d+/.test(line))).match(/:(\d+);/) as RegExpMatchArray;
+    await server.out.next((line) => /xcap http:\/\/127\.0\.0\.1:\d+\/xcap-root/.test(line));
+    const peer = await SipTestPeer.udp({ host: '127.0.0.1', port: Number(port) });
+    try {
+      expect((await peer.request(subscribeSpec(peer, 'sip:alice@example.com', { from: 'sip:bob@example.com' }))).status).toBe(200);
+      expect((await peer.nextRequest()).headers.get('subscription-state')).toBe('terminated;reason=rejected');
+    } finally {
+      await peer.close();
+    }
+    expect(await server.stop()).toBe(0);
+  });
+});
