@@ -9,7 +9,6 @@ import { startKamailio, type RunningKamailio } from '../../support/kamailio/kama
 import { xcap } from '../../support/kamailio/xcap-http';
 import { authorization, challengesOf } from '../../support/compositor/digest-client';
 import { pidf, SipTestPeer, type RequestSpec } from '../../support/compositor/sip-test-peer';
-import type { SipRequest } from '../../../electron/compositor/message/sip-message';
 
 const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 const ALICE = 'sip:alice@example.com';
@@ -43,14 +42,6 @@ async function requestAs(peer: SipTestPeer, user: keyof typeof PASSWORDS, spec: 
   return peer.request({ ...spec, cseq: (spec.cseq ?? 1) + 1, headers });
 }
 
-/** The next NOTIFY whose Subscription-State matches (a rules change may also bring a repeat of the current state). */
-async function notifyInState(peer: SipTestPeer, state: RegExp, bodyMatches: (notify: SipRequest) => boolean = () => true) {
-  for (;;) {
-    const notify = await peer.nextRequest('NOTIFY');
-    if (state.test(notify.headers.get('subscription-state') ?? '') && bodyMatches(notify)) return notify;
-  }
-}
-
 describe('watcher authorisation on the reference Kamailio configuration', () => {
   let kamailio: RunningKamailio;
   const target = () => ({ host: '127.0.0.1', port: kamailio.ports.udp ?? 0 });
@@ -62,7 +53,7 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
     await kamailio?.stop();
   });
 
-  it('given alice watching her watchers, when bob subscribes, then he waits pending until her allow rule makes him active, her polite-block keeps him active with no presence and her block rule rejects him', async () => {
+  it('given alice watching her watchers, when bob subscribes, then he waits pending until her allow rule makes him active, her polite-block keeps him active with no presence and her block rule rejects him, now and when he subscribes again', async () => {
     const alice = await SipTestPeer.udp(target());
     const bob = await SipTestPeer.udp(target());
     try {
@@ -128,7 +119,8 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
         body: presRules({ [BOB]: 'allow' }, 'confirm'),
       });
       expect(allowed.status).toBeLessThan(300);
-      const active = await notifyInState(bob, /^active/);
+      const active = await bob.nextRequest('NOTIFY');
+      expect(active.headers.get('subscription-state')).toMatch(/^active/);
       expect(active.body.toString()).toContain('At my desk');
 
       const politelyBlocked = await xcap(kamailio.xcapRoot, {
@@ -141,8 +133,9 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
       expect(politelyBlocked.status).toBeLessThan(300);
       // Kamailio's polite-block: still active, but the NOTIFY carries no document at all (presence forces a null
       // body), where the compositor sends one saying closed; either way the watcher learns nothing.
-      const politelyBlind = await notifyInState(bob, /^active/, (notify) => notify.body.length === 0);
-      expect(politelyBlind.body.toString()).not.toContain('At my desk');
+      const politelyBlind = await bob.nextRequest('NOTIFY');
+      expect(politelyBlind.headers.get('subscription-state')).toMatch(/^active/);
+      expect(politelyBlind.body.length).toBe(0);
 
       const blocked = await xcap(kamailio.xcapRoot, {
         method: 'PUT',
@@ -152,8 +145,23 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
         body: presRules({ [BOB]: 'block' }, 'confirm'),
       });
       expect(blocked.status).toBeLessThan(300);
-      const rejected = await notifyInState(bob, /^terminated/);
+      const rejected = await bob.nextRequest('NOTIFY');
       expect(rejected.headers.get('subscription-state')).toMatch(/^terminated;\s*reason=rejected/);
+
+      // Blocked stays blocked: a new subscription from him is ended the same way.
+      const again = await requestAs(bob, 'bob', {
+        method: 'SUBSCRIBE',
+        uri: ALICE,
+        from: `<${BOB}>;tag=b2`,
+        to: `<${ALICE}>`,
+        headers: [
+          ['Event', 'presence'],
+          ['Contact', `<${bob.contactUri}>`],
+          ['Expires', '600'],
+        ],
+      });
+      expect(again.status).toBe(200);
+      expect((await bob.nextRequest('NOTIFY')).headers.get('subscription-state')).toMatch(/^terminated;\s*reason=rejected/);
 
       const read = await xcap(kamailio.xcapRoot, { method: 'GET', aor: ALICE, user: 'alice', password: PASSWORDS.alice });
       expect(read.status).toBe(200);
@@ -206,6 +214,46 @@ describe('watcher authorisation on the reference Kamailio configuration', () => 
     expect(denied.status).toBe(401);
     const read = await xcap(kamailio.xcapRoot, { method: 'GET', aor: BOB, user: 'bob', password: PASSWORDS.bob });
     expect(read.status).toBe(404);
+  });
+
+  it("given bob logged in, when he publishes in alice's name, then 403 with the reason", async () => {
+    const bob = await SipTestPeer.udp(target());
+    try {
+      const first = await bob.request({
+        method: 'PUBLISH',
+        uri: ALICE,
+        from: `<${ALICE}>;tag=m1`,
+        to: `<${ALICE}>`,
+        headers: [
+          ['Event', 'presence'],
+          ['Expires', '60'],
+        ],
+        contentType: 'application/pidf+xml',
+        body: pidf(ALICE, [{ id: 'm', basic: 'closed', note: 'Forged by bob' }]),
+      });
+      expect(first.status).toBe(407);
+      const challenges = challengesOf({ headers: { getAll: () => first.headers.getAll('proxy-authenticate') } }).map(
+        (challenge) => new Map([...challenge, ['algorithm', 'MD5']]),
+      );
+      const forged = await bob.request({
+        method: 'PUBLISH',
+        uri: ALICE,
+        from: `<${ALICE}>;tag=m1`,
+        to: `<${ALICE}>`,
+        cseq: 2,
+        headers: [
+          ['Event', 'presence'],
+          ['Expires', '60'],
+          ['Proxy-Authorization', authorization(challenges, { user: 'bob', password: PASSWORDS.bob, method: 'PUBLISH', uri: ALICE })],
+        ],
+        contentType: 'application/pidf+xml',
+        body: pidf(ALICE, [{ id: 'm', basic: 'closed', note: 'Forged by bob' }]),
+      });
+      expect(forged.status).toBe(403);
+      expect(forged.reason).toMatch(/only register, publish and subscribe as yourself/);
+    } finally {
+      await bob.close();
+    }
   });
 
   it("given bob authenticated, when he subscribes to alice's watcher information, then 403", async () => {
