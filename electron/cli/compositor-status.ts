@@ -11,13 +11,12 @@ import { errorMessage } from '../../shared/error-message';
 import { printable } from '../../shared/sip/header-section';
 import {
   DEFAULT_CONTROL_PORT,
-  digestAuthorization,
-  parseDigestChallenge,
   type CompositorStatus,
   type PresentityStatus,
   type RegistrationStatus,
   type WatcherStatus,
 } from '../compositor';
+import { authorizationHeader, parseDigestChallenge } from '../net/digest';
 
 /** Where the status command writes and how it reads a password. */
 export interface StatusCommandIo {
@@ -77,7 +76,7 @@ export async function runStatusCommand(args: readonly string[], io: StatusComman
         const cnonce = randomBytes(8).toString('hex');
         answer = await get(
           target,
-          digestAuthorization(challenge, { user: values.user, password, method: 'GET', uri: '/status', nc: 1, cnonce }),
+          authorizationHeader(challenge, { username: values.user, password, method: 'GET', uri: '/status', nonceCount: 1, cnonce }),
         );
       }
       if (answer.status === 401) return fail('wrong user or password');

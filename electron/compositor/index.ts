@@ -6,7 +6,7 @@ export { ALLOWED_METHODS, CompositorConfigError, startCompositor } from './compo
 export type { AuthenticationOptions } from './auth/authenticator';
 export { DEFAULT_RULE_NAMES, type DefaultRuleName } from './authorization/decision';
 export { InMemoryRulesStorage, type RulesStorage } from './authorization/rules-book';
-export { DIGEST_ALGORITHMS, digestAlgorithmOf, digestAuthorization, parseDigestChallenge, type DigestAlgorithm } from './auth/digest';
+export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from '../net/digest';
 export {
   ControlConfigError,
   DEFAULT_CONTROL_PORT,

@@ -47,8 +47,11 @@ import {
   type CaptureOpened,
   type CaptureOpenRequest,
   type TraceExportResult,
+  type WatcherDecision,
+  type WatchersState,
 } from '../../shared/ipc/contract';
 import { errorMessage } from '../../shared/error-message';
+import { parseSipAddress } from '../../shared/account/sip-address';
 import {
   accountServerUri,
   checkAccountForm,
@@ -85,6 +88,7 @@ import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 import { TraceCapture } from './trace-capture/trace-capture';
 import { checkHepMirror, type TraceCaptureStatus } from '../../shared/trace/live-capture-settings';
 import { BuddyPresenceBatcher } from './buddy-presence-batch';
+import { WatcherDesk, type RulesAccess } from './watcher-desk';
 
 /** Platform names as people say them, keyed by `process.platform`. */
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
@@ -166,6 +170,19 @@ function sipConfigFor(account: AccountSettings, password: string | null): SipAcc
     publishExpires: account.publishExpires,
     subscribeExpires: account.subscribeExpires,
     userAgent: `${APP_NAME}/${APP_VERSION}`,
+    watcherInfo: true,
+  };
+}
+
+/** Where an account's presence rules are and as whom to reach them; null without an XCAP root. */
+function rulesAccessFor(account: AccountSettings, password: string | null): RulesAccess | null {
+  if (account.xcapRoot === undefined || account.xcapRoot === '') return null;
+  const aor = parseSipAddress(account.aor);
+  return {
+    xcapRoot: account.xcapRoot,
+    aor: account.aor,
+    username: account.authUser || (aor.ok ? aor.value.user : ''),
+    ...(password ? { password } : {}),
   };
 }
 
@@ -187,6 +204,8 @@ interface Session {
   readonly client: SipClient;
   readonly unsubscribe: (() => void)[];
   readonly demo: { readonly environment: DemoEnvironment; readonly info: DemoInfo; readonly buddies: readonly Buddy[] } | null;
+  /** Where the session's presence rules are (null: no XCAP root, watchers cannot be answered from here). */
+  readonly rules: RulesAccess | null;
 }
 
 export class PresenceService {
@@ -207,6 +226,8 @@ export class PresenceService {
   /** Buddy presence changes on their way to the window, coalesced per batch window. */
   private readonly presenceBatch: BuddyPresenceBatcher;
   private readonly stopTimeoutMs: number;
+  /** Who watches us and the answers to them ("Who can see you"). */
+  private readonly watcherDesk: WatcherDesk;
 
   private mode: SessionMode = 'starting';
   private session: Session | null = null;
@@ -248,6 +269,10 @@ export class PresenceService {
       ...(schedule ? { schedule } : {}),
       onWriteFailed: (error) => this.log('warn', `saving the presence history failed: ${String(error)}`),
     });
+    this.watcherDesk = new WatcherDesk(
+      (state) => this.outbox.emitState('onWatchersChanged', state),
+      (level, message) => this.log(level, message),
+    );
     this.presenceBatch = new BuddyPresenceBatcher((batch) => this.outbox.emitState('onBuddyPresenceBatch', batch), options.presenceBatchMs);
     this.recorder = new TraceRecorder(
       (entries) => this.outbox.emitState('onTraceBatch', { entries }),
@@ -356,7 +381,16 @@ export class PresenceService {
         capacity: this.recorder.capacity,
       },
       preferences: this.settingsStore.preferences,
+      watchers: this.watcherDesk.state,
     };
+  }
+
+  // ── Watchers ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes "allow" or "block" for a watcher into the user's presence rules (watcher-desk.ts). */
+  decideWatcher(choice: { uri: string; decision: WatcherDecision }): Promise<WatchersState> {
+    if (!this.session) throw new UserFacingError('Not signed in: there is nobody to answer.');
+    return this.watcherDesk.decide(choice.uri, choice.decision);
   }
 
   /** What the tray shows: the same session, account state and own presence the window gets. */
@@ -749,7 +783,7 @@ export class PresenceService {
       this.outbox.emitState('onAccountStateChanged', this.accountState);
       return;
     }
-    this.runSession({ kind: 'account', client, unsubscribe: [], demo: null });
+    this.runSession({ kind: 'account', client, unsubscribe: [], demo: null, rules: rulesAccessFor(account, password) });
   }
 
   /** The engine's options, with this computer named as our device for watchers with several of them. */
@@ -788,6 +822,7 @@ export class PresenceService {
       publishExpires: 600,
       subscribeExpires: 600,
       userAgent: `${APP_NAME}/${APP_VERSION}`,
+      watcherInfo: true,
     };
     const buddies: Buddy[] = environment.colleagues.map((c) => ({ aor: c.aor, displayName: c.name, group: DEMO_GROUP }));
     this.runSession({
@@ -795,6 +830,8 @@ export class PresenceService {
       client: new SipClient(config, this.sipClientOptions()),
       unsubscribe: [],
       demo: { environment, buddies, info: { aor: DEMO_USER_AOR, server: environment.server, colleagues: buddies.length } },
+      // The demo's server is open on loopback: its rules need no password.
+      rules: environment.xcapRoot === undefined ? null : { xcapRoot: environment.xcapRoot, aor: DEMO_USER_AOR, username: 'you' },
     });
   }
 
@@ -809,6 +846,7 @@ export class PresenceService {
 
     const isCurrent = () => this.session === session;
     session.unsubscribe.push(
+      this.watcherDesk.attach(client, session.rules),
       client.onAccountState((state) => {
         if (!isCurrent()) return;
         const previous = this.accountState;

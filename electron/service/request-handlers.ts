@@ -29,5 +29,6 @@ export function createRequestHandlers(service: PresenceService): RequestHandlers
     sendCaptureBytes: (bytes) => service.sendCaptureBytes(bytes),
     cancelCapture: (target) => service.cancelCapture(target),
     setPreferences: (change) => service.setPreferences(change),
+    decideWatcher: (choice) => service.decideWatcher(choice),
   };
 }

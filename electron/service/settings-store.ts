@@ -72,6 +72,7 @@ const accountShape = v.object({
   wsPath: text(1024),
   // Added after the first files were written; absent means "system CAs only".
   tlsCaFile: v.optional(text(1024)),
+  xcapRoot: v.optional(text(1024)),
   register: v.boolean,
   publish: v.boolean,
   registerExpires: seconds,

@@ -3,7 +3,9 @@
  * (electron/service/), the command line (electron/cli/) and the compositor's simulated colleagues use
  * the engine only through `SipClient` (./sip-client.ts) and these types; nothing here leaks sip.js.
  */
+import type { SubscriptionState } from '../../shared/presence/presence-state';
 import { T1_MS, T2_MS } from '../../shared/sip/timers';
+import type { WatcherEntry } from '../../shared/watcherinfo';
 import type { DnsResolver } from './locate/locate-server';
 import type { SubscribePacerOptions } from './subscribe/subscribe-pacer';
 
@@ -41,6 +43,18 @@ export interface SipAccountConfig {
   readonly tlsCaFile?: string;
   /** The User-Agent header value (default `Presently/<version>`). */
   readonly userAgent?: string;
+  /**
+   * Whether to subscribe to our own watcher information (RFC 3857 `presence.winfo`) to learn who asks to watch us;
+   * a server without it answers 489, which `WatcherInfoState` reports.
+   */
+  readonly watcherInfo?: boolean;
+}
+
+/** Who watches our presence (RFC 3857): the subscription to our watcher information, and the watchers it reported. */
+export interface WatcherInfoState {
+  /** `error` with statusCode 489: the server offers no watcher information. */
+  readonly subscription: SubscriptionState;
+  readonly watchers: readonly WatcherEntry[];
 }
 
 /** Default intervals a new account starts with (seconds). */

@@ -48,6 +48,7 @@ import {
   type SipLogger,
   type SipTimers,
   type StopOptions,
+  type WatcherInfoState,
 } from './sip-client-types';
 import { problemFromFailure } from './sip-problem';
 import { SipStack } from './sip-stack';
@@ -55,12 +56,13 @@ import { BuddySubscription } from './subscribe/buddy-subscription';
 import { noteLanguagesFor } from './subscribe/notify-body';
 import { fetchPresence } from './subscribe/presence-fetch';
 import { SubscribePacer, type PacerStatistics } from './subscribe/subscribe-pacer';
+import { WatcherInfoWatch } from './subscribe/watcher-info-watch';
 import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
 import { MAX_EXPIRES_SECONDS, backoffMs } from './usage/refresh-policy';
 
-export type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions } from './sip-client-types';
+export type { FetchOptions, SipAccountConfig, SipClientOptions, StopOptions, WatcherInfoState } from './sip-client-types';
 
 /** Removes the listener it was returned for. */
 export type Unsubscribe = () => void;
@@ -131,6 +133,10 @@ export class SipClient {
   private readonly publicationListeners = new Listeners<PublicationState>();
   private readonly buddyListeners = new Listeners<BuddyPresence>();
   private readonly traceListeners = new Listeners<UnnumberedTraceEntry>();
+  private readonly watcherInfoListeners = new Listeners<WatcherInfoState>();
+  /** The subscription to our own watcher information, when the account asks for it. */
+  private readonly watcherInfoSubscription: BuddySubscription | undefined;
+  private watcherInfoValue: WatcherInfoState = { subscription: { phase: 'unknown' }, watchers: [] };
   /** Which server this is and what it takes, from every message it sends (reported in the account state). */
   private readonly serverObserver = new ServerObserver();
 
@@ -222,6 +228,36 @@ export class SipClient {
           ? 'it publishes your status from your phone line'
           : undefined,
     });
+    if (config.watcherInfo === true) {
+      const watch = new WatcherInfoWatch((watchers) => this.setWatcherInfo({ ...this.watcherInfoValue, watchers }));
+      // RFC 3857 §4.1: the watcher information of a presentity is subscribed at the presentity's own AOR.
+      this.watcherInfoSubscription = new BuddySubscription(this.stack, {
+        target: this.aor,
+        aor: config.aor.trim(),
+        from: this.aor,
+        expires: config.subscribeExpires,
+        hasPassword,
+        t1: this.timers.t1,
+        backoff: this.timers,
+        random: this.random,
+        logger: this.logger,
+        watch,
+        onChange: (state) => this.setWatcherInfo({ ...this.watcherInfoValue, subscription: state.subscription }),
+      });
+    }
+  }
+
+  /** Who watches our presence, as last reported (nothing unless the account has `watcherInfo`). */
+  get watcherInfo(): WatcherInfoState {
+    return this.watcherInfoValue;
+  }
+
+  /**
+   * Asks the server for our whole watcher information again (a refresh of the subscription): after a change of our
+   * rules, which some servers (Kamailio) apply to the watchers without a NOTIFY of our watcher information.
+   */
+  refreshWatcherInfo(): void {
+    this.watcherInfoSubscription?.refreshSoon();
   }
 
   /** The connection (and registration) as last reported. */
@@ -283,7 +319,9 @@ export class SipClient {
       if (this.config.publish && (publication.etag !== undefined || publication.phase === 'publishing')) {
         await waitAtMost(this.publisher.remove(), remaining() / 2);
       }
-      const ends = [...this.subscriptions.values()].map((s) => s.stop(remaining() / 2));
+      const ends = [...this.subscriptions.values(), ...(this.watcherInfoSubscription ? [this.watcherInfoSubscription] : [])].map((s) =>
+        s.stop(remaining() / 2),
+      );
       await Promise.all(ends);
       await this.registration?.unregister(remaining());
     };
@@ -293,6 +331,8 @@ export class SipClient {
     this.isLinkUp = false;
     for (const subscription of this.subscriptions.values()) subscription.linkDown({ message: 'The account was stopped.' });
     for (const subscription of this.subscriptions.values()) void subscription.stop(0);
+    this.watcherInfoSubscription?.linkDown({ message: 'The account was stopped.' });
+    void this.watcherInfoSubscription?.stop(0);
     this.registration?.reset();
     this.isLinkUp = false;
     const connection = this.activeConnection;
@@ -405,6 +445,11 @@ export class SipClient {
 
   onBuddy(listener: (buddy: BuddyPresence) => void): Unsubscribe {
     return this.buddyListeners.add(listener);
+  }
+
+  /** Our watcher information changed: the subscription's state or the watchers. */
+  onWatcherInfo(listener: (state: WatcherInfoState) => void): Unsubscribe {
+    return this.watcherInfoListeners.add(listener);
   }
 
   /** Every SIP message sent or received, as the transport saw it. */
@@ -596,12 +641,14 @@ export class SipClient {
     this.publisher.setLink('up');
     if (this.config.publish) this.publisher.resume();
     this.pacer.restart();
+    this.watcherInfoSubscription?.linkUp();
     for (const subscription of this.subscriptions.values()) subscription.linkUp();
   }
 
   private bringLinkDown(problem: SipProblem): void {
     this.isLinkUp = false;
     this.publisher.setLink('down', problem);
+    this.watcherInfoSubscription?.linkDown(problem);
     for (const subscription of this.subscriptions.values()) subscription.linkDown(problem);
   }
 
@@ -658,6 +705,11 @@ export class SipClient {
     if (registration.phase === 'registered' && expiresAt !== undefined && expiresAt !== this.accountStateValue.registrationExpiresAt) {
       this.setAccountState({ ...this.accountStateValue, registrationExpiresAt: expiresAt });
     }
+  }
+
+  private setWatcherInfo(state: WatcherInfoState): void {
+    this.watcherInfoValue = state;
+    this.watcherInfoListeners.emit(state);
   }
 
   private setAccountState(state: AccountState): void {

@@ -12,10 +12,13 @@ import { StatusPicker } from './components/StatusPicker';
 import { useAppStore } from './stores/app-store';
 import { useUiStore } from './stores/ui-store';
 import { TraceTabs } from './trace/TraceTabs';
+import { WatcherPrompts } from './watchers/WatcherPrompts';
+import { WhoCanSeeYou } from './watchers/WhoCanSeeYou';
 
 /**
  * The window: the app's name, our status, the settings and About in the header, the connection status line, the
- * demo's one-line banner (on the buddy list only), notices, then tabs — the buddy list and the SIP trace.
+ * demo's one-line banner (on the buddy list only), notices, prompts for people asking to see our presence, then tabs —
+ * the buddy list, who can see you, and the SIP trace.
  * Keyboard: `/` searches buddies, Ctrl+, (⌘, on macOS) opens the settings.
  */
 export function App() {
@@ -66,8 +69,9 @@ export function App() {
       )}
       {tab === 'buddies' && <DemoBanner />}
       <NoticeArea />
+      <WatcherPrompts />
       <main className="app-main">
-        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, trace: <TraceTabs /> }} />
+        <MainTabs panels={{ buddies: <BuddyList searchRef={searchRef} />, watchers: <WhoCanSeeYou />, trace: <TraceTabs /> }} />
       </main>
 
       {dialog?.kind === 'status' && <StatusPicker />}

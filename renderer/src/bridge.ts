@@ -15,6 +15,7 @@ import { useSelfStore } from './stores/self-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
 import { useUiStore } from './stores/ui-store';
+import { useWatcherStore } from './stores/watcher-store';
 import { useCaptureStore } from './trace/capture-store';
 
 /** Attaches every listener, then tells main the renderer is ready. Returns a function that detaches. */
@@ -27,6 +28,7 @@ export function startBridge(api: PresenceApi): () => void {
   const preferences = usePreferencesStore.getState().actions;
   const ui = useUiStore.getState().actions;
   const capture = useCaptureStore.getState().actions;
+  const watchers = useWatcherStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -41,6 +43,7 @@ export function startBridge(api: PresenceApi): () => void {
     api.onPageAlert((alert) => deliverPageAlert(alert, { showInWindow: app.pageAlertReceived, focus: ui.focusRequested })),
     api.onCaptureProgress((progress) => capture.progressed(progress)),
     api.onCaptureFinished((finished) => capture.finished(finished)),
+    api.onWatchersChanged((changed) => watchers.watchersChanged(changed)),
   ];
 
   api.rendererReady().then(
@@ -50,6 +53,7 @@ export function startBridge(api: PresenceApi): () => void {
       buddies.snapshotReceived(snapshot);
       trace.snapshotReceived(snapshot);
       preferences.snapshotReceived(snapshot);
+      watchers.snapshotReceived(snapshot);
       app.handshakeCompleted(snapshot);
     },
     (error: unknown) => app.handshakeFailed(errorMessage(error)),

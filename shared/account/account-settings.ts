@@ -8,6 +8,7 @@
  */
 import { parseSipAddress, parseSipServer } from './sip-address';
 import { hasControlCharacters } from './text-rules';
+import { checkXcapRoot } from './xcap-root';
 
 /** The account's settings, as stored in settings.json (no password). */
 export interface AccountSettings {
@@ -31,6 +32,12 @@ export interface AccountSettings {
    * path on this computer. Absent: the system's CAs only. The server certificate is always verified.
    */
   readonly tlsCaFile?: string;
+  /**
+   * "XCAP root (who may watch you)": where the presence server keeps the rules of who may see the user's presence
+   * (RFC 4825 §6.1, RFC 5025), e.g. `http://pbx.example.com:5060/xcap-root`. Absent: pending watchers are shown, but
+   * cannot be answered from Presently.
+   */
+  readonly xcapRoot?: string;
   /** REGISTER before publishing and keep the registration refreshed. */
   readonly register: boolean;
   /** PUBLISH our presence (switch off for servers that only take presence from elsewhere). */
@@ -138,6 +145,13 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     }
   }
 
+  let xcapRoot = '';
+  if ((form.xcapRoot ?? '').trim() !== '') {
+    const checked = checkXcapRoot(form.xcapRoot ?? '');
+    if (checked.ok) xcapRoot = checked.root;
+    else errors.xcapRoot = checked.message;
+  }
+
   for (const field of ['registerExpires', 'publishExpires', 'subscribeExpires'] as const) {
     const value = form[field];
     if (!Number.isInteger(value) || value < EXPIRES_RANGE.min || value > EXPIRES_RANGE.max) {
@@ -156,6 +170,7 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
       outboundProxy,
       wsPath,
       ...(tlsCaFile === '' ? {} : { tlsCaFile }),
+      ...(xcapRoot === '' ? {} : { xcapRoot }),
       register: form.register,
       publish: form.publish,
       registerExpires: form.registerExpires,
@@ -195,6 +210,7 @@ export function describeAccountErrors(errors: Partial<Record<AccountField, strin
     outboundProxy: 'Outbound proxy',
     wsPath: 'WebSocket path',
     tlsCaFile: 'CA certificate file',
+    xcapRoot: 'XCAP root',
     register: 'Register',
     publish: 'Publish',
     registerExpires: 'Registration expiry',

@@ -17,6 +17,7 @@ import type { PresenceExplanation } from '../buddy/explain-presence';
 import type { AutomaticReason } from '../presence/auto-status';
 import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
+import type { SubHandling } from '../pres-rules';
 import type { CaptureEntry } from '../trace/capture/capture-entry';
 import type { TraceEntry } from '../trace/trace-entry';
 import {
@@ -28,6 +29,7 @@ import {
   type LiveCaptureSettings,
   type TraceCaptureStatus,
 } from '../trace/live-capture-settings';
+import type { WatcherEvent, WatcherStatus } from '../watcherinfo';
 
 // ── Data that crosses the boundary ────────────────────────────────────────────────────────────────
 
@@ -219,6 +221,47 @@ export const DEFAULT_PREFERENCES: AppPreferences = {
 /** A screen main can bring forward: the main window, the status picker, the account settings. */
 export type AppScreen = 'main' | 'status-picker' | 'settings';
 
+/** Someone who watches, or asks to watch, our presence (RFC 3857, RFC 3858), as the window shows them. */
+export interface WatcherView {
+  /** The watcher's address as the server reports it, e.g. `sip:ana@example.com`: what a rule names. */
+  readonly uri: string;
+  readonly displayName: string | null;
+  /** `pending`: waiting for the user's answer; `active`: sees our presence; `terminated`: refused or gone. */
+  readonly status: WatcherStatus;
+  /** How the watcher got there (RFC 3858 §4.3): `subscribe`, `approved`, `rejected`, `timeout`, … */
+  readonly event: WatcherEvent;
+}
+
+/** One entry of the user's presence rules (RFC 5025): a watcher and what happens to their subscription. */
+export interface WatcherRuleView {
+  readonly uri: string;
+  readonly handling: SubHandling;
+}
+
+/**
+ * "Who can see you": our watcher information and our presence rules. `availability` of the watcher information:
+ * `off` (no session), `waiting` (subscribing), `listening` (the server reports watchers), `not-offered` (the server has
+ * no watcher information, 489), `failed` (`problem` says why; the engine keeps trying).
+ */
+export interface WatchersState {
+  readonly availability: 'off' | 'waiting' | 'listening' | 'not-offered' | 'failed';
+  readonly problem: string | null;
+  /** One per watcher address, pending ones first. */
+  readonly watchers: readonly WatcherView[];
+  /** Whether Allow / Block can be answered from here: the account has an XCAP root (who may watch you). */
+  readonly canDecide: boolean;
+  /** The rules' entries for single watchers (what Allow and Block wrote), as last read from the server. */
+  readonly rules: readonly WatcherRuleView[];
+  /** Why the rules could not be read or changed, for the list; null when they could. */
+  readonly rulesProblem: string | null;
+}
+
+/** The user's answer to a watcher: may see our presence, or may not. */
+export type WatcherDecision = 'allow' | 'block';
+
+/** The answers the user can give a watcher. */
+export const WATCHER_DECISIONS: readonly WatcherDecision[] = ['allow', 'block'];
+
 /** What main asks the window to show, e.g. after a click on a tray item or a notification. */
 export type FocusTarget = { readonly kind: 'buddy'; readonly aor: string } | { readonly kind: 'screen'; readonly screen: AppScreen };
 
@@ -234,6 +277,8 @@ export interface AppSnapshot {
   readonly buddies: readonly BuddyEntry[];
   readonly trace: TraceSnapshot;
   readonly preferences: AppPreferences;
+  /** Who watches us and what our rules say ("Who can see you"). */
+  readonly watchers: WatchersState;
 }
 
 /** Severity of a notice from the main process. */
@@ -333,6 +378,12 @@ export interface PresenceRequests {
   setPreferences(change: Partial<AppPreferences>): Promise<AppPreferences>;
   /** How the live capture to files and the HEP mirror are doing (file, messages dropped, collector reachable). */
   traceCaptureStatus(): Promise<TraceCaptureStatus>;
+
+  /**
+   * Answers a watcher: writes "allow" or "block" for them into the user's presence rules on the server (XCAP,
+   * RFC 4825 / RFC 5025); resolves with the new state, fails with the server's reason for the user.
+   */
+  decideWatcher(choice: { uri: string; decision: WatcherDecision }): Promise<WatchersState>;
 }
 
 /**
@@ -359,6 +410,8 @@ export interface StateEvents {
   onTraceBatch(listener: (batch: TraceBatch) => void): Unsubscribe;
   /** The preferences changed. */
   onPreferencesChanged(listener: (preferences: AppPreferences) => void): Unsubscribe;
+  /** Our watchers or our rules changed (a new pending watcher, an answer written, the server's watcher information lost). */
+  onWatchersChanged(listener: (watchers: WatchersState) => void): Unsubscribe;
 }
 
 /**
@@ -453,6 +506,10 @@ export const requestChannels: {
   cancelCapture: { channel: 'capture:cancel', payload: v.object({ id: captureId }) },
   setPreferences: { channel: 'app:set-preferences', payload: preferencesChange() },
   traceCaptureStatus: { channel: 'trace:capture-status', payload: v.none },
+  decideWatcher: {
+    channel: 'watchers:decide',
+    payload: v.object({ uri: v.string({ minLength: 1, maxLength: MAX_FIELD_LENGTH }), decision: v.literal(...WATCHER_DECISIONS) }),
+  },
 };
 
 /**
@@ -495,6 +552,7 @@ export const eventChannels: {
   onBuddyPresenceBatch: { channel: 'buddy:presence-batch', snapshot: 'buddies' },
   onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
   onPreferencesChanged: { channel: 'app:preferences', snapshot: 'preferences' },
+  onWatchersChanged: { channel: 'watchers:state', snapshot: 'watchers' },
 };
 
 // The validators below check shape and size only; what the values mean (a SIP address that parses, an
@@ -574,6 +632,7 @@ function accountForm(): Validator<AccountForm> {
     outboundProxy: text,
     wsPath: text,
     tlsCaFile: v.optional(text),
+    xcapRoot: v.optional(text),
     register: v.boolean,
     publish: v.boolean,
     registerExpires: seconds,

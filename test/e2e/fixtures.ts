@@ -72,6 +72,7 @@ export class SettingsDialog {
     password?: string;
     server: string;
     transport: 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
+    xcapRoot?: string;
   }): Promise<void> {
     if (account.displayName !== undefined) await this.field('Display name').fill(account.displayName);
     await this.field('SIP address').fill(account.aor);
@@ -79,7 +80,20 @@ export class SettingsDialog {
     if (account.password !== undefined) await this.field('Password').fill(account.password);
     await this.field('Server').fill(account.server);
     await this.transport().selectOption({ label: account.transport });
+    if (account.xcapRoot !== undefined) await this.field('XCAP root (who may watch you)').fill(account.xcapRoot);
   }
+}
+
+/** The prompts for people asking to see our presence, and the "Who can see you" tab. */
+export class WatcherViews {
+  constructor(readonly page: Page) {}
+  /** The prompt for the watcher named `name` ("Ana wants to see your presence"). */
+  readonly prompt = (name: string) => this.page.getByRole('group', { name: `${name} wants to see your presence`, exact: false });
+  readonly prompts = () => this.page.getByTestId('watcher-prompt');
+  readonly list = () => this.page.getByTestId('who-can-see-you');
+  readonly row = (uri: string) => this.page.locator(`[data-testid="watcher-row"][data-uri="${uri}"]`);
+  readonly rowState = (uri: string) => this.row(uri).getByTestId('watcher-state');
+  readonly availability = () => this.page.getByTestId('watchers-availability');
 }
 
 /** The main window. */
@@ -87,7 +101,9 @@ export class MainWindow {
   readonly statusPicker: StatusPicker;
   readonly buddyDialog: BuddyDialog;
   readonly settings: SettingsDialog;
+  readonly watchers: WatcherViews;
   constructor(readonly page: Page) {
+    this.watchers = new WatcherViews(page);
     this.statusPicker = new StatusPicker(page);
     this.buddyDialog = new BuddyDialog(page);
     this.settings = new SettingsDialog(page);
@@ -113,7 +129,7 @@ export class MainWindow {
     const toggle = this.buddyRow(aor).locator('.buddy-details-toggle');
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   };
-  readonly tab = (name: 'Buddies' | 'SIP trace') => this.page.getByRole('tab', { name });
+  readonly tab = (name: 'Buddies' | 'Who can see you' | 'SIP trace') => this.page.getByRole('tab', { name });
   /** Presence that stays right: a buddy's bell, published end, staleness and recent changes; the alerts and the header's why. */
   readonly buddyAlertBell = (aor: string) => this.buddyRow(aor).getByTestId('buddy-alert-bell').getByRole('button');
   readonly buddyAlertChoice = (aor: string, label: 'Off' | 'Once' | 'Every time') =>

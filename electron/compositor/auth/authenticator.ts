@@ -40,7 +40,7 @@ import {
   parseDigestCredentials,
   type DigestAlgorithm,
   type DigestCredentials,
-} from './digest';
+} from '../../net/digest';
 import { NonceCounts, NonceIssuer } from './nonce';
 import type { UserEntry } from './users-file';
 

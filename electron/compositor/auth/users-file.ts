@@ -11,7 +11,7 @@
  * entries into text and back.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { credentialsHash, DIGEST_ALGORITHMS, type DigestAlgorithm } from './digest';
+import { credentialsHash, DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../net/digest';
 
 /** The version this build writes and reads. */
 export const USERS_FILE_SCHEMA_VERSION = 1;

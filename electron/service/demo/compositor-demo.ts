@@ -20,7 +20,8 @@ export async function startCompositorDemo(options: CompositorDemoOptions = {}): 
     host: '127.0.0.1',
     udpPort: 0,
     tcpPort: 0,
-    wsPort: null,
+    // The WebSocket listener's HTTP server also serves the presence rules (XCAP): the demo's "who can see you".
+    wsPort: 0,
     domains: [DEMO_DOMAIN],
   });
   const colleaguesServer = compositor.addresses.udp?.uri;
@@ -44,6 +45,7 @@ export async function startCompositorDemo(options: CompositorDemoOptions = {}): 
 
   return {
     server,
+    ...(compositor.xcapRoot === null ? {} : { xcapRoot: compositor.xcapRoot }),
     colleagues: colleagues.colleagues.map((c) => ({ aor: c.aor, name: c.name })),
     async changeNow(aor) {
       const changed = await colleagues.changeNow(aor);

@@ -22,6 +22,8 @@ export interface DemoEnvironment {
   /** The server URI the demo user connects to, e.g. `sip:127.0.0.1:40123;transport=tcp`. */
   readonly server: string;
   readonly colleagues: readonly DemoColleagueInfo[];
+  /** The XCAP root of the demo server's presence rules (RFC 4825), e.g. `http://127.0.0.1:40124/xcap-root`; absent: none. */
+  readonly xcapRoot?: string;
   /**
    * Moves a colleague (or the next one) to their next status now and resolves, with what they published,
    * once the server has accepted it — for tests ("a change appears within a second").

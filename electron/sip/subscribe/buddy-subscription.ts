@@ -6,7 +6,8 @@
  *
  * One SUBSCRIBE dialog per buddy: `Event: presence`, `Accept:` every type the PIDF codec reads — or, where the server
  * refuses presence but offers the dialog package, `Event: dialog` for the buddy's line state (watched-event.ts):
- * chosen before each new subscription, and at once after a 489 to a presence SUBSCRIBE.
+ * chosen before each new subscription, and at once after a 489 to a presence SUBSCRIBE. The same machinery watches our
+ * own AOR's watcher information (RFC 3857 `presence.winfo`, watcher-info-watch.ts), passed in as `watch`.
  *
  *   idle ──start──► subscribing ──NOTIFY pending──► pending ──NOTIFY active──► active ◄─┐
  *                     │  │ 423 → again with Min-Expires        │                   │ refresh timer:
@@ -74,6 +75,8 @@ export interface BuddySubscriptionOptions {
   /** Where an exception of ours inside a sip.js or timer callback is written (it is never passed on). */
   readonly logger: SipLogger;
   readonly onChange: (buddy: BuddyPresence) => void;
+  /** What to watch instead of the buddy's presence (our own watcher information, watcher-info-watch.ts). */
+  readonly watch?: WatchedEvent;
   /** Whether to watch line state instead of presence (the server refuses presence but offers the dialog package). */
   readonly watchLineState?: () => boolean;
   /** Of several notes, show one in the first of these languages (notify-body.ts noteLanguagesFor). */
@@ -110,7 +113,7 @@ export class BuddySubscription {
     private readonly options: BuddySubscriptionOptions,
   ) {
     this.expires = options.expires;
-    this.watched = presenceWatch(options.noteLanguages);
+    this.watched = options.watch ?? presenceWatch(options.noteLanguages);
     this.priority = options.priority ?? 0;
     this.buddyValue = { aor: options.aor, subscription: { phase: 'unknown' }, presence: null, changedAt: null };
     this.stopHearingRefusals = stack.onNotifyRefused((callId, refusal) => {
@@ -362,7 +365,8 @@ export class BuddySubscription {
       return;
     }
     const expires = header.expires;
-    if (expires !== undefined && expires > 0) this.scheduleRefresh(expires);
+    if (verdict.kind === 'taken' && verdict.resync) this.refreshSoon();
+    else if (expires !== undefined && expires > 0) this.scheduleRefresh(expires);
     this.buddyValue = {
       ...this.buddyValue,
       presence,
@@ -436,6 +440,22 @@ export class BuddySubscription {
           this.refresh(0);
         }),
       spreadRefreshDelayMs(expires, this.options.t1, this.options.random),
+    );
+  }
+
+  /**
+   * Refreshes the dialog now (RFC 6665 §4.2.1.1: the notifier answers with a NOTIFY of the full current state) — for a
+   * document that went missing (watcher-info-watch.ts), or when the caller knows the state changed on the server
+   * without a NOTIFY of its own (a watcher decided over XCAP). Without a dialog nothing happens: the next one starts full.
+   */
+  refreshSoon(): void {
+    if (this.isStopped || !this.dialog) return;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() =>
+      this.guard('Refreshing for the full state', () => {
+        this.refreshTimer = undefined;
+        this.refresh(0);
+      }),
     );
   }
 

@@ -6,11 +6,12 @@
  *
  *   Event missing or unreadable ─────────────────────► 400  (RFC 6665 §8.2.1: Event is mandatory in a NOTIFY)
  *   Event of another package than presence, dialog, ► 489 + Allow-Events  (RFC 6665 §4.1.3, §8.2.2)
- *   or than the subscription's it belongs to
+ *   presence.winfo, or than the subscription's it belongs to
  *   Subscription-State missing or unreadable ────────► 400  (RFC 6665 §4.1.3: a NOTIFY MUST contain it)
  *   a body without Content-Type, or not type/subtype ► 400  (RFC 3261 §20.15: MUST be present with a body)
  *   a body of a type we never offered in Accept ────► 415 + Accept  (RFC 3261 §8.2.3; per package: PIDF and its
- *                                                      kin for presence, dialog-info for dialog, RFC 4235 §4)
+ *                                                      kin for presence, dialog-info for dialog, RFC 4235 §4,
+ *                                                      watcherinfo for presence.winfo, RFC 3857 §4.5)
  *   anything else passes; a body of an accepted type that cannot be read is answered 200 (notify-body.ts)
  *
  * A refused NOTIFY changes nothing on our side: the subscription, its dialog and the last good presence stay, and the
@@ -22,17 +23,40 @@ import type { SipProblem } from '../../../shared/presence/presence-state';
 import { DIALOG_EVENT, DIALOG_INFO_CONTENT_TYPE } from '../../../shared/dialog-info/dialog-info';
 import { PRESENCE_ACCEPT_HEADER, parsePresenceContentType } from '../../../shared/pidf';
 import { mediaType } from '../../../shared/sip/header-values';
+import { PRESENCE_WINFO_EVENT, WATCHERINFO_CONTENT_TYPE } from '../../../shared/watcherinfo';
 import { parseSubscriptionState } from './subscription-state-header';
 
 /** The event package the client subscribes to (RFC 3856 §4); the dialog package (RFC 4235) where a server has no presence. */
 export const PRESENCE_EVENT = 'presence';
 
-/** What each package a watcher subscribes to may carry: the Accept header we send and the test of a Content-Type. */
-const WATCHED_PACKAGES: ReadonlyMap<string, { readonly accept: string; readonly accepts: (contentType: string) => boolean }> = new Map([
-  [PRESENCE_EVENT, { accept: PRESENCE_ACCEPT_HEADER, accepts: (contentType: string) => parsePresenceContentType(contentType) !== null }],
+/** A package a NOTIFY may be for: the Accept header we send, the test of a Content-Type, and what its bodies are called. */
+interface WatchedPackage {
+  readonly accept: string;
+  readonly accepts: (contentType: string) => boolean;
+  readonly what: string;
+}
+
+/** What each package a watcher subscribes to may carry. */
+const WATCHED_PACKAGES: ReadonlyMap<string, WatchedPackage> = new Map([
+  [
+    PRESENCE_EVENT,
+    { accept: PRESENCE_ACCEPT_HEADER, accepts: (contentType: string) => parsePresenceContentType(contentType) !== null, what: 'Presence' },
+  ],
   [
     DIALOG_EVENT,
-    { accept: DIALOG_INFO_CONTENT_TYPE, accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE },
+    {
+      accept: DIALOG_INFO_CONTENT_TYPE,
+      accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE,
+      what: 'Line state',
+    },
+  ],
+  [
+    PRESENCE_WINFO_EVENT,
+    {
+      accept: WATCHERINFO_CONTENT_TYPE,
+      accepts: (contentType: string) => mediaType(contentType) === WATCHERINFO_CONTENT_TYPE,
+      what: 'Watcher information',
+    },
   ],
 ]);
 
@@ -94,7 +118,7 @@ export function screenNotify(message: IncomingRequestMessage, subscribedEvent?: 
       extraHeaders: [`Accept: ${watched.accept}`],
       problem: {
         statusCode: 415,
-        message: `${eventType === PRESENCE_EVENT ? 'Presence' : 'Line state'} sent as "${sentType}", which Presently cannot read, answered 415 Unsupported Media Type.`,
+        message: `${watched.what} sent as "${sentType}", which Presently cannot read, answered 415 Unsupported Media Type.`,
       },
     };
   }

@@ -24,6 +24,13 @@ import type { PresenceSummary } from '../../../shared/presence/presence-state';
 import { readNotifyBody, type NotifyBodyVerdict } from './notify-body';
 import { PRESENCE_EVENT } from './notify-screen';
 
+/**
+ * What a watch made of a NOTIFY's body: what notify-body.ts says of presence, or — for a package whose state is not
+ * presence (our watcher information) — that the watch took it in (`resync`: a document went missing, so refresh the
+ * subscription, whose NOTIFY carries the full state again).
+ */
+export type WatchVerdict = NotifyBodyVerdict | { readonly kind: 'taken'; readonly resync: boolean };
+
 /** The event package a subscription uses, and how its NOTIFY bodies become presence. */
 export interface WatchedEvent {
   /** The Event header's package (RFC 6665 §8.2.1). */
@@ -31,7 +38,7 @@ export interface WatchedEvent {
   /** The Accept header's value: the body types this package's NOTIFYs may carry. */
   readonly accept: string;
   /** Reads a screened NOTIFY's body (with its Content-Type header value). */
-  readBody(body: string, contentType: string | undefined): NotifyBodyVerdict;
+  readBody(body: string, contentType: string | undefined): WatchVerdict;
 }
 
 /** The buddy's presence documents (PIDF and its kin), their notes read in `noteLanguages` first (notify-body.ts). */

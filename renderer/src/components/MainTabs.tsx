@@ -4,6 +4,7 @@ import { useUiStore, type MainTab } from '../stores/ui-store';
 const TABS: readonly { id: MainTab; label: string }[] = [
   { id: 'buddies', label: 'Buddies' },
   { id: 'trace', label: 'SIP trace' },
+  { id: 'watchers', label: 'Who can see you' },
 ];
 
 /** The main area's tabs (WAI-ARIA tabs pattern: ←/→/Home/End move between tabs). */

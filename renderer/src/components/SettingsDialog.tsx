@@ -32,6 +32,7 @@ interface Draft {
   wsPath: string;
   tlsCaFile: string;
   outboundProxy: string;
+  xcapRoot: string;
   register: boolean;
   publish: boolean;
   registerExpires: string;
@@ -48,6 +49,7 @@ const FIELD_IDS: Record<AccountField, string> = {
   outboundProxy: 'account-outbound-proxy',
   wsPath: 'account-ws-path',
   tlsCaFile: 'account-tls-ca-file',
+  xcapRoot: 'account-xcap-root',
   register: 'account-register',
   publish: 'account-publish',
   registerExpires: 'account-register-expires',
@@ -90,6 +92,7 @@ export function SettingsDialog() {
       wsPath: base.wsPath,
       tlsCaFile: base.tlsCaFile ?? '',
       outboundProxy: base.outboundProxy ? splitServerUri(base.outboundProxy).address : '',
+      xcapRoot: base.xcapRoot ?? '',
       register: base.register,
       publish: base.publish,
       registerExpires: String(base.registerExpires),
@@ -146,6 +149,7 @@ export function SettingsDialog() {
       outboundProxy: d.outboundProxy.trim() === '' ? '' : joinServerUri(d.outboundProxy, d.transport),
       wsPath: d.transport === 'ws' || d.transport === 'wss' ? d.wsPath : '',
       ...(isVerifiedTransport(d.transport) && d.tlsCaFile.trim() !== '' ? { tlsCaFile: d.tlsCaFile } : {}),
+      ...(d.xcapRoot.trim() === '' ? {} : { xcapRoot: d.xcapRoot }),
       register: d.register,
       publish: d.publish,
       registerExpires: Number(d.registerExpires.trim() || Number.NaN),
@@ -350,6 +354,16 @@ export function SettingsDialog() {
                     value={draft.outboundProxy}
                     onChange={(e) => set('outboundProxy', e.target.value)}
                   />
+                )}
+              </FormField>
+              <FormField
+                id={FIELD_IDS.xcapRoot}
+                label="XCAP root (who may watch you)"
+                hint="Optional: where the server keeps who may see your presence, like http://pbx.example.com:5060/xcap-root. Without it, people asking to watch you are shown but cannot be answered from here."
+                error={errors.xcapRoot}
+              >
+                {(c) => (
+                  <input {...c} type="url" spellCheck={false} value={draft.xcapRoot} onChange={(e) => set('xcapRoot', e.target.value)} />
                 )}
               </FormField>
             </div>

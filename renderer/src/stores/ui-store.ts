@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { assertNever } from '../../../shared/assert-never';
 import type { FocusTarget } from '../../../shared/ipc/contract';
 
-export type MainTab = 'buddies' | 'trace';
+export type MainTab = 'buddies' | 'watchers' | 'trace';
 
 /** At most one dialog at a time. `buddy` with an AOR edits that buddy; without, adds one. */
 export type OpenDialog =

@@ -2,9 +2,9 @@
  * The client side of Digest for tests that write their requests by hand (SipTestPeer): reads the challenges of a
  * 401 and computes an Authorization for one of them, with the nonce count and client nonce the test chooses — so a
  * test can send a wrong password, a replayed count or a stale nonce on purpose. The math is the server's own
- * (auth/digest.ts), which test/unit/electron/compositor/auth/digest.test.ts checks against the RFC examples.
+ * (electron/net/digest.ts), which test/unit/electron/net/digest.test.ts checks against the RFC examples.
  */
-import { credentialsHash, digestResponse, type DigestAlgorithm } from '../../../electron/compositor/auth/digest';
+import { credentialsHash, digestResponse, type DigestAlgorithm } from '../../../electron/net/digest';
 import { splitCommaValues, unquote } from '../../../shared/sip/header-values';
 
 /** One WWW-Authenticate challenge's parameters, names lower-cased, values unquoted. */

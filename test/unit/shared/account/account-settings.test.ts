@@ -86,3 +86,18 @@ describe('checking the account form', () => {
     );
   });
 });
+
+describe('the XCAP root (who may watch you)', () => {
+  it('given none, then the account has none; given an http(s) address, then it is kept without a trailing slash', () => {
+    const without = checkAccountForm(form());
+    expect(without.ok && 'xcapRoot' in without.value).toBe(false);
+    const withRoot = checkAccountForm(form({ xcapRoot: ' http://127.0.0.1:5066/xcap-root/ ' }));
+    expect(withRoot).toMatchObject({ ok: true, value: { xcapRoot: 'http://127.0.0.1:5066/xcap-root' } });
+  });
+
+  it('given an address that is not http(s), then the field has a sentence and the message names it', () => {
+    const result = checkAccountForm(form({ xcapRoot: 'sip:pbx.example.com' }));
+    expect(result).toEqual({ ok: false, errors: { xcapRoot: 'The address must start with http:// or https:// (not sip:).' } });
+    if (!result.ok) expect(describeAccountErrors(result.errors)).toMatch(/^XCAP root: /);
+  });
+});

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { credentialsHash } from '../../../../../electron/compositor/auth/digest';
+import { credentialsHash } from '../../../../../electron/net/digest';
 import { parseUsersFile, readUsersFile, userEntry, usersFileText } from '../../../../../electron/compositor/auth/users-file';
 
 describe('userEntry and the file text', () => {

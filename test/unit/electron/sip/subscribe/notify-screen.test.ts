@@ -57,7 +57,7 @@ describe('screenNotify per event package', () => {
     });
     expect(screenNotify(notify('message-summary', 'application/simple-message-summary'))).toMatchObject({
       statusCode: 489,
-      extraHeaders: ['Allow-Events: presence, dialog'],
+      extraHeaders: ['Allow-Events: presence, dialog, presence.winfo'],
     });
   });
 });

@@ -4,12 +4,12 @@ import {
   challengeHeader,
   credentialsHash,
   digestAlgorithmOf,
-  digestAuthorization,
+  authorizationHeader,
   digestResponse,
   digestsEqual,
   parseDigestChallenge,
   parseDigestCredentials,
-} from '../../../../../electron/compositor/auth/digest';
+} from '../../../../electron/net/digest';
 
 describe('digestResponse against the RFC examples', () => {
   // RFC 7616 §3.9.1: one request answered with both algorithms.
@@ -115,12 +115,12 @@ describe('the client side: reading a challenge and answering it', () => {
     );
     expect(challenge).toMatchObject({ realm: 'http-auth@example.org', algorithm: 'SHA-256', stale: false });
     if (challenge === null) throw new Error('challenge not read');
-    const answer = digestAuthorization(challenge, {
-      user: 'Mufasa',
+    const answer = authorizationHeader(challenge, {
+      username: 'Mufasa',
       password: 'Circle of Life',
       method: 'GET',
       uri: '/dir/index.html',
-      nc: 1,
+      nonceCount: 1,
       cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ',
     });
     expect(parseDigestCredentials(answer)).toMatchObject({
@@ -134,7 +134,14 @@ describe('the client side: reading a challenge and answering it', () => {
 
   it('given our own challenge with stale=true, then it is read as stale; one that is not Digest or names no nonce is not read', () => {
     const ours = challengeHeader({ realm: 'example.com', nonce: 'n1', opaque: 'o1', algorithm: 'MD5', stale: true });
-    expect(parseDigestChallenge(ours)).toEqual({ realm: 'example.com', nonce: 'n1', opaque: 'o1', algorithm: 'MD5', stale: true });
+    expect(parseDigestChallenge(ours)).toEqual({
+      realm: 'example.com',
+      nonce: 'n1',
+      opaque: 'o1',
+      algorithm: 'MD5',
+      offersQopAuth: true,
+      stale: true,
+    });
     expect(parseDigestChallenge('Basic realm="example.com"')).toBeNull();
     expect(parseDigestChallenge('Digest realm="example.com"')).toBeNull();
     expect(parseDigestChallenge('Digest realm="example.com", nonce="n", algorithm=SHA-512-256')).toBeNull();

@@ -1,14 +1,15 @@
 /**
- * HTTP Digest as SIP uses it (RFC 3261 §22.4), with the algorithms of RFC 7616 §3.4 and their use in SIP by
- * RFC 8760: the hash of the credentials (HA1), the `response` a client computes, the challenge we send and the
- * credentials a client sends back. Only `qop=auth` is offered; `-sess` algorithms, `auth-int` and username hashing
+ * HTTP Digest (RFC 7616) as HTTP and SIP use it (RFC 3261 §22.4), with the algorithms of RFC 7616 §3.4 and their use
+ * in SIP by RFC 8760: the hash of the credentials (HA1), the `response` a client computes, the challenge a server
+ * sends and the credentials a client sends back — both sides, for the compositor (SIP and its XCAP server) and the
+ * client's XCAP requests (electron/sip/xcap/). Only `qop=auth` is offered; `-sess` algorithms, `auth-int` and username hashing
  * are not (no SIP client we know of needs them, and each widens what a stored HA1 must be).
  *
  * The server keeps HA1 = H(username ":" realm ":" password) per algorithm, never the password (RFC 7616 §3.4.2):
  * verifying a response needs only HA1.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { splitCommaValues, unquote } from '../../../shared/sip/header-values';
+import { splitCommaValues, unquote } from '../../shared/sip/header-values';
 
 /** The digest algorithms we verify, in the order we offer them (RFC 8760 §2.4: the preferred one first). */
 export const DIGEST_ALGORITHMS = ['SHA-256', 'MD5'] as const;
@@ -76,58 +77,6 @@ export function challengeHeader(challenge: DigestChallenge): string {
   );
 }
 
-/**
- * Reads a `WWW-Authenticate: Digest …` value (RFC 7616 §3.3) as a client does; null when it is not Digest, names an
- * algorithm we do not know, or lacks the realm or nonce.
- */
-export function parseDigestChallenge(value: string): DigestChallenge | null {
-  const params = digestParams(value);
-  const algorithm = digestAlgorithmOf(params?.get('algorithm') ?? 'MD5');
-  const realm = params?.get('realm');
-  const nonce = params?.get('nonce');
-  if (params === null || algorithm === null || realm === undefined || nonce === undefined) return null;
-  return { realm, nonce, opaque: params.get('opaque') ?? '', algorithm, stale: params.get('stale')?.toLowerCase() === 'true' };
-}
-
-/** What a client answers a challenge with (qop=auth, RFC 7616 §3.4). */
-export interface DigestAnswer {
-  readonly user: string;
-  readonly password: string;
-  readonly method: string;
-  readonly uri: string;
-  /** The nonce count, 1 for a nonce's first use. */
-  readonly nc: number;
-  readonly cnonce: string;
-}
-
-/** The `Authorization` value answering `challenge` (RFC 7616 §3.4). */
-export function digestAuthorization(challenge: DigestChallenge, answer: DigestAnswer): string {
-  const { algorithm, realm, nonce, opaque } = challenge;
-  const nc = answer.nc.toString(16).padStart(8, '0');
-  const ha1 = credentialsHash(algorithm, answer.user, realm, answer.password);
-  const response = digestResponse(ha1, { algorithm, method: answer.method, uri: answer.uri, nonce, nc, cnonce: answer.cnonce });
-  return (
-    `Digest username="${answer.user}", realm="${realm}", nonce="${nonce}", uri="${answer.uri}", response="${response}", ` +
-    `algorithm=${algorithm}, cnonce="${answer.cnonce}", opaque="${opaque}", qop=auth, nc=${nc}`
-  );
-}
-
-/** The parameters of a `Digest …` value, names lower-cased and values unquoted; null when not Digest or a name repeats. */
-function digestParams(value: string): Map<string, string> | null {
-  const match = /^\s*digest\s+/i.exec(value);
-  if (match === null) return null;
-  const params = new Map<string, string>();
-  for (const part of splitCommaValues(value.slice(match[0].length))) {
-    const equals = part.indexOf('=');
-    if (equals <= 0) continue;
-    const name = part.slice(0, equals).trim().toLowerCase();
-    // RFC 7616 §3.4: each parameter at most once; a repeated one makes the value ambiguous.
-    if (params.has(name)) return null;
-    params.set(name, unquote(part.slice(equals + 1).trim()));
-  }
-  return params;
-}
-
 /** What a client sent in `Authorization: Digest …` (RFC 7616 §3.4), names lower-cased, values unquoted. */
 export interface DigestCredentials {
   readonly username: string;
@@ -171,4 +120,90 @@ export function parseDigestCredentials(value: string): DigestCredentials | null 
 export function digestAlgorithmOf(name: string): DigestAlgorithm | null {
   const upper = name.toUpperCase();
   return DIGEST_ALGORITHMS.find((algorithm) => algorithm === upper) ?? null;
+}
+
+/**
+ * The parameters of a `Digest …` header value (a challenge or credentials), names lower-cased, values unquoted; null
+ * when it is not Digest or names a parameter twice (RFC 7616 §3.3, §3.4: each at most once, else it is ambiguous).
+ */
+function digestParams(value: string): Map<string, string> | null {
+  const match = /^\s*digest\s+/i.exec(value);
+  if (match === null) return null;
+  const params = new Map<string, string>();
+  for (const part of splitCommaValues(value.slice(match[0].length))) {
+    const equals = part.indexOf('=');
+    if (equals <= 0) continue;
+    const name = part.slice(0, equals).trim().toLowerCase();
+    if (params.has(name)) return null;
+    params.set(name, unquote(part.slice(equals + 1).trim()));
+  }
+  return params;
+}
+
+/** A server's challenge as a client reads it (RFC 7616 §3.3). */
+export interface ReceivedChallenge {
+  readonly realm: string;
+  readonly nonce: string;
+  readonly opaque: string | undefined;
+  readonly algorithm: DigestAlgorithm;
+  /** Whether `qop` offers `auth` (else the RFC 2069 form without qop is all the server takes). */
+  readonly offersQopAuth: boolean;
+  readonly stale: boolean;
+}
+
+/**
+ * Reads one `WWW-Authenticate` value; null when it is not Digest, lacks realm or nonce, or names an algorithm we do
+ * not compute (a `-sess` one, SHA-512-256): the caller then tries the server's next challenge.
+ */
+export function parseDigestChallenge(value: string): ReceivedChallenge | null {
+  const params = digestParams(value);
+  const realm = params?.get('realm');
+  const nonce = params?.get('nonce');
+  if (params === null || realm === undefined || nonce === undefined) return null;
+  const algorithm = digestAlgorithmOf(params.get('algorithm') ?? 'MD5');
+  if (algorithm === null) return null;
+  const qop = params.get('qop');
+  return {
+    realm,
+    nonce,
+    opaque: params.get('opaque'),
+    algorithm,
+    offersQopAuth: qop === undefined ? false : qop.split(',').some((option) => option.trim().toLowerCase() === 'auth'),
+    stale: params.get('stale')?.toLowerCase() === 'true',
+  };
+}
+
+/** What a client answers a challenge with: who, and which request. */
+export interface DigestAnswer {
+  readonly username: string;
+  readonly password: string;
+  readonly method: string;
+  /** The request target as sent (RFC 7616 §3.4: digest-uri, for HTTP the request-target). */
+  readonly uri: string;
+  /** The client nonce (RFC 7616 §3.4: cnonce); random per answer. */
+  readonly cnonce: string;
+  /** This nonce's use count, from 1. */
+  readonly nonceCount: number;
+}
+
+/** The `Authorization` value answering `challenge` (RFC 7616 §3.4; qop=auth when offered, else RFC 2069's form). */
+export function authorizationHeader(challenge: ReceivedChallenge, answer: DigestAnswer): string {
+  const ha1 = credentialsHash(challenge.algorithm, answer.username, challenge.realm, answer.password);
+  const opaque = challenge.opaque === undefined ? '' : `, opaque="${challenge.opaque}"`;
+  const common = `Digest username="${answer.username}", realm="${challenge.realm}", nonce="${challenge.nonce}", uri="${answer.uri}"`;
+  if (!challenge.offersQopAuth) {
+    const ha2 = digestHash(challenge.algorithm, `${answer.method}:${answer.uri}`);
+    const response = digestHash(challenge.algorithm, `${ha1}:${challenge.nonce}:${ha2}`);
+    return `${common}, response="${response}", algorithm=${challenge.algorithm}${opaque}`;
+  }
+  const nc = answer.nonceCount.toString(16).padStart(8, '0');
+  const response = digestResponse(ha1, {
+    algorithm: challenge.algorithm,
+    method: answer.method,
+    uri: answer.uri,
+    nonce: challenge.nonce,
+    nc,
+    cnonce: answer.cnonce,
+  });
+  return `${common}, response="${response}", algorithm=${challenge.algorithm}, qop=auth, nc=${nc}, cnonce="${answer.cnonce}"${opaque}`;
 }
