@@ -73,6 +73,8 @@ describe('presence service with an account on a real presence server', () => {
     expect(session).toMatchObject({ mode: 'account', account: { aor: ME, displayName: 'Alice', hasPassword: false } });
     await probe.waitFor('onAccountStateChanged', (c) => c.phase === 'registered', { what: 'registration' });
 
+    // Listening before the change: the watcher's NOTIFY may arrive before our PUBLISH's 200 does.
+    const seenBusy = waitForBuddy(watcher, ME, (b) => b.presence?.status === 'busy', 'the watcher to see busy');
     const self = await service.setStatus({ status: 'busy', note: 'Writing the quarterly report' });
     expect(self.publication).toMatchObject({
       phase: 'published',
@@ -82,7 +84,7 @@ describe('presence service with an account on a real presence server', () => {
     });
     expect(self.recentNotes).toEqual(['Writing the quarterly report']);
 
-    const seen = await waitForBuddy(watcher, ME, (b) => b.presence?.status === 'busy', 'the watcher to see busy');
+    const seen = await seenBusy;
     expect(seen.presence).toMatchObject({ status: 'busy', note: 'Writing the quarterly report' });
   });
 
