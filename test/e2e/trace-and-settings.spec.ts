@@ -28,8 +28,8 @@ async function seriousViolations(page: Page, selector: string): Promise<string[]
 async function traceWithNotifyOpen(app: MainWindow, trace: TracePane): Promise<void> {
   await expect(app.connectionStatus()).toContainText('Registered with');
   await trace.open();
-  await expect(trace.rowsLabelled('NOTIFY').first()).toBeVisible();
-  await trace.rowsLabelled('NOTIFY').first().click();
+  await expect(trace.presenceNotifies().first()).toBeVisible();
+  await trace.presenceNotifies().first().click();
   await expect(trace.detail()).toBeVisible();
 }
 

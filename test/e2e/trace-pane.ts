@@ -22,6 +22,9 @@ export class TracePane {
   readonly rows = () => this.root.getByTestId('trace-row');
   /** Rows whose method/status column reads `label` exactly (`PUBLISH`, `200 OK`). */
   readonly rowsLabelled = (label: string) => this.root.locator(`[data-testid="trace-row"][data-label="${label}"]`);
+  /** NOTIFYs of the presence package (not the account's own `presence.winfo` ones, which carry no PIDF). */
+  readonly presenceNotifies = () =>
+    this.rowsLabelled('NOTIFY').filter({ has: this.root.page().getByTestId('trace-row-event').getByText('presence', { exact: true }) });
   readonly row = (seq: number) => this.root.locator(`[data-testid="trace-row"][data-seq="${seq}"]`);
   readonly selectedRow = () => this.root.locator('[data-testid="trace-row"][aria-selected="true"]');
   readonly count = () => this.root.getByTestId('trace-count');
