@@ -16,7 +16,6 @@ import {
   DEFAULT_RULE_NAMES,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
-  isLoopbackHost,
   openStateStore,
   readUsersFile,
   startCompositor,
@@ -29,6 +28,7 @@ import {
   type DigestAlgorithm,
   type RunningCompositor,
 } from '../compositor';
+import { isLoopbackHost } from '../net/loopback';
 import { startDemoColleagues } from '../service/demo/demo-colleagues';
 import type { RunningDemoColleagues } from '../service/demo/demo-types';
 import type { Subcommand } from './subcommand';

@@ -10,7 +10,6 @@ export { DIGEST_ALGORITHMS, digestAlgorithmOf, type DigestAlgorithm } from '../n
 export {
   ControlConfigError,
   DEFAULT_CONTROL_PORT,
-  isLoopbackHost,
   startControlListener,
   type ControlListener,
   type ControlListenerOptions,

@@ -7,12 +7,11 @@
  * says it cannot be answered from here.
  */
 import type { TestInfo } from '@playwright/test';
-import { startCompositor, userEntry, type RunningCompositor } from '../../electron/compositor';
+import type { RunningCompositor } from '../../electron/compositor';
+import { startAuthorisingCompositor, WATCHER_PASSWORDS as PASSWORDS } from '../support/compositor/authorising-compositor';
 import { startKamailio, type RunningKamailio } from '../support/kamailio/kamailio';
 import { SipPeer } from '../support/sip-watcher';
 import { expect, test, type MainWindow } from './fixtures';
-
-const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 
 /** Where alice signs in, bob connects, and alice's rules are. */
 interface WatcherServer {
@@ -87,17 +86,7 @@ test.describe('watchers answered in the window, on the built-in compositor', () 
   test.use({ harnessOptions: {} });
   let compositor: RunningCompositor;
   test.beforeEach(async () => {
-    compositor = await startCompositor({
-      host: '127.0.0.1',
-      udpPort: 0,
-      tcpPort: 0,
-      wsPort: 0,
-      domains: ['example.com'],
-      authentication: {
-        realm: 'example.com',
-        users: Object.entries(PASSWORDS).map(([user, password]) => userEntry('example.com', user, password)),
-      },
-    });
+    compositor = await startAuthorisingCompositor();
   });
   test.afterEach(async () => {
     await compositor?.stop();

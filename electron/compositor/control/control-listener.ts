@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { DigestAuthenticator, type AuthenticationOptions } from '../auth/authenticator';
 import { errorMessage } from '../../../shared/error-message';
 import type { CompositorStatus } from '../compositor-types';
+import { isLoopbackHost } from '../../net/loopback';
 
 /** The control listener's address when none is configured (one above the SIP WebSocket port). */
 export const DEFAULT_CONTROL_PORT = 5068;
@@ -51,12 +52,6 @@ export interface ControlListener {
   /** `http://127.0.0.1:5068/status`. */
   readonly url: string;
   close(): Promise<void>;
-}
-
-/** Loopback addresses and names: only processes on this machine reach a server bound to one. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return bare === '::1' || bare.toLowerCase() === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 /** Starts the control listener; rejects with ControlConfigError when it would be open beyond loopback, or with the bind error. */

@@ -29,6 +29,7 @@ import { errorMessage } from '../../../shared/error-message';
 import type { DigestAuthenticator } from '../auth/authenticator';
 import type { RulesBook } from '../authorization/rules-book';
 import { aorOfText, type Aor } from '../message/aor';
+import { isLoopbackHost } from '../../net/loopback';
 
 /** The path under the listener's root where the XCAP root is (`http://host:port/xcap-root`). */
 export const XCAP_ROOT_PATH = '/xcap-root';
@@ -177,7 +178,7 @@ function admit(
   const authenticator = options.authenticator;
   if (authenticator === null) {
     // No users file: open, like the SIP side — but only to this machine, whatever address the listener has.
-    if (isLoopback(address)) return null;
+    if (isLoopbackHost(address)) return null;
     return { status: 403, detail: 'Without a users file the presence rules can be changed from this machine only.', headers: {} };
   }
   const header = request.headers.authorization;
@@ -207,10 +208,6 @@ function ownerOf(path: string): Aor | null {
     return null;
   }
   return aorOfText(xui);
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** A strong entity tag for a document (RFC 4825 §7.11). */

@@ -15,7 +15,7 @@ import { userEntry, usersFileText } from '../../../electron/compositor';
 import { authorization, challengesOf } from '../../support/compositor/digest-client';
 import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, subscribeSpec } from '../../support/compositor/compositor-fixture';
-import { ArrivalWaits } from '../../support/sip/wait-for';
+import { OutputLines } from '../../support/sip/cli-process';
 
 let folder: string;
 beforeEach(async () => {
@@ -37,28 +37,10 @@ async function runChild(args: readonly string[], stdin: string): Promise<{ code:
 }
 
 /** Output lines as they arrive, and a wait for the first one that matches. */
-class Lines {
-  readonly values: string[] = [];
-  private readonly waits = new ArrivalWaits();
-
-  add(line: string): void {
-    this.values.push(line);
-    this.waits.arrived();
-  }
-
-  next(matches: (line: string) => boolean): Promise<string> {
-    return this.waits.until(
-      () => this.values.find(matches),
-      10_000,
-      () => `no matching line among:\n${this.values.join('\n')}`,
-    );
-  }
-}
-
 /** The server command in-process: its stdout and stderr lines, and a stop that resolves with the exit code. */
 function runServer(args: readonly string[]) {
-  const out = new Lines();
-  const err = new Lines();
+  const out = new OutputLines();
+  const err = new OutputLines();
   let requestStop: (signal: string) => void = () => undefined;
   const exited = runCompositorCommand(args, {
     out: (line) => out.add(line),

@@ -17,7 +17,7 @@ import { runCompositorCommand } from '../../../electron/cli/compositor-command';
 import { userEntry, usersFileText, type CompositorStatus } from '../../../electron/compositor';
 import { publishSpec, subscribeSpec } from '../../support/compositor/compositor-fixture';
 import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
-import { ArrivalWaits } from '../../support/sip/wait-for';
+import { OutputLines } from '../../support/sip/cli-process';
 
 const ALICE = 'sip:alice@example.com';
 
@@ -30,28 +30,10 @@ afterEach(async () => {
 });
 
 /** Output lines as they arrive, and a wait for the first one that matches. */
-class Lines {
-  readonly values: string[] = [];
-  private readonly waits = new ArrivalWaits();
-
-  add(line: string): void {
-    this.values.push(...line.split('\n'));
-    this.waits.arrived();
-  }
-
-  next(matches: (line: string) => boolean): Promise<string> {
-    return this.waits.until(
-      () => this.values.find(matches),
-      10_000,
-      () => `no matching line among:\n${this.values.join('\n')}`,
-    );
-  }
-}
-
 /** `presently compositor ARGS` in-process, with the UDP and control ports it bound; stopped after the test. */
 async function startServer(args: readonly string[]) {
-  const out = new Lines();
-  const err = new Lines();
+  const out = new OutputLines();
+  const err = new OutputLines();
   let requestStop: (signal: string) => void = () => undefined;
   const exited = runCompositorCommand(['--udp', '0', '--tcp', 'off', '--ws', 'off', '--control', '127.0.0.1:0', ...args], {
     out: (line) => out.add(line),

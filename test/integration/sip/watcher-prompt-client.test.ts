@@ -5,24 +5,12 @@
  * then blocks (watcher rejected). The same scenario runs on Kamailio (test/integration/kamailio/).
  */
 import { describe, it, onTestFinished } from 'vitest';
-import { startCompositor, userEntry } from '../../../electron/compositor';
+import { startAuthorisingCompositor, WATCHER_PASSWORDS as PASSWORDS } from '../../support/compositor/authorising-compositor';
 import { runWatcherAuthorisation } from '../../support/sip/watcher-authorisation-scenario';
-
-const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 
 describe('watchers answered from the client, on the built-in compositor', () => {
   it('given bob pending on alice, when her client allows and then blocks him over XCAP, then he becomes active with her presence, then rejected', async () => {
-    const compositor = await startCompositor({
-      host: '127.0.0.1',
-      udpPort: 0,
-      tcpPort: 0,
-      wsPort: 0,
-      domains: ['example.com'],
-      authentication: {
-        realm: 'example.com',
-        users: Object.entries(PASSWORDS).map(([user, password]) => userEntry('example.com', user, password)),
-      },
-    });
+    const compositor = await startAuthorisingCompositor();
     onTestFinished(() => compositor.stop());
     if (compositor.xcapRoot === null || compositor.addresses.tcp === undefined) throw new Error('the compositor opened no XCAP or TCP');
     await runWatcherAuthorisation({

@@ -52,3 +52,26 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       ),
   };
 }
+
+/**
+ * What a command run in this process (`runCompositorCommand` with its io) printed, line by line, and a wait for the
+ * first line that matches (already printed or to come).
+ */
+export class OutputLines {
+  readonly values: string[] = [];
+  private readonly waits = new ArrivalWaits();
+
+  /** Takes one printed value; a value of several lines counts as each of them. */
+  add(text: string): void {
+    this.values.push(...text.split('\n'));
+    this.waits.arrived();
+  }
+
+  next(matches: (line: string) => boolean): Promise<string> {
+    return this.waits.until(
+      () => this.values.find(matches),
+      10_000,
+      () => `no matching line among:\n${this.values.join('\n')}`,
+    );
+  }
+}
