@@ -72,6 +72,9 @@ export const useBuddyStore = create<BuddyState>()((set) => ({
     async alertChangeRequested(aor, alert) {
       try {
         await presenceApi().setBuddyAlert({ aor, alert });
+        // Main has saved it; its list of buddies follows on another channel and may come after this answer,
+        // so the saved alert is shown now rather than the old one flashing back until then.
+        set((state) => ({ buddies: state.buddies.map((b) => (b.aor === aor ? { ...b, alert } : b)) }));
         return { ok: true };
       } catch (error) {
         return failure(error);

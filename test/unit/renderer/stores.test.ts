@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PresenceApi } from '../../../shared/ipc/contract';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
 import { useBuddyStore } from '../../../renderer/src/stores/buddy-store';
 
@@ -32,5 +33,32 @@ describe('buddy store', () => {
     const before = useBuddyStore.getState().buddies;
     actions.buddyPresenceBatchReceived([{ ...change, aor: 'sip:stranger@x.org' }]);
     expect(useBuddyStore.getState().buddies).toBe(before);
+  });
+
+  describe('given main saves an alert and its new buddy list comes later', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('shows the saved alert as soon as main answers, not the old one until the list arrives', async () => {
+      const zoe = {
+        aor: 'sip:zoe@x.org',
+        displayName: 'Zoe',
+        group: '',
+        source: 'saved' as const,
+        alert: 'off' as const,
+        presence: { aor: 'sip:zoe@x.org', subscription: { phase: 'unknown' as const }, presence: null, changedAt: null },
+      };
+      const saved: unknown[] = [];
+      const presence: Partial<PresenceApi> = {
+        setBuddyAlert: async (request) => {
+          saved.push(request);
+        },
+      };
+      vi.stubGlobal('window', { presence });
+      const { actions } = useBuddyStore.getState();
+      actions.snapshotReceived(snapshot({ buddies: [zoe] }));
+      expect(await actions.alertChangeRequested('sip:zoe@x.org', 'every-time')).toEqual({ ok: true });
+      expect(saved).toEqual([{ aor: 'sip:zoe@x.org', alert: 'every-time' }]);
+      expect(useBuddyStore.getState().buddies[0]!.alert).toBe('every-time');
+    });
   });
 });
