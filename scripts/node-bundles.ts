@@ -1,7 +1,7 @@
 /**
  * The Node-side bundles and how esbuild makes them: the Electron main process and preload (CommonJS,
  * because a sandboxed preload must be CommonJS and sip.js is ESM-only), the `presently` command line,
- * and the compositor's PIDF validator thread, which the CLI loads from beside itself.
+ * and the compositor's threads the CLI loads from beside itself: the PIDF validator and the state file's writer.
  *
  * `npm run build:node` builds them all (scripts/build-node.ts); tests that run the CLI rebuild only the
  * CLI when it is stale (test/support/sip/build-cli.ts), from these same definitions.
@@ -26,6 +26,11 @@ export const NODE_BUNDLES = {
     ...COMMON,
     entryPoints: ['electron/compositor/esc/pidf-validator-worker.ts'],
     outfile: 'dist/cli/pidf-validator-worker.cjs',
+  },
+  stateWriterWorker: {
+    ...COMMON,
+    entryPoints: ['electron/compositor/state/state-writer-worker.ts'],
+    outfile: 'dist/cli/state-writer-worker.cjs',
   },
 } satisfies Record<string, BuildOptions>;
 

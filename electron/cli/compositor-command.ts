@@ -14,6 +14,7 @@ import {
   CompositorConfigError,
   DEFAULT_CONTROL_PORT,
   DEFAULT_RULE_NAMES,
+  defaultValidatorThreads,
   DIGEST_ALGORITHMS,
   digestAlgorithmOf,
   openStateStore,
@@ -73,7 +74,8 @@ Options:
   --default-expires SECONDS  interval when a request has none (default 3600)
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
-  --threads N             validate PUBLISH bodies on N worker threads (default 1; 0: on the main thread)
+  --threads N             validate PUBLISH bodies on N worker threads (0: on the main thread; default 1
+                          with more than two cores, else 0)
   --state FILE            keep publications, subscriptions, registrations and presence rules in FILE
                           (created with mode 600), so a restart, even a crash, forgets nothing
                           acknowledged (default: memory only)
@@ -198,7 +200,10 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
   const startedAt = Date.now();
   let state: CompositorOptions['state'];
   try {
-    state = parsed.state === undefined ? undefined : await openStateStore(parsed.state, { synchronous: parsed.stateSync });
+    state =
+      parsed.state === undefined
+        ? undefined
+        : await openStateStore(parsed.state, { synchronous: parsed.stateSync, ...stateWriterThread() });
   } catch (error) {
     io.err(`presently compositor: ${errorMessage(error)}`);
     return 1;
@@ -459,7 +464,7 @@ function controlAddress(value: string | undefined): { host: string; port: number
  * Run from TypeScript source there is no bundled worker, and bodies are validated on the main thread.
  */
 function validatorThreads(value: string | undefined): Pick<CompositorOptions, 'bodyValidation'> {
-  const threads = value === undefined ? 1 : seconds(value, '--threads');
+  const threads = value === undefined ? defaultValidatorThreads() : seconds(value, '--threads');
   if (threads === 0) return {};
   const workerFile = typeof __dirname === 'string' ? join(__dirname, 'pidf-validator-worker.cjs') : null;
   if (workerFile === null || !existsSync(workerFile)) {
@@ -468,6 +473,15 @@ function validatorThreads(value: string | undefined): Pick<CompositorOptions, 'b
     return {};
   }
   return { bodyValidation: { workerFile, threads } };
+}
+
+/**
+ * The state file's writer thread, bundled beside the CLI (dist/cli/state-writer-worker.cjs), so that commits and their
+ * fsyncs run beside the event loop. Run from TypeScript source there is none, and commits run on the main thread.
+ */
+function stateWriterThread(): { writerThread?: string } {
+  const workerFile = typeof __dirname === 'string' ? join(__dirname, 'state-writer-worker.cjs') : null;
+  return workerFile !== null && existsSync(workerFile) ? { writerThread: workerFile } : {};
 }
 
 /** The numeric limit flags and the option each sets, with the factor from the flag's unit to the option's. */

@@ -31,4 +31,5 @@ export type {
   SipTimerValues,
   WatcherStatus,
 } from './compositor-types';
+export { defaultValidatorThreads } from './esc/validator-pool';
 export { openStateStore, StateFileError, STATE_SCHEMA_VERSION, type CompositorStateStore } from './state/state-store';

@@ -6,22 +6,31 @@
  * last `reset`: event-loop delay mean, p99 and max, ms, and the garbage collector's pauses: count and total ms), `stop`.
  * Replies are the lines that start with `{`: with `--trace-gc` V8 writes its own lines to stdout too.
  * Run with `node --cpu-prof --import tsx …` to profile the hot path. `--threads N` sets the PUBLISH-body
- * validator threads (default 1; 0 validates inline). `--state FILE` turns persistence on (command `state`: commits, rows, ms in commits). `--auth PASSWORD` requires Digest logins: one account, `bench` with that
+ * validator threads (default: as `presently compositor`, 1 with more than two cores, else 0; 0 validates inline). `--state FILE` turns persistence on (command `state`: commits, rows, ms in commits), committed on the state writer thread as `presently compositor` does (`--state-inline`: on the main thread). `--auth PASSWORD` requires Digest logins: one account, `bench` with that
  * password, allowed to publish for every AOR (a third-party publisher), as the authenticated sipp scenario expects.
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { openStateStore, startCompositor, userEntry, type CompositorOptions } from '../../electron/compositor';
+import { defaultValidatorThreads, openStateStore, startCompositor, userEntry, type CompositorOptions } from '../../electron/compositor';
 
-// `--threads N` PUBLISH-body validator threads (0: validate inline on the main thread).
+// `--threads N` PUBLISH-body validator threads (0: validate inline on the main thread); absent or `auto`: the CLI's default.
 const threadsArg = process.argv.indexOf('--threads');
-const threads = threadsArg === -1 ? 1 : Number(process.argv[threadsArg + 1]);
+const threadsValue = threadsArg === -1 ? 'auto' : (process.argv[threadsArg + 1] ?? 'auto');
+const threads = threadsValue === 'auto' ? defaultValidatorThreads() : Number(threadsValue);
 const authArg = process.argv.indexOf('--auth');
 // `--state FILE`: persistence on (every PUBLISH committed to FILE before its 200).
 const stateArg = process.argv.indexOf('--state');
 // `--sync normal`: the state file's synchronous=NORMAL instead of FULL (no fsync per commit; see state/state-store.ts).
 const synchronous = process.argv.includes('--sync') ? (process.argv[process.argv.indexOf('--sync') + 1] as 'full' | 'normal') : 'full';
-const state = stateArg === -1 ? undefined : await openStateStore(process.argv[stateArg + 1] ?? '', { synchronous });
+const state =
+  stateArg === -1
+    ? undefined
+    : await openStateStore(process.argv[stateArg + 1] ?? '', {
+        synchronous,
+        ...(process.argv.includes('--state-inline')
+          ? {}
+          : { writerThread: new URL('../support/compositor/state-writer-worker.dev.mjs', import.meta.url) }),
+      });
 // sipp 3.6 answers only the first challenge and only MD5: offer MD5 alone.
 const authentication: Pick<CompositorOptions, 'authentication' | 'thirdPartyPublishers'> =
   authArg === -1

@@ -16,11 +16,13 @@
  *
  * The server always runs in its own process (compositor-bench-server.ts). Options:
  *   --rates 2000,4000,…   --seconds 10   --watchers 1000   --rounds 30   --changes 2000   --profile
- *   --threads N (PUBLISH-body validator worker threads, default 1; 0 = all on the main thread)
+ *   --threads N (PUBLISH-body validator worker threads; default as `presently compositor`: 1 with more than two cores,
+ *   else 0 = all on the main thread)
  *   --only publish|refresh|fanout|latency|auth|persistence   --auth-rates 4000,6000   --persistence-rates 6000
- *   (`--only persistence`: the compositor with no state file, with `--state` at synchronous=FULL and at NORMAL, each
- *   PUBLISH committed before its 200; also commits, rows per commit and the milliseconds spent committing)
- *   --variants compositor,compositor-inline,compositor-threaded,cli,kamailio (the servers each rate step runs against, in turn, in the same
+ *   (`--only persistence`: the compositor with no state file, with `--state` at synchronous=FULL and at NORMAL on the
+ *   state writer thread, and at FULL on the main thread as before that thread, each PUBLISH committed before its 200; also commits, rows per commit and the milliseconds spent committing)
+ *   --variants compositor,compositor-inline,compositor-threaded,compositor-state,compositor-state-inline,
+ *     compositor-state-normal,cli,kamailio (the servers each rate step runs against, in turn, in the same
  *     run; default compositor) — see VARIANTS   --trace-gc (the compositor server's V8 GC trace to stderr)
  *   --node-flags "…" (more Node/V8 flags for the compositor server, e.g. "--max-semi-space-size=32")
  * Per rate and server: the share answered within 10 ms, average and p99 response time, failures, retransmissions,
@@ -34,6 +36,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { defaultValidatorThreads } from '../../electron/compositor';
 import { startKamailio } from '../support/kamailio/kamailio';
 
 const { values: args } = parseArgs({
@@ -46,7 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'refresh-rates': { type: 'string', default: '5000,10000,15000,20000' },
     profile: { type: 'boolean', default: false },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string', default: 'auto' },
     'auth-rates': { type: 'string', default: '4000,6000' },
     'persistence-rates': { type: 'string', default: '6000' },
     variants: { type: 'string', default: 'compositor' },
@@ -59,7 +62,7 @@ const SECONDS = Number(args.seconds);
 const WATCHERS = Number(args.watchers);
 const ROUNDS = Number(args.rounds);
 const CHANGES = Number(args.changes);
-const THREADS = Number(args.threads);
+const THREADS = args.threads === 'auto' ? defaultValidatorThreads() : Number(args.threads);
 const SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-distinct-aors.xml');
 /** One initial PUBLISH and four body-less refreshes per call: a deployment's steady state. */
 const REFRESH_SCENARIO = join(process.cwd(), 'test/support/compositor/sipp/publish-then-refresh.xml');
@@ -120,6 +123,21 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
     start: (profileDir, isAuthenticating) =>
       startServer(profileDir, isAuthenticating, ['--threads', String(THREADS), '--state', freshStateFile(), '--sync', 'full']),
   },
+  'compositor-state-inline': {
+    label: 'compositor, --state FILE, FULL, committed on the main thread (before the state writer thread)',
+    hasAuthentication: true,
+    hasState: true,
+    start: (profileDir, isAuthenticating) =>
+      startServer(profileDir, isAuthenticating, [
+        '--threads',
+        String(THREADS),
+        '--state',
+        freshStateFile(),
+        '--sync',
+        'full',
+        '--state-inline',
+      ]),
+  },
   'compositor-state-normal': {
     label: 'compositor, --state FILE --state-sync normal (no flush per commit)',
     hasAuthentication: true,
@@ -137,7 +155,7 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
 };
 const COMPOSITOR = VARIANTS.compositor as Variant;
 /** The variants `--only persistence` compares. */
-const PERSISTENCE_VARIANTS = ['compositor', 'compositor-state', 'compositor-state-normal'];
+const PERSISTENCE_VARIANTS = ['compositor', 'compositor-state', 'compositor-state-normal', 'compositor-state-inline'];
 
 /** A new, empty state file for one server start (its folder removed when the bench exits). */
 function freshStateFile(): string {

@@ -9,7 +9,19 @@
  * (and the clients' retransmissions) grow. A worker that fails is not restarted: its outstanding jobs and
  * every later one are validated inline, and `onFailure` says so once.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+
+/**
+ * The validator threads a server starts with when not told: one on a machine with more than two cores, none (bodies
+ * validated inline) on two or fewer. On two cores the thread competes with the main thread and whatever else runs
+ * there, and costs more than it saves: measured with `npm run bench:compositor -- --only publish --variants
+ * compositor-threaded,compositor-inline` (sipp on the same two cores, 6,000 PUBLISH/s, three runs each), one thread
+ * answered 84–86 % within 10 ms with 1.1 s of GC pauses per 10 s, inline 89–97 % with 0.52–0.57 s.
+ */
+export function defaultValidatorThreads(cores: number = availableParallelism()): number {
+  return cores > 2 ? 1 : 0;
+}
 
 /**
  * A batch of jobs as one string: per job `id SEP contentType SEP body`, jobs separated by RS. One flat

@@ -1,7 +1,7 @@
 /**
  * Makes sure `dist/cli/presently.cjs` is the bundle of the current sources before tests run it. `npm test`
  * builds it first (`npm run build:node`); when a test runs alone and the bundle is missing or older than
- * a source file, only the CLI is rebuilt — from the same definition `npm run build:node` uses
+ * a source file, only the CLI and the worker threads it loads from beside itself are rebuilt — from the same definition `npm run build:node` uses
  * (scripts/node-bundles.ts) — so that the other bundles in dist/, which other tests read, are never
  * rewritten under them.
  */
@@ -29,5 +29,5 @@ export async function ensureCliBuilt(): Promise<void> {
     statSync(path.join(ROOT, 'package.json')).mtimeMs,
   );
   if (existsSync(CLI_PATH) && statSync(CLI_PATH).mtimeMs >= sources) return;
-  await buildNodeBundles(['cli'], ROOT);
+  await buildNodeBundles(['cli', 'validatorWorker', 'stateWriterWorker'], ROOT);
 }

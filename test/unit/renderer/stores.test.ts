@@ -51,6 +51,7 @@ describe('buddy store', () => {
       const presence: Partial<PresenceApi> = {
         setBuddyAlert: async (request) => {
           saved.push(request);
+          return { ...zoe, alert: request.alert };
         },
       };
       vi.stubGlobal('window', { presence });

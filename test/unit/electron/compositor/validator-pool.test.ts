@@ -3,7 +3,7 @@
  * bootstrap): answers, saturation (submit declines so the caller validates inline), and closing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidatorPool, type ValidationResult } from '../../../../electron/compositor/esc/validator-pool';
+import { defaultValidatorThreads, ValidatorPool, type ValidationResult } from '../../../../electron/compositor/esc/validator-pool';
 
 const WORKER = new URL('../../../support/compositor/pidf-validator-worker.dev.mjs', import.meta.url);
 const VALID =
@@ -20,6 +20,12 @@ function validate(target: ValidatorPool, body: string): Promise<ValidationResult
     if (!target.submit(body, 'application/pidf+xml', resolve)) reject(new Error('declined'));
   });
 }
+
+describe('defaultValidatorThreads', () => {
+  it('given two cores or fewer, then bodies are validated inline; given more, then on one thread', () => {
+    expect([1, 2, 3, 16].map((cores) => defaultValidatorThreads(cores))).toEqual([0, 0, 1, 1]);
+  });
+});
 
 describe('ValidatorPool', () => {
   it('given valid and invalid bodies, when validated on the worker, then each gets its own verdict', async () => {

@@ -1,7 +1,8 @@
 /**
  * The state file on its own (a real SQLite file in a temporary folder): group commit, the order of the callbacks
  * waiting for it, the last write of a row winning, the file's mode, a second user of the file refused, rows that
- * cannot be read left out instead of stopping the start.
+ * cannot be read left out instead of stopping the start — each with the commits on the test's thread and on the state
+ * writer thread (through its TypeScript bootstrap).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,15 @@ afterEach(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+const WRITER_THREAD = new URL('../../../../support/compositor/state-writer-worker.dev.mjs', import.meta.url);
+const WRITERS = [
+  { where: 'on this thread', options: {} },
+  { where: 'on the writer thread', options: { writerThread: WRITER_THREAD } },
+] as const;
+let writer: (typeof WRITERS)[number]['options'] = {};
+
 async function store(): Promise<CompositorStateStore> {
-  const opened = await openStateStore(file);
+  const opened = await openStateStore(file, writer);
   open.push(opened);
   return opened;
 }
@@ -35,7 +43,11 @@ function committed(s: CompositorStateStore): Promise<Error | null> {
   return new Promise((resolve) => s.afterCommit(resolve));
 }
 
-describe('the state store', () => {
+describe.each(WRITERS)('the state store, committing $where', ({ options }) => {
+  beforeEach(() => {
+    writer = options;
+  });
+
   it('given a new file, when opened, then it is created with mode 600', async () => {
     await store();
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -73,9 +85,33 @@ describe('the state store', () => {
     expect(again.load('publications')).toEqual({ rows: [{ id: 'e1', aorKey: 'a@x', expiresAt: 9, data: { v: 2 } }], unreadable: 0 });
   });
 
+  it('given writes of two turns handed over, when the store is flushed, then every callback has run, in order, when flush returns', async () => {
+    const s = await store();
+    const order: string[] = [];
+    s.put('publications', { id: 'e1', aorKey: 'a@x', expiresAt: 5, data: { v: 1 } });
+    s.afterCommit((error) => order.push(`first ${String(error)}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    s.put('publications', { id: 'e2', aorKey: 'a@x', expiresAt: 5, data: { v: 2 } });
+    s.afterCommit((error) => order.push(`second ${String(error)}`));
+    s.flush();
+    expect(order).toEqual(['first null', 'second null']);
+    expect(s.rowsWritten).toBe(2);
+  });
+
+  it('given presence rules saved beside pending writes, when the file is opened again, then both are there', async () => {
+    const first = await store();
+    first.put('bindings', { id: 'b1', aorKey: 'a@x', expiresAt: 5, data: { n: 1 } });
+    first.rules.save('a@x', '<ruleset/>');
+    expect(first.commits).toBe(1);
+    first.close();
+    const again = await store();
+    expect([...again.rules.load()]).toEqual([['a@x', '<ruleset/>']]);
+    expect(again.load('bindings').rows.map((row) => row.id)).toEqual(['b1']);
+  });
+
   it('given a file in use by another compositor, when opened a second time, then it is refused with a sentence', async () => {
     await store();
-    await expect(openStateStore(file)).rejects.toThrow(
+    await expect(openStateStore(file, writer)).rejects.toThrow(
       new StateFileError(`--state ${file} is in use by another compositor; stop it first or give another file`),
     );
   });

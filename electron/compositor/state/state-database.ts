@@ -1,0 +1,207 @@
+/**
+ * The state file itself: opening it (schema, pragmas, the sentences for a file that cannot be used), reading it back,
+ * and committing a batch of writes in one transaction. Used where the writes happen — on the compositor's thread, or
+ * on the state writer thread (state-writer-worker.ts) — so that both run the same code; state-store.ts decides which.
+ *
+ * Why Node's built-in `node:sqlite` and not a library: it needs no native build and adds no dependency — the Node we
+ * ship already has it. It is imported lazily, so that a compositor without `--state` never loads it and never prints
+ * its experimental-feature warning.
+ *
+ * Each row is its key columns (indexed) plus the whole object as JSON, so that a new field of a publication or a
+ * watcher (a watcher's pending/active status, say) is kept without a schema change.
+ *
+ * Durability: WAL with `synchronous=FULL`, so a commit is on the disk (fsync of the log) before any 200 that depends
+ * on it goes out. NORMAL would survive `kill -9` as well (the log is in the kernel's cache) but not a power cut, and a
+ * presence server that says 200 and then forgets is what this file exists to prevent.
+ */
+import type * as Sqlite from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+/** The schema this code writes; a file with a higher `user_version` came from a newer Presently. */
+export const STATE_SCHEMA_VERSION = 1;
+
+/** The tables of soft state; each row: id, the AOR it belongs to, absolute expiry (ms), the object as JSON. */
+export type StateTable = 'publications' | 'subscriptions' | 'bindings';
+export const STATE_TABLES: readonly StateTable[] = ['publications', 'subscriptions', 'bindings'];
+
+/** A state file that cannot be used: the sentence says why and what to do. */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+}
+
+/** How commits reach the disk: FULL (the default) or NORMAL; see the module comment. */
+export type StateSync = 'full' | 'normal';
+
+/** A row as the file holds it: its JSON not yet parsed. */
+export interface StoredRow {
+  readonly id: string;
+  readonly aor_key: string;
+  readonly expires_at: number;
+  readonly data: string;
+}
+
+/**
+ * A batch of writes as one string, so it crosses to the writer thread as a plain copy rather than a structured clone
+ * per row: per write its key fields as a JSON array `[table, id, aorKey, expiresAt]`, FIELD_SEPARATOR, then the row's
+ * JSON (empty for a delete); writes separated by WRITE_SEPARATOR. JSON escapes every control character, so neither
+ * separator can occur inside a field.
+ */
+export type EncodedWrites = string;
+const FIELD_SEPARATOR = '\u0001';
+const WRITE_SEPARATOR = '\u0002';
+
+/** One write of a batch: the row's JSON, or null to delete the row. */
+export interface StateWrite {
+  readonly table: StateTable;
+  readonly id: string;
+  readonly aorKey: string;
+  readonly expiresAt: number;
+  readonly json: string | null;
+}
+
+export function encodeWrites(writes: readonly StateWrite[]): EncodedWrites {
+  return writes
+    .map((write) => JSON.stringify([write.table, write.id, write.aorKey, write.expiresAt]) + FIELD_SEPARATOR + (write.json ?? ''))
+    .join(WRITE_SEPARATOR);
+}
+
+function decodeWrites(encoded: EncodedWrites): StateWrite[] {
+  if (encoded === '') return [];
+  return encoded.split(WRITE_SEPARATOR).map((text) => {
+    const split = text.indexOf(FIELD_SEPARATOR);
+    const [table, id, aorKey, expiresAt] = JSON.parse(text.slice(0, split)) as [StateTable, string, string, number];
+    const json = text.slice(split + 1);
+    return { table, id, aorKey, expiresAt, json: json === '' ? null : json };
+  });
+}
+
+const SCHEMA = `
+  CREATE TABLE publications (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX publications_aor ON publications (aor_key);
+  CREATE TABLE subscriptions (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX subscriptions_aor ON subscriptions (aor_key);
+  CREATE TABLE bindings (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX bindings_aor ON bindings (aor_key);
+  CREATE TABLE rules (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
+  PRAGMA user_version = ${STATE_SCHEMA_VERSION};
+`;
+
+/** An open state file. Throws `StateFileError`s with a sentence for the user. */
+export class StateDatabase {
+  private readonly upserts = new Map<StateTable, StatementSync>();
+  private readonly deletes = new Map<StateTable, StatementSync>();
+  private readonly saveRule: StatementSync;
+
+  private constructor(
+    private readonly db: DatabaseSync,
+    file: string,
+    synchronous: StateSync,
+  ) {
+    // EXCLUSIVE: a second compositor on the same file fails at once instead of interleaving writes; the lock is
+    // the kernel's, so it goes with the process, `kill -9` included.
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      if (version > STATE_SCHEMA_VERSION) {
+        throw new StateFileError(
+          `--state ${file} was written by a newer Presently (state schema ${version}; this version reads up to ${STATE_SCHEMA_VERSION}): run that version, or give another file`,
+        );
+      }
+      if (version === 0) {
+        const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+        if (Number(tables.n) !== 0) throw new StateFileError(`--state ${file} is an SQLite database of something else; give another file`);
+        db.exec(SCHEMA);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    for (const table of STATE_TABLES) {
+      this.upserts.set(table, db.prepare(`INSERT OR REPLACE INTO ${table} (id, aor_key, expires_at, data) VALUES (?, ?, ?, ?)`));
+      this.deletes.set(table, db.prepare(`DELETE FROM ${table} WHERE id = ?`));
+    }
+    this.saveRule = db.prepare('INSERT OR REPLACE INTO rules (owner_key, xml) VALUES (?, ?)');
+  }
+
+  /** Opens (or creates) the file; the caller has checked who may read it. */
+  static async open(file: string, synchronous: StateSync): Promise<StateDatabase> {
+    const { DatabaseSync } = await importSqliteQuietly();
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(file);
+    } catch (error) {
+      throw new StateFileError(`--state ${file}: cannot open it (${(error as Error).message})`, { cause: error });
+    }
+    try {
+      return new StateDatabase(db, file, synchronous);
+    } catch (error) {
+      db.close();
+      if (error instanceof StateFileError) throw error;
+      const message = (error as Error).message;
+      if (/not a database|file is encrypted/i.test(message))
+        throw new StateFileError(`--state ${file} is not a Presently state file (SQLite says: ${message}); give another file`, {
+          cause: error,
+        });
+      if (/locked|busy/i.test(message))
+        throw new StateFileError(`--state ${file} is in use by another compositor; stop it first or give another file`, { cause: error });
+      throw new StateFileError(`--state ${file}: ${message}`, { cause: error });
+    }
+  }
+
+  /** Every row of a table, as stored. */
+  load(table: StateTable): StoredRow[] {
+    return this.db.prepare(`SELECT id, aor_key, expires_at, data FROM ${table}`).all() as unknown as StoredRow[];
+  }
+
+  /** Every owner's presence rules document, by owner key. */
+  loadRules(): Array<[string, string]> {
+    const rows = this.db.prepare('SELECT owner_key, xml FROM rules').all() as Array<{ owner_key: string; xml: string }>;
+    return rows.map((row) => [row.owner_key, row.xml]);
+  }
+
+  /**
+   * One transaction: the writes, then the rule if given. On failure nothing of it is kept. Returns the rows written.
+   */
+  commit(encoded: EncodedWrites, rule: readonly [ownerKey: string, xml: string] | null): number {
+    const writes = decodeWrites(encoded);
+    this.db.exec('BEGIN');
+    try {
+      for (const { table, id, aorKey, expiresAt, json } of writes) {
+        if (json === null) (this.deletes.get(table) as StatementSync).run(id);
+        else (this.upserts.get(table) as StatementSync).run(id, aorKey, expiresAt, json);
+      }
+      if (rule !== null) this.saveRule.run(rule[0], rule[1]);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+    return writes.length;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * `import('node:sqlite')` without the "SQLite is an experimental feature" warning on stderr (Node 22 prints it at the
+ * first import): the command's stderr is for what the user needs to act on.
+ */
+async function importSqliteQuietly(): Promise<typeof Sqlite> {
+  const original = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]): void {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type === 'ExperimentalWarning' && String(warning).includes('SQLite')) return;
+    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await import('node:sqlite');
+  } finally {
+    process.emitWarning = original;
+  }
+}
