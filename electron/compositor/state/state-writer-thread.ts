@@ -12,7 +12,7 @@
  * and take the answer with `receiveMessageOnPort`.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { StateDatabase, StateFileError, type EncodedWrites, type StateSync, type StateTable, type StoredRow } from './state-database';
+import { type StateDatabase, StateFileError, type EncodedWrites, type StateSync, type StateTable, type StoredRow } from './state-database';
 
 /** What a commit did: its error (nothing of it was kept), the rows it wrote and the milliseconds it took. */
 export interface CommitOutcome {
