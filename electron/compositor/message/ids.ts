@@ -3,25 +3,9 @@
  * (§8.1.1.7: unique, with the `z9hG4bK` magic cookie) and entity-tags (RFC 3903 §4.1: the ESC chooses them;
  * they authorise refresh, modify and remove, so they must not be guessable — 96 random bits here, after the time).
  *
- * Random bytes come from a pool refilled in blocks: one `randomBytes` call per identifier would cost more
- * than the rest of a PUBLISH's handling.
+ * Random bytes come from a pool refilled in blocks (electron/net/random-token.ts).
  */
-import { randomBytes } from 'node:crypto';
-
-const POOL_BYTES = 16 * 1024;
-let pool = randomBytes(POOL_BYTES);
-let offset = 0;
-
-/** `bytes` random bytes, base64url-encoded (no padding). */
-function randomToken(bytes: number): string {
-  if (offset + bytes > POOL_BYTES) {
-    pool = randomBytes(POOL_BYTES);
-    offset = 0;
-  }
-  const token = pool.toString('base64url', offset, offset + bytes);
-  offset += bytes;
-  return token;
-}
+import { randomToken } from '../../net/random-token';
 
 /** A To/From tag. */
 export function newTag(): string {

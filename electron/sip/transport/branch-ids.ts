@@ -10,15 +10,15 @@
  * So the core's branch maker is replaced, once, by one with 96 random bits. It is a static method the transaction
  * constructor calls through its class, which is what makes this replacement take; CANCEL keeps its INVITE's branch.
  */
-import { randomBytes } from 'node:crypto';
 import { ClientTransaction, type OutgoingRequestMessage } from 'sip.js/lib/core/index.js';
+import { randomToken } from '../../net/random-token';
 
 /** RFC 3261 §8.1.1.7's magic cookie, which says the branch was made by an RFC 3261 client. */
 export const BRANCH_COOKIE = 'z9hG4bK';
 
 /** A branch for a new client transaction: the cookie and 96 random bits, base64url (all token characters). */
 export function newBranch(): string {
-  return BRANCH_COOKIE + randomBytes(12).toString('base64url');
+  return BRANCH_COOKIE + randomToken(12);
 }
 
 type MakeId = (request: OutgoingRequestMessage) => string;
