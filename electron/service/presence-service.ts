@@ -64,7 +64,16 @@ import { addressKey, buddyLabel, type Buddy, type BuddyAlert, type BuddyEntry, t
 import { explainPresence, type PresenceExplanation } from '../../shared/buddy/explain-presence';
 import { isSamePublication, type ShownPresence } from '../../shared/presence/auto-status';
 import { withFreshness } from '../../shared/presence/freshness';
-import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../../shared/presence/presence-state';
+import {
+  PER_BUDDY_FEED,
+  VOICEMAIL_OFF,
+  type BuddyListFeed,
+  type BuddyPresence,
+  type AccountState,
+  type PresenceChange,
+  type PublicationState,
+  type VoicemailState,
+} from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
@@ -171,6 +180,10 @@ function sipConfigFor(account: AccountSettings, password: string | null): SipAcc
     subscribeExpires: account.subscribeExpires,
     userAgent: `${APP_NAME}/${APP_VERSION}`,
     watcherInfo: true,
+    ...(account.presenceListUri ? { presenceListUri: account.presenceListUri } : {}),
+    // Our mailbox and the buddies' lines, from any server that offers the packages (489 ends each politely).
+    messageSummary: true,
+    lineState: true,
   };
 }
 
@@ -232,6 +245,10 @@ export class PresenceService {
   private mode: SessionMode = 'starting';
   private session: Session | null = null;
   private accountState: AccountState = IDLE_ACCOUNT_STATE;
+  /** The session's voicemail indicator (message-summary), as last sent to the window. */
+  private voicemail: VoicemailState = VOICEMAIL_OFF;
+  /** How the buddy list's presence arrives (one list subscription or one per buddy), as last sent to the window. */
+  private buddyFeed: BuddyListFeed = PER_BUDDY_FEED;
   private publication: PublicationState = IDLE_PUBLICATION;
   private readonly presenceByAor = new Map<string, BuddyPresence>();
   /** Each watched buddy's recent subscription events, for explainBuddy. */
@@ -382,6 +399,8 @@ export class PresenceService {
       },
       preferences: this.settingsStore.preferences,
       watchers: this.watcherDesk.state,
+      voicemail: this.voicemail,
+      buddyFeed: this.buddyFeed,
     };
   }
 
@@ -873,6 +892,16 @@ export class PresenceService {
         if (presence.presence && !presence.stale) this.timeline.record(presence.aor, presence.presence.status, presence.presence.note);
         this.presenceBatch.add(presence);
       }),
+      client.onVoicemail((state) => {
+        if (!isCurrent()) return;
+        this.voicemail = state;
+        this.outbox.emitState('onVoicemailChanged', state);
+      }),
+      client.onBuddyFeed((feed) => {
+        if (!isCurrent()) return;
+        this.buddyFeed = feed;
+        this.outbox.emitState('onBuddyFeedChanged', feed);
+      }),
       client.onTrace((entry) => {
         if (!isCurrent()) return;
         this.traceCapture.record(this.recorder.record(entry));
@@ -881,7 +910,11 @@ export class PresenceService {
       }),
     );
 
+    this.voicemail = client.voicemail;
+    this.buddyFeed = client.buddyFeed;
     this.setMode(session.kind);
+    this.outbox.emitState('onVoicemailChanged', this.voicemail);
+    this.outbox.emitState('onBuddyFeedChanged', this.buddyFeed);
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
     this.emitBuddyList();
@@ -918,8 +951,12 @@ export class PresenceService {
     }
     this.accountState = { ...IDLE_ACCOUNT_STATE, phase: 'stopped', server: this.accountState.server };
     this.publication = IDLE_PUBLICATION;
+    this.voicemail = VOICEMAIL_OFF;
+    this.buddyFeed = PER_BUDDY_FEED;
     this.presenceBatch.flush();
     this.presenceByAor.clear();
+    this.outbox.emitState('onVoicemailChanged', this.voicemail);
+    this.outbox.emitState('onBuddyFeedChanged', this.buddyFeed);
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
   }
