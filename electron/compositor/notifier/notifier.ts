@@ -988,7 +988,7 @@ function listRefusal(incoming: IncomingRequest, list: Aor, owner: Aor, accepts: 
   if (incoming.fromAor?.key !== owner.key) {
     return {
       status: 403,
-      reason: `Forbidden: ${list.uri} is the buddy list of ${owner.uri}, and only ${owner.uri} may subscribe to it`,
+      reason: `Forbidden: only ${owner.uri} may subscribe to this buddy list`,
       aor: list.uri,
       note: `list from ${incoming.fromAor?.uri ?? 'no address-of-record'}`,
     };

@@ -39,7 +39,7 @@ import { mediaType } from '../../../shared/sip/header-values';
 import { errorMessage } from '../../../shared/error-message';
 import type { DigestAuthenticator } from '../auth/authenticator';
 import type { RulesBook, RulesWrite } from '../authorization/rules-book';
-import { MAX_RESOURCE_LISTS_BYTES, type ResourceListBook } from '../lists/resource-list-book';
+import { MAX_LIST_MEMBERS, MAX_RESOURCE_LISTS_BYTES, type ResourceListBook } from '../lists/resource-list-book';
 import { listUriOf } from '../lists/list-uri';
 import { aorOfText, type Aor } from '../message/aor';
 import { isLoopbackHost } from '../../net/loopback';
@@ -59,6 +59,8 @@ interface ApplicationUsage {
   /** What it is, for the sentences: "presence rules", "buddy list". */
   readonly what: string;
   readonly maxBytes: number;
+  /** How many elements (and attributes) its XML may have; absent: the XML reader's default. */
+  readonly maxElements?: number;
   /** The owner's document; `root` is the XCAP root URL the request reached (for documents that point into it). */
   documentOf(owner: Aor, root: string): string | null;
   /** Stores a new document; absent: read-only. */
@@ -97,6 +99,8 @@ function applicationUsages(options: XcapServerOptions): ReadonlyMap<string, Appl
       contentType: RESOURCE_LISTS_CONTENT_TYPE,
       what: 'buddy list',
       maxBytes: MAX_RESOURCE_LISTS_BYTES,
+      // An entry is an element with an attribute and usually a display name.
+      maxElements: 16 + 3 * MAX_LIST_MEMBERS,
       documentOf: (owner) => options.lists.documentOf(owner.key),
       write: (owner, xml) => options.lists.write(owner.key, xml),
     },
@@ -203,7 +207,7 @@ export function xcapHandler(options: XcapServerOptions): HttpRequestHandler {
           send(413, `The document is larger than ${usage.maxBytes} bytes.`, { Connection: 'close' });
           return;
         }
-        put((xml) => write(ownerAor, xml), usage.what, body, send);
+        put((xml) => write(ownerAor, xml), usage, body, send);
       });
       return true;
     } catch (error) {
@@ -215,7 +219,7 @@ export function xcapHandler(options: XcapServerOptions): HttpRequestHandler {
 
 type Send = (status: number, detail: string, headers?: Record<string, string | string[]>, body?: string) => void;
 
-function put(write: (xml: string) => RulesWrite, what: string, body: Buffer, send: Send): void {
+function put(write: (xml: string) => RulesWrite, usage: ApplicationUsage, body: Buffer, send: Send): void {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -229,7 +233,8 @@ function put(write: (xml: string) => RulesWrite, what: string, body: Buffer, sen
   }
   // RFC 4825 §11: a body that is not XML is a conflict with the document's type, not a malformed request.
   if (!MARKUP_DECLARATION.test(text)) {
-    const xml = parseXml(text);
+    const limits = usage.maxElements === undefined ? {} : { maxElements: usage.maxElements, maxAttributes: usage.maxElements };
+    const xml = parseXml(text, 'fast', limits);
     if (!xml.ok) {
       send(409, xml.message, { 'Content-Type': XCAP_ERROR_CONTENT_TYPE }, xcapError('not-well-formed'));
       return;
@@ -240,7 +245,7 @@ function put(write: (xml: string) => RulesWrite, what: string, body: Buffer, sen
     send(409, written.reason, { 'Content-Type': XCAP_ERROR_CONTENT_TYPE }, xcapError('constraint-failure', written.reason));
     return;
   }
-  send(written.created ? 201 : 200, `${what} ${written.created ? 'created' : 'replaced'}`, { ETag: etagOf(text) });
+  send(written.created ? 201 : 200, `${usage.what} ${written.created ? 'created' : 'replaced'}`, { ETag: etagOf(text) });
 }
 
 /** Who may touch `owner`'s document: the 401/403 to answer, or null. */
