@@ -13,6 +13,7 @@ import { APP_VERSION } from '../app-identity';
 import {
   CompositorConfigError,
   DEFAULT_CONTROL_PORT,
+  DEFAULT_EVENT_PACKAGES,
   DEFAULT_RULE_NAMES,
   defaultValidatorThreads,
   DIGEST_ALGORITHMS,
@@ -27,6 +28,7 @@ import {
   type CompositorOptions,
   type DefaultRuleName,
   type DigestAlgorithm,
+  type EventPackageConfig,
   type RunningCompositor,
 } from '../compositor';
 import { isLoopbackHost } from '../net/loopback';
@@ -74,6 +76,10 @@ Options:
   --default-expires SECONDS  interval when a request has none (default 3600)
   --third-party AOR       allow AOR to publish for others, e.g. a voicemail service (repeatable)
   --coalesce-ms MS        combine changes within MS into one NOTIFY per watcher (default 0)
+  --event-package NAME[:TYPE,…]  also serve event package NAME (repeatable): message-summary and dialog
+                          (on by default) with their own composition, any other name as last-writer
+                          state of the media types given (none given: any type)
+  --no-event-package NAME switch a default package off (message-summary or dialog; repeatable)
   --threads N             validate PUBLISH bodies on N worker threads (0: on the main thread; default 1
                           with more than two cores, else 0)
   --state FILE            keep publications, subscriptions, registrations and presence rules in FILE
@@ -225,7 +231,8 @@ export async function runCompositorCommand(args: readonly string[], io: Composit
 
   say(`Presently compositor ${APP_VERSION} — presence server listening on:`);
   for (const bound of Object.values(server.addresses)) say(`  ${bound.transport.padEnd(4)} ${bound.uri}`);
-  if (server.xcapRoot !== null) say(`  xcap ${server.xcapRoot} (presence rules)`);
+  if (server.xcapRoot !== null) say(`  xcap ${server.xcapRoot} (presence rules, buddy lists)`);
+  say(`  events: ${server.allowEvents}`);
   const domains = options.domains ?? [];
   say(
     `  domains: ${domains.length === 0 ? 'any' : domains.join(', ')} · expires ${options.minExpires ?? 60}–${options.maxExpires ?? 3600} s` +
@@ -368,6 +375,8 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
       'default-expires': { type: 'string' },
       'third-party': { type: 'string', multiple: true },
       'coalesce-ms': { type: 'string' },
+      'event-package': { type: 'string', multiple: true },
+      'no-event-package': { type: 'string', multiple: true },
       threads: { type: 'string' },
       state: { type: 'string' },
       'state-sync': { type: 'string' },
@@ -431,6 +440,7 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     ...validatorThreads(values.threads),
     ...limitOptions(values),
     ...(defaultRule === undefined ? {} : { defaultRule: defaultRule as DefaultRuleName }),
+    ...eventPackageOptions(values['event-package'] ?? [], values['no-event-package'] ?? []),
   };
   const demo = values.demo === true ? (values['demo-domain'] ?? DEFAULT_DEMO_DOMAIN) : null;
   const algorithms = values.digest === undefined ? undefined : digestAlgorithms(values.digest);
@@ -450,6 +460,40 @@ function parseCommandLine(args: readonly string[]): ParsedCommandLine {
     control,
     admins: values.admin ?? [],
   };
+}
+
+/**
+ * `--event-package NAME[:TYPE,…]` and `--no-event-package NAME`: the defaults (message-summary, dialog) less those
+ * switched off, with those given added or, for a default, its media types replaced. Names are checked by the
+ * compositor (a CompositorConfigError names the bad one).
+ */
+function eventPackageOptions(added: readonly string[], removed: readonly string[]): Pick<CompositorOptions, 'eventPackages'> {
+  if (added.length === 0 && removed.length === 0) return {};
+  const switchedOff = new Set(removed.map((name) => name.trim().toLowerCase()));
+  for (const name of switchedOff) {
+    if (!DEFAULT_EVENT_PACKAGES.some((config) => config.name === name))
+      throw new Error(
+        `--no-event-package ${name}: only the default packages (${DEFAULT_EVENT_PACKAGES.map((c) => c.name).join(', ')}) can be switched off`,
+      );
+  }
+  const packages = new Map<string, EventPackageConfig>();
+  for (const config of DEFAULT_EVENT_PACKAGES) if (!switchedOff.has(config.name)) packages.set(config.name, config);
+  for (const text of added) {
+    const colon = text.indexOf(':');
+    const name = (colon === -1 ? text : text.slice(0, colon)).trim().toLowerCase();
+    if (name.length === 0) throw new Error(`--event-package "${text}" names no package`);
+    if (switchedOff.has(name)) throw new Error(`--event-package ${name} and --no-event-package ${name} contradict each other`);
+    const types =
+      colon === -1
+        ? []
+        : text
+            .slice(colon + 1)
+            .split(',')
+            .map((type) => type.trim())
+            .filter((type) => type.length > 0);
+    packages.set(name, types.length === 0 ? { name } : { name, contentTypes: types });
+  }
+  return { eventPackages: [...packages.values()] };
 }
 
 /** `--control HOST:PORT` or `off`; absent, the default loopback address. */

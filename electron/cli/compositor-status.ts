@@ -161,27 +161,42 @@ function errorText(body: string): string {
 export function statusTables(status: CompositorStatus, where: string): string[] {
   const expires = (at: number): string => `${Math.max(0, Math.round((at - status.time) / 1000))} s`;
   const soonest = (presentity: PresentityStatus): number => Math.min(...presentity.publications.map((p) => p.expiresAt));
+  const presence = status.presentities.filter((p) => p.event === 'presence');
+  // Other packages (message-summary, dialog, …) get a table of their own only when something is published in them.
+  const others = status.presentities.filter((p) => p.event !== 'presence');
+  const otherTable =
+    others.length === 0
+      ? []
+      : [
+          '',
+          ...table(
+            `Other event state (${others.length})`,
+            ['AOR', 'EVENT', 'PUBLISHERS', 'EXPIRES IN', 'STATE'],
+            others.map((p) => [p.aor, p.event, String(p.publications.length), expires(soonest(p)), p.summary ?? '']),
+          ),
+        ];
   return [
     `Presently compositor at ${where}, ${new Date(status.time).toISOString().replace('T', ' ').slice(0, 19)} UTC`,
     '',
     ...table(
-      `Presentities (${status.presentities.length})`,
+      `Presentities (${presence.length})`,
       ['AOR', 'STATUS', 'DEVICES', 'EXPIRES IN', 'NOTE'],
-      status.presentities.map((p) => [
-        p.aor,
-        p.status,
-        devicesText(p),
-        p.publications.length === 0 ? '-' : expires(soonest(p)),
-        p.note ?? '',
-      ]),
+      presence.map((p) => [p.aor, p.status, devicesText(p), p.publications.length === 0 ? '-' : expires(soonest(p)), p.note ?? '']),
     ),
+    ...otherTable,
     '',
     ...table(
       `Watchers (${status.watchers.length})`,
       ['WATCHER', 'WATCHES', 'STATE', 'TRANSPORT', 'EXPIRES IN', 'FROM'],
       status.watchers.map((w: WatcherStatus) => [
         w.watcher,
-        w.event === 'presence' ? w.presentity : `${w.presentity} (watcher info)`,
+        w.listMembers !== null
+          ? `${w.presentity} (list of ${w.listMembers})`
+          : w.event === 'presence'
+            ? w.presentity
+            : w.event === 'presence.winfo'
+              ? `${w.presentity} (watcher info)`
+              : `${w.presentity} (${w.event})`,
         w.state,
         w.transport,
         expires(w.expiresAt),

@@ -9,6 +9,7 @@ import type { SipTransport } from '../../shared/sip/transport';
 import type { AuthenticationOptions } from './auth/authenticator';
 import type { DefaultRuleName } from './authorization/decision';
 import type { RulesStorage } from './authorization/rules-book';
+import type { EventPackageConfig } from './esc/event-packages';
 import type { CompositorStateStore } from './state/state-store';
 
 /** A certificate and key (PEM) for the TLS listener, and for the WSS one. */
@@ -93,6 +94,12 @@ export interface CompositorOptions {
   readonly defaultRule?: DefaultRuleName;
   /** Where the owners' presence rules (written over XCAP) are kept; absent: in the state file when there is one, else in memory. */
   readonly rulesStorage?: RulesStorage;
+  /**
+   * Event packages served besides presence and presence.winfo (esc/event-packages.ts): `message-summary` (RFC 3842)
+   * and `dialog` (RFC 4235) with their own composition, any other name as opaque last-writer state. Absent:
+   * message-summary and dialog; an empty list: presence only.
+   */
+  readonly eventPackages?: readonly EventPackageConfig[];
   /**
    * The state file (`openStateStore`, state/state-store.ts): what it holds is restored at start, every change is
    * committed before its 200 goes out, and a stop keeps the subscriptions for the next start (no final NOTIFYs).
@@ -233,11 +240,15 @@ export interface CompositorStatus {
   readonly registrations: readonly RegistrationStatus[];
 }
 
-/** One presentity: its composed presence (what its watchers are told) and its live publications. */
+/** One presentity in one event package: its composed state (what its watchers are told) and its live publications. */
 export interface PresentityStatus {
   readonly aor: string;
-  /** The composed status as a watcher's buddy list would show it. */
+  /** The event package: `presence`, or a configured one (message-summary, dialog, …). */
+  readonly event: string;
+  /** The composed presence status as a watcher's buddy list would show it (`unknown` for other packages). */
   readonly status: PresenceStatus;
+  /** For another package, its composed state in one line ("messages waiting: yes, voice-message 2/8"); null for presence. */
+  readonly summary: string | null;
   readonly note: string | null;
   /** The devices (tuples) of the composed document. */
   readonly devices: readonly { readonly id: string; readonly status: PresenceStatus; readonly label: string | null }[];
@@ -249,10 +260,12 @@ export interface PresentityStatus {
 export interface WatcherStatus {
   /** The watcher: the SUBSCRIBE's From URI. */
   readonly watcher: string;
-  /** The presentity watched (AOR). */
+  /** The presentity watched (AOR), or the list URI of a resource list subscription. */
   readonly presentity: string;
-  /** The event package: presence, or the owner's own watcher information. */
-  readonly event: 'presence' | 'presence.winfo';
+  /** For a resource list subscription (RFC 4662), how many members the list has now; null for one presentity. */
+  readonly listMembers: number | null;
+  /** The event package: presence, the owner's own watcher information, or a configured package. */
+  readonly event: string;
   /** RFC 6665 §4.1.3 subscription state as we last told the watcher (pending until the owner allows, RFC 5025). */
   readonly state: 'pending' | 'active' | 'terminated';
   /** The transport its NOTIFYs use. */
@@ -282,6 +295,8 @@ export interface RunningCompositor {
    * when the WebSocket listener is off.
    */
   readonly xcapRoot: string | null;
+  /** The event packages served, as `Allow-Events` lists them (presence, presence.winfo, then the configured ones). */
+  readonly allowEvents: string;
   /** Who publishes, watches and is registered now (for `presently compositor status`; read in slices, see control/). */
   status(): Promise<CompositorStatus>;
   /** The composed PIDF document of an AOR as watchers would receive it now (for the demo and tests). */

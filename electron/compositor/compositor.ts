@@ -55,11 +55,13 @@ import type {
 } from './compositor-types';
 import { DigestAuthenticator } from './auth/authenticator';
 import { statusSnapshot } from './control/status-snapshot';
-import { EventStateCompositor, PUBLISH_ACCEPT } from './esc/event-state-compositor';
-import { ALLOWED_EVENTS, Notifier } from './notifier/notifier';
+import { EventStateCompositor, PUBLISH_ACCEPT, type Presentity } from './esc/event-state-compositor';
+import { Notifier } from './notifier/notifier';
+import { allowEvents, DEFAULT_EVENT_PACKAGES, eventPackages, type EventPackage } from './esc/event-packages';
 import { decideWatcher, defaultHandling } from './authorization/decision';
 import { InMemoryRulesStorage, RulesBook } from './authorization/rules-book';
 import { xcapHandler, XCAP_ROOT_PATH } from './xcap/xcap-server';
+import { ResourceListBook } from './lists/resource-list-book';
 import { Registrar } from './registrar/registrar';
 import { DEFERRED, type ExpiryPolicy, type IncomingRequest, type Reply } from './request-context';
 import { ClientTransactions } from './transaction/client-transactions';
@@ -95,6 +97,8 @@ const COUNTED_METHODS = new Set([
 ]);
 const DEFAULT_TIMERS: SipTimerValues = { t1Ms: T1_MS, t2Ms: T2_MS, t4Ms: T4_MS };
 const DEFAULT_MAX_MESSAGE_BYTES = 65_535;
+/** The largest UDP payload over IPv4 (65,535 less the IP and UDP headers): no datagram can carry more. */
+const MAX_UDP_PAYLOAD_BYTES = 65_507;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
 const STOP_GRACE_MS = 300;
 /**
@@ -142,6 +146,7 @@ interface Config {
   readonly defaultRule: CompositorOptions['defaultRule'];
   readonly rulesStorage: CompositorOptions['rulesStorage'];
   readonly state: CompositorOptions['state'];
+  readonly packages: ReadonlyMap<string, EventPackage>;
 }
 
 function normalise(options: CompositorOptions): Config {
@@ -165,6 +170,12 @@ function normalise(options: CompositorOptions): Config {
       throw new CompositorConfigError(`${name} port must be 0–65535 or null (got ${chosen})`);
     return chosen;
   };
+  let packages: ReadonlyMap<string, EventPackage>;
+  try {
+    packages = eventPackages(options.eventPackages ?? DEFAULT_EVENT_PACKAGES);
+  } catch (error) {
+    throw new CompositorConfigError(errorMessage(error));
+  }
   const limits: CompositorLimits = { ...defaultLimits(expiry.max), ...options.limits };
   const limitProblem = invalidLimit(limits);
   if (limitProblem !== null) throw new CompositorConfigError(limitProblem);
@@ -194,6 +205,7 @@ function normalise(options: CompositorOptions): Config {
     defaultRule: options.defaultRule,
     rulesStorage: options.rulesStorage,
     state: options.state,
+    packages,
   };
 }
 
@@ -228,6 +240,7 @@ class CompositorServer implements RunningCompositor {
   private readonly connections: ConnectionGuard;
   private readonly authenticator: DigestAuthenticator | null;
   private readonly rules: RulesBook;
+  private readonly lists: ResourceListBook;
   private isStopping = false;
   private stopped: Promise<void> | null = null;
 
@@ -240,12 +253,29 @@ class CompositorServer implements RunningCompositor {
       defaultHandling(config.defaultRule, config.authentication !== undefined),
       (owner, reason) => this.logEvent('rules-unreadable', owner, null, `stored presence rules ignored: ${reason}`),
     );
+    this.lists = new ResourceListBook(config.state?.resourceLists ?? new InMemoryRulesStorage(), (owner, reason) =>
+      this.logEvent('list-unreadable', owner, null, `stored buddy list ignored: ${reason}`),
+    );
     this.notifier = new Notifier({
       expiry: config.expiry,
       coalesceMs: config.notifyCoalesceMs,
       transactions: this.clientTransactions,
       documentFor: (aor, contentType) => this.esc.composedDocument(aor, contentType),
       closedDocumentFor: (aor, contentType) => this.esc.closedDocument(aor, contentType),
+      packages: config.packages,
+      allowEvents: allowEvents(config.packages),
+      packageDocumentFor: (event, aor) => this.esc.packageDocument(event, aor),
+      emptyPackageDocumentFor: (event, aor) => this.esc.emptyPackageDocument(event, aor),
+      lists: {
+        membersOf: (ownerKey) => this.lists.membersOf(ownerKey),
+        handlingFor: (member, owner) => decideWatcher(this.rules, member, owner, owner.uri),
+        isServedHost: (host) => this.servesHost(host),
+        documentFor: (member) => this.esc.composedDocument(member, 'application/pidf+xml'),
+        closedDocumentFor: (member) => this.esc.closedDocument(member, 'application/pidf+xml'),
+        contentIdHost: config.advertisedHost.includes(':') ? 'presently.invalid' : config.advertisedHost,
+      },
+      // A list NOTIFY is sent whole, in one datagram, no larger than what the compositor itself takes in.
+      maxUdpNotifyBytes: Math.min(config.maxMessageBytes, MAX_UDP_PAYLOAD_BYTES),
       handlingFor: (owner, watcher, watcherUri) => decideWatcher(this.rules, owner, watcher, watcherUri),
       sentBy: (transport) => this.sentBy(transport),
       contactUri: (transport) => this.contactUri(transport),
@@ -274,11 +304,10 @@ class CompositorServer implements RunningCompositor {
       expiry: config.expiry,
       limits: config.limits,
       thirdPartyPublishers: config.thirdPartyPublishers,
+      packages: config.packages,
       // With a state file, watchers hear of a change only once it is committed, like its publisher.
       onChange: (presentity) =>
-        config.state === undefined
-          ? this.notifier.presentityChanged(presentity.aor)
-          : config.state.afterCommit(() => this.notifier.presentityChanged(presentity.aor)),
+        config.state === undefined ? this.stateChanged(presentity) : config.state.afterCommit(() => this.stateChanged(presentity)),
       onExpired: (publication) => this.logEvent('expired', publication.presentity.aor.uri, null, `publication ${publication.etag} expired`),
       isWatched: (aor) => this.notifier.watcherCount(aor.key) > 0,
       ...(hooks === null ? {} : { persistence: hooks.publications }),
@@ -286,7 +315,14 @@ class CompositorServer implements RunningCompositor {
     this.registrar = new Registrar(config.expiry, config.limits, Date.now, hooks?.bindings ?? null);
     this.authenticator = config.authentication === undefined ? null : new DigestAuthenticator(config.authentication);
     this.rules.onChange((ownerKey) => this.notifier.rulesChanged(ownerKey));
+    this.lists.onChange((ownerKey) => this.notifier.listChanged(ownerKey));
     this.connections = connectionGuard(config.limits, (limit, label, address, detail) => this.limited(limit, label, address, detail));
+  }
+
+  /** A presentity's composed state changed (in presence or another package): its watchers are told. */
+  private stateChanged(presentity: Presentity): void {
+    if (presentity.event === 'presence') this.notifier.presentityChanged(presentity.aor);
+    else this.notifier.packageStateChanged(presentity.event, presentity.aor);
   }
 
   async listen(): Promise<void> {
@@ -349,6 +385,7 @@ class CompositorServer implements RunningCompositor {
       onClose,
       onHttpRequest: xcapHandler({
         rules: this.rules,
+        lists: this.lists,
         authenticator: this.authenticator,
         servesHost: (host) => this.servesHost(host),
         log: (method, aor, source, status, detail) => this.logHttp(method, aor, source, status, detail),
@@ -357,6 +394,10 @@ class CompositorServer implements RunningCompositor {
     if (ports.ws !== null) this.bound(await startWsListener({ ...webSocket, port: ports.ws }));
     const tls = this.config.tls;
     if (tls?.wssPort !== undefined && tls.wssPort !== null) this.bound(await startWsListener({ ...webSocket, port: tls.wssPort, tls }));
+  }
+
+  get allowEvents(): string {
+    return allowEvents(this.config.packages);
   }
 
   get xcapRoot(): string | null {
@@ -389,6 +430,8 @@ class CompositorServer implements RunningCompositor {
       watchers: this.notifier.watcherList(),
       bindings: this.registrar.bindingList(),
       composedBody: (aor) => this.esc.peekComposedBody(aor),
+      packageSummary: (event, aor) => this.esc.packageDocument(event, aor)?.summary ?? null,
+      listMembers: (ownerKey) => this.lists.membersOf(ownerKey).length,
       now: Date.now(),
     });
   }
@@ -440,8 +483,11 @@ class CompositorServer implements RunningCompositor {
     const bindings = this.registrar.restore(loaded.bindings);
     const subscriptions = this.notifier.restore(loaded.subscriptions, RESTART_CSEQ_GAP);
     // Their composed state changed while we were down: the restored watchers are owed a NOTIFY.
-    for (const aor of publications.expiredAors) this.notifier.presentityChanged(aor);
-    const expiredPublications = loaded.publications.length - publications.restored;
+    for (const { event, aor } of publications.expired) {
+      if (event === 'presence') this.notifier.presentityChanged(aor);
+      else this.notifier.packageStateChanged(event, aor);
+    }
+    const expiredPublications = loaded.publications.length - publications.restored - publications.unserved;
     const expiredBindings = loaded.bindings.length - bindings;
     this.logEvent(
       'restored',
@@ -451,6 +497,7 @@ class CompositorServer implements RunningCompositor {
         `expired while down: ${expiredPublications} publications, ${subscriptions.expired} subscriptions (final NOTIFY sent), ` +
         `${expiredBindings} bindings` +
         (subscriptions.dropped > 0 ? `; ${subscriptions.dropped} dialogs left out (no UDP listener to reach their watchers)` : '') +
+        (publications.unserved > 0 ? `; ${publications.unserved} publications of event packages no longer served left out` : '') +
         (loaded.unreadable > 0 ? `; ${loaded.unreadable} unreadable rows left out` : ''),
     );
   }
@@ -708,8 +755,10 @@ class CompositorServer implements RunningCompositor {
           status: 200,
           headers: [
             ['Allow', ALLOWED_METHODS],
-            ['Allow-Events', ALLOWED_EVENTS],
+            ['Allow-Events', allowEvents(this.config.packages)],
             ['Accept', PUBLISH_ACCEPT],
+            // RFC 4662 §4.1: list URIs here are served with event lists.
+            ['Supported', 'eventlist'],
           ],
           ...(toAor === null ? {} : { aor: toAor.uri }),
         };

@@ -32,4 +32,5 @@ export type {
   WatcherStatus,
 } from './compositor-types';
 export { defaultValidatorThreads } from './esc/validator-pool';
+export { DEFAULT_EVENT_PACKAGES, type EventPackageConfig } from './esc/event-packages';
 export { openStateStore, StateFileError, STATE_SCHEMA_VERSION, type CompositorStateStore } from './state/state-store';

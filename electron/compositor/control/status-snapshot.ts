@@ -25,6 +25,10 @@ export interface StatusSources {
   readonly bindings: readonly Binding[];
   /** The composed PIDF body watchers of `aor` receive now. */
   composedBody(aor: Aor): string;
+  /** How many members an owner's buddy list has. */
+  listMembers(ownerAorKey: string): number;
+  /** Another package's composed state of `aor` in one line (null: none). */
+  packageSummary(event: string, aor: Aor): string | null;
   readonly now: number;
 }
 
@@ -37,11 +41,20 @@ export async function statusSnapshot(sources: StatusSources): Promise<Compositor
   const presentities: PresentityStatus[] = [];
   for (const [index, presentity] of sources.presentities.entries()) {
     if (index > 0 && index % PRESENTITIES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    if (presentity.publications.length > 0) presentities.push(presentityStatus(presentity, sources.composedBody(presentity.aor)));
+    if (presentity.publications.length === 0) continue;
+    presentities.push(
+      presentity.event === 'presence'
+        ? presentityStatus(presentity, sources.composedBody(presentity.aor))
+        : {
+            ...presentityStatus(presentity, null),
+            summary: sources.packageSummary(presentity.event, presentity.aor),
+          },
+    );
   }
   const watchers = sources.watchers.map((dialog): WatcherStatus => ({
     watcher: parseNameAddr(dialog.remoteParty)?.uri.text ?? dialog.remoteParty,
     presentity: dialog.aor.uri,
+    listMembers: dialog.list === null ? null : sources.listMembers(dialog.list.owner.key),
     event: dialog.package,
     state: dialog.isTerminated ? 'terminated' : dialog.state,
     transport: dialog.flow.transport,
@@ -56,18 +69,21 @@ export async function statusSnapshot(sources: StatusSources): Promise<Compositor
   }));
   return {
     time: sources.now,
-    presentities: presentities.sort((a, b) => compare(a.aor, b.aor)),
+    presentities: presentities.sort((a, b) => compare(a.aor, b.aor) || compare(a.event, b.event)),
     watchers: watchers.sort((a, b) => compare(a.presentity, b.presentity) || compare(a.watcher, b.watcher)),
     registrations: registrations.sort((a, b) => compare(a.aor, b.aor) || compare(a.contact, b.contact)),
   };
 }
 
-function presentityStatus(presentity: Presentity, composedBody: string): PresentityStatus {
-  const parsed = parsePresenceBody(composedBody, 'application/pidf+xml');
+/** A presentity's status; `composedBody` is its PIDF for presence, null for another package. */
+function presentityStatus(presentity: Presentity, composedBody: string | null): PresentityStatus {
+  const parsed = composedBody === null ? null : parsePresenceBody(composedBody, 'application/pidf+xml');
   // Our own composition always parses; should it not, the publications are still worth listing.
-  const summary = parsed.ok ? summarizePresence(parsed.document) : null;
+  const summary = parsed?.ok === true ? summarizePresence(parsed.document) : null;
   return {
     aor: presentity.aor.uri,
+    event: presentity.event,
+    summary: null,
     status: summary?.status ?? 'unknown',
     note: summary?.note ?? null,
     devices: (summary?.devices ?? []).map((device) => ({ id: device.id, status: device.status, label: device.label })),

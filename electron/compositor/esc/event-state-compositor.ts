@@ -1,5 +1,6 @@
 /**
- * The Event State Compositor for the `presence` event package — RFC 3903 §6 (processing PUBLISH), with
+ * The Event State Compositor — RFC 3903 §6 (processing PUBLISH) for `presence` and the configured event packages
+ * (esc/event-packages.ts: message-summary, dialog, opaque ones), with
  * the §10 steps of draft-olson-simple-publish-02 where RFC 3903 agrees (docs/protocol.md §6),
  * and RFC 3903 §4 (entity-tags: initial, refresh, modify, remove).
  *
@@ -25,6 +26,11 @@
  * (same tuple id → the newest publication wins), the newest person, and a closed document when none is
  * left. The composite is built lazily and cached until the next change: a PUBLISH for an AOR nobody
  * watches costs no composition.
+ *
+ * Other packages share the entity-tags, expiry, caps and ordering above; each AOR has one presentity per package
+ * (a dialog PUBLISH never touches the presence of the same AOR), and the package checks its bodies and composes
+ * them (event-packages.ts). A SIP-If-Match naming a publication of another package is a 412, as for another AOR.
+ * Presence's own path gains one string comparison: the package table is consulted only for other events.
  */
 import { composePresenceDocuments, parsePresenceBody, type PidfDocument, type PublishedDocument } from '../../../shared/pidf';
 import { ExpiryQueue } from '../expiry/expiry-queue';
@@ -34,6 +40,7 @@ import { eventPackage, mediaType } from '../../../shared/sip/header-values';
 import { decideExpiry, DEFERRED, intervalTooBrief, type ExpiryPolicy, type IncomingRequest, type Reply } from '../request-context';
 import { overCapacity } from '../limits/limits';
 import { AcceptanceClock } from './acceptance-clock';
+import { publishableEvents, type EventPackage, type PackageDocument } from './event-packages';
 import type { ValidationResult, ValidatorPool } from './validator-pool';
 
 /** Media types a PUBLISH body may have (RFC 3903 §4 + RFC 3863; draft-olson-simple-publish-02 publishes cpim-pidf). */
@@ -50,8 +57,8 @@ export interface EventPublication {
   etag: string;
   readonly presentity: Presentity;
   body: string;
-  /** The body's media type (one of PUBLISH_CONTENT_TYPES). */
-  contentType: PublishContentType;
+  /** The body's media type: one of PUBLISH_CONTENT_TYPES for presence, else one its package accepts (lower case). */
+  contentType: string;
   /**
    * The parsed body, kept only while someone watches the AOR: a parsed document with its element tree
    * costs several KiB, and most publications in a large deployment have no watcher at a given moment.
@@ -73,13 +80,17 @@ export interface EventPublication {
 /** A placeholder list for a presentity being created; replaced before anything reads it, never pushed to. */
 const NO_PUBLICATIONS: EventPublication[] = [];
 
-/** The event state of one AOR: its live publications and the cached composite. */
+/** The event state of one AOR in one event package: its live publications and the cached composite. */
 export interface Presentity {
   readonly aor: Aor;
+  /** The event package: `presence`, or one of the configured packages. */
+  readonly event: string;
   /** Live publications, in order of creation (composition orders by receivedAt); usually one to three. */
   readonly publications: EventPublication[];
-  /** Composed documents by media type until the next change; null until first composed. */
+  /** Composed documents by media type until the next change; null until first composed (presence). */
   composites: Map<ComposedContentType, ComposedDocument> | null;
+  /** Another package's composed state until the next change: undefined until composed, null when it has none. */
+  packageDocument?: PackageDocument | null | undefined;
 }
 
 /** A composed document ready to go in NOTIFY bodies. */
@@ -105,6 +116,8 @@ export interface EscOptions {
   readonly validatorPool?: ValidatorPool;
   /** Told of every saved and removed publication, to keep them on disk (state/); absent: memory only. */
   readonly persistence?: PublicationPersistence;
+  /** The event packages besides presence, by name (event-packages.ts); absent: presence only. */
+  readonly packages?: ReadonlyMap<string, EventPackage>;
   readonly now?: () => number;
 }
 
@@ -119,9 +132,11 @@ export interface PublicationPersistence {
 /** A publication read back from the state file at start-up. */
 export interface RestoredPublication {
   readonly aor: Aor;
+  /** The event package; rows written before packages existed are presence. */
+  readonly event: string;
   readonly etag: string;
   readonly body: string;
-  readonly contentType: PublishContentType;
+  readonly contentType: string;
   readonly receivedAt: number;
   readonly expiresAt: number;
   readonly thirdPartyPublisher: string | null;
@@ -136,12 +151,17 @@ export class EventStateCompositor {
   private readonly waiting = new Map<string, IncomingRequest[]>();
   private isDisposed = false;
   private readonly acceptance = new AcceptanceClock();
+  private readonly packages: ReadonlyMap<string, EventPackage>;
+  /** `Allow-Events` for a 489. */
+  private readonly allowEvents: string;
   /** Publications that reached their expiry, for the counters. */
   expiredCount = 0;
 
   constructor(private readonly options: EscOptions) {
     this.now = options.now ?? Date.now;
     this.expiries = new ExpiryQueue((publication) => this.expire(publication), this.now);
+    this.packages = options.packages ?? new Map();
+    this.allowEvents = publishableEvents(this.packages);
   }
 
   /** Live publications, all AORs. */
@@ -186,14 +206,17 @@ export class EventStateCompositor {
     const events = headers.getAll('event');
     if (events.length > 1) return { status: 400, reason: 'Bad Request (more than one Event header)', aor };
     const event = events.length === 1 ? eventPackage(events[0] as string) : null;
-    if (event !== 'presence') {
+    // Presence compares one string; only another package looks in the table.
+    const eventPackageFound = event === 'presence' || event === null ? null : (this.packages.get(event) ?? null);
+    if (event !== 'presence' && eventPackageFound === null) {
       return {
         status: 489,
-        headers: [['Allow-Events', 'presence']],
+        headers: [['Allow-Events', this.allowEvents]],
         aor,
         note: events.length === 0 ? 'no Event header' : `event ${events[0]} not supported`,
       };
     }
+    const eventName = event as string;
 
     // RFC 3903 §6 step 6: SIP-If-Match names a live publication of this AOR, or 412.
     const ifMatches = headers.getAll('sip-if-match');
@@ -204,7 +227,7 @@ export class EventStateCompositor {
         return { status: 400, reason: 'Bad Request (SIP-If-Match must carry exactly one entity-tag)', aor };
       }
       const found = this.byEtag.get(etag);
-      if (found === undefined || found.presentity.aor.key !== toAor.key) {
+      if (found === undefined || found.presentity.aor.key !== toAor.key || found.presentity.event !== eventName) {
         return { status: 412, aor, note: `unknown entity-tag ${etag}` };
       }
       existing = found;
@@ -225,9 +248,10 @@ export class EventStateCompositor {
     }
     // Checked before the body is validated: a refused publication costs no parsing.
     if (existing === null && seconds > 0) {
-      const refused = this.capacityRefusal(toAor);
+      const refused = this.capacityRefusal(toAor, eventName);
       if (refused !== null) return refused;
     }
+    if (eventPackageFound !== null) return this.publishPackageState(incoming, eventPackageFound, toAor, existing, seconds, isThirdParty);
 
     // RFC 3903 §6 step 8: the body, when there is one, must be a presence document for this AOR.
     let document: PidfDocument | null = null;
@@ -289,7 +313,7 @@ export class EventStateCompositor {
     if (existing === null) {
       const etag = newEntityTag();
       if (seconds === 0) return this.ok(aor, etag, 0, 'initial, expired at once');
-      this.create(toAor, isThirdParty ? fromAor.key : null, etag, request.body, contentType, kept, now, seconds);
+      this.create(toAor, 'presence', isThirdParty ? fromAor.key : null, etag, request.body, contentType, kept, now, seconds);
       return this.ok(aor, etag, seconds, isThirdParty ? `initial, third-party from ${fromAor.uri}` : 'initial');
     }
 
@@ -313,11 +337,89 @@ export class EventStateCompositor {
     return this.ok(aor, etag, seconds, 'modify');
   }
 
+  /**
+   * RFC 3903 §6 step 8 and on for a package other than presence: the body checked by its package (inline: these
+   * bodies are small and rare next to presence), then created, refreshed or modified as for presence.
+   */
+  private publishPackageState(
+    incoming: IncomingRequest,
+    eventPackageFound: EventPackage,
+    toAor: Aor,
+    existing: EventPublication | null,
+    seconds: number,
+    isThirdParty: boolean,
+  ): Reply {
+    const { request, fromAor } = incoming;
+    const headers = request.headers;
+    const aor = toAor.uri;
+    const accepted = eventPackageFound.contentTypes;
+    const accept: Array<[string, string]> = accepted === null ? [] : [['Accept', accepted.join(', ')]];
+    let contentType = existing?.contentType ?? '';
+    if (request.bodyBytes > 0) {
+      const contentTypeHeader = headers.get('content-type');
+      if (contentTypeHeader === undefined) return { status: 400, reason: 'Bad Request (body without Content-Type)', aor };
+      const encoding = headers.get('content-encoding');
+      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+        return { status: 415, headers: [['Accept-Encoding', 'identity'], ...accept], aor, note: `encoding ${encoding}` };
+      }
+      contentType = mediaType(contentTypeHeader);
+      if (accepted !== null && !accepted.includes(contentType)) {
+        return { status: 415, headers: accept, aor, note: `${eventPackageFound.name}: content type ${contentType}` };
+      }
+      const refusal = eventPackageFound.check(request.body, contentType, toAor);
+      if (refusal !== null) {
+        const reason = `${refusal.status === 400 ? 'Bad Request' : 'Forbidden'} (${refusal.reason.replace(/\.$/, '')})`;
+        return { status: refusal.status, reason, aor, note: eventPackageFound.name };
+      }
+    } else if (existing === null) {
+      return { status: 400, reason: 'Bad Request (initial publication without a body)', aor };
+    }
+    const now = this.now();
+    const etag = newEntityTag();
+    const kind = eventPackageFound.name;
+    if (existing === null) {
+      if (seconds === 0) return this.ok(aor, etag, 0, `${kind} initial, expired at once`);
+      const publisher = isThirdParty && fromAor !== null ? fromAor.key : null;
+      this.create(toAor, eventPackageFound.name, publisher, etag, request.body, contentType, null, now, seconds);
+      return this.ok(aor, etag, seconds, `${kind} initial${publisher === null ? '' : `, third-party from ${fromAor?.uri ?? ''}`}`);
+    }
+    const replacedEtag = existing.etag;
+    this.byEtag.delete(existing.etag);
+    existing.etag = etag;
+    this.byEtag.set(etag, existing);
+    this.reschedule(existing, now + seconds * 1000);
+    const isModify = request.bodyBytes > 0;
+    if (isModify) {
+      existing.body = request.body;
+      existing.contentType = contentType;
+      existing.receivedAt = this.acceptance.stamp(now);
+    }
+    this.options.persistence?.saved(existing, replacedEtag);
+    if (!isModify) return this.ok(aor, etag, seconds, `${kind} refresh`);
+    this.changed(existing.presentity);
+    return this.ok(aor, etag, seconds, `${kind} modify`);
+  }
+
+  /** The composed state of `aor` in a package other than presence (null: nothing to send), cached until it changes. */
+  packageDocument(event: string, aor: Aor): PackageDocument | null {
+    const eventPackageFound = this.packages.get(event);
+    if (eventPackageFound === undefined) return null;
+    const presentity = this.presentities.get(presentityKey(event, aor.key));
+    if (presentity === undefined) return eventPackageFound.compose(aor, []);
+    if (presentity.packageDocument === undefined) presentity.packageDocument = eventPackageFound.compose(aor, presentity.publications);
+    return presentity.packageDocument;
+  }
+
+  /** A package's state with nothing published (what a politely blocked watcher of that package sees). */
+  emptyPackageDocument(event: string, aor: Aor): PackageDocument | null {
+    return this.packages.get(event)?.compose(aor, []) ?? null;
+  }
+
   /** A new publication for `aor` would exceed a cap: the 503 to answer (see `overCapacity`), else null. */
-  private capacityRefusal(aor: Aor): Reply | null {
+  private capacityRefusal(aor: Aor, event: string): Reply | null {
     const { maxPublications, maxPublicationsPerAor } = this.options.limits;
     if (this.byEtag.size >= maxPublications) return overCapacity('maxPublications', `${maxPublications} publications live`, aor.uri);
-    const live = this.presentities.get(aor.key)?.publications.length ?? 0;
+    const live = this.presentities.get(presentityKey(event, aor.key))?.publications.length ?? 0;
     if (live >= maxPublicationsPerAor)
       return overCapacity('maxPublicationsPerAor', `${maxPublicationsPerAor} publications live for this address-of-record`, aor.uri);
     return null;
@@ -406,19 +508,21 @@ export class EventStateCompositor {
 
   private create(
     aor: Aor,
+    event: string,
     thirdPartyPublisher: string | null,
     etag: string,
     body: string,
-    contentType: PublishContentType,
+    contentType: string,
     document: PidfDocument | null,
     now: number,
     seconds: number,
   ): void {
-    const existing = this.presentities.get(aor.key);
+    const key = presentityKey(event, aor.key);
+    const existing = this.presentities.get(key);
     // A new presentity's list is made with its first publication in it: a first push onto [] reserves 17 slots
     // (~150 bytes per AOR that the collector copies and keeps), and most presentities only ever have one.
     const fresh: { -readonly [K in keyof Presentity]: Presentity[K] } | null =
-      existing === undefined ? { aor, publications: NO_PUBLICATIONS, composites: null } : null;
+      existing === undefined ? { aor, event, publications: NO_PUBLICATIONS, composites: null } : null;
     const presentity: Presentity = existing ?? (fresh as Presentity);
     const publication: EventPublication = {
       etag,
@@ -434,7 +538,7 @@ export class EventStateCompositor {
     if (fresh === null) presentity.publications.push(publication);
     else {
       fresh.publications = [publication];
-      this.presentities.set(aor.key, presentity);
+      this.presentities.set(key, presentity);
     }
     this.byEtag.set(etag, publication);
     this.reschedule(publication, now + seconds * 1000);
@@ -447,23 +551,40 @@ export class EventStateCompositor {
    * composition keeps its newest-wins order and new stamps come after them. Those past their expiry are left out;
    * returns the AORs they belonged to, whose watchers are owed a NOTIFY.
    */
-  restore(publications: readonly RestoredPublication[]): { restored: number; expiredAors: Aor[] } {
+  restore(publications: readonly RestoredPublication[]): {
+    restored: number;
+    expired: Array<{ event: string; aor: Aor }>;
+    unserved: number;
+  } {
     const now = this.now();
-    const expired = new Map<string, Aor>();
+    const expired = new Map<string, { event: string; aor: Aor }>();
     let restored = 0;
+    let unserved = 0;
     for (const saved of [...publications].sort((a, b) => a.receivedAt - b.receivedAt)) {
+      const key = presentityKey(saved.event, saved.aor.key);
       if (saved.expiresAt <= now) {
-        expired.set(saved.aor.key, saved.aor);
+        expired.set(key, { event: saved.event, aor: saved.aor });
         this.options.persistence?.removed(saved);
         continue;
       }
-      let presentity = this.presentities.get(saved.aor.key);
+      // A package switched off since (or a content type it no longer takes): nobody could be told of it.
+      const eventPackageFound = saved.event === 'presence' ? null : this.packages.get(saved.event);
+      const isServed =
+        eventPackageFound === null
+          ? (PUBLISH_CONTENT_TYPES as readonly string[]).includes(saved.contentType)
+          : eventPackageFound !== undefined && (eventPackageFound.contentTypes?.includes(saved.contentType) ?? true);
+      if (!isServed) {
+        unserved++;
+        this.options.persistence?.removed(saved);
+        continue;
+      }
+      let presentity = this.presentities.get(key);
       if (presentity === undefined) {
-        presentity = { aor: saved.aor, publications: [], composites: null };
-        this.presentities.set(saved.aor.key, presentity);
+        presentity = { aor: saved.aor, event: saved.event, publications: [], composites: null };
+        this.presentities.set(key, presentity);
       }
       // Spread, so that fields a later version saves come back too.
-      const { aor: _aor, ...fields } = saved;
+      const { aor: _aor, event: _event, ...fields } = saved;
       const publication: EventPublication = {
         ...fields,
         presentity,
@@ -477,7 +598,7 @@ export class EventStateCompositor {
       this.reschedule(publication, saved.expiresAt);
       restored++;
     }
-    return { restored, expiredAors: [...expired.values()] };
+    return { restored, expired: [...expired.values()], unserved };
   }
 
   private reschedule(publication: EventPublication, expiresAt: number): void {
@@ -491,7 +612,7 @@ export class EventStateCompositor {
     const presentity = publication.presentity;
     const index = presentity.publications.indexOf(publication);
     if (index !== -1) presentity.publications.splice(index, 1);
-    if (presentity.publications.length === 0) this.presentities.delete(presentity.aor.key);
+    if (presentity.publications.length === 0) this.presentities.delete(presentityKey(presentity.event, presentity.aor.key));
     this.changed(presentity);
   }
 
@@ -504,8 +625,14 @@ export class EventStateCompositor {
 
   private changed(presentity: Presentity): void {
     presentity.composites = null;
+    if (presentity.packageDocument !== undefined) presentity.packageDocument = undefined;
     this.options.onChange(presentity);
   }
+}
+
+/** The presentities map's key: the AOR key for presence (its hot path builds no string), package-qualified otherwise. */
+function presentityKey(event: string, aorKey: string): string {
+  return event === 'presence' ? aorKey : `${event}\n${aorKey}`;
 }
 
 function composeNow(aor: Aor, publications: readonly EventPublication[], contentType: ComposedContentType, keep = true): ComposedDocument {

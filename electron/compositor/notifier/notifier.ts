@@ -1,5 +1,5 @@
 /**
- * The notifier for the presence event package — RFC 6665 §4.2 (notifier behaviour), RFC 3856 §6
+ * The notifier for presence and the configured event packages — RFC 6665 §4.2 (notifier behaviour), RFC 3856 §6
  * (presence: `Event: presence`, `application/pidf+xml`), RFC 3261 §12 (the subscription dialog: route set
  * from Record-Route, remote target from Contact, increasing local CSeq).
  *
@@ -39,6 +39,19 @@
  *
  * `presence.winfo` subscriptions (RFC 3857, winfo/watcher-info.ts) share the dialog machinery: only the owner may
  * subscribe (403), and every change of one of the owner's presence watchers NOTIFYs the owner's winfo watchers.
+ *
+ * The configured packages (esc/event-packages.ts: message-summary, dialog, opaque ones) share it too: a package's
+ * watchers are decided by the owner's presence rules as above, or may only be the owner (message-summary, 403 for
+ * anyone else); their NOTIFYs carry the package's composed state, rendered with the watcher's own document count
+ * (`bodyVersion`: RFC 4235 §4.1.2's `version`). Watcher information lists presence watchers only (RFC 3857 is per
+ * package: `dialog.winfo` is not offered).
+ *
+ * A presence SUBSCRIBE to a list URI (`sip:alice-buddies@…`, lists/list-uri.ts) is a resource list subscription
+ * (RFC 4662, notifier/list-subscriptions.ts): only with `Supported: eventlist` (else 421 with `Require: eventlist`),
+ * only by the list's owner (403), answered with `Require: eventlist`, and its NOTIFYs are RLMI + one PIDF part per
+ * member — full state first, then the members that changed. Over UDP a list whose full state does not fit in one
+ * datagram of `maxUdpNotifyBytes` is refused (403 saying to use TCP, TLS or WebSocket); one that outgrows it later is
+ * ended with `terminated;reason=deactivated`, so the watcher subscribes again and is told the same.
  */
 import { isIP } from 'node:net';
 import type { Aor } from '../message/aor';
@@ -50,15 +63,17 @@ import type { ClientOutcome, ClientTransactions } from '../transaction/client-tr
 import type { Flow } from '../transport/flow';
 import type { CompositorTransport } from '../compositor-types';
 import { COMPOSED_CONTENT_TYPES, type ComposedContentType, type ComposedDocument } from '../esc/event-state-compositor';
+import type { EventPackage, PackageDocument } from '../esc/event-packages';
 import { ExpiryQueue } from '../expiry/expiry-queue';
 import { overCapacity, type LimitName } from '../limits/limits';
 import { mayNotifyAt, type Endpoint } from '../limits/udp-rules';
 import type { SubHandling } from '../../../shared/pres-rules';
 import { PRESENCE_WINFO_EVENT, type WatcherEntry, type WatcherEvent } from '../../../shared/watcherinfo';
-import { acceptsWatcherInfo, watcherEntry, WatcherInfoDocuments, winfoRefusal, type WinfoBody } from '../winfo/watcher-info';
-
-/** The event packages we notify for (RFC 3856, RFC 3857), for `Allow-Events`. */
-export const ALLOWED_EVENTS = `presence, ${PRESENCE_WINFO_EVENT}`;
+import { acceptsWatcherInfo, watcherEntry, WatcherInfoDocuments, ownerOnlyRefusal, type WinfoBody } from '../winfo/watcher-info';
+import { listOwnerOf } from '../lists/list-uri';
+import { EVENTLIST_OPTION_TAG, RLMI_CONTENT_TYPE } from '../../../shared/resource-lists/rlmi';
+import { MULTIPART_RELATED } from '../../../shared/resource-lists/multipart';
+import { fullStateProgress, ListSubscriptions, type ListProgress, type ListSources, type ListTarget } from './list-subscriptions';
 
 /** One watcher's subscription dialog. */
 export interface WatcherDialog {
@@ -81,10 +96,19 @@ export interface WatcherDialog {
   localCseq: number;
   /** The Event header value to echo in NOTIFYs (keeps an `id` parameter). */
   readonly event: string;
-  /** The document format this watcher accepts (PIDF unless it accepts only CPIM-PIDF); presence only. */
-  readonly contentType: ComposedContentType;
-  /** `presence`, or `presence.winfo` for the owner's watcher information. */
-  readonly package: 'presence' | 'presence.winfo';
+  /**
+   * The document format this watcher accepts: for presence PIDF unless it accepts only CPIM-PIDF (a
+   * ComposedContentType); for another package the first of its types the watcher accepts.
+   */
+  readonly contentType: string;
+  /** `presence`, `presence.winfo` for the owner's watcher information, or a configured package's name. */
+  readonly package: string;
+  /** Documents sent with a body so far: the next one's `version` (RFC 4235 §4.1.2, RFC 4662 §5.2); used by packages that count. */
+  bodyVersion: number;
+  /** For a subscription to a resource list (RFC 4662): which list; null for a subscription to one resource. */
+  readonly list: ListTarget | null;
+  /** A list subscription's changes not yet sent (in this process only); null for others. */
+  listProgress: ListProgress | null;
   /** The watcher's AOR URI (its From URI when From names no AOR), and From's display name. */
   readonly watcherUri: string;
   /** The watcher's AOR, when From names one (the rules are decided on it). */
@@ -124,6 +148,18 @@ export interface NotifierOptions {
   documentFor(aor: Aor, contentType: ComposedContentType): ComposedDocument;
   /** A closed document for an AOR (what a `polite-block` watcher sees). */
   closedDocumentFor(aor: Aor, contentType: ComposedContentType): ComposedDocument;
+  /** The configured event packages besides presence, by name. */
+  readonly packages: ReadonlyMap<string, EventPackage>;
+  /** `Allow-Events` for a 489. */
+  readonly allowEvents: string;
+  /** A package's composed state of an AOR (null: none, a NOTIFY without body). */
+  packageDocumentFor(event: string, aor: Aor): PackageDocument | null;
+  /** A package's state with nothing published (what a `polite-block` watcher of that package sees). */
+  emptyPackageDocumentFor(event: string, aor: Aor): PackageDocument | null;
+  /** What list NOTIFYs are made of: the owners' lists, the members' rules and documents. */
+  readonly lists: ListSources;
+  /** The largest list NOTIFY sent over UDP, bytes (one datagram; larger lists need a connection). */
+  readonly maxUdpNotifyBytes: number;
   /** The owner's rules for a watcher (absent: everyone is allowed). */
   handlingFor?(owner: Aor, watcher: Aor | null, watcherUri: string): SubHandling;
   /** Our Via sent-by (host:port) and Contact URI for a transport. */
@@ -158,7 +194,8 @@ export interface SubscriptionPersistence {
 }
 
 /** The fields of a dialog that live only in this process: not saved, set afresh when a dialog is restored. */
-export type WatcherRuntimeField = 'flow' | 'expiryIndex' | 'isTerminated' | 'isNotifyInFlight' | 'hasQueuedState' | 'queuedTermination';
+export type WatcherRuntimeField =
+  'flow' | 'expiryIndex' | 'isTerminated' | 'isNotifyInFlight' | 'hasQueuedState' | 'queuedTermination' | 'listProgress';
 
 /** A dialog read back from the state file: the saved fields, and the UDP address its NOTIFYs went to. */
 export type RestoredSubscription = Omit<WatcherDialog, WatcherRuntimeField> & {
@@ -183,6 +220,9 @@ export class Notifier {
   private readonly now: () => number;
   /** The owners' `presence.winfo` subscriptions, by owner AOR key. */
   private readonly winfoByAor = new Map<string, Set<WatcherDialog>>();
+  /** Watchers of the configured packages: by package, then by AOR key. */
+  private readonly byPackage = new Map<string, Map<string, Set<WatcherDialog>>>();
+  private readonly lists: ListSubscriptions<WatcherDialog>;
   private readonly winfoDocuments = new WatcherInfoDocuments();
   private isStopping = false;
   notifiesSent = 0;
@@ -192,6 +232,7 @@ export class Notifier {
 
   constructor(private readonly options: NotifierOptions) {
     this.now = options.now ?? Date.now;
+    this.lists = new ListSubscriptions(options.lists);
     this.expiries = new ExpiryQueue((subscription) => {
       this.expiredCount++;
       this.options.onEvent('expired', subscription, 'subscription expired');
@@ -222,10 +263,14 @@ export class Notifier {
 
     const events = headers.getAll('event');
     const eventName = events.length === 1 ? eventPackage(events[0] as string) : null;
-    if (eventName !== 'presence' && eventName !== PRESENCE_WINFO_EVENT) {
+    const eventPackageFound =
+      eventName === 'presence' || eventName === PRESENCE_WINFO_EVENT || eventName === null
+        ? null
+        : (this.options.packages.get(eventName) ?? null);
+    if (eventName !== 'presence' && eventName !== PRESENCE_WINFO_EVENT && eventPackageFound === null) {
       return {
         status: 489,
-        headers: [['Allow-Events', ALLOWED_EVENTS]],
+        headers: [['Allow-Events', this.options.allowEvents]],
         ...withAor,
         note: events.length === 0 ? 'no Event header' : `event ${events.join(', ')} not supported`,
       };
@@ -237,9 +282,15 @@ export class Notifier {
     if (isWinfo && !acceptsWatcherInfo(accepts)) {
       return { status: 406, headers: [['Accept', 'application/watcherinfo+xml']], ...withAor, note: `Accept: ${accepts.join(', ')}` };
     }
-    const contentType = accepts.length === 0 || isWinfo ? 'application/pidf+xml' : preferredType(accepts);
+    const offered = eventPackageFound === null ? COMPOSED_CONTENT_TYPES : eventPackageFound.contentTypes;
+    const contentType =
+      accepts.length === 0 || isWinfo
+        ? (offered?.[0] ?? 'application/pidf+xml')
+        : offered === null
+          ? '*/*'
+          : preferredType(accepts, offered);
     if (contentType === null) {
-      return { status: 406, headers: [['Accept', COMPOSED_CONTENT_TYPES.join(', ')]], ...withAor, note: `Accept: ${accepts.join(', ')}` };
+      return { status: 406, headers: [['Accept', (offered ?? []).join(', ')]], ...withAor, note: `Accept: ${accepts.join(', ')}` };
     }
 
     const expiresHeaders = headers.getAll('expires');
@@ -253,8 +304,13 @@ export class Notifier {
     if (toTag !== null) return this.subscribeInDialog(incoming, toTag, seconds);
 
     if (toAor === null) return { status: 404, reason: 'Not Found (no presentity at this address)' };
-    if (isWinfo) {
-      const refused = winfoRefusal(toAor, incoming.fromAor);
+    const listOwner = eventName === 'presence' ? listOwnerOf(toAor) : null;
+    if (listOwner !== null) {
+      const refused = listRefusal(incoming, toAor, listOwner, accepts);
+      if (refused !== null) return refused;
+    }
+    if (isWinfo || eventPackageFound?.watchers === 'owner') {
+      const refused = ownerOnlyRefusal(toAor, incoming.fromAor, eventName as string);
       if (refused !== null) return refused;
     }
     const fromTag = tagParam(incoming.from.params);
@@ -264,7 +320,9 @@ export class Notifier {
 
     const watcherKey = incoming.fromAor?.key ?? incoming.from.uri.text;
     const watcherUri = incoming.fromAor?.uri ?? incoming.from.uri.text;
-    const handling: SubHandling = isWinfo ? 'allow' : (this.options.handlingFor?.(toAor, incoming.fromAor, watcherUri) ?? 'allow');
+    // A list is its owner's (listRefusal has made sure the owner asks): the members' rules decide per member.
+    const isOwnerOnly = isWinfo || eventPackageFound?.watchers === 'owner' || listOwner !== null;
+    const handling: SubHandling = isOwnerOnly ? 'allow' : (this.options.handlingFor?.(toAor, incoming.fromAor, watcherUri) ?? 'allow');
     // A fetch (Expires 0) leaves no state behind, so only lasting subscriptions count against the caps.
     if (seconds > 0) {
       const refused = this.capacityRefusal(watcherKey, toAor);
@@ -289,7 +347,10 @@ export class Notifier {
       localCseq: 0,
       event,
       contentType,
-      package: isWinfo ? PRESENCE_WINFO_EVENT : 'presence',
+      package: eventName as string,
+      bodyVersion: 0,
+      list: listOwner === null ? null : { uri: toAor.uri, owner: listOwner },
+      listProgress: listOwner === null ? null : fullStateProgress(),
       watcherUri,
       watcherAor: incoming.fromAor,
       displayName: incoming.from.displayName,
@@ -310,6 +371,21 @@ export class Notifier {
       ['Expires', String(seconds)],
       ['Contact', `<${this.options.contactUri(incoming.flow.transport)}>`],
     ];
+    if (listOwner !== null) {
+      // RFC 4662 §4.1: the answer says the subscription is to a list.
+      okHeaders.push(['Require', EVENTLIST_OPTION_TAG]);
+      if (!incoming.flow.isReliable) {
+        const bytes = this.lists.fullStateBytes(subscription) + NOTIFY_HEADER_ROOM;
+        if (bytes > this.options.maxUdpNotifyBytes) {
+          return {
+            status: 403,
+            reason: `Forbidden (this list's NOTIFY of ${bytes} bytes is too large for UDP: subscribe over TCP, TLS or WebSocket)`,
+            aor: toAor.uri,
+            note: `list over UDP, limit ${this.options.maxUdpNotifyBytes} bytes`,
+          };
+        }
+      }
+    }
     if (handling === 'block') {
       // RFC 6665 §4.2.2: accepted, then terminated at once with the reason that tells the watcher not to retry.
       subscription.isTerminated = true;
@@ -343,7 +419,7 @@ export class Notifier {
       toTag: localTag,
       headers: okHeaders,
       aor: toAor.uri,
-      note: `new ${isWinfo ? 'watcher-information ' : subscription.state === 'pending' ? 'pending ' : ''}subscription, expires ${seconds}, watchers ${this.watcherCount(toAor.key)}`,
+      note: `new ${isWinfo ? 'watcher-information ' : subscription.state === 'pending' ? 'pending ' : ''}${eventPackageFound === null ? '' : `${eventName} `}subscription, expires ${seconds}, watchers ${this.ownersWatchers(subscription.package, toAor.key, false)?.size ?? 0}`,
       after: () => {
         this.sendState(subscription);
         this.reportWatcher(subscription);
@@ -353,6 +429,8 @@ export class Notifier {
 
   /** The composed state of an AOR changed: NOTIFY its watchers (now, or at the end of the coalescing window). */
   presentityChanged(aor: Aor): void {
+    // One boolean read while nobody subscribes to a list: presence's own path stays as it was.
+    if (!this.lists.isEmpty) this.listMemberChanged(aor.key);
     const watchers = this.byAor.get(aor.key);
     if (watchers === undefined || watchers.size === 0) return;
     if (this.options.coalesceMs <= 0) {
@@ -368,6 +446,69 @@ export class Notifier {
     this.coalescing.set(aor.key, { aor, timer });
   }
 
+  /** The owner's list was written (XCAP PUT): its subscriptions get full state at once. */
+  listChanged(ownerAorKey: string): void {
+    for (const subscription of this.lists.listChanged(ownerAorKey)) this.sendState(subscription);
+  }
+
+  /** A member's state changed: the lists that name it are told, within the coalescing window (RFC 4662 §6 rate control). */
+  private listMemberChanged(memberKey: string): void {
+    for (const subscription of this.lists.memberChanged(memberKey)) {
+      const progress = subscription.listProgress;
+      if (this.options.coalesceMs <= 0 || progress === null) {
+        this.sendState(subscription);
+      } else if (progress.timer === null) {
+        progress.timer = setTimeout(() => {
+          progress.timer = null;
+          this.sendState(subscription);
+        }, this.options.coalesceMs);
+      }
+    }
+  }
+
+  /** A configured package's composed state of an AOR changed: NOTIFY its watchers of that package (coalesced as presence). */
+  packageStateChanged(event: string, aor: Aor): void {
+    const watchers = this.byPackage.get(event)?.get(aor.key);
+    if (watchers === undefined || watchers.size === 0) return;
+    const notify = (): void => {
+      for (const subscription of this.byPackage.get(event)?.get(aor.key) ?? []) {
+        if (subscription.state !== 'pending' && subscription.handling !== 'polite-block') this.sendState(subscription);
+      }
+    };
+    if (this.options.coalesceMs <= 0) {
+      notify();
+      return;
+    }
+    const key = `${event}\n${aor.key}`;
+    if (this.coalescing.has(key)) return;
+    const timer = setTimeout(() => {
+      this.coalescing.delete(key);
+      notify();
+    }, this.options.coalesceMs);
+    this.coalescing.set(key, { aor, timer });
+  }
+
+  /**
+   * The set of an owner's watchers in a package (presence, winfo or a configured one); with `create`, made when absent.
+   */
+  private ownersWatchers(event: string, aorKey: string, create: true): Set<WatcherDialog>;
+  private ownersWatchers(event: string, aorKey: string, create: false): Set<WatcherDialog> | undefined;
+  private ownersWatchers(event: string, aorKey: string, create: boolean): Set<WatcherDialog> | undefined {
+    let byOwner: Map<string, Set<WatcherDialog>> | undefined =
+      event === 'presence' ? this.byAor : event === PRESENCE_WINFO_EVENT ? this.winfoByAor : this.byPackage.get(event);
+    if (byOwner === undefined) {
+      if (!create) return undefined;
+      byOwner = new Map();
+      this.byPackage.set(event, byOwner);
+    }
+    let watchers = byOwner.get(aorKey);
+    if (watchers === undefined && create) {
+      watchers = new Set();
+      byOwner.set(aorKey, watchers);
+    }
+    return watchers;
+  }
+
   /** Routes a response to one of our NOTIFYs (via the transaction layer); false when it matches none. */
   onResponse(response: SipResponse): boolean {
     return this.options.transactions.onResponse(response);
@@ -378,29 +519,50 @@ export class Notifier {
     this.isStopping = true;
     for (const { timer } of this.coalescing.values()) clearTimeout(timer);
     this.coalescing.clear();
+    this.clearListTimers();
     for (const subscription of [...this.byDialog.values()]) this.terminate(subscription, reason);
   }
 
   dispose(): void {
     for (const { timer } of this.coalescing.values()) clearTimeout(timer);
     this.coalescing.clear();
+    this.clearListTimers();
     this.expiries.dispose();
     this.byDialog.clear();
     this.byAor.clear();
     this.byWatcher.clear();
     this.udpSources.clear();
     this.winfoByAor.clear();
+    this.byPackage.clear();
+  }
+
+  private clearListTimers(): void {
+    for (const subscription of this.byDialog.values()) {
+      const progress = subscription.listProgress;
+      if (progress?.timer != null) {
+        clearTimeout(progress.timer);
+        progress.timer = null;
+      }
+    }
   }
 
   /**
    * The owner's rules changed: decide every presence watcher of theirs again (RFC 5025 §3.2.1) and NOTIFY those whose
-   * state changed — pending → active with the document at once, anything → rejected, active → pending.
+   * state changed — pending → active with the document at once, anything → rejected, active → pending. The lists
+   * naming the owner are told too: the owner's instance in them may change.
    */
   rulesChanged(ownerAorKey: string): void {
     const decide = this.options.handlingFor;
-    const watchers = this.byAor.get(ownerAorKey);
-    if (decide === undefined || watchers === undefined) return;
-    for (const subscription of [...watchers]) {
+    if (decide === undefined) return;
+    if (!this.lists.isEmpty) this.listMemberChanged(ownerAorKey);
+    // Presence watchers, and those of every package whose watchers the presence rules decide (dialog).
+    const watchers = [...(this.byAor.get(ownerAorKey) ?? [])];
+    for (const [event, byOwner] of this.byPackage) {
+      if (this.options.packages.get(event)?.watchers === 'presence-rules') watchers.push(...(byOwner.get(ownerAorKey) ?? []));
+    }
+    for (const subscription of watchers) {
+      // A list subscription is its owner's by construction; the list URI has no rules of its own.
+      if (subscription.list !== null) continue;
       const handling = decide(subscription.aor, subscription.watcherAor, subscription.watcherUri);
       if (handling === subscription.handling) continue;
       subscription.handling = handling;
@@ -447,7 +609,7 @@ export class Notifier {
     if (incoming.cseq <= subscription.remoteCseq) return { status: 500, reason: 'Server Internal Error (CSeq out of order)', aor };
     const eventName = eventPackage(incoming.request.headers.get('event') ?? '');
     if (eventName !== subscription.package)
-      return { status: 489, headers: [['Allow-Events', ALLOWED_EVENTS]], aor, note: 'event of another dialog' };
+      return { status: 489, headers: [['Allow-Events', this.options.allowEvents]], aor, note: 'event of another dialog' };
     subscription.remoteCseq = incoming.cseq;
     const contact = singleContact(incoming.request.headers.getAll('contact'));
     if (contact !== null) subscription.remoteTarget = contact;
@@ -461,9 +623,12 @@ export class Notifier {
     }
     subscription.expiresAt = incoming.now + seconds * 1000;
     this.expiries.schedule(subscription, subscription.expiresAt);
-    // RFC 3857 §3.9 with RFC 3858 §4.4: a refreshed watcher-information subscription gets the full state again.
+    // RFC 3857 §3.9 with RFC 3858 §4.4: a refreshed watcher-information subscription gets the full state again; so
+    // does a list (RFC 4662 §5.2 leaves it open; full state lets a watcher that lost a NOTIFY catch up).
     if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.wantFull(subscription.localTag);
+    if (subscription.listProgress !== null) subscription.listProgress.needsFullState = true;
     this.options.persistence?.saved(subscription);
+    if (subscription.list !== null) okHeaders.push(['Require', EVENTLIST_OPTION_TAG]);
     return { status: 200, toTag, headers: okHeaders, aor, note: `refresh, expires ${seconds}`, after: () => this.sendState(subscription) };
   }
 
@@ -480,14 +645,9 @@ export class Notifier {
   private install(subscription: WatcherDialog): void {
     this.byDialog.set(subscription.id, subscription);
     this.byWatcher.set(subscription.watcherKey, (this.byWatcher.get(subscription.watcherKey) ?? 0) + 1);
-    const byOwner = subscription.package === 'presence' ? this.byAor : this.winfoByAor;
     if (subscription.package === PRESENCE_WINFO_EVENT) this.winfoDocuments.wantFull(subscription.localTag);
-    let watchers = byOwner.get(subscription.aor.key);
-    if (watchers === undefined) {
-      watchers = new Set();
-      byOwner.set(subscription.aor.key, watchers);
-    }
-    watchers.add(subscription);
+    this.ownersWatchers(subscription.package, subscription.aor.key, true).add(subscription);
+    if (subscription.list !== null) this.lists.add(subscription);
     if (!subscription.flow.isReliable) {
       const key = udpSourceKey(subscription.flow);
       const source = this.udpSources.get(key);
@@ -513,7 +673,10 @@ export class Notifier {
     let dropped = 0;
     for (const record of saved) {
       const flow = record.flow.transport === 'udp' ? this.options.udpFlowTo(record.flow.address, record.flow.port) : null;
-      if (flow === null) {
+      // A package switched off since the dialog was saved cannot be served: left out like an unreachable watcher.
+      const isServed =
+        record.package === 'presence' || record.package === PRESENCE_WINFO_EVENT || this.options.packages.has(record.package);
+      if (flow === null || !isServed) {
         dropped++;
         this.options.persistence?.removed(record);
         continue;
@@ -527,6 +690,8 @@ export class Notifier {
         isNotifyInFlight: false,
         hasQueuedState: false,
         queuedTermination: null,
+        // What was sent before the restart is not known here: the next NOTIFY carries full state.
+        listProgress: record.list === null ? null : fullStateProgress(),
       };
       if (subscription.expiresAt <= now) {
         expired++;
@@ -553,12 +718,17 @@ export class Notifier {
         if (source !== undefined && --source.subscriptions === 0) this.udpSources.delete(key);
       }
     }
-    const byOwner = subscription.package === 'presence' ? this.byAor : this.winfoByAor;
-    const watchers = byOwner.get(subscription.aor.key);
+    const watchers = this.ownersWatchers(subscription.package, subscription.aor.key, false);
     if (watchers !== undefined) {
       watchers.delete(subscription);
-      if (watchers.size === 0) byOwner.delete(subscription.aor.key);
+      if (watchers.size === 0) {
+        const event = subscription.package;
+        (event === 'presence' ? this.byAor : event === PRESENCE_WINFO_EVENT ? this.winfoByAor : this.byPackage.get(event))?.delete(
+          subscription.aor.key,
+        );
+      }
     }
+    if (subscription.list !== null) this.lists.remove(subscription);
     this.expiries.cancel(subscription);
     this.options.persistence?.removed(subscription);
   }
@@ -569,10 +739,11 @@ export class Notifier {
     for (const subscription of watchers) {
       // Pending and politely blocked watchers are not told of changes: they see no state, or a closed one.
       if (subscription.state === 'pending' || subscription.handling === 'polite-block') continue;
-      let document = documents.get(subscription.contentType);
+      const contentType = subscription.contentType as ComposedContentType;
+      let document = documents.get(contentType);
       if (document === undefined) {
-        document = this.options.documentFor(aor, subscription.contentType);
-        documents.set(subscription.contentType, document);
+        document = this.options.documentFor(aor, contentType);
+        documents.set(contentType, document);
       }
       this.sendState(subscription, document);
     }
@@ -606,6 +777,21 @@ export class Notifier {
   private transmit(subscription: WatcherDialog, terminationReason: string | null, document?: ComposedDocument): void {
     const now = this.now();
     const doc = this.bodyFor(subscription, terminationReason, document);
+    if (subscription.list !== null && terminationReason === null) {
+      // Nothing changed in the list since the last NOTIFY: there is nothing to say.
+      if (doc === null) return;
+      if (!subscription.flow.isReliable && doc.byteLength + NOTIFY_HEADER_ROOM > this.options.maxUdpNotifyBytes) {
+        this.options.onEvent(
+          'notify-failed',
+          subscription,
+          `the list's NOTIFY of ${doc.byteLength} bytes is too large for UDP: subscription ended (deactivated); a new SUBSCRIBE over UDP is refused saying to use TCP, TLS or WebSocket`,
+        );
+        subscription.isTerminated = true;
+        this.uninstall(subscription);
+        this.transmit(subscription, 'deactivated');
+        return;
+      }
+    }
     const subscriptionState =
       terminationReason === null
         ? `${subscription.state};expires=${Math.max(0, Math.ceil((subscription.expiresAt - now) / 1000))}`
@@ -627,6 +813,7 @@ export class Notifier {
     message += `CSeq: ${subscription.localCseq} NOTIFY\r\n`;
     message += `Contact: <${this.options.contactUri(transport)}>\r\n`;
     message += `Event: ${subscription.event}\r\n`;
+    if (subscription.list !== null) message += `Require: ${EVENTLIST_OPTION_TAG}\r\n`;
     message += `Subscription-State: ${subscriptionState}\r\n`;
     message += `User-Agent: ${this.options.serverName}\r\n`;
     if (doc === null) message += 'Content-Length: 0\r\n\r\n';
@@ -655,6 +842,11 @@ export class Notifier {
    * subscription (none in its final NOTIFY), else the composed presence document.
    */
   private bodyFor(subscription: WatcherDialog, terminationReason: string | null, document?: ComposedDocument): WinfoBody | null {
+    if (subscription.list !== null) {
+      // A fetch's one NOTIFY carries the list's full state; a subscription's final NOTIFY none.
+      if (terminationReason !== null && subscription.expiresAt > subscription.createdAt) return null;
+      return this.lists.nextBody(subscription);
+    }
     if (subscription.package === PRESENCE_WINFO_EVENT) {
       // A fetch (RFC 6665 §4.4.3: Expires 0 from the start) gets the full state; a subscription's final NOTIFY none.
       if (terminationReason !== null && subscription.expiresAt > subscription.createdAt) return null;
@@ -663,8 +855,22 @@ export class Notifier {
       return this.winfoDocuments.next(subscription.localTag, subscription.aor, () => this.watchersOf(subscription.aor.key));
     }
     if (subscription.state === 'pending' || subscription.handling === 'block' || terminationReason === 'rejected') return null;
-    if (subscription.handling === 'polite-block') return this.options.closedDocumentFor(subscription.aor, subscription.contentType);
-    return document ?? this.options.documentFor(subscription.aor, subscription.contentType);
+    if (subscription.package !== 'presence') return this.packageBody(subscription);
+    const contentType = subscription.contentType as ComposedContentType;
+    if (subscription.handling === 'polite-block') return this.options.closedDocumentFor(subscription.aor, contentType);
+    return document ?? this.options.documentFor(subscription.aor, contentType);
+  }
+
+  /** A configured package's state for one watcher, counted in its `bodyVersion`; null when there is none to send. */
+  private packageBody(subscription: WatcherDialog): WinfoBody | null {
+    const { package: event, aor } = subscription;
+    const document =
+      subscription.handling === 'polite-block'
+        ? this.options.emptyPackageDocumentFor(event, aor)
+        : this.options.packageDocumentFor(event, aor);
+    if (document === null) return null;
+    const body = document.render(subscription.bodyVersion++);
+    return { body, byteLength: Buffer.byteLength(body), contentType: document.contentType };
   }
 
   /**
@@ -761,6 +967,45 @@ export class Notifier {
   }
 }
 
+/** What a NOTIFY's start line and headers take besides its body, at most (to keep a list NOTIFY within a datagram). */
+const NOTIFY_HEADER_ROOM = 1500;
+
+/**
+ * RFC 4662 §4.1 for a SUBSCRIBE to a list URI: 421 without `Supported: eventlist`, 403 from anyone but the owner, 406
+ * for an Accept without what list NOTIFYs are made of; null when it may go on.
+ */
+function listRefusal(incoming: IncomingRequest, list: Aor, owner: Aor, accepts: readonly string[]): Reply | null {
+  const supported = incoming.request.headers.getAll('supported').flatMap(splitCommaValues);
+  if (!supported.some((tag) => tag.toLowerCase() === EVENTLIST_OPTION_TAG)) {
+    return {
+      status: 421,
+      reason: `Extension Required (${list.uri} is a resource list: subscribe with Supported: ${EVENTLIST_OPTION_TAG})`,
+      headers: [['Require', EVENTLIST_OPTION_TAG]],
+      aor: list.uri,
+      note: 'list without eventlist',
+    };
+  }
+  if (incoming.fromAor?.key !== owner.key) {
+    return {
+      status: 403,
+      reason: `Forbidden: only ${owner.uri} may subscribe to this buddy list`,
+      aor: list.uri,
+      note: `list from ${incoming.fromAor?.uri ?? 'no address-of-record'}`,
+    };
+  }
+  const accepted = new Set(accepts.flatMap(splitCommaValues).map(mediaType));
+  const acceptsAll = accepted.has('*/*');
+  if (accepts.length > 0 && !acceptsAll && (!accepted.has(MULTIPART_RELATED) || !accepted.has(RLMI_CONTENT_TYPE))) {
+    return {
+      status: 406,
+      headers: [['Accept', `${MULTIPART_RELATED}, ${RLMI_CONTENT_TYPE}, application/pidf+xml`]],
+      aor: list.uri,
+      note: `list, Accept: ${accepts.join(', ')}`,
+    };
+  }
+  return null;
+}
+
 /** Classifies a NOTIFY outcome: null for success; fatal failures drop the watcher (RFC 6665 §4.2.2). */
 function notifyFailure(outcome: ClientOutcome): { isFatal: boolean; detail: string } | null {
   switch (outcome.kind) {
@@ -835,17 +1080,17 @@ function singleContact(lines: readonly string[]): string | null {
 }
 
 /**
- * RFC 3261 §20.1 / RFC 3856 §6: the format to send a watcher given its Accept values — PIDF when it is
- * accepted (by name or wildcard), else CPIM-PIDF when that is, else null (→ 406). An empty Accept accepts
+ * RFC 3261 §20.1 / RFC 3856 §6: the format to send a watcher given its Accept values — the first of `offered` (for
+ * presence PIDF, then CPIM-PIDF) that is accepted by name or wildcard, else null (→ 406). An empty Accept accepts
  * nothing; `q=0` means "not acceptable".
  */
-function preferredType(acceptLines: readonly string[]): ComposedContentType | null {
+function preferredType(acceptLines: readonly string[], offered: readonly string[]): string | null {
   const accepted = new Set<string>();
   for (const value of acceptLines.flatMap(splitCommaValues)) {
     const qMatch = /;\s*q\s*=\s*([0-9.]+)/i.exec(value);
     if (qMatch !== null && Number(qMatch[1]) === 0) continue;
     accepted.add(mediaType(value));
   }
-  if (accepted.has('*/*') || accepted.has('application/*')) return 'application/pidf+xml';
-  return COMPOSED_CONTENT_TYPES.find((type) => accepted.has(type)) ?? null;
+  if (accepted.has('*/*')) return offered[0] ?? null;
+  return offered.find((type) => accepted.has(type) || accepted.has(`${type.slice(0, type.indexOf('/'))}/*`)) ?? null;
 }

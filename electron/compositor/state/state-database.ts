@@ -17,8 +17,18 @@
 import type * as Sqlite from 'node:sqlite';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-/** The schema this code writes; a file with a higher `user_version` came from a newer Presently. */
-export const STATE_SCHEMA_VERSION = 1;
+/**
+ * The schema this code writes; a file with a higher `user_version` came from a newer Presently. 2 added the
+ * resource_lists table (the owners' buddy lists, RFC 4826); a file of schema 1 gets it when opened.
+ */
+export const STATE_SCHEMA_VERSION = 2;
+
+/** The owners' XCAP documents kept beside the soft state, one per owner each: presence rules and buddy lists. */
+export type OwnerDocumentKind = 'rules' | 'resource-lists';
+/** A document to save with a commit: its kind, its owner's AOR key, the XML as written. */
+export type SavedDocument = readonly [kind: OwnerDocumentKind, ownerKey: string, xml: string];
+/** The table of each kind of document. */
+const DOCUMENT_TABLES: Readonly<Record<OwnerDocumentKind, string>> = { rules: 'rules', 'resource-lists': 'resource_lists' };
 
 /** The tables of soft state; each row: id, the AOR it belongs to, absolute expiry (ms), the object as JSON. */
 export type StateTable = 'publications' | 'subscriptions' | 'bindings';
@@ -80,11 +90,17 @@ const SCHEMA = `
   CREATE TABLE subscriptions (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
   CREATE TABLE bindings (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
   CREATE TABLE rules (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
+  CREATE TABLE resource_lists (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
   PRAGMA user_version = ${STATE_SCHEMA_VERSION};
+`;
+/** From schema 1: what it lacks. */
+const UPGRADE_FROM_1 = `
+  CREATE TABLE resource_lists (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
+  PRAGMA user_version = 2;
 `;
 /**
  * Files made before 2026-12 also indexed each table's aor_key. Nothing reads by it (the file is read whole at start),
- * and every write paid for it, so they are dropped; the tables are unchanged, and so is the schema version.
+ * and every write paid for it, so they are dropped on opening; no table changes, so the schema version does not.
  */
 const UNUSED_INDEXES = ['publications_aor', 'subscriptions_aor', 'bindings_aor'];
 
@@ -92,7 +108,7 @@ const UNUSED_INDEXES = ['publications_aor', 'subscriptions_aor', 'bindings_aor']
 export class StateDatabase {
   private readonly upserts = new Map<StateTable, StatementSync>();
   private readonly deletes = new Map<StateTable, StatementSync>();
-  private readonly saveRule: StatementSync;
+  private readonly saveDocument = new Map<OwnerDocumentKind, StatementSync>();
 
   private constructor(
     private readonly db: DatabaseSync,
@@ -116,6 +132,8 @@ export class StateDatabase {
         const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
         if (Number(tables.n) !== 0) throw new StateFileError(`--state ${file} is an SQLite database of something else; give another file`);
         db.exec(SCHEMA);
+      } else if (version === 1) {
+        db.exec(UPGRADE_FROM_1);
       }
       for (const index of UNUSED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
       db.exec('COMMIT');
@@ -127,7 +145,9 @@ export class StateDatabase {
       this.upserts.set(table, db.prepare(`INSERT OR REPLACE INTO ${table} (id, aor_key, expires_at, data) VALUES (?, ?, ?, ?)`));
       this.deletes.set(table, db.prepare(`DELETE FROM ${table} WHERE id = ?`));
     }
-    this.saveRule = db.prepare('INSERT OR REPLACE INTO rules (owner_key, xml) VALUES (?, ?)');
+    for (const [kind, table] of Object.entries(DOCUMENT_TABLES) as Array<[OwnerDocumentKind, string]>) {
+      this.saveDocument.set(kind, db.prepare(`INSERT OR REPLACE INTO ${table} (owner_key, xml) VALUES (?, ?)`));
+    }
   }
 
   /** Opens (or creates) the file; the caller has checked who may read it. */
@@ -160,16 +180,16 @@ export class StateDatabase {
     return this.db.prepare(`SELECT id, aor_key, expires_at, data FROM ${table}`).all() as unknown as StoredRow[];
   }
 
-  /** Every owner's presence rules document, by owner key. */
-  loadRules(): Array<[string, string]> {
-    const rows = this.db.prepare('SELECT owner_key, xml FROM rules').all() as Array<{ owner_key: string; xml: string }>;
+  /** Every owner's document of a kind (presence rules, buddy lists), by owner key. */
+  loadDocuments(kind: OwnerDocumentKind): Array<[string, string]> {
+    const rows = this.db.prepare(`SELECT owner_key, xml FROM ${DOCUMENT_TABLES[kind]}`).all() as Array<{ owner_key: string; xml: string }>;
     return rows.map((row) => [row.owner_key, row.xml]);
   }
 
   /**
-   * One transaction: the writes, then the rule if given. On failure nothing of it is kept. Returns the rows written.
+   * One transaction: the writes, then the document if given. On failure nothing of it is kept. Returns the rows written.
    */
-  commit(encoded: EncodedWrites, rule: readonly [ownerKey: string, xml: string] | null): number {
+  commit(encoded: EncodedWrites, document: SavedDocument | null): number {
     const writes = decodeWrites(encoded);
     this.db.exec('BEGIN');
     try {
@@ -177,7 +197,7 @@ export class StateDatabase {
         if (json === null) (this.deletes.get(table) as StatementSync).run(id);
         else (this.upserts.get(table) as StatementSync).run(id, aorKey, expiresAt, json);
       }
-      if (rule !== null) this.saveRule.run(rule[0], rule[1]);
+      if (document !== null) (this.saveDocument.get(document[0]) as StatementSync).run(document[1], document[2]);
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');

@@ -8,12 +8,7 @@
  * not stop the server or put a half object in its maps).
  */
 import type { Aor } from '../message/aor';
-import {
-  PUBLISH_CONTENT_TYPES,
-  type EventPublication,
-  type PublicationPersistence,
-  type RestoredPublication,
-} from '../esc/event-state-compositor';
+import type { EventPublication, PublicationPersistence, RestoredPublication } from '../esc/event-state-compositor';
 import type { RestoredSubscription, SubscriptionPersistence, WatcherDialog } from '../notifier/notifier';
 import type { Binding, BindingPersistence, RestoredBinding } from '../registrar/registrar';
 import { COMPOSED_CONTENT_TYPES } from '../esc/event-state-compositor';
@@ -82,7 +77,10 @@ export function loadState(store: CompositorStateStore): LoadedState {
 function publicationRow(publication: EventPublication): StateRow {
   // The parsed document is rebuilt from the body when someone watches; the heap index belongs to this process.
   const { presentity, document: _document, expiryIndex: _expiryIndex, ...kept } = publication;
-  return { id: publication.etag, aorKey: presentity.aor.key, expiresAt: publication.expiresAt, data: { ...kept, aor: presentity.aor } };
+  // Presence rows carry no `event` (as before packages existed): the commonest row stays as small as it was.
+  const data =
+    presentity.event === 'presence' ? { ...kept, aor: presentity.aor } : { ...kept, aor: presentity.aor, event: presentity.event };
+  return { id: publication.etag, aorKey: presentity.aor.key, expiresAt: publication.expiresAt, data };
 }
 
 function subscriptionRow(subscription: WatcherDialog): StateRow {
@@ -93,6 +91,7 @@ function subscriptionRow(subscription: WatcherDialog): StateRow {
     isNotifyInFlight: _isNotifyInFlight,
     hasQueuedState: _hasQueuedState,
     queuedTermination: _queuedTermination,
+    listProgress: _listProgress,
     ...kept
   } = subscription;
   return {
@@ -118,10 +117,13 @@ function restoredPublication(row: StateRow): RestoredPublication | null {
   const data = fieldsOf(row.data);
   if (data === null) return null;
   const aor = aorField(data.aor);
-  const contentType = PUBLISH_CONTENT_TYPES.find((type) => type === data.contentType);
+  // Whether the package and its content type are still served is the ESC's to decide when it restores.
+  const event = data.event === undefined ? 'presence' : data.event;
+  const contentType = data.contentType;
   if (
     aor === null ||
-    contentType === undefined ||
+    typeof event !== 'string' ||
+    typeof contentType !== 'string' ||
     typeof data.etag !== 'string' ||
     data.etag !== row.id ||
     typeof data.body !== 'string' ||
@@ -133,6 +135,7 @@ function restoredPublication(row: StateRow): RestoredPublication | null {
   return {
     ...data,
     aor,
+    event,
     etag: data.etag,
     body: data.body,
     contentType,
@@ -153,8 +156,24 @@ function restoredSubscription(row: StateRow): RestoredSubscription | null {
   if (!Array.isArray(data.routeSet) || !data.routeSet.every((route) => typeof route === 'string')) return null;
   if (!isNumber(data.remoteCseq) || !isNumber(data.localCseq) || !isNumber(data.expiresAt)) return null;
   if (!(data.unverifiedBudgetBytes === null || isNumber(data.unverifiedBudgetBytes))) return null;
-  const contentType = COMPOSED_CONTENT_TYPES.find((type) => type === data.contentType);
-  if (contentType === undefined) return null;
+  // Dialogs saved before event packages existed were presence or winfo and counted no versions.
+  const eventPackage = data.package === undefined ? 'presence' : data.package;
+  if (typeof eventPackage !== 'string') return null;
+  const bodyVersion = data.bodyVersion === undefined ? 0 : data.bodyVersion;
+  if (!isNumber(bodyVersion)) return null;
+  const contentType =
+    eventPackage === 'presence' ? COMPOSED_CONTENT_TYPES.find((type) => type === data.contentType) : (data.contentType as unknown);
+  if (typeof contentType !== 'string') return null;
+  // A resource list subscription names its list and owner (RFC 4662); others none (rows from before lists: none).
+  const listFields = data.list as Fields | null | undefined;
+  const listOwner = listFields === null || listFields === undefined ? null : aorField(listFields.owner);
+  const list =
+    listFields === null || listFields === undefined
+      ? null
+      : typeof listFields.uri === 'string' && listOwner !== null
+        ? { uri: listFields.uri, owner: listOwner }
+        : undefined;
+  if (list === undefined) return null;
   const transport = flow.transport;
   if (
     (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls' && transport !== 'ws') ||
@@ -162,7 +181,15 @@ function restoredSubscription(row: StateRow): RestoredSubscription | null {
     !isNumber(flow.port)
   )
     return null;
-  return { ...(data as unknown as RestoredSubscription), aor, contentType, flow: { transport, address: flow.address, port: flow.port } };
+  return {
+    ...(data as unknown as RestoredSubscription),
+    aor,
+    package: eventPackage,
+    bodyVersion,
+    list,
+    contentType,
+    flow: { transport, address: flow.address, port: flow.port },
+  };
 }
 
 function restoredBinding(row: StateRow): RestoredBinding | null {

@@ -14,7 +14,16 @@
  */
 import { closeSync, lstatSync, openSync } from 'node:fs';
 import type { RulesStorage } from '../authorization/rules-book';
-import { encodeWrites, StateDatabase, StateFileError, type StateSync, type StateTable, type StateWrite } from './state-database';
+import {
+  encodeWrites,
+  StateDatabase,
+  StateFileError,
+  type OwnerDocumentKind,
+  type SavedDocument,
+  type StateSync,
+  type StateTable,
+  type StateWrite,
+} from './state-database';
 import { InlineStateWriter, ThreadStateWriter, asError, type CommitOutcome, type StateWriter } from './state-writer-thread';
 
 export { STATE_SCHEMA_VERSION, StateFileError, type StateTable } from './state-database';
@@ -58,6 +67,8 @@ export async function openStateStore(file: string, options: StateStoreOptions = 
 export class CompositorStateStore {
   /** The presence rules on this file (the rules book's storage). */
   readonly rules: RulesStorage;
+  /** The owners' buddy lists (RFC 4826 resource-lists documents) on this file (the list book's storage). */
+  readonly resourceLists: RulesStorage;
   /** Writes not yet handed to the writer, by `table\nid`: the newest write of a row wins (null: delete). */
   private readonly pending = new Map<string, { table: StateTable; row: StateRow | null; id: string }>();
   /** Callbacks for the writes pending now. */
@@ -75,13 +86,19 @@ export class CompositorStateStore {
     private readonly writer: StateWriter,
     readonly file: string,
   ) {
-    this.rules = {
-      load: () => new Map(writer.loadRules()),
-      save: (ownerAorKey, presRulesXml) => {
+    this.rules = this.documentStorage('rules');
+    this.resourceLists = this.documentStorage('resource-lists');
+  }
+
+  /** The storage of one kind of owner document on this file. */
+  private documentStorage(kind: OwnerDocumentKind): RulesStorage {
+    return {
+      load: () => new Map(this.writer.loadDocuments(kind)),
+      save: (ownerAorKey, xml) => {
         // Rare and answered synchronously by the XCAP handler: committed at once, with whatever is pending.
         const outcome: { error: Error | null } = { error: null };
         this.settleInFlight();
-        this.handOver([ownerAorKey, presRulesXml], (error) => (outcome.error = error));
+        this.handOver([kind, ownerAorKey, xml], (error) => (outcome.error = error));
         this.settleInFlight();
         if (outcome.error !== null) throw outcome.error;
       },
@@ -153,17 +170,17 @@ export class CompositorStateStore {
   }
 
   /**
-   * Hands the pending writes (and a rule) to the writer as one transaction; the callbacks waiting for them run after
-   * it, with `last` after them. With nothing to write, they run after whatever was handed over before.
+   * Hands the pending writes (and a document) to the writer as one transaction; the callbacks waiting for them run
+   * after it, with `last` after them. With nothing to write, they run after whatever was handed over before.
    */
-  private handOver(rule: readonly [string, string] | null, last: ((error: Error | null) => void) | null): void {
+  private handOver(document: SavedDocument | null, last: ((error: Error | null) => void) | null): void {
     this.isFlushScheduled = false;
     if (last !== null) this.waiters.push(last);
-    // Handed over when the commit in flight answers (a rule waits for it first, see `rules.save`).
+    // Handed over when the commit in flight answers (a document waits for it first, see `documentStorage`).
     if (this.isCommitInFlight) return;
     const waiters = this.waiters;
     this.waiters = [];
-    if ((this.pending.size === 0 && rule === null) || this.isClosed) {
+    if ((this.pending.size === 0 && document === null) || this.isClosed) {
       if (waiters.length > 0) this.writer.afterOutstanding((error) => runAll(waiters, error));
       return;
     }
@@ -178,7 +195,7 @@ export class CompositorStateStore {
     }
     this.pending.clear();
     this.isCommitInFlight = true;
-    this.writer.commit(encoded, rule, (outcome: CommitOutcome) => {
+    this.writer.commit(encoded, document, (outcome: CommitOutcome) => {
       this.isCommitInFlight = false;
       if (outcome.error === null) {
         this.commits++;

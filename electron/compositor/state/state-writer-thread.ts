@@ -12,7 +12,16 @@
  * and take the answer with `receiveMessageOnPort`.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { type StateDatabase, StateFileError, type EncodedWrites, type StateSync, type StateTable, type StoredRow } from './state-database';
+import {
+  type StateDatabase,
+  StateFileError,
+  type EncodedWrites,
+  type OwnerDocumentKind,
+  type SavedDocument,
+  type StateSync,
+  type StateTable,
+  type StoredRow,
+} from './state-database';
 
 /** What a commit did: its error (nothing of it was kept), the rows it wrote and the milliseconds it took. */
 export interface CommitOutcome {
@@ -21,18 +30,16 @@ export interface CommitOutcome {
   readonly ms: number;
 }
 
-export type SavedRule = readonly [ownerKey: string, xml: string];
-
 /** The store's view of where commits run. */
 export interface StateWriter {
-  /** Commits the writes (and the rule) in one transaction; `done` runs after it, in hand-over order. */
-  commit(writes: EncodedWrites, rule: SavedRule | null, done: (outcome: CommitOutcome) => void): void;
+  /** Commits the writes (and the document) in one transaction; `done` runs after it, in hand-over order. */
+  commit(writes: EncodedWrites, document: SavedDocument | null, done: (outcome: CommitOutcome) => void): void;
   /** Runs `done` once every commit handed over so far is done, with the last one's error; at once when none is. */
   afterOutstanding(done: (error: Error | null) => void): void;
   /** Blocks until every commit handed over is done and its callback has run. */
   settle(): void;
   load(table: StateTable): StoredRow[];
-  loadRules(): Array<[string, string]>;
+  loadDocuments(kind: OwnerDocumentKind): Array<[string, string]>;
   close(): void;
 }
 
@@ -40,12 +47,12 @@ export interface StateWriter {
 export class InlineStateWriter implements StateWriter {
   constructor(private readonly db: StateDatabase) {}
 
-  commit(writes: EncodedWrites, rule: SavedRule | null, done: (outcome: CommitOutcome) => void): void {
+  commit(writes: EncodedWrites, document: SavedDocument | null, done: (outcome: CommitOutcome) => void): void {
     const started = performance.now();
     let rows = 0;
     let error: Error | null = null;
     try {
-      rows = this.db.commit(writes, rule);
+      rows = this.db.commit(writes, document);
     } catch (failure) {
       error = asError(failure);
     }
@@ -62,8 +69,8 @@ export class InlineStateWriter implements StateWriter {
     return this.db.load(table);
   }
 
-  loadRules(): Array<[string, string]> {
-    return this.db.loadRules();
+  loadDocuments(kind: OwnerDocumentKind): Array<[string, string]> {
+    return this.db.loadDocuments(kind);
   }
 
   close(): void {
@@ -82,9 +89,9 @@ export interface WriterThreadData {
 
 /** Requests to the writer thread; each is answered once, in order. Sequence 1 is the thread's opening of the file. */
 export type WriterRequest =
-  | { readonly kind: 'commit'; readonly seq: number; readonly writes: EncodedWrites; readonly rule: SavedRule | null }
+  | { readonly kind: 'commit'; readonly seq: number; readonly writes: EncodedWrites; readonly document: SavedDocument | null }
   | { readonly kind: 'load'; readonly seq: number; readonly table: StateTable }
-  | { readonly kind: 'load-rules'; readonly seq: number }
+  | { readonly kind: 'load-documents'; readonly seq: number; readonly documents: OwnerDocumentKind }
   | { readonly kind: 'close'; readonly seq: number };
 
 export type WriterReply =
@@ -146,14 +153,14 @@ export class ThreadStateWriter implements StateWriter {
     return writer;
   }
 
-  commit(writes: EncodedWrites, rule: SavedRule | null, done: (outcome: CommitOutcome) => void): void {
+  commit(writes: EncodedWrites, document: SavedDocument | null, done: (outcome: CommitOutcome) => void): void {
     if (this.failure !== null) {
       done({ error: this.failure, rows: 0, ms: 0 });
       return;
     }
     const seq = this.nextSeq++;
     this.outstanding.set(seq, [done]);
-    this.port.postMessage({ kind: 'commit', seq, writes, rule } satisfies WriterRequest);
+    this.port.postMessage({ kind: 'commit', seq, writes, document } satisfies WriterRequest);
   }
 
   afterOutstanding(done: (error: Error | null) => void): void {
@@ -171,8 +178,8 @@ export class ThreadStateWriter implements StateWriter {
     return this.request({ kind: 'load', seq: this.nextSeq++, table }) as StoredRow[];
   }
 
-  loadRules(): Array<[string, string]> {
-    return this.request({ kind: 'load-rules', seq: this.nextSeq++ }) as Array<[string, string]>;
+  loadDocuments(kind: OwnerDocumentKind): Array<[string, string]> {
+    return this.request({ kind: 'load-documents', seq: this.nextSeq++, documents: kind }) as Array<[string, string]>;
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of the state writer (state-writer-thread.ts): opens the state file, then answers the
- * compositor's requests in order — commit a batch, read a table or the rules, close. Each answer is posted on the
+ * compositor's requests in order — commit a batch, read a table or the owners' documents, close. Each answer is posted on the
  * port first and then counted in the shared `answered` cell, so a caller blocked in `Atomics.wait` finds it waiting.
  */
 import { workerData } from 'node:worker_threads';
@@ -29,13 +29,13 @@ function answer(db: StateDatabase, request: WriterRequest): WriterReply {
   switch (request.kind) {
     case 'commit': {
       const started = performance.now();
-      const rows = db.commit(request.writes, request.rule);
+      const rows = db.commit(request.writes, request.document);
       return { seq: request.seq, ok: true, rows, ms: performance.now() - started };
     }
     case 'load':
       return { seq: request.seq, ok: true, result: db.load(request.table) };
-    case 'load-rules':
-      return { seq: request.seq, ok: true, result: db.loadRules() };
+    case 'load-documents':
+      return { seq: request.seq, ok: true, result: db.loadDocuments(request.documents) };
     case 'close':
       db.close();
       return { seq: request.seq, ok: true };

@@ -45,14 +45,18 @@ export interface WatchedSubscription {
   readonly expiresAt: number;
 }
 
-/** The 403 for a watcher-information SUBSCRIBE not from the owner, or null when it is theirs. */
-export function winfoRefusal(owner: Aor, from: Aor | null): Reply | null {
+/**
+ * The 403 for a SUBSCRIBE that only the owner may send — watcher information, or another owner-only package such as
+ * message-summary (RFC 3842 §6) — when it is not from the owner; null when it is theirs.
+ */
+export function ownerOnlyRefusal(owner: Aor, from: Aor | null, event: string = PRESENCE_WINFO_EVENT): Reply | null {
   if (from !== null && from.key === owner.key) return null;
+  const what = event === PRESENCE_WINFO_EVENT ? `who watches ${owner.uri}` : `the ${event} state of ${owner.uri}`;
   return {
     status: 403,
-    reason: `Forbidden: only ${owner.uri} may see who watches ${owner.uri}`,
+    reason: `Forbidden: only ${owner.uri} may see ${what}`,
     aor: owner.uri,
-    note: `${PRESENCE_WINFO_EVENT} from ${from?.uri ?? 'no address-of-record'}`,
+    note: `${event} from ${from?.uri ?? 'no address-of-record'}`,
   };
 }
 

@@ -1,33 +1,46 @@
 /**
- * XCAP-lite (RFC 4825) for one document per user: the owner's presence rules (RFC 5025 §9, application usage
- * `pres-rules`), served on the WebSocket listener's HTTP server under `/xcap-root` — the path Kamailio's
- * `xcap_server` offers, so one client works with both.
+ * XCAP-lite (RFC 4825) for one document per user and application usage, served on the WebSocket listener's HTTP
+ * server under `/xcap-root` — the path Kamailio's `xcap_server` offers, so one client works with both:
  *
- *   GET {xcap-root}/pres-rules/users/{owner's AOR URI}/index   200 the document as written | 404 none yet
- *   PUT  …same…  Content-Type: application/auth-policy+xml      201 created | 200 replaced (RFC 4825 §8.2.1)
+ *   pres-rules      the owner's presence rules (RFC 5025 §9, application/auth-policy+xml)        GET, PUT
+ *   resource-lists  the owner's buddy list (RFC 4826 §3, application/resource-lists+xml)         GET, PUT
+ *   rls-services    the owner's list URI and what it expands to (RFC 4826 §4), made by the server GET only
+ *
+ *   GET {xcap-root}/{auid}/users/{owner's AOR URI}/index   200 the document as written | 404 none yet
+ *   PUT  …same…  Content-Type: the usage's media type      201 created | 200 replaced (RFC 4825 §8.2.1)
  *
  * Whole documents only: node selectors (`…/index/~~/…`), ETag preconditions and other application usages are not
  * offered (404 / 405 say so). Checks, in this order, each answered with a sentence a user understands:
  *
- *   method other than GET/PUT ─► 405 + Allow          path not a pres-rules document ─► 404
+ *   method other than GET/PUT ─► 405 + Allow          path not a document of a usage we serve ─► 404
  *   with a users file: no or wrong Digest login (RFC 7616, the SIP account's user, password and realm) ─► 401
  *     challenge; another user's document ─► 403       without one: a request from off this machine ─► 403
- *   PUT: other Content-Type ─► 415   body over MAX_DOCUMENT_BYTES ─► 413   not UTF-8 or empty ─► 400
- *        not well-formed XML ─► 409 <not-well-formed/>; rules we cannot represent ─► 409 <constraint-failure
- *        phrase="…"/> (RFC 4825 §11, `application/xcap-error+xml`)
+ *   PUT: a read-only usage ─► 405   other Content-Type ─► 415   body over the usage's size ─► 413
+ *        not UTF-8 or empty ─► 400   not well-formed XML ─► 409 <not-well-formed/>; a document we cannot represent
+ *        ─► 409 <constraint-failure phrase="…"/> (RFC 4825 §11, `application/xcap-error+xml`)
  *
- * A stored document applies at once: the rules book tells the notifier, which decides every live watcher again.
- * The XML is read by shared/ (no DTD, no entity expansion).
+ * A stored document applies at once: the rules book tells the notifier, which decides every live watcher again; the
+ * list book tells it which list subscriptions to bring up to date. The XML is read by shared/ (no DTD, no entity
+ * expansion).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { element, parseXml, serializeXml } from '../../../shared/pidf/xml';
 import { MARKUP_DECLARATION } from '../../../shared/pidf/parse';
 import { PRES_RULES_AUID, PRES_RULES_CONTENT_TYPE } from '../../../shared/pres-rules';
+import {
+  buildRlsServices,
+  RESOURCE_LISTS_AUID,
+  RESOURCE_LISTS_CONTENT_TYPE,
+  RLS_SERVICES_AUID,
+  RLS_SERVICES_CONTENT_TYPE,
+} from '../../../shared/resource-lists/resource-lists';
 import { mediaType } from '../../../shared/sip/header-values';
 import { errorMessage } from '../../../shared/error-message';
 import type { DigestAuthenticator } from '../auth/authenticator';
-import type { RulesBook } from '../authorization/rules-book';
+import type { RulesBook, RulesWrite } from '../authorization/rules-book';
+import { MAX_LIST_MEMBERS, MAX_RESOURCE_LISTS_BYTES, type ResourceListBook } from '../lists/resource-list-book';
+import { listUriOf } from '../lists/list-uri';
 import { aorOfText, type Aor } from '../message/aor';
 import { isLoopbackHost } from '../../net/loopback';
 
@@ -39,9 +52,25 @@ const NS_XCAP_ERROR = 'urn:ietf:params:xml:ns:xcap-error';
 /** The largest rules document taken: a rule per watcher for a team of hundreds fits. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024;
 
+/** One application usage (RFC 4825 §5) as served here: one document per owner. */
+interface ApplicationUsage {
+  readonly auid: string;
+  readonly contentType: string;
+  /** What it is, for the sentences: "presence rules", "buddy list". */
+  readonly what: string;
+  readonly maxBytes: number;
+  /** How many elements (and attributes) its XML may have; absent: the XML reader's default. */
+  readonly maxElements?: number;
+  /** The owner's document; `root` is the XCAP root URL the request reached (for documents that point into it). */
+  documentOf(owner: Aor, root: string): string | null;
+  /** Stores a new document; absent: read-only. */
+  write?(owner: Aor, xml: string): RulesWrite;
+}
+
 /** What the XCAP server needs from the compositor. */
 export interface XcapServerOptions {
   readonly rules: RulesBook;
+  readonly lists: ResourceListBook;
   /** The users file's Digest gate; null: no logins, loopback clients only. */
   readonly authenticator: DigestAuthenticator | null;
   /** Whether we keep presence for this domain (the SIP side's 404 check). */
@@ -54,9 +83,52 @@ export interface XcapServerOptions {
 /** An HTTP request handler for the listener: true when the request was under the XCAP root (and is answered). */
 export type HttpRequestHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
+/** The application usages served, by AUID. */
+function applicationUsages(options: XcapServerOptions): ReadonlyMap<string, ApplicationUsage> {
+  const usages: ApplicationUsage[] = [
+    {
+      auid: PRES_RULES_AUID,
+      contentType: PRES_RULES_CONTENT_TYPE,
+      what: 'presence rules',
+      maxBytes: MAX_DOCUMENT_BYTES,
+      documentOf: (owner) => options.rules.documentOf(owner.key),
+      write: (owner, xml) => options.rules.write(owner.key, xml),
+    },
+    {
+      auid: RESOURCE_LISTS_AUID,
+      contentType: RESOURCE_LISTS_CONTENT_TYPE,
+      what: 'buddy list',
+      maxBytes: MAX_RESOURCE_LISTS_BYTES,
+      // An entry is an element with an attribute and usually a display name.
+      maxElements: 16 + 3 * MAX_LIST_MEMBERS,
+      documentOf: (owner) => options.lists.documentOf(owner.key),
+      write: (owner, xml) => options.lists.write(owner.key, xml),
+    },
+    {
+      // RFC 4826 §4: how the owner's client learns its list URI — one service, whatever the owner has written.
+      auid: RLS_SERVICES_AUID,
+      contentType: RLS_SERVICES_CONTENT_TYPE,
+      what: 'list services',
+      maxBytes: 0,
+      documentOf: (owner, root) =>
+        buildRlsServices({
+          services: [
+            {
+              uri: listUriOf(owner),
+              source: { kind: 'resource-list', href: `${root}/${RESOURCE_LISTS_AUID}/users/${encodeURIComponent(owner.uri)}/index` },
+              packages: ['presence'],
+            },
+          ],
+        }),
+    },
+  ];
+  return new Map(usages.map((usage) => [usage.auid, usage]));
+}
+
 /** The XCAP handler for the WebSocket listener's HTTP server. */
 export function xcapHandler(options: XcapServerOptions): HttpRequestHandler {
   const now = options.now ?? Date.now;
+  const usages = applicationUsages(options);
   return (request, response) => {
     const path = (request.url ?? '').split('?')[0] ?? '';
     if (path !== XCAP_ROOT_PATH && !path.startsWith(`${XCAP_ROOT_PATH}/`)) return false;
@@ -77,56 +149,65 @@ export function xcapHandler(options: XcapServerOptions): HttpRequestHandler {
     };
     try {
       if (method !== 'GET' && method !== 'PUT') {
-        send(405, `${method} is not offered here: GET reads your presence rules, PUT writes them.`, { Allow: 'GET, PUT' });
+        send(405, `${method} is not offered here: GET reads your presence rules or buddy list, PUT writes them.`, { Allow: 'GET, PUT' });
         drain(request);
         return true;
       }
-      owner = ownerOf(path);
-      if (owner === null || !options.servesHost(owner.host)) {
-        const found = owner;
+      const target = documentOf(path, usages);
+      owner = target?.owner ?? null;
+      if (target === null || !options.servesHost(target.owner.host)) {
         owner = null;
         send(
           404,
-          found === null
-            ? `No such document: this server keeps ${PRES_RULES_AUID}/users/<your SIP address>/index under ${XCAP_ROOT_PATH} only.`
-            : `No such document: ${found.host} is not a domain served here.`,
+          target === null
+            ? `No such document: this server keeps ${[...usages.keys()].join(', ')}/users/<your SIP address>/index under ${XCAP_ROOT_PATH} only.`
+            : `No such document: ${target.owner.host} is not a domain served here.`,
         );
         drain(request);
         return true;
       }
-      const refusal = admit(options, request, method, owner, address, now());
+      const usage = target.usage;
+      const refusal = admit(options, request, method, target.owner, usage.what, address, now());
       if (refusal !== null) {
         send(refusal.status, refusal.detail, refusal.headers);
         drain(request);
         return true;
       }
-      const ownerAor = owner;
+      const ownerAor = target.owner;
       if (method === 'GET') {
-        const xml = options.rules.documentOf(ownerAor.key);
-        if (xml === null) send(404, `${ownerAor.uri} has no presence rules yet; the server's default applies.`);
-        else send(200, 'the presence rules', { 'Content-Type': PRES_RULES_CONTENT_TYPE, ETag: etagOf(xml) }, xml);
+        const xml = usage.documentOf(ownerAor, `http://${request.headers.host ?? 'localhost'}${XCAP_ROOT_PATH}`);
+        if (xml === null)
+          send(404, `${ownerAor.uri} has no ${usage.what} yet${usage.auid === PRES_RULES_AUID ? "; the server's default applies" : ''}.`);
+        else send(200, `the ${usage.what}`, { 'Content-Type': usage.contentType, ETag: etagOf(xml) }, xml);
+        return true;
+      }
+      const write = usage.write;
+      if (write === undefined) {
+        send(405, `The ${usage.what} document is made by the server from your buddy list: it can be read, not written.`, { Allow: 'GET' });
+        drain(request);
         return true;
       }
       const contentType = mediaType(request.headers['content-type'] ?? '');
-      if (contentType !== PRES_RULES_CONTENT_TYPE) {
-        send(415, `Presence rules must be sent as ${PRES_RULES_CONTENT_TYPE}, not ${contentType || 'without a Content-Type'}.`, {
-          Accept: PRES_RULES_CONTENT_TYPE,
+      if (contentType !== usage.contentType) {
+        const what = usage.what.charAt(0).toUpperCase() + usage.what.slice(1);
+        send(415, `${what} must be sent as ${usage.contentType}, not ${contentType || 'without a Content-Type'}.`, {
+          Accept: usage.contentType,
         });
         drain(request);
         return true;
       }
       const declared = Number(request.headers['content-length'] ?? '0');
-      if (declared > MAX_DOCUMENT_BYTES) {
+      if (declared > usage.maxBytes) {
         // Connection: close makes Node close the socket once answered, without reading the rest.
-        send(413, `The document is larger than ${MAX_DOCUMENT_BYTES} bytes.`, { Connection: 'close' });
+        send(413, `The document is larger than ${usage.maxBytes} bytes.`, { Connection: 'close' });
         return true;
       }
-      readBody(request, MAX_DOCUMENT_BYTES, (body) => {
+      readBody(request, usage.maxBytes, (body) => {
         if (body === null) {
-          send(413, `The document is larger than ${MAX_DOCUMENT_BYTES} bytes.`, { Connection: 'close' });
+          send(413, `The document is larger than ${usage.maxBytes} bytes.`, { Connection: 'close' });
           return;
         }
-        put(options, ownerAor, body, send);
+        put((xml) => write(ownerAor, xml), usage, body, send);
       });
       return true;
     } catch (error) {
@@ -138,7 +219,7 @@ export function xcapHandler(options: XcapServerOptions): HttpRequestHandler {
 
 type Send = (status: number, detail: string, headers?: Record<string, string | string[]>, body?: string) => void;
 
-function put(options: XcapServerOptions, owner: Aor, body: Buffer, send: Send): void {
+function put(write: (xml: string) => RulesWrite, usage: ApplicationUsage, body: Buffer, send: Send): void {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -152,18 +233,19 @@ function put(options: XcapServerOptions, owner: Aor, body: Buffer, send: Send): 
   }
   // RFC 4825 §11: a body that is not XML is a conflict with the document's type, not a malformed request.
   if (!MARKUP_DECLARATION.test(text)) {
-    const xml = parseXml(text);
+    const limits = usage.maxElements === undefined ? {} : { maxElements: usage.maxElements, maxAttributes: usage.maxElements };
+    const xml = parseXml(text, 'fast', limits);
     if (!xml.ok) {
       send(409, xml.message, { 'Content-Type': XCAP_ERROR_CONTENT_TYPE }, xcapError('not-well-formed'));
       return;
     }
   }
-  const written = options.rules.write(owner.key, text);
+  const written = write(text);
   if (!written.ok) {
     send(409, written.reason, { 'Content-Type': XCAP_ERROR_CONTENT_TYPE }, xcapError('constraint-failure', written.reason));
     return;
   }
-  send(written.created ? 201 : 200, written.created ? 'rules created' : 'rules replaced', { ETag: etagOf(text) });
+  send(written.created ? 201 : 200, `${usage.what} ${written.created ? 'created' : 'replaced'}`, { ETag: etagOf(text) });
 }
 
 /** Who may touch `owner`'s document: the 401/403 to answer, or null. */
@@ -172,6 +254,7 @@ function admit(
   request: IncomingMessage,
   method: string,
   owner: Aor,
+  what: string,
   address: string,
   now: number,
 ): { status: number; detail: string; headers: Record<string, string | string[]> } | null {
@@ -179,7 +262,7 @@ function admit(
   if (authenticator === null) {
     // No users file: open, like the SIP side — but only to this machine, whatever address the listener has.
     if (isLoopbackHost(address)) return null;
-    return { status: 403, detail: 'Without a users file the presence rules can be changed from this machine only.', headers: {} };
+    return { status: 403, detail: `Without a users file the ${what} can be changed from this machine only.`, headers: {} };
   }
   const header = request.headers.authorization;
   const admission = authenticator.authenticateValues(method, header === undefined ? [] : [header], address, now);
@@ -187,27 +270,29 @@ function admit(
     const challenges = (admission.reply.headers ?? []).filter(([name]) => name === 'WWW-Authenticate').map(([, value]) => value);
     const detail =
       admission.reply.status === 401
-        ? 'Sign in with your SIP account to read or change your presence rules.'
+        ? `Sign in with your SIP account to read or change your ${what}.`
         : (admission.reply.reason ?? 'Forbidden');
     return { status: admission.reply.status, detail, headers: challenges.length > 0 ? { 'WWW-Authenticate': challenges } : {} };
   }
   if (admission.user !== owner.user) {
-    return { status: 403, detail: `Signed in as ${admission.user}: you may read and change only your own presence rules.`, headers: {} };
+    return { status: 403, detail: `Signed in as ${admission.user}: you may read and change only your own ${what}.`, headers: {} };
   }
   return null;
 }
 
-/** `/xcap-root/pres-rules/users/{XUI}/index` → the owner's AOR, or null. */
-function ownerOf(path: string): Aor | null {
+/** `/xcap-root/{auid}/users/{XUI}/index` → the usage and the owner's AOR, or null. */
+function documentOf(path: string, usages: ReadonlyMap<string, ApplicationUsage>): { usage: ApplicationUsage; owner: Aor } | null {
   const parts = path.slice(XCAP_ROOT_PATH.length + 1).split('/');
-  if (parts.length !== 4 || parts[0] !== PRES_RULES_AUID || parts[1] !== 'users' || parts[3] !== 'index') return null;
+  const usage = usages.get(parts[0] ?? '');
+  if (parts.length !== 4 || usage === undefined || parts[1] !== 'users' || parts[3] !== 'index') return null;
   let xui: string;
   try {
     xui = decodeURIComponent(parts[2] ?? '');
   } catch {
     return null;
   }
-  return aorOfText(xui);
+  const owner = aorOfText(xui);
+  return owner === null ? null : { usage, owner };
 }
 
 /** A strong entity tag for a document (RFC 4825 §7.11). */

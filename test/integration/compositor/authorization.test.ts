@@ -3,12 +3,12 @@
  * (RFC 4825) on the WebSocket listener's HTTP server, pending/active/rejected presence subscriptions (RFC 6665
  * §4.2.1.1), and the owner's `presence.winfo` subscription (RFC 3857, RFC 3858 documents).
  */
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { userEntry } from '../../../electron/compositor';
 import { buildPresRules, type SubHandling } from '../../../shared/pres-rules';
 import { parseWatcherInfo, type WatcherInfoDocument } from '../../../shared/watcherinfo';
 import { authorization, challengesOf } from '../../support/compositor/digest-client';
+import { httpRequestTo, type HttpAnswer, type HttpRequestOptions } from '../../support/compositor/http-request';
 import { pidf, type SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, startFixture, subscribeSpec, toTagOf, type CompositorFixture } from '../../support/compositor/compositor-fixture';
 
@@ -24,46 +24,11 @@ const rulesPath = (aor: string) => `/xcap-root/pres-rules/users/${encodeURICompo
 const rules = (byWatcher: Record<string, SubHandling>, defaultHandling: SubHandling = 'confirm') =>
   buildPresRules({ defaultHandling, byWatcher: new Map(Object.entries(byWatcher)) });
 
-interface HttpAnswer {
-  readonly status: number;
-  /** Header values by lower-case name, each occurrence kept (two WWW-Authenticate stay two). */
-  readonly headers: { get(name: string): string | undefined; getAll(name: string): string[] };
-  readonly body: string;
-}
-
 /** One HTTP request to the compositor's WebSocket port (a new connection each time). */
-function http(
-  fx: CompositorFixture,
-  method: string,
-  path: string,
-  options: { body?: string | Buffer; type?: string; auth?: string } = {},
-): Promise<HttpAnswer> {
+function http(fx: CompositorFixture, method: string, path: string, options: HttpRequestOptions = {}): Promise<HttpAnswer> {
   const ws = fx.server.addresses.ws;
   if (ws === undefined) throw new Error('ws is off in this fixture');
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Connection: 'close' };
-    if (options.type !== undefined) headers['Content-Type'] = options.type;
-    if (options.auth !== undefined) headers.Authorization = options.auth;
-    const request = httpRequest({ host: ws.host, port: ws.port, method, path, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const raw = response.rawHeaders;
-        const all = (name: string): string[] => {
-          const values: string[] = [];
-          for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
-          return values;
-        };
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: { get: (name) => all(name)[0], getAll: all },
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
+  return httpRequestTo(ws, method, path, options);
 }
 
 /** An XCAP request as `user`: answered once with the challenge, then again with the Digest answer. */

@@ -88,6 +88,43 @@ describe('presently compositor (command line)', () => {
     expect(cli.output()).toContain('--min-expires must be a whole number, not "soon"');
   });
 
+  it('given --event-package and --no-event-package, when started, then the events line names what is served, and a PUBLISH of it is taken', async () => {
+    const cli = runCli([
+      '--udp',
+      '0',
+      '--tcp',
+      'off',
+      '--ws',
+      'off',
+      '--event-package',
+      'x-alerts:text/plain',
+      '--no-event-package',
+      'dialog',
+    ]);
+    const [, port] = await cli.line(/udp\s+sip:127\.0\.0\.1:(\d+);transport=udp/);
+    await cli.line(/events: presence, presence\.winfo, message-summary, x-alerts\n/);
+    await cli.line(/Press Ctrl-C to stop\./);
+    const peer = await SipTestPeer.udp({ host: '127.0.0.1', port: Number(port) });
+    try {
+      const alert = publishSpec('sip:alice@example.com', { event: 'x-alerts', body: 'drill', contentType: 'text/plain' });
+      expect((await peer.request(alert)).status).toBe(200);
+      expect(
+        (await peer.request(publishSpec('sip:alice@example.com', { event: 'dialog', body: '<x/>', contentType: 'text/plain' }))).status,
+      ).toBe(489);
+    } finally {
+      await peer.close();
+    }
+    cli.child.kill('SIGINT');
+    expect(((await once(cli.child, 'exit')) as [number])[0]).toBe(0);
+  });
+
+  it('given --no-event-package for a package that is not a default one, when started, then it exits 2 saying which can be', async () => {
+    const cli = runCli(['--no-event-package', 'x-alerts']);
+    const [code] = (await once(cli.child, 'exit')) as [number];
+    expect(code).toBe(2);
+    expect(cli.output()).toContain('--no-event-package x-alerts: only the default packages (message-summary, dialog) can be switched off');
+  });
+
   it('given a limit flag of 0 and one in seconds, when started, then it exits 2 naming the limit that makes no sense', async () => {
     const cli = runCli(['--udp', '0', '--tcp', '0', '--ws', 'off', '--idle-timeout', '90', '--max-connections', '0']);
     const [code] = (await once(cli.child, 'exit')) as [number];

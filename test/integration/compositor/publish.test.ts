@@ -88,14 +88,18 @@ describe('publication life cycle (RFC 3903 §4)', () => {
 });
 
 describe('error answers (RFC 3903 §6)', () => {
-  it('given no Event header, when published, then 489 Bad Event with Allow-Events: presence', async () => {
+  it('given no Event header, when published, then 489 Bad Event with Allow-Events naming what may be published', async () => {
     const response = await epa.request(publishSpec(ALICE, { body: body(), event: null }));
-    expect([response.status, response.reason, response.headers.get('allow-events')]).toEqual([489, 'Bad Event', 'presence']);
+    expect([response.status, response.reason, response.headers.get('allow-events')]).toEqual([
+      489,
+      'Bad Event',
+      'presence, message-summary, dialog',
+    ]);
   });
 
   it('given an unsupported event package, when published, then 489 with Allow-Events', async () => {
-    const response = await epa.request(publishSpec(ALICE, { body: body(), event: 'dialog' }));
-    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence']);
+    const response = await epa.request(publishSpec(ALICE, { body: body(), event: 'conference' }));
+    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence, message-summary, dialog']);
   });
 
   it('given an unsupported Content-Type, when published, then 415 with Accept listing the presence types', async () => {

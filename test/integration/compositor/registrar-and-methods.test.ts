@@ -85,7 +85,7 @@ describe('other methods', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('allow')).toBe('REGISTER, PUBLISH, SUBSCRIBE, OPTIONS');
-    expect(response.headers.get('allow-events')).toBe('presence, presence.winfo');
+    expect(response.headers.get('allow-events')).toBe('presence, presence.winfo, message-summary, dialog');
     expect(response.headers.get('accept')).toBe('application/pidf+xml, application/cpim-pidf+xml');
   });
 

@@ -15,6 +15,10 @@ import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, subscribeSpec, toTagOf } from '../../support/compositor/compositor-fixture';
 import { ensureCliBuilt } from '../../support/sip/build-cli';
 import { CLI_PATH } from '../../support/sip/cli-process';
+import { httpRequestTo } from '../../support/compositor/http-request';
+import { buildResourceLists, RESOURCE_LISTS_CONTENT_TYPE } from '../../../shared/resource-lists/resource-lists';
+import { parseMultipartRelated } from '../../../shared/resource-lists/multipart';
+import { parseRlmi } from '../../../shared/resource-lists/rlmi';
 
 /** The state writer thread from source (the rules are saved through it, as the CLI does with its bundled one). */
 const WRITER_THREAD = path.resolve('test/support/compositor/state-writer-worker.dev.mjs');
@@ -262,6 +266,56 @@ describe('presently compositor --state across kill -9', { timeout: 60_000 }, () 
       expect(statuses.filter((status) => status !== 200)).toEqual([]);
     },
   );
+
+  it("given alice's buddy list and her UDP list subscription, when killed with SIGKILL and started again, then the list is back and the dialog goes on with full state", async () => {
+    const first = await start(0, ['--ws', '0']);
+    const [, wsPort] = await first.cli.line(/xcap http:\/\/127\.0\.0\.1:(\d+)\/xcap-root/);
+    const listPath = `/xcap-root/resource-lists/users/${encodeURIComponent(ALICE)}/index`;
+    const document = buildResourceLists({
+      lists: [{ name: 'buddies', items: [BOB, CAROL].map((uri) => ({ kind: 'entry' as const, uri })) }],
+    });
+    const put = await httpRequestTo({ host: '127.0.0.1', port: Number(wsPort) }, 'PUT', listPath, {
+      body: document,
+      type: RESOURCE_LISTS_CONTENT_TYPE,
+    });
+    expect(put.status).toBe(201);
+    const owner = await peer(first.port);
+    const subscribed = await owner.request({
+      ...subscribeSpec(owner, 'sip:alice-buddies@example.com', { from: ALICE, fromTag: 'wl', callId: 'list@test', expires: 600 }),
+      headers: [
+        ['Event', 'presence'],
+        ['Expires', '600'],
+        ['Contact', `<${owner.contactUri}>`],
+        ['Supported', 'eventlist'],
+      ],
+    });
+    expect(subscribed.status).toBe(200);
+    const before = await owner.nextRequest();
+    const rlmiOf = (notify: { body: string; headers: { get(name: string): string | undefined } }) => {
+      const multipart = parseMultipartRelated(notify.body, notify.headers.get('content-type') ?? '');
+      if (!multipart.ok || multipart.multipart.root === undefined) throw new Error('not a list NOTIFY');
+      const rlmi = parseRlmi(multipart.multipart.root.body);
+      if (!rlmi.ok) throw new Error(rlmi.message);
+      return rlmi.document;
+    };
+    expect(rlmiOf(before).resources.map((r) => r.uri)).toEqual([BOB, CAROL]);
+
+    await kill9(first.cli);
+    const second = await start(first.port, ['--ws', '0']);
+    const [, secondWsPort] = await second.cli.line(/xcap http:\/\/127\.0\.0\.1:(\d+)\/xcap-root/);
+    const read = await httpRequestTo({ host: '127.0.0.1', port: Number(secondWsPort) }, 'GET', listPath);
+    expect([read.status, read.body]).toEqual([200, document]);
+
+    // Bob changes: the restored dialog hears of it, with full state since the server cannot know what was sent.
+    const epa = await peer(second.port);
+    expect((await epa.request(publishSpec(BOB, { body: pidf(BOB, [{ id: 'pc', basic: 'open', note: 'back' }]) }))).status).toBe(200);
+    const after = await owner.nextRequest();
+    expect(after.headers.get('call-id')).toBe('list@test');
+    expect(cseqOf(after)).toBeGreaterThan(cseqOf(before));
+    const rlmi = rlmiOf(after);
+    expect([rlmi.version, rlmi.isFullState, rlmi.resources.map((r) => r.uri)]).toEqual([1, true, [BOB, CAROL]]);
+    expect(after.body).toContain('<note>back</note>');
+  });
 
   it('given presence rules saved, when the process is killed with SIGKILL, then the rules are read back', async () => {
     const script = `

@@ -52,13 +52,13 @@ describe('accepting a subscription (RFC 6665 §4.2.1)', () => {
   it('given no Event header, when subscribed, then 489 with Allow-Events', async () => {
     const watcher = await fx.udpPeer();
     const response = await watcher.request(subscribeSpec(watcher, ALICE, { event: null }));
-    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence, presence.winfo']);
+    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence, presence.winfo, message-summary, dialog']);
   });
 
-  it('given Event: dialog, when subscribed, then 489 with Allow-Events', async () => {
+  it('given an event package not configured, when subscribed, then 489 with Allow-Events', async () => {
     const watcher = await fx.udpPeer();
-    const response = await watcher.request(subscribeSpec(watcher, ALICE, { event: 'dialog' }));
-    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence, presence.winfo']);
+    const response = await watcher.request(subscribeSpec(watcher, ALICE, { event: 'conference' }));
+    expect([response.status, response.headers.get('allow-events')]).toEqual([489, 'presence, presence.winfo, message-summary, dialog']);
   });
 
   it('given an Accept we cannot serve, when subscribed, then 406 Not Acceptable listing what we can', async () => {

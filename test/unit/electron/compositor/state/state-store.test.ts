@@ -4,7 +4,7 @@
  * cannot be read left out instead of stopping the start — each with the commits on the test's thread and on the state
  * writer thread (through its TypeScript bootstrap).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,6 +107,42 @@ describe.each(WRITERS)('the state store, committing $where', ({ options }) => {
     const again = await store();
     expect([...again.rules.load()]).toEqual([['a@x', '<ruleset/>']]);
     expect(again.load('bindings').rows.map((row) => row.id)).toEqual(['b1']);
+  });
+
+  it('given buddy lists and rules saved for the same owner, when the file is opened again, then each is back in its own place', async () => {
+    const first = await store();
+    first.rules.save('a@x', '<ruleset/>');
+    first.resourceLists.save('a@x', '<resource-lists/>');
+    first.resourceLists.save('a@x', '<resource-lists>v2</resource-lists>');
+    first.close();
+    const again = await store();
+    expect([...again.rules.load()]).toEqual([['a@x', '<ruleset/>']]);
+    expect([...again.resourceLists.load()]).toEqual([['a@x', '<resource-lists>v2</resource-lists>']]);
+  });
+
+  it('given a file of schema 1 (before buddy lists), when opened, then its rules are kept and lists can be saved in it', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(file);
+    db.exec(`
+      CREATE TABLE publications (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE subscriptions (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE bindings (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
+      CREATE TABLE rules (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
+      INSERT INTO rules VALUES ('a@x', '<ruleset/>');
+      PRAGMA user_version = 1;
+    `);
+    db.close();
+    chmodSync(file, 0o600);
+    const upgraded = await store();
+    expect([...upgraded.rules.load()]).toEqual([['a@x', '<ruleset/>']]);
+    expect([...upgraded.resourceLists.load()]).toEqual([]);
+    upgraded.resourceLists.save('a@x', '<resource-lists/>');
+    upgraded.close();
+    open.splice(0);
+    const check = new DatabaseSync(file);
+    expect((check.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
+    check.close();
+    expect([...(await store()).resourceLists.load()]).toEqual([['a@x', '<resource-lists/>']]);
   });
 
   it('given a file in use by another compositor, when opened a second time, then it is refused with a sentence', async () => {
