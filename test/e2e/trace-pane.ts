@@ -46,7 +46,8 @@ export class TracePane {
   readonly exportButton = () => this.root.getByTestId('trace-export');
   readonly detail = () => this.root.getByTestId('trace-detail');
   readonly raw = () => this.root.getByTestId('trace-raw');
-  readonly pidf = () => this.root.getByTestId('trace-pidf');
+  /** What the app makes of the open message's body (presence, line state, voicemail, resource list, parts). */
+  readonly decoded = () => this.root.getByTestId('trace-decoded');
   readonly panelTab = (name: 'Message' | 'Ladder' | 'Dialogs & subscriptions') => this.root.getByRole('tab', { name });
   readonly groups = () => this.root.getByTestId('trace-group');
   readonly ladder = () => this.root.getByTestId('trace-ladder');
