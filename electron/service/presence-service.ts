@@ -64,7 +64,16 @@ import { addressKey, buddyLabel, type Buddy, type BuddyAlert, type BuddyEntry, t
 import { explainPresence, type PresenceExplanation } from '../../shared/buddy/explain-presence';
 import { isSamePublication, type ShownPresence } from '../../shared/presence/auto-status';
 import { withFreshness } from '../../shared/presence/freshness';
-import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../../shared/presence/presence-state';
+import {
+  PER_BUDDY_FEED,
+  VOICEMAIL_OFF,
+  type BuddyListFeed,
+  type BuddyPresence,
+  type AccountState,
+  type PresenceChange,
+  type PublicationState,
+  type VoicemailState,
+} from '../../shared/presence/presence-state';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { MAX_NOTE_LENGTH, type ChosenStatus } from '../../shared/presence/presence-status';
 import { APP_NAME, APP_VERSION } from '../app-identity';
@@ -232,6 +241,10 @@ export class PresenceService {
   private mode: SessionMode = 'starting';
   private session: Session | null = null;
   private accountState: AccountState = IDLE_ACCOUNT_STATE;
+  /** The session's voicemail indicator (message-summary), as last sent to the window. */
+  private voicemail: VoicemailState = VOICEMAIL_OFF;
+  /** How the buddy list's presence arrives (one list subscription or one per buddy), as last sent to the window. */
+  private buddyFeed: BuddyListFeed = PER_BUDDY_FEED;
   private publication: PublicationState = IDLE_PUBLICATION;
   private readonly presenceByAor = new Map<string, BuddyPresence>();
   /** Each watched buddy's recent subscription events, for explainBuddy. */
@@ -382,6 +395,8 @@ export class PresenceService {
       },
       preferences: this.settingsStore.preferences,
       watchers: this.watcherDesk.state,
+      voicemail: this.voicemail,
+      buddyFeed: this.buddyFeed,
     };
   }
 

@@ -38,6 +38,11 @@ export interface AccountSettings {
    * cannot be answered from Presently.
    */
   readonly xcapRoot?: string;
+  /**
+   * "Presence list URI": a resource list (RFC 4662) the server expands to the user's buddies, e.g.
+   * `sip:alice-buddies@example.com`; one SUBSCRIBE to it replaces one per buddy. Absent: one per buddy.
+   */
+  readonly presenceListUri?: string;
   /** REGISTER before publishing and keep the registration refreshed. */
   readonly register: boolean;
   /** PUBLISH our presence (switch off for servers that only take presence from elsewhere). */
@@ -59,8 +64,14 @@ export interface AccountView extends AccountSettings {
   readonly hasPassword: boolean;
 }
 
-/** Fields the form shows an error beside. */
-export type AccountField = keyof AccountForm;
+/** Every field of the account, each of which a check may find wrong. */
+export type AccountFormField = keyof AccountForm;
+
+/**
+ * Fields the settings form shows an error beside. The presence list URI is not among them while the form does not
+ * edit it (it comes from settings.json and the command line); a form that does makes this `AccountFormField`.
+ */
+export type AccountField = Exclude<AccountFormField, 'presenceListUri'>;
 
 /** Allowed lifetimes in seconds: below a minute servers answer 423, above a day a lost client lingers. */
 export const EXPIRES_RANGE = { min: 60, max: 86_400 } as const;
@@ -88,14 +99,14 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
 };
 
 export type AccountCheck =
-  { readonly ok: true; readonly value: AccountForm } | { readonly ok: false; readonly errors: Partial<Record<AccountField, string>> };
+  { readonly ok: true; readonly value: AccountForm } | { readonly ok: false; readonly errors: Partial<Record<AccountFormField, string>> };
 
 /**
  * Checks every field and returns the normalised form (AOR and server URIs rewritten in their canonical
  * form, names trimmed), or one sentence per field that is wrong.
  */
 export function checkAccountForm(form: AccountForm): AccountCheck {
-  const errors: Partial<Record<AccountField, string>> = {};
+  const errors: Partial<Record<AccountFormField, string>> = {};
 
   const displayName = form.displayName.trim();
   if (displayName.length > MAX_DISPLAY_NAME_LENGTH) errors.displayName = `At most ${MAX_DISPLAY_NAME_LENGTH} characters.`;
@@ -152,6 +163,15 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
     else errors.xcapRoot = checked.message;
   }
 
+  let presenceListUri = '';
+  if ((form.presenceListUri ?? '').trim() !== '') {
+    const list = parseSipAddress(form.presenceListUri ?? '');
+    if (!list.ok) errors.presenceListUri = list.message;
+    else if (aor.ok && list.value.uri === aor.value.uri)
+      errors.presenceListUri = 'The presence list URI is a list of its own, not your own address.';
+    else presenceListUri = list.value.uri;
+  }
+
   for (const field of ['registerExpires', 'publishExpires', 'subscribeExpires'] as const) {
     const value = form[field];
     if (!Number.isInteger(value) || value < EXPIRES_RANGE.min || value > EXPIRES_RANGE.max) {
@@ -171,6 +191,7 @@ export function checkAccountForm(form: AccountForm): AccountCheck {
       wsPath,
       ...(tlsCaFile === '' ? {} : { tlsCaFile }),
       ...(xcapRoot === '' ? {} : { xcapRoot }),
+      ...(presenceListUri === '' ? {} : { presenceListUri }),
       register: form.register,
       publish: form.publish,
       registerExpires: form.registerExpires,
@@ -200,8 +221,8 @@ function isAbsolutePath(value: string): boolean {
 }
 
 /** The first error of a failed check as one sentence naming the field, for messages from main. */
-export function describeAccountErrors(errors: Partial<Record<AccountField, string>>): string {
-  const labels: Record<AccountField, string> = {
+export function describeAccountErrors(errors: Partial<Record<AccountFormField, string>>): string {
+  const labels: Record<AccountFormField, string> = {
     displayName: 'Display name',
     aor: 'SIP address',
     authUser: 'User name',
@@ -211,6 +232,7 @@ export function describeAccountErrors(errors: Partial<Record<AccountField, strin
     wsPath: 'WebSocket path',
     tlsCaFile: 'CA certificate file',
     xcapRoot: 'XCAP root',
+    presenceListUri: 'Presence list URI',
     register: 'Register',
     publish: 'Publish',
     registerExpires: 'Registration expiry',
@@ -218,6 +240,6 @@ export function describeAccountErrors(errors: Partial<Record<AccountField, strin
     subscribeExpires: 'Subscription expiry',
   };
   return Object.entries(errors)
-    .map(([field, message]) => `${labels[field as AccountField]}: ${message}`)
+    .map(([field, message]) => `${labels[field as AccountFormField]}: ${message}`)
     .join(' ');
 }

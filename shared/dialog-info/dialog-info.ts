@@ -1,6 +1,7 @@
 /**
- * The dialog event package's document, `application/dialog-info+xml` (RFC 4235 §4), read just far enough to tell
- * a buddy's line state: on the phone, ringing, or idle. Servers that take no presence (Asterisk's extension hints)
+ * The dialog event package's document, `application/dialog-info+xml` (RFC 4235 §4), read far enough to tell a
+ * buddy's line state (on the phone, ringing, or idle) and written by `buildDialogInfo` for a phone that publishes
+ * its line and a server that notifies it. Servers that take no presence (Asterisk's extension hints)
  * offer this package instead, and a watcher subscribes with `Event: dialog` (RFC 4235 §3).
  *
  *   <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:bob@example.com">
@@ -14,7 +15,17 @@
  * keeps the dialogs it knows and applies each document with `applyDialogInfo`.
  */
 import { MARKUP_DECLARATION } from '../pidf/parse';
-import { attribute, childElements, firstChild, parseXml, printable, textContent } from '../pidf/xml';
+import {
+  attribute,
+  childElements,
+  element,
+  firstChild,
+  parseXml,
+  printable,
+  serializeXml,
+  stripNonXmlChars,
+  textContent,
+} from '../pidf/xml';
 
 /** RFC 4235 §4: the media type of a dialog-info document. */
 export const DIALOG_INFO_CONTENT_TYPE = 'application/dialog-info+xml';
@@ -28,10 +39,17 @@ export type DialogState = 'trying' | 'proceeding' | 'early' | 'confirmed' | 'ter
 
 const DIALOG_STATES: readonly DialogState[] = ['trying', 'proceeding', 'early', 'confirmed', 'terminated'];
 
-/** One `<dialog>` element: its id and its state. */
+/** RFC 4235 §4.1.2: whether the entity sent the INVITE (`initiator`) or received it (`recipient`). */
+export type DialogDirection = 'initiator' | 'recipient';
+
+/** One `<dialog>` element: its id and its state, and the dialog identifiers when the document gives them. */
 export interface DialogEntry {
   readonly id: string;
   readonly state: DialogState;
+  readonly direction?: DialogDirection;
+  readonly callId?: string;
+  readonly localTag?: string;
+  readonly remoteTag?: string;
 }
 
 /** A dialog-info document, read. */
@@ -53,6 +71,8 @@ export type LineState = 'on-the-phone' | 'ringing' | 'idle';
 
 /** Bodies larger than this are refused: a dialog-info document for one line is a few hundred bytes. */
 const MAX_DIALOG_INFO_CHARS = 64 * 1024;
+/** A phone has a handful of dialogs at once; far more is not a line's state. */
+const MAX_DIALOGS = 100;
 
 /** Reads a dialog-info body. Never throws. */
 export function parseDialogInfo(body: string): DialogInfoParseResult {
@@ -78,9 +98,52 @@ export function parseDialogInfo(body: string): DialogInfoParseResult {
     const dialogState = stateElement === undefined ? undefined : textContent(stateElement).trim();
     // RFC 4235 §4.1.6: every dialog has an id and a state.
     if (id === undefined || !isDialogState(dialogState)) return fail('A dialog in the document has no id or no known state.');
-    dialogs.push({ id, state: dialogState });
+    if (dialogs.length >= MAX_DIALOGS) return fail(`The dialog document has more than ${MAX_DIALOGS} dialogs.`);
+    const direction = attribute(dialog, 'direction');
+    const callId = attribute(dialog, 'call-id');
+    const localTag = attribute(dialog, 'local-tag');
+    const remoteTag = attribute(dialog, 'remote-tag');
+    dialogs.push({
+      id,
+      state: dialogState,
+      ...(direction === 'initiator' || direction === 'recipient' ? { direction } : {}),
+      ...(callId === undefined ? {} : { callId }),
+      ...(localTag === undefined ? {} : { localTag }),
+      ...(remoteTag === undefined ? {} : { remoteTag }),
+    });
   }
   return { ok: true, document: { version, state, entity, dialogs } };
+}
+
+/** Writes a dialog-info document (RFC 4235 §4.1), dialogs in the given order. */
+export function buildDialogInfo(document: DialogInfoDocument): string {
+  const root = element(
+    NS_DIALOG_INFO,
+    'dialog-info',
+    { version: String(Math.max(0, Math.floor(document.version))), state: document.state, entity: clean(document.entity) },
+    document.dialogs.map((dialog) =>
+      element(
+        NS_DIALOG_INFO,
+        'dialog',
+        {
+          id: clean(dialog.id),
+          'call-id': dialog.callId === undefined ? undefined : clean(dialog.callId),
+          'local-tag': dialog.localTag === undefined ? undefined : clean(dialog.localTag),
+          'remote-tag': dialog.remoteTag === undefined ? undefined : clean(dialog.remoteTag),
+          direction: dialog.direction,
+        },
+        [element(NS_DIALOG_INFO, 'state', {}, [dialog.state])],
+      ),
+    ),
+  );
+  return serializeXml(root, { defaultNamespace: NS_DIALOG_INFO, preferredPrefixes: new Map(), indent: '  ' });
+}
+
+/** The document a phone publishes for its line as a whole (RFC 4235 §4.1: one dialog when busy or ringing, none when idle). */
+export function lineStateDocument(entity: string, lineState: LineState, version: number): DialogInfoDocument {
+  const dialogs: DialogEntry[] =
+    lineState === 'idle' ? [] : [{ id: 'line', state: lineState === 'ringing' ? 'early' : 'confirmed', direction: 'recipient' }];
+  return { version, state: 'full', entity, dialogs };
 }
 
 /**
@@ -108,6 +171,10 @@ export function lineStateOf(dialogs: Iterable<DialogState>): LineState {
 
 function isDialogState(value: string | undefined): value is DialogState {
   return (DIALOG_STATES as readonly (string | undefined)[]).includes(value);
+}
+
+function clean(text: string): string {
+  return stripNonXmlChars(text);
 }
 
 function fail(message: string): DialogInfoParseResult {

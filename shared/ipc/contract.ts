@@ -15,7 +15,14 @@ import type { AccountForm, AccountView } from '../account/account-settings';
 import { BUDDY_ALERTS, type BuddyAlert, type BuddyEntry, type BuddyForm } from '../buddy/buddy';
 import type { PresenceExplanation } from '../buddy/explain-presence';
 import type { AutomaticReason } from '../presence/auto-status';
-import type { BuddyPresence, AccountState, PresenceChange, PublicationState } from '../presence/presence-state';
+import type {
+  BuddyListFeed,
+  BuddyPresence,
+  AccountState,
+  PresenceChange,
+  PublicationState,
+  VoicemailState,
+} from '../presence/presence-state';
 import { CHOSEN_STATUSES, MAX_NOTE_LENGTH, type ChosenStatus } from '../presence/presence-status';
 import type { SubHandling } from '../pres-rules';
 import type { CaptureEntry } from '../trace/capture/capture-entry';
@@ -279,6 +286,10 @@ export interface AppSnapshot {
   readonly preferences: AppPreferences;
   /** Who watches us and what our rules say ("Who can see you"). */
   readonly watchers: WatchersState;
+  /** The account's voicemail indicator (message-summary). */
+  readonly voicemail: VoicemailState;
+  /** Whether the buddy list is fed by one list subscription or one subscription per buddy. */
+  readonly buddyFeed: BuddyListFeed;
 }
 
 /** Severity of a notice from the main process. */
@@ -412,6 +423,10 @@ export interface StateEvents {
   onPreferencesChanged(listener: (preferences: AppPreferences) => void): Unsubscribe;
   /** Our watchers or our rules changed (a new pending watcher, an answer written, the server's watcher information lost). */
   onWatchersChanged(listener: (watchers: WatchersState) => void): Unsubscribe;
+  /** The voicemail summary changed (new counts, the server's message-summary found missing, the session ended). */
+  onVoicemailChanged(listener: (voicemail: VoicemailState) => void): Unsubscribe;
+  /** The buddy list's feed changed (the list subscription started, was refused and fell back to per-buddy). */
+  onBuddyFeedChanged(listener: (feed: BuddyListFeed) => void): Unsubscribe;
 }
 
 /**
@@ -553,6 +568,8 @@ export const eventChannels: {
   onTraceBatch: { channel: 'trace:batch', snapshot: 'trace' },
   onPreferencesChanged: { channel: 'app:preferences', snapshot: 'preferences' },
   onWatchersChanged: { channel: 'watchers:state', snapshot: 'watchers' },
+  onVoicemailChanged: { channel: 'voicemail:state', snapshot: 'voicemail' },
+  onBuddyFeedChanged: { channel: 'buddy:feed', snapshot: 'buddyFeed' },
 };
 
 // The validators below check shape and size only; what the values mean (a SIP address that parses, an
@@ -633,6 +650,7 @@ function accountForm(): Validator<AccountForm> {
     wsPath: text,
     tlsCaFile: v.optional(text),
     xcapRoot: v.optional(text),
+    presenceListUri: v.optional(text),
     register: v.boolean,
     publish: v.boolean,
     registerExpires: seconds,

@@ -90,14 +90,27 @@ class XmlSyntaxError extends Error {}
 export type XmlReader = 'fast' | 'fast-xml-parser';
 
 /**
+ * Count limits a caller may raise for documents that list many resources (an RLMI document or a resource list with
+ * thousands of members). Presence documents keep the defaults.
+ */
+export interface XmlLimits {
+  /** The most start tags (default 1,000). */
+  readonly maxElements?: number;
+  /** The most attribute values (default 1,000). */
+  readonly maxAttributes?: number;
+}
+
+/**
  * Parses a whole document (the caller has refused DTDs). Never throws: malformed input, an undeclared
  * prefix or entity, or several root elements give `{ ok: false, message }` with one readable sentence.
  */
-export function parseXml(source: string, reader: XmlReader = 'fast'): XmlParseResult {
+export function parseXml(source: string, reader: XmlReader = 'fast', limits: XmlLimits = {}): XmlParseResult {
   // XML 1.0 §2.11: line ends are normalised to LF before anything else (bodies arrive with CRLF).
   const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
-  if (countAttributeValues(text) > MAX_ATTRIBUTES) return { ok: false, message: `Malformed XML: more than ${MAX_ATTRIBUTES} attributes.` };
-  if (countStartTags(text) > MAX_ELEMENTS) return { ok: false, message: `Malformed XML: more than ${MAX_ELEMENTS} elements.` };
+  const maxAttributes = limits.maxAttributes ?? MAX_ATTRIBUTES;
+  const maxElements = limits.maxElements ?? MAX_ELEMENTS;
+  if (countAttributeValues(text) > maxAttributes) return { ok: false, message: `Malformed XML: more than ${maxAttributes} attributes.` };
+  if (countStartTags(text) > maxElements) return { ok: false, message: `Malformed XML: more than ${maxElements} elements.` };
   if (reader === 'fast') {
     const plain = readPlainDocument(text);
     if (plain !== null) {

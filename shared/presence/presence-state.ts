@@ -170,10 +170,28 @@ export interface StalePresence {
   readonly reason: StaleReason;
 }
 
+/**
+ * What a buddy's phone line is doing, from the dialog package (RFC 4235): `idle`, `ringing` (a call not yet
+ * answered), `on-the-phone`, or `unknown` (no dialog document yet, or the subscription is not active).
+ */
+export type LineActivity = 'idle' | 'ringing' | 'on-the-phone' | 'unknown';
+
+/** A buddy's line state (busy lamp field), shown next to the presence. */
+export interface BuddyLineState {
+  readonly activity: LineActivity;
+  /** Whether the server offers the dialog package at all (`no`: it answered 489; the window shows no lamp then). */
+  readonly offered: ServerCapability;
+  /** When the activity last changed (ms since the epoch), or null. */
+  readonly changedAt: number | null;
+}
+
 /** Everything the buddy list knows about one watched AOR. */
 export interface BuddyPresence {
   readonly aor: string;
+  /** The presence subscription, or for a buddy fed by the list subscription that subscription's state for this member. */
   readonly subscription: SubscriptionState;
+  /** The line state, where the engine watches the dialog package next to presence; absent when it does not. */
+  readonly line?: BuddyLineState;
   /** The last NOTIFY's presence, or null when none carried a document (yet). */
   readonly presence: PresenceSummary | null;
   /** When the presence last changed (ms since the epoch), or null. */
@@ -189,3 +207,60 @@ export interface PresenceChange {
   readonly status: PresenceStatus;
   readonly note: string | null;
 }
+
+/**
+ * How the buddy list's presence arrives: one resource list subscription (RFC 4662, `list`) to `listUri`, or one
+ * SUBSCRIBE per buddy (`per-buddy`, also the fallback when the server refused the list: `problem` says why).
+ */
+export interface BuddyListFeed {
+  readonly kind: 'per-buddy' | 'list';
+  /** The presence list URI in use or configured; null when the account has none. */
+  readonly listUri: string | null;
+  /** The list subscription's own state while `kind` is `list`. */
+  readonly subscription: SubscriptionState | null;
+  /** Why a configured list URI is not used (refused, 404, not a list), for the connection details; null when fine. */
+  readonly problem: SipProblem | null;
+}
+
+/** The counts of one message class in a mailbox (RFC 3842 §5.2 msg-summary-line). */
+export interface VoicemailCounts {
+  /** `voice-message`, `fax-message`, `pager-message`, `multimedia-message`, `text-message`, `none`, or an extension. */
+  readonly messageClass: string;
+  readonly newMessages: number;
+  readonly oldMessages: number;
+  readonly newUrgentMessages?: number;
+  readonly oldUrgentMessages?: number;
+}
+
+/**
+ * The account's voicemail indicator (the message-summary package, RFC 3842). `availability`: `off` (no session),
+ * `waiting` (subscribing), `offered` (the server reports the mailbox: the counts are current), `not-offered` (the
+ * server has no message-summary, 489/404/405 — show no indicator), `failed` (`problem` says why; the engine retries).
+ */
+export interface VoicemailState {
+  readonly availability: 'off' | 'waiting' | 'offered' | 'not-offered' | 'failed';
+  /** The account (our AOR) the summary is for; null with no session. */
+  readonly account: string | null;
+  /** The mailbox URI the server names (Message-Account), when it does. */
+  readonly mailbox: string | null;
+  /** Messages-Waiting: yes. */
+  readonly isWaiting: boolean;
+  readonly counts: readonly VoicemailCounts[];
+  readonly problem: SipProblem | null;
+  /** When the last summary arrived (ms since the epoch), or null. */
+  readonly updatedAt: number | null;
+}
+
+/** The voicemail state with no session. */
+export const VOICEMAIL_OFF: VoicemailState = {
+  availability: 'off',
+  account: null,
+  mailbox: null,
+  isWaiting: false,
+  counts: [],
+  problem: null,
+  updatedAt: null,
+};
+
+/** The buddy feed with no session. */
+export const PER_BUDDY_FEED: BuddyListFeed = { kind: 'per-buddy', listUri: null, subscription: null, problem: null };

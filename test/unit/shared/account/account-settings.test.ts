@@ -100,4 +100,20 @@ describe('the XCAP root (who may watch you)', () => {
     expect(result).toEqual({ ok: false, errors: { xcapRoot: 'The address must start with http:// or https:// (not sip:).' } });
     if (!result.ok) expect(describeAccountErrors(result.errors)).toMatch(/^XCAP root: /);
   });
+
+  it('given a presence list URI, then it is kept normalised; empty, it is left out; not a SIP address or our own, it is refused', () => {
+    expect(checkAccountForm(form({ presenceListUri: ' alice-buddies@Example.com ' }))).toMatchObject({
+      ok: true,
+      value: { presenceListUri: 'sip:alice-buddies@example.com' },
+    });
+    const without = checkAccountForm(form({ presenceListUri: '  ' }));
+    expect(without.ok && 'presenceListUri' in without.value).toBe(false);
+    const notSip = checkAccountForm(form({ presenceListUri: 'http://x/list' }));
+    expect(notSip.ok).toBe(false);
+    if (!notSip.ok) expect(describeAccountErrors(notSip.errors)).toMatch(/^Presence list URI: /);
+    expect(checkAccountForm(form({ presenceListUri: 'sip:alice@example.com' }))).toMatchObject({
+      ok: false,
+      errors: { presenceListUri: expect.stringMatching(/not your own address/) },
+    });
+  });
 });

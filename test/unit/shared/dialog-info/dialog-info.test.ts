@@ -4,7 +4,15 @@
  * hostile inputs the PIDF codec refuses too (DTDs, entities).
  */
 import { describe, expect, it } from 'vitest';
-import { applyDialogInfo, lineStateOf, parseDialogInfo, type DialogState } from '../../../../shared/dialog-info/dialog-info';
+import {
+  applyDialogInfo,
+  buildDialogInfo,
+  lineStateDocument,
+  lineStateOf,
+  parseDialogInfo,
+  type DialogInfoDocument,
+  type DialogState,
+} from '../../../../shared/dialog-info/dialog-info';
 
 const doc = (state: 'full' | 'partial', version: number, dialogs: string) =>
   `<?xml version="1.0"?>\r\n<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="${version}" state="${state}" entity="sip:bob@example.com">${dialogs}</dialog-info>`;
@@ -33,7 +41,7 @@ describe('parseDialogInfo', () => {
       state: 'full',
       entity: 'sip:bob@example.com',
       dialogs: [
-        { id: 'as7d900as8', state: 'confirmed' },
+        { id: 'as7d900as8', state: 'confirmed', direction: 'initiator', callId: 'a84b4c76e66710', localTag: '1928301774' },
         { id: '2', state: 'early' },
       ],
     });
@@ -52,6 +60,7 @@ describe('parseDialogInfo', () => {
     ['an unknown dialog state', doc('full', 1, '<dialog id="x"><state>dancing</state></dialog>'), /no id or no known state/],
     ['malformed XML', '<dialog-info', /Malformed|XML/i],
     ['an internal DTD', `<!DOCTYPE d [<!ENTITY x "y">]>${doc('full', 1, '')}`, /DTD or entity/],
+    ['more than 100 dialogs', doc('full', 1, '<dialog id="x"><state>early</state></dialog>'.repeat(101)), /more than 100 dialogs/],
     ['an undeclared entity', doc('full', 1, '<dialog id="&x;"><state>early</state></dialog>'), /./],
   ])('refuses %s with a sentence, never a throw', (_what, body, message) => {
     const result = parseDialogInfo(body);
@@ -82,5 +91,28 @@ describe('applyDialogInfo and lineStateOf', () => {
     expect(lineStateOf(['proceeding'])).toBe('ringing');
     expect(lineStateOf(['terminated'])).toBe('idle');
     expect(lineStateOf([])).toBe('idle');
+  });
+});
+
+describe('buildDialogInfo', () => {
+  it('writes a document that reads back the same, identifiers and direction included', () => {
+    const document: DialogInfoDocument = {
+      version: 4,
+      state: 'partial',
+      entity: 'sip:bob@example.com',
+      dialogs: [
+        { id: 'd1', state: 'confirmed', direction: 'initiator', callId: 'c1@x', localTag: 'l1', remoteTag: 'r1' },
+        { id: 'd2', state: 'terminated' },
+      ],
+    };
+    expect(read(buildDialogInfo(document))).toEqual(document);
+  });
+
+  it('writes a line state as the document a phone publishes: idle without dialogs, ringing early, on the phone confirmed', () => {
+    for (const lineState of ['idle', 'ringing', 'on-the-phone'] as const) {
+      const document = read(buildDialogInfo(lineStateDocument('sip:bob@example.com', lineState, 2)));
+      expect(document.state).toBe('full');
+      expect(lineStateOf(applyDialogInfo(new Map(), document).values())).toBe(lineState);
+    }
   });
 });

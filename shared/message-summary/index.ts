@@ -1,0 +1,2 @@
+/** The message-summary event package body (RFC 3842 §5): reader and writer. */
+export * from './message-summary';
