@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message';
-import { decodeBody } from '../../../shared/trace/decoded-body';
-import { prettyPrintBody } from '../../../shared/trace/pretty-body';
+import { decodeBody, layOutBody } from '../../../shared/trace/decoded-body';
 import { splitSipMessage } from '../../../shared/sip/header-section';
 import { formatDateTimeMicros, formatEndpoint } from '../../../shared/trace/trace-format';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
@@ -24,10 +23,9 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
   const [isWrapped, setWrapped] = useState(true);
   const [copyState, setCopyState] = useState<{ seq: number; text: string } | null>(null);
   const parts = useMemo(() => splitSipMessage(entry.raw), [entry.raw]);
-  const pretty = useMemo(() => prettyPrintBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
   const decoded = useMemo(() => decodeBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
-  // A body its codec refuses is shown exactly as received, beside the reason.
-  const isShownAsReceived = isBodyRaw || decoded.kind === 'unreadable';
+  // A body its codec refuses is laid out exactly as received, beside the reason.
+  const pretty = useMemo(() => layOutBody(parts.body, summary.contentType, decoded), [parts.body, summary.contentType, decoded]);
 
   const copy = () => {
     copyText(entry.raw).then(
@@ -82,7 +80,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           {parts.body !== '' && (
             <>
               {'\n'}
-              <span className={`raw-body lang-${pretty.language}`}>{isShownAsReceived ? parts.body : pretty.text}</span>
+              <span className={`raw-body lang-${pretty.language}`}>{isBodyRaw ? parts.body : pretty.text}</span>
             </>
           )}
         </pre>
@@ -93,7 +91,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
           <input type="checkbox" checked={isWrapped} onChange={(e) => setWrapped(e.target.checked)} data-testid="trace-wrap" /> Wrap long
           lines
         </label>
-        {pretty.isReformatted && decoded.kind !== 'unreadable' && (
+        {pretty.isReformatted && (
           <label className="checkbox">
             <input type="checkbox" checked={isBodyRaw} onChange={(e) => setBodyRaw(e.target.checked)} /> Show the body as received
           </label>
