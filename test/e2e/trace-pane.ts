@@ -61,6 +61,23 @@ export class TracePane {
     await expect(this.root).toBeVisible();
   }
 
+  /**
+   * Drops a file with `bytes` named `name` on the trace tab, as a file dragged from the desktop would be: the page
+   * uploads it to main, which opens it as a capture. The drop is a DataTransfer made in the page (Playwright cannot
+   * drag a file from the desktop).
+   */
+  async dropFile(name: string, bytes: Uint8Array): Promise<void> {
+    await this.page.getByTestId('trace-tabs').evaluate(
+      (target, { name, data }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], name, { type: 'application/vnd.tcpdump.pcap' }));
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      { name, data: Array.from(bytes) },
+    );
+  }
+
   /** The method/status labels of the rows rendered now, top to bottom. */
   async labels(): Promise<string[]> {
     return this.rows().evaluateAll((rows) =>
