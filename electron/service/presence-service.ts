@@ -180,6 +180,10 @@ function sipConfigFor(account: AccountSettings, password: string | null): SipAcc
     subscribeExpires: account.subscribeExpires,
     userAgent: `${APP_NAME}/${APP_VERSION}`,
     watcherInfo: true,
+    ...(account.presenceListUri ? { presenceListUri: account.presenceListUri } : {}),
+    // Our mailbox and the buddies' lines, from any server that offers the packages (489 ends each politely).
+    messageSummary: true,
+    lineState: true,
   };
 }
 
@@ -888,6 +892,16 @@ export class PresenceService {
         if (presence.presence && !presence.stale) this.timeline.record(presence.aor, presence.presence.status, presence.presence.note);
         this.presenceBatch.add(presence);
       }),
+      client.onVoicemail((state) => {
+        if (!isCurrent()) return;
+        this.voicemail = state;
+        this.outbox.emitState('onVoicemailChanged', state);
+      }),
+      client.onBuddyFeed((feed) => {
+        if (!isCurrent()) return;
+        this.buddyFeed = feed;
+        this.outbox.emitState('onBuddyFeedChanged', feed);
+      }),
       client.onTrace((entry) => {
         if (!isCurrent()) return;
         this.traceCapture.record(this.recorder.record(entry));
@@ -896,7 +910,11 @@ export class PresenceService {
       }),
     );
 
+    this.voicemail = client.voicemail;
+    this.buddyFeed = client.buddyFeed;
     this.setMode(session.kind);
+    this.outbox.emitState('onVoicemailChanged', this.voicemail);
+    this.outbox.emitState('onBuddyFeedChanged', this.buddyFeed);
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
     this.emitBuddyList();
@@ -933,8 +951,12 @@ export class PresenceService {
     }
     this.accountState = { ...IDLE_ACCOUNT_STATE, phase: 'stopped', server: this.accountState.server };
     this.publication = IDLE_PUBLICATION;
+    this.voicemail = VOICEMAIL_OFF;
+    this.buddyFeed = PER_BUDDY_FEED;
     this.presenceBatch.flush();
     this.presenceByAor.clear();
+    this.outbox.emitState('onVoicemailChanged', this.voicemail);
+    this.outbox.emitState('onBuddyFeedChanged', this.buddyFeed);
     this.outbox.emitState('onAccountStateChanged', this.accountState);
     this.outbox.emitState('onSelfPresenceChanged', this.selfPresence());
   }

@@ -73,6 +73,7 @@ const accountShape = v.object({
   // Added after the first files were written; absent means "system CAs only".
   tlsCaFile: v.optional(text(1024)),
   xcapRoot: v.optional(text(1024)),
+  presenceListUri: v.optional(text(1024)),
   register: v.boolean,
   publish: v.boolean,
   registerExpires: seconds,

@@ -48,6 +48,18 @@ export interface SipAccountConfig {
    * a server without it answers 489, which `WatcherInfoState` reports.
    */
   readonly watcherInfo?: boolean;
+  /**
+   * A resource list (RFC 4662) to watch the buddies through: one SUBSCRIBE with `Supported: eventlist` instead of
+   * one per buddy. Refused, or not a list, and the engine falls back to one subscription per buddy (`BuddyListFeed`).
+   */
+  readonly presenceListUri?: string;
+  /** Whether to subscribe to our own mailbox's summary (RFC 3842 message-summary); 489 reports `not-offered`. */
+  readonly messageSummary?: boolean;
+  /**
+   * Whether to watch each buddy's phone line (RFC 4235 dialog) next to its presence; once the server answers 489 the
+   * engine stops (every buddy's `line.offered` then says `no`).
+   */
+  readonly lineState?: boolean;
 }
 
 /** Who watches our presence (RFC 3857): the subscription to our watcher information, and the watchers it reported. */

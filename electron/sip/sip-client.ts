@@ -20,7 +20,9 @@
  *
  * After every (re)connection and registration the link is "up": the publication is sent again (it
  * waited for the first registration, RFC 3903 servers often answer 404 before one), then every buddy
- * is subscribed again. New SUBSCRIBEs — at the start, for a new buddy, after a reconnection — go through one
+ * is subscribed again — through one resource list subscription (RFC 4662) when the account has a presence list URI,
+ * falling back to one per buddy when the server refuses it — with, where asked for, our mailbox's summary (RFC 3842)
+ * and each buddy's phone line (RFC 4235) next to its presence. New SUBSCRIBEs — at the start, for a new buddy, after a reconnection — go through one
  * adaptive window per account (./subscribe/subscribe-pacer.ts): buddies with a higher priority first, as many
  * at once as the server keeps up with.
  */
@@ -30,7 +32,19 @@ import { createRandomToken } from 'sip.js/lib/core/messages/utils.js';
 import { errorMessage } from '../../shared/error-message';
 import type { ChosenStatus } from '../../shared/presence/presence-status';
 import { describeFoundServer } from '../../shared/presence/found-server';
-import type { BuddyPresence, AccountState, PublicationState, SipProblem } from '../../shared/presence/presence-state';
+import type {
+  AccountState,
+  BuddyListFeed,
+  BuddyPresence,
+  PublicationState,
+  ServerCapability,
+  SipProblem,
+  SubscriptionState,
+  VoicemailState,
+} from '../../shared/presence/presence-state';
+import { VOICEMAIL_OFF } from '../../shared/presence/presence-state';
+import { addressKey } from '../../shared/buddy/buddy';
+import type { MessageSummary } from '../../shared/message-summary';
 import { transactionTimeoutMs } from '../../shared/sip/timers';
 import type { UnnumberedTraceEntry } from '../../shared/trace/trace-entry';
 import { APP_NAME, APP_VERSION } from '../app-identity';
@@ -57,6 +71,9 @@ import { noteLanguagesFor } from './subscribe/notify-body';
 import { fetchPresence } from './subscribe/presence-fetch';
 import { SubscribePacer, type PacerStatistics } from './subscribe/subscribe-pacer';
 import { WatcherInfoWatch } from './subscribe/watcher-info-watch';
+import { MessageSummaryWatch } from './subscribe/message-summary-watch';
+import { ResourceListWatch, type ListUpdate } from './subscribe/resource-list-watch';
+import { LineStateWatch } from './subscribe/watched-event';
 import { readCaFile } from './transport/ca-file';
 import { openConnection } from './transport/open-connection';
 import { TransportFailure, type SipConnection } from './transport/sip-connection';
@@ -127,7 +144,22 @@ export class SipClient {
   private readonly stack: SipStack;
   private readonly registration: Registration | undefined;
   private readonly publisher: PresencePublisher;
+  /** Each buddy's own presence subscription (none while the list subscription covers it). */
   private readonly subscriptions = new Map<string, BuddySubscription>();
+  /** Every watched buddy by its key (its URI as sip.js writes it): the AOR as given and its list member key. */
+  private readonly watchedBuddies = new Map<string, { readonly aor: string; readonly memberKey: string }>();
+  /** The resource list subscription while the account uses one (presenceListUri, not fallen back). */
+  private list: { readonly subscription: BuddySubscription; readonly watch: ResourceListWatch } | undefined;
+  private buddyFeedValue: BuddyListFeed;
+  private readonly buddyFeedListeners = new Listeners<BuddyListFeed>();
+  /** Each buddy's line state subscription (dialog package), while the account asks for it and the server offers it. */
+  private readonly lineWatches = new Map<string, { readonly subscription: BuddySubscription; readonly watch: LineStateWatch }>();
+  /** Whether the server offers the dialog package: `no` once it answered a dialog SUBSCRIBE with 489. */
+  private dialogOffered: ServerCapability = 'unknown';
+  /** The subscription to our own mailbox's summary, when the account asks for it. */
+  private readonly mailbox: { readonly subscription: BuddySubscription; readonly watch: MessageSummaryWatch } | undefined;
+  private voicemailValue: VoicemailState;
+  private readonly voicemailListeners = new Listeners<VoicemailState>();
   private readonly pacer: SubscribePacer;
   private readonly accountStateListeners = new Listeners<AccountState>();
   private readonly publicationListeners = new Listeners<PublicationState>();
@@ -245,6 +277,51 @@ export class SipClient {
         onChange: (state) => this.setWatcherInfo({ ...this.watcherInfoValue, subscription: state.subscription }),
       });
     }
+    const listUri = config.presenceListUri?.trim() ?? '';
+    this.buddyFeedValue = {
+      kind: listUri === '' ? 'per-buddy' : 'list',
+      listUri: listUri === '' ? null : listUri,
+      subscription: null,
+      problem: null,
+    };
+    if (listUri !== '') this.list = this.makeListSubscription(parseSipUri(listUri, 'The presence list URI'), listUri);
+    this.voicemailValue = { ...VOICEMAIL_OFF, account: config.aor.trim() };
+    if (config.messageSummary === true) {
+      const watch = new MessageSummaryWatch(() => this.updateVoicemail());
+      this.mailbox = {
+        watch,
+        subscription: new BuddySubscription(this.stack, {
+          ...this.subscriptionBasics(),
+          target: this.aor,
+          aor: config.aor.trim(),
+          watch,
+          onChange: () => this.updateVoicemail(),
+        }),
+      };
+    }
+  }
+
+  /** What every subscription of this account shares. */
+  private subscriptionBasics() {
+    return {
+      from: this.aor,
+      expires: this.config.subscribeExpires,
+      hasPassword: this.config.password !== undefined && this.config.password !== '',
+      t1: this.timers.t1,
+      backoff: this.timers,
+      random: this.random,
+      logger: this.logger,
+    };
+  }
+
+  /** Our mailbox's summary as last reported (`off` unless the account has `messageSummary`). */
+  get voicemail(): VoicemailState {
+    return this.voicemailValue;
+  }
+
+  /** How the buddies' presence arrives: one list subscription or one per buddy. */
+  get buddyFeed(): BuddyListFeed {
+    return this.buddyFeedValue;
   }
 
   /** Who watches our presence, as last reported (nothing unless the account has `watcherInfo`). */
@@ -277,7 +354,12 @@ export class SipClient {
 
   /** Every watched buddy, in the order they were added. */
   get buddies(): readonly BuddyPresence[] {
-    return [...this.subscriptions.values()].map((s) => s.buddy);
+    const buddies: BuddyPresence[] = [];
+    for (const key of this.watchedBuddies.keys()) {
+      const buddy = this.composedBuddy(key);
+      if (buddy !== undefined) buddies.push(buddy);
+    }
+    return buddies;
   }
 
   /**
@@ -319,9 +401,7 @@ export class SipClient {
       if (this.config.publish && (publication.etag !== undefined || publication.phase === 'publishing')) {
         await waitAtMost(this.publisher.remove(), remaining() / 2);
       }
-      const ends = [...this.subscriptions.values(), ...(this.watcherInfoSubscription ? [this.watcherInfoSubscription] : [])].map((s) =>
-        s.stop(remaining() / 2),
-      );
+      const ends = this.everySubscription().map((s) => s.stop(remaining() / 2));
       await Promise.all(ends);
       await this.registration?.unregister(remaining());
     };
@@ -329,10 +409,8 @@ export class SipClient {
     this.publisher.dispose();
     // Subscriptions the polite phase could not end in time are dropped without another request.
     this.isLinkUp = false;
-    for (const subscription of this.subscriptions.values()) subscription.linkDown({ message: 'The account was stopped.' });
-    for (const subscription of this.subscriptions.values()) void subscription.stop(0);
-    this.watcherInfoSubscription?.linkDown({ message: 'The account was stopped.' });
-    void this.watcherInfoSubscription?.stop(0);
+    for (const subscription of this.everySubscription()) subscription.linkDown({ message: 'The account was stopped.' });
+    for (const subscription of this.everySubscription()) void subscription.stop(0);
     this.registration?.reset();
     this.isLinkUp = false;
     const connection = this.activeConnection;
@@ -376,28 +454,14 @@ export class SipClient {
   watch(aor: string, options: { readonly priority?: number } = {}): void {
     const target = parseSipUri(aor, 'The buddy address');
     const key = target.toString();
-    if (this.subscriptions.has(key) || this.lifecycle === 'stopping' || this.lifecycle === 'stopped') return;
-    const subscription = new BuddySubscription(this.stack, {
-      target,
-      aor: aor.trim(),
-      from: this.aor,
-      expires: this.config.subscribeExpires,
-      hasPassword: this.config.password !== undefined && this.config.password !== '',
-      t1: this.timers.t1,
-      backoff: this.timers,
-      random: this.random,
-      logger: this.logger,
-      onChange: (buddy) => {
-        if (this.subscriptions.get(key) === subscription) this.buddyListeners.emit(buddy);
-      },
-      watchLineState: () => this.serverObserver.profile?.quirks.includes('watch-line-state') === true,
-      noteLanguages: this.noteLanguages,
-      pacer: this.pacer,
-      ...(options.priority === undefined ? {} : { priority: options.priority }),
-    });
-    this.subscriptions.set(key, subscription);
-    this.buddyListeners.emit(subscription.buddy);
-    if (this.isLinkUp) subscription.linkUp();
+    if (this.watchedBuddies.has(key) || this.lifecycle === 'stopping' || this.lifecycle === 'stopped') return;
+    this.watchedBuddies.set(key, { aor: aor.trim(), memberKey: addressKey(aor) });
+    // With a list, the buddy gets its own subscription only once the list's full state shows it is not a member.
+    const list = this.list;
+    if (list === undefined || (list.watch.isComplete && !list.watch.members.has(addressKey(aor))))
+      this.startOwnSubscription(key, options.priority);
+    if (this.config.lineState === true && this.dialogOffered !== 'no') this.startLineWatch(key, target);
+    this.emitBuddy(key);
   }
 
   /** Changes a watched buddy's priority; matters while its SUBSCRIBE still waits for the pacer. */
@@ -405,13 +469,220 @@ export class SipClient {
     this.subscriptions.get(parseSipUri(aor, 'The buddy address').toString())?.setPriority(priority);
   }
 
-  /** Ends the subscription to a buddy; resolves when it has ended (or could not be ended in time). */
+  /** Ends the subscriptions to a buddy; resolves when they have ended (or could not be ended in time). */
   async unwatch(aor: string, options: { timeoutMs?: number } = {}): Promise<void> {
     const key = parseSipUri(aor, 'The buddy address').toString();
+    if (!this.watchedBuddies.delete(key)) return;
+    const timeoutMs = options.timeoutMs ?? transactionTimeoutMs(this.timers.t1);
     const subscription = this.subscriptions.get(key);
-    if (!subscription) return;
     this.subscriptions.delete(key);
-    await subscription.stop(options.timeoutMs ?? transactionTimeoutMs(this.timers.t1));
+    const line = this.lineWatches.get(key);
+    this.lineWatches.delete(key);
+    await Promise.all([subscription?.stop(timeoutMs), line?.subscription.stop(timeoutMs)]);
+  }
+
+  /** The buddy's own presence subscription (RFC 3856), started now if the link is up. */
+  private startOwnSubscription(key: string, priority?: number): void {
+    const watched = this.watchedBuddies.get(key);
+    if (watched === undefined || this.subscriptions.has(key)) return;
+    const subscription = new BuddySubscription(this.stack, {
+      ...this.subscriptionBasics(),
+      target: parseSipUri(watched.aor, 'The buddy address'),
+      aor: watched.aor,
+      onChange: () => {
+        if (this.subscriptions.get(key) === subscription) this.emitBuddy(key);
+      },
+      watchLineState: () => this.serverObserver.profile?.quirks.includes('watch-line-state') === true,
+      noteLanguages: this.noteLanguages,
+      pacer: this.pacer,
+      ...(priority === undefined ? {} : { priority }),
+    });
+    this.subscriptions.set(key, subscription);
+    if (this.isLinkUp) subscription.linkUp();
+  }
+
+  /** The buddy's line state subscription (RFC 4235) next to its presence. */
+  private startLineWatch(key: string, target: URI): void {
+    const watched = this.watchedBuddies.get(key);
+    if (watched === undefined || this.lineWatches.has(key)) return;
+    const watch = new LineStateWatch();
+    const subscription = new BuddySubscription(this.stack, {
+      ...this.subscriptionBasics(),
+      target,
+      aor: watched.aor,
+      watch,
+      onChange: (state) => {
+        if (this.lineWatches.get(key)?.subscription !== subscription) return;
+        this.onLineSubscriptionChange(state.subscription);
+        if (this.lineWatches.has(key)) this.emitBuddy(key);
+      },
+      pacer: this.pacer,
+      priority: -1,
+    });
+    this.lineWatches.set(key, { subscription, watch });
+    if (this.isLinkUp) subscription.linkUp();
+  }
+
+  /** RFC 6665 §4.1.2.1: 489 to a dialog SUBSCRIBE — the server has no dialog package: stop asking for every buddy. */
+  private onLineSubscriptionChange(state: SubscriptionState): void {
+    if (state.phase === 'active' || state.phase === 'pending') {
+      this.dialogOffered = 'yes';
+      return;
+    }
+    if (state.phase !== 'error' || state.problem?.statusCode !== 489) return;
+    this.dialogOffered = 'no';
+    const lines = [...this.lineWatches.values()];
+    this.lineWatches.clear();
+    for (const line of lines) void line.subscription.stop(0);
+    this.logger('info', 'The server has no dialog package (489): line state is not watched.');
+    for (const key of this.watchedBuddies.keys()) this.emitBuddy(key);
+  }
+
+  /** The resource list subscription (RFC 4662) and its reader; members' changes go to the buddies they are. */
+  private makeListSubscription(target: URI, listUri: string): { subscription: BuddySubscription; watch: ResourceListWatch } {
+    const watch = new ResourceListWatch(
+      {
+        onUpdate: (update) => this.onListUpdate(update),
+        // After the NOTIFY has been answered: the fallback ends the subscription this NOTIFY belongs to.
+        onNotAList: () =>
+          setImmediate(() =>
+            this.fallBackToPerBuddy({ message: `${listUri} is not a resource list: the server sent presence for it alone.` }),
+          ),
+        onWarning: (message) => this.logger('warn', `Buddy list ${listUri}: ${message}`),
+      },
+      this.noteLanguages,
+    );
+    const subscription: BuddySubscription = new BuddySubscription(this.stack, {
+      ...this.subscriptionBasics(),
+      target,
+      aor: listUri,
+      watch,
+      onChange: (state) => {
+        if (this.list?.subscription !== subscription) return;
+        if (isListRefusal(state.subscription)) {
+          this.fallBackToPerBuddy(
+            state.subscription.problem ?? {
+              message: `The server ended the list subscription (${state.subscription.reason ?? 'refused'}).`,
+            },
+          );
+          return;
+        }
+        this.setBuddyFeed({ ...this.buddyFeedValue, subscription: state.subscription });
+        for (const key of this.watchedBuddies.keys()) if (!this.subscriptions.has(key)) this.emitBuddy(key);
+      },
+    });
+    return { subscription, watch };
+  }
+
+  /** A list NOTIFY changed members: their buddies report it; after full state, buddies outside the list get their own. */
+  private onListUpdate(update: ListUpdate): void {
+    const list = this.list;
+    if (list === undefined) return;
+    for (const [key, watched] of this.watchedBuddies) {
+      const isMember = list.watch.members.has(watched.memberKey);
+      if (update.isFullState && !isMember) this.startOwnSubscription(key);
+      if (isMember && this.subscriptions.has(key)) {
+        // The list covers the buddy now: its own subscription would only double the NOTIFYs.
+        void this.subscriptions.get(key)?.stop(0);
+        this.subscriptions.delete(key);
+      }
+      if (update.changed.has(watched.memberKey) || (update.isFullState && isMember)) this.emitBuddy(key);
+    }
+  }
+
+  /** The list URI was refused or is not a list: one subscription per buddy from now on in this session. */
+  private fallBackToPerBuddy(problem: SipProblem): void {
+    const list = this.list;
+    if (list === undefined) return;
+    this.list = undefined;
+    void list.subscription.stop(transactionTimeoutMs(this.timers.t1));
+    this.logger('warn', `Watching buddies one by one: ${problem.message}`);
+    this.setBuddyFeed({ kind: 'per-buddy', listUri: this.buddyFeedValue.listUri, subscription: null, problem });
+    for (const key of this.watchedBuddies.keys()) this.startOwnSubscription(key);
+    for (const key of this.watchedBuddies.keys()) this.emitBuddy(key);
+  }
+
+  /** A buddy as the list shows it: from its own subscription, else from the list's member, with its line state. */
+  private composedBuddy(key: string): BuddyPresence | undefined {
+    const watched = this.watchedBuddies.get(key);
+    if (watched === undefined) return undefined;
+    const own = this.subscriptions.get(key);
+    const base: BuddyPresence = own?.buddy ?? this.listMemberPresence(watched.aor, watched.memberKey);
+    if (this.config.lineState !== true) return base;
+    const line = this.lineWatches.get(key);
+    const isActive = line?.subscription.buddy.subscription.phase === 'active';
+    return {
+      ...base,
+      line: {
+        activity: isActive ? (line?.watch.lineState ?? 'unknown') : 'unknown',
+        offered: this.dialogOffered,
+        changedAt: line?.subscription.buddy.changedAt ?? null,
+      },
+    };
+  }
+
+  private listMemberPresence(aor: string, memberKey: string): BuddyPresence {
+    const list = this.list;
+    const member = list?.watch.members.get(memberKey);
+    const listState = list?.subscription.buddy.subscription ?? { phase: 'unknown' };
+    const presence = member?.presence ?? null;
+    const changedAt = member?.changedAt ?? null;
+    // While the list subscription itself is not up, its state is each member's: what happened to it shows on them all.
+    if (listState.phase !== 'active' && listState.phase !== 'pending') return { aor, subscription: listState, presence, changedAt };
+    if (member === undefined) return { aor, subscription: { phase: 'unknown' }, presence, changedAt };
+    const subscription: SubscriptionState =
+      member.subscription.phase === 'active' && listState.expiresAt !== undefined
+        ? { ...member.subscription, expiresAt: listState.expiresAt }
+        : member.subscription;
+    return { aor, subscription, presence, changedAt };
+  }
+
+  private emitBuddy(key: string): void {
+    const buddy = this.composedBuddy(key);
+    if (buddy !== undefined) this.buddyListeners.emit(buddy);
+  }
+
+  private setBuddyFeed(feed: BuddyListFeed): void {
+    this.buddyFeedValue = feed;
+    this.buddyFeedListeners.emit(feed);
+  }
+
+  /** The voicemail indicator from the mailbox subscription's state and its last summary. */
+  private updateVoicemail(): void {
+    const mailbox = this.mailbox;
+    if (mailbox === undefined) return;
+    const state = mailbox.subscription.buddy.subscription;
+    const summary: MessageSummary | undefined = mailbox.watch.summary;
+    const fromSummary = {
+      mailbox: summary?.account ?? null,
+      isWaiting: summary?.isWaiting ?? false,
+      counts: summary?.counts.map((c) => ({ ...c })) ?? [],
+    };
+    let availability: VoicemailState['availability'];
+    if (state.phase === 'active' || state.phase === 'pending')
+      availability = summary === undefined && state.phase === 'pending' ? 'waiting' : 'offered';
+    else if (state.phase === 'unknown') availability = summary === undefined ? 'waiting' : 'offered';
+    else if (isNotOffered(state)) availability = 'not-offered';
+    else availability = 'failed';
+    this.voicemailValue = {
+      availability,
+      account: this.config.aor.trim(),
+      ...fromSummary,
+      problem: availability === 'failed' || availability === 'not-offered' ? (state.problem ?? null) : (state.problem ?? null),
+      updatedAt: summary === undefined ? this.voicemailValue.updatedAt : Date.now(),
+    };
+    this.voicemailListeners.emit(this.voicemailValue);
+  }
+
+  /** Every subscription of the account: buddies' own and their lines, the list, the mailbox, our watcher information. */
+  private everySubscription(): BuddySubscription[] {
+    return [
+      ...this.subscriptions.values(),
+      ...[...this.lineWatches.values()].map((line) => line.subscription),
+      ...(this.list ? [this.list.subscription] : []),
+      ...(this.mailbox ? [this.mailbox.subscription] : []),
+      ...(this.watcherInfoSubscription ? [this.watcherInfoSubscription] : []),
+    ];
   }
 
   /** One-shot fetch (SUBSCRIBE with Expires: 0, RFC 6665 §4.4.3): the buddy's presence right now. */
@@ -445,6 +716,16 @@ export class SipClient {
 
   onBuddy(listener: (buddy: BuddyPresence) => void): Unsubscribe {
     return this.buddyListeners.add(listener);
+  }
+
+  /** Our mailbox's summary changed, or its subscription did (RFC 3842). */
+  onVoicemail(listener: (state: VoicemailState) => void): Unsubscribe {
+    return this.voicemailListeners.add(listener);
+  }
+
+  /** The buddies' feed changed: the list subscription's state, or a fallback to one subscription per buddy. */
+  onBuddyFeed(listener: (feed: BuddyListFeed) => void): Unsubscribe {
+    return this.buddyFeedListeners.add(listener);
   }
 
   /** Our watcher information changed: the subscription's state or the watchers. */
@@ -641,15 +922,13 @@ export class SipClient {
     this.publisher.setLink('up');
     if (this.config.publish) this.publisher.resume();
     this.pacer.restart();
-    this.watcherInfoSubscription?.linkUp();
-    for (const subscription of this.subscriptions.values()) subscription.linkUp();
+    for (const subscription of this.everySubscription()) subscription.linkUp();
   }
 
   private bringLinkDown(problem: SipProblem): void {
     this.isLinkUp = false;
     this.publisher.setLink('down', problem);
-    this.watcherInfoSubscription?.linkDown(problem);
-    for (const subscription of this.subscriptions.values()) subscription.linkDown(problem);
+    for (const subscription of this.everySubscription()) subscription.linkDown(problem);
   }
 
   /** The connection died under us. */
@@ -717,4 +996,21 @@ export class SipClient {
     this.accountStateValue = serverProfile === undefined ? state : { ...state, serverProfile };
     this.accountStateListeners.emit(this.accountStateValue);
   }
+}
+
+/**
+ * Answers to a list SUBSCRIBE that mean the server has no such list for us (RFC 4662 §4.2, RFC 6665 §4.1.2.1): no such
+ * resource, the request or the package refused, or the list ended as rejected / noresource / invariant.
+ */
+const LIST_REFUSALS = new Set([403, 404, 405, 406, 410, 415, 420, 421, 480, 484, 488, 489, 501, 604]);
+
+function isListRefusal(state: SubscriptionState): boolean {
+  if (state.phase === 'error') return state.problem?.statusCode !== undefined && LIST_REFUSALS.has(state.problem.statusCode);
+  return state.phase === 'terminated' && (state.reason === 'rejected' || state.reason === 'noresource' || state.reason === 'invariant');
+}
+
+/** Answers to a message-summary SUBSCRIBE that mean the server has no mailbox package for us. */
+function isNotOffered(state: SubscriptionState): boolean {
+  if (state.phase === 'error') return [404, 405, 489, 501].includes(state.problem?.statusCode ?? 0);
+  return state.phase === 'terminated' && (state.reason === 'noresource' || state.reason === 'rejected');
 }

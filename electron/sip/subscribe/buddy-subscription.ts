@@ -7,7 +7,9 @@
  * One SUBSCRIBE dialog per buddy: `Event: presence`, `Accept:` every type the PIDF codec reads — or, where the server
  * refuses presence but offers the dialog package, `Event: dialog` for the buddy's line state (watched-event.ts):
  * chosen before each new subscription, and at once after a 489 to a presence SUBSCRIBE. The same machinery watches our
- * own AOR's watcher information (RFC 3857 `presence.winfo`, watcher-info-watch.ts), passed in as `watch`.
+ * own AOR's watcher information (RFC 3857 `presence.winfo`, watcher-info-watch.ts), the buddy list as one resource
+ * list (RFC 4662, resource-list-watch.ts), our mailbox (RFC 3842, message-summary-watch.ts) and a buddy's line next
+ * to its presence (RFC 4235, watched-event.ts), each passed in as `watch`.
  *
  *   idle ──start──► subscribing ──NOTIFY pending──► pending ──NOTIFY active──► active ◄─┐
  *                     │  │ 423 → again with Min-Expires        │                   │ refresh timer:
@@ -226,6 +228,7 @@ export class BuddySubscription {
     const request = this.stack.makeRequest('SUBSCRIBE', this.options.target, this.options.from, this.options.target, [
       `Event: ${this.watched.event}`,
       `Accept: ${this.watched.accept}`,
+      ...(this.watched.requestHeaders ?? []),
       `Expires: ${expires}`,
       `Contact: ${this.stack.contactHeader()}`,
       'Allow: ACK, BYE, CANCEL, NOTIFY, OPTIONS',
@@ -354,7 +357,7 @@ export class BuddySubscription {
     } else if (verdict.kind === 'empty' && header.state === 'active') {
       presence = NO_PUBLISHED_STATE;
       changedAt = Date.now();
-    } else if (verdict.kind === 'unreadable') {
+    } else if (verdict.kind === 'unreadable' || (verdict.kind === 'taken' && verdict.problem !== undefined)) {
       problem = verdict.problem;
     }
 
@@ -496,6 +499,7 @@ export class BuddySubscription {
           extraHeaders: [
             `Event: ${this.watched.event}`,
             `Accept: ${this.watched.accept}`,
+            ...(this.watched.requestHeaders ?? []),
             `Expires: ${expires}`,
             `Contact: ${this.stack.contactHeader()}`,
           ],

@@ -6,12 +6,15 @@
  *
  *   Event missing or unreadable ─────────────────────► 400  (RFC 6665 §8.2.1: Event is mandatory in a NOTIFY)
  *   Event of another package than presence, dialog, ► 489 + Allow-Events  (RFC 6665 §4.1.3, §8.2.2)
- *   presence.winfo, or than the subscription's it belongs to
+ *   message-summary, presence.winfo, or than the
+ *   subscription's it belongs to
  *   Subscription-State missing or unreadable ────────► 400  (RFC 6665 §4.1.3: a NOTIFY MUST contain it)
  *   a body without Content-Type, or not type/subtype ► 400  (RFC 3261 §20.15: MUST be present with a body)
  *   a body of a type we never offered in Accept ────► 415 + Accept  (RFC 3261 §8.2.3; per package: PIDF and its
- *                                                      kin for presence, dialog-info for dialog, RFC 4235 §4,
- *                                                      watcherinfo for presence.winfo, RFC 3857 §4.5)
+ *                                                      kin and RFC 4662 lists for presence, dialog-info for
+ *                                                      dialog (RFC 4235 §4), simple-message-summary for
+ *                                                      message-summary (RFC 3842 §3.3), watcherinfo for
+ *                                                      presence.winfo, RFC 3857 §4.5)
  *   anything else passes; a body of an accepted type that cannot be read is answered 200 (notify-body.ts)
  *
  * A refused NOTIFY changes nothing on our side: the subscription, its dialog and the last good presence stay, and the
@@ -24,6 +27,8 @@ import { DIALOG_EVENT, DIALOG_INFO_CONTENT_TYPE } from '../../../shared/dialog-i
 import { PRESENCE_ACCEPT_HEADER, parsePresenceContentType } from '../../../shared/pidf';
 import { mediaType } from '../../../shared/sip/header-values';
 import { PRESENCE_WINFO_EVENT, WATCHERINFO_CONTENT_TYPE } from '../../../shared/watcherinfo';
+import { MESSAGE_SUMMARY_CONTENT_TYPE, MESSAGE_SUMMARY_EVENT } from '../../../shared/message-summary';
+import { MULTIPART_RELATED, RLMI_CONTENT_TYPE } from '../../../shared/resource-lists';
 import { parseSubscriptionState } from './subscription-state-header';
 
 /** The event package the client subscribes to (RFC 3856 §4); the dialog package (RFC 4235) where a server has no presence. */
@@ -40,7 +45,14 @@ interface WatchedPackage {
 const WATCHED_PACKAGES: ReadonlyMap<string, WatchedPackage> = new Map([
   [
     PRESENCE_EVENT,
-    { accept: PRESENCE_ACCEPT_HEADER, accepts: (contentType: string) => parsePresenceContentType(contentType) !== null, what: 'Presence' },
+    {
+      accept: PRESENCE_ACCEPT_HEADER,
+      // A list subscription's NOTIFYs (RFC 4662 §5) carry RLMI in multipart/related; which of the two a NOTIFY may
+      // carry is the watch's business (resource-list-watch.ts), as both are of the presence package.
+      accepts: (contentType: string) =>
+        parsePresenceContentType(contentType) !== null || [MULTIPART_RELATED, RLMI_CONTENT_TYPE].includes(mediaType(contentType)),
+      what: 'Presence',
+    },
   ],
   [
     DIALOG_EVENT,
@@ -48,6 +60,14 @@ const WATCHED_PACKAGES: ReadonlyMap<string, WatchedPackage> = new Map([
       accept: DIALOG_INFO_CONTENT_TYPE,
       accepts: (contentType: string) => mediaType(contentType) === DIALOG_INFO_CONTENT_TYPE,
       what: 'Line state',
+    },
+  ],
+  [
+    MESSAGE_SUMMARY_EVENT,
+    {
+      accept: MESSAGE_SUMMARY_CONTENT_TYPE,
+      accepts: (contentType: string) => mediaType(contentType) === MESSAGE_SUMMARY_CONTENT_TYPE,
+      what: 'The voicemail summary',
     },
   ],
   [

@@ -20,7 +20,7 @@ import {
   type LineState,
 } from '../../../shared/dialog-info/dialog-info';
 import { PRESENCE_ACCEPT_HEADER } from '../../../shared/pidf';
-import type { PresenceSummary } from '../../../shared/presence/presence-state';
+import type { PresenceSummary, SipProblem } from '../../../shared/presence/presence-state';
 import { readNotifyBody, type NotifyBodyVerdict } from './notify-body';
 import { PRESENCE_EVENT } from './notify-screen';
 
@@ -29,7 +29,14 @@ import { PRESENCE_EVENT } from './notify-screen';
  * presence (our watcher information) — that the watch took it in (`resync`: a document went missing, so refresh the
  * subscription, whose NOTIFY carries the full state again).
  */
-export type WatchVerdict = NotifyBodyVerdict | { readonly kind: 'taken'; readonly resync: boolean };
+export type WatchVerdict =
+  | NotifyBodyVerdict
+  | {
+      readonly kind: 'taken';
+      readonly resync: boolean;
+      /** A warning for the subscription: part of the body could not be used (the rest was taken). */
+      readonly problem?: SipProblem;
+    };
 
 /** The event package a subscription uses, and how its NOTIFY bodies become presence. */
 export interface WatchedEvent {
@@ -37,6 +44,8 @@ export interface WatchedEvent {
   readonly event: string;
   /** The Accept header's value: the body types this package's NOTIFYs may carry. */
   readonly accept: string;
+  /** Further headers of every SUBSCRIBE (a list subscription's `Supported: eventlist`, RFC 4662 §4.1). */
+  readonly requestHeaders?: readonly string[];
   /** Reads a screened NOTIFY's body (with its Content-Type header value). */
   readBody(body: string, contentType: string | undefined): WatchVerdict;
 }
@@ -59,12 +68,19 @@ const LINE_STATE_PRESENCE: Readonly<Record<LineState, PresenceSummary>> = {
 
 /**
  * The buddy's phone line (RFC 4235). One per subscription: it keeps the dialogs it was told of, since a `partial`
- * document names only those that changed (§4.1).
+ * document names only those that changed (§4.1). Used in place of presence (the server has none), or next to it
+ * for the line state lamp (sip-client.ts), which reads `lineState`.
  */
 export class LineStateWatch implements WatchedEvent {
   readonly event = DIALOG_EVENT;
   readonly accept = DIALOG_INFO_CONTENT_TYPE;
   private dialogs: ReadonlyMap<string, DialogState> = new Map();
+  private lineStateValue: LineState | undefined;
+
+  /** The line's state after the last document, or undefined before the first one. */
+  get lineState(): LineState | undefined {
+    return this.lineStateValue;
+  }
 
   readBody(body: string): NotifyBodyVerdict {
     if (body.trim() === '') return { kind: 'empty' };
@@ -72,6 +88,7 @@ export class LineStateWatch implements WatchedEvent {
     if (!parsed.ok)
       return { kind: 'unreadable', problem: { message: `The server sent a line state Presently could not read: ${parsed.message}` } };
     this.dialogs = applyDialogInfo(this.dialogs, parsed.document);
-    return { kind: 'presence', presence: LINE_STATE_PRESENCE[lineStateOf(this.dialogs.values())] };
+    this.lineStateValue = lineStateOf(this.dialogs.values());
+    return { kind: 'presence', presence: LINE_STATE_PRESENCE[this.lineStateValue] };
   }
 }

@@ -37,6 +37,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildRlsServices } from '../../../shared/resource-lists';
 import { freePort } from '../net/free-port';
 
 export type KamailioTransport = 'udp' | 'tcp' | 'tls' | 'ws';
@@ -82,7 +83,29 @@ export interface KamailioOptions {
    * serves XCAP; this says a test relies on it.)
    */
   readonly xcap?: boolean;
+  /**
+   * The optional event packages of the reference configuration to switch on (its WITH_ switches): `rls` resource lists
+   * (RFC 4662), `message-summary` (RFC 3842, presence_mwi), `dialog` (RFC 4235, presence_dialoginfo).
+   */
+  readonly packages?: readonly KamailioPackage[];
+  /**
+   * Resource lists to seed, by owner user: each becomes a `<service>` of that user's rls-services document (RFC 4826
+   * §4) with its members inline, as XCAP would have stored it. Needs the `rls` package.
+   */
+  readonly serviceLists?: Readonly<Record<string, readonly { readonly uri: string; readonly members: readonly string[] }[]>>;
 }
+
+/** The reference configuration's optional packages (WITH_RLS, WITH_MWI, WITH_DIALOG). */
+export type KamailioPackage = 'rls' | 'message-summary' | 'dialog';
+
+const PACKAGE_SWITCHES: Readonly<Record<KamailioPackage, string>> = {
+  rls: 'WITH_RLS',
+  'message-summary': 'WITH_MWI',
+  dialog: 'WITH_DIALOG',
+};
+
+/** The xcap table's doc_type of an rls-services document (Kamailio's xcap_client: RLS_SERVICE = 1 << 3). */
+const RLS_SERVICES_DOC_TYPE = 8;
 
 export interface RunningKamailio {
   readonly ports: Readonly<Partial<Record<KamailioTransport, number>>>;
@@ -157,6 +180,7 @@ export function renderConfig(
     );
   }
   if (ports.ws !== undefined) switches.push('#!define TEST_WS', `#!substdef "!TEST_WS_PORT!${ports.ws}!g"`);
+  for (const eventPackage of options.packages ?? []) switches.push(`#!define ${PACKAGE_SWITCHES[eventPackage]}`);
   const marker = text.indexOf(SWITCHES_MARKER);
   if (marker === -1) throw new Error(`${REFERENCE_CONFIG} has no "${SWITCHES_MARKER}" line.`);
   const afterMarker = text.indexOf('\n', marker) + 1;
@@ -230,6 +254,21 @@ async function startKamailioOnce(options: KamailioOptions): Promise<RunningKamai
       (user, i) =>
         `${i + 1}:${dbTextField(user)}:${dbTextField(domain)}:${dbTextField(rules)}:2:etag${i + 1}:1:${dbTextField(`/xcap-root/pres-rules/users/sip:${user}@${domain}/index`)}:0`,
     );
+    for (const [user, lists] of Object.entries(options.serviceLists ?? {})) {
+      const document = buildRlsServices({
+        services: lists.map((list) => ({
+          uri: list.uri,
+          source: { kind: 'list', list: { items: list.members.map((uri) => ({ kind: 'entry', uri })) } },
+          packages: ['presence'],
+        })),
+      });
+      const id = rows.length + 1;
+      // db_text keeps one row a line: the document's own line breaks would end it.
+      const oneLine = document.replace(/\n\s*/g, '');
+      rows.push(
+        `${id}:${dbTextField(user)}:${dbTextField(domain)}:${dbTextField(oneLine)}:${RLS_SERVICES_DOC_TYPE}:etag${id}:1:${dbTextField(`/xcap-root/rls-services/users/sip:${user}@${domain}/index`)}:0`,
+      );
+    }
     await writeFile(
       path.join(db, 'xcap'),
       [

@@ -55,9 +55,19 @@ describe('screenNotify per event package', () => {
       statusCode: 489,
       extraHeaders: ['Allow-Events: presence'],
     });
-    expect(screenNotify(notify('message-summary', 'application/simple-message-summary'))).toMatchObject({
+    expect(screenNotify(notify('conference', 'application/conference-info+xml'))).toMatchObject({
       statusCode: 489,
-      extraHeaders: ['Allow-Events: presence, dialog, presence.winfo'],
+      extraHeaders: ['Allow-Events: presence, dialog, message-summary, presence.winfo'],
+    });
+  });
+
+  it('passes a list NOTIFY (multipart/related, RLMI) and a message summary, and answers 415 to a summary sent as text', () => {
+    expect(screenNotify(notify('presence', 'multipart/related;type="application/rlmi+xml";boundary=x'), 'presence')).toBeUndefined();
+    expect(screenNotify(notify('presence', 'application/rlmi+xml'), 'presence')).toBeUndefined();
+    expect(screenNotify(notify('message-summary', 'application/simple-message-summary'), 'message-summary')).toBeUndefined();
+    expect(screenNotify(notify('message-summary', 'text/plain'), 'message-summary')).toMatchObject({
+      statusCode: 415,
+      extraHeaders: ['Accept: application/simple-message-summary'],
     });
   });
 });
