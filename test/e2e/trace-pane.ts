@@ -25,6 +25,8 @@ export class TracePane {
   /** NOTIFYs of the presence package (not the account's own `presence.winfo` ones, which carry no PIDF). */
   readonly presenceNotifies = () =>
     this.rowsLabelled('NOTIFY').filter({ has: this.root.page().getByTestId('trace-row-event').getByText('presence', { exact: true }) });
+  /** Responses with status `code`, whatever their reason phrase. */
+  readonly rowsWithStatus = (code: number) => this.root.locator(`[data-testid="trace-row"][data-label^="${code} "]`);
   readonly row = (seq: number) => this.root.locator(`[data-testid="trace-row"][data-seq="${seq}"]`);
   readonly selectedRow = () => this.root.locator('[data-testid="trace-row"][aria-selected="true"]');
   readonly count = () => this.root.getByTestId('trace-count');
