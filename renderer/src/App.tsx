@@ -9,6 +9,7 @@ import { NoticeArea } from './components/NoticeArea';
 import { SelfStatusButton } from './components/SelfStatusButton';
 import { SettingsDialog } from './components/SettingsDialog';
 import { StatusPicker } from './components/StatusPicker';
+import { VoicemailIndicator } from './components/VoicemailIndicator';
 import { useAppStore } from './stores/app-store';
 import { useUiStore } from './stores/ui-store';
 import { TraceTabs } from './trace/TraceTabs';
@@ -16,7 +17,8 @@ import { WatcherPrompts } from './watchers/WatcherPrompts';
 import { WhoCanSeeYou } from './watchers/WhoCanSeeYou';
 
 /**
- * The window: the app's name, our status, the settings and About in the header, the connection status line, the
+ * The window: the app's name, our status, our voicemail (when the server reports a mailbox), the settings and About in
+ * the header, the connection status line, the
  * demo's one-line banner (on the buddy list only), notices, prompts for people asking to see our presence, then tabs —
  * the buddy list, who can see you, and the SIP trace.
  * Keyboard: `/` searches buddies, Ctrl+, (⌘, on macOS) opens the settings.
@@ -49,6 +51,7 @@ export function App() {
       <header className="app-header">
         <h1 className="app-title">Presently</h1>
         <SelfStatusButton />
+        <VoicemailIndicator />
         <div className="header-spacer" />
         <button
           type="button"

@@ -15,6 +15,7 @@ import { useSelfStore } from './stores/self-store';
 import { useSessionStore } from './stores/session-store';
 import { useTraceStore } from './stores/trace-store';
 import { useUiStore } from './stores/ui-store';
+import { useVoicemailStore } from './stores/voicemail-store';
 import { useWatcherStore } from './stores/watcher-store';
 import { useCaptureStore } from './trace/capture-store';
 
@@ -29,6 +30,7 @@ export function startBridge(api: PresenceApi): () => void {
   const ui = useUiStore.getState().actions;
   const capture = useCaptureStore.getState().actions;
   const watchers = useWatcherStore.getState().actions;
+  const voicemail = useVoicemailStore.getState().actions;
 
   const unsubscribers = [
     api.onNotice((notice) => app.noticeReceived(notice)),
@@ -44,6 +46,8 @@ export function startBridge(api: PresenceApi): () => void {
     api.onCaptureProgress((progress) => capture.progressed(progress)),
     api.onCaptureFinished((finished) => capture.finished(finished)),
     api.onWatchersChanged((changed) => watchers.watchersChanged(changed)),
+    api.onVoicemailChanged((changed) => voicemail.voicemailChanged(changed)),
+    api.onBuddyFeedChanged((feed) => buddies.buddyFeedChanged(feed)),
   ];
 
   api.rendererReady().then(
@@ -54,6 +58,7 @@ export function startBridge(api: PresenceApi): () => void {
       trace.snapshotReceived(snapshot);
       preferences.snapshotReceived(snapshot);
       watchers.snapshotReceived(snapshot);
+      voicemail.snapshotReceived(snapshot);
       app.handshakeCompleted(snapshot);
     },
     (error: unknown) => app.handshakeFailed(errorMessage(error)),

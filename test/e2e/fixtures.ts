@@ -139,6 +139,20 @@ export class MainWindow {
   readonly buddyHistory = (aor: string) => this.buddyRow(aor).getByTestId('buddy-history');
   readonly buddyLastSeen = (aor: string) => this.buddyRow(aor).getByTestId('buddy-last-seen');
   readonly notCurrent = () => this.page.getByTestId('not-current');
+  /** Our mailbox in the header (absent when the server reports none), its button named with every count, and its details. */
+  readonly voicemail = () => this.page.getByTestId('voicemail');
+  readonly voicemailButton = () => this.voicemail().getByRole('button', { name: /^Voicemail:/ });
+  readonly voicemailBadge = () => this.voicemail().getByTestId('voicemail-badge');
+  readonly voicemailDetails = () => this.page.getByRole('group', { name: 'Voicemail details' });
+  /** A buddy's line state (BLF) beside its presence, and the line in its details. */
+  readonly buddyLineState = (aor: string) => this.buddyRow(aor).getByTestId('buddy-line-state');
+  readonly buddyDetailsLine = (aor: string) => this.buddyRow(aor).getByTestId('buddy-details-line');
+  /** In the status line's Server details: how presence reaches the buddy list (one list subscription or one per buddy). */
+  readonly buddyFeed = () => this.page.getByTestId('buddy-feed');
+  readonly openServerDetails = async (): Promise<void> => {
+    const details = this.connectionStatus().locator('details.status-line-details');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  };
   readonly pageAlerts = () => this.page.getByTestId('page-alert');
   readonly selfStatusWhy = () => this.page.getByTestId('self-status-why');
 

@@ -128,9 +128,9 @@ test.describe('the trace pane for everyday use', () => {
     expect(await raw.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
     await trace.root.getByTestId('trace-wrap').uncheck();
     await expect(raw).toHaveCSS('white-space', 'pre');
-    await expect(trace.pidf()).toBeVisible();
+    await expect(trace.decoded()).toBeVisible();
     // The PIDF card keeps its device lines inside.
-    expect(await trace.pidf().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    expect(await trace.decoded().evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
   });
 
   test('given light and dark at 800×600 and 1366×768, then the trace pane has no serious accessibility violations, with screenshots', async ({

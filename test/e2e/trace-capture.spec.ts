@@ -10,20 +10,6 @@ import { writePcap } from '../../shared/trace/pcap';
 import { presenceSession } from '../unit/shared/trace/sip-fixtures';
 import { expect, test } from './fixtures';
 import { TracePane } from './trace-pane';
-import type { Page } from '@playwright/test';
-
-/** Drops a file with `bytes` named `name` on the trace tab, as a file dragged from the desktop would be. */
-async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
-  await page.getByTestId('trace-tabs').evaluate(
-    (target, { name, data }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(data)], name, { type: 'application/vnd.tcpdump.pcap' }));
-      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    },
-    { name, data: Array.from(bytes) },
-  );
-}
 
 test.describe('a capture file in the trace tab', () => {
   test('given a pcap dropped on the trace tab, then it opens as its own view: filter, ladder, and the live trace untouched', async ({
@@ -34,7 +20,7 @@ test.describe('a capture file in the trace tab', () => {
     const trace = new TracePane(page, app);
     await trace.open();
 
-    await dropFile(page, 'session.pcap', writePcap(session, { includeCredentials: true }));
+    await trace.dropFile('session.pcap', writePcap(session, { includeCredentials: true }));
     await expect(page.getByTestId('capture-tab')).toHaveText('capture: session.pcap');
     await expect(page.getByTestId('capture-outcome')).toContainText('Read all of session.pcap');
     await expect(trace.count()).toHaveText(`${session.length} messages`);
@@ -69,7 +55,7 @@ test.describe('a capture file in the trace tab', () => {
     const file = writePcap(presenceSession(), { includeCredentials: true });
     const trace = new TracePane(page, app);
     await trace.open();
-    await dropFile(page, 'cut.pcap', file.subarray(0, Math.floor(file.length / 2)));
+    await trace.dropFile('cut.pcap', file.subarray(0, Math.floor(file.length / 2)));
     await expect(page.getByTestId('capture-problem')).toContainText(
       /^Showing what could be read: cut\.pcap stopped being readable at byte [\d,]+ \(packet \d+\): the file ends inside a packet record/,
     );

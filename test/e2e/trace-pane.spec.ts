@@ -35,8 +35,8 @@ test.describe('SIP trace pane', () => {
     await trace.rowsLabelled('PUBLISH').click();
     await expect(trace.raw()).toContainText(note);
     await expect(trace.raw()).toContainText('Event: presence');
-    await expect(trace.pidf()).toContainText('Busy');
-    await expect(trace.pidf()).toContainText(note);
+    await expect(trace.decoded()).toContainText('Busy');
+    await expect(trace.decoded()).toContainText(note);
     const publishCseq = (
       await trace
         .detail()
@@ -78,7 +78,7 @@ test.describe('SIP trace pane', () => {
     await expect(trace.count()).toContainText(/^\d+ of \d+ messages$/);
     // The pane with a NOTIFY open: its PIDF beside "what the buddy list shows".
     await trace.rowsLabelled('NOTIFY').last().click();
-    await expect(trace.pidf()).toContainText('What the buddy list shows');
+    await expect(trace.decoded()).toContainText('What the buddy list shows');
     await trace.clearFilters().click();
     await app.screenshot(testInfo, 'trace-pane');
 
@@ -108,7 +108,7 @@ test.describe('SIP trace pane', () => {
     await trace.arrows().nth(2).click();
     await expect(trace.detail()).toContainText('NOTIFY');
     await expect(trace.raw()).toContainText('Subscription-State: active');
-    await expect(trace.pidf()).toBeVisible();
+    await expect(trace.decoded()).toBeVisible();
     expect(harness.internalErrors).toEqual([]);
   });
 

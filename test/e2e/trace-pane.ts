@@ -25,6 +25,8 @@ export class TracePane {
   /** NOTIFYs of the presence package (not the account's own `presence.winfo` ones, which carry no PIDF). */
   readonly presenceNotifies = () =>
     this.rowsLabelled('NOTIFY').filter({ has: this.root.page().getByTestId('trace-row-event').getByText('presence', { exact: true }) });
+  /** Responses with status `code`, whatever their reason phrase. */
+  readonly rowsWithStatus = (code: number) => this.root.locator(`[data-testid="trace-row"][data-label^="${code} "]`);
   readonly row = (seq: number) => this.root.locator(`[data-testid="trace-row"][data-seq="${seq}"]`);
   readonly selectedRow = () => this.root.locator('[data-testid="trace-row"][aria-selected="true"]');
   readonly count = () => this.root.getByTestId('trace-count');
@@ -46,7 +48,8 @@ export class TracePane {
   readonly exportButton = () => this.root.getByTestId('trace-export');
   readonly detail = () => this.root.getByTestId('trace-detail');
   readonly raw = () => this.root.getByTestId('trace-raw');
-  readonly pidf = () => this.root.getByTestId('trace-pidf');
+  /** What the app makes of the open message's body (presence, line state, voicemail, resource list, parts). */
+  readonly decoded = () => this.root.getByTestId('trace-decoded');
   readonly panelTab = (name: 'Message' | 'Ladder' | 'Dialogs & subscriptions') => this.root.getByRole('tab', { name });
   readonly groups = () => this.root.getByTestId('trace-group');
   readonly ladder = () => this.root.getByTestId('trace-ladder');
@@ -58,6 +61,23 @@ export class TracePane {
   async open(): Promise<void> {
     await this.app.tab('SIP trace').click();
     await expect(this.root).toBeVisible();
+  }
+
+  /**
+   * Drops a file with `bytes` named `name` on the trace tab, as a file dragged from the desktop would be: the page
+   * uploads it to main, which opens it as a capture. The drop is a DataTransfer made in the page (Playwright cannot
+   * drag a file from the desktop).
+   */
+  async dropFile(name: string, bytes: Uint8Array): Promise<void> {
+    await this.page.getByTestId('trace-tabs').evaluate(
+      (target, { name, data }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], name, { type: 'application/vnd.tcpdump.pcap' }));
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      { name, data: Array.from(bytes) },
+    );
   }
 
   /** The method/status labels of the rows rendered now, top to bottom. */

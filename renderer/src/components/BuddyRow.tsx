@@ -3,6 +3,7 @@ import { describeBuddyNotice, explanationQuestion, type BuddyRowView } from '../
 import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
 import { glyphOfStatus } from '../../../shared/presence/status-glyphs';
 import { describeStale, describeUntil } from '../presence/freshness-view';
+import { describeLine, LINE_STATE_LOOKS } from '../presence/line-state-view';
 import { clockTime, extraActivities, foreignNoteLanguage, formatAgo, toneOfStatus } from '../presence/status-view';
 import { useBuddyStore } from '../stores/buddy-store';
 import type { ListDensity } from '../stores/list-preferences-store';
@@ -43,7 +44,8 @@ function useChangeHighlight(changedAt: number | null): boolean {
 }
 
 /**
- * One buddy in the list: status dot with its glyph, name, status (with a published end: "Busy until 15:00"), note,
+ * One buddy in the list: status dot with its glyph, name, status (with a published end: "Busy until 15:00"), its line
+ * state where the server offers the dialog package (BLF: idle, ringing, on the phone), note,
  * since when, the alert bell; a buddy whose presence is not current is greyed with "as of 14:05 — not updated: …".
  * Its details hold the address, activity, last change, "Why …?", the alert choice and the recent changes.
  * Drawn again only when one of its props changes (a batch of presence changes redraws the changed rows in view).
@@ -89,6 +91,7 @@ function BuddyRowItem(props: BuddyRowProps) {
   const status = until ? `${display.label} ${until}` : display.label;
   const staleText = stale ? describeStale(stale) : null;
   const since = changedAt === null ? null : `${display.label} since ${clockTime(changedAt)}`;
+  const line = describeLine(entry.presence.line);
   const detailsId = `buddy-details-${entry.aor}`;
   const remove = async () => {
     const outcome = await buddyRemoveRequested(entry.aor);
@@ -109,7 +112,7 @@ function BuddyRowItem(props: BuddyRowProps) {
       data-aor={entry.aor}
       data-stale={stale ? stale.reason : undefined}
       title={entry.aor}
-      aria-label={`${name}, ${status}${presence?.note ? `, “${presence.note}”` : ''}${staleText ? `, ${staleText}` : ''}${notice ? `, ${notice.text}` : ''}`}
+      aria-label={`${name}, ${status}${line?.spoken ? `, ${line.spoken}` : ''}${presence?.note ? `, “${presence.note}”` : ''}${staleText ? `, ${staleText}` : ''}${notice ? `, ${notice.text}` : ''}`}
       onMouseEnter={() => props.onHeld(entry.aor, 'hovered', true)}
       onMouseLeave={() => props.onHeld(entry.aor, 'hovered', false)}
       onFocus={() => props.onHeld(entry.aor, 'focused', true)}
@@ -144,6 +147,12 @@ function BuddyRowItem(props: BuddyRowProps) {
             </>
           )}
         </span>
+        {line?.state && (
+          <span className="buddy-line-state" data-testid="buddy-line-state" data-line={line.state} title={`Line: ${line.label}`}>
+            <StatusDot {...LINE_STATE_LOOKS[line.state]} />
+            {line.label}
+          </span>
+        )}
         {presence?.note && (
           <span className="buddy-note-line">
             <span className="buddy-note" data-testid="buddy-note" lang={presence.noteLang}>
@@ -218,6 +227,17 @@ function BuddyRowItem(props: BuddyRowProps) {
       <div className="buddy-details" id={detailsId} hidden={!isOpen}>
         <div className="buddy-details-aor">{entry.aor}</div>
         {display.detail && <div className="buddy-details-reason">{display.detail}</div>}
+        {line && (
+          <div className="buddy-details-line" data-testid="buddy-details-line">
+            Line: {line.label}
+            {line.state && line.changedAt !== null && (
+              <span className="muted" title={new Date(line.changedAt).toLocaleString()}>
+                {' '}
+                since {clockTime(line.changedAt)}
+              </span>
+            )}
+          </div>
+        )}
         {(activities.length > 0 || changedAt !== null) && (
           <div className="buddy-meta muted">
             {activities.length > 0 && <span>Activity: {activities.join(', ')}</span>}

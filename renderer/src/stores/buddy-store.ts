@@ -2,14 +2,15 @@
  * The buddy list: every entry with its presence. The list arrives whole (`onBuddiesChanged`, after an
  * add, edit, remove or a session change) and presence in batches of changed buddies (`onBuddyPresenceBatch`), each
  * applied in one update, so a burst of 5,000 NOTIFYs redraws the list once per batch. Sorting, grouping and search
- * are derived in buddies/buddy-view.ts, not stored.
+ * are derived in buddies/buddy-view.ts, not stored. How presence arrives (one list subscription, RFC 4662, or one per
+ * buddy) is kept beside it for the connection details.
  */
 import { create } from 'zustand';
 import { errorMessage } from '../../../shared/error-message';
 import type { AppSnapshot } from '../../../shared/ipc/contract';
 import type { BuddyAlert, BuddyEntry, BuddyForm } from '../../../shared/buddy/buddy';
 import type { PresenceExplanation } from '../../../shared/buddy/explain-presence';
-import type { BuddyPresence, PresenceChange } from '../../../shared/presence/presence-state';
+import { PER_BUDDY_FEED, type BuddyListFeed, type BuddyPresence, type PresenceChange } from '../../../shared/presence/presence-state';
 import { presenceApi } from '../presence-api';
 import type { RequestOutcome } from './session-store';
 
@@ -17,9 +18,12 @@ const failure = (error: unknown): RequestOutcome => ({ ok: false, message: error
 
 interface BuddyState {
   readonly buddies: readonly BuddyEntry[];
+  /** How presence reaches the list: one list subscription or one per buddy (the rows look the same either way). */
+  readonly feed: BuddyListFeed;
   readonly actions: {
     snapshotReceived(snapshot: AppSnapshot): void;
     buddiesChanged(buddies: readonly BuddyEntry[]): void;
+    buddyFeedChanged(feed: BuddyListFeed): void;
     /** Applies a batch of presence changes in one update; changes for AORs not in the list are ignored. */
     buddyPresenceBatchReceived(batch: readonly BuddyPresence[]): void;
     /** Adds a buddy (`editing` null) or changes the buddy at `editing`; main checks the form again. */
@@ -36,9 +40,11 @@ interface BuddyState {
 
 export const useBuddyStore = create<BuddyState>()((set) => ({
   buddies: [],
+  feed: PER_BUDDY_FEED,
   actions: {
-    snapshotReceived: (snapshot) => set({ buddies: snapshot.buddies }),
+    snapshotReceived: (snapshot) => set({ buddies: snapshot.buddies, feed: snapshot.buddyFeed }),
     buddiesChanged: (buddies) => set({ buddies }),
+    buddyFeedChanged: (feed) => set({ feed }),
     buddyPresenceBatchReceived: (batch) =>
       set((state) => {
         const changed = new Map(batch.map((presence) => [presence.aor, presence]));

@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { lineDiff, presenceChanges, previousInChain, type DiffLine, type PresenceChange } from '../../../shared/trace/trace-diff';
 import { splitSipMessage } from '../../../shared/sip/header-section';
+import { decodePresence } from '../../../shared/trace/decoded-body';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
-import { readPidf } from './pidf-view';
 import { useTraceEntries, useTraceViewStore } from './trace-view-store';
 import { useTraceGroups } from './trace-views';
 
@@ -47,7 +47,7 @@ function diffLineText(line: ShownDiffLine): string {
 function ChangeList({ changes }: { changes: readonly PresenceChange[] }) {
   if (changes.length === 0) return <p className="muted">The buddy list shows the same as before.</p>;
   return (
-    <dl className="trace-pidf-list trace-change-list" data-testid="trace-change-list">
+    <dl className="trace-decoded-list trace-change-list" data-testid="trace-change-list">
       {changes.map((change, i) => (
         <div key={i} className="trace-change">
           <dt>{change.field}</dt>
@@ -72,9 +72,9 @@ export function TraceChanges({ record }: { record: TraceRecord }) {
 
   const compared = useMemo(() => {
     if (!previous) return null;
-    const before = readPidf(splitSipMessage(previous.entry.raw).body, previous.summary.contentType);
-    const after = readPidf(splitSipMessage(record.entry.raw).body, record.summary.contentType);
-    const changes = before.kind === 'summary' && after.kind === 'summary' ? presenceChanges(before.summary, after.summary) : null;
+    const before = decodePresence(splitSipMessage(previous.entry.raw).body, previous.summary.contentType);
+    const after = decodePresence(splitSipMessage(record.entry.raw).body, record.summary.contentType);
+    const changes = before.kind === 'presence' && after.kind === 'presence' ? presenceChanges(before.summary, after.summary) : null;
     const diff = lineDiff(shownBody(previous), shownBody(record));
     return { changes, lines: withContext(diff.lines), isApproximate: diff.isApproximate };
   }, [previous, record]);

@@ -1,23 +1,19 @@
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message';
-import { PRESENCE_STATUS_LABELS } from '../../../shared/presence/presence-status';
-import type { PresenceSummary } from '../../../shared/presence/presence-state';
-import { prettyPrintBody } from '../../../shared/trace/pretty-body';
+import { decodeBody, layOutBody } from '../../../shared/trace/decoded-body';
 import { splitSipMessage } from '../../../shared/sip/header-section';
 import { formatDateTimeMicros, formatEndpoint } from '../../../shared/trace/trace-format';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
-import { StatusDot } from '../components/StatusDot';
-import { toneOfStatus } from '../presence/status-view';
 import { copyText } from './copy-text';
-import { readPidf } from './pidf-view';
+import { DecodedBodyCard } from './DecodedBodyCard';
 import { TraceChanges } from './TraceChanges';
 import { sizeText, toneClass } from './trace-columns';
 import { useTraceViewStore } from './trace-view-store';
 
 /**
  * One message in full: a heading (direction, transport, addresses, time, size), the raw message with
- * header names highlighted, the body pretty-printed (or as received), and for a presence body what the
- * buddy list makes of it beside the XML; for a NOTIFY or PUBLISH, what changed since the previous one of
+ * header names highlighted, the body pretty-printed (or as received), and beside it what the app makes of the
+ * body (DecodedBodyCard: presence, line state, …; a body its codec refuses is shown as received, with the reason); for a NOTIFY or PUBLISH, what changed since the previous one of
  * its subscription or publication (TraceChanges). Long lines wrap unless the user turns that off. Copy puts the message on the clipboard exactly as on the wire.
  */
 export function TraceDetail({ record }: { record: TraceRecord }) {
@@ -27,8 +23,9 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
   const [isWrapped, setWrapped] = useState(true);
   const [copyState, setCopyState] = useState<{ seq: number; text: string } | null>(null);
   const parts = useMemo(() => splitSipMessage(entry.raw), [entry.raw]);
-  const pretty = useMemo(() => prettyPrintBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
-  const pidf = useMemo(() => readPidf(parts.body, summary.contentType), [parts.body, summary.contentType]);
+  const decoded = useMemo(() => decodeBody(parts.body, summary.contentType), [parts.body, summary.contentType]);
+  // A body its codec refuses is laid out exactly as received, beside the reason.
+  const pretty = useMemo(() => layOutBody(parts.body, summary.contentType, decoded), [parts.body, summary.contentType, decoded]);
 
   const copy = () => {
     copyText(entry.raw).then(
@@ -70,7 +67,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
         </div>
       </header>
       <TraceChanges record={record} />
-      <div className={`trace-detail-body ${pidf.kind === 'none' ? '' : 'has-side'}`}>
+      <div className={`trace-detail-body ${decoded.kind === 'none' ? '' : 'has-side'}`}>
         <pre className={`trace-raw ${isWrapped ? '' : 'is-unwrapped'}`} data-testid="trace-raw" tabIndex={0} aria-label="Message text">
           <span className="raw-start">{parts.startLine}</span>
           {'\n'}
@@ -87,12 +84,7 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
             </>
           )}
         </pre>
-        {pidf.kind !== 'none' && (
-          <aside className="trace-pidf" aria-label="What the buddy list shows" data-testid="trace-pidf">
-            <h4>What the buddy list shows</h4>
-            {pidf.kind === 'error' ? <p className="error">{pidf.message}</p> : <PidfSummary summary={pidf.summary} />}
-          </aside>
-        )}
+        {decoded.kind !== 'none' && <DecodedBodyCard decoded={decoded} />}
       </div>
       <div className="trace-detail-toggles">
         <label className="checkbox">
@@ -106,37 +98,5 @@ export function TraceDetail({ record }: { record: TraceRecord }) {
         )}
       </div>
     </article>
-  );
-}
-
-function PidfSummary({ summary }: { summary: PresenceSummary }) {
-  return (
-    <dl className="trace-pidf-list">
-      <dt>Status</dt>
-      <dd data-testid="trace-pidf-status">
-        <StatusDot tone={toneOfStatus(summary.status)} /> {PRESENCE_STATUS_LABELS[summary.status]}
-      </dd>
-      <dt>Note</dt>
-      <dd>{summary.note ?? <span className="muted">none</span>}</dd>
-      <dt>Activities</dt>
-      <dd>{summary.activities.length > 0 ? summary.activities.join(', ') : <span className="muted">none</span>}</dd>
-      <dt>Devices</dt>
-      <dd>
-        {summary.devices.length === 0 ? (
-          <span className="muted">none</span>
-        ) : (
-          <ul className="trace-pidf-devices">
-            {summary.devices.map((device) => (
-              <li key={device.id}>
-                <StatusDot tone={toneOfStatus(device.status)} /> <strong>{device.label ?? device.id}</strong>{' '}
-                {PRESENCE_STATUS_LABELS[device.status]}
-                {device.note ? ` — ${device.note}` : ''}
-                {device.contact && <div className="muted cell-mono">{device.contact}</div>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </dd>
-    </dl>
   );
 }
