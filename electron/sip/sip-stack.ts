@@ -45,6 +45,7 @@ import { errorMessage } from '../../shared/error-message';
 import type { SipTransport } from '../../shared/sip/transport';
 import type { SipLogger, SipTimers } from './sip-client-types';
 import { screenNotify, WATCHED_EVENTS, type NotifyRefusal } from './subscribe/notify-screen';
+import { useRandomBranches } from './transport/branch-ids';
 import { hasResponseHeaders, ReliabilityLayer, responseTo } from './transport/reliability-layer';
 import { parseInboundMessage, type InboundParser } from './transport/inbound-message';
 import type { SipConnection } from './transport/sip-connection';
@@ -70,6 +71,9 @@ export interface SipStackOptions {
 }
 
 const MANDATORY_HEADERS = ['from', 'to', 'call_id', 'cseq', 'via'] as const;
+
+// sip.js's own branches have 23 random bits, too few for thousands of transactions at once (branch-ids.ts).
+useRandomBranches();
 
 /** Told about a NOTIFY the stack refused before the core saw it: its Call-ID and what we answered. */
 export type RefusedNotifyListener = (callId: string, refusal: NotifyRefusal) => void;

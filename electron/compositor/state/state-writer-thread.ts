@@ -3,7 +3,9 @@
  * (state-writer-worker.ts) so that SQLite's work and the fsync of each group commit happen beside the event loop
  * instead of inside it. Measured with `npm run bench:compositor -- --only persistence` (6,000 initial PUBLISH/s,
  * synchronous=FULL, sipp on the same two cores): committing on the compositor's thread took 1.46 ms per commit, 4.4 s
- * of every 10 s, and only 64 % of the PUBLISHes were answered within 10 ms.
+ * of every 10 s, and 49–55 % of the PUBLISHes were answered within 10 ms; on this thread 68–82 %. Once new rows
+ * append to the file's index (message/ids.ts: entity-tags that sort by time) a commit costs half as much and the two
+ * are close (90 % and 91 %); the thread still keeps a slow disk's fsync out of the event loop.
  *
  * Both keep the store's promises (state-store.ts): a commit's callback runs only after its transaction is on the disk,
  * callbacks run in the order their commits were handed over, and `settle` (a stop, a saved rule) blocks until every
@@ -114,6 +116,8 @@ export class ThreadStateWriter implements StateWriter {
   private readonly syncReplies = new Map<number, WriterReply>();
   /** Set when the thread is gone: every later commit fails with it. */
   private failure: Error | null = null;
+  /** While opening: called at the thread's first answer, or when it is gone. */
+  private onFirstAnswer: (() => void) | null = null;
 
   private constructor(
     private readonly worker: Worker,
@@ -125,24 +129,29 @@ export class ThreadStateWriter implements StateWriter {
     port.on('message', (reply: WriterReply) => this.onReply(reply));
     worker.on('error', (error) => this.onThreadGone(new Error(`the state writer thread failed: ${error.message}`)));
     worker.on('exit', (code) => this.onThreadGone(new Error(`the state writer thread exited (code ${code})`)));
-    // Neither keeps the process alive by itself: the compositor's sockets do, and `close` ends the thread.
-    worker.unref();
-    port.unref();
   }
 
-  /** Starts the thread (`workerFile`: state-writer-worker, bundled or through a loader) and opens the file on it. */
-  static open(workerFile: string | URL, file: string, synchronous: StateSync): ThreadStateWriter {
+  /**
+   * Starts the thread (`workerFile`: state-writer-worker, bundled or through a loader) and opens the file on it. Waits
+   * without blocking, so that a thread that cannot start is reported at once (its error event needs the event loop).
+   */
+  static async open(workerFile: string | URL, file: string, synchronous: StateSync): Promise<ThreadStateWriter> {
     const { port1, port2 } = new MessageChannel();
     const answered = new SharedArrayBuffer(4);
     const data: WriterThreadData = { file, synchronous, port: port2, answered };
-    const worker = new Worker(workerFile, { workerData: data, transferList: [port2] });
+    // No inherited Node options: the thread needs none, and some (a parent's --input-type) stop a worker's start.
+    const worker = new Worker(workerFile, { workerData: data, transferList: [port2], execArgv: [] });
     const writer = new ThreadStateWriter(worker, port1, answered);
+    await new Promise<void>((resolve) => (writer.onFirstAnswer = resolve));
     try {
       writer.call(OPEN_SEQ);
     } catch (error) {
       void worker.terminate();
       throw error;
     }
+    // From now on neither keeps the process alive by itself: the compositor's sockets do, and `close` ends the thread.
+    worker.unref();
+    port1.unref();
     return writer;
   }
 
@@ -204,7 +213,7 @@ export class ThreadStateWriter implements StateWriter {
       for (let received = receiveMessageOnPort(this.port); received !== undefined; received = receiveMessageOnPort(this.port)) {
         this.onReply(received.message as WriterReply);
       }
-      if (this.answeredUpTo >= seq) return;
+      if (this.answeredUpTo >= seq || this.failure !== null) return;
       const seen = Atomics.load(this.answered, 0);
       if (seen < seq && Atomics.wait(this.answered, 0, seen, SYNC_TIMEOUT_MS) === 'timed-out') {
         this.onThreadGone(new Error(`the state writer thread did not answer within ${SYNC_TIMEOUT_MS / 1000} s`));
@@ -216,6 +225,7 @@ export class ThreadStateWriter implements StateWriter {
 
   private onReply(reply: WriterReply): void {
     this.answeredUpTo = Math.max(this.answeredUpTo, reply.seq);
+    this.takeFirstAnswer();
     const callbacks = this.outstanding.get(reply.seq);
     if (callbacks === undefined) {
       this.syncReplies.set(reply.seq, reply);
@@ -228,10 +238,17 @@ export class ThreadStateWriter implements StateWriter {
     for (const done of callbacks) done(outcome);
   }
 
+  private takeFirstAnswer(): void {
+    const resolve = this.onFirstAnswer;
+    this.onFirstAnswer = null;
+    resolve?.();
+  }
+
   /** The thread is gone: what waits for it fails, and so does every later commit. */
   private onThreadGone(error: Error): void {
     if (this.failure !== null) return;
     this.failure = error;
+    this.takeFirstAnswer();
     const waiting = [...this.outstanding.values()];
     this.outstanding.clear();
     for (const callbacks of waiting) for (const done of callbacks) done({ error, rows: 0, ms: 0 });

@@ -26,6 +26,14 @@ import {
  * transport. We cannot switch (one next hop, one transport), so we only refuse datagrams UDP cannot carry. */
 const MAX_DATAGRAM = 65_507;
 
+/**
+ * The receive buffer asked of the kernel (which caps it: Linux at net.core.rmem_max). Watching thousands of buddies,
+ * the answers to 128 SUBSCRIBEs in flight come back as about 256 datagrams at once — a 200 and a NOTIFY each — and the
+ * usual default of 208 KiB holds about 90 of them; the rest are dropped, retransmitted half a second later, and
+ * counted as slow answers by the pacer (subscribe/subscribe-pacer.ts), which then halves its window.
+ */
+const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+
 export class UdpConnection implements SipConnection {
   readonly kind = 'udp' as const;
   readonly isReliable = false;
@@ -55,7 +63,7 @@ export class UdpConnection implements SipConnection {
     } catch (error) {
       throw failureFromSocketError(error, target.host);
     }
-    const socket = dgram.createSocket(resolved.family === 6 ? 'udp6' : 'udp4');
+    const socket = dgram.createSocket({ type: resolved.family === 6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     try {
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);

@@ -164,6 +164,10 @@ export class XcapClient {
       const request = transport.request(url, {
         method,
         headers,
+        // A connection per request (requests are rare: one per decision). Node's default agent keeps connections
+        // open and reuses them, and a request sent on one the server has meanwhile closed fails with "socket hang
+        // up" (seen against Kamailio's xhttp on its SIP TCP port, in about one test run of four).
+        agent: false,
         ...(url.protocol === 'https:' && this.options.caPem !== undefined ? { ca: this.options.caPem } : {}),
       });
       const timer = setTimeout(() => {

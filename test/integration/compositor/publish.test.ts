@@ -21,7 +21,7 @@ describe('publication life cycle (RFC 3903 §4)', () => {
   it('given an initial PUBLISH with a body, when answered, then 200 carries a SIP-ETag and the granted Expires', async () => {
     const response = await epa.request(publishSpec(ALICE, { body: body(), expires: 600 }));
     expect(response.status).toBe(200);
-    expect(response.headers.get('sip-etag')).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(response.headers.get('sip-etag')).toMatch(/^[0-9a-z]{9}[A-Za-z0-9_-]{16}$/);
     expect(response.headers.get('expires')).toBe('600');
     expect(response.headers.get('to')).toMatch(/;tag=\S+/);
     expect(fx.server.counters().publicationsActive).toBe(1);

@@ -1,5 +1,5 @@
 /**
- * `presently compositor --state FILE` across a `kill -9`: a child process (the CLI through tsx) on real UDP, killed
+ * `presently compositor --state FILE` across a `kill -9`: a child process (the built CLI) on real UDP, killed
  * with SIGKILL and started again on the same port with the same file. What was acknowledged is back — publications
  * (their ETag still refreshes), subscriptions (the watcher gets the next NOTIFY without subscribing again, with a
  * higher CSeq), bindings, presence rules — and what expired while it was down is gone, its watchers told.
@@ -8,8 +8,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import path, { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStateStore, STATE_SCHEMA_VERSION } from '../../../electron/compositor';
 import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, subscribeSpec, toTagOf } from '../../support/compositor/compositor-fixture';
@@ -17,6 +17,13 @@ import { httpRequestTo } from '../../support/compositor/http-request';
 import { buildResourceLists, RESOURCE_LISTS_CONTENT_TYPE } from '../../../shared/resource-lists/resource-lists';
 import { parseMultipartRelated } from '../../../shared/resource-lists/multipart';
 import { parseRlmi } from '../../../shared/resource-lists/rlmi';
+import { ensureCliBuilt } from '../../support/sip/build-cli';
+import { CLI_PATH } from '../../support/sip/cli-process';
+
+/** The state writer thread from source (the rules are saved through it, as the CLI does with its bundled one). */
+const WRITER_THREAD = path.resolve('test/support/compositor/state-writer-worker.dev.mjs');
+
+beforeAll(ensureCliBuilt, 120_000);
 
 interface Cli {
   readonly child: ChildProcessWithoutNullStreams;
@@ -26,7 +33,8 @@ interface Cli {
 }
 
 function runCli(args: readonly string[]): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/presently.ts', 'compositor', ...args], { cwd: process.cwd() });
+  // The built CLI, as shipped: it commits on the state writer thread bundled beside it.
+  const child = spawn(process.execPath, [CLI_PATH, 'compositor', ...args], { cwd: process.cwd() });
   let text = '';
   const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }> = [];
   const onData = (chunk: Buffer): void => {
@@ -312,7 +320,7 @@ describe('presently compositor --state across kill -9', { timeout: 60_000 }, () 
   it('given presence rules saved, when the process is killed with SIGKILL, then the rules are read back', async () => {
     const script = `
       import { openStateStore } from './electron/compositor/state/state-store.ts';
-      const store = await openStateStore(${JSON.stringify(stateFile)});
+      const store = await openStateStore(${JSON.stringify(stateFile)}, { writerThread: ${JSON.stringify(WRITER_THREAD)} });
       store.rules.save('alice@example.com', '<ruleset>alice</ruleset>');
       store.rules.save('bob@example.com', '<ruleset>bob v1</ruleset>');
       store.rules.save('bob@example.com', '<ruleset>bob v2</ruleset>');

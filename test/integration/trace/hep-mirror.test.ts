@@ -3,14 +3,15 @@
  * SipClients) mirrored through TraceCapture to collectors that really listen — our own UDP and TCP
  * collectors (test/support/trace/hep-collector.ts, which decodes every chunk), and sngrep listening
  * for HEP (`sngrep -N -L udp:…`, Debian's package) writing what it received to a pcap that tshark
- * reads. tshark 4.0 has no HEP dissector of its own, so it reads the SIP sngrep unpacked. An
+ * reads — and so does our capture reader. tshark 4.0 has no HEP dissector of its own, so it reads the SIP sngrep unpacked. An
  * unreachable collector is a real closed port; nothing is mocked.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CaptureReader } from '../../../shared/trace/capture/capture-reader';
 import { maskCredentials } from '../../../shared/trace/credential-mask';
 import { DEFAULT_LIVE_CAPTURE, type HepMirrorSettings } from '../../../shared/trace/live-capture-settings';
 import type { TraceEntry } from '../../../shared/trace/trace-entry';
@@ -203,6 +204,11 @@ describe('HEP v3 mirror', () => {
       })();
       const rows = await tsharkSip(output, ['sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq']);
       expect(rows.map(([method, code, callId, cseq]) => [method || code, callId, cseq])).toEqual(sipRows(traced));
+      // And the trace pane's reader opens sngrep's own file with the same messages, in the same order.
+      const reader = new CaptureReader();
+      const opened = [...reader.push(await readFile(output)), ...reader.end()];
+      expect(reader.problem).toBeNull();
+      expect(sipRows(opened)).toEqual(sipRows(traced));
     },
     30_000,
   );

@@ -7,8 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildNodeBundles } from '../../../scripts/node-bundles';
-import { CLI_PATH } from './cli-process';
+import { buildNodeBundles, NODE_BUNDLES } from '../../../scripts/node-bundles';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -28,6 +27,8 @@ export async function ensureCliBuilt(): Promise<void> {
     newestSource(path.join(ROOT, 'shared')),
     statSync(path.join(ROOT, 'package.json')).mtimeMs,
   );
-  if (existsSync(CLI_PATH) && statSync(CLI_PATH).mtimeMs >= sources) return;
-  await buildNodeBundles(['cli', 'validatorWorker', 'stateWriterWorker'], ROOT);
+  const bundles = ['cli', 'validatorWorker', 'stateWriterWorker'] as const;
+  const outputs = bundles.map((name) => path.join(ROOT, NODE_BUNDLES[name].outfile));
+  if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= sources)) return;
+  await buildNodeBundles(bundles, ROOT);
 }

@@ -162,3 +162,13 @@ describe.each(WRITERS)('the state store, committing $where', ({ options }) => {
     expect([loaded.publications, loaded.subscriptions, loaded.bindings, loaded.unreadable]).toEqual([[], [], [], 3]);
   });
 });
+
+describe('the state writer thread', () => {
+  it('given a thread that cannot start, when the store is opened, then it fails at once with the reason', async () => {
+    const started = Date.now();
+    await expect(openStateStore(file, { writerThread: join(folder, 'no-such-worker.cjs') })).rejects.toThrow(
+      /state writer thread (failed|exited)/,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
