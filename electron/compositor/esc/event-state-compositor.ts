@@ -625,7 +625,8 @@ export class EventStateCompositor {
 
   private changed(presentity: Presentity): void {
     presentity.composites = null;
-    if (presentity.packageDocument !== undefined) presentity.packageDocument = undefined;
+    // Presence presentities never get the field: reading it on them would give their objects a second shape.
+    if (presentity.event !== 'presence') presentity.packageDocument = undefined;
     this.options.onChange(presentity);
   }
 }

@@ -203,6 +203,22 @@ describe('a buddy list as a resource list (RFC 4662)', { timeout: 60_000 }, () =
     expect(response.reason).toContain('subscribe with Supported: eventlist');
   });
 
+  it('given an Accept without the list types, then 406; given a fetch (Expires 0), then one NOTIFY with the full state, terminated', async () => {
+    const fx = await start();
+    expect(await putList(fx, [member(1)])).toBe(201);
+    const owner = await fx.tcpPeer();
+    const refused = await owner.request(
+      subscribeSpec(owner, LIST, { from: ALICE, accept: 'application/pidf+xml', extraHeaders: [['Supported', 'eventlist']] }),
+    );
+    expect([refused.status, refused.headers.get('accept')]).toEqual([406, LIST_ACCEPT]);
+    expect((await subscribeToList(owner, { expires: 0 })).status).toBe(200);
+    const fetched = await owner.nextRequest();
+    expect(fetched.headers.get('subscription-state')).toBe('terminated;reason=timeout');
+    const read = readListNotify(fetched);
+    expect([read.rlmi.isFullState, read.rlmi.resources.map((r) => r.uri)]).toEqual([true, [member(1)]]);
+    expect(fx.server.counters().subscriptionsActive).toBe(0);
+  });
+
   it("given bob, when he subscribes to alice's list, then 403", async () => {
     const fx = await start();
     const bob = await fx.tcpPeer();

@@ -13,12 +13,12 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStateStore, STATE_SCHEMA_VERSION } from '../../../electron/compositor';
 import { pidf, SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { publishSpec, subscribeSpec, toTagOf } from '../../support/compositor/compositor-fixture';
-import { ensureCliBuilt } from '../../support/sip/build-cli';
-import { CLI_PATH } from '../../support/sip/cli-process';
 import { httpRequestTo } from '../../support/compositor/http-request';
 import { buildResourceLists, RESOURCE_LISTS_CONTENT_TYPE } from '../../../shared/resource-lists/resource-lists';
 import { parseMultipartRelated } from '../../../shared/resource-lists/multipart';
 import { parseRlmi } from '../../../shared/resource-lists/rlmi';
+import { ensureCliBuilt } from '../../support/sip/build-cli';
+import { CLI_PATH } from '../../support/sip/cli-process';
 
 /** The state writer thread from source (the rules are saved through it, as the CLI does with its bundled one). */
 const WRITER_THREAD = path.resolve('test/support/compositor/state-writer-worker.dev.mjs');
