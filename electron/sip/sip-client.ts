@@ -735,6 +735,19 @@ export class SipClient {
     return this.buddyListeners.add(listener);
   }
 
+  /**
+   * Tries the presence list URI again after a fallback to one subscription per buddy — when the list has just been
+   * written on the server (the first SUBSCRIBE can come before it exists). The buddies' own subscriptions end as the
+   * list's full state names them.
+   */
+  retryList(): void {
+    const listUri = this.config.presenceListUri?.trim() ?? '';
+    if (listUri === '' || this.list !== undefined || this.lifecycle !== 'running') return;
+    this.list = this.makeListSubscription(parseSipUri(listUri, 'The presence list URI'), listUri);
+    this.setBuddyFeed({ kind: 'list', listUri, subscription: null, problem: null });
+    if (this.isLinkUp) this.list.subscription.linkUp();
+  }
+
   /** Our mailbox's summary changed, or its subscription did (RFC 3842). */
   onVoicemail(listener: (state: VoicemailState) => void): Unsubscribe {
     return this.voicemailListeners.add(listener);

@@ -14,6 +14,8 @@ import { benchBuddyAor, publishBuddies } from '../../support/compositor/publish-
 import { SipTestPeer } from '../../support/compositor/sip-test-peer';
 import { startKamailio, type RunningKamailio } from '../../support/kamailio/kamailio';
 import { ServiceProbe } from '../../support/service-probe';
+import { XcapClient, userDocumentPath } from '../../../electron/sip/xcap/xcap-client';
+import { parseRlsServices, entryUris } from '../../../shared/resource-lists';
 
 const ALICE = 'sip:alice@example.com';
 const LIST = 'sip:alice-buddies@example.com';
@@ -74,4 +76,43 @@ it('given an account with a presence list URI, then the window gets the list fee
   const voicemail = await probe.waitFor('onVoicemailChanged', (v) => v.isWaiting, { what: 'messages waiting' });
   expect(voicemail).toMatchObject({ account: ALICE, counts: [{ messageClass: 'voice-message', newMessages: 1, oldMessages: 4 }] });
   expect(service.rendererReady()).toMatchObject({ voicemail: { isWaiting: true }, buddyFeed: { kind: 'list', listUri: LIST } });
+}, 60_000);
+
+it('given an account with an XCAP root and a presence list URI, when buddies are added, then the server’s rls-services document lists them under that URI and the list subscription is used', async () => {
+  const authenticated = await startKamailio({ packages: ['rls'], users: { alice: 'alice-pw' } });
+  onTestFinished(() => authenticated.stop());
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-events-'));
+  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined });
+  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
+  await service.start();
+  const probe = ServiceProbe.attach(service);
+  await service.saveAccount({
+    ...DEFAULT_ACCOUNT_SETTINGS,
+    aor: ALICE,
+    password: 'alice-pw',
+    server: authenticated.serverUri('tcp'),
+    xcapRoot: authenticated.xcapRoot,
+    presenceListUri: LIST,
+  });
+  for (const aor of MEMBERS) await service.addBuddy({ aor, displayName: '', group: '' });
+  const xcap = new XcapClient({ xcapRoot: authenticated.xcapRoot, username: 'alice', password: 'alice-pw' });
+  const listed = async () => {
+    const read = await xcap.get(userDocumentPath('rls-services', ALICE, 'index'));
+    if (read.kind === 'none') return [];
+    const parsed = parseRlsServices(read.body);
+    const service_ = parsed.ok ? parsed.document.services.find((s) => s.uri === LIST) : undefined;
+    return service_?.source.kind === 'list' ? entryUris(service_.source.list) : [];
+  };
+  const deadline = Date.now() + 10_000;
+  let uris = await listed();
+  while (uris.length < MEMBERS.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    uris = await listed();
+  }
+  expect(uris).toEqual(MEMBERS);
+  // Whether the first list SUBSCRIBE came before the list existed (then it fell back) or after, the list is used now.
+  await probe.waitFor('onBuddyFeedChanged', (f) => f.kind === 'list' && f.subscription?.phase === 'active', {
+    what: 'the list subscription active',
+  });
 }, 60_000);
