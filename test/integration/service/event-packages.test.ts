@@ -104,7 +104,7 @@ it('given an account with an XCAP root and a presence list URI, when buddies are
     const service_ = parsed.ok ? parsed.document.services.find((s) => s.uri === LIST) : undefined;
     return service_?.source.kind === 'list' ? entryUris(service_.source.list) : [];
   };
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   let uris = await listed();
   while (uris.length < MEMBERS.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
