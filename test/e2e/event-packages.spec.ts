@@ -254,6 +254,8 @@ test.describe('event packages beyond presence on Kamailio', () => {
     await expect(trace.decoded()).toHaveAttribute('data-format', 'multipart');
     await expect(trace.decoded().getByTestId('trace-decoded-part').first()).toContainText(LIST_URI);
     await expect(trace.decoded()).toContainText(`for ${BOB}`);
+    // Its changes since the previous NOTIFY of the list, member by member.
+    await expect(trace.detail().getByTestId('trace-change-list')).toContainText(`${BOB}: note“At my desk” → “Back from lunch”`);
     await app.screenshot(testInfo, 'trace-list-notify');
     expect(harness.internalErrors).toEqual([]);
   });
