@@ -98,6 +98,8 @@ import { TraceCapture } from './trace-capture/trace-capture';
 import { checkHepMirror, type TraceCaptureStatus } from '../../shared/trace/live-capture-settings';
 import { BuddyPresenceBatcher } from './buddy-presence-batch';
 import { WatcherDesk, type RulesAccess } from './watcher-desk';
+import { ListServiceWriter } from '../sip/xcap/list-service-writer';
+import { XcapClient } from '../sip/xcap/xcap-client';
 
 /** Platform names as people say them, keyed by `process.platform`. */
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
@@ -219,7 +221,12 @@ interface Session {
   readonly demo: { readonly environment: DemoEnvironment; readonly info: DemoInfo; readonly buddies: readonly Buddy[] } | null;
   /** Where the session's presence rules are (null: no XCAP root, watchers cannot be answered from here). */
   readonly rules: RulesAccess | null;
+  /** Writes the buddy list as the account's presence list on the server (XCAP root and presence list URI set). */
+  readonly listWriter?: ListServiceWriter;
 }
+
+/** How long buddy list changes are gathered before the server's copy is written (one PUT for an import of many). */
+const LIST_WRITE_DELAY_MS = 300;
 
 export class PresenceService {
   /** Events for the renderer, held until it is ready. */
@@ -245,6 +252,9 @@ export class PresenceService {
   private mode: SessionMode = 'starting';
   private session: Session | null = null;
   private accountState: AccountState = IDLE_ACCOUNT_STATE;
+  private listWriteTimer: NodeJS.Timeout | undefined;
+  private isListWriting = false;
+  private isListWriteWanted = false;
   /** The session's voicemail indicator (message-summary), as last sent to the window. */
   private voicemail: VoicemailState = VOICEMAIL_OFF;
   /** How the buddy list's presence arrives (one list subscription or one per buddy), as last sent to the window. */
@@ -802,7 +812,20 @@ export class PresenceService {
       this.outbox.emitState('onAccountStateChanged', this.accountState);
       return;
     }
-    this.runSession({ kind: 'account', client, unsubscribe: [], demo: null, rules: rulesAccessFor(account, password) });
+    const rules = rulesAccessFor(account, password);
+    const listWriter =
+      rules === null || account.presenceListUri === undefined
+        ? undefined
+        : new ListServiceWriter(
+            new XcapClient({
+              xcapRoot: rules.xcapRoot,
+              username: rules.username,
+              ...(rules.password === undefined ? {} : { password: rules.password }),
+            }),
+            account.aor,
+            account.presenceListUri,
+          );
+    this.runSession({ kind: 'account', client, unsubscribe: [], demo: null, rules, ...(listWriter === undefined ? {} : { listWriter }) });
   }
 
   /** The engine's options, with this computer named as our device for watchers with several of them. */
@@ -936,6 +959,8 @@ export class PresenceService {
     const session = this.session;
     if (!session) return;
     this.session = null;
+    clearTimeout(this.listWriteTimer);
+    this.listWriteTimer = undefined;
     const deadline = this.now() + timeoutMs;
     try {
       await rejectOnTimeout(session.client.stop({ timeoutMs }), timeoutMs + 500);
@@ -1040,6 +1065,42 @@ export class PresenceService {
   private emitBuddyList(): void {
     this.presenceBatch.flush();
     this.outbox.emitState('onBuddiesChanged', this.buddyEntries());
+    this.scheduleListWrite();
+  }
+
+  /**
+   * Writes the buddy list to the server's presence list soon (list-service-writer.ts): changes within
+   * LIST_WRITE_DELAY_MS go in one PUT, and one write runs at a time, the last change always written after it.
+   */
+  private scheduleListWrite(): void {
+    const session = this.session;
+    const writer = session?.listWriter;
+    if (session === null || writer === undefined) return;
+    clearTimeout(this.listWriteTimer);
+    this.listWriteTimer = setTimeout(() => {
+      this.listWriteTimer = undefined;
+      if (this.isListWriting) {
+        this.isListWriteWanted = true;
+        return;
+      }
+      this.isListWriting = true;
+      const entries = this.allBuddies().map((b) => ({ uri: b.aor, displayName: b.displayName }));
+      writer
+        .write(entries)
+        .then(() => {
+          this.log('info', `the presence list on the server now has ${entries.length} buddies`);
+          // A list SUBSCRIBE sent before the list existed fell back to per-buddy: with the list there, use it.
+          if (this.session === session && this.buddyFeed.kind === 'per-buddy') session.client.retryList();
+        })
+        .catch((error: unknown) => this.log('warn', `the presence list on the server could not be written: ${errorMessage(error)}`))
+        .finally(() => {
+          this.isListWriting = false;
+          if (this.isListWriteWanted && this.session === session) {
+            this.isListWriteWanted = false;
+            this.scheduleListWrite();
+          }
+        });
+    }, LIST_WRITE_DELAY_MS);
   }
 
   private buddyEntries(): BuddyEntry[] {

@@ -53,6 +53,8 @@ export interface SipAccountConfig {
    * one per buddy. Refused, or not a list, and the engine falls back to one subscription per buddy (`BuddyListFeed`).
    */
   readonly presenceListUri?: string;
+  /** With a list: watch every member its full state names, as if each had been passed to `watch()` (the command line). */
+  readonly watchListMembers?: boolean;
   /** Whether to subscribe to our own mailbox's summary (RFC 3842 message-summary); 489 reports `not-offered`. */
   readonly messageSummary?: boolean;
   /**

@@ -159,6 +159,8 @@ export class SipClient {
   /** The subscription to our own mailbox's summary, when the account asks for it. */
   private readonly mailbox: { readonly subscription: BuddySubscription; readonly watch: MessageSummaryWatch } | undefined;
   private voicemailValue: VoicemailState;
+  /** When the last summary arrived (ms since the epoch), or null. */
+  private voicemailSummaryAt: number | null = null;
   private readonly voicemailListeners = new Listeners<VoicemailState>();
   private readonly pacer: SubscribePacer;
   private readonly accountStateListeners = new Listeners<AccountState>();
@@ -287,7 +289,10 @@ export class SipClient {
     if (listUri !== '') this.list = this.makeListSubscription(parseSipUri(listUri, 'The presence list URI'), listUri);
     this.voicemailValue = { ...VOICEMAIL_OFF, account: config.aor.trim() };
     if (config.messageSummary === true) {
-      const watch = new MessageSummaryWatch(() => this.updateVoicemail());
+      const watch = new MessageSummaryWatch(() => {
+        this.voicemailSummaryAt = Date.now();
+        this.updateVoicemail();
+      });
       this.mailbox = {
         watch,
         subscription: new BuddySubscription(this.stack, {
@@ -578,6 +583,18 @@ export class SipClient {
   private onListUpdate(update: ListUpdate): void {
     const list = this.list;
     if (list === undefined) return;
+    if (this.config.watchListMembers === true && update.isFullState) {
+      for (const member of update.changed.values()) {
+        let key: string;
+        try {
+          key = parseSipUri(member.uri, 'A list member').toString();
+        } catch {
+          this.logger('warn', `Buddy list member ${member.uri.slice(0, 80)} is not a SIP address; it is not shown.`);
+          continue;
+        }
+        if (!this.watchedBuddies.has(key)) this.watchedBuddies.set(key, { aor: member.uri, memberKey: addressKey(member.uri) });
+      }
+    }
     for (const [key, watched] of this.watchedBuddies) {
       const isMember = list.watch.members.has(watched.memberKey);
       if (update.isFullState && !isMember) this.startOwnSubscription(key);
@@ -668,8 +685,8 @@ export class SipClient {
       availability,
       account: this.config.aor.trim(),
       ...fromSummary,
-      problem: availability === 'failed' || availability === 'not-offered' ? (state.problem ?? null) : (state.problem ?? null),
-      updatedAt: summary === undefined ? this.voicemailValue.updatedAt : Date.now(),
+      problem: state.problem ?? null,
+      updatedAt: this.voicemailSummaryAt,
     };
     this.voicemailListeners.emit(this.voicemailValue);
   }
@@ -716,6 +733,19 @@ export class SipClient {
 
   onBuddy(listener: (buddy: BuddyPresence) => void): Unsubscribe {
     return this.buddyListeners.add(listener);
+  }
+
+  /**
+   * Tries the presence list URI again after a fallback to one subscription per buddy — when the list has just been
+   * written on the server (the first SUBSCRIBE can come before it exists). The buddies' own subscriptions end as the
+   * list's full state names them.
+   */
+  retryList(): void {
+    const listUri = this.config.presenceListUri?.trim() ?? '';
+    if (listUri === '' || this.list !== undefined || this.lifecycle !== 'running') return;
+    this.list = this.makeListSubscription(parseSipUri(listUri, 'The presence list URI'), listUri);
+    this.setBuddyFeed({ kind: 'list', listUri, subscription: null, problem: null });
+    if (this.isLinkUp) this.list.subscription.linkUp();
   }
 
   /** Our mailbox's summary changed, or its subscription did (RFC 3842). */
