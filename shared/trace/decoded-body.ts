@@ -90,7 +90,7 @@ function decodeAt(body: string, contentType: string, depth: number): DecodedBody
 }
 
 /** Reads a presence body into the buddy list's summary; `none` when `contentType` is not a presence format. */
-export function decodePresence(body: string, contentType: string): DecodedBody {
+function decodePresence(body: string, contentType: string): DecodedBody {
   if (body.trim() === '' || parsePresenceContentType(contentType) === null) return NONE;
   const parsed = parsePresenceBody(body, contentType);
   return parsed.ok ? { kind: 'presence', summary: summarizePresence(parsed.document) } : unreadable('presence', parsed.error.message);

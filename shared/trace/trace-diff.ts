@@ -4,7 +4,9 @@
  * a PUBLISH and the previous one of its entity-tag chain (RFC 3903 §4.2) — in two forms:
  *
  * - `presenceChanges`: the difference of what the buddy list makes of each document (the PIDF
- *   summariser's status, note, activities, devices and `until`), in words;
+ *   summariser's status, note, activities, devices and `until`), in words; `bodyChanges` the same for two
+ *   decoded bodies, member by member for two resource list NOTIFYs (RFC 4662: a partial one names only the
+ *   members that changed);
  * - `lineDiff`: a line diff of the bodies (longest common subsequence), bounded in cost so that two big
  *   unrelated bodies cost a fixed budget, not the product of their lengths.
  *
@@ -12,6 +14,7 @@
  */
 import { PRESENCE_STATUS_LABELS } from '../presence/presence-status';
 import type { DevicePresence, PresenceSummary } from '../presence/presence-state';
+import type { DecodedBody } from './decoded-body';
 import type { TraceGroup } from './trace-groups';
 import type { TraceRecord } from './trace-summary';
 
@@ -97,7 +100,32 @@ export interface PresenceChange {
   readonly field: 'status' | 'note' | 'activities' | 'device added' | 'device removed' | 'device' | 'until';
   /** e.g. `Available → Busy`, `"In the lab" → none`, `added busy; removed away`. */
   readonly text: string;
+  /** In a resource list NOTIFY: the member (its RLMI resource URI) whose presence changed. */
+  readonly member?: string;
 }
+
+/**
+ * What changed between two decoded bodies as the buddy list sees it: two presence documents compared whole; two
+ * list NOTIFYs member by member, for each member the newer one carries a presence part of (a member the older one
+ * did not carry counts as new: every field it has). Null when the bodies are not both presence, nor both lists.
+ */
+export function bodyChanges(before: DecodedBody, after: DecodedBody): PresenceChange[] | null {
+  if (before.kind === 'presence' && after.kind === 'presence') return presenceChanges(before.summary, after.summary);
+  if (before.kind !== 'multipart' || after.kind !== 'multipart') return null;
+  const earlier = new Map<string, PresenceSummary>();
+  for (const part of before.parts)
+    if (part.resource !== null && part.decoded.kind === 'presence') earlier.set(part.resource, part.decoded.summary);
+  const changes: PresenceChange[] = [];
+  for (const part of after.parts) {
+    if (part.resource === null || part.decoded.kind !== 'presence') continue;
+    const previous = earlier.get(part.resource) ?? EMPTY_SUMMARY;
+    for (const change of presenceChanges(previous, part.decoded.summary)) changes.push({ ...change, member: part.resource });
+  }
+  return changes;
+}
+
+/** What a member shows before any presence of it arrived. */
+const EMPTY_SUMMARY: PresenceSummary = { status: 'unknown', note: null, activities: [], devices: [] };
 
 /** What changed from `before` to `after` as the buddy list sees it; empty when nothing did. */
 export function presenceChanges(before: PresenceSummary, after: PresenceSummary): PresenceChange[] {

@@ -98,9 +98,7 @@ test.describe('event packages beyond presence on Kamailio', () => {
     });
     await signIn(app, server);
 
-    await expect(app.voicemailButton()).toHaveAccessibleName(
-      'Voicemail: messages waiting; voice: 2 new, 8 old (2 urgent old); fax: 1 new, 0 old',
-    );
+    await expect(app.voicemailButton()).toHaveAccessibleName('Voicemail: 2 new — voice: 2 new, 8 old (2 urgent old); fax: 1 new, 0 old');
     await expect(app.voicemailBadge()).toHaveText('2');
     await expect(app.voicemailDetails()).toBeHidden();
     await app.voicemailButton().click();
@@ -123,7 +121,7 @@ test.describe('event packages beyond presence on Kamailio', () => {
       isWaiting: false,
       counts: [{ messageClass: 'voice-message', newMessages: 0, oldMessages: 11 }],
     });
-    await expect(app.voicemailButton()).toHaveAccessibleName('Voicemail: no messages waiting; voice: 0 new, 11 old');
+    await expect(app.voicemailButton()).toHaveAccessibleName('Voicemail: No new messages — voice: 0 new, 11 old');
     await expect(app.voicemailBadge()).toHaveCount(0);
     await expect(app.voicemailButton()).toHaveText('No new messages');
     await app.screenshot(testInfo, 'voicemail-none-new');
@@ -254,6 +252,8 @@ test.describe('event packages beyond presence on Kamailio', () => {
     await expect(trace.decoded()).toHaveAttribute('data-format', 'multipart');
     await expect(trace.decoded().getByTestId('trace-decoded-part').first()).toContainText(LIST_URI);
     await expect(trace.decoded()).toContainText(`for ${BOB}`);
+    // Its changes since the previous NOTIFY of the list, member by member.
+    await expect(trace.detail().getByTestId('trace-change-list')).toContainText(`${BOB}: note“At my desk” → “Back from lunch”`);
     await app.screenshot(testInfo, 'trace-list-notify');
     expect(harness.internalErrors).toEqual([]);
   });

@@ -56,7 +56,7 @@ export class BuddyOrder {
     return this.shown;
   }
 
-  /** The groups as last updated, with only the rows matching `query` (name, address, group, status, note; any case). */
+  /** The groups as last updated, with only the rows matching `query` (name, address, group, status, line state, note; any case). */
   search(query: string): readonly BuddyGroupView[] {
     const needle = query.trim().toLocaleLowerCase();
     if (needle === '') return this.shown;

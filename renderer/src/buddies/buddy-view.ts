@@ -5,6 +5,7 @@
  */
 import { buddyLabel, type BuddyEntry } from '../../../shared/buddy/buddy';
 import { SUBSCRIPTION_END_REASONS } from '../../../shared/buddy/explain-presence';
+import { describeLine } from '../presence/line-state-view';
 import { asClause, clockTime, describeBuddy, formatIn, type BuddyDisplay } from '../presence/status-view';
 import { compareNameKeys, nameSortKey } from './name-collation';
 
@@ -30,12 +31,15 @@ export function buddyRowView(entry: BuddyEntry): BuddyRowView {
 }
 
 /**
- * What the search looks in, lower-cased: name, address, group, status and note. A NUL between them, which a search
- * field cannot hold, keeps a query from matching across two of them.
+ * What the search looks in, lower-cased: name, address, group, status, the line state where one is known ("on the
+ * phone") and note. A NUL between them, which a search field cannot hold, keeps a query from matching across two of them.
  */
 export function searchTextOf(row: BuddyRowView): string {
   const { entry } = row;
-  return [row.name, entry.aor, entry.group, row.display.label, entry.presence.presence?.note ?? ''].join('\u0000').toLocaleLowerCase();
+  const line = describeLine(entry.presence.line);
+  return [row.name, entry.aor, entry.group, row.display.label, line?.state ? line.label : '', entry.presence.presence?.note ?? '']
+    .join('\u0000')
+    .toLocaleLowerCase();
 }
 
 /** How rows are ordered within a group: the most available first, or alphabetically. */

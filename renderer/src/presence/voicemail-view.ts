@@ -63,19 +63,15 @@ export function describeVoicemail(state: VoicemailState): VoicemailView | null {
         : state.counts.length > 0
           ? 'No new messages'
           : 'No messages waiting';
-  const summary =
-    classes.length === 0
-      ? state.isWaiting
-        ? 'messages waiting'
-        : 'no messages waiting'
-      : `${state.isWaiting ? 'messages waiting' : 'no messages waiting'}; ${classes.map((c) => `${c.label.toLowerCase()}: ${c.text}`).join('; ')}`;
+  // The name starts with the words on the button (WCAG 2.5.3, label in name), then every class.
+  const classText = classes.map((c) => `${c.label.toLowerCase()}: ${c.text}`).join('; ');
   const problem = state.availability === 'failed' ? (state.problem?.message ?? 'The server stopped reporting the mailbox.') : null;
   return {
     isWaiting: state.isWaiting,
     isCurrent: problem === null,
     badge: newCount === 0 ? null : newCount > MAX_BADGE ? `${MAX_BADGE}+` : String(newCount),
     shortText,
-    description: `Voicemail: ${summary}${problem ? ` — not current: ${problem}` : ''}`,
+    description: `Voicemail: ${shortText}${classText ? ` — ${classText}` : ''}${problem ? ` — not current: ${problem}` : ''}`,
     classes,
     mailbox: state.mailbox,
     problem,

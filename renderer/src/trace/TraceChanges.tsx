@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { lineDiff, presenceChanges, previousInChain, type DiffLine, type PresenceChange } from '../../../shared/trace/trace-diff';
+import { bodyChanges, lineDiff, previousInChain, type DiffLine, type PresenceChange } from '../../../shared/trace/trace-diff';
 import { splitSipMessage } from '../../../shared/sip/header-section';
-import { decodePresence } from '../../../shared/trace/decoded-body';
+import { decodeBody } from '../../../shared/trace/decoded-body';
 import { prettyPrintBody } from '../../../shared/trace/pretty-body';
 import type { TraceRecord } from '../../../shared/trace/trace-summary';
 import { useTraceEntries, useTraceViewStore } from './trace-view-store';
@@ -50,7 +50,7 @@ function ChangeList({ changes }: { changes: readonly PresenceChange[] }) {
     <dl className="trace-decoded-list trace-change-list" data-testid="trace-change-list">
       {changes.map((change, i) => (
         <div key={i} className="trace-change">
-          <dt>{change.field}</dt>
+          <dt>{change.member === undefined ? change.field : `${change.member}: ${change.field}`}</dt>
           <dd>{change.text}</dd>
         </div>
       ))}
@@ -72,9 +72,9 @@ export function TraceChanges({ record }: { record: TraceRecord }) {
 
   const compared = useMemo(() => {
     if (!previous) return null;
-    const before = decodePresence(splitSipMessage(previous.entry.raw).body, previous.summary.contentType);
-    const after = decodePresence(splitSipMessage(record.entry.raw).body, record.summary.contentType);
-    const changes = before.kind === 'presence' && after.kind === 'presence' ? presenceChanges(before.summary, after.summary) : null;
+    const before = decodeBody(splitSipMessage(previous.entry.raw).body, previous.summary.contentType);
+    const after = decodeBody(splitSipMessage(record.entry.raw).body, record.summary.contentType);
+    const changes = bodyChanges(before, after);
     const diff = lineDiff(shownBody(previous), shownBody(record));
     return { changes, lines: withContext(diff.lines), isApproximate: diff.isApproximate };
   }, [previous, record]);
@@ -94,7 +94,7 @@ export function TraceChanges({ record }: { record: TraceRecord }) {
         {compared.changes ? (
           <ChangeList changes={compared.changes} />
         ) : (
-          <p className="muted">One of the two bodies is not a presence document.</p>
+          <p className="muted">The two bodies are not both presence documents, nor both resource lists.</p>
         )}
         <pre className="trace-raw trace-line-diff" aria-label="Body, line by line" data-testid="trace-line-diff" tabIndex={0}>
           {compared.lines.map((line, i) => (

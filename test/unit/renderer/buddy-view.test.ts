@@ -85,6 +85,17 @@ describe('the buddy list as shown', () => {
     expect(names('nobody')).toEqual([]);
     expect(names('  ')).toHaveLength(list.length);
   });
+
+  it('given a buddy on the phone, then the search finds it by its line state; a line not known yet matches nothing', () => {
+    const zoe = list[0]!;
+    const withLine = (activity: 'on-the-phone' | 'unknown') => ({
+      ...zoe,
+      presence: { ...zoe.presence, line: { activity, offered: 'yes' as const, changedAt: null } },
+    });
+    const names = (buddies: readonly BuddyEntry[], query: string) => groupBuddies(buddies, query).flatMap((g) => g.rows.map((r) => r.name));
+    expect(names([withLine('on-the-phone'), ...list.slice(1)], 'on the phone')).toEqual(['Zoe']);
+    expect(names([withLine('unknown'), ...list.slice(1)], 'not known')).toEqual([]);
+  });
 });
 
 describe('the question a row’s explanation answers', () => {

@@ -42,19 +42,24 @@ describe('describeVoicemail', () => {
       { messageClass: 'voice-message', label: 'Voice', text: '2 new, 8 old (2 urgent old)' },
       { messageClass: 'fax-message', label: 'Fax', text: '1 new, 0 old' },
     ]);
-    expect(view!.description).toBe('Voicemail: messages waiting; voice: 2 new, 8 old (2 urgent old); fax: 1 new, 0 old');
+    expect(view!.description).toBe('Voicemail: 2 new — voice: 2 new, 8 old (2 urgent old); fax: 1 new, 0 old');
   });
 
   it('given only old messages, then no badge and "No new messages"', () => {
     const view = describeVoicemail(offered({ counts: [{ messageClass: 'voice-message', newMessages: 0, oldMessages: 3 }] }));
-    expect(view).toMatchObject({ isWaiting: false, badge: null, shortText: 'No new messages' });
+    expect(view).toMatchObject({
+      isWaiting: false,
+      badge: null,
+      shortText: 'No new messages',
+      description: 'Voicemail: No new messages — voice: 0 new, 3 old',
+    });
   });
 
   it('given Messages-Waiting without counts, then it says messages wait, without a number', () => {
     expect(describeVoicemail(offered({ isWaiting: true }))).toMatchObject({
       badge: null,
       shortText: 'Messages waiting',
-      description: 'Voicemail: messages waiting',
+      description: 'Voicemail: Messages waiting',
     });
   });
 

@@ -4,7 +4,7 @@
  * never a throw.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeBody, decodePresence, layOutBody } from '../../../../shared/trace/decoded-body';
+import { decodeBody, layOutBody } from '../../../../shared/trace/decoded-body';
 import { DIALOG_RINGING, listNotify, MESSAGE_SUMMARY, PIDF_BUSY } from './event-bodies';
 
 describe('decodeBody', () => {
@@ -43,13 +43,6 @@ describe('decodeBody', () => {
     expect(decodeBody('  \r\n', 'application/dialog-info+xml')).toEqual({ kind: 'none' });
     expect(decodeBody('v=0\r\n', 'application/sdp')).toEqual({ kind: 'none' });
     expect(decodeBody(PIDF_BUSY, '')).toEqual({ kind: 'none' });
-  });
-});
-
-describe('decodePresence', () => {
-  it('given a body that is not presence, then none, even when its own format is decodable', () => {
-    expect(decodePresence(DIALOG_RINGING, 'application/dialog-info+xml')).toEqual({ kind: 'none' });
-    expect(decodePresence(PIDF_BUSY, 'application/pidf+xml').kind).toBe('presence');
   });
 });
 

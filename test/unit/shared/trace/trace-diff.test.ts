@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parsePresenceBody, summarizePresence } from '../../../../shared/pidf';
 import type { PresenceSummary } from '../../../../shared/presence/presence-state';
 import { TraceBuffer } from '../../../../shared/trace/trace-buffer';
-import { lineDiff, presenceChanges, previousInChain } from '../../../../shared/trace/trace-diff';
+import { bodyChanges, lineDiff, presenceChanges, previousInChain } from '../../../../shared/trace/trace-diff';
+import { decodeBody } from '../../../../shared/trace/decoded-body';
+import { listNotify, PIDF_BUSY } from './event-bodies';
 import { TraceGroupIndex } from '../../../../shared/trace/trace-groups';
 import { expectLinearTime } from '../../../support/linear-time';
 import { BOB, entries, ME, pidf, presenceSession, request } from './sip-fixtures';
@@ -144,5 +146,38 @@ describe('previousInChain', () => {
     const groups = new TraceGroupIndex(buffer);
     groups.sync();
     expect(previousInChain(groups.groupOfSeq(2)!, buffer.bySeq(2)!, (seq) => buffer.bySeq(seq))).toBeUndefined();
+  });
+});
+
+describe('bodyChanges', () => {
+  const decodedList = (bobPart: string) => {
+    const { body, contentType } = listNotify({ bobPart });
+    return decodeBody(body, contentType);
+  };
+
+  it('given two list NOTIFYs, then the changes are named member by member', () => {
+    const before = decodedList(PIDF_BUSY);
+    const after = decodedList(PIDF_BUSY.replace('<rpid:busy/>', '<rpid:away/>').replace('Writing the report', 'Lunch'));
+    expect(bodyChanges(before, after)).toEqual([
+      { member: 'sip:bob@example.com', field: 'status', text: 'Busy → Away' },
+      { member: 'sip:bob@example.com', field: 'note', text: '“Writing the report” → “Lunch”' },
+      { member: 'sip:bob@example.com', field: 'activities', text: 'added away; removed busy' },
+      { member: 'sip:bob@example.com', field: 'device', text: 't1: Busy → Away' },
+    ]);
+    expect(bodyChanges(before, before)).toEqual([]);
+  });
+
+  it('given a member the earlier NOTIFY did not carry, then all it shows counts as changed', () => {
+    const broken = decodedList('<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="sip:bob@example.com"><tuple>');
+    expect(bodyChanges(broken, decodedList(PIDF_BUSY))).toContainEqual({
+      member: 'sip:bob@example.com',
+      field: 'status',
+      text: 'Unknown → Busy',
+    });
+  });
+
+  it('given a presence document and a list, then they cannot be compared', () => {
+    expect(bodyChanges(decodeBody(PIDF_BUSY, 'application/pidf+xml'), decodedList(PIDF_BUSY))).toBeNull();
+    expect(bodyChanges(decodeBody(PIDF_BUSY, 'application/pidf+xml'), decodeBody(PIDF_BUSY, 'application/pidf+xml'))).toEqual([]);
   });
 });
