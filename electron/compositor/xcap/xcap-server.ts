@@ -4,7 +4,8 @@
  *
  *   pres-rules      the owner's presence rules (RFC 5025 §9, application/auth-policy+xml)        GET, PUT
  *   resource-lists  the owner's buddy list (RFC 4826 §3, application/resource-lists+xml)         GET, PUT
- *   rls-services    the owner's list URI and what it expands to (RFC 4826 §4), made by the server GET only
+ *   rls-services    the owner's list URI and what it expands to (RFC 4826 §4), made by the server; a PUT of the
+ *                   owner's one service with its list inline writes that list (the way Kamailio's rls is fed)
  *
  *   GET {xcap-root}/{auid}/users/{owner's AOR URI}/index   200 the document as written | 404 none yet
  *   PUT  …same…  Content-Type: the usage's media type      201 created | 200 replaced (RFC 4825 §8.2.1)
@@ -29,7 +30,9 @@ import { element, parseXml, serializeXml } from '../../../shared/pidf/xml';
 import { MARKUP_DECLARATION } from '../../../shared/pidf/parse';
 import { PRES_RULES_AUID, PRES_RULES_CONTENT_TYPE } from '../../../shared/pres-rules';
 import {
+  buildResourceLists,
   buildRlsServices,
+  parseRlsServices,
   RESOURCE_LISTS_AUID,
   RESOURCE_LISTS_CONTENT_TYPE,
   RLS_SERVICES_AUID,
@@ -105,11 +108,14 @@ function applicationUsages(options: XcapServerOptions): ReadonlyMap<string, Appl
       write: (owner, xml) => options.lists.write(owner.key, xml),
     },
     {
-      // RFC 4826 §4: how the owner's client learns its list URI — one service, whatever the owner has written.
+      // RFC 4826 §4: how the owner's client learns its list URI — one service, whatever the owner has written. A client
+      // that keeps its list the way Kamailio's rls expects (the list inline in its service) may write it here too.
       auid: RLS_SERVICES_AUID,
       contentType: RLS_SERVICES_CONTENT_TYPE,
       what: 'list services',
-      maxBytes: 0,
+      maxBytes: MAX_RESOURCE_LISTS_BYTES,
+      maxElements: 16 + 3 * MAX_LIST_MEMBERS,
+      write: (owner, xml) => writeListService(owner, xml, options.lists),
       documentOf: (owner, root) =>
         buildRlsServices({
           services: [
@@ -123,6 +129,28 @@ function applicationUsages(options: XcapServerOptions): ReadonlyMap<string, Appl
     },
   ];
   return new Map(usages.map((usage) => [usage.auid, usage]));
+}
+
+/**
+ * An rls-services document written by the owner: its one service must be the owner's list URI (this server serves
+ * one list per user, lists/list-uri.ts), and an inline `<list>` in it becomes the owner's buddy list. A service that
+ * refers to the owner's resource-lists document, as the one this server gives out does, changes nothing.
+ */
+function writeListService(owner: Aor, xml: string, lists: ResourceListBook): RulesWrite {
+  const parsed = parseRlsServices(xml, { maxItems: MAX_LIST_MEMBERS });
+  if (!parsed.ok) return { ok: false, reason: parsed.message };
+  const listUri = listUriOf(owner);
+  const listKey = aorOfText(listUri)?.key;
+  const [service, ...others] = parsed.document.services;
+  if (service === undefined || others.length > 0 || aorOfText(service.uri)?.key !== listKey) {
+    return { ok: false, reason: `This server keeps one list per user, ${listUri}: the document must have that one service.` };
+  }
+  if (service.source.kind === 'resource-list') {
+    return service.source.href.endsWith(`/${RESOURCE_LISTS_AUID}/users/${encodeURIComponent(owner.uri)}/index`)
+      ? { ok: true, created: false }
+      : { ok: false, reason: `The service of ${listUri} may refer only to your own buddy list document.` };
+  }
+  return lists.write(owner.key, buildResourceLists({ lists: [service.source.list] }));
 }
 
 /** The XCAP handler for the WebSocket listener's HTTP server. */

@@ -7,7 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildPresRules } from '../../../shared/pres-rules';
 import { parseMultipartRelated } from '../../../shared/resource-lists/multipart';
-import { buildResourceLists, RESOURCE_LISTS_CONTENT_TYPE, parseRlsServices } from '../../../shared/resource-lists/resource-lists';
+import {
+  buildResourceLists,
+  buildRlsServices,
+  entryUris,
+  parseResourceLists,
+  parseRlsServices,
+  RESOURCE_LISTS_CONTENT_TYPE,
+} from '../../../shared/resource-lists/resource-lists';
 import { parseRlmi, type RlmiDocument } from '../../../shared/resource-lists/rlmi';
 import { parsePresenceBody } from '../../../shared/pidf';
 import type { CompositorOptions } from '../../../electron/compositor';
@@ -275,11 +282,39 @@ describe('buddy lists over XCAP (RFC 4825, RFC 4826)', () => {
     expect(services.status).toBe(200);
     const parsed = parseRlsServices(services.body);
     expect(parsed.ok && parsed.document.services.map((s) => [s.uri, s.packages])).toEqual([[LIST, ['presence']]]);
-    const written = await httpRequestTo(ws, 'PUT', `/xcap-root/rls-services/users/${encodeURIComponent(ALICE)}/index`, {
-      body: services.body,
-      type: 'application/rls-services+xml',
-    });
-    expect(written.status).toBe(405);
+    // The document given out, written back unchanged (a client that edits other services keeps ours): nothing changes.
+    const servicesPath = `/xcap-root/rls-services/users/${encodeURIComponent(ALICE)}/index`;
+    const putServices = (body: string) => httpRequestTo(ws, 'PUT', servicesPath, { body, type: 'application/rls-services+xml' });
+    expect((await putServices(services.body)).status).toBe(200);
+    expect((await httpRequestTo(ws, 'GET', `/xcap-root/resource-lists/users/${encodeURIComponent(ALICE)}/index`)).body).toBe(document);
+  });
+
+  it('given the list written inline in its rls-services service, the way Kamailio is fed, then it becomes the buddy list', async () => {
+    const fx = await start();
+    const ws = fx.server.addresses.ws as { host: string; port: number };
+    const servicesPath = `/xcap-root/rls-services/users/${encodeURIComponent(ALICE)}/index`;
+    const putServices = (body: string) => httpRequestTo(ws, 'PUT', servicesPath, { body, type: 'application/rls-services+xml' });
+    const inline = (uri: string, members: readonly string[]) =>
+      buildRlsServices({
+        services: [
+          {
+            uri,
+            source: { kind: 'list', list: { items: members.map((m) => ({ kind: 'entry' as const, uri: m })) } },
+            packages: ['presence'],
+          },
+        ],
+      });
+    expect((await putServices(inline(LIST, [member(1), member(2)]))).status).toBe(201);
+    const read = await httpRequestTo(ws, 'GET', `/xcap-root/resource-lists/users/${encodeURIComponent(ALICE)}/index`);
+    const lists = parseResourceLists(read.body);
+    expect(lists.ok && lists.document.lists.flatMap((list) => entryUris(list))).toEqual([member(1), member(2)]);
+    // Only the owner's one list URI is served: another service is refused with the URI it must use.
+    const other = await putServices(inline('sip:alice-team@example.com', [member(3)]));
+    expect([other.status, other.body]).toEqual([409, expect.stringContaining(LIST)]);
+    const owner = await fx.tcpPeer();
+    expect((await subscribeToList(owner)).status).toBe(200);
+    const full = readListNotify(await owner.nextRequest('NOTIFY', 30_000));
+    expect(full.rlmi.resources.map((r) => r.uri)).toEqual([member(1), member(2)]);
   });
 
   it('given bad documents, when PUT, then 409 with a reason and 413 for a huge one, and the stored list is unchanged', async () => {
