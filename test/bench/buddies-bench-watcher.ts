@@ -3,11 +3,11 @@
  * SipClient (RFC 3261 default timers) watches `--count` buddies `sip:buddyN@example.com` on `--server`, and prints one
  * JSON line when every buddy shows the status `--status` (or when `--timeout` seconds have passed):
  *
- *   { shownMs, shown99Ms, shown, maxInFlight, retransmissions, connectionResets, rssBefore, rssAfter, heapBefore, heapAfter,
+ *   { shownMs, shown99Ms, shown, maxInFlight, dialogs, retransmissions, connectionResets, rssBefore, rssAfter, heapBefore, heapAfter,
  *     notShown, refusedNotifies, pacer }
  *
  * SUBSCRIBEs in flight and retransmissions are counted from the trace tap (the wire), not from the pacer.
- * `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once); `--heap-snapshot FILE`
+ * `--list URI` feeds them through one resource list subscription instead. `--pacing off` restores the burst of the engine before pacing (every SUBSCRIBE at once); `--heap-snapshot FILE`
  * writes the heap once every buddy is shown, to see what each buddy keeps alive.
  */
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     timeout: { type: 'string', default: '90' },
     /** Writes a heap snapshot here once every buddy is shown (open it in Chromium's DevTools, Memory tab). */
     'heap-snapshot': { type: 'string' },
+    /** The buddies come through one resource list subscription to this list URI (the account's presence list URI). */
+    list: { type: 'string' },
   },
 });
 const server = args.server;
@@ -35,6 +37,8 @@ const header = (raw: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, '
 const open = new Set<string>();
 const sentRequests = new Set<string>();
 let maxInFlight = 0;
+/** Subscription dialogs opened: initial SUBSCRIBEs (no To tag), each Call-ID once. */
+const dialogsOpened = new Set<string>();
 let retransmissions = 0;
 let connectionResets = 0;
 /** NOTIFYs we answered with something other than 200, by status code. */
@@ -42,9 +46,15 @@ const refusedNotifies: Record<string, number> = {};
 
 global.gc?.();
 const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
-const client = new SipClient(testAccount(`sip:${args.watcher}@example.com`, server, { publish: false }), {
-  ...(args.pacing === 'off' ? { subscribePacing: 'off' as const } : {}),
-});
+const client = new SipClient(
+  testAccount(`sip:${args.watcher}@example.com`, server, {
+    publish: false,
+    ...(args.list === undefined ? {} : { presenceListUri: args.list }),
+  }),
+  {
+    ...(args.pacing === 'off' ? { subscribePacing: 'off' as const } : {}),
+  },
+);
 client.onTrace(({ direction, raw }) => {
   if (direction === 'out' && raw.startsWith('SIP/2.0') && !raw.startsWith('SIP/2.0 200') && /\bNOTIFY$/i.test(header(raw, 'cseq'))) {
     const code = raw.slice(8, 11);
@@ -56,6 +66,7 @@ client.onTrace(({ direction, raw }) => {
     else sentRequests.add(key);
     if (raw.startsWith('SUBSCRIBE ') && !/;\s*tag=/i.test(header(raw, 'to'))) {
       open.add(header(raw, 'call-id'));
+      dialogsOpened.add(header(raw, 'call-id'));
       maxInFlight = Math.max(maxInFlight, open.size);
     }
   } else if (direction === 'in' && /^SIP\/2\.0 [2-6]\d\d /.test(raw) && /\bSUBSCRIBE$/i.test(header(raw, 'cseq'))) {
@@ -106,6 +117,7 @@ process.stdout.write(
     shown99Ms: shown99Ms ?? null,
     shown: shown.size,
     maxInFlight,
+    dialogs: dialogsOpened.size,
     retransmissions,
     connectionResets,
     rssBefore,
