@@ -14,6 +14,14 @@ import { errorMessage } from '../../../shared/error-message';
 import type { SipTransport } from '../../../shared/sip/transport';
 import type { SipTimers } from '../sip-client-types';
 
+/**
+ * The largest body the client takes over TCP, TLS or WebSocket. A resource list's full-state NOTIFY (RFC 4662) carries
+ * every member's presence at once: 2.7 MB for 5,000 members from the compositor, whose lists hold up to 10,000; the
+ * stream framer's default of 1 MiB cut the connection at each such NOTIFY. Presence documents of single buddies are a
+ * few KiB. Over UDP a message is one datagram (64 KiB) whatever this says.
+ */
+export const MAX_RECEIVED_BODY_BYTES = 8 * 1024 * 1024;
+
 /** Why a connection could not be opened or was lost; `message` is written for the user. */
 export type TransportFailureCode = 'dns' | 'refused' | 'unreachable' | 'timeout' | 'tls' | 'protocol' | 'closed';
 

@@ -19,6 +19,7 @@ import {
   type ConnectionEvents,
   failureFromSocketError,
   formatHostPort,
+  MAX_RECEIVED_BODY_BYTES,
   type OpenConnectionOptions,
   type SipConnection,
   traceEntry,
@@ -27,7 +28,7 @@ import {
 
 export class StreamConnection implements SipConnection {
   readonly isReliable = true;
-  private readonly framer = new SipStreamFramer({ crlfIsPong: true });
+  private readonly framer = new SipStreamFramer({ crlfIsPong: true, maxBodyBytes: MAX_RECEIVED_BODY_BYTES });
   private isClosed = false;
   private keepAlive: NodeJS.Timeout | undefined;
   private pongDeadline: NodeJS.Timeout | undefined;

@@ -12,6 +12,7 @@ import type { ServerTarget } from '../server-target';
 import {
   type ConnectionEvents,
   failureFromSocketError,
+  MAX_RECEIVED_BODY_BYTES,
   type OpenConnectionOptions,
   type SipConnection,
   traceEntry,
@@ -19,11 +20,11 @@ import {
 } from './sip-connection';
 
 /**
- * The largest WebSocket message accepted from the server. A SIP message over TCP may have at most 64 KiB
- * of headers and 1 MiB of body (the stream framer's bounds); without a bound here `ws` would buffer
- * 100 MiB frames. 256 KiB holds any presence document a server sends a client, many times over.
+ * The largest WebSocket message accepted from the server: a SIP message of at most 64 KiB of headers and
+ * `MAX_RECEIVED_BODY_BYTES` of body, the same bounds as over TCP (a resource list's full state is megabytes); without a
+ * bound `ws` would buffer 100 MiB frames.
  */
-export const MAX_WS_MESSAGE_BYTES = 256 * 1024;
+export const MAX_WS_MESSAGE_BYTES = 64 * 1024 + MAX_RECEIVED_BODY_BYTES;
 
 /** `ws` reports a frame over `maxPayload` with this code (and closes with 1009). */
 const OVERSIZED_FRAME = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
