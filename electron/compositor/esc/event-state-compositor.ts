@@ -317,24 +317,39 @@ export class EventStateCompositor {
       return this.ok(aor, etag, seconds, isThirdParty ? `initial, third-party from ${fromAor.uri}` : 'initial');
     }
 
+    // A body makes it a modify, also when the pool validated it (then `document` is null: parsed when composed).
+    const { etag, isModify } = this.renew(existing, request, contentType, kept, now, seconds);
+    return this.ok(aor, etag, seconds, isModify ? 'modify' : 'refresh');
+  }
+
+  /**
+   * RFC 3903 §4.2–4.4 on a publication that exists: a new entity-tag and expiry, and with a body (a modify) the new
+   * state, saved and told to the watchers; without one (a refresh) only saved.
+   */
+  private renew(
+    existing: EventPublication,
+    request: IncomingRequest['request'],
+    contentType: string,
+    document: EventPublication['document'],
+    now: number,
+    seconds: number,
+  ): { etag: string; isModify: boolean } {
     const etag = newEntityTag();
     const replacedEtag = existing.etag;
     this.byEtag.delete(existing.etag);
     existing.etag = etag;
     this.byEtag.set(etag, existing);
     this.reschedule(existing, now + seconds * 1000);
-    // A body makes it a modify, also when the pool validated it (then `document` is null: parsed when composed).
     const isModify = request.bodyBytes > 0;
     if (isModify) {
       existing.body = request.body;
       existing.contentType = contentType;
-      existing.document = kept;
+      existing.document = document;
       existing.receivedAt = this.acceptance.stamp(now);
     }
     this.options.persistence?.saved(existing, replacedEtag);
-    if (!isModify) return this.ok(aor, etag, seconds, 'refresh');
-    this.changed(existing.presentity);
-    return this.ok(aor, etag, seconds, 'modify');
+    if (isModify) this.changed(existing.presentity);
+    return { etag, isModify };
   }
 
   /**
@@ -375,29 +390,17 @@ export class EventStateCompositor {
       return { status: 400, reason: 'Bad Request (initial publication without a body)', aor };
     }
     const now = this.now();
-    const etag = newEntityTag();
     const kind = eventPackageFound.name;
     if (existing === null) {
+      const etag = newEntityTag();
       if (seconds === 0) return this.ok(aor, etag, 0, `${kind} initial, expired at once`);
       const publisher = isThirdParty && fromAor !== null ? fromAor.key : null;
       this.create(toAor, eventPackageFound.name, publisher, etag, request.body, contentType, null, now, seconds);
       return this.ok(aor, etag, seconds, `${kind} initial${publisher === null ? '' : `, third-party from ${fromAor?.uri ?? ''}`}`);
     }
-    const replacedEtag = existing.etag;
-    this.byEtag.delete(existing.etag);
-    existing.etag = etag;
-    this.byEtag.set(etag, existing);
-    this.reschedule(existing, now + seconds * 1000);
-    const isModify = request.bodyBytes > 0;
-    if (isModify) {
-      existing.body = request.body;
-      existing.contentType = contentType;
-      existing.receivedAt = this.acceptance.stamp(now);
-    }
-    this.options.persistence?.saved(existing, replacedEtag);
-    if (!isModify) return this.ok(aor, etag, seconds, `${kind} refresh`);
-    this.changed(existing.presentity);
-    return this.ok(aor, etag, seconds, `${kind} modify`);
+    // Other packages keep no parsed document: their bodies are composed as they are.
+    const { etag, isModify } = this.renew(existing, request, contentType, null, now, seconds);
+    return this.ok(aor, etag, seconds, `${kind} ${isModify ? 'modify' : 'refresh'}`);
   }
 
   /** The composed state of `aor` in a package other than presence (null: nothing to send), cached until it changes. */

@@ -111,6 +111,8 @@ export class ThreadStateWriter implements StateWriter {
   private readonly answered: Int32Array;
   private nextSeq = OPEN_SEQ + 1;
   private answeredUpTo = 0;
+  /** The newest commit handed over; answers come in order, so while it is outstanding it is the last one. */
+  private lastCommitSeq = 0;
   /** Callbacks of commits handed over and not yet answered, by sequence number (in order). */
   private readonly outstanding = new Map<number, Array<(outcome: CommitOutcome) => void>>();
   private readonly syncReplies = new Map<number, WriterReply>();
@@ -161,19 +163,19 @@ export class ThreadStateWriter implements StateWriter {
       return;
     }
     const seq = this.nextSeq++;
+    this.lastCommitSeq = seq;
     this.outstanding.set(seq, [done]);
     this.port.postMessage({ kind: 'commit', seq, writes, document } satisfies WriterRequest);
   }
 
   afterOutstanding(done: (error: Error | null) => void): void {
-    const last = [...this.outstanding.values()].at(-1);
+    const last = this.outstanding.get(this.lastCommitSeq);
     if (last === undefined) done(this.failure);
     else last.push((outcome) => done(outcome.error));
   }
 
   settle(): void {
-    const last = [...this.outstanding.keys()].at(-1);
-    if (last !== undefined && this.failure === null) this.waitFor(last);
+    if (this.outstanding.has(this.lastCommitSeq) && this.failure === null) this.waitFor(this.lastCommitSeq);
   }
 
   load(table: StateTable): StoredRow[] {

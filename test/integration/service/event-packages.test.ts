@@ -25,6 +25,16 @@ const MEMBERS = [0, 1, 2, 3].map(benchBuddyAor);
 
 let kamailio: RunningKamailio;
 
+/** A started service on a fresh data folder, with its probe; both gone when the test finishes. */
+async function startService(): Promise<{ service: PresenceService; probe: ServiceProbe }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-events-'));
+  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
+  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined });
+  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
+  await service.start();
+  return { service, probe: ServiceProbe.attach(service) };
+}
+
 beforeAll(async () => {
   kamailio = await startKamailio({ packages: ['rls', 'message-summary'], serviceLists: { alice: [{ uri: LIST, members: MEMBERS }] } });
 }, 30_000);
@@ -35,12 +45,7 @@ afterAll(async () => {
 it('given an account with a presence list URI, then the window gets the list feed, the members’ presence through it, and the voicemail summary once the voicemail system publishes', async () => {
   const target = { host: '127.0.0.1', port: kamailio.ports.udp ?? 0 };
   expect(await publishBuddies(target, MEMBERS.length, 'busy')).toBe(0);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-events-'));
-  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
-  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined });
-  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
-  await service.start();
-  const probe = ServiceProbe.attach(service);
+  const { service, probe } = await startService();
   expect(probe.snapshot.voicemail.availability).toBe('off');
   expect(probe.snapshot.buddyFeed.kind).toBe('per-buddy');
 
@@ -83,12 +88,7 @@ it('given an account with a presence list URI, then the window gets the list fee
 it('given an account with an XCAP root and a presence list URI, when buddies are added, then the server’s rls-services document lists them under that URI and the list subscription is used', async () => {
   const authenticated = await startKamailio({ packages: ['rls'], users: { alice: 'alice-pw' } });
   onTestFinished(() => authenticated.stop());
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-events-'));
-  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
-  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined });
-  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
-  await service.start();
-  const probe = ServiceProbe.attach(service);
+  const { service, probe } = await startService();
   await service.saveAccount({
     ...DEFAULT_ACCOUNT_SETTINGS,
     aor: ALICE,
@@ -124,12 +124,7 @@ it('given the built-in compositor, an XCAP root and its list URI, when buddies a
   onTestFinished(() => compositor.stop());
   const udp = compositor.addresses.udp as { host: string; port: number };
   expect(await publishBuddies({ host: udp.host, port: udp.port }, MEMBERS.length, 'busy')).toBe(0);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'presently-events-'));
-  onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
-  const service = new PresenceService({ host: nodeHostInfo(), dataDir, log: () => undefined });
-  onTestFinished(() => service.stop({ timeoutMs: 2_000 }));
-  await service.start();
-  const probe = ServiceProbe.attach(service);
+  const { service, probe } = await startService();
   await service.saveAccount({
     ...DEFAULT_ACCOUNT_SETTINGS,
     aor: ALICE,
