@@ -102,12 +102,14 @@ const MAX_UDP_PAYLOAD_BYTES = 65_507;
 /** How long `stop()` waits for final NOTIFYs to be answered before closing the sockets. */
 const STOP_GRACE_MS = 300;
 /**
- * How far a restored dialog's NOTIFY CSeq jumps past the saved one. A NOTIFY's CSeq is committed at the end of the
- * event-loop turn that sent it, and the next NOTIFY of a dialog waits for the watcher's answer, so only the last one
- * or two can have left uncommitted before a `kill -9`; the watcher only checks that CSeqs increase (RFC 3261
- * §12.2.2), so a wide margin costs nothing.
+ * How far a restored dialog's counters jump past the saved ones: the NOTIFY CSeq, and the body's `version` (RLMI,
+ * dialog-info, watcherinfo). Both are committed at the end of the event-loop turn that sent the NOTIFY, and the next
+ * NOTIFY of a dialog waits for the watcher's answer, so only the last one or two can have left uncommitted before a
+ * `kill -9`. The watcher checks only that CSeqs increase (RFC 3261 §12.2.2) and discards a body whose version is not
+ * above the last it saw (RFC 4662 §5.2, RFC 4235 §4.1.2); a skipped version on a full-state body is accepted, so a
+ * wide margin costs nothing.
  */
-const RESTART_CSEQ_GAP = 100;
+const RESTART_COUNTER_GAP = 100;
 
 /** Options that make no sense (min above max, a negative port) — thrown by `startCompositor`. */
 export class CompositorConfigError extends Error {
@@ -481,7 +483,7 @@ class CompositorServer implements RunningCompositor {
     const loaded = loadState(store);
     const publications = this.esc.restore(loaded.publications);
     const bindings = this.registrar.restore(loaded.bindings);
-    const subscriptions = this.notifier.restore(loaded.subscriptions, RESTART_CSEQ_GAP);
+    const subscriptions = this.notifier.restore(loaded.subscriptions, RESTART_COUNTER_GAP);
     // Their composed state changed while we were down: the restored watchers are owed a NOTIFY.
     for (const { event, aor } of publications.expired) {
       if (event === 'presence') this.notifier.presentityChanged(aor);

@@ -662,11 +662,11 @@ export class Notifier {
    * Puts back dialogs read from the state file, after a restart. Only UDP dialogs are saved (state/state-rows.ts):
    * a watcher's TCP, TLS or WS connection dies with the old process, and the watcher, seeing it close, subscribes
    * again; one that cannot be reached now (UDP switched off) is dropped. Over UDP the NOTIFYs go on to the same
-   * address with the next CSeq (`cseqGap` above the
-   * saved one, since a NOTIFY may have left before its CSeq was committed). One that expired while we were down
+   * address with the next CSeq and body version (`counterGap` above the saved ones, since a NOTIFY may have left
+   * before its counters were committed). One that expired while we were down
    * gets its final NOTIFY (terminated;reason=timeout). Returns how many were restored, ended, dropped.
    */
-  restore(saved: readonly RestoredSubscription[], cseqGap: number): { restored: number; expired: number; dropped: number } {
+  restore(saved: readonly RestoredSubscription[], counterGap: number): { restored: number; expired: number; dropped: number } {
     const now = this.now();
     let restored = 0;
     let expired = 0;
@@ -683,7 +683,8 @@ export class Notifier {
       }
       const subscription: WatcherDialog = {
         ...record,
-        localCseq: record.localCseq + cseqGap,
+        localCseq: record.localCseq + counterGap,
+        bodyVersion: record.bodyVersion + counterGap,
         flow,
         expiryIndex: -1,
         isTerminated: false,
