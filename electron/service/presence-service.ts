@@ -97,9 +97,8 @@ import { TraceRecorder, type TraceRecorderOptions } from './trace-recorder';
 import { TraceCapture } from './trace-capture/trace-capture';
 import { checkHepMirror, type TraceCaptureStatus } from '../../shared/trace/live-capture-settings';
 import { BuddyPresenceBatcher } from './buddy-presence-batch';
-import { WatcherDesk, type RulesAccess } from './watcher-desk';
-import { ListServiceWriter } from '../sip/xcap/list-service-writer';
-import { XcapClient } from '../sip/xcap/xcap-client';
+import { WatcherDesk, xcapClientFor, type RulesAccess } from './watcher-desk';
+import { findPresenceListUri, ListServiceWriter } from '../sip/xcap/list-service-writer';
 
 /** Platform names as people say them, keyed by `process.platform`. */
 const PLATFORM_NAMES: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
@@ -200,6 +199,9 @@ function rulesAccessFor(account: AccountSettings, password: string | null): Rule
     ...(password ? { password } : {}),
   };
 }
+
+/** How long signing in waits for the XCAP server to say whether it offers a presence list. */
+const LIST_DISCOVERY_TIMEOUT_MS = 3_000;
 
 /** The buddy list group the demo colleagues are filed under. */
 const DEMO_GROUP = 'Demo colleagues';
@@ -796,10 +798,13 @@ export class PresenceService {
     return next;
   }
 
-  private async startAccountSession(account: AccountSettings): Promise<void> {
+  private async startAccountSession(saved: AccountSettings): Promise<void> {
     if (this.isStopping) return;
-    const password = await this.secrets.get(passwordKey(account.aor)).catch(() => null);
+    const password = await this.secrets.get(passwordKey(saved.aor)).catch(() => null);
     this.hasPassword = password !== null;
+    const rules = rulesAccessFor(saved, password);
+    const account = await this.withAnnouncedPresenceList(saved, rules);
+    if (this.isStopping) return;
     const config = sipConfigFor(account, password);
     let client: SipClient;
     try {
@@ -812,20 +817,29 @@ export class PresenceService {
       this.outbox.emitState('onAccountStateChanged', this.accountState);
       return;
     }
-    const rules = rulesAccessFor(account, password);
     const listWriter =
       rules === null || account.presenceListUri === undefined
         ? undefined
-        : new ListServiceWriter(
-            new XcapClient({
-              xcapRoot: rules.xcapRoot,
-              username: rules.username,
-              ...(rules.password === undefined ? {} : { password: rules.password }),
-            }),
-            account.aor,
-            account.presenceListUri,
-          );
+        : new ListServiceWriter(xcapClientFor(rules), account.aor, account.presenceListUri);
     this.runSession({ kind: 'account', client, unsubscribe: [], demo: null, rules, ...(listWriter === undefined ? {} : { listWriter }) });
+  }
+
+  /**
+   * The account with the presence list URI its server announces (rls-services over XCAP), when it names none and has
+   * an XCAP root: one list subscription then watches every buddy (RFC 4662). Used for this session only, so a server
+   * that stops offering a list is not watched through a stale one; a server that cannot say is watched per buddy.
+   */
+  private async withAnnouncedPresenceList(account: AccountSettings, rules: RulesAccess | null): Promise<AccountSettings> {
+    if (rules === null || account.presenceListUri !== undefined) return account;
+    try {
+      const listUri = await findPresenceListUri(xcapClientFor(rules, LIST_DISCOVERY_TIMEOUT_MS), account.aor);
+      if (listUri === null) return account;
+      this.log('info', `the server offers the presence list ${listUri}: buddies are watched through it`);
+      return { ...account, presenceListUri: listUri };
+    } catch (error) {
+      this.log('warn', `the server's presence list could not be looked up (${errorMessage(error)}): each buddy is watched on its own`);
+      return account;
+    }
   }
 
   /** The engine's options, with this computer named as our device for watchers with several of them. */

@@ -38,6 +38,16 @@ export interface RulesAccess {
   readonly password?: string;
 }
 
+/** An XCAP client for the account's own documents (rules, lists). @throws XcapError for an XCAP root it cannot use */
+export function xcapClientFor(rules: RulesAccess, timeoutMs?: number): XcapClient {
+  return new XcapClient({
+    xcapRoot: rules.xcapRoot,
+    username: rules.username,
+    ...(rules.password === undefined ? {} : { password: rules.password }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}
+
 /** The order of watchers in the list: those waiting for an answer first. */
 const STATUS_ORDER: Readonly<Record<WatcherView['status'], number>> = { pending: 0, waiting: 1, active: 2, terminated: 3 };
 
@@ -70,12 +80,7 @@ export class WatcherDesk {
     let problem: string | null = null;
     if (rules !== null) {
       try {
-        const xcap = new XcapClient({
-          xcapRoot: rules.xcapRoot,
-          username: rules.username,
-          ...(rules.password === undefined ? {} : { password: rules.password }),
-        });
-        this.editor = new PresRulesEditor(xcap, rules.aor);
+        this.editor = new PresRulesEditor(xcapClientFor(rules), rules.aor);
       } catch (error) {
         problem = error instanceof XcapError ? error.message : String(error);
       }

@@ -67,11 +67,8 @@ export interface AccountView extends AccountSettings {
 /** Every field of the account, each of which a check may find wrong. */
 export type AccountFormField = keyof AccountForm;
 
-/**
- * Fields the settings form shows an error beside. The presence list URI is not among them while the form does not
- * edit it (it comes from settings.json and the command line); a form that does makes this `AccountFormField`.
- */
-export type AccountField = Exclude<AccountFormField, 'presenceListUri'>;
+/** Fields the settings form shows an error beside: every one. */
+export type AccountField = AccountFormField;
 
 /** Allowed lifetimes in seconds: below a minute servers answer 423, above a day a lost client lingers. */
 export const EXPIRES_RANGE = { min: 60, max: 86_400 } as const;

@@ -79,3 +79,19 @@ export class ListServiceWriter {
     }
   }
 }
+
+/**
+ * The presence list URI the server announces for a user, for an account that names none (RFC 4826 §4): the first
+ * service of the user's rls-services document that offers presence (no `<packages>` means every package). Null when
+ * the document is missing, unreadable or offers no presence list — the account then watches each buddy on its own.
+ * The compositor makes this document for every user; on Kamailio it is there once someone has written it.
+ * @throws XcapError when the XCAP server cannot be reached or refuses
+ */
+export async function findPresenceListUri(client: XcapClient, ownerAor: string): Promise<string | null> {
+  const read = await client.get(userDocumentPath(RLS_SERVICES_AUID, ownerAor, RLS_SERVICES_DOCUMENT));
+  if (read.kind !== 'found') return null;
+  const parsed = parseRlsServices(read.body);
+  if (!parsed.ok) return null;
+  const service = parsed.document.services.find((s) => s.packages.length === 0 || s.packages.includes('presence'));
+  return service?.uri ?? null;
+}

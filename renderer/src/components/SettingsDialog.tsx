@@ -33,6 +33,7 @@ interface Draft {
   tlsCaFile: string;
   outboundProxy: string;
   xcapRoot: string;
+  presenceListUri: string;
   register: boolean;
   publish: boolean;
   registerExpires: string;
@@ -50,6 +51,7 @@ const FIELD_IDS: Record<AccountField, string> = {
   wsPath: 'account-ws-path',
   tlsCaFile: 'account-tls-ca-file',
   xcapRoot: 'account-xcap-root',
+  presenceListUri: 'account-presence-list-uri',
   register: 'account-register',
   publish: 'account-publish',
   registerExpires: 'account-register-expires',
@@ -93,6 +95,7 @@ export function SettingsDialog() {
       tlsCaFile: base.tlsCaFile ?? '',
       outboundProxy: base.outboundProxy ? splitServerUri(base.outboundProxy).address : '',
       xcapRoot: base.xcapRoot ?? '',
+      presenceListUri: base.presenceListUri ?? '',
       register: base.register,
       publish: base.publish,
       registerExpires: String(base.registerExpires),
@@ -150,6 +153,7 @@ export function SettingsDialog() {
       wsPath: d.transport === 'ws' || d.transport === 'wss' ? d.wsPath : '',
       ...(isVerifiedTransport(d.transport) && d.tlsCaFile.trim() !== '' ? { tlsCaFile: d.tlsCaFile } : {}),
       ...(d.xcapRoot.trim() === '' ? {} : { xcapRoot: d.xcapRoot }),
+      ...(d.presenceListUri.trim() === '' ? {} : { presenceListUri: d.presenceListUri }),
       register: d.register,
       publish: d.publish,
       registerExpires: Number(d.registerExpires.trim() || Number.NaN),
@@ -364,6 +368,22 @@ export function SettingsDialog() {
               >
                 {(c) => (
                   <input {...c} type="url" spellCheck={false} value={draft.xcapRoot} onChange={(e) => set('xcapRoot', e.target.value)} />
+                )}
+              </FormField>
+              <FormField
+                id={FIELD_IDS.presenceListUri}
+                label="Presence list URI"
+                hint="Optional: one subscription that watches all your buddies (RFC 4662), like sip:alice-buddies@example.com. Empty: the list the XCAP server offers, if any; otherwise each buddy is watched on its own."
+                error={errors.presenceListUri}
+              >
+                {(c) => (
+                  <input
+                    {...c}
+                    type="text"
+                    spellCheck={false}
+                    value={draft.presenceListUri}
+                    onChange={(e) => set('presenceListUri', e.target.value)}
+                  />
                 )}
               </FormField>
             </div>

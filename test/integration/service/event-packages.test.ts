@@ -2,7 +2,8 @@
  * The service carries the new event packages to the window (electron/service/presence-service.ts over the IPC
  * contract's events and snapshot), on a real Kamailio with rls and presence_mwi: the voicemail indicator's state, the
  * buddy list fed by one list subscription (`buddyFeed`), and buddies' presence arriving through it as through their own.
- * And on the built-in compositor: the app's buddy list written over XCAP becomes the list it subscribes to.
+ * And on the built-in compositor: the app's buddy list written over XCAP becomes the list it subscribes to, named in
+ * the account or found in the compositor's rls-services document.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,33 +120,41 @@ it('given an account with an XCAP root and a presence list URI, when buddies are
   });
 }, 60_000);
 
-it('given the built-in compositor, an XCAP root and its list URI, when buddies are added, then the app writes its list there and the buddies’ presence comes through one list subscription', async () => {
-  const compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, log: () => undefined });
-  onTestFinished(() => compositor.stop());
-  const udp = compositor.addresses.udp as { host: string; port: number };
-  expect(await publishBuddies({ host: udp.host, port: udp.port }, MEMBERS.length, 'busy')).toBe(0);
-  const { service, probe } = await startService();
-  await service.saveAccount({
-    ...DEFAULT_ACCOUNT_SETTINGS,
-    aor: ALICE,
-    server: compositor.addresses.tcp?.uri as string,
-    xcapRoot: compositor.xcapRoot as string,
-    presenceListUri: LIST,
-  });
-  for (const aor of MEMBERS) await service.addBuddy({ aor, displayName: '', group: '' });
-  await probe.waitFor('onBuddyFeedChanged', (f) => f.kind === 'list' && f.subscription?.phase === 'active', {
-    what: 'the list subscription active',
-    timeoutMs: 20_000,
-  });
-  for (const aor of MEMBERS) {
-    await probe.waitForBuddy((b) => b.aor === aor && b.presence?.status === 'busy', { what: `${aor} busy through the list` });
-  }
-  // One list dialog, not one per buddy (those added before the list named them had their own until it did).
-  const presenceDialogs = async () =>
-    (await compositor.status()).watchers
-      .filter((w) => w.watcher === ALICE && w.event === 'presence' && w.state !== 'terminated')
-      .map((w) => [w.presentity, w.listMembers]);
-  const deadline = Date.now() + 20_000;
-  while ((await presenceDialogs()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(await presenceDialogs()).toEqual([[LIST, MEMBERS.length]]);
-}, 60_000);
+it.each([
+  ['its list URI', LIST],
+  // Found in the rls-services document the compositor makes for every user (RFC 4826 §4).
+  ['no list URI, which the app finds over XCAP', undefined],
+])(
+  'given the built-in compositor, an XCAP root and %s, when buddies are added, then the app writes its list there and the buddies’ presence comes through one list subscription',
+  async (_, presenceListUri) => {
+    const compositor = await startCompositor({ host: '127.0.0.1', udpPort: 0, tcpPort: 0, wsPort: 0, log: () => undefined });
+    onTestFinished(() => compositor.stop());
+    const udp = compositor.addresses.udp as { host: string; port: number };
+    expect(await publishBuddies({ host: udp.host, port: udp.port }, MEMBERS.length, 'busy')).toBe(0);
+    const { service, probe } = await startService();
+    await service.saveAccount({
+      ...DEFAULT_ACCOUNT_SETTINGS,
+      aor: ALICE,
+      server: compositor.addresses.tcp?.uri as string,
+      xcapRoot: compositor.xcapRoot as string,
+      ...(presenceListUri === undefined ? {} : { presenceListUri }),
+    });
+    for (const aor of MEMBERS) await service.addBuddy({ aor, displayName: '', group: '' });
+    await probe.waitFor('onBuddyFeedChanged', (f) => f.kind === 'list' && f.subscription?.phase === 'active', {
+      what: 'the list subscription active',
+      timeoutMs: 20_000,
+    });
+    for (const aor of MEMBERS) {
+      await probe.waitForBuddy((b) => b.aor === aor && b.presence?.status === 'busy', { what: `${aor} busy through the list` });
+    }
+    // One list dialog, not one per buddy (those added before the list named them had their own until it did).
+    const presenceDialogs = async () =>
+      (await compositor.status()).watchers
+        .filter((w) => w.watcher === ALICE && w.event === 'presence' && w.state !== 'terminated')
+        .map((w) => [w.presentity, w.listMembers]);
+    const deadline = Date.now() + 20_000;
+    while ((await presenceDialogs()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await presenceDialogs()).toEqual([[LIST, MEMBERS.length]]);
+  },
+  60_000,
+);
