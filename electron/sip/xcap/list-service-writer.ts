@@ -15,6 +15,7 @@ import {
   RLS_SERVICES_CONTENT_TYPE,
   type RlsService,
 } from '../../../shared/resource-lists';
+import { parseSipAddress } from '../../../shared/account/sip-address';
 import { userDocumentPath, XcapError, type XcapClient } from './xcap-client';
 
 /** RFC 4826 §4.4.7 names the user's document `index`. */
@@ -83,7 +84,8 @@ export class ListServiceWriter {
 /**
  * The presence list URI the server announces for a user, for an account that names none (RFC 4826 §4): the first
  * service of the user's rls-services document that offers presence (no `<packages>` means every package). Null when
- * the document is missing, unreadable or offers no presence list — the account then watches each buddy on its own.
+ * the document is missing, unreadable or offers no presence list with a usable SIP URI — the account then watches each
+ * buddy on its own.
  * The compositor makes this document for every user; on Kamailio it is there once someone has written it.
  * @throws XcapError when the XCAP server cannot be reached or refuses
  */
@@ -92,6 +94,12 @@ export async function findPresenceListUri(client: XcapClient, ownerAor: string):
   if (read.kind !== 'found') return null;
   const parsed = parseRlsServices(read.body);
   if (!parsed.ok) return null;
-  const service = parsed.document.services.find((s) => s.packages.length === 0 || s.packages.includes('presence'));
-  return service?.uri ?? null;
+  const own = parseSipAddress(ownerAor);
+  // A service whose URI is no SIP address, or is the user's own, is not a list the account could subscribe to.
+  for (const service of parsed.document.services) {
+    if (service.packages.length > 0 && !service.packages.includes('presence')) continue;
+    const list = parseSipAddress(service.uri);
+    if (list.ok && !(own.ok && list.value.uri === own.value.uri)) return list.value.uri;
+  }
+  return null;
 }
